@@ -1,0 +1,21 @@
+/* cli: the program's commands.  Only this layer sees parser, model and render.
+ *
+ * Each command takes its own argv (argv[0] is the command name), prints its
+ * own --help, and returns the process exit status: 0 success, 1 when no input
+ * at all could be used or an output could not be written, 2 for usage errors.
+ */
+#ifndef TP_CLI_H
+#define TP_CLI_H
+
+#include <stdio.h>
+
+int tp_cmd_inspect(int argc, char **argv);
+int tp_cmd_report(int argc, char **argv);
+
+/* Print "trainprint: MESSAGE" and a hint to use --help; return 2. */
+int tp_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* getopt_long's option string prefix that makes it report nothing itself. */
+#define TP_GETOPT_QUIET ":"
+
+#endif

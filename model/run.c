@@ -1,0 +1,219 @@
+/* run: one training run, and the restart rule applied as points arrive. */
+#include "model/run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+
+/* Open-addressing hash from tag to series index (index + 1; 0 = empty). */
+struct tp_run_index {
+  size_t *slots;
+  size_t cap; /* power of two */
+};
+
+static uint64_t S_hash(const char *s) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static void S_index_rebuild(tp_run *run, size_t cap) {
+  tp_run_index *ix = run->index;
+  free(ix->slots);
+  ix->slots = tp_xcalloc(cap, sizeof *ix->slots);
+  ix->cap = cap;
+  for (size_t i = 0; i < run->n_series; i++) {
+    size_t h = (size_t)S_hash(run->series[i].tag) & (cap - 1);
+    while (ix->slots[h]) h = (h + 1) & (cap - 1);
+    ix->slots[h] = i + 1;
+  }
+}
+
+static long S_index_find(const tp_run *run, const char *tag) {
+  const tp_run_index *ix = run->index;
+  if (!ix || !ix->cap) {
+    for (size_t i = 0; i < run->n_series; i++)
+      if (strcmp(run->series[i].tag, tag) == 0) return (long)i;
+    return -1;
+  }
+  size_t h = (size_t)S_hash(tag) & (ix->cap - 1);
+  while (ix->slots[h]) {
+    size_t i = ix->slots[h] - 1;
+    if (strcmp(run->series[i].tag, tag) == 0) return (long)i;
+    h = (h + 1) & (ix->cap - 1);
+  }
+  return -1;
+}
+
+tp_run *tp_run_new(const char *id, const char *dir) {
+  tp_run *run = tp_xcalloc(1, sizeof *run);
+  run->id = tp_xstrdup(id);
+  run->dir = tp_xstrdup(dir);
+  run->index = tp_xcalloc(1, sizeof *run->index);
+  run->start_s = run->end_s = NAN;
+  run->declared_duration_s = NAN;
+  return run;
+}
+
+void tp_run_free(tp_run *run) {
+  if (!run) return;
+  free(run->id);
+  free(run->dir);
+  free(run->experiment);
+  for (size_t i = 0; i < run->n_series; i++) {
+    free(run->series[i].tag);
+    free(run->series[i].points);
+  }
+  free(run->series);
+  if (run->index) free(run->index->slots);
+  free(run->index);
+  for (size_t i = 0; i < run->n_hparams; i++) {
+    free(run->hparams[i].key);
+    free(run->hparams[i].text);
+    free(run->hparams[i].source);
+  }
+  free(run->hparams);
+  for (size_t i = 0; i < run->n_skipped; i++) {
+    free(run->skipped[i].tag);
+    free(run->skipped[i].kind);
+  }
+  free(run->skipped);
+  for (size_t i = 0; i < run->n_inputs; i++) {
+    free(run->inputs[i].path);
+    free(run->inputs[i].format);
+  }
+  free(run->inputs);
+  for (size_t i = 0; i < run->energy.n_devices; i++) {
+    free(run->energy.devices[i].id);
+    free(run->energy.devices[i].name);
+  }
+  free(run->energy.devices);
+  tp_diag_free(&run->diags);
+  free(run);
+}
+
+tp_series *tp_run_series(tp_run *run, const char *tag) {
+  long i = S_index_find(run, tag);
+  if (i >= 0) return &run->series[i];
+  TP_GROW(run->series, run->cap_series, run->n_series + 1);
+  tp_series *s = &run->series[run->n_series++];
+  *s = (tp_series){.tag = tp_xstrdup(tag)};
+  if (!run->index) run->index = tp_xcalloc(1, sizeof *run->index);
+  if (run->n_series * 2 > run->index->cap)
+    S_index_rebuild(run, run->index->cap ? run->index->cap * 2 : 16);
+  else {
+    tp_run_index *ix = run->index;
+    size_t h = (size_t)S_hash(tag) & (ix->cap - 1);
+    while (ix->slots[h]) h = (h + 1) & (ix->cap - 1);
+    ix->slots[h] = run->n_series;
+  }
+  return s;
+}
+
+const tp_series *tp_run_find_series(const tp_run *run, const char *tag) {
+  long i = S_index_find(run, tag);
+  return i >= 0 ? &run->series[i] : NULL;
+}
+
+void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s) {
+  if (isfinite(wall_time_s) && wall_time_s > 0) {
+    if (isnan(run->start_s) || wall_time_s < run->start_s) run->start_s = wall_time_s;
+    if (isnan(run->end_s) || wall_time_s > run->end_s) run->end_s = wall_time_s;
+    if (!run->window_source) run->window_source = "event wall times";
+  }
+  if (run->any_event && step < run->last_event_step) run->restarts++;
+  run->last_event_step = step;
+  run->any_event = true;
+}
+
+/* Drop the points of s with step >= step, keeping the order of the rest. */
+static void S_purge_from(tp_series *s, int64_t step) {
+  size_t w = 0;
+  for (size_t r = 0; r < s->count; r++)
+    if (s->points[r].step < step) s->points[w++] = s->points[r];
+  s->count = w;
+}
+
+void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
+                       double value) {
+  tp_series *s = tp_run_series(run, tag);
+  if (s->count && step < s->points[s->count - 1].step) S_purge_from(s, step);
+  TP_GROW(s->points, s->cap, s->count + 1);
+  s->points[s->count++] = (tp_point){.step = step, .wall_time_s = wall_time_s, .value = value};
+}
+
+void tp_run_session_start(tp_run *run, int64_t step) {
+  for (size_t i = 0; i < run->n_series; i++) S_purge_from(&run->series[i], step);
+}
+
+const tp_hparam *tp_run_find_hparam(const tp_run *run, const char *key) {
+  for (size_t i = 0; i < run->n_hparams; i++)
+    if (strcmp(run->hparams[i].key, key) == 0) return &run->hparams[i];
+  return NULL;
+}
+
+void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const char *text,
+                       double number, const char *source) {
+  const tp_hparam *old = tp_run_find_hparam(run, key);
+  if (old) {
+    bool same = old->kind == kind ? (kind == TP_HP_STRING ? strcmp(old->text, text) == 0
+                                                          : old->number == number)
+                                  : strcmp(old->text, text) == 0;
+    if (!same)
+      tp_diag_add(&run->diags, TP_WARN, source, -1, -1,
+                  "hyperparameter '%s' is '%s' here but '%s' in %s; kept '%s'", key, text,
+                  old->text, old->source ? old->source : "an earlier input", old->text);
+    return;
+  }
+  TP_GROW(run->hparams, run->cap_hparams, run->n_hparams + 1);
+  run->hparams[run->n_hparams++] = (tp_hparam){
+      .key = tp_xstrdup(key),
+      .kind = kind,
+      .text = tp_xstrdup(text),
+      .number = kind == TP_HP_STRING ? NAN : number,
+      .source = source ? tp_xstrdup(source) : NULL,
+  };
+}
+
+void tp_run_count_skipped(tp_run *run, const char *tag, const char *kind) {
+  for (size_t i = 0; i < run->n_skipped; i++)
+    if (strcmp(run->skipped[i].tag, tag) == 0 && strcmp(run->skipped[i].kind, kind) == 0) {
+      run->skipped[i].count++;
+      return;
+    }
+  TP_GROW(run->skipped, run->cap_skipped, run->n_skipped + 1);
+  run->skipped[run->n_skipped++] =
+      (tp_tagcount){.tag = tp_xstrdup(tag), .kind = tp_xstrdup(kind), .count = 1};
+}
+
+tp_input *tp_run_add_input(tp_run *run, const char *path, const char *format) {
+  TP_GROW(run->inputs, run->cap_inputs, run->n_inputs + 1);
+  tp_input *in = &run->inputs[run->n_inputs++];
+  *in = (tp_input){.path = tp_xstrdup(path), .format = tp_xstrdup(format)};
+  return in;
+}
+
+static int S_cmp_hparam(const void *a, const void *b) {
+  return strcmp(((const tp_hparam *)a)->key, ((const tp_hparam *)b)->key);
+}
+
+void tp_run_finish(tp_run *run) {
+  if (run->n_hparams > 1) qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
+}
+
+const char *tp_fmt_double(char buf[32], double v) {
+  if (isnan(v)) return strcpy(buf, "nan");
+  if (isinf(v)) return strcpy(buf, v < 0 ? "-inf" : "inf");
+  /* Shortest precision that reads back exactly. */
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, 32, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v) break;
+  }
+  return buf;
+}

@@ -1,0 +1,168 @@
+/* run: one training run as the model holds it.
+ *
+ * A run is what a lab thinks of as one training job: its scalar series (one per
+ * tag), hyperparameters, the wall-clock window it trained in, the files it was
+ * read from, and what went wrong while reading them.  Readers fill it through
+ * the functions below; they never touch the arrays directly, so that the
+ * restart rule (see tp_run_add_scalar) holds for every format.
+ *
+ * Times are seconds since the Unix epoch (UTC) as doubles; NAN where unknown.
+ * Ownership: a tp_run owns every string and array it points to;
+ * tp_run_free() releases all of it.
+ */
+#ifndef TP_RUN_H
+#define TP_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/diag.h"
+
+typedef struct tp_point {
+  int64_t step;       /* training step as logged (0 when the format has none) */
+  double wall_time_s; /* when it was logged, UTC epoch seconds; NAN if unknown */
+  double value;       /* the scalar, widened to double exactly (NaN/Inf kept) */
+} tp_point;
+
+typedef struct tp_series {
+  char *tag;          /* metric name, e.g. "val/acc" */
+  tp_point *points;   /* in the order they were logged, after restarts resolved */
+  size_t count, cap;
+} tp_series;
+
+typedef enum tp_hparam_kind { TP_HP_STRING, TP_HP_NUMBER, TP_HP_BOOL } tp_hparam_kind;
+
+typedef struct tp_hparam {
+  char *key;            /* flattened key, e.g. "optimizer" or "model.depth" */
+  tp_hparam_kind kind;
+  char *text;           /* the value as text: strings as given, numbers in shortest
+                           round-trip form ("0.1", "32"), bools "true"/"false" */
+  double number;        /* NUMBER: the value; BOOL: 1 or 0; STRING: NAN */
+  char *source;         /* the file it came from */
+} tp_hparam;
+
+/* Summaries that are counted but not decoded (histograms, images, ...). */
+typedef struct tp_tagcount {
+  char *tag;
+  char *kind;           /* "histogram", "image", "audio", "text", "graph", "tensor", ... */
+  uint64_t count;
+} tp_tagcount;
+
+/* One input file of a run, for provenance. */
+typedef struct tp_input {
+  char *path;           /* as given on the command line joined with the walk */
+  char *format;         /* reader that took it: "tfevents", "hparams.yaml", ... */
+  uint64_t size;        /* bytes at the time it was read */
+  int64_t mtime_s;      /* modification time, epoch seconds */
+  char sha256[65];      /* hex digest of the bytes read, "" when not computed */
+} tp_input;
+
+/* Energy of one device within the run's window (filled by model/energy). */
+typedef struct tp_device_energy {
+  char *id;             /* "gpu0", "cpu-package-0", ... */
+  char *name;           /* hardware name when the trace gives one, else NULL */
+  double energy_j;      /* IT energy attributed to this run, joules */
+  double covered_s;     /* seconds of the run's window the trace covered */
+  double peak_w, idle_w;/* highest and lowest power seen in the window; NAN if none */
+} tp_device_energy;
+
+typedef enum tp_energy_method {
+  TP_ENERGY_NONE = 0,   /* no trace, no hardware, no declared energy: unknown */
+  TP_ENERGY_INTEGRATED, /* power samples integrated over the window */
+  TP_ENERGY_MEASURED,   /* cumulative energy counters differenced */
+  TP_ENERGY_ESTIMATED,  /* rated hardware power x utilization x duration */
+  TP_ENERGY_DECLARED    /* a tool's own figure (CodeCarbon), its PUE divided out */
+} tp_energy_method;
+
+typedef struct tp_run_energy {
+  tp_energy_method method;
+  double coverage;      /* share of the window covered by traces, 0..1 (1 for
+                           estimated/declared, 0 for none) */
+  double it_j;          /* IT energy, joules */
+  double facility_j;    /* it_j x PUE */
+  double co2e_kg;       /* facility energy x carbon intensity */
+  double intensity_g_per_kwh; /* effective (time-weighted) intensity used */
+  tp_device_energy *devices;
+  size_t n_devices;
+  bool shared;          /* overlapped another run on the same devices; energy split */
+} tp_run_energy;
+
+typedef struct tp_run_index tp_run_index; /* private: tag -> series lookup */
+
+typedef struct tp_run {
+  char *id;             /* '/'-separated path relative to the argument it was found under */
+  char *dir;            /* its directory on disk */
+  char *experiment;     /* experiment name ("." when runs sit directly in the argument) */
+
+  tp_series *series;    /* one per scalar tag, in order of first appearance */
+  size_t n_series, cap_series;
+  tp_run_index *index;
+
+  tp_hparam *hparams;   /* sorted by key once tp_run_finish() has run */
+  size_t n_hparams, cap_hparams;
+
+  tp_tagcount *skipped; /* non-scalar summaries per tag */
+  size_t n_skipped, cap_skipped;
+
+  tp_input *inputs;
+  size_t n_inputs, cap_inputs;
+
+  double start_s, end_s;    /* wall-clock window, UTC epoch seconds; NAN if unknown */
+  const char *window_source;/* static text: "event wall times", "log timestamps",
+                               "declared duration", or NULL */
+  double declared_duration_s; /* e.g. HF train_runtime; NAN if none */
+  int restarts;             /* times the logged steps went back (resumed training) */
+  int64_t last_event_step;  /* private: step of the latest event, for restart counting */
+  bool any_event;           /* private */
+
+  tp_run_energy energy;
+  tp_diags diags;           /* diagnostics about this run's inputs */
+} tp_run;
+
+/* A new, empty run.  id and dir are copied. */
+tp_run *tp_run_new(const char *id, const char *dir);
+void tp_run_free(tp_run *run);
+
+/* The series for tag, created empty if it does not exist yet. */
+tp_series *tp_run_series(tp_run *run, const char *tag);
+/* The series for tag, or NULL. */
+const tp_series *tp_run_find_series(const tp_run *run, const char *tag);
+
+/* Note that an event (any record with a time) happened at wall_time_s with
+ * `step`: widens the window (non-finite or non-positive times are ignored) and
+ * counts a restart when the step goes back below the previous event's step.
+ * Readers call this once per event, before adding its scalars. */
+void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s);
+
+/* Append one scalar point.  Restart rule (TensorBoard's purge of orphaned
+ * data): when `step` is below the last step logged for this tag, the tag's
+ * points at or after `step` are dropped first, so the series shows the newest
+ * segment.  A repeated step is kept (TensorBoard keeps both). */
+void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
+                       double value);
+
+/* A session (re)start at `step` (TensorBoard SessionLog.START): every tag's
+ * points at or after `step` are dropped. */
+void tp_run_session_start(tp_run *run, int64_t step);
+
+/* Set a hyperparameter.  A key set again by another source keeps the first
+ * value; when the two values differ a diagnostic names both. */
+void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const char *text,
+                       double number, const char *source);
+const tp_hparam *tp_run_find_hparam(const tp_run *run, const char *key);
+
+/* Count one skipped (non-scalar) summary of `kind` under tag. */
+void tp_run_count_skipped(tp_run *run, const char *tag, const char *kind);
+
+/* Record an input file; returns it so the caller can fill size, digest, ... */
+tp_input *tp_run_add_input(tp_run *run, const char *path, const char *format);
+
+/* Sort hparams by key and drop private indexes; call once reading is done. */
+void tp_run_finish(tp_run *run);
+
+/* Format a double in the shortest form that reads back to the same value
+ * ("0.1", "32", "1e-05", "nan", "inf", "-inf").  buf must hold 32 bytes. */
+const char *tp_fmt_double(char buf[32], double v);
+
+#endif
