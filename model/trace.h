@@ -1,0 +1,48 @@
+/* trace: what power and energy readers deliver, as a stream.
+ *
+ * A reader does not build arrays of samples (a week at 10 Hz on 8 GPUs is 50 M
+ * of them); it hands each sample to a sink as it parses, and the energy model
+ * integrates on the fly.  Samples of one device arrive in the order of the
+ * file; the sink is told of each device once, before its first sample.
+ *
+ * Units: time in UTC epoch seconds, power in watts, cumulative energy in
+ * joules.  Readers convert (mW, kWh, uJ, ...) before calling the sink.
+ */
+#ifndef TP_TRACE_H
+#define TP_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum tp_sample_kind {
+  TP_SAMPLE_POWER_W = 1,  /* instantaneous or short-average power, watts */
+  TP_SAMPLE_ENERGY_J = 2  /* cumulative energy counter, joules (may wrap) */
+} tp_sample_kind;
+
+/* A per-run energy figure a tool declared itself (CodeCarbon's emissions.csv). */
+typedef struct tp_declared {
+  const char *run_name;   /* the tool's project/run name, or NULL */
+  double start_s, end_s;  /* the interval it covers, UTC epoch seconds (NAN if unknown) */
+  double duration_s;      /* as declared; NAN if absent */
+  double it_energy_j;     /* IT energy: the tool's figure with its own PUE divided out */
+  double tool_pue;        /* the PUE the tool had applied (1.0 if none) */
+  double cpu_j, gpu_j, ram_j; /* parts, NAN when absent */
+  const char *hardware;   /* e.g. "1 x NVIDIA A100" (gpu_model), or NULL */
+  const char *country;    /* the tool's location (ISO code), or NULL */
+  long line;              /* line in the file, for provenance */
+} tp_declared;
+
+typedef struct tp_trace_sink {
+  void *ctx;
+  /* A device seen for the first time.  id: stable within the file ("gpu0",
+   * "package-0", ...); name: hardware name or NULL; wrap_j: for counters, the
+   * value at which the counter wraps to 0 (0 when unknown or not wrapping).
+   * Returns the handle to pass with its samples. */
+  int (*device)(void *ctx, const char *id, const char *name, tp_sample_kind kind, double wrap_j);
+  /* One sample: power in W or cumulative energy in J, at t_s. */
+  void (*sample)(void *ctx, int device, double t_s, double value);
+  /* One declared figure (may be NULL when the caller has no use for them). */
+  void (*declared)(void *ctx, const tp_declared *d);
+} tp_trace_sink;
+
+#endif
