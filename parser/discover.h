@@ -26,7 +26,7 @@ typedef enum tp_file_kind {
   TP_FILE_NVSMI_CSV,    /* nvidia-smi --query-gpu --format=csv */
   TP_FILE_NVSMI_DMON,   /* nvidia-smi dmon */
   TP_FILE_RAPL_CSV,     /* timestamp,domain,energy_uj */
-  TP_FILE_PERF_STAT,    /* perf stat -I ... -e power/energy-*/ */
+  TP_FILE_PERF_STAT,    /* perf stat -I ... -e power/energy-pkg/ */
   TP_FILE_CODECARBON,   /* CodeCarbon emissions.csv */
   TP_FILE_TRAINPRINT_YAML, /* trainprint.yaml configuration */
   TP_FILE_KIND_COUNT

@@ -1,0 +1,390 @@
+/* discover: walk command-line paths, find runs (directories with event files)
+ * and trace files (classified by content). */
+#include "parser/discover.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/mem.h"
+
+#define TP_DISCOVER_MAX_DEPTH 64 /* deeper trees are reported and not entered */
+#define TP_SNIFF_BYTES 4096
+
+const char *tp_file_kind_name(tp_file_kind k) {
+  switch (k) {
+    case TP_FILE_TFEVENTS: return "tfevents";
+    case TP_FILE_HPARAMS_YAML: return "hparams.yaml";
+    case TP_FILE_NVSMI_CSV: return "nvidia-smi";
+    case TP_FILE_NVSMI_DMON: return "nvidia-smi-dmon";
+    case TP_FILE_RAPL_CSV: return "rapl";
+    case TP_FILE_PERF_STAT: return "perf-stat";
+    case TP_FILE_CODECARBON: return "codecarbon";
+    case TP_FILE_TRAINPRINT_YAML: return "trainprint.yaml";
+    default: return "unknown";
+  }
+}
+
+static bool S_is_event_file(const char *name) {
+  if (!strstr(name, "tfevents")) return false;
+  size_t n = strlen(name);
+  static const char skip[] = ".profile-empty";
+  if (n >= sizeof skip - 1 && strcmp(name + n - (sizeof skip - 1), skip) == 0) return false;
+  /* Ground-truth or note files that merely mention the name. */
+  static const char *const not_events[] = {".csv", ".json", ".txt", ".md"};
+  for (size_t i = 0; i < sizeof not_events / sizeof *not_events; i++) {
+    size_t m = strlen(not_events[i]);
+    if (n > m && strcmp(name + n - m, not_events[i]) == 0) return false;
+  }
+  return true;
+}
+
+/* The first line of head (without CR/LF), copied into line (size cap). */
+static void S_first_line(const unsigned char *head, size_t len, char *line, size_t cap) {
+  size_t i = 0;
+  /* Skip a UTF-8 byte order mark. */
+  if (len >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) head += 3, len -= 3;
+  while (i < len && i + 1 < cap && head[i] != '\n' && head[i] != '\r') {
+    line[i] = (char)head[i];
+    i++;
+  }
+  line[i] = '\0';
+}
+
+tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len) {
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  if (S_is_event_file(base)) return TP_FILE_TFEVENTS;
+  if (strcmp(base, "hparams.yaml") == 0) return TP_FILE_HPARAMS_YAML;
+  if (strcmp(base, "trainprint.yaml") == 0 || strcmp(base, "trainprint.yml") == 0)
+    return TP_FILE_TRAINPRINT_YAML;
+  for (size_t i = 0; i < head_len; i++)
+    if (head[i] == 0) return TP_FILE_UNKNOWN; /* binary */
+  char line[1024];
+  S_first_line(head, head_len, line, sizeof line);
+  if (strstr(line, "timestamp") && strstr(line, "power.draw")) return TP_FILE_NVSMI_CSV;
+  if (strncmp(line, "# gpu", 5) == 0 || strncmp(line, "#Date", 5) == 0 ||
+      strncmp(line, "# Date", 6) == 0)
+    return TP_FILE_NVSMI_DMON;
+  if (strstr(line, "energy_uj") && strstr(line, "domain")) return TP_FILE_RAPL_CSV;
+  if (strstr(line, "energy_consumed") && strstr(line, "duration")) return TP_FILE_CODECARBON;
+  /* perf stat -I: "#           time             counts unit events" then rows
+   * naming power/energy-*; look anywhere in the head. */
+  char buf[TP_SNIFF_BYTES + 1];
+  size_t n = head_len < TP_SNIFF_BYTES ? head_len : TP_SNIFF_BYTES;
+  memcpy(buf, head, n);
+  buf[n] = '\0';
+  if (strstr(buf, "power/energy-")) return TP_FILE_PERF_STAT;
+  return TP_FILE_UNKNOWN;
+}
+
+/* ---- the walk ---------------------------------------------------------- */
+
+typedef struct S_walk {
+  tp_discovery *out;
+  tp_diags *diags;
+  const char *root;       /* argument being walked */
+  dev_t devs[TP_DISCOVER_MAX_DEPTH];
+  ino_t inos[TP_DISCOVER_MAX_DEPTH];
+  int depth;
+} S_walk;
+
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Leading decimal timestamp in an event file name after "tfevents.", or -1. */
+static long long S_name_time(const char *path) {
+  const char *p = strstr(path, "tfevents.");
+  if (!p) return -1;
+  p += 9;
+  long long v = 0;
+  int digits = 0;
+  while (*p >= '0' && *p <= '9' && digits < 18) v = v * 10 + (*p++ - '0'), digits++;
+  return digits ? v : -1;
+}
+
+static int S_cmp_event_file(const void *a, const void *b) {
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  const char *bx = strrchr(x, '/'), *by = strrchr(y, '/');
+  bx = bx ? bx + 1 : x;
+  by = by ? by + 1 : y;
+  long long tx = S_name_time(bx), ty = S_name_time(by);
+  if (tx != ty) return tx < ty ? -1 : 1;
+  return strcmp(bx, by);
+}
+
+static char *S_join(const char *dir, const char *name) {
+  size_t n = strlen(dir);
+  if (n && dir[n - 1] == '/') return tp_xasprintf("%s%s", dir, name);
+  return tp_xasprintf("%s/%s", dir, name);
+}
+
+static const char *S_basename(const char *path, char *buf, size_t cap) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  size_t s = n;
+  while (s > 0 && path[s - 1] != '/') s--;
+  size_t len = n - s;
+  if (len >= cap) len = cap - 1;
+  memcpy(buf, path + s, len);
+  buf[len] = '\0';
+  if (len == 0 || strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0) {
+    /* "." or ".." as an argument: name the run after the real directory. */
+    char *real = realpath(path, NULL);
+    if (real) {
+      const char *r = strrchr(real, '/');
+      r = r && r[1] ? r + 1 : real;
+      snprintf(buf, cap, "%s", r);
+      free(real);
+    }
+  }
+  return buf;
+}
+
+/* Path of dir relative to root ('/'-separated), or NULL when dir == root. */
+static char *S_relative(const char *root, const char *dir) {
+  size_t n = strlen(root);
+  while (n > 1 && root[n - 1] == '/') n--;
+  if (strncmp(dir, root, n) != 0) return tp_xstrdup(dir);
+  const char *rest = dir + n;
+  while (*rest == '/') rest++;
+  return *rest ? tp_xstrdup(rest) : NULL;
+}
+
+static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events, char **others,
+                      size_t n_others) {
+  tp_discovery *out = w->out;
+  TP_GROW(out->runs, out->cap_runs, out->n_runs + 1);
+  tp_found_run *r = &out->runs[out->n_runs++];
+  char *rel = S_relative(w->root, dir);
+  if (!rel) {
+    char buf[256];
+    rel = tp_xstrdup(S_basename(dir, buf, sizeof buf));
+  }
+  qsort(events, n_events, sizeof *events, S_cmp_event_file);
+  *r = (tp_found_run){.id = rel,
+                      .dir = tp_xstrdup(dir),
+                      .root = tp_xstrdup(w->root),
+                      .event_files = events,
+                      .n_event_files = n_events,
+                      .other_files = others,
+                      .n_other_files = n_others};
+}
+
+static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind) {
+  tp_discovery *out = w->out;
+  TP_GROW(out->traces, out->cap_traces, out->n_traces + 1);
+  out->traces[out->n_traces++] = (tp_found_file){.path = tp_xstrdup(path),
+                                                 .dir = tp_xstrdup(dir),
+                                                 .root = tp_xstrdup(w->root),
+                                                 .kind = kind};
+}
+
+static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
+  unsigned char head[TP_SNIFF_BYTES];
+  size_t n = 0;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (S_is_event_file(base)) return TP_FILE_TFEVENTS;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    tp_diag_add(w->diags, TP_WARN, path, -1, -1, "cannot open (%s); file skipped",
+                strerror(errno));
+    return TP_FILE_UNKNOWN;
+  }
+  n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  return tp_discover_sniff(path, head, n);
+}
+
+static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
+  for (int i = 0; i < w->depth; i++)
+    if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino) {
+      tp_diag_add(w->diags, TP_WARN, dir, -1, -1,
+                  "directory loop (this directory contains itself through a link); not entered "
+                  "again");
+      return;
+    }
+  if (w->depth >= TP_DISCOVER_MAX_DEPTH) {
+    tp_diag_add(w->diags, TP_WARN, dir, -1, -1,
+                "directories nested deeper than %d levels; not entered", TP_DISCOVER_MAX_DEPTH);
+    return;
+  }
+  DIR *d = opendir(dir);
+  if (!d) {
+    tp_diag_add(w->diags, TP_WARN, dir, -1, -1, "cannot read directory (%s); skipped",
+                strerror(errno));
+    return;
+  }
+  w->devs[w->depth] = st->st_dev;
+  w->inos[w->depth] = st->st_ino;
+  w->depth++;
+
+  char **names = NULL;
+  size_t n_names = 0, cap_names = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    TP_GROW(names, cap_names, n_names + 1);
+    names[n_names++] = tp_xstrdup(e->d_name);
+  }
+  closedir(d);
+  qsort(names, n_names, sizeof *names, S_cmp_str);
+
+  char **events = NULL, **others = NULL;
+  size_t n_events = 0, cap_events = 0, n_others = 0, cap_others = 0;
+  char **subdirs = NULL;
+  size_t n_sub = 0, cap_sub = 0;
+  for (size_t i = 0; i < n_names; i++) {
+    char *path = S_join(dir, names[i]);
+    struct stat cst;
+    if (stat(path, &cst) != 0) {
+      tp_diag_add(w->diags, TP_WARN, path, -1, -1, "cannot stat (%s); skipped", strerror(errno));
+      free(path);
+      continue;
+    }
+    if (S_ISDIR(cst.st_mode)) {
+      TP_GROW(subdirs, cap_sub, n_sub + 1);
+      subdirs[n_sub++] = path;
+      continue;
+    }
+    if (!S_ISREG(cst.st_mode)) {
+      free(path);
+      continue;
+    }
+    tp_file_kind k = S_sniff_file(w, path);
+    if (k == TP_FILE_TFEVENTS) {
+      TP_GROW(events, cap_events, n_events + 1);
+      events[n_events++] = path;
+    } else if (k == TP_FILE_HPARAMS_YAML) {
+      TP_GROW(others, cap_others, n_others + 1);
+      others[n_others++] = path;
+    } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_TRAINPRINT_YAML) {
+      S_add_trace(w, path, dir, k);
+      free(path);
+    } else {
+      free(path);
+    }
+  }
+  for (size_t i = 0; i < n_names; i++) free(names[i]);
+  free(names);
+
+  if (n_events) {
+    S_add_run(w, dir, events, n_events, others, n_others);
+  } else {
+    for (size_t i = 0; i < n_others; i++) free(others[i]);
+    free(others);
+    free(events);
+  }
+  for (size_t i = 0; i < n_sub; i++) {
+    struct stat sst;
+    if (stat(subdirs[i], &sst) == 0) S_walk_dir(w, subdirs[i], &sst);
+    free(subdirs[i]);
+  }
+  free(subdirs);
+  w->depth--;
+}
+
+static int S_cmp_run(const void *a, const void *b) {
+  const tp_found_run *x = a, *y = b;
+  int c = strcmp(x->id, y->id);
+  return c ? c : strcmp(x->dir, y->dir);
+}
+
+static int S_cmp_trace(const void *a, const void *b) {
+  return strcmp(((const tp_found_file *)a)->path, ((const tp_found_file *)b)->path);
+}
+
+static char *S_dirname(const char *path) {
+  const char *s = strrchr(path, '/');
+  if (!s) return tp_xstrdup(".");
+  if (s == path) return tp_xstrdup("/");
+  return tp_xstrndup(path, (size_t)(s - path));
+}
+
+int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags) {
+  S_walk w = {.out = out, .diags = diags};
+  for (size_t i = 0; i < n_paths; i++) {
+    const char *p = paths[i];
+    struct stat st;
+    if (stat(p, &st) != 0) {
+      tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read (%s); skipped", strerror(errno));
+      continue;
+    }
+    w.root = p;
+    w.depth = 0;
+    if (S_ISDIR(st.st_mode)) {
+      if (access(p, R_OK | X_OK) != 0) {
+        tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read directory (%s); skipped",
+                    strerror(errno));
+        continue;
+      }
+      out->n_paths_ok++;
+      S_walk_dir(&w, p, &st);
+    } else if (S_ISREG(st.st_mode)) {
+      if (access(p, R_OK) != 0) {
+        tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read (%s); skipped", strerror(errno));
+        continue;
+      }
+      out->n_paths_ok++;
+      char *dir = S_dirname(p);
+      tp_file_kind k = S_sniff_file(&w, p);
+      if (k == TP_FILE_TFEVENTS) {
+        /* An event file alone: a run named after its directory. */
+        char **events = tp_xmalloc(sizeof *events);
+        events[0] = tp_xstrdup(p);
+        char buf[256];
+        w.root = dir;
+        S_add_run(&w, dir, events, 1, NULL, 0);
+        free(out->runs[out->n_runs - 1].id);
+        out->runs[out->n_runs - 1].id = tp_xstrdup(S_basename(dir, buf, sizeof buf));
+        free(out->runs[out->n_runs - 1].root);
+        out->runs[out->n_runs - 1].root = tp_xstrdup(p);
+      } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
+                 k != TP_FILE_TRAINPRINT_YAML) {
+        S_add_trace(&w, p, dir, k);
+      } else if (k == TP_FILE_UNKNOWN) {
+        tp_diag_add(diags, TP_WARN, p, -1, -1,
+                    "not a recognised log or trace (no event-file name, no known header); "
+                    "skipped");
+      }
+      free(dir);
+    } else {
+      tp_diag_add(diags, TP_WARN, p, -1, -1, "not a regular file or directory; skipped");
+    }
+  }
+  if (out->n_runs > 1) qsort(out->runs, out->n_runs, sizeof *out->runs, S_cmp_run);
+  if (out->n_traces > 1) qsort(out->traces, out->n_traces, sizeof *out->traces, S_cmp_trace);
+  for (size_t i = 1; i < out->n_runs; i++)
+    if (strcmp(out->runs[i].id, out->runs[i - 1].id) == 0)
+      tp_diag_add(diags, TP_WARN, out->runs[i].dir, -1, -1,
+                  "run id '%s' is also the id of %s (found under another argument); both kept",
+                  out->runs[i].id, out->runs[i - 1].dir);
+  return out->n_paths_ok ? 0 : -1;
+}
+
+void tp_discovery_free(tp_discovery *d) {
+  for (size_t i = 0; i < d->n_runs; i++) {
+    tp_found_run *r = &d->runs[i];
+    free(r->id);
+    free(r->dir);
+    free(r->root);
+    for (size_t j = 0; j < r->n_event_files; j++) free(r->event_files[j]);
+    free(r->event_files);
+    for (size_t j = 0; j < r->n_other_files; j++) free(r->other_files[j]);
+    free(r->other_files);
+  }
+  free(d->runs);
+  for (size_t i = 0; i < d->n_traces; i++) {
+    free(d->traces[i].path);
+    free(d->traces[i].dir);
+    free(d->traces[i].root);
+  }
+  free(d->traces);
+  *d = (tp_discovery){0};
+}

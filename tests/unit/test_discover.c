@@ -1,0 +1,129 @@
+/* Tests for parser/discover: run ids, event-file order, trace sniffing,
+ * loops and unreadable paths. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "model/mem.h"
+#include "parser/discover.h"
+#include "tp_test.h"
+
+static char S_root[256];
+
+static void S_write(const char *rel, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", S_root, rel);
+  /* make parent directories */
+  for (char *p = path + strlen(S_root) + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      mkdir(path, 0755);
+      *p = '/';
+    }
+  FILE *f = fopen(path, "wb");
+  if (!f) abort();
+  fputs(text, f);
+  fclose(f);
+}
+
+static void test_tree(void) {
+  S_write("exp1/run_a/events.out.tfevents.1700000200.host.1.0", "x");
+  S_write("exp1/run_a/events.out.tfevents.1700000100.host.1.0", "x");
+  S_write("exp1/run_a/events.out.tfevents.1700000100.host.1.0.truth.csv", "tag,step\n");
+  S_write("exp1/run_a/hparams.yaml", "lr: 0.1\n");
+  S_write("exp1/run_b/events.out.tfevents.1700000300.h.2.0", "x");
+  S_write("exp1/gpu.csv", "timestamp, index, power.draw [W]\n");
+  S_write("exp1/rapl.csv", "timestamp,domain,energy_uj\n");
+  S_write("exp1/emissions.csv", "timestamp,project_name,run_id,duration,emissions,energy_consumed\n");
+  S_write("exp1/notes.txt", "hello\n");
+  S_write("run_top/events.out.tfevents.1700000400.h.3.0", "x");
+
+  char link[512];
+  snprintf(link, sizeof link, "%s/exp1/loop", S_root);
+  CHECK(symlink("..", link) == 0);
+
+  tp_discovery d = {0};
+  tp_diags diags = {0};
+  char *paths[] = {S_root};
+  CHECK_INT(tp_discover(&d, paths, 1, &diags), 0);
+  CHECK_INT(d.n_runs, 3);
+  if (d.n_runs == 3) {
+    CHECK_STR(d.runs[0].id, "exp1/run_a");
+    CHECK_INT(d.runs[0].n_event_files, 2);
+    CHECK(strstr(d.runs[0].event_files[0], "1700000100") != NULL);
+    CHECK(strstr(d.runs[0].event_files[1], "1700000200") != NULL);
+    CHECK_INT(d.runs[0].n_other_files, 1);
+    CHECK_STR(d.runs[1].id, "exp1/run_b");
+    CHECK_STR(d.runs[2].id, "run_top");
+  }
+  CHECK_INT(d.n_traces, 3);
+  if (d.n_traces == 3) {
+    CHECK(strstr(d.traces[0].path, "emissions.csv") != NULL);
+    CHECK_INT(d.traces[0].kind, TP_FILE_CODECARBON);
+    CHECK_INT(d.traces[1].kind, TP_FILE_NVSMI_CSV);
+    CHECK_INT(d.traces[2].kind, TP_FILE_RAPL_CSV);
+  }
+  /* The loop is entered once (exp1/loop -> root) and reported when it would
+   * come back to a directory already on the path. */
+  int loops = 0;
+  for (size_t i = 0; i < diags.count; i++)
+    if (strstr(diags.items[i].message, "directory loop")) loops++;
+  CHECK(loops >= 1);
+  tp_discovery_free(&d);
+  tp_diag_free(&diags);
+
+  /* The run directory itself as the argument: named after the directory. */
+  char runpath[512];
+  snprintf(runpath, sizeof runpath, "%s/exp1/run_b", S_root);
+  char *p2[] = {runpath};
+  CHECK_INT(tp_discover(&d, p2, 1, &diags), 0);
+  CHECK_INT(d.n_runs, 1);
+  if (d.n_runs) CHECK_STR(d.runs[0].id, "run_b");
+  tp_discovery_free(&d);
+
+  /* An event file alone: a run named after its directory. */
+  char evpath[512];
+  snprintf(evpath, sizeof evpath, "%s/exp1/run_b/events.out.tfevents.1700000300.h.2.0", S_root);
+  char *p3[] = {evpath};
+  CHECK_INT(tp_discover(&d, p3, 1, &diags), 0);
+  CHECK_INT(d.n_runs, 1);
+  if (d.n_runs) CHECK_STR(d.runs[0].id, "run_b");
+  tp_discovery_free(&d);
+  tp_diag_free(&diags);
+}
+
+static void test_missing(void) {
+  tp_discovery d = {0};
+  tp_diags diags = {0};
+  char *paths[] = {"/nonexistent/trainprint-test"};
+  CHECK_INT(tp_discover(&d, paths, 1, &diags), -1);
+  CHECK_INT(diags.count, 1);
+  CHECK_INT(diags.items[0].severity, TP_ERROR);
+  CHECK(strstr(diags.items[0].message, "cannot read") != NULL);
+  tp_discovery_free(&d);
+  tp_diag_free(&diags);
+}
+
+static void test_sniff(void) {
+  const char *nv = "timestamp, index, name, power.draw [W]\n2024/01/01 00:00:00.000, 0, X, 1 W\n";
+  CHECK_INT(tp_discover_sniff("whatever.log", (const unsigned char *)nv, strlen(nv)),
+            TP_FILE_NVSMI_CSV);
+  const char *dm = "# gpu    pwr  gtemp\n# Idx      W      C\n";
+  CHECK_INT(tp_discover_sniff("x", (const unsigned char *)dm, strlen(dm)), TP_FILE_NVSMI_DMON);
+  const char *perf = "#           time             counts unit events\n"
+                     "     1.001    12.34 Joules power/energy-pkg/\n";
+  CHECK_INT(tp_discover_sniff("x", (const unsigned char *)perf, strlen(perf)), TP_FILE_PERF_STAT);
+  const unsigned char bin[] = {0x18, 0, 0, 0, 0, 0, 0, 0};
+  CHECK_INT(tp_discover_sniff("data.bin", bin, sizeof bin), TP_FILE_UNKNOWN);
+}
+
+int main(void) {
+  snprintf(S_root, sizeof S_root, "/tmp/tp-discover-XXXXXX");
+  if (!mkdtemp(S_root)) return 1;
+  TP_RUN(test_tree);
+  TP_RUN(test_missing);
+  TP_RUN(test_sniff);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_root);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", S_root);
+  return tp_test_summary();
+}
