@@ -1,0 +1,306 @@
+/* lab: grouping runs into experiments and configurations; aggregates. */
+#include "model/lab.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+
+void tp_lab_add_run(tp_lab *lab, tp_run *run) {
+  TP_GROW(lab->runs, lab->cap_runs, lab->n_runs + 1);
+  lab->runs[lab->n_runs++] = run;
+}
+
+bool tp_lab_is_seed_key(const char *key) {
+  /* Compare the last component of a flattened key, case-insensitively. */
+  const char *last = key;
+  for (const char *p = key; *p; p++)
+    if (*p == '/' || *p == '.') last = p + 1;
+  char low[128];
+  size_t n = strlen(last);
+  if (n >= sizeof low) return false;
+  for (size_t i = 0; i <= n; i++) low[i] = (char)tolower((unsigned char)last[i]);
+  static const char *const exact[] = {"seed", "random_state", "random_seed", "rng_seed",
+                                      "seed_value", "manual_seed", "np_seed", "torch_seed"};
+  for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+    if (strcmp(low, exact[i]) == 0) return true;
+  if (n > 5 && (strcmp(low + n - 5, "_seed") == 0 || strcmp(low + n - 5, "-seed") == 0))
+    return true;
+  return false;
+}
+
+char *tp_lab_config_of(const tp_run *run) {
+  /* hparams are sorted by key once the run is finished; sort a copy of the
+   * pointers anyway so the result never depends on input order. */
+  tp_buf b = {0};
+  const tp_hparam **hp = tp_xmalloc((run->n_hparams + 1) * sizeof *hp);
+  size_t n = 0;
+  for (size_t i = 0; i < run->n_hparams; i++)
+    if (!tp_lab_is_seed_key(run->hparams[i].key)) hp[n++] = &run->hparams[i];
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && strcmp(hp[j - 1]->key, hp[j]->key) > 0; j--) {
+      const tp_hparam *t = hp[j];
+      hp[j] = hp[j - 1];
+      hp[j - 1] = t;
+    }
+  for (size_t i = 0; i < n; i++) {
+    if (i) tp_buf_adds(&b, ", ");
+    tp_buf_printf(&b, "%s=%s", hp[i]->key, hp[i]->text);
+  }
+  free(hp);
+  return tp_buf_detach(&b);
+}
+
+bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
+                   double *last) {
+  const tp_series *s = tp_run_find_series(run, tag);
+  if (!s) return false;
+  bool any = false;
+  double b = NAN, l = NAN;
+  for (size_t i = 0; i < s->count; i++) {
+    double v = s->points[i].value;
+    if (!isfinite(v)) continue;
+    if (!any || (higher_better ? v > b : v < b)) b = v;
+    l = v;
+    any = true;
+  }
+  if (any) {
+    *best = b;
+    *last = l;
+  }
+  return any;
+}
+
+/* ---- statistics ------------------------------------------------------ */
+
+typedef struct S_acc {
+  size_t n;
+  double *v;
+  size_t cap;
+} S_acc;
+
+static void S_acc_add(S_acc *a, double x) {
+  if (!isfinite(x)) return;
+  TP_GROW(a->v, a->cap, a->n + 1);
+  a->v[a->n++] = x;
+}
+
+static tp_stat S_acc_stat(S_acc *a) {
+  tp_stat s = {.n = a->n, .mean = NAN, .sd = NAN, .min = NAN, .max = NAN};
+  if (a->n) {
+    double sum = 0;
+    s.min = s.max = a->v[0];
+    for (size_t i = 0; i < a->n; i++) {
+      sum += a->v[i];
+      if (a->v[i] < s.min) s.min = a->v[i];
+      if (a->v[i] > s.max) s.max = a->v[i];
+    }
+    s.mean = sum / (double)a->n;
+    if (a->n > 1) {
+      double ss = 0;
+      for (size_t i = 0; i < a->n; i++) ss += (a->v[i] - s.mean) * (a->v[i] - s.mean);
+      s.sd = sqrt(ss / (double)(a->n - 1));
+    }
+  }
+  free(a->v);
+  *a = (S_acc){0};
+  return s;
+}
+
+/* ---- grouping -------------------------------------------------------- */
+
+static int S_cmp_run(const void *a, const void *b) {
+  const tp_run *x = *(tp_run *const *)a, *y = *(tp_run *const *)b;
+  int c = strcmp(x->id, y->id);
+  return c ? c : strcmp(x->dir, y->dir);
+}
+
+static char *S_experiment_of(const tp_run *run) {
+  const char *slash = strrchr(run->id, '/');
+  return slash ? tp_xstrndup(run->id, (size_t)(slash - run->id)) : tp_xstrdup(".");
+}
+
+static bool S_has_energy(const tp_run *r) { return r->energy.method != TP_ENERGY_NONE; }
+
+static double S_duration(const tp_run *r) {
+  return isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
+                                                    : r->declared_duration_s;
+}
+
+/* Glob match with '*' and '?', ignoring ASCII case. */
+static bool S_match(const char *pat, const char *s) {
+  const char *star = NULL, *resume = NULL;
+  while (*s) {
+    if (*pat == '*') {
+      star = ++pat;
+      resume = s;
+    } else if (*pat == '?' || tolower((unsigned char)*pat) == tolower((unsigned char)*s)) {
+      pat++, s++;
+    } else if (star) {
+      pat = star;
+      s = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (*pat == '*') pat++;
+  return *pat == '\0';
+}
+
+/* Choose the main metric: the first tag (in name order) of the experiment's
+ * runs matching the accuracy patterns, else the loss patterns. */
+static void S_choose_metric(tp_lab *lab, tp_experiment *e) {
+  static const struct {
+    const char *pattern;
+    bool higher;
+  } rules[] = {
+      {"val*acc*", true},     {"eval*accuracy*", true}, {"*val*acc*", true},
+      {"eval*acc*", true},    {"val*loss*", false},     {"*val*loss*", false},
+      {"eval*loss*", false},
+  };
+  for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
+    const char *best = NULL;
+    for (size_t i = 0; i < e->n_runs; i++) {
+      const tp_run *run = lab->runs[e->runs[i]];
+      for (size_t s = 0; s < run->n_series; s++) {
+        const char *tag = run->series[s].tag;
+        if (S_match(rules[r].pattern, tag) && (!best || strcmp(tag, best) < 0))
+          best = tag;
+      }
+    }
+    if (best) {
+      e->metric_tag = tp_xstrdup(best);
+      e->metric_higher_better = rules[r].higher;
+      e->metric_reason = tp_xasprintf("chosen automatically: named like %s (%s is better)",
+                                      rules[r].pattern, rules[r].higher ? "higher" : "lower");
+      return;
+    }
+  }
+}
+
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void S_group_configs(tp_lab *lab, tp_experiment *e) {
+  char **cfg = tp_xmalloc((e->n_runs + 1) * sizeof *cfg);
+  for (size_t i = 0; i < e->n_runs; i++) cfg[i] = tp_lab_config_of(lab->runs[e->runs[i]]);
+  /* distinct configs, sorted */
+  char **uniq = tp_xmalloc((e->n_runs + 1) * sizeof *uniq);
+  size_t nu = 0;
+  for (size_t i = 0; i < e->n_runs; i++) uniq[nu++] = cfg[i];
+  qsort(uniq, nu, sizeof *uniq, S_cmp_str);
+  size_t w = 0;
+  for (size_t i = 0; i < nu; i++)
+    if (w == 0 || strcmp(uniq[w - 1], uniq[i]) != 0) uniq[w++] = uniq[i];
+  nu = w;
+  e->configs = tp_xcalloc(nu ? nu : 1, sizeof *e->configs);
+  e->n_configs = nu;
+  for (size_t c = 0; c < nu; c++) {
+    tp_config_group *g = &e->configs[c];
+    g->config = tp_xstrdup(uniq[c]);
+    g->runs = tp_xmalloc(e->n_runs * sizeof *g->runs);
+    S_acc it = {0}, fac = {0}, co2 = {0}, dur = {0}, mb = {0}, ml = {0};
+    for (size_t i = 0; i < e->n_runs; i++) {
+      if (strcmp(cfg[i], g->config) != 0) continue;
+      const tp_run *r = lab->runs[e->runs[i]];
+      g->runs[g->n_runs++] = e->runs[i];
+      if (S_has_energy(r)) {
+        S_acc_add(&it, r->energy.it_j);
+        S_acc_add(&fac, r->energy.facility_j);
+        S_acc_add(&co2, r->energy.co2e_kg);
+      }
+      S_acc_add(&dur, S_duration(r));
+      double best, last;
+      if (e->metric_tag && tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last)) {
+        S_acc_add(&mb, best);
+        S_acc_add(&ml, last);
+      }
+    }
+    g->it_j = S_acc_stat(&it);
+    g->facility_j = S_acc_stat(&fac);
+    g->co2e_kg = S_acc_stat(&co2);
+    g->duration_s = S_acc_stat(&dur);
+    g->metric_best = S_acc_stat(&mb);
+    g->metric_last = S_acc_stat(&ml);
+  }
+  for (size_t i = 0; i < e->n_runs; i++) free(cfg[i]);
+  free(cfg);
+  free(uniq);
+}
+
+void tp_lab_group(tp_lab *lab) {
+  if (lab->n_runs > 1) qsort(lab->runs, lab->n_runs, sizeof *lab->runs, S_cmp_run);
+  for (size_t i = 0; i < lab->n_runs; i++)
+    if (!lab->runs[i]->experiment) lab->runs[i]->experiment = S_experiment_of(lab->runs[i]);
+
+  /* distinct experiment names, sorted */
+  char **names = tp_xmalloc((lab->n_runs + 1) * sizeof *names);
+  size_t nn = 0;
+  for (size_t i = 0; i < lab->n_runs; i++) names[nn++] = lab->runs[i]->experiment;
+  qsort(names, nn, sizeof *names, S_cmp_str);
+  size_t w = 0;
+  for (size_t i = 0; i < nn; i++)
+    if (w == 0 || strcmp(names[w - 1], names[i]) != 0) names[w++] = names[i];
+  nn = w;
+
+  lab->experiments = tp_xcalloc(nn ? nn : 1, sizeof *lab->experiments);
+  lab->n_experiments = nn;
+  lab->it_j = lab->facility_j = lab->co2e_kg = lab->gpu_hours = 0;
+  lab->n_runs_with_energy = 0;
+  for (size_t x = 0; x < nn; x++) {
+    tp_experiment *e = &lab->experiments[x];
+    e->name = tp_xstrdup(names[x]);
+    e->runs = tp_xmalloc(lab->n_runs * sizeof *e->runs);
+    for (size_t i = 0; i < lab->n_runs; i++) {
+      tp_run *r = lab->runs[i];
+      if (strcmp(r->experiment, e->name) != 0) continue;
+      e->runs[e->n_runs++] = i;
+      if (S_has_energy(r)) {
+        e->it_j += r->energy.it_j;
+        e->facility_j += r->energy.facility_j;
+        e->co2e_kg += r->energy.co2e_kg;
+      }
+      for (size_t d = 0; d < r->energy.n_devices; d++)
+        if (strncmp(r->energy.devices[d].id, "gpu", 3) == 0)
+          e->gpu_hours += r->energy.devices[d].covered_s / 3600.0;
+    }
+    S_choose_metric(lab, e);
+    S_group_configs(lab, e);
+    lab->it_j += e->it_j;
+    lab->facility_j += e->facility_j;
+    lab->co2e_kg += e->co2e_kg;
+    lab->gpu_hours += e->gpu_hours;
+  }
+  for (size_t i = 0; i < lab->n_runs; i++)
+    if (S_has_energy(lab->runs[i])) lab->n_runs_with_energy++;
+  free(names);
+}
+
+void tp_lab_free(tp_lab *lab) {
+  for (size_t i = 0; i < lab->n_runs; i++) tp_run_free(lab->runs[i]);
+  free(lab->runs);
+  for (size_t x = 0; x < lab->n_experiments; x++) {
+    tp_experiment *e = &lab->experiments[x];
+    free(e->name);
+    free(e->runs);
+    for (size_t c = 0; c < e->n_configs; c++) {
+      free(e->configs[c].config);
+      free(e->configs[c].runs);
+    }
+    free(e->configs);
+    free(e->metric_tag);
+    free(e->metric_reason);
+  }
+  free(lab->experiments);
+  tp_assumptions *a = &lab->assumptions;
+  free(a->pue_source);
+  free(a->intensity_source);
+  free(a->zone);
+  free(a->timezone);
+  free(a->timezone_source);
+  tp_diag_free(&lab->diags);
+  *lab = (tp_lab){0};
+}

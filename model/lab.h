@@ -1,0 +1,91 @@
+/* lab: every run of a report, grouped into experiments and configurations.
+ *
+ * The lab owns its runs.  Grouping (tp_lab_group) happens once energies are
+ * known: it assigns experiments (the directory that holds the run directories,
+ * "." when runs sit directly in the argument), derives each run's
+ * configuration (its hparams without seed-like keys, "key=value" sorted by key,
+ * joined with ", "), aggregates repeats (mean and sample standard deviation),
+ * chooses each experiment's main metric, and sums the totals.
+ *
+ * Units: joules, seconds, kg CO2e; conversion to kWh happens in render.
+ */
+#ifndef TP_LAB_H
+#define TP_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/diag.h"
+#include "model/run.h"
+
+/* What the figures assume; written beside every total. */
+typedef struct tp_assumptions {
+  double pue;                 /* facility / IT energy */
+  char *pue_source;           /* where the PUE came from ("--pue", a table row's source) */
+  double intensity_g_per_kwh; /* constant intensity, or the series' mean when a series is used */
+  char *intensity_source;     /* source text, with year */
+  char *zone;                 /* zone code, or NULL */
+  int intensity_year;         /* year of the figure, 0 when unknown */
+  bool intensity_series;      /* priced interval by interval from a time series */
+  char *timezone;             /* zone naive timestamps were read in, e.g. "UTC" */
+  char *timezone_source;      /* "--timezone", "TZ environment", "default" */
+} tp_assumptions;
+
+typedef struct tp_stat {
+  size_t n;      /* values that went in (runs with a known figure) */
+  double mean;   /* NAN when n == 0 */
+  double sd;     /* sample standard deviation (n-1); NAN when n < 2 */
+  double min, max;
+} tp_stat;
+
+typedef struct tp_config_group {
+  char *config;        /* "batch_size=256, precision=fp32" ("" when no hparams) */
+  size_t *runs;        /* indexes into tp_lab.runs, in id order */
+  size_t n_runs;
+  tp_stat it_j, facility_j, co2e_kg, duration_s;
+  tp_stat metric_best, metric_last; /* of the experiment's main metric */
+} tp_config_group;
+
+typedef struct tp_experiment {
+  char *name;
+  size_t *runs;        /* indexes into tp_lab.runs, in id order */
+  size_t n_runs;
+  tp_config_group *configs; /* sorted by config text */
+  size_t n_configs;
+  double it_j, facility_j, co2e_kg; /* sums over runs with known energy */
+  double gpu_hours;    /* device-hours of GPUs covered by traces or estimates */
+  char *metric_tag;    /* main metric, or NULL when none could be chosen */
+  bool metric_higher_better;
+  char *metric_reason; /* why that tag: "configured", "named like val*acc*", ... */
+} tp_experiment;
+
+typedef struct tp_lab {
+  tp_run **runs;       /* sorted by id after tp_lab_group */
+  size_t n_runs, cap_runs;
+  tp_experiment *experiments; /* sorted by name */
+  size_t n_experiments;
+  tp_assumptions assumptions;
+  double it_j, facility_j, co2e_kg, gpu_hours; /* totals */
+  size_t n_runs_with_energy;
+  tp_diags diags;      /* diagnostics not tied to one run */
+} tp_lab;
+
+/* Take ownership of run. */
+void tp_lab_add_run(tp_lab *lab, tp_run *run);
+/* Sort runs, assign experiments (unless a run already has one), configs,
+ * aggregates, main metrics and totals.  Call after energies are set. */
+void tp_lab_group(tp_lab *lab);
+void tp_lab_free(tp_lab *lab);
+
+/* True for hparam keys that only pick a random seed ("seed", "*_seed",
+ * "random_state", ...): runs differing only in them are repeats. */
+bool tp_lab_is_seed_key(const char *key);
+/* The config text of a run (caller frees). */
+char *tp_lab_config_of(const tp_run *run);
+
+/* Best and last value of tag in run (best by higher_better); false if the
+ * run has no finite value of tag. */
+bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
+                   double *last);
+
+#endif

@@ -1,0 +1,280 @@
+/* summary: summary.json and runs.csv writers. */
+#include "render/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "render/json.h"
+
+#define J_PER_KWH 3.6e6
+
+const char *tp_summary_iso_time(char buf[40], double t_s) {
+  if (!isfinite(t_s) || t_s < -62135596800.0 || t_s > 253402300799.0) {
+    buf[0] = '\0';
+    return buf;
+  }
+  double whole = floor(t_s);
+  long long us = llround((t_s - whole) * 1e6);
+  time_t sec = (time_t)whole;
+  if (us >= 1000000) {
+    us -= 1000000;
+    sec += 1;
+  }
+  struct tm tm;
+  gmtime_r(&sec, &tm);
+  /* Years 1..9999 and us < 10^6 keep every field at its width. */
+  snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (tm.tm_year + 1900) % 10000,
+           (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+           tm.tm_sec % 100, (int)(us % 1000000));
+  return buf;
+}
+
+const char *tp_summary_method_name(tp_energy_method m) {
+  switch (m) {
+    case TP_ENERGY_INTEGRATED: return "integrated";
+    case TP_ENERGY_MEASURED: return "measured";
+    case TP_ENERGY_ESTIMATED: return "estimated";
+    case TP_ENERGY_DECLARED: return "declared";
+    default: return "none";
+  }
+}
+
+static void S_hparam_value(tp_json *j, const tp_hparam *h) {
+  switch (h->kind) {
+    case TP_HP_NUMBER: tp_json_number(j, h->key, h->number, -1); break;
+    case TP_HP_BOOL: tp_json_bool(j, h->key, h->number != 0); break;
+    default: tp_json_string(j, h->key, h->text); break;
+  }
+}
+
+static void S_kwh(tp_json *j, const char *key, double joules) {
+  tp_json_number(j, key, joules / J_PER_KWH, 6);
+}
+
+static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
+  char t[40];
+  char *config = tp_lab_config_of(r);
+  tp_json_begin_object(j, NULL);
+  tp_json_string(j, "id", r->id);
+  tp_json_string(j, "experiment", r->experiment);
+  tp_json_string(j, "start", isfinite(r->start_s) ? tp_summary_iso_time(t, r->start_s) : NULL);
+  tp_json_string(j, "end", isfinite(r->end_s) ? tp_summary_iso_time(t, r->end_s) : NULL);
+  double dur = isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
+                                                           : r->declared_duration_s;
+  tp_json_number(j, "duration_s", dur, 3);
+  tp_json_string(j, "window_source", r->window_source);
+  tp_json_int(j, "restarts", r->restarts);
+  tp_json_begin_object(j, "hparams");
+  for (size_t i = 0; i < r->n_hparams; i++) S_hparam_value(j, &r->hparams[i]);
+  tp_json_end_object(j);
+  tp_json_string(j, "config", config);
+  tp_json_begin_object(j, "metrics");
+  for (size_t i = 0; i < r->n_series; i++) {
+    const tp_series *s = &r->series[i];
+    double mn = NAN, mx = NAN, last = NAN;
+    for (size_t k = 0; k < s->count; k++) {
+      double v = s->points[k].value;
+      last = v;
+      if (isnan(v)) continue;
+      if (isnan(mn) || v < mn) mn = v;
+      if (isnan(mx) || v > mx) mx = v;
+    }
+    tp_json_begin_object(j, s->tag);
+    tp_json_int(j, "count", (int64_t)s->count);
+    tp_json_number(j, "last", last, -1);
+    tp_json_number(j, "min", mn, -1);
+    tp_json_number(j, "max", mx, -1);
+    tp_json_end_object(j);
+  }
+  tp_json_end_object(j);
+  const tp_run_energy *e = &r->energy;
+  tp_json_begin_object(j, "energy");
+  tp_json_string(j, "method", tp_summary_method_name(e->method));
+  bool known = e->method != TP_ENERGY_NONE;
+  tp_json_number(j, "coverage", known ? e->coverage : NAN, 4);
+  S_kwh(j, "it_kwh", known ? e->it_j : NAN);
+  S_kwh(j, "facility_kwh", known ? e->facility_j : NAN);
+  tp_json_number(j, "co2e_kg", known ? e->co2e_kg : NAN, 6);
+  tp_json_number(j, "intensity_g_per_kwh", known ? e->intensity_g_per_kwh : NAN, 3);
+  tp_json_bool(j, "shared", e->shared);
+  tp_json_begin_array(j, "devices");
+  for (size_t d = 0; d < e->n_devices; d++) {
+    const tp_device_energy *dv = &e->devices[d];
+    tp_json_begin_object(j, NULL);
+    tp_json_string(j, "id", dv->id);
+    tp_json_string(j, "name", dv->name);
+    S_kwh(j, "it_kwh", dv->energy_j);
+    tp_json_number(j, "covered_s", dv->covered_s, 3);
+    tp_json_number(j, "peak_w", dv->peak_w, 3);
+    tp_json_number(j, "idle_w", dv->idle_w, 3);
+    tp_json_end_object(j);
+  }
+  tp_json_end_array(j);
+  tp_json_end_object(j);
+  tp_json_begin_array(j, "inputs");
+  for (size_t i = 0; i < r->n_inputs; i++) {
+    const tp_input *in = &r->inputs[i];
+    tp_json_begin_object(j, NULL);
+    tp_json_string(j, "path", in->path);
+    tp_json_string(j, "format", in->format);
+    tp_json_int(j, "bytes", (int64_t)in->size);
+    tp_json_string(j, "sha256", in->sha256[0] ? in->sha256 : NULL);
+    tp_json_end_object(j);
+  }
+  tp_json_end_array(j);
+  tp_json_begin_array(j, "diagnostics");
+  for (size_t i = 0; i < r->diags.count; i++) {
+    char *s = tp_diag_format(&r->diags.items[i]);
+    tp_json_string(j, NULL, s);
+    free(s);
+  }
+  tp_json_end_array(j);
+  tp_json_end_object(j);
+  free(config);
+  (void)lab;
+}
+
+static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_stat s) {
+  S_kwh(j, mean_key, s.mean);
+  S_kwh(j, sd_key, s.sd);
+}
+
+void tp_summary_json(const tp_lab *lab, tp_buf *out) {
+  tp_json j = {0};
+  const tp_assumptions *a = &lab->assumptions;
+  tp_json_begin_object(&j, NULL);
+  tp_json_string(&j, "trainprint_version", TP_VERSION);
+  tp_json_begin_object(&j, "assumptions");
+  tp_json_number(&j, "pue", a->pue, -1);
+  tp_json_string(&j, "pue_source", a->pue_source);
+  tp_json_number(&j, "intensity_g_per_kwh", a->intensity_g_per_kwh, -1);
+  tp_json_string(&j, "intensity_source", a->intensity_source);
+  tp_json_string(&j, "zone", a->zone);
+  if (a->intensity_year) tp_json_int(&j, "intensity_year", a->intensity_year);
+  else tp_json_null(&j, "intensity_year");
+  tp_json_bool(&j, "intensity_series", a->intensity_series);
+  tp_json_string(&j, "timezone", a->timezone);
+  tp_json_string(&j, "timezone_source", a->timezone_source);
+  tp_json_end_object(&j);
+
+  tp_json_begin_array(&j, "runs");
+  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab);
+  tp_json_end_array(&j);
+
+  tp_json_begin_array(&j, "experiments");
+  for (size_t x = 0; x < lab->n_experiments; x++) {
+    const tp_experiment *e = &lab->experiments[x];
+    tp_json_begin_object(&j, NULL);
+    tp_json_string(&j, "name", e->name);
+    tp_json_begin_array(&j, "runs");
+    for (size_t i = 0; i < e->n_runs; i++) tp_json_string(&j, NULL, lab->runs[e->runs[i]]->id);
+    tp_json_end_array(&j);
+    if (e->metric_tag) {
+      tp_json_begin_object(&j, "metric");
+      tp_json_string(&j, "tag", e->metric_tag);
+      tp_json_string(&j, "goal", e->metric_higher_better ? "max" : "min");
+      tp_json_string(&j, "reason", e->metric_reason);
+      tp_json_end_object(&j);
+    } else {
+      tp_json_null(&j, "metric");
+    }
+    tp_json_begin_array(&j, "configs");
+    for (size_t c = 0; c < e->n_configs; c++) {
+      const tp_config_group *g = &e->configs[c];
+      const tp_run *first = lab->runs[g->runs[0]];
+      tp_json_begin_object(&j, NULL);
+      tp_json_string(&j, "config", g->config);
+      tp_json_begin_object(&j, "hparams");
+      for (size_t h = 0; h < first->n_hparams; h++)
+        if (!tp_lab_is_seed_key(first->hparams[h].key)) S_hparam_value(&j, &first->hparams[h]);
+      tp_json_end_object(&j);
+      tp_json_begin_array(&j, "runs");
+      for (size_t i = 0; i < g->n_runs; i++) tp_json_string(&j, NULL, lab->runs[g->runs[i]]->id);
+      tp_json_end_array(&j);
+      S_stat_kwh(&j, "it_kwh_mean", "it_kwh_std", g->it_j);
+      S_stat_kwh(&j, "facility_kwh_mean", "facility_kwh_std", g->facility_j);
+      tp_json_number(&j, "co2e_kg_mean", g->co2e_kg.mean, 6);
+      tp_json_number(&j, "co2e_kg_std", g->co2e_kg.sd, 6);
+      tp_json_number(&j, "duration_s_mean", g->duration_s.mean, 3);
+      tp_json_number(&j, "duration_s_std", g->duration_s.sd, 3);
+      if (e->metric_tag) {
+        tp_json_number(&j, "metric_best_mean", g->metric_best.mean, -1);
+        tp_json_number(&j, "metric_last_mean", g->metric_last.mean, -1);
+      }
+      tp_json_end_object(&j);
+    }
+    tp_json_end_array(&j);
+    S_kwh(&j, "it_kwh", e->it_j);
+    S_kwh(&j, "facility_kwh", e->facility_j);
+    tp_json_number(&j, "co2e_kg", e->co2e_kg, 6);
+    tp_json_number(&j, "gpu_hours", e->gpu_hours, 4);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+
+  tp_json_begin_object(&j, "totals");
+  tp_json_int(&j, "runs", (int64_t)lab->n_runs);
+  tp_json_int(&j, "runs_with_energy", (int64_t)lab->n_runs_with_energy);
+  S_kwh(&j, "it_kwh", lab->it_j);
+  S_kwh(&j, "facility_kwh", lab->facility_j);
+  tp_json_number(&j, "co2e_kg", lab->co2e_kg, 6);
+  tp_json_number(&j, "gpu_hours", lab->gpu_hours, 4);
+  tp_json_end_object(&j);
+  tp_json_end_object(&j);
+  tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
+  tp_buf_free(&j.out);
+}
+
+void tp_csv_field(tp_buf *b, const char *s) {
+  if (!s) return;
+  if (!strpbrk(s, ",\"\r\n")) {
+    tp_buf_adds(b, s);
+    return;
+  }
+  tp_buf_addc(b, '"');
+  for (; *s; s++) {
+    if (*s == '"') tp_buf_addc(b, '"');
+    tp_buf_addc(b, *s);
+  }
+  tp_buf_addc(b, '"');
+}
+
+static void S_csv_num(tp_buf *b, double v, int decimals) {
+  tp_buf_addc(b, ',');
+  if (isfinite(v)) tp_buf_printf(b, "%.*f", decimals, v);
+}
+
+void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
+  tp_buf_adds(out,
+              "id,experiment,config,start,end,duration_s,restarts,method,coverage,it_kwh,"
+              "facility_kwh,co2e_kg,devices,shared,diagnostics\n");
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_run *r = lab->runs[i];
+    char t[40];
+    char *config = tp_lab_config_of(r);
+    bool known = r->energy.method != TP_ENERGY_NONE;
+    tp_csv_field(out, r->id);
+    tp_buf_addc(out, ',');
+    tp_csv_field(out, r->experiment);
+    tp_buf_addc(out, ',');
+    tp_csv_field(out, config);
+    tp_buf_addc(out, ',');
+    tp_buf_adds(out, tp_summary_iso_time(t, r->start_s));
+    tp_buf_addc(out, ',');
+    tp_buf_adds(out, tp_summary_iso_time(t, r->end_s));
+    double dur = isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
+                                                             : r->declared_duration_s;
+    S_csv_num(out, dur, 3);
+    tp_buf_printf(out, ",%d,%s", r->restarts, tp_summary_method_name(r->energy.method));
+    S_csv_num(out, known ? r->energy.coverage : NAN, 4);
+    S_csv_num(out, known ? r->energy.it_j / J_PER_KWH : NAN, 6);
+    S_csv_num(out, known ? r->energy.facility_j / J_PER_KWH : NAN, 6);
+    S_csv_num(out, known ? r->energy.co2e_kg : NAN, 6);
+    tp_buf_printf(out, ",%zu,%s,%zu\n", r->energy.n_devices, r->energy.shared ? "yes" : "no",
+                  r->diags.count);
+    free(config);
+  }
+}

@@ -1,0 +1,26 @@
+/* summary: the machine-readable outputs, summary.json and runs.csv.
+ *
+ * Both are a public interface (documented in the README): field names are
+ * stable, more may be added.  Energies are written in kWh (6 decimals, i.e.
+ * to the milliwatt-hour), CO2e in kg (6 decimals), times as ISO 8601 UTC with
+ * microseconds.  Output is deterministic: runs sorted by id, experiments by
+ * name, configurations by their text.
+ */
+#ifndef TP_SUMMARY_H
+#define TP_SUMMARY_H
+
+#include "model/lab.h"
+#include "model/mem.h"
+
+void tp_summary_json(const tp_lab *lab, tp_buf *out);
+void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out);
+
+/* "2026-01-01T00:00:00.000000Z" for an epoch time, "" when not finite.
+ * buf must hold 40 bytes. */
+const char *tp_summary_iso_time(char buf[40], double t_s);
+/* Name of an energy method as written in outputs ("integrated", ...; "none"). */
+const char *tp_summary_method_name(tp_energy_method m);
+/* Append s as a CSV field (quoted when it holds a comma, quote or line break). */
+void tp_csv_field(tp_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,97 @@
+/* Tests for model/lab: seed keys, configs, repeats, statistics, metric choice,
+ * and the summary writers on a lab built by hand. */
+#include <stdlib.h>
+
+#include "model/lab.h"
+#include "model/mem.h"
+#include "render/json.h"
+#include "render/summary.h"
+#include "tp_test.h"
+
+static tp_run *S_run(const char *id, const char *prec, double seed, double it_j, double acc) {
+  tp_run *r = tp_run_new(id, "/tmp");
+  tp_run_set_hparam(r, "precision", TP_HP_STRING, prec, NAN, "x");
+  char t[32];
+  tp_run_set_hparam(r, "seed", TP_HP_NUMBER, tp_fmt_double(t, seed), seed, "x");
+  tp_run_set_hparam(r, "batch_size", TP_HP_NUMBER, "256", 256, "x");
+  tp_run_note_event(r, 0, 1767225600.0);
+  tp_run_note_event(r, 100, 1767225600.0 + 1800.0);
+  tp_run_add_scalar(r, "val/acc", 1, 1767225600.0, acc - 0.1);
+  tp_run_add_scalar(r, "val/acc", 2, 1767225700.0, acc);
+  tp_run_add_scalar(r, "val/loss", 2, 1767225700.0, 0.5);
+  tp_run_finish(r);
+  r->energy.method = TP_ENERGY_INTEGRATED;
+  r->energy.it_j = it_j;
+  r->energy.facility_j = it_j * 1.5;
+  r->energy.co2e_kg = it_j * 1.5 / 3.6e6 * 0.4;
+  r->energy.coverage = 1.0;
+  return r;
+}
+
+static void test_seed_keys(void) {
+  CHECK(tp_lab_is_seed_key("seed"));
+  CHECK(tp_lab_is_seed_key("Seed"));
+  CHECK(tp_lab_is_seed_key("data_seed"));
+  CHECK(tp_lab_is_seed_key("config/trainer/seed"));
+  CHECK(tp_lab_is_seed_key("random_state"));
+  CHECK(!tp_lab_is_seed_key("seedling"));
+  CHECK(!tp_lab_is_seed_key("lr"));
+}
+
+static void test_group(void) {
+  tp_lab lab = {0};
+  /* Added out of order on purpose: output is sorted by id. */
+  tp_lab_add_run(&lab, S_run("sweep/fp32-s1", "fp32", 1, 3.6e6 * 0.30, 0.90));
+  tp_lab_add_run(&lab, S_run("sweep/fp32-s0", "fp32", 0, 3.6e6 * 0.28, 0.92));
+  tp_lab_add_run(&lab, S_run("sweep/amp-s0", "amp", 0, 3.6e6 * 0.10, 0.91));
+  tp_lab_add_run(&lab, S_run("solo", "fp32", 0, 3.6e6 * 1.0, 0.5));
+  tp_lab_group(&lab);
+  CHECK_STR(lab.runs[0]->id, "solo");
+  CHECK_STR(lab.runs[1]->id, "sweep/amp-s0");
+  CHECK_INT(lab.n_experiments, 2);
+  CHECK_STR(lab.experiments[0].name, ".");
+  CHECK_STR(lab.experiments[1].name, "sweep");
+  tp_experiment *e = &lab.experiments[1];
+  CHECK_INT(e->n_configs, 2);
+  CHECK_STR(e->configs[0].config, "batch_size=256, precision=amp");
+  CHECK_STR(e->configs[1].config, "batch_size=256, precision=fp32");
+  CHECK_INT(e->configs[1].n_runs, 2);
+  /* mean of 0.28 and 0.30 kWh = 0.29 kWh; sample sd = 0.02/sqrt(2) kWh */
+  CHECK_NEAR(e->configs[1].it_j.mean, 0.29 * 3.6e6, 1e-6);
+  CHECK_NEAR(e->configs[1].it_j.sd, 0.01414213562373095 * 3.6e6, 1e-6);
+  CHECK(isnan(e->configs[0].it_j.sd)); /* one run: no spread */
+  CHECK_STR(e->metric_tag, "val/acc");
+  CHECK(e->metric_higher_better);
+  CHECK_NEAR(e->configs[1].metric_best.mean, 0.91, 1e-12);
+  CHECK_NEAR(e->it_j, 3.6e6 * 0.68, 1e-6);
+  CHECK_NEAR(lab.it_j, 3.6e6 * 1.68, 1e-6);
+  CHECK_INT(lab.n_runs_with_energy, 4);
+
+  tp_buf json = {0}, csv = {0};
+  tp_summary_json(&lab, &json);
+  tp_summary_runs_csv(&lab, &csv);
+  CHECK(strstr(tp_buf_str(&json), "\"it_kwh_mean\": 0.290000") != NULL);
+  CHECK(strstr(tp_buf_str(&json), "\"config\": \"batch_size=256, precision=fp32\"") != NULL);
+  CHECK(strstr(tp_buf_str(&json), "\"start\": \"2026-01-01T00:00:00.000000Z\"") != NULL);
+  CHECK(strstr(tp_buf_str(&csv), "sweep/fp32-s0,sweep,\"batch_size=256, precision=fp32\","
+                                 "2026-01-01T00:00:00.000000Z,2026-01-01T00:30:00.000000Z,"
+                                 "1800.000,0,integrated,1.0000,0.280000,0.420000,0.168000,") !=
+        NULL);
+  tp_buf_free(&json);
+  tp_buf_free(&csv);
+  tp_lab_free(&lab);
+}
+
+static void test_json_escape(void) {
+  tp_buf b = {0};
+  tp_json_quote(&b, "<a>\"q\"\n\x01\xff");
+  CHECK_STR(tp_buf_str(&b), "\"<a>\\\"q\\\"\\n\\u0001\\ufffd\"");
+  tp_buf_free(&b);
+}
+
+int main(void) {
+  TP_RUN(test_seed_keys);
+  TP_RUN(test_group);
+  TP_RUN(test_json_escape);
+  return tp_test_summary();
+}
