@@ -1,0 +1,33 @@
+/* crc32c: CRC-32C (Castagnoli), as TFRecord framing uses it.
+ *
+ * Reflected polynomial 0x82F63B78, initial value and final xor 0xFFFFFFFF.
+ * On x86-64 processors with SSE4.2 the crc32 instruction is used (chosen once,
+ * at run time); elsewhere a portable slicing-by-8 table does the work.  Both
+ * give the same results; tests force the portable one to check it.
+ * Thread-safe: the choice and the tables are made once under pthread_once.
+ */
+#ifndef TP_CRC32C_H
+#define TP_CRC32C_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Continue a CRC-32C over data[0..n).  Start with crc = 0; the result of one
+ * call can be passed to the next to checksum data given in pieces. */
+uint32_t tp_crc32c_update(uint32_t crc, const void *data, size_t n);
+
+/* TFRecord's masked form of a CRC: rotate right by 15, add 0xA282EAD8. */
+static inline uint32_t tp_crc32c_mask(uint32_t crc) {
+  return ((crc >> 15) | (crc << 17)) + 0xA282EAD8u;
+}
+
+/* True when the hardware instruction is in use (after any forcing). */
+bool tp_crc32c_hardware(void);
+
+/* Force the portable implementation (on = true) or go back to the automatic
+ * choice (on = false).  For tests and benchmarks; not thread-safe against
+ * concurrent tp_crc32c_update calls. */
+void tp_crc32c_force_portable(bool on);
+
+#endif

@@ -1,0 +1,24 @@
+/* sha256: SHA-256 (FIPS 180-4), streaming, for the provenance of input files.
+ *
+ * Readers feed the bytes as they read them, so a file is digested in the same
+ * pass that parses it and memory stays constant.
+ */
+#ifndef TP_SHA256_H
+#define TP_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tp_sha256 {
+  uint32_t h[8];      /* chaining state */
+  uint64_t n_bytes;   /* bytes fed so far */
+  uint8_t block[64];  /* pending partial block */
+  size_t n_block;     /* bytes in block */
+} tp_sha256;
+
+void tp_sha256_init(tp_sha256 *s);
+void tp_sha256_update(tp_sha256 *s, const void *data, size_t n);
+/* Finish and write the digest as 64 lowercase hex digits and a NUL. */
+void tp_sha256_hex(tp_sha256 *s, char out[65]);
+
+#endif
