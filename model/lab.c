@@ -31,6 +31,15 @@ bool tp_lab_is_seed_key(const char *key) {
   return false;
 }
 
+/* Keys that say where a run ran, not what it trained: left out of configs. */
+static bool S_is_placement_key(const char *key) {
+  return strcmp(key, "CUDA_VISIBLE_DEVICES") == 0;
+}
+
+bool tp_lab_is_config_key(const char *key) {
+  return !tp_lab_is_seed_key(key) && !S_is_placement_key(key);
+}
+
 char *tp_lab_config_of(const tp_run *run) {
   /* hparams are sorted by key once the run is finished; sort a copy of the
    * pointers anyway so the result never depends on input order. */
@@ -38,7 +47,7 @@ char *tp_lab_config_of(const tp_run *run) {
   const tp_hparam **hp = tp_xmalloc((run->n_hparams + 1) * sizeof *hp);
   size_t n = 0;
   for (size_t i = 0; i < run->n_hparams; i++)
-    if (!tp_lab_is_seed_key(run->hparams[i].key)) hp[n++] = &run->hparams[i];
+    if (tp_lab_is_config_key(run->hparams[i].key)) hp[n++] = &run->hparams[i];
   for (size_t i = 1; i < n; i++)
     for (size_t j = i; j > 0 && strcmp(hp[j - 1]->key, hp[j]->key) > 0; j--) {
       const tp_hparam *t = hp[j];

@@ -3,7 +3,7 @@
  * The lab owns its runs.  Grouping (tp_lab_group) happens once energies are
  * known: it assigns experiments (the directory that holds the run directories,
  * "." when runs sit directly in the argument), derives each run's
- * configuration (its hparams without seed-like keys, "key=value" sorted by key,
+ * configuration (its hparams without seed-like and placement keys, "key=value" sorted by key,
  * joined with ", "), aggregates repeats (mean and sample standard deviation),
  * chooses each experiment's main metric, and sums the totals.
  *
@@ -80,6 +80,9 @@ void tp_lab_free(tp_lab *lab);
 /* True for hparam keys that only pick a random seed ("seed", "*_seed",
  * "random_state", ...): runs differing only in them are repeats. */
 bool tp_lab_is_seed_key(const char *key);
+/* True for keys that define a configuration: not seed-like, and not where
+ * the run was placed (CUDA_VISIBLE_DEVICES). */
+bool tp_lab_is_config_key(const char *key);
 /* The config text of a run (caller frees). */
 char *tp_lab_config_of(const tp_run *run);
 

@@ -210,7 +210,12 @@ void tp_run_finish(tp_run *run) {
 const char *tp_fmt_double(char buf[32], double v) {
   if (isnan(v)) return strcpy(buf, "nan");
   if (isinf(v)) return strcpy(buf, v < 0 ? "-inf" : "inf");
-  /* Shortest precision that reads back exactly. */
+  /* Whole numbers as integers ("200", not "2e+02"). */
+  if (v == floor(v) && fabs(v) < 1e16) {
+    snprintf(buf, 32, "%.0f", v);
+    return buf;
+  }
+  /* Otherwise the shortest precision that reads back exactly. */
   for (int prec = 1; prec <= 17; prec++) {
     snprintf(buf, 32, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) break;

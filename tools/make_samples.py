@@ -340,7 +340,10 @@ def simulate_seg(run, seg, rng, first_file):
     seg.events.append(ev(t_fv, 0, file_version='brain.Event:2', source=True))
     seg.first = seg.last = t_fv
     emit(t + 0.0021, 0, v_simple('hp_metric', -1.0))
-    for i, v in enumerate(hparams_values(run.hp, ['hp_metric'])):
+    # The launcher records the GPUs it gave the run, as CUDA_VISIBLE_DEVICES:
+    # trainprint charges the run only for those GPUs of the node's trace.
+    placed = dict(run.hp, CUDA_VISIBLE_DEVICES=','.join(str(g) for g in run.gpus))
+    for i, v in enumerate(hparams_values(placed, ['hp_metric'])):
         emit(t + 0.0024 + 0.0002 * i, 0, v)
     t_train = t + run.startup_s * rng.uniform(0.9, 1.1)
     seg.phases.append((t, t_train, 'startup'))
@@ -856,8 +859,9 @@ def readme(runs, nodes, results, cc_info):
     w('')
     w('- **Overlap on different GPUs**: within each experiment several runs train at the same time')
     w('  on different GPUs of the node; the trace file covers all 4 GPUs and each run gets only')
-    w('  its own GPUs (see the table below: the mapping of runs to GPUs is not recorded in the')
-    w('  event files, so a configuration has to give it).')
+    w('  its own GPUs: each run records them as the hparam `CUDA_VISIBLE_DEVICES` (as a launcher')
+    w('  would), which trainprint uses to charge the run only for those GPUs and leaves out of')
+    w('  the configuration, so that seeds still group as repeats.')
     w('- **Same GPU shared**: `precision-sweep/amp-bf16-bs128-s1` was started on GPU 0 while')
     w('  `precision-sweep/fp32-bs128-s0` was still running there. Over the part of their windows')
     w('  that overlaps, the energy of GPU 0 is **split equally** between the two runs; outside it')
