@@ -1,0 +1,32 @@
+/* pipeline: paths in, a priced lab out.
+ *
+ * The one place where readers, the model and the reference tables meet:
+ * discover the inputs, read every run's logs, stream every trace into the
+ * energy integrator of the runs it belongs to, take declared figures and
+ * estimates where no trace covers a run, price energy in CO2e, and group.
+ * Renderers take the resulting tp_lab and never see a file of the inputs.
+ */
+#ifndef TP_PIPELINE_H
+#define TP_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "model/lab.h"
+
+typedef struct tp_pipeline_opts {
+  double pue;                /* NAN: the default from the tables */
+  const char *zone;          /* --zone, or NULL */
+  const char *intensity;     /* --intensity: a number or a CSV file, or NULL */
+  const char *timezone;      /* --timezone, or NULL (TZ environment, else UTC) */
+  double clock_offset_s;     /* --clock-offset, added to every trace time */
+  const char *trace_format;  /* --format: force this reader for trace files, or NULL */
+  const char *datadir;       /* directory holding data/ (the reference tables) */
+} tp_pipeline_opts;
+
+/* Fill lab from paths.  Diagnostics go to the runs they concern or to
+ * lab->diags.  Returns 0 when at least one input could be read, -1 when none
+ * could (the lab is still valid and may be empty). */
+int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
+                    const tp_pipeline_opts *opts);
+
+#endif
