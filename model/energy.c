@@ -1,0 +1,466 @@
+/* energy: the elementary-segment integrator (see energy.h for the rules). */
+#include "model/energy.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+
+/* One run window, copied. */
+typedef struct S_window {
+  double start_s, end_s;
+  char **devices;     /* NULL = all */
+  size_t n_devices;
+  bool valid;         /* finite, end > start */
+  size_t seg_lo, seg_hi; /* its segments: [seg_lo, seg_hi) */
+} S_window;
+
+/* What one device accumulated in one elementary segment. */
+typedef struct S_cell {
+  double energy_j;    /* energy in the segment, joules */
+  double covered_s;   /* seconds of the segment bridged by samples */
+  double peak_w;      /* highest power seen in the segment; -INFINITY if none */
+  double idle_w;      /* lowest power seen in the segment; INFINITY if none */
+  unsigned n_runs;    /* runs covering the segment that may use the device (finish) */
+} S_cell;
+
+typedef struct S_device {
+  char *id, *name;
+  tp_sample_kind kind;
+  double wrap_j;            /* counter wrap value, 0 = unknown */
+  /* Samples held until the typical interval is known. */
+  double pend_t[TP_ENERGY_PROBE + 1], pend_v[TP_ENERGY_PROBE + 1];
+  size_t n_pend;
+  bool fixed;               /* typical interval known, samples flow through */
+  double typical_s;         /* median of the first positive intervals */
+  double gap_s;             /* intervals longer than this are not bridged */
+  bool have_last;
+  double last_t, last_v;    /* previous sample (after the probe) */
+  double first_t;           /* first accepted sample's time; NAN before */
+  size_t cursor;            /* segment of last_t (moves forward only) */
+  S_cell *cells;            /* one per segment */
+  /* Counts for the diagnostics given at finish. */
+  size_t n_gaps, n_backwards, n_bad, n_counter_back;
+  double gap_total_s;
+} S_device;
+
+struct tp_energy {
+  S_window *win;
+  size_t n_win;
+  double *bounds;           /* sorted unique segment edges */
+  size_t n_bounds;          /* segments = n_bounds - 1 (0 when < 2) */
+  S_device *dev;
+  size_t n_dev, cap_dev;
+  bool finished;
+  tp_diags diags;
+};
+
+static int S_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Index of the first bound >= t (n_bounds when none). */
+static size_t S_lower_bound(const tp_energy *e, double t) {
+  size_t lo = 0, hi = e->n_bounds;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (e->bounds[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+tp_energy *tp_energy_new(const tp_energy_window *windows, size_t n, const double *cuts_s,
+                         size_t n_cuts) {
+  tp_energy *e = tp_xcalloc(1, sizeof *e);
+  e->win = tp_xcalloc(n ? n : 1, sizeof *e->win);
+  e->n_win = n;
+  double lo = INFINITY, hi = -INFINITY;
+  size_t n_valid = 0;
+  for (size_t i = 0; i < n; i++) {
+    S_window *w = &e->win[i];
+    w->start_s = windows[i].start_s;
+    w->end_s = windows[i].end_s;
+    w->valid = isfinite(w->start_s) && isfinite(w->end_s) && w->end_s > w->start_s;
+    if (windows[i].devices) {
+      w->devices = tp_xcalloc(windows[i].n_devices ? windows[i].n_devices : 1, sizeof(char *));
+      w->n_devices = windows[i].n_devices;
+      for (size_t k = 0; k < w->n_devices; k++)
+        w->devices[k] = tp_xstrdup(windows[i].devices[k] ? windows[i].devices[k] : "");
+    }
+    if (!w->valid) continue;
+    n_valid++;
+    if (w->start_s < lo) lo = w->start_s;
+    if (w->end_s > hi) hi = w->end_s;
+  }
+  e->bounds = tp_xmalloc((2 * n_valid + n_cuts + 1) * sizeof *e->bounds);
+  for (size_t i = 0; i < n; i++) {
+    if (!e->win[i].valid) continue;
+    e->bounds[e->n_bounds++] = e->win[i].start_s;
+    e->bounds[e->n_bounds++] = e->win[i].end_s;
+  }
+  for (size_t i = 0; i < n_cuts && cuts_s; i++)
+    if (cuts_s[i] > lo && cuts_s[i] < hi) e->bounds[e->n_bounds++] = cuts_s[i];
+  qsort(e->bounds, e->n_bounds, sizeof *e->bounds, S_cmp_double);
+  size_t u = 0;
+  for (size_t i = 0; i < e->n_bounds; i++)
+    if (u == 0 || e->bounds[i] != e->bounds[u - 1]) e->bounds[u++] = e->bounds[i];
+  e->n_bounds = u;
+  for (size_t i = 0; i < n; i++) {
+    S_window *w = &e->win[i];
+    if (!w->valid) continue;
+    w->seg_lo = S_lower_bound(e, w->start_s);
+    w->seg_hi = S_lower_bound(e, w->end_s);
+  }
+  return e;
+}
+
+void tp_energy_free(tp_energy *e) {
+  if (!e) return;
+  for (size_t i = 0; i < e->n_win; i++) {
+    for (size_t k = 0; k < e->win[i].n_devices; k++) free(e->win[i].devices[k]);
+    free(e->win[i].devices);
+  }
+  for (size_t d = 0; d < e->n_dev; d++) {
+    free(e->dev[d].id);
+    free(e->dev[d].name);
+    free(e->dev[d].cells);
+  }
+  free(e->win);
+  free(e->bounds);
+  free(e->dev);
+  tp_diag_free(&e->diags);
+  free(e);
+}
+
+static size_t S_n_segments(const tp_energy *e) { return e->n_bounds < 2 ? 0 : e->n_bounds - 1; }
+
+int tp_energy_device(tp_energy *e, const char *id, const char *name, tp_sample_kind kind,
+                     double wrap_j) {
+  TP_GROW(e->dev, e->cap_dev, e->n_dev + 1);
+  S_device *d = &e->dev[e->n_dev];
+  memset(d, 0, sizeof *d);
+  d->id = tp_xstrdup(id ? id : "");
+  d->name = name ? tp_xstrdup(name) : NULL;
+  d->kind = kind;
+  d->wrap_j = isfinite(wrap_j) && wrap_j > 0 ? wrap_j : 0;
+  d->first_t = NAN;
+  size_t nseg = S_n_segments(e);
+  d->cells = tp_xcalloc(nseg ? nseg : 1, sizeof *d->cells);
+  for (size_t s = 0; s < nseg; s++) {
+    d->cells[s].peak_w = -INFINITY;
+    d->cells[s].idle_w = INFINITY;
+  }
+  return (int)e->n_dev++;
+}
+
+/* Add the integral of the linear power p0 at t0 .. p1 at t1 over each segment
+ * it meets.  Amortized O(1): the device's cursor only moves forward. */
+static void S_integrate(tp_energy *e, S_device *d, double t0, double t1, double p0,
+                        double p1) {
+  const double *b = e->bounds;
+  size_t nb = e->n_bounds;
+  if (nb < 2 || t1 <= b[0] || t0 >= b[nb - 1]) return;
+  size_t k = d->cursor;
+  while (k + 2 < nb && b[k + 1] <= t0) k++;
+  double slope = (p1 - p0) / (t1 - t0);
+  for (;;) {
+    double lo = t0 > b[k] ? t0 : b[k];
+    double hi = t1 < b[k + 1] ? t1 : b[k + 1];
+    if (hi > lo) {
+      double plo = p0 + slope * (lo - t0), phi = p0 + slope * (hi - t0);
+      S_cell *c = &d->cells[k];
+      c->energy_j += 0.5 * (plo + phi) * (hi - lo);
+      c->covered_s += hi - lo;
+      double mx = plo > phi ? plo : phi, mn = plo < phi ? plo : phi;
+      if (mx > c->peak_w) c->peak_w = mx;
+      if (mn < c->idle_w) c->idle_w = mn;
+    }
+    if (b[k + 1] >= t1 || k + 2 >= nb) break;
+    k++;
+  }
+  d->cursor = k;
+}
+
+/* One interval between accepted samples of a device whose gap rule is known. */
+static void S_interval(tp_energy *e, S_device *d, double t0, double v0, double t1, double v1) {
+  double dt = t1 - t0;
+  if (dt > d->gap_s) {
+    d->n_gaps++;
+    d->gap_total_s += dt;
+    return;
+  }
+  if (d->kind == TP_SAMPLE_ENERGY_J) {
+    double delta = v1 - v0;
+    if (delta < 0) {
+      if (d->wrap_j <= 0 || v0 > d->wrap_j) {
+        d->n_counter_back++;
+        return;
+      }
+      delta = v1 + d->wrap_j - v0;
+    }
+    double p = delta / dt;
+    S_integrate(e, d, t0, t1, p, p);
+  } else {
+    S_integrate(e, d, t0, t1, v0, v1);
+  }
+}
+
+/* Accept an in-order sample after the probe. */
+static void S_push(tp_energy *e, S_device *d, double t, double v) {
+  if (d->have_last) {
+    if (t == d->last_t) {
+      d->last_v = v;
+      return;
+    }
+    S_interval(e, d, d->last_t, d->last_v, t, v);
+  }
+  d->have_last = true;
+  d->last_t = t;
+  d->last_v = v;
+}
+
+/* Fix the typical interval from the held samples and let them through. */
+static void S_fix(tp_energy *e, S_device *d) {
+  double iv[TP_ENERGY_PROBE];
+  size_t n = 0;
+  for (size_t i = 1; i < d->n_pend && n < TP_ENERGY_PROBE; i++)
+    iv[n++] = d->pend_t[i] - d->pend_t[i - 1]; /* held samples are strictly increasing */
+  d->typical_s = 0;
+  if (n) {
+    qsort(iv, n, sizeof *iv, S_cmp_double);
+    d->typical_s = n % 2 ? iv[n / 2] : 0.5 * (iv[n / 2 - 1] + iv[n / 2]);
+  }
+  d->gap_s = TP_ENERGY_GAP_FACTOR * d->typical_s;
+  if (d->gap_s < TP_ENERGY_GAP_MIN_S) d->gap_s = TP_ENERGY_GAP_MIN_S;
+  d->fixed = true;
+  for (size_t i = 0; i < d->n_pend; i++) S_push(e, d, d->pend_t[i], d->pend_v[i]);
+  d->n_pend = 0;
+}
+
+void tp_energy_sample(tp_energy *e, int dev, double t_s, double value) {
+  if (dev < 0 || (size_t)dev >= e->n_dev || e->finished) return;
+  S_device *d = &e->dev[dev];
+  if (!isfinite(t_s) || !isfinite(value) || (d->kind == TP_SAMPLE_POWER_W && value < 0)) {
+    d->n_bad++;
+    return;
+  }
+  if (d->fixed) {
+    if (d->have_last && t_s < d->last_t) {
+      d->n_backwards++;
+      return;
+    }
+    S_push(e, d, t_s, value);
+    return;
+  }
+  if (d->n_pend) {
+    double last = d->pend_t[d->n_pend - 1];
+    if (t_s < last) {
+      d->n_backwards++;
+      return;
+    }
+    if (t_s == last) {
+      d->pend_v[d->n_pend - 1] = value;
+      return;
+    }
+  } else {
+    d->first_t = t_s;
+  }
+  d->pend_t[d->n_pend] = t_s;
+  d->pend_v[d->n_pend] = value;
+  if (++d->n_pend == TP_ENERGY_PROBE + 1) S_fix(e, d);
+}
+
+static int S_sink_device(void *ctx, const char *id, const char *name, tp_sample_kind kind,
+                         double wrap_j) {
+  return tp_energy_device(ctx, id, name, kind, wrap_j);
+}
+
+static void S_sink_sample(void *ctx, int device, double t_s, double value) {
+  tp_energy_sample(ctx, device, t_s, value);
+}
+
+tp_trace_sink tp_energy_sink(tp_energy *e) {
+  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL};
+  return s;
+}
+
+tp_diags *tp_energy_diags(tp_energy *e) { return &e->diags; }
+
+/* ---- finish ------------------------------------------------------------ */
+
+static bool S_allows(const S_window *w, const char *id) {
+  if (!w->devices) return true;
+  for (size_t k = 0; k < w->n_devices; k++) {
+    const char *want = w->devices[k];
+    if (strcmp(want, id) == 0) return true;
+    size_t n = strlen(want);
+    bool digits = n > 0;
+    for (size_t i = 0; i < n; i++)
+      if (!isdigit((unsigned char)want[i])) digits = false;
+    if (digits && strncmp(id, "gpu", 3) == 0 && strcmp(id + 3, want) == 0) return true;
+  }
+  return false;
+}
+
+static void S_device_diags(tp_energy *e, const S_device *d) {
+  if (d->n_gaps)
+    tp_diag_add(&e->diags, TP_WARN, NULL, -1, -1,
+                "power trace of %s: %zu gap%s longer than %g s (%g s in all) not bridged; "
+                "the time they span counts as not covered",
+                d->id, d->n_gaps, d->n_gaps == 1 ? "" : "s", d->gap_s, d->gap_total_s);
+  if (d->n_backwards)
+    tp_diag_add(&e->diags, TP_WARN, NULL, -1, -1,
+                "power trace of %s: %zu sample%s earlier than the one before dropped",
+                d->id, d->n_backwards, d->n_backwards == 1 ? "" : "s");
+  if (d->n_bad)
+    tp_diag_add(&e->diags, TP_WARN, NULL, -1, -1,
+                "power trace of %s: %zu sample%s with a non-finite time or value, or a "
+                "negative power, dropped",
+                d->id, d->n_bad, d->n_bad == 1 ? "" : "s");
+  if (d->n_counter_back)
+    tp_diag_add(&e->diags, TP_WARN, NULL, -1, -1,
+                "energy counter of %s went back %zu time%s with no known wrap value; "
+                "those intervals were not bridged",
+                d->id, d->n_counter_back, d->n_counter_back == 1 ? "" : "s");
+}
+
+static tp_device_energy *S_run_device(tp_run_energy *re, const S_device *d) {
+  for (size_t i = 0; i < re->n_devices; i++)
+    if (strcmp(re->devices[i].id, d->id) == 0) return &re->devices[i];
+  re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
+  tp_device_energy *de = &re->devices[re->n_devices++];
+  memset(de, 0, sizeof *de);
+  de->id = tp_xstrdup(d->id);
+  de->name = d->name ? tp_xstrdup(d->name) : NULL;
+  de->peak_w = de->idle_w = NAN;
+  return de;
+}
+
+/* Seconds in which windows a and b overlap and share a device of the trace. */
+static double S_shared_s(const tp_energy *e, const S_window *a, const S_window *b) {
+  double lo = a->start_s > b->start_s ? a->start_s : b->start_s;
+  double hi = a->end_s < b->end_s ? a->end_s : b->end_s;
+  if (hi <= lo) return 0;
+  for (size_t d = 0; d < e->n_dev; d++)
+    if (S_allows(a, e->dev[d].id) && S_allows(b, e->dev[d].id)) return hi - lo;
+  return 0;
+}
+
+/* Has the trace's span [first sample, last sample] met window w? */
+static bool S_overlaps(const tp_energy *e, const S_window *w) {
+  for (size_t d = 0; d < e->n_dev; d++) {
+    const S_device *dv = &e->dev[d];
+    if (isnan(dv->first_t) || !S_allows(w, dv->id)) continue;
+    double last = dv->have_last ? dv->last_t : dv->first_t;
+    if (dv->first_t <= w->end_s && last >= w->start_s) return true;
+  }
+  return false;
+}
+
+void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
+  if (e->finished) return;
+  e->finished = true;
+  for (size_t d = 0; d < e->n_dev; d++) {
+    if (!e->dev[d].fixed) S_fix(e, &e->dev[d]);
+    S_device_diags(e, &e->dev[d]);
+  }
+  /* How many runs share each (segment, device). */
+  for (size_t i = 0; i < e->n_win; i++) {
+    const S_window *w = &e->win[i];
+    if (!w->valid) continue;
+    for (size_t d = 0; d < e->n_dev; d++) {
+      if (!S_allows(w, e->dev[d].id)) continue;
+      for (size_t s = w->seg_lo; s < w->seg_hi; s++) e->dev[d].cells[s].n_runs++;
+    }
+  }
+  for (size_t i = 0; i < e->n_win && i < n_runs; i++) {
+    const S_window *w = &e->win[i];
+    tp_run *run = runs[i];
+    if (!run || !w->valid || !S_overlaps(e, w)) continue;
+    tp_run_energy *re = &run->energy;
+    if (re->method != TP_ENERGY_INTEGRATED && re->method != TP_ENERGY_MEASURED) {
+      for (size_t k = 0; k < re->n_devices; k++) {
+        free(re->devices[k].id);
+        free(re->devices[k].name);
+      }
+      free(re->devices);
+      re->devices = NULL;
+      re->n_devices = 0;
+      re->method = TP_ENERGY_MEASURED; /* downgraded below when a power device is met */
+      re->it_j = 0;
+    }
+    bool shared = false;
+    for (size_t d = 0; d < e->n_dev; d++) {
+      const S_device *dv = &e->dev[d];
+      if (!S_allows(w, dv->id)) continue;
+      tp_device_energy *de = S_run_device(re, dv);
+      double energy = 0, covered = 0, peak = -INFINITY, idle = INFINITY;
+      for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
+        const S_cell *c = &dv->cells[s];
+        energy += c->energy_j / c->n_runs;
+        covered += c->covered_s;
+        if (c->peak_w > peak) peak = c->peak_w;
+        if (c->idle_w < idle) idle = c->idle_w;
+        if (c->n_runs > 1) shared = true;
+      }
+      de->energy_j += energy;
+      de->covered_s += covered;
+      re->it_j += energy;
+      if (peak > -INFINITY && (isnan(de->peak_w) || peak > de->peak_w)) de->peak_w = peak;
+      if (idle < INFINITY && (isnan(de->idle_w) || idle < de->idle_w)) de->idle_w = idle;
+      if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
+    }
+    double dur = w->end_s - w->start_s, cov = 0;
+    for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
+    re->coverage = re->n_devices ? cov / ((double)re->n_devices * dur) : 0;
+    if (re->coverage > 1) re->coverage = 1;
+    if (re->coverage < 0.9995)
+      tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                  "power traces cover %.1f%% of the run's device-time; energy of the rest "
+                  "is not counted",
+                  100.0 * re->coverage);
+    if (!shared) continue;
+    re->shared = true;
+    for (size_t j = 0; j < e->n_win; j++) {
+      if (j == i || !e->win[j].valid) continue;
+      double s = S_shared_s(e, w, &e->win[j]);
+      if (s > 0)
+        tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                    "overlaps run %s for %g s on the same devices; the energy of that "
+                    "time was split equally among the runs declared on them",
+                    j < n_runs && runs[j] ? runs[j]->id : "(unnamed)", s);
+    }
+  }
+}
+
+size_t tp_energy_profile(const tp_energy *e, size_t i, tp_energy_piece **out) {
+  *out = NULL;
+  if (!e->finished || i >= e->n_win || !e->win[i].valid || !S_overlaps(e, &e->win[i]))
+    return 0;
+  const S_window *w = &e->win[i];
+  tp_energy_piece *p = tp_xcalloc(w->seg_hi - w->seg_lo + 1, sizeof *p);
+  size_t n = 0;
+  for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
+    double energy = 0;
+    for (size_t d = 0; d < e->n_dev; d++) {
+      const S_cell *c = &e->dev[d].cells[s];
+      if (S_allows(w, e->dev[d].id) && c->n_runs) energy += c->energy_j / c->n_runs;
+    }
+    if (energy == 0) continue;
+    p[n].start_s = e->bounds[s];
+    p[n].end_s = e->bounds[s + 1];
+    p[n].energy_j = energy;
+    n++;
+  }
+  if (!n) {
+    free(p);
+    return 0;
+  }
+  *out = p;
+  return n;
+}

@@ -1,0 +1,122 @@
+/* energy: integrate power traces over run windows, streaming.
+ *
+ * The integrator is built from the windows of every run a trace may apply to.
+ * The sorted, unique window edges (plus optional extra cut times, e.g. the
+ * rows of an hourly intensity series) cut time into elementary segments; each
+ * segment knows which runs cover it.  Samples then stream in, device by device
+ * in time order, and each interval between two consecutive samples is
+ * integrated exactly over its intersection with every segment it touches:
+ *
+ *   - power samples (W): power is linear between samples (trapezoid rule);
+ *     an interval cut by a segment edge is clipped by linear interpolation;
+ *   - counter samples (J, cumulative): the difference of two readings is the
+ *     energy of the interval (with wrap-around when the counter's wrap value is
+ *     known), spread as constant power over it.
+ *
+ * Gaps.  An interval longer than max(TP_ENERGY_GAP_MIN_S, TP_ENERGY_GAP_FACTOR x
+ * the device's typical sampling interval) is not bridged: it adds no energy
+ * and does not count as covered, so the run's coverage drops.  The typical
+ * sampling interval of a device is the median of its first TP_ENERGY_PROBE
+ * positive intervals (fewer when the trace is shorter).  To judge the first
+ * intervals by the same rule, a device's first TP_ENERGY_PROBE + 1 samples are
+ * held back until the median is known; after that it is fixed, so the result
+ * does not depend on how the stream was chunked.
+ *
+ * Memory is O(devices x segments) and does not grow with the number of
+ * samples.  Each device keeps a cursor into the segments that only moves
+ * forward, so a sample costs amortized O(1).
+ *
+ * Sharing.  When several runs cover a segment and may use the same device,
+ * that device's energy in the segment is split equally among them, and each
+ * of them is flagged `shared` (the overlap is described in a diagnostic).
+ *
+ * Units: time in UTC epoch seconds, power in watts, energy in joules.
+ */
+#ifndef TP_ENERGY_H
+#define TP_ENERGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/diag.h"
+#include "model/run.h"
+#include "model/trace.h"
+
+#define TP_ENERGY_PROBE 32        /* intervals whose median is the typical interval */
+#define TP_ENERGY_GAP_FACTOR 5.0  /* a gap is longer than this many typical intervals */
+#define TP_ENERGY_GAP_MIN_S 10.0  /* ... and longer than this many seconds */
+
+/* The window of one run, as the integrator sees it. */
+typedef struct tp_energy_window {
+  double start_s, end_s;        /* UTC epoch seconds; a window that is not finite or
+                                   has end_s <= start_s gets nothing */
+  const char *const *devices;   /* device ids the run may use; NULL = every device of
+                                   the trace.  An entry matches a device id exactly, or
+                                   a bare index "N" matches "gpuN" (so the caller can
+                                   pass CUDA_VISIBLE_DEVICES entries as they are) */
+  size_t n_devices;
+} tp_energy_window;
+
+/* A share of a run's IT energy over [start_s, end_s) (see tp_energy_profile). */
+typedef struct tp_energy_piece {
+  double start_s, end_s;        /* UTC epoch seconds */
+  double energy_j;              /* IT energy attributed to the run in it, joules */
+} tp_energy_piece;
+
+typedef struct tp_energy tp_energy;
+
+/* A new integrator for `n` run windows (copied, device lists included).  cuts_s
+ * (may be NULL) are n_cuts extra times at which to cut segments, so that
+ * tp_energy_profile() can tell energy per interval of an intensity series;
+ * cuts outside every window are ignored.  Free with tp_energy_free(). */
+tp_energy *tp_energy_new(const tp_energy_window *windows, size_t n, const double *cuts_s,
+                         size_t n_cuts);
+void tp_energy_free(tp_energy *e);
+
+/* Register a device of the trace (id and name copied; name may be NULL).
+ * wrap_j: for TP_SAMPLE_ENERGY_J, the counter value at which it wraps to 0
+ * (0 when unknown).  Returns the handle for tp_energy_sample().  Registering an
+ * id again returns a new handle: a second file of the same device is a
+ * separate stream, and its energy adds to the first's in the results. */
+int tp_energy_device(tp_energy *e, const char *id, const char *name, tp_sample_kind kind,
+                     double wrap_j);
+
+/* One sample of device `dev`: power in W or cumulative energy in J at t_s.
+ * Samples of one device must come in time order: one that goes back in time,
+ * or holds a non-finite value or a negative power, is dropped and counted (one
+ * diagnostic per device at finish).  A sample at the same time as the previous
+ * one replaces it.  An unknown handle is ignored. */
+void tp_energy_sample(tp_energy *e, int dev, double t_s, double value);
+
+/* A sink that feeds this integrator (declared figures are not taken: the
+ * sink's `declared` is NULL), so a reader can stream straight in. */
+tp_trace_sink tp_energy_sink(tp_energy *e);
+
+/* End the streams and write the results into runs[i]->energy for the window
+ * windows[i] (n_runs must equal the number of windows; a NULL run is skipped).
+ * A run gets results only when the trace's time span overlaps its window.
+ * Then, per device the run may use, energy_j (the segment energies, each
+ * divided by the number of runs sharing that device there), covered_s, peak_w
+ * and idle_w (highest and lowest power within the window; NAN if none) are
+ * merged into run->energy.devices: a device already there by id is added to
+ * (energy, coverage) and widened (peak, idle); otherwise it is appended.
+ * it_j is the sum over devices; coverage = sum of covered_s over devices /
+ * (devices x window duration), i.e. the share of device-time the traces cover;
+ * method becomes TP_ENERGY_MEASURED when every device is a counter, else
+ * TP_ENERGY_INTEGRATED (a trace replaces an earlier estimated or declared
+ * figure).  shared is set when another run shares a device in the window, and
+ * a note in run->diags names it and the seconds shared; coverage below 1 also
+ * gets a note.  Call once; the trace-level diagnostics are then in
+ * tp_energy_diags(). */
+void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs);
+
+/* Diagnostics about the trace itself (gaps, counters going back, samples out
+ * of order): the caller moves them where it reports them. */
+tp_diags *tp_energy_diags(tp_energy *e);
+
+/* After tp_energy_finish(): run i's IT energy from this trace by elementary
+ * segment, in time order (segments with no energy left out).  Returns the
+ * count and sets *out to a new array the caller frees (NULL when 0). */
+size_t tp_energy_profile(const tp_energy *e, size_t i, tp_energy_piece **out);
+
+#endif
