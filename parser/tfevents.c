@@ -43,19 +43,33 @@ typedef struct S_tag {
   size_t len;     /* bytes in name */
   uint64_t hash;
   S_class cls;    /* fixed by the first value of the tag */
+  uint32_t next;  /* id + 1 of the tag that followed this one last time, 0 if none */
 } S_tag;
 
 typedef struct S_tags {
   S_tag *items;   /* by tag id */
+  uint32_t last;  /* id + 1 of the tag looked up last, 0 if none */
   size_t n, cap;
   uint32_t *slots;/* open addressing: tag id + 1, 0 = empty */
   size_t n_slots; /* power of two */
 } S_tags;
 
+/* A hash of p[0..n), eight bytes at a time (tags are short and hashed once
+ * per value, so this is on the hot path). */
 static uint64_t S_hash(const uint8_t *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
-  return h;
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xFF51AFD7ED558CCDULL);
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    h = (h ^ w) * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 29;
+  }
+  if (n) {
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xC2B2AE3D27D4EB4FULL;
+  }
+  return h ^ (h >> 32);
 }
 
 static void S_tags_rehash(S_tags *t, size_t n_slots) {
@@ -81,9 +95,24 @@ static long S_tags_find(const S_tags *t, const uint8_t *p, size_t n, uint64_t *h
   return -1;
 }
 
+/* S_tags_find, first trying the tag that followed the previous one last
+ * time: writers log their tags in a fixed cycle, so the guess is usually
+ * right and the hash is not needed.  *hash is only set on a miss. */
+static long S_tags_lookup(S_tags *t, const uint8_t *p, size_t n, uint64_t *hash) {
+  S_tag *prev = t->last ? &t->items[t->last - 1] : NULL;
+  long id;
+  if (prev && prev->next && t->items[prev->next - 1].len == n &&
+      memcmp(t->items[prev->next - 1].name, p, n) == 0)
+    id = (long)prev->next - 1;
+  else if ((id = S_tags_find(t, p, n, hash)) >= 0 && prev)
+    prev->next = (uint32_t)id + 1;
+  if (id >= 0) t->last = (uint32_t)id + 1;
+  return id;
+}
+
 static uint32_t S_tags_add(S_tags *t, const uint8_t *p, size_t n, uint64_t hash, S_class cls) {
   TP_GROW(t->items, t->cap, t->n + 1);
-  t->items[t->n] = (S_tag){tp_xstrndup((const char *)p, n), n, hash, cls};
+  t->items[t->n] = (S_tag){tp_xstrndup((const char *)p, n), n, hash, cls, 0};
   t->n++;
   if (t->n * 2 > t->n_slots) S_tags_rehash(t, t->n_slots ? t->n_slots * 2 : 64);
   else {
@@ -211,14 +240,69 @@ static uint32_t S_elem_wire(uint32_t field) {
   }
 }
 
+/* The elements of typed field `field` of tensor t: how many, and the first. */
+static int S_typed(tp_pb t, uint32_t field, uint64_t *count, uint64_t *first) {
+  uint32_t ew = S_elem_wire(field);
+  *count = 0;
+  while (tp_pb_left(&t)) {
+    uint32_t f, w;
+    uint64_t bits;
+    tp_pb packed;
+    if (tp_pb_key(&t, &f, &w)) return -1;
+    if (f != field) {
+      if (tp_pb_skip(&t, w)) return -1;
+      continue;
+    }
+    int r = tp_pb_repeated(&t, w, ew, &bits, &packed);
+    if (r < 0) return -1;
+    if (r == 0) {
+      if (!(*count)++) *first = bits;
+      continue;
+    }
+    while (tp_pb_left(&packed)) {
+      if (tp_pb_elem(&packed, ew, &bits)) return -1;
+      if (!(*count)++) *first = bits;
+    }
+  }
+  return 0;
+}
+
+/* The number of elements a TensorShapeProto describes (UINT64_MAX when it
+ * overflows), or -1 when malformed or of unknown rank. */
+static int S_shape(tp_pb shape, uint64_t *n_elems) {
+  *n_elems = 1;
+  while (tp_pb_left(&shape)) {
+    uint32_t sf, sw;
+    if (tp_pb_key(&shape, &sf, &sw)) return -1;
+    if (sf == 2 && sw == TP_PB_LEN) {
+      tp_pb dim;
+      uint64_t size = 0;
+      if (tp_pb_sub(&shape, &dim)) return -1;
+      while (tp_pb_left(&dim)) {
+        uint32_t df, dw;
+        if (tp_pb_key(&dim, &df, &dw)) return -1;
+        if (df == 1 && dw == TP_PB_VARINT) {
+          if (tp_pb_varint(&dim, &size)) return -1;
+        } else if (tp_pb_skip(&dim, dw)) return -1;
+      }
+      if ((int64_t)size < 0) return -1;
+      *n_elems = size == 0 ? 0 : (*n_elems > UINT64_MAX / size ? UINT64_MAX : *n_elems * size);
+    } else if (sf == 3 && sw == TP_PB_VARINT) {
+      uint64_t unknown;
+      if (tp_pb_varint(&shape, &unknown) || unknown) return -1;
+    } else if (tp_pb_skip(&shape, sw)) return -1;
+  }
+  return 0;
+}
+
 /* The single numeric value of a one-element TensorProto.  0, or -1 when the
- * tensor is malformed, not numeric or not exactly one element. */
+ * tensor is malformed, not numeric or not exactly one element.  tensor_content
+ * wins over the typed field, as in TensorFlow's make_ndarray. */
 static int S_tensor_scalar(tp_pb t, double *out) {
   uint64_t dtype = 0, n_elems = 1;
   const uint8_t *content = NULL;
   size_t content_n = 0;
-  uint64_t first[18] = {0};  /* first element of each typed field */
-  uint64_t count[18] = {0};  /* elements seen per typed field */
+  tp_pb all = t;
   while (tp_pb_left(&t)) {
     uint32_t f, w;
     if (tp_pb_key(&t, &f, &w)) return -1;
@@ -226,45 +310,9 @@ static int S_tensor_scalar(tp_pb t, double *out) {
       if (tp_pb_varint(&t, &dtype)) return -1;
     } else if (f == 2 && w == TP_PB_LEN) {
       tp_pb shape;
-      if (tp_pb_sub(&t, &shape)) return -1;
-      n_elems = 1;
-      while (tp_pb_left(&shape)) {
-        uint32_t sf, sw;
-        if (tp_pb_key(&shape, &sf, &sw)) return -1;
-        if (sf == 2 && sw == TP_PB_LEN) {
-          tp_pb dim;
-          uint64_t size = 0;
-          if (tp_pb_sub(&shape, &dim)) return -1;
-          while (tp_pb_left(&dim)) {
-            uint32_t df, dw;
-            if (tp_pb_key(&dim, &df, &dw)) return -1;
-            if (df == 1 && dw == TP_PB_VARINT) {
-              if (tp_pb_varint(&dim, &size)) return -1;
-            } else if (tp_pb_skip(&dim, dw)) return -1;
-          }
-          if ((int64_t)size < 0) return -1;
-          n_elems = size == 0 ? 0 : (n_elems > UINT64_MAX / size ? UINT64_MAX : n_elems * size);
-        } else if (sf == 3 && sw == TP_PB_VARINT) {
-          uint64_t unknown;
-          if (tp_pb_varint(&shape, &unknown) || unknown) return -1;
-        } else if (tp_pb_skip(&shape, sw)) return -1;
-      }
+      if (tp_pb_sub(&t, &shape) || S_shape(shape, &n_elems)) return -1;
     } else if (f == 4 && w == TP_PB_LEN) {
       if (tp_pb_bytes(&t, &content, &content_n)) return -1;
-    } else if (f >= 5 && f <= 17 && S_elem_wire(f) != 0xFF) {
-      uint32_t ew = S_elem_wire(f);
-      uint64_t bits;
-      tp_pb packed;
-      int r = tp_pb_repeated(&t, w, ew, &bits, &packed);
-      if (r < 0) return -1;
-      if (r == 0) {
-        if (!count[f]++) first[f] = bits;
-      } else {
-        while (tp_pb_left(&packed)) {
-          if (tp_pb_elem(&packed, ew, &bits)) return -1;
-          if (!count[f]++) first[f] = bits;
-        }
-      }
     } else if (tp_pb_skip(&t, w)) return -1;
   }
   size_t width;
@@ -275,8 +323,9 @@ static int S_tensor_scalar(tp_pb t, double *out) {
     *out = S_convert(dtype, S_le(content, width));
     return 0;
   }
-  if (count[field] != 1) return -1;
-  *out = S_convert(dtype, first[field]);
+  uint64_t count, first = 0;
+  if (S_typed(all, (uint32_t)field, &count, &first) || count != 1) return -1;
+  *out = S_convert(dtype, first);
   return 0;
 }
 
@@ -495,7 +544,7 @@ static void S_value_emit(S_dec *dc, const tp_tfevents_event *ev, tp_pb c) {
     return;
   }
   uint64_t hash;
-  long id = S_tags_find(&dc->tags, val.tag, val.tag_n, &hash);
+  long id = S_tags_lookup(&dc->tags, val.tag, val.tag_n, &hash);
   const uint8_t *plugin = NULL;
   size_t pn = 0;
   tp_pb content = {0};
