@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "model/mem.h"
@@ -164,6 +165,28 @@ static bool S_is_hparams_yaml(const char *path) {
 
 /* ---- the command -------------------------------------------------------- */
 
+/* A regular file given as an argument whose name does not say "tfevents":
+ * discover would not take it, but the user named it, so it is read as an
+ * event file (and reported if it is not one).  Its run is named after the
+ * directory holding it.  The caller frees the result. */
+static char *S_file_run_id(const char *path) {
+  char *real = realpath(path, NULL);
+  if (!real) return tp_xstrdup(".");
+  char *slash = strrchr(real, '/');
+  if (slash) *slash = '\0';
+  slash = strrchr(real, '/');
+  char *id = tp_xstrdup(slash && slash[1] ? slash + 1 : "/");
+  free(real);
+  return id;
+}
+
+static bool S_plain_file(const char *path) {
+  struct stat st;
+  const char *base = strrchr(path, '/');
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && !strstr(base ? base + 1 : path, "tfevents") &&
+         !S_is_hparams_yaml(path);
+}
+
 enum { S_MODE_ROWS, S_MODE_HPARAMS, S_MODE_STATS };
 
 /* Read one run in the chosen mode; returns the number of inputs read. */
@@ -227,7 +250,12 @@ int tp_cmd_inspect(int argc, char **argv) {
 
   tp_diags diags = {0};
   tp_discovery disc = {0};
-  tp_discover(&disc, argv + optind, (size_t)(argc - optind), &diags);
+  char **walk = tp_xcalloc((size_t)argc, sizeof *walk);
+  size_t n_walk = 0;
+  for (int i = optind; i < argc; i++)
+    if (!S_plain_file(argv[i])) walk[n_walk++] = argv[i];
+  if (n_walk) tp_discover(&disc, walk, n_walk, &diags);
+  free(walk);
   static char obuf[1 << 16];
   setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
   puts(mode == S_MODE_HPARAMS ? "run,key,value"
@@ -235,9 +263,16 @@ int tp_cmd_inspect(int argc, char **argv) {
                               : "run,tag,step,wall_time,value");
   int n_ok = 0;
   for (size_t i = 0; i < disc.n_runs; i++) n_ok += S_inspect_run(stdout, &disc.runs[i], mode, &diags);
+  for (int i = optind; i < argc; i++) {
+    if (!S_plain_file(argv[i])) continue;
+    tp_found_run fr = {.id = S_file_run_id(argv[i]), .dir = ".", .event_files = &argv[i],
+                       .n_event_files = 1};
+    n_ok += S_inspect_run(stdout, &fr, mode, &diags);
+    free(fr.id);
+  }
   int rc = fflush(stdout) != 0 || ferror(stdout);
   if (rc) fputs("trainprint: inspect: cannot write the output\n", stderr);
-  if (!disc.n_runs && disc.n_paths_ok)
+  if (!disc.n_runs && disc.n_paths_ok && n_ok == 0)
     tp_diag_add(&diags, TP_ERROR, NULL, -1, -1, "no event files found");
   tp_diag_print_all(stderr, &diags);
   tp_diag_free(&diags);
