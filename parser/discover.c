@@ -11,6 +11,12 @@
 #include <unistd.h>
 
 #include "model/mem.h"
+#include "parser/framework.h"
+#include "parser/hf_trainer.h"
+#include "parser/keras_csv.h"
+#include "parser/lightning_csv.h"
+#include "parser/mlflow.h"
+#include "parser/textlog.h"
 
 #define TP_DISCOVER_MAX_DEPTH 64 /* deeper trees are reported and not entered */
 #define TP_SNIFF_BYTES 4096
@@ -25,6 +31,10 @@ const char *tp_file_kind_name(tp_file_kind k) {
     case TP_FILE_PERF_STAT: return "perf-stat";
     case TP_FILE_CODECARBON: return "codecarbon";
     case TP_FILE_TRAINPRINT_YAML: return "trainprint.yaml";
+    case TP_FILE_LIGHTNING_CSV: return "lightning-csv";
+    case TP_FILE_HF_TRAINER_STATE: return "hf-trainer-state";
+    case TP_FILE_KERAS_CSV: return "keras-csv";
+    case TP_FILE_TEXTLOG: return "textlog";
     default: return "unknown";
   }
 }
@@ -66,6 +76,11 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
     if (head[i] == 0) return TP_FILE_UNKNOWN; /* binary */
   char line[1024];
   S_first_line(head, head_len, line, sizeof line);
+  /* Framework logs, by name and content. */
+  if (strcmp(base, "metrics.csv") == 0 && tp_lightning_csv_header(line, strlen(line)))
+    return TP_FILE_LIGHTNING_CSV;
+  if (tp_hf_trainer_sniff((const char *)head, head_len)) return TP_FILE_HF_TRAINER_STATE;
+  if (tp_keras_csv_sniff((const char *)head, head_len)) return TP_FILE_KERAS_CSV;
   if (strstr(line, "timestamp") && strstr(line, "power.draw")) return TP_FILE_NVSMI_CSV;
   if (strncmp(line, "# gpu", 5) == 0 || strncmp(line, "#Date", 5) == 0 ||
       strncmp(line, "# Date", 6) == 0)
@@ -166,7 +181,7 @@ static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events
     char buf[256];
     rel = tp_xstrdup(S_basename(dir, buf, sizeof buf));
   }
-  qsort(events, n_events, sizeof *events, S_cmp_event_file);
+  if (n_events > 1) qsort(events, n_events, sizeof *events, S_cmp_event_file);
   *r = (tp_found_run){.id = rel,
                       .dir = tp_xstrdup(dir),
                       .root = tp_xstrdup(w->root),
@@ -200,6 +215,39 @@ static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
   n = fread(head, 1, sizeof head, f);
   fclose(f);
   return tp_discover_sniff(path, head, n);
+}
+
+static bool S_is_framework_kind(tp_file_kind k) {
+  return k == TP_FILE_LIGHTNING_CSV || k == TP_FILE_HF_TRAINER_STATE || k == TP_FILE_KERAS_CSV ||
+         k == TP_FILE_TEXTLOG;
+}
+
+#define TP_TEXTLOG_SNIFF_BYTES (1024 * 1024) /* logs open with long environment dumps */
+
+/* A *.log or *.txt file that a built-in text pattern set reads (3 records or
+ * more in its first MiB). */
+static bool S_is_textlog(const char *path) {
+  size_t n = strlen(path);
+  if (n < 5 || (strcmp(path + n - 4, ".log") != 0 && strcmp(path + n - 4, ".txt") != 0))
+    return false;
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  char *head = tp_xmalloc(TP_TEXTLOG_SNIFF_BYTES);
+  size_t got = fread(head, 1, TP_TEXTLOG_SNIFF_BYTES, f);
+  fclose(f);
+  while (got && head[got - 1] != '\n') got--; /* whole lines only */
+  bool yes = got && !memchr(head, 0, got) && tp_textlog_sniff(head, got, 3) != NULL;
+  free(head);
+  return yes;
+}
+
+/* Framework markers below dir: .hydra/, a W&B files/ directory, an MLflow run. */
+static bool S_has_file(const char *dir, const char *rel) {
+  char *p = S_join(dir, rel);
+  struct stat st;
+  bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+  free(p);
+  return ok;
 }
 
 static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
@@ -238,6 +286,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
 
   char **events = NULL, **others = NULL;
   size_t n_events = 0, cap_events = 0, n_others = 0, cap_others = 0;
+  bool framework = false, mlflow = false;
   char **subdirs = NULL;
   size_t n_sub = 0, cap_sub = 0;
   for (size_t i = 0; i < n_names; i++) {
@@ -258,9 +307,14 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
       continue;
     }
     tp_file_kind k = S_sniff_file(w, path);
+    if (k == TP_FILE_UNKNOWN && S_is_textlog(path)) k = TP_FILE_TEXTLOG;
     if (k == TP_FILE_TFEVENTS) {
       TP_GROW(events, cap_events, n_events + 1);
       events[n_events++] = path;
+    } else if (S_is_framework_kind(k)) {
+      framework = true;
+      TP_GROW(others, cap_others, n_others + 1);
+      others[n_others++] = path;
     } else if (k == TP_FILE_HPARAMS_YAML) {
       TP_GROW(others, cap_others, n_others + 1);
       others[n_others++] = path;
@@ -274,7 +328,25 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
   for (size_t i = 0; i < n_names; i++) free(names[i]);
   free(names);
 
-  if (n_events) {
+  bool wandb = S_has_file(dir, "files/wandb-metadata.json") ||
+               S_has_file(dir, "files/wandb-summary.json");
+  if (wandb || S_has_file(dir, ".hydra/config.yaml")) framework = true;
+  if (tp_framework_is_mlflow_run(dir)) {
+    /* Its metrics/, params/, tags/ and artifacts/ are the run's, not runs. */
+    mlflow = true;
+    char *meta = S_join(dir, "meta.yaml");
+    tp_diags scratch = {0};
+    tp_mlflow_meta m;
+    bool deleted = tp_mlflow_read_meta(meta, &m, &scratch) == 0 && m.deleted;
+    tp_mlflow_meta_free(&m);
+    tp_diag_free(&scratch);
+    if (deleted)
+      tp_diag_add(w->diags, TP_NOTE, dir, -1, -1, "MLflow run marked deleted; left out");
+    else
+      framework = true;
+    free(meta);
+  }
+  if (n_events || framework) {
     S_add_run(w, dir, events, n_events, others, n_others);
   } else {
     for (size_t i = 0; i < n_others; i++) free(others[i]);
@@ -283,7 +355,10 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
   }
   for (size_t i = 0; i < n_sub; i++) {
     struct stat sst;
-    if (stat(subdirs[i], &sst) == 0) S_walk_dir(w, subdirs[i], &sst);
+    /* A W&B run's files/ (output.log included) belongs to the run. */
+    const char *sub = strrchr(subdirs[i], '/');
+    bool wandb_files = wandb && sub && strcmp(sub, "/files") == 0;
+    if (!mlflow && !wandb_files && stat(subdirs[i], &sst) == 0) S_walk_dir(w, subdirs[i], &sst);
     free(subdirs[i]);
   }
   free(subdirs);
@@ -305,6 +380,22 @@ static char *S_dirname(const char *path) {
   if (!s) return tp_xstrdup(".");
   if (s == path) return tp_xstrdup("/");
   return tp_xstrndup(path, (size_t)(s - path));
+}
+
+/* A file given as an argument that makes a run of its own directory, named
+ * after that directory: an event file, or a framework log. */
+static void S_add_file_run(S_walk *w, const char *dir, const char *path, bool event_file) {
+  char **files = tp_xmalloc(sizeof *files);
+  files[0] = tp_xstrdup(path);
+  char buf[256];
+  w->root = dir;
+  if (event_file) S_add_run(w, dir, files, 1, NULL, 0);
+  else S_add_run(w, dir, NULL, 0, files, 1);
+  tp_found_run *r = &w->out->runs[w->out->n_runs - 1];
+  free(r->id);
+  r->id = tp_xstrdup(S_basename(dir, buf, sizeof buf));
+  free(r->root);
+  r->root = tp_xstrdup(path);
 }
 
 int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags) {
@@ -336,15 +427,10 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
       tp_file_kind k = S_sniff_file(&w, p);
       if (k == TP_FILE_TFEVENTS) {
         /* An event file alone: a run named after its directory. */
-        char **events = tp_xmalloc(sizeof *events);
-        events[0] = tp_xstrdup(p);
-        char buf[256];
-        w.root = dir;
-        S_add_run(&w, dir, events, 1, NULL, 0);
-        free(out->runs[out->n_runs - 1].id);
-        out->runs[out->n_runs - 1].id = tp_xstrdup(S_basename(dir, buf, sizeof buf));
-        free(out->runs[out->n_runs - 1].root);
-        out->runs[out->n_runs - 1].root = tp_xstrdup(p);
+        S_add_file_run(&w, dir, p, true);
+      } else if (S_is_framework_kind(k) || (k == TP_FILE_UNKNOWN && S_is_textlog(p))) {
+        /* A framework log alone: a run of its directory, named after it. */
+        S_add_file_run(&w, dir, p, false);
       } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
                  k != TP_FILE_TRAINPRINT_YAML) {
         S_add_trace(&w, p, dir, k);

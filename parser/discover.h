@@ -7,6 +7,14 @@
  * argument is a run of its own, named after its directory.  Event files of a
  * run are ordered by the timestamp in their names, then by name.
  *
+ * A directory holding framework logs is a run too (ids as above, with or
+ * without event files): a Lightning metrics.csv, a trainer_state.json, a Keras
+ * CSVLogger file, a training log (*.log, *.txt) that a built-in text pattern
+ * set reads, a .hydra/config.yaml, a W&B files/ directory, or an MLflow run
+ * directory (id e.g. "mlruns/<exp>/<run_id>"; its subdirectories are not
+ * walked, and runs marked deleted are left out with a note).  Its framework
+ * files are listed in other_files; parser/framework.h loads them.
+ *
  * Other regular files are classified by content (tp_discover_sniff) and kept
  * with the directory they sit in, so that the model can give a trace to every
  * run below that directory.  Symbolic links are followed; a directory loop
@@ -29,6 +37,10 @@ typedef enum tp_file_kind {
   TP_FILE_PERF_STAT,    /* perf stat -I ... -e power/energy-pkg/ */
   TP_FILE_CODECARBON,   /* CodeCarbon emissions.csv */
   TP_FILE_TRAINPRINT_YAML, /* trainprint.yaml configuration */
+  TP_FILE_LIGHTNING_CSV,   /* Lightning CSVLogger metrics.csv */
+  TP_FILE_HF_TRAINER_STATE,/* Hugging Face trainer_state.json */
+  TP_FILE_KERAS_CSV,       /* Keras CSVLogger file (header "epoch,...") */
+  TP_FILE_TEXTLOG,         /* a *.log / *.txt training log matching a built-in pattern set */
   TP_FILE_KIND_COUNT
 } tp_file_kind;
 

@@ -1,0 +1,385 @@
+/* framework: detect framework logs in a run directory and load them into one run
+ * (see framework.h). */
+#include "parser/framework.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model/mem.h"
+#include "parser/csv.h"
+#include "parser/hf_trainer.h"
+#include "parser/hydra.h"
+#include "parser/keras_csv.h"
+#include "parser/lightning_csv.h"
+#include "parser/mlflow.h"
+#include "parser/number.h"
+#include "parser/textlog.h"
+#include "parser/timefmt.h"
+#include "parser/wandb.h"
+#include "parser/yamldoc.h"
+
+#define S_HEAD_BYTES 4096
+#define S_TEXT_HEAD_BYTES (1024 * 1024) /* logs open with long environment dumps */
+
+/* ---- sinks ------------------------------------------------------------------ */
+
+static void S_run_event(void *ctx, int64_t step, double t) { tp_run_note_event(ctx, step, t); }
+static void S_run_scalar(void *ctx, const char *tag, int64_t step, double t, double v) {
+  tp_run_add_scalar(ctx, tag, step, t, v);
+}
+
+tp_metric_sink tp_metric_sink_run(tp_run *run) {
+  return (tp_metric_sink){.ctx = run, .event = S_run_event, .scalar = S_run_scalar};
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+static const struct {
+  tp_framework_kind kind;
+  const char *name;
+} k_names[] = {{TP_FW_LIGHTNING, "lightning"}, {TP_FW_HF_TRAINER, "hf-trainer"},
+               {TP_FW_KERAS, "keras"},         {TP_FW_MLFLOW, "mlflow"},
+               {TP_FW_HYDRA, "hydra"},         {TP_FW_WANDB, "wandb"},
+               {TP_FW_TEXTLOG, "textlog"}};
+
+const char *tp_framework_name(tp_framework_kind k) {
+  for (size_t i = 0; i < sizeof k_names / sizeof *k_names; i++)
+    if (k_names[i].kind == k) return k_names[i].name;
+  return "unknown";
+}
+
+int tp_framework_parse_name(const char *name, tp_framework_kind *out) {
+  for (size_t i = 0; i < sizeof k_names / sizeof *k_names; i++)
+    if (strcmp(k_names[i].name, name) == 0) return *out = k_names[i].kind, 0;
+  return -1;
+}
+
+void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, size_t len,
+                              const char *source) {
+  double v;
+  char buf[32];
+  char *s = tp_xstrndup(text, len);
+  if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
+    tp_run_set_hparam(run, key, TP_HP_BOOL, "true", 1, source);
+  else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0)
+    tp_run_set_hparam(run, key, TP_HP_BOOL, "false", 0, source);
+  else if (tp_parse_double(s, len, &v) == 0)
+    tp_run_set_hparam(run, key, TP_HP_NUMBER, tp_fmt_double(buf, v), v, source);
+  else
+    tp_run_set_hparam(run, key, TP_HP_STRING, s, NAN, source);
+  free(s);
+}
+
+/* ---- detection ---------------------------------------------------------------- */
+
+static bool S_is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool S_is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static size_t S_head(const char *path, char *buf, size_t cap) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, cap, f);
+  fclose(f);
+  return n;
+}
+
+static bool S_hex32(const char *name) {
+  size_t n = strlen(name);
+  if (n != 32) return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f'))) return false;
+  return true;
+}
+
+bool tp_framework_is_mlflow_run(const char *dir) {
+  const char *base = strrchr(dir, '/');
+  base = base ? base + 1 : dir;
+  char *p = tp_xasprintf("%s/meta.yaml", dir);
+  bool has_meta = S_is_file(p), run_meta = false;
+  if (has_meta) {
+    char head[S_HEAD_BYTES + 1];
+    size_t n = S_head(p, head, S_HEAD_BYTES);
+    head[n] = '\0';
+    /* A run's meta.yaml has run_id (or run_uuid) and start_time; a model
+     * version's (mlruns/models/...) has run_id but no start_time. */
+    run_meta = (strstr(head, "\nrun_id:") || strncmp(head, "run_id:", 7) == 0 ||
+                strstr(head, "\nrun_uuid:") || strncmp(head, "run_uuid:", 9) == 0) &&
+               (strstr(head, "\nstart_time:") || strncmp(head, "start_time:", 11) == 0);
+  }
+  free(p);
+  if (run_meta) return true;
+  if (!S_hex32(base)) return false;
+  char *m = tp_xasprintf("%s/metrics", dir), *q = tp_xasprintf("%s/params", dir);
+  bool ok = has_meta || S_is_dir(m) || S_is_dir(q);
+  free(m);
+  free(q);
+  return ok;
+}
+
+/* Kinds told by the files directly in dir (names and first bytes). */
+static unsigned S_detect_files(const char *dir, char ***keras, size_t *n_keras) {
+  unsigned kinds = 0;
+  DIR *dh = opendir(dir);
+  if (!dh) return 0;
+  struct dirent *e;
+  char head[S_HEAD_BYTES];
+  while ((e = readdir(dh))) {
+    if (e->d_name[0] == '.') continue;
+    char *p = tp_xasprintf("%s/%s", dir, e->d_name);
+    if (!S_is_file(p)) {
+      free(p);
+      continue;
+    }
+    size_t n = S_head(p, head, sizeof head);
+    const char *nl = memchr(head, '\n', n);
+    size_t first = nl ? (size_t)(nl - head) : n;
+    if (first && head[first - 1] == '\r') first--;
+    if (strcmp(e->d_name, "metrics.csv") == 0 && tp_lightning_csv_header(head, first)) {
+      kinds |= TP_FW_LIGHTNING;
+    } else if (strcmp(e->d_name, "trainer_state.json") == 0 || tp_hf_trainer_sniff(head, n)) {
+      if (tp_hf_trainer_sniff(head, n)) kinds |= TP_FW_HF_TRAINER;
+    } else if (tp_keras_csv_sniff(head, n)) {
+      kinds |= TP_FW_KERAS;
+      if (keras) {
+        *keras = tp_xrealloc(*keras, (*n_keras + 1) * sizeof **keras);
+        (*keras)[(*n_keras)++] = p;
+        p = NULL;
+      }
+    }
+    free(p);
+  }
+  closedir(dh);
+  return kinds;
+}
+
+/* Every kind in dir; Keras files are listed into *keras when keras is not NULL. */
+static unsigned S_detect(const char *dir, char ***keras, size_t *n_keras) {
+  unsigned kinds = S_detect_files(dir, keras, n_keras);
+  if (tp_framework_is_mlflow_run(dir)) kinds |= TP_FW_MLFLOW;
+  char *p = tp_xasprintf("%s/.hydra/config.yaml", dir);
+  if (S_is_file(p)) kinds |= TP_FW_HYDRA;
+  free(p);
+  char *w = tp_wandb_files_dir(dir);
+  if (w) kinds |= TP_FW_WANDB;
+  free(w);
+  return kinds;
+}
+
+unsigned tp_framework_detect(const char *dir) { return S_detect(dir, NULL, NULL); }
+
+/* ---- loading ------------------------------------------------------------------ */
+
+/* Sink wrapper that remembers whether the files had wall times. */
+typedef struct S_timed {
+  tp_metric_sink inner;
+  bool timed;
+} S_timed;
+
+static void S_timed_event(void *ctx, int64_t step, double t) {
+  S_timed *s = ctx;
+  if (isfinite(t) && t > 0) s->timed = true;
+  if (s->inner.event) s->inner.event(s->inner.ctx, step, t);
+}
+static void S_timed_scalar(void *ctx, const char *tag, int64_t step, double t, double v) {
+  S_timed *s = ctx;
+  s->inner.scalar(s->inner.ctx, tag, step, t, v);
+}
+
+static FILE *S_open(const char *path, tp_diags *d) {
+  FILE *f = fopen(path, "rb");
+  if (!f) tp_diag_add(d, TP_WARN, path, -1, -1, "cannot open (%s); skipped", strerror(errno));
+  return f;
+}
+
+static void S_input(tp_run *run, const char *path, const char *format) {
+  tp_input *in = tp_run_add_input(run, path, format);
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    in->size = (uint64_t)st.st_size;
+    in->mtime_s = (int64_t)st.st_mtime;
+  }
+}
+
+/* Lightning: metrics.csv, hparams.yaml, and the legacy meta_tags.csv. */
+static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const tp_metric_sink *sink,
+                            tp_diags *d) {
+  int n = 0;
+  char *p = tp_xasprintf("%s/metrics.csv", dir);
+  FILE *f = S_open(p, d);
+  if (f) {
+    tp_lightning_csv_read(f, p, clock, sink, d, NULL);
+    fclose(f);
+    S_input(run, p, "lightning-csv");
+    n++;
+  }
+  free(p);
+  p = tp_xasprintf("%s/hparams.yaml", dir);
+  if (S_is_file(p)) {
+    tp_ydoc doc;
+    tp_ydoc_load(&doc, p, d);
+    if (doc.root && doc.root->kind == TP_YNODE_MAP) tp_ydoc_to_hparams(doc.root, NULL, run, p);
+    else if (doc.root && !tp_ynode_is_null(doc.root))
+      tp_diag_add(d, TP_WARN, p, -1, doc.root->line, "hparams.yaml is not a mapping; ignored");
+    tp_ydoc_free(&doc);
+    S_input(run, p, "hparams.yaml");
+    n++;
+  }
+  free(p);
+  p = tp_xasprintf("%s/meta_tags.csv", dir);
+  f = S_is_file(p) ? S_open(p, d) : NULL;
+  if (f) {
+    tp_rdiag rd;
+    tp_rdiag_init(&rd, d, p);
+    tp_lines lr;
+    tp_lines_init(&lr, f, &rd, 0);
+    const char *line;
+    size_t len;
+    while (tp_lines_next(&lr, &line, &len)) {
+      tp_field fl[3];
+      if (tp_csv_split(line, len, ',', fl, 3) != 2 || tp_field_eq(fl[0], "key")) continue;
+      char *key = tp_field_dup(fl[0]);
+      tp_framework_hparam_text(run, key, fl[1].s, fl[1].n, p);
+      free(key);
+    }
+    tp_lines_free(&lr);
+    tp_rdiag_finish(&rd);
+    fclose(f);
+    S_input(run, p, "lightning-meta-tags");
+    n++;
+  }
+  free(p);
+  return n;
+}
+
+static bool S_text_name(const char *name) {
+  size_t n = strlen(name);
+  return (n > 4 && (strcmp(name + n - 4, ".log") == 0 || strcmp(name + n - 4, ".txt") == 0));
+}
+
+/* Text logs directly in dir (and in a W&B files/ directory). */
+static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts *opt,
+                           tp_clock *clock, const tp_metric_sink *sink, tp_diags *d) {
+  int n = 0;
+  char *wdir = tp_wandb_files_dir(dir);
+  const char *dirs[2] = {dir, wdir && strcmp(wdir, dir) != 0 ? wdir : NULL};
+  char *head = tp_xmalloc(S_TEXT_HEAD_BYTES);
+  for (int k = 0; k < 2; k++) {
+    if (!dirs[k]) continue;
+    DIR *dh = opendir(dirs[k]);
+    if (!dh) continue;
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)))
+      if (e->d_name[0] != '.' && S_text_name(e->d_name)) {
+        TP_GROW(names, cap, nn + 1);
+        names[nn++] = tp_xstrdup(e->d_name);
+      }
+    closedir(dh);
+    for (size_t i = 0; i < nn; i++) {
+      char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
+      size_t hn = S_is_file(p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
+      const tp_textlog_set *set = NULL;
+      if (hn && !tp_keras_csv_sniff(head, hn)) {
+        /* Sniff on whole lines only. */
+        size_t cut = hn;
+        while (cut && head[cut - 1] != '\n') cut--;
+        set = opt && opt->textlog ? opt->textlog : tp_textlog_sniff(head, cut, 3);
+      }
+      tp_textlog *tl = set ? tp_textlog_compile(set, d) : NULL;
+      FILE *f = tl ? S_open(p, d) : NULL;
+      if (f) {
+        tp_textlog_stats st;
+        tp_textlog_read(tl, f, p, clock, sink, d, &st);
+        fclose(f);
+        if (st.records) {
+          char *fmt = tp_xasprintf("textlog:%s", set->name ? set->name : "custom");
+          S_input(run, p, fmt);
+          free(fmt);
+          n++;
+        }
+      }
+      tp_textlog_free(tl);
+      free(p);
+      free(names[i]);
+    }
+    free(names);
+  }
+  free(head);
+  free(wdir);
+  return n;
+}
+
+int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
+                          tp_diags *d) {
+  tp_framework_opts none = {0};
+  if (!opt) opt = &none;
+  tp_clock clock;
+  tp_clock_init(&clock, opt->tz, opt->clock_offset_s);
+  bool had_window = isfinite(run->start_s) && isfinite(run->end_s);
+  const char *had_source = run->window_source;
+
+  char **keras = NULL;
+  size_t n_keras = 0;
+  unsigned kinds = S_detect(dir, &keras, &n_keras);
+  char *p;
+  if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
+
+  S_timed timed = {.inner = tp_metric_sink_run(run)};
+  tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar};
+  int n = 0;
+  if (kinds & TP_FW_LIGHTNING) n += S_load_lightning(run, dir, &clock, &sink, d);
+  if (kinds & TP_FW_KERAS)
+    for (size_t i = 0; i < n_keras; i++) {
+      FILE *f = S_open(keras[i], d);
+      if (!f) continue;
+      tp_keras_csv_read(f, keras[i], &sink, d, NULL);
+      fclose(f);
+      S_input(run, keras[i], "keras-csv");
+      n++;
+    }
+  for (size_t i = 0; i < n_keras; i++) free(keras[i]);
+  free(keras);
+  if (kinds & TP_FW_HF_TRAINER) {
+    p = tp_xasprintf("%s/trainer_state.json", dir);
+    if (S_is_file(p)) {
+      tp_hf_trainer_read(p, run, &sink, d);
+      S_input(run, p, "hf-trainer-state");
+      n++;
+      n += tp_hf_trainer_read_neighbours(dir, run, d);
+    }
+    free(p);
+  }
+  if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
+  if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
+  if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
+  if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
+    n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
+
+  /* The window: the files' own wall times, else event files, else a duration. */
+  if (run->window_source && strcmp(run->window_source, "run metadata") == 0) {
+    /* set by a reader from the run's own start and end (MLflow, W&B) */
+  } else if (timed.timed) {
+    run->window_source = "log timestamps";
+  } else if (had_window) {
+    run->window_source = had_source ? had_source : "event wall times";
+  } else if (isfinite(run->declared_duration_s)) {
+    run->window_source = "declared duration";
+  } else if (n) {
+    tp_diag_add(d, TP_NOTE, dir, -1, -1,
+                "no wall-clock time in these logs (and no event file beside them): the run has "
+                "no window, so no energy can be integrated for it");
+  }
+  return n;
+}

@@ -1,0 +1,90 @@
+/* framework: the front door to the framework-log readers.
+ *
+ * Given a run directory, find which framework files it holds (Lightning
+ * metrics.csv + hparams.yaml, Hugging Face trainer_state.json, a Keras
+ * CSVLogger file, an MLflow run directory, Hydra's .hydra/, a W&B run's files/,
+ * plain-text logs matching a pattern set) and load them all into one tp_run:
+ * metrics from all, hparams from all (a diagnostic where two disagree), and the
+ * run window from the files' own wall times where they have them.
+ *
+ * The streaming readers (CSV, text logs, MLflow metric files) do not build
+ * arrays; they hand each value to a tp_metric_sink, so that memory does not
+ * grow with the file.  tp_metric_sink_run() makes a sink that fills a tp_run.
+ */
+#ifndef TP_FRAMEWORK_H
+#define TP_FRAMEWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/diag.h"
+#include "model/run.h"
+
+/* ---- Metric sink: what streaming readers deliver ------------------------- */
+
+typedef struct tp_metric_sink {
+  void *ctx;
+  /* One record (a CSV row, a log line, a metric line) at step and wall time
+   * (UTC epoch seconds, NAN when the format has none).  Called before the
+   * record's scalars.  May be NULL. */
+  void (*event)(void *ctx, int64_t step, double wall_time_s);
+  /* One value of metric `tag` (NUL-terminated, valid during the call). */
+  void (*scalar)(void *ctx, const char *tag, int64_t step, double wall_time_s, double value);
+} tp_metric_sink;
+
+/* A sink that calls tp_run_note_event and tp_run_add_scalar on run. */
+tp_metric_sink tp_metric_sink_run(tp_run *run);
+
+/* ---- Formats ------------------------------------------------------------- */
+
+typedef enum tp_framework_kind {
+  TP_FW_LIGHTNING = 1u << 0, /* metrics.csv (+ hparams.yaml, legacy meta_tags.csv) */
+  TP_FW_HF_TRAINER = 1u << 1,/* trainer_state.json (+ config.json, *_results.json) */
+  TP_FW_KERAS = 1u << 2,     /* Keras CSVLogger file (header starting with epoch) */
+  TP_FW_MLFLOW = 1u << 3,    /* mlruns/<exp>/<run_id>/ */
+  TP_FW_HYDRA = 1u << 4,     /* .hydra/config.yaml, overrides.yaml */
+  TP_FW_WANDB = 1u << 5,     /* files/wandb-metadata.json, wandb-summary.json, config.yaml */
+  TP_FW_TEXTLOG = 1u << 6    /* plain-text logs through a pattern set */
+} tp_framework_kind;
+
+/* Short stable name ("lightning", "hf-trainer", "keras", "mlflow", "hydra",
+ * "wandb", "textlog") of one kind, and back (0 and *out, or -1). */
+const char *tp_framework_name(tp_framework_kind k);
+int tp_framework_parse_name(const char *name, tp_framework_kind *out);
+
+struct tp_tz;
+struct tp_textlog_set;
+
+typedef struct tp_framework_opts {
+  const struct tp_tz *tz;       /* zone for naive times (NULL: UTC) */
+  double clock_offset_s;        /* added to every time */
+  unsigned force;               /* --format: only these kinds (0: detect) */
+  const struct tp_textlog_set *textlog; /* pattern set for text logs; NULL: try the
+                                           built-in sets on *.log / *.txt files */
+} tp_framework_opts;
+
+/* Which framework logs the directory holds (a bit set of tp_framework_kind),
+ * told by file names and content.  Text logs are not included (they need a
+ * pattern set: see tp_framework_load_run). */
+unsigned tp_framework_detect(const char *dir);
+
+/* True when the directory is an MLflow run directory (32-hex name, or a
+ * meta.yaml with run_id, plus metrics/ or params/ or meta.yaml). */
+bool tp_framework_is_mlflow_run(const char *dir);
+
+/* Load every framework log in dir into run (opt may be NULL).  Problems go to
+ * d (and never stop the other files).  Sets run->window_source: "log
+ * timestamps" or "run metadata" when the files had wall times; else keeps a
+ * window already set by event files; else "declared duration" when one was
+ * found; else adds a note that the run has no window and so no integrated
+ * energy.  Returns the number of framework files read (0: none found). */
+int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
+                          tp_diags *d);
+
+/* Set a hyperparameter from text: numbers and true/false are typed, the rest
+ * is a string.  Used for MLflow params, Hydra overrides, legacy meta_tags. */
+void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, size_t len,
+                              const char *source);
+
+#endif

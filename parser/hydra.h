@@ -1,0 +1,24 @@
+/* hydra: Hydra's record of a job's configuration (<run dir>/.hydra/).
+ *
+ * config.yaml is the composed job config, nested: it is flattened to dotted
+ * keys ("model.learn.lr") and becomes the run's hparams; interpolations
+ * (${paths.data_dir}) stay as strings.  overrides.yaml is a list of
+ * "key=value" strings ("model=default_rkn", "+trainer.gpus=2"): each becomes
+ * an hparam with the prefix characters (+, ++, ~) removed.  hydra.yaml is
+ * Hydra's own configuration and is not a source of hparams.
+ */
+#ifndef TP_HYDRA_H
+#define TP_HYDRA_H
+
+#include "model/diag.h"
+#include "model/run.h"
+
+/* Read <dir>/.hydra/config.yaml and overrides.yaml into run.  Returns the
+ * number of files read. */
+int tp_hydra_load(tp_run *run, const char *dir, tp_diags *d);
+
+/* The same for one file each (path NULL: skipped).  Returns 0 or -1. */
+int tp_hydra_read_config(tp_run *run, const char *path, tp_diags *d);
+int tp_hydra_read_overrides(tp_run *run, const char *path, tp_diags *d);
+
+#endif

@@ -1,0 +1,60 @@
+/* lightning_csv: PyTorch Lightning CSVLogger metrics.csv, and the tabular
+ * metrics-CSV core that the Keras reader shares.
+ *
+ * Lightning writes one row per log_metrics call under a header that is the
+ * union of all keys; rows are sparse (train and validation values on
+ * different lines, LearningRateMonitor rows with an empty epoch), columns come
+ * in any order, values are Python floats (nan, inf).  The step column is the
+ * global step; a legacy (0.x TestTube) file has created_at instead, a naive
+ * local time.  Columns are found by name, never by position.
+ *
+ * Streaming: one line in memory at a time.  Bad rows (ragged, non-numeric
+ * values) are reported with their line and skipped; the rest is kept.
+ */
+#ifndef TP_LIGHTNING_CSV_H
+#define TP_LIGHTNING_CSV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/diag.h"
+#include "parser/framework.h"
+#include "parser/timefmt.h"
+
+#define TP_METRICS_CSV_MAX_COLS 4096
+
+typedef struct tp_metrics_csv_opts {
+  tp_clock *clock;          /* converts the time column; NULL: UTC, no offset */
+  bool epoch_is_step;       /* Keras: the epoch column is the step axis */
+  bool split_on_epoch_reset;/* Keras append=True: when epoch goes back, continue
+                               the step count after the previous phase */
+} tp_metrics_csv_opts;
+
+typedef struct tp_metrics_csv_stats {
+  uint64_t rows;            /* data rows used */
+  uint64_t bad_rows;        /* rows skipped */
+  uint64_t values;          /* scalars delivered */
+  int phases;               /* Keras: training phases (1 + epoch resets) */
+  bool has_time;            /* a time column was found */
+  double first_time_s, last_time_s; /* NAN when no time */
+} tp_metrics_csv_stats;
+
+/* Read a metrics CSV (header line, then rows) from f.  name is the file for
+ * diagnostics.  Step column: "step" (Lightning), else "epoch" when
+ * opt->epoch_is_step; time column: "created_at", "time", "timestamp",
+ * "wall_time".  The separator is ',' unless the header has none and has ';'
+ * or a tab.  Returns 0, or -1 when the file has no usable header. */
+int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *opt,
+                        const tp_metric_sink *sink, tp_diags *d, tp_metrics_csv_stats *st);
+
+/* Lightning metrics.csv: tp_metrics_csv_read with Lightning's columns. */
+int tp_lightning_csv_read(FILE *f, const char *name, tp_clock *clock, const tp_metric_sink *sink,
+                          tp_diags *d, tp_metrics_csv_stats *st);
+
+/* True when a header line (first line of a file, without its end) looks like
+ * a Lightning metrics.csv header: a "step" column, or "epoch" with
+ * "created_at". */
+bool tp_lightning_csv_header(const char *line, size_t len);
+
+#endif
