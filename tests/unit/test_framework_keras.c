@@ -1,0 +1,67 @@
+/* Tests for parser/keras_csv: epoch rows, append=True phases, detection by
+ * content, malformed rows, and the real CSVLogger files. */
+#include "fw_check.h"
+#include "parser/keras_csv.h"
+
+static void test_phases_and_bad_rows(void) {
+  const char *text = "epoch,loss,val_loss\n0,1.0,1.1\n1,0.9,1.0\n0,0.8,0.95\n1,0.7,oops\n2,0.6\n"
+                     "3,0.5,0.9\n";
+  tp_run *run = tp_run_new("t", ".");
+  tp_diags d = {0};
+  FILE *f = fmemopen((void *)text, strlen(text), "rb");
+  tp_metric_sink sink = tp_metric_sink_run(run);
+  tp_metrics_csv_stats st;
+  CHECK_INT(tp_keras_csv_read(f, "training.log", &sink, &d, &st), 0);
+  fclose(f);
+  CHECK_INT(st.phases, 2);
+  fw_check_series(run, "loss", 5, 0, 1.0, 5, 0.5); /* phase 2 continues at step 2 */
+  fw_check_series(run, "val_loss", 4, 0, 1.1, 5, 0.9);
+  CHECK_INT(d.n_by_severity[TP_NOTE], 1);
+  CHECK_INT(d.n_by_severity[TP_WARN], 2); /* text in a value, a ragged row */
+  tp_run_free(run);
+  tp_diag_free(&d);
+}
+
+static void test_sniff(void) {
+  CHECK(tp_keras_csv_sniff("epoch,acc,loss\n0,0.5,1.2\n", 25));
+  CHECK(!tp_keras_csv_sniff("epoch,step,loss\n0,1,1.2\n", 24)); /* Lightning */
+  CHECK(!tp_keras_csv_sniff("epochs,acc\n0,1\n", 15));
+  CHECK(!tp_keras_csv_sniff("epoch,acc\nfoo\n", 14));
+}
+
+static void test_corpus(void) {
+  size_t err = 0;
+  tp_run *run = fw_load_corpus("framework/keras-brain-tumor", &err);
+  if (!run) return;
+  CHECK_INT(err, 0);
+  fw_check_series(run, "accuracy", 24, 0, 0.36074766516685486, 23, 0.48917102813720703);
+  fw_check_series(run, "val_loss", 24, 0, 1.0451288223266602, 23, 0.9485501646995544);
+  fw_check_series(run, "learning_rate", 24, 0, 9.999999747378752e-05, 23, 9.999999747378752e-05);
+  CHECK_INT(run->diags.count + 0, 0);
+  tp_run_free(run);
+
+  run = fw_load_corpus("framework/keras-voice-id", &err);
+  CHECK_INT(err, 0);
+  fw_check_series(run, "acc", 50, 0, 0.26691599539700805, 49, 0.87031070195627158);
+  fw_check_series(run, "val_loss", 50, 0, 4.210579307923406, 49, 5.4894675645769011);
+  tp_run_free(run);
+
+  run = fw_load_corpus("framework/keras-tomato-leaf", &err);
+  CHECK_INT(err, 0);
+  fw_check_series(run, "accuracy", 29, 0, 0.3163749873638153, 28, 0.9668750166893005);
+  fw_check_series(run, "loss", 29, 0, 1.843022346496582, 28, 0.091253668);
+  tp_run_free(run);
+
+  run = fw_load_corpus("framework/keras-mnist-digit", &err);
+  CHECK_INT(err, 0);
+  fw_check_series(run, "accuracy", 30, 0, 0.8864259123802185, 29, 0.9950370192527771);
+  fw_check_series(run, "learning_rate", 30, 0, 0.0010000000474974513, 29, 0.0002500000118743628);
+  tp_run_free(run);
+}
+
+int main(void) {
+  TP_RUN(test_phases_and_bad_rows);
+  TP_RUN(test_sniff);
+  TP_RUN(test_corpus);
+  return tp_test_summary();
+}
