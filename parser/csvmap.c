@@ -119,14 +119,9 @@ int tp_csvmap_read(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
       tp_rdiag_add(rd, TP_WARN, "no device", lr->line, "empty device field; row skipped");
       continue;
     }
-    int dev = tp_emit_find(e, id.s, id.n);
-    if (dev < 0) {
-      char *ids = tp_field_dup(id);
-      dev = tp_emit_device(e, ids, id.n, NULL, energy ? TP_SAMPLE_ENERGY_J : TP_SAMPLE_POWER_W, 0,
-                           lr->line);
-      free(ids);
-      if (dev < 0) continue;
-    }
+    int dev = tp_emit_device(e, id.s, id.n, NULL, energy ? TP_SAMPLE_ENERGY_J : TP_SAMPLE_POWER_W,
+                             0, lr->line);
+    if (dev < 0) continue;
     tp_emit_sample(e, dev, t, v * scale, lr->line);
   }
   return 0;

@@ -49,7 +49,7 @@ static void S_split_header_field(tp_field f, tp_field *name, tp_field *unit) {
 
 /* The scale from a power unit to W, or 0 when it is not one. */
 static double S_watts(tp_field unit) {
-  if (unit.n == 0 || tp_field_eq(unit, "W")) return 1;
+  if (unit.n == 0 || (unit.n == 1 && unit.s[0] == 'W')) return 1;
   if (tp_field_eq(unit, "mW")) return 1e-3;
   if (tp_field_eq(unit, "kW")) return 1e3;
   return 0;
@@ -302,9 +302,12 @@ int tp_nvsmi_read_csv(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
   bool no_power_noted = false;
   size_t n;
   while (tp_csv_next_row(lr, ',', f, S_MAX_COLS, &n)) {
-    bool header = S_is_header(f, n);
+    /* A header (again, where logs were concatenated)?  Data rows have a
+     * digit where the time goes, which spares the name comparisons. */
+    bool maybe = !have_cols || c.col_time >= (int)n || f[c.col_time].n == 0 ||
+                 !(f[c.col_time].s[0] >= '0' && f[c.col_time].s[0] <= '9');
+    bool header = maybe && S_is_header(f, n);
     if (header) {
-      /* The header, or a header repeated where logs were concatenated. */
       if (opt->nvsmi_columns) continue;
       if (S_csv_columns(&c, f, n, opt, rd, lr->line)) return -1;
       if (have_cols)

@@ -147,16 +147,16 @@ void tp_emit_free(tp_emit *e) {
 }
 
 int tp_emit_find(tp_emit *e, const char *id, size_t n) {
-  /* Devices usually come round-robin: try the last one and the next first. */
-  for (size_t probe = 0; probe < 2 && e->n_dev; probe++) {
+  /* Devices usually come round-robin: try the next one and the last first. */
+  for (size_t probe = 1; probe <= 2 && e->n_dev; probe++) {
     size_t k = (e->last + probe) % e->n_dev;
-    if (strncmp(e->dev[k].id, id, n) == 0 && e->dev[k].id[n] == '\0') {
+    if (e->dev[k].id_n == n && memcmp(e->dev[k].id, id, n) == 0) {
       e->last = k;
       return (int)k;
     }
   }
   for (size_t k = 0; k < e->n_dev; k++)
-    if (strncmp(e->dev[k].id, id, n) == 0 && e->dev[k].id[n] == '\0') {
+    if (e->dev[k].id_n == n && memcmp(e->dev[k].id, id, n) == 0) {
       e->last = k;
       return (int)k;
     }
@@ -167,7 +167,11 @@ int tp_emit_device(tp_emit *e, const char *id, size_t n, const char *name, tp_sa
                    double wrap_j, int64_t line) {
   int k = tp_emit_find(e, id, n);
   if (k >= 0) return k;
-  if (memchr(id, '\0', n)) n = strlen(id); /* an id is text up to a NUL */
+  if (n == 0 || memchr(id, '\0', n)) {
+    tp_rdiag_add(e->rd, TP_WARN, "bad device id", line,
+                 "a device id that is empty or holds a NUL byte; row skipped");
+    return -1;
+  }
   if (e->n_dev >= TP_EMIT_MAX_DEVICES) {
     tp_rdiag_add(e->rd, TP_WARN, "too many devices", line,
                  "more than %d devices in one file; device \"%.*s\" skipped", TP_EMIT_MAX_DEVICES,
@@ -177,6 +181,7 @@ int tp_emit_device(tp_emit *e, const char *id, size_t n, const char *name, tp_sa
   TP_GROW(e->dev, e->cap_dev, e->n_dev + 1);
   tp_emit_dev *dv = &e->dev[e->n_dev];
   dv->id = tp_xstrndup(id, n);
+  dv->id_n = n;
   dv->last_t = -INFINITY;
   dv->last_v = NAN;
   dv->handle = e->sink && e->sink->device ? e->sink->device(e->sink->ctx, dv->id, name, kind, wrap_j) : 0;

@@ -112,6 +112,7 @@ void tp_power_tally_free(tp_power_tally *t);
 
 typedef struct tp_emit_dev {
   char *id;          /* device id within the file */
+  size_t id_n;       /* its length */
   int handle;        /* what the sink returned */
   double last_t;     /* time of the last sample delivered (-INFINITY before) */
   double last_v;     /* its value (NAN before) */

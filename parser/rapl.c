@@ -78,13 +78,8 @@ int tp_rapl_read_csv(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
       tp_rdiag_add(rd, TP_WARN, "no domain", lr->line, "empty domain; row skipped");
       continue;
     }
-    int dev = tp_emit_find(e, dom.s, dom.n);
-    if (dev < 0) {
-      char *id = tp_field_dup(dom);
-      dev = tp_emit_device(e, id, dom.n, NULL, TP_SAMPLE_ENERGY_J, max_uj * 1e-6, lr->line);
-      free(id);
-      if (dev < 0) continue;
-    }
+    int dev = tp_emit_device(e, dom.s, dom.n, NULL, TP_SAMPLE_ENERGY_J, max_uj * 1e-6, lr->line);
+    if (dev < 0) continue;
     double j = uj * 1e-6, prev = e->dev[dev].last_v;
     bool known_wrap = max_uj > 0;
     if (tp_emit_sample(e, dev, t, j, lr->line) && !known_wrap && j < prev)

@@ -1,0 +1,108 @@
+/* gen_nvsmi: benchmark helper for the nvidia-smi CSV reader.
+ *
+ *   gen_nvsmi gen FILE [HOURS] [GPUS] [HZ]   write an nvidia-smi
+ *       --query-gpu=timestamp,index,power.draw --format=csv log: HOURS of
+ *       samples (default 168, one week) at HZ (default 10) for GPUS GPUs
+ *       (default 8), starting 2024-03-28 00:00:00 local time, so that a week
+ *       crosses the end-of-March DST change of European zones.
+ *   gen_nvsmi parse FILE [ZONE]              read FILE with tp_power_read into a
+ *       counting sink and print samples, devices, a checksum and the rate.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parser/power.h"
+#include "parser/timefmt.h"
+
+static int S_gen(const char *path, double hours, int gpus, int hz) {
+  FILE *f = fopen(path, "wb");
+  if (!f) {
+    perror(path);
+    return 1;
+  }
+  static char buf[1 << 20];
+  setvbuf(f, buf, _IOFBF, sizeof buf);
+  fputs("timestamp, index, power.draw [W]\n", f);
+  int64_t start_day = tp_days_from_civil(2024, 3, 28);
+  int64_t n_inst = (int64_t)(hours * 3600 * hz);
+  unsigned rnd = 1;
+  char line[64];
+  for (int64_t i = 0; i < n_inst; i++) {
+    int64_t ms = i * 1000 / hz;
+    int64_t secs = ms / 1000, day = start_day + secs / 86400;
+    int64_t y;
+    int mo, d;
+    tp_civil_from_days(day, &y, &mo, &d);
+    int sod = (int)(secs % 86400);
+    int n = snprintf(line, sizeof line, "%04d/%02d/%02d %02d:%02d:%02d.%03d, ", (int)y, mo, d,
+                     sod / 3600, sod / 60 % 60, sod % 60, (int)(ms % 1000));
+    for (int g = 0; g < gpus; g++) {
+      rnd = rnd * 1103515245u + 12345u;
+      unsigned cw = 5000 + (rnd >> 16) % 30000; /* 50.00 .. 349.99 W */
+      int m = snprintf(line + n, sizeof line - (size_t)n, "%d, %u.%02u W\n", g, cw / 100, cw % 100);
+      fwrite(line, 1, (size_t)(n + m), f);
+    }
+  }
+  if (fclose(f) != 0) {
+    perror(path);
+    return 1;
+  }
+  return 0;
+}
+
+typedef struct S_count {
+  size_t devices, samples;
+  double sum_w;
+} S_count;
+
+static int S_device(void *ctx, const char *id, const char *name, tp_sample_kind k, double w) {
+  S_count *c = ctx;
+  return (int)c->devices++;
+}
+
+static void S_sample(void *ctx, int dev, double t_s, double value) {
+  S_count *c = ctx;
+  c->samples++;
+  c->sum_w += value;
+}
+
+static int S_parse(const char *path, const char *zone) {
+  const char *err = NULL;
+  tp_tz *tz = tp_tz_open(zone, &err);
+  if (!tz) {
+    fprintf(stderr, "%s: %s\n", zone, err);
+    return 1;
+  }
+  S_count c = {0};
+  tp_trace_sink sink = {&c, S_device, S_sample, NULL};
+  tp_power_options o;
+  tp_power_options_init(&o);
+  o.tz = tz;
+  tp_diags d = {0};
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = tp_power_read(path, TP_POWER_AUTO, &o, &sink, &d);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+  tp_diag_print_all(stderr, &d);
+  printf("rc=%d zone=%s devices=%zu samples=%zu mean_w=%.6f diagnostics=%zu\n", rc,
+         tp_tz_name(tz), c.devices, c.samples, c.samples ? c.sum_w / (double)c.samples : 0.0,
+         d.count);
+  printf("parse_s=%.3f samples_per_s=%.0f\n", s, (double)c.samples / s);
+  tp_diag_free(&d);
+  tp_tz_free(tz);
+  return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "gen") == 0)
+    return S_gen(argv[2], argc > 3 ? atof(argv[3]) : 168, argc > 4 ? atoi(argv[4]) : 8,
+                 argc > 5 ? atoi(argv[5]) : 10);
+  if (argc >= 3 && strcmp(argv[1], "parse") == 0)
+    return S_parse(argv[2], argc > 3 ? argv[3] : "UTC");
+  fprintf(stderr, "usage: gen_nvsmi gen FILE [HOURS] [GPUS] [HZ] | parse FILE [ZONE]\n");
+  return 2;
+}
