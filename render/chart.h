@@ -192,6 +192,15 @@ void tp_chart_svg(const tp_chart *c, tp_buf *out);
  * caller frees it) when the file cannot be written. */
 int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, char **err);
 
+/* Append the chart's numbers as CSV (RFC 4180, header line first) for the
+ * file or table beside it.  x/y charts: one row per point, columns series,
+ * x, y, lo, hi (x as the category name on CATEGORY axes and as ISO 8601 UTC
+ * on TIME axes; lo/hi empty without error bars; every point, not the
+ * downsampled ones).  Parallel charts: one row per record, a column per
+ * axis (category names for categorical axes) and a last column "key" with
+ * the legend name of the record's colour.  Non-finite numbers are empty. */
+void tp_chart_csv(const tp_chart *c, tp_buf *out);
+
 /* Release cairo's and fontconfig's process-wide caches (font faces, font
  * configuration).  Call once at program end, after the last chart, so that
  * leak checkers see a clean exit; charts may not be drawn afterwards. */

@@ -432,6 +432,29 @@ static void test_escaping_and_errors(void) {
   tp_chart_free(e);
 }
 
+static void test_csv(void) {
+  tp_chart *c = S_bar_chart();
+  tp_buf b = {0};
+  tp_chart_csv(c, &b);
+  CHECK(strncmp(tp_buf_str(&b), "series,x,y,lo,hi\r\n", 18) == 0);
+  CHECK(strstr(tp_buf_str(&b), "\r\nMean of 3 seeds,\"lr=1e-3, bs=32\",") != NULL);
+  CHECK(strstr(tp_buf_str(&b), "\r\nSeed,\"lr=1e-4, bs=128\",") != NULL);
+  tp_buf_free(&b);
+  tp_chart_free(c);
+  c = S_time_chart();
+  tp_chart_csv(c, &b);
+  CHECK(strstr(tp_buf_str(&b), "\r\ngpu0,2024-03-05T") != NULL);
+  tp_buf_free(&b);
+  tp_chart_free(c);
+  c = S_parallel_chart();
+  tp_chart_csv(c, &b);
+  CHECK(strncmp(tp_buf_str(&b), "optimizer,learning rate,batch size,IT energy,val. accuracy,key\r\n"
+                                "adamw,0.001,32,", 78) == 0);
+  CHECK(strstr(tp_buf_str(&b), ",\"lr=1e-3, bs=32\"\r\n") != NULL);
+  tp_buf_free(&b);
+  tp_chart_free(c);
+}
+
 int main(void) {
   TP_RUN(test_nice_step);
   TP_RUN(test_lttb);
@@ -439,6 +462,7 @@ int main(void) {
   TP_RUN(test_samples);
   TP_RUN(test_long_series);
   TP_RUN(test_escaping_and_errors);
+  TP_RUN(test_csv);
   xmlCleanupParser();
   tp_chart_cleanup();
   return tp_test_summary();
