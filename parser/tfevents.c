@@ -533,6 +533,7 @@ static int S_value_parse(tp_pb c, S_value *val) {
     }
   }
   if (!val->tag_n) val->tag = val->node, val->tag_n = val->node_n;
+  if (!val->tag) val->tag = (const uint8_t *)""; /* an empty tag is still a tag */
   return 0;
 }
 
