@@ -1,0 +1,72 @@
+/* estimate: energy from declared hardware when there is no power trace.
+ *
+ * The method of Green Algorithms (Lannelongue, Grealey and Inouye, "Green
+ * Algorithms: Quantifying the Carbon Footprint of Computation", Advanced
+ * Science 8(12), 2100707, 2021, doi:10.1002/advs.202100707):
+ *
+ *   energy = duration x (n_gpu x gpu_TDP x gpu_util
+ *                        + cpu_power x cpu_util
+ *                        + memory_GB x 0.3725 W/GB)
+ *
+ * where cpu_power is n_cpu whole processors x their TDP or, when cores are
+ * given instead, n_cores x (TDP / cores per processor), Green Algorithms'
+ * per-core TDP.  Rated powers come from the shipped hardware table; TDP is an
+ * upper bound of what a device draws, so the estimate is an upper bound too
+ * when utilizations are 1 (the default).  PUE is applied later (model/carbon).
+ *
+ * Units: seconds, watts, joules, GB (10^9 bytes, as the paper's W/GB).
+ */
+#ifndef TP_ESTIMATE_H
+#define TP_ESTIMATE_H
+
+#include <stdbool.h>
+
+#include "model/diag.h"
+#include "model/reftable.h"
+#include "model/run.h"
+
+#define TP_MEMORY_W_PER_GB 0.3725 /* Green Algorithms, from Karyakin and Salem 2017 */
+
+/* Hardware a run declares.  Counts of 0 (or NAN) leave that part out. */
+typedef struct tp_hw_decl {
+  const char *gpu_model;   /* e.g. "NVIDIA A100-SXM4-80GB", or NULL */
+  double n_gpus;
+  double gpu_util;         /* 0..1; NAN means 1.0 */
+  const char *cpu_model;   /* e.g. "Intel(R) Xeon(R) Platinum 8480+ CPU @ 2.00GHz", or NULL */
+  double n_cpus;           /* whole processors (sockets) */
+  double n_cpu_cores;      /* or: cores used, when n_cpus is 0 */
+  double cpu_chip_cores;   /* cores per processor, to turn TDP into per-core TDP */
+  double cpu_util;         /* 0..1; NAN means 1.0 */
+  double memory_gb;        /* memory available to the run, GB */
+} tp_hw_decl;
+
+typedef struct tp_estimate {
+  double gpu_w, cpu_w, memory_w; /* the three terms, watts (0 when left out) */
+  double power_w;                /* their sum */
+  const tp_hardware *gpu, *cpu;  /* the table rows used, or NULL */
+} tp_estimate;
+
+/* The table row for a model name, matched on its words, case-insensitively
+ * and ignoring punctuation and spacing, vendor words ("NVIDIA", "Tesla", "Google",
+ * "Intel", "AMD", "(R)", "(TM)", "CPU") and a trailing "@ 2.40GHz": first an
+ * exact match; else the longest row whose words begin the name ("A10G 24GB"
+ * -> "A10G"); else, among rows whose words the name begins ("A100") or that
+ * share its first word holding a digit ("H100 80GB HBM3" -> the H100 rows),
+ * the highest TDP (an upper bound; *ambiguous is set).  NULL when nothing
+ * matches.  ambiguous may be NULL. */
+const tp_hardware *tp_estimate_find_hardware(const tp_reftables *t, tp_hw_kind kind,
+                                             const char *model, bool *ambiguous);
+
+/* Power of the declared hardware.  A model not in the table leaves its part
+ * out, with a warning in d; an ambiguous one gets a note.  Returns 0, or -1
+ * when no part could be estimated (power_w 0). */
+int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl *hw,
+                      tp_diags *d);
+
+/* Fill re from an estimate over duration_s: method TP_ENERGY_ESTIMATED,
+ * it_j = power_w x duration_s, coverage 1, no devices.  A run that already has
+ * a trace-based or declared figure is left as it is.  Returns 0, or -1 when
+ * duration_s is not a positive finite number or power_w is 0. */
+int tp_estimate_apply(tp_run_energy *re, const tp_estimate *est, double duration_s);
+
+#endif

@@ -1,0 +1,134 @@
+/* Reference tables: the shipped data/ loads cleanly; bad rows and intensity
+ * series are handled as documented. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "model/mem.h"
+#include "parser/reftable.h"
+#include "tp_test.h"
+
+static void test_shipped(void) {
+  tp_reftables t = {0};
+  tp_diags d = {0};
+  CHECK_INT(tp_reftable_load(&t, TP_SOURCE_DIR "/data", &d), 0);
+  tp_diag_print_all(stderr, &d);
+  CHECK_INT(d.count, 0);
+  CHECK_INT(t.n_zones, 314);
+  CHECK_INT(t.n_countries, 213);
+  CHECK_INT(t.n_regions, 133);
+  CHECK_INT(t.n_hardware, 4951);
+  CHECK_INT(t.n_equivalences, 23);
+  const tp_zone_intensity *w = tp_reftable_find_zone(&t, "world");
+  CHECK(w && w->intensity_g_per_kwh == 475 && w->year == 2019);
+  const tp_zone_intensity *fr = tp_reftable_find_zone(&t, "FRA");
+  CHECK(fr && strcmp(fr->zone, "FR") == 0);
+  CHECK(tp_reftable_find_zone(&t, "camx") != NULL);
+  CHECK(tp_reftable_find_zone(&t, "XX-NOPE") == NULL);
+  const tp_cloud_region *r = tp_reftable_find_region(&t, "AWS:us-east-1");
+  CHECK(r && strcmp(r->zone, "SRVC") == 0 && r->pue == 1.15);
+  CHECK(tp_reftable_find_region(&t, "us-east-1") == r);
+  CHECK(tp_reftable_find_region(&t, "gcp/us-east-1") == NULL);
+  CHECK(tp_reftable_find_equivalence(&t, "car_km_us_epa") != NULL);
+  tp_reftables_free(&t);
+  tp_diag_free(&d);
+}
+
+static char S_dir[64];
+
+static void S_write(const char *name, const char *text) {
+  char *path = tp_xasprintf("%s/%s", S_dir, name);
+  FILE *fp = fopen(path, "wb");
+  if (fp) {
+    fputs(text, fp);
+    fclose(fp);
+  }
+  free(path);
+}
+
+static void test_bad_rows(void) {
+  S_write("grid_intensity.csv",
+          "zone,name,gco2e_per_kwh,year,source\r\n"
+          "WORLD,World,475,2019,src\r\n"
+          "XA,Bad,abc,2020,src\r\n"         /* line 3: number */
+          "XB,Short,100\r\n"                /* line 4: fields */
+          "XC,Neg,-5,2020,src\r\n"          /* line 5: negative */
+          "\r\n"
+          "XD,Ok,12.5,2021,src\r\n");
+  S_write("country_codes.csv", "alpha2,alpha3,name\nFR,FRA,France\nFRA,FR,Swapped\n");
+  S_write("cloud_regions.csv", "provider,region,location,zone,gco2e_per_kwh,pue,source\n"
+                               "aws,x-1,Somewhere,XD,12.5,0.9,src\n");
+  S_write("hardware_tdp.csv", "kind,model,tdp_watts,source\nfpga,Thing,30,src\n"
+                              "gpu,Card,0,src\ngpu,Card 2,70,src\n");
+  /* equivalences.csv is missing. */
+  tp_reftables t = {0};
+  tp_diags d = {0};
+  CHECK_INT(tp_reftable_load(&t, S_dir, &d), -1);
+  CHECK_INT(t.n_zones, 2);
+  CHECK_INT(t.n_countries, 1);
+  CHECK_INT(t.n_regions, 0);
+  CHECK_INT(t.n_hardware, 1);
+  CHECK_INT(t.n_equivalences, 0);
+  CHECK_INT(d.n_by_severity[TP_WARN], 7);
+  CHECK_INT(d.n_by_severity[TP_ERROR], 1);
+  CHECK_INT(d.items[0].line, 3);
+  CHECK_INT(d.items[1].line, 4);
+  tp_reftables_free(&t);
+  tp_diag_free(&d);
+
+  /* A table without a required column is not used. */
+  S_write("grid_intensity.csv", "zone,name,intensity\nWORLD,World,475\n");
+  d = (tp_diags){0};
+  t = (tp_reftables){0};
+  tp_reftable_load(&t, S_dir, &d);
+  CHECK_INT(t.n_zones, 0);
+  CHECK(d.count > 0 && strstr(d.items[0].message, "gco2e_per_kwh") != NULL);
+  tp_reftables_free(&t);
+  tp_diag_free(&d);
+}
+
+static void test_series(void) {
+  S_write("series.csv", "time,gco2e_per_kwh\n"
+                        "2024-01-01T00:00:00Z,100\n"
+                        "2024-01-01 01:00,300\n"        /* naive: UTC */
+                        "2024-01-01T00:30:00Z,999\n"    /* back in time */
+                        "1704074400,200\n"              /* epoch: 02:00 */
+                        "2024-01-01T03:00:00Z,nan\n");
+  char *path = tp_xasprintf("%s/series.csv", S_dir);
+  tp_intensity_series s = {0};
+  tp_diags d = {0};
+  CHECK_INT(tp_reftable_load_series(&s, path, &d), 0);
+  CHECK_INT(s.count, 3);
+  if (s.count == 3) {
+    CHECK_NEAR(s.rows[0].t_s, 1704067200.0, 1e-9);
+    CHECK_NEAR(s.rows[1].t_s, 1704070800.0, 1e-9);
+    CHECK_NEAR(s.rows[1].intensity_g_per_kwh, 300, 1e-9);
+    CHECK_NEAR(s.rows[2].t_s, 1704074400.0, 1e-9);
+  }
+  CHECK_INT(d.n_by_severity[TP_WARN], 2);
+  tp_intensity_series_free(&s);
+  tp_diag_free(&d);
+
+  S_write("empty.csv", "time,gco2e_per_kwh\n");
+  free(path);
+  path = tp_xasprintf("%s/empty.csv", S_dir);
+  d = (tp_diags){0};
+  CHECK_INT(tp_reftable_load_series(&s, path, &d), -1);
+  CHECK_INT(d.n_by_severity[TP_ERROR], 1);
+  tp_diag_free(&d);
+  free(path);
+}
+
+int main(void) {
+  snprintf(S_dir, sizeof S_dir, "reftable-work-%ld", (long)getpid());
+  char *cmd = tp_xasprintf("mkdir -p %s", S_dir);
+  if (system(cmd) != 0) return 1;
+  free(cmd);
+  TP_RUN(test_shipped);
+  TP_RUN(test_bad_rows);
+  TP_RUN(test_series);
+  cmd = tp_xasprintf("rm -rf %s", S_dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", S_dir);
+  free(cmd);
+  return tp_test_summary();
+}
