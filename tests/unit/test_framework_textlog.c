@@ -1,0 +1,132 @@
+/* Tests for parser/textlog: built-in sets (fairseq, epoch-step, key-value,
+ * nanogpt, detectron2, mmengine), a custom set, limits against a pattern
+ * that would backtrack forever, bad patterns, and the real text logs. */
+#include <math.h>
+
+#include "fw_check.h"
+#include "parser/textlog.h"
+
+static tp_run *S_read(const tp_textlog_set *set, const char *text, tp_diags *d,
+                      tp_textlog_stats *st) {
+  tp_run *run = tp_run_new("t", ".");
+  tp_textlog *tl = tp_textlog_compile(set, d);
+  CHECK(tl != NULL);
+  if (!tl) return run;
+  FILE *f = fmemopen((void *)text, strlen(text), "rb");
+  tp_metric_sink sink = tp_metric_sink_run(run);
+  tp_textlog_read(tl, f, "log", NULL, &sink, d, st);
+  fclose(f);
+  tp_textlog_free(tl);
+  return run;
+}
+
+static void test_builtins(void) {
+  tp_diags d = {0};
+  tp_textlog_stats st;
+  tp_run *run = S_read(tp_textlog_builtin("fairseq"),
+                       "2021-01-01 12:00:00 | INFO | train_inner | epoch 001:    100 / 1000 "
+                       "loss=9.876, ppl=940.2, num_updates=100, lr=1.25e-05, wall=52\n"
+                       "noise\n"
+                       "2021-01-01 12:01:00 | INFO | train_inner | epoch 001:    200 / 1000 "
+                       "loss=8.5, ppl=362, num_updates=200, lr=2.5e-05, wall=112\n"
+                       "| epoch 002 | loss 4.200 | ppl 18.38 | num_updates 300\n",
+                       &d, &st);
+  fw_check_series(run, "loss", 3, 100, 9.876, 300, 4.2);
+  fw_check_series(run, "lr", 2, 100, 1.25e-05, 200, 2.5e-05);
+  CHECK(tp_run_find_series(run, "num_updates") == NULL);
+  CHECK_NEAR(st.first_time_s, 1609502400, 1e-6);
+  CHECK_NEAR(st.last_time_s, 1609502460, 1e-6);
+  tp_run_free(run);
+
+  run = S_read(tp_textlog_builtin("epoch-step"),
+               "Epoch [1/10] Step [100/500] loss: 0.23, acc: 0.91\n"
+               "Epoch [1/10] Step [200/500] loss: 0.20\n"
+               "Epoch [2/10] Step [100/500] loss: 0.15\n",
+               &d, &st);
+  fw_check_series(run, "loss", 3, 100, 0.23, 201, 0.15); /* the step count continues */
+  fw_check_series(run, "acc", 1, 100, 0.91, 100, 0.91);
+  tp_run_free(run);
+
+  run = S_read(tp_textlog_builtin("key-value"),
+               "[2024-01-01T00:00:00Z] step=1 loss=0.5 lr=1e-3\nhello world\n"
+               "2024-01-01T00:00:10Z step=2 loss=0.4 note=abc\n",
+               &d, &st);
+  fw_check_series(run, "loss", 2, 1, 0.5, 2, 0.4);
+  CHECK(tp_run_find_series(run, "note") == NULL);
+  CHECK_NEAR(st.last_time_s, 1704067210, 1e-6);
+  tp_run_free(run);
+  CHECK(tp_textlog_builtin("no-such-set") == NULL);
+  tp_diag_free(&d);
+}
+
+static void test_limits_and_errors(void) {
+  /* Nested quantifiers on a line that almost matches: catastrophic backtracking. */
+  static const tp_textlog_rule evil[] = {{"evil", "^(a+)+(?<x>\\d)$", NULL, NULL, NULL}};
+  tp_textlog_set set = {"evil", evil, 1};
+  char text[8192];
+  size_t n = 0;
+  for (int line = 0; line < 3; line++) {
+    for (int i = 0; i < 40; i++) text[n++] = 'a';
+    text[n++] = '!';
+    text[n++] = '\n';
+  }
+  memcpy(text + n, "aaa7\n", 6);
+  tp_diags d = {0};
+  tp_textlog_stats st;
+  tp_run *run = S_read(&set, text, &d, &st);
+  fw_check_series(run, "x", 1, 0, 7, 0, 7); /* the good line is kept */
+  CHECK_INT(st.gave_up, 3);
+  CHECK(fw_count(&d, TP_WARN) >= 3);
+  tp_run_free(run);
+  tp_diag_free(&d);
+
+  /* A pattern that does not compile, a pairs pattern without its groups. */
+  static const tp_textlog_rule bad[] = {{"bad", "(unclosed", NULL, NULL, NULL},
+                                        {"nopairs", "^x", "(?<n>\\w+)", NULL, NULL}};
+  tp_textlog_set bset = {"bad", bad, 2};
+  tp_diags d2 = {0};
+  CHECK(tp_textlog_compile(&bset, &d2) == NULL);
+  CHECK_INT(d2.n_by_severity[TP_ERROR], 3);
+  tp_diag_free(&d2);
+
+  /* A metric group that captured text. */
+  static const tp_textlog_rule txt[] = {{"t", "^loss (?<loss>\\S+)", NULL, NULL, NULL}};
+  tp_textlog_set tset = {"t", txt, 1};
+  tp_diags d3 = {0};
+  run = S_read(&tset, "loss 0.5\nloss high\nloss 0.25\n", &d3, &st);
+  fw_check_series(run, "loss", 2, 0, 0.5, 0, 0.25);
+  CHECK_INT(d3.n_by_severity[TP_WARN], 1);
+  tp_run_free(run);
+  tp_diag_free(&d3);
+}
+
+static void test_corpus(void) {
+  size_t err = 0;
+  tp_run *run = fw_load_corpus("framework/nanogpt-textlog-pr720", &err);
+  if (!run) return;
+  CHECK_INT(err, 0);
+  fw_check_series(run, "loss", 985, 0, 10.9779, 9840, 3.7595);
+  fw_check_series(run, "train_loss", 99, 0, 10.9890, 9800, 3.6054);
+  fw_check_series(run, "val_loss", 99, 0, 10.9904, 9800, 3.6024);
+  tp_run_free(run);
+
+  run = fw_load_corpus("framework/detectron2-textlog-bupt/docs/logs", &err);
+  CHECK_INT(err, 0);
+  fw_check_series(run, "total_loss", 154, 19, 4.146, 3079, 0.979);
+  fw_check_series(run, "lr", 154, 19, 0.0004, 3079, 0.02);
+  tp_run_free(run);
+
+  run = fw_load_corpus("framework/mmdet3-textlog-aicamp2/homework1/mmdet", &err);
+  CHECK_INT(err, 0);
+  fw_check_series(run, "loss", 158, 1, 0.0770, 158, 1.0542);
+  fw_check_series(run, "val/coco/bbox_mAP", 1, 105, 0.0560, 105, 0.0560);
+  CHECK_STR(run->window_source, "log timestamps");
+  tp_run_free(run);
+}
+
+int main(void) {
+  TP_RUN(test_builtins);
+  TP_RUN(test_limits_and_errors);
+  TP_RUN(test_corpus);
+  return tp_test_summary();
+}
