@@ -64,7 +64,8 @@ static void S_warn(S_ld *ld, const tp_ynode *at, const char *fmt, ...) {
 
 /* A plain true/false, yes/no, on/off (YAML 1.1 booleans, any case). */
 static int S_bool(const tp_ynode *n, bool *out) {
-  static const char *const k_true[] = {"true", "yes", "on"}, *const k_false[] = {"false", "no", "off"};
+  static const char *const k_true[] = {"true", "yes", "on"};
+  static const char *const k_false[] = {"false", "no", "off"};
   if (!n || n->kind != TP_YNODE_SCALAR || n->quoted || n->is_alias) return -1;
   for (size_t i = 0; i < 3; i++) {
     if (strcasecmp(n->text, k_true[i]) == 0) return *out = true, 0;
@@ -104,6 +105,7 @@ typedef enum S_kind {
   F_INT,   /* int: a whole number in [lo, hi] */
   F_BOOL,  /* bool */
   F_MAP,   /* a nested mapping described by sub, stored at off */
+  F_LIST,  /* a list of mappings, each handed to item */
   F_FN     /* handled by fn */
 } S_kind;
 
@@ -121,6 +123,7 @@ struct S_field {
   S_fn fn;             /* F_FN */
   const S_field *sub;  /* F_MAP: its fields ... */
   size_t n_sub;        /* ... and how many */
+  void (*item)(S_ld *ld, const tp_ynode *item, const char *path); /* F_LIST */
 };
 
 #define S_N(a) (sizeof(a) / sizeof *(a))
@@ -177,6 +180,25 @@ static void S_strs(S_ld *ld, const tp_ynode *v, const char *subj, tp_config_strs
   }
 }
 
+/* Each item of a list section: a mapping handed to fn with its path "key[i]". */
+static void S_list(S_ld *ld, const tp_ynode *v, const char *subj, const char *key,
+                   void (*fn)(S_ld *ld, const tp_ynode *item, const char *path)) {
+  if (v->kind != TP_YNODE_SEQ) {
+    S_wrong_type(ld, v, subj, "a list of mappings");
+    return;
+  }
+  for (size_t i = 0; i < v->n; i++) {
+    const tp_ynode *it = v->items[i];
+    if (tp_ynode_is_null(it)) continue;
+    char *path = tp_xasprintf("%s[%zu]", key, i);
+    if (it->kind != TP_YNODE_MAP)
+      S_warn(ld, it, "'%s' should be a mapping, not %s; ignored", path, S_what(it));
+    else
+      fn(ld, it, path);
+    free(path);
+  }
+}
+
 static void S_map(S_ld *ld, const tp_ynode *m, const char *where, const S_field *fields, size_t nf,
                   void *obj);
 
@@ -216,6 +238,9 @@ static void S_set(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, cons
       if (v->kind != TP_YNODE_MAP) S_wrong_type(ld, v, subj, "a mapping");
       else S_map(ld, v, path, f->sub, f->n_sub, S_AT(obj, f, char));
       break;
+    case F_LIST:
+      S_list(ld, v, subj, f->key, f->item);
+      break;
     case F_FN:
       f->fn(ld, f, v, obj, subj, path);
       break;
@@ -253,25 +278,6 @@ static void S_map(S_ld *ld, const tp_ynode *m, const char *where, const S_field 
       free(path);
     }
     free(subj);
-  }
-}
-
-/* Each item of a list section: a mapping handed to fn with its path "key[i]". */
-static void S_list(S_ld *ld, const tp_ynode *v, const char *subj, const char *key,
-                   void (*fn)(S_ld *ld, const tp_ynode *item, const char *path)) {
-  if (v->kind != TP_YNODE_SEQ) {
-    S_wrong_type(ld, v, subj, "a list of mappings");
-    return;
-  }
-  for (size_t i = 0; i < v->n; i++) {
-    const tp_ynode *it = v->items[i];
-    if (tp_ynode_is_null(it)) continue;
-    char *path = tp_xasprintf("%s[%zu]", key, i);
-    if (it->kind != TP_YNODE_MAP)
-      S_warn(ld, it, "'%s' should be a mapping, not %s; ignored", path, S_what(it));
-    else
-      fn(ld, it, path);
-    free(path);
   }
 }
 
@@ -335,17 +341,18 @@ static void S_time_format(S_ld *ld, const S_field *f, const tp_ynode *v, void *o
 /* ---- site and defaults ------------------------------------------------------------ */
 
 static const S_field k_site[] = {
-    {"title", F_STR, offsetof(tp_config_site, title), 0, 0, NULL, NULL, 0},
-    {"description", F_STR, offsetof(tp_config_site, description), 0, 0, NULL, NULL, 0},
-    {"authors", F_STRS, offsetof(tp_config_site, authors), 0, 0, NULL, NULL, 0},
-    {"lab", F_STR, offsetof(tp_config_site, lab), 0, 0, NULL, NULL, 0},
+    {.key = "title", .kind = F_STR, .off = offsetof(tp_config_site, title)},
+    {.key = "description", .kind = F_STR, .off = offsetof(tp_config_site, description)},
+    {.key = "authors", .kind = F_STRS, .off = offsetof(tp_config_site, authors)},
+    {.key = "lab", .kind = F_STR, .off = offsetof(tp_config_site, lab)},
 };
 
 static const S_field k_defaults[] = {
-    {"pue", F_NUM, offsetof(tp_config_defaults, pue), 1, 10, NULL, NULL, 0},
-    {"zone", F_STR, offsetof(tp_config_defaults, zone), 0, 0, NULL, NULL, 0},
-    {"intensity", F_FN, 0, 0, 0, S_intensity, NULL, 0},
-    {"timezone", F_FN, offsetof(tp_config_defaults, timezone), 0, 0, S_timezone, NULL, 0},
+    {.key = "pue", .kind = F_NUM, .off = offsetof(tp_config_defaults, pue), .lo = 1, .hi = 10},
+    {.key = "zone", .kind = F_STR, .off = offsetof(tp_config_defaults, zone)},
+    {.key = "intensity", .kind = F_FN, .fn = S_intensity},
+    {.key = "timezone", .kind = F_FN, .off = offsetof(tp_config_defaults, timezone),
+     .fn = S_timezone},
 };
 
 /* ---- experiments -------------------------------------------------------------- */
@@ -364,9 +371,10 @@ static void S_goal(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, con
 }
 
 static const S_field k_metric[] = {
-    {"tag", F_STR, offsetof(tp_config_metric, tag), 0, 0, NULL, NULL, 0},
-    {"goal", F_FN, 0, 0, 0, S_goal, NULL, 0},
-    {"target", F_NUM, offsetof(tp_config_metric, target), -DBL_MAX, DBL_MAX, NULL, NULL, 0},
+    {.key = "tag", .kind = F_STR, .off = offsetof(tp_config_metric, tag)},
+    {.key = "goal", .kind = F_FN, .fn = S_goal},
+    {.key = "target", .kind = F_NUM, .off = offsetof(tp_config_metric, target), .lo = -DBL_MAX,
+     .hi = DBL_MAX},
 };
 
 /* metric: a mapping, or just the tag. */
@@ -379,10 +387,10 @@ static void S_metric(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, c
 }
 
 static const S_field k_experiment[] = {
-    {"name", F_STR, offsetof(tp_config_experiment, name), 0, 0, NULL, NULL, 0},
-    {"runs", F_STRS, offsetof(tp_config_experiment, runs), 0, 0, NULL, NULL, 0},
-    {"compare_by", F_STRS, offsetof(tp_config_experiment, compare_by), 0, 0, NULL, NULL, 0},
-    {"metric", F_FN, offsetof(tp_config_experiment, metric), 0, 0, S_metric, NULL, 0},
+    {.key = "name", .kind = F_STR, .off = offsetof(tp_config_experiment, name)},
+    {.key = "runs", .kind = F_STRS, .off = offsetof(tp_config_experiment, runs)},
+    {.key = "compare_by", .kind = F_STRS, .off = offsetof(tp_config_experiment, compare_by)},
+    {.key = "metric", .kind = F_FN, .off = offsetof(tp_config_experiment, metric), .fn = S_metric},
 };
 
 static void S_experiment(S_ld *ld, const tp_ynode *item, const char *path) {
@@ -494,13 +502,14 @@ static void S_header(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, c
 }
 
 static const S_field k_columns[] = {
-    {"time", F_FN, 0, 0, 0, S_col_time, NULL, 0},
-    {"time_format", F_FN, offsetof(tp_config_columns, time_format), 0, 0, S_time_format, NULL, 0},
-    {"value", F_FN, 0, 0, 0, S_col_value, NULL, 0},
-    {"unit", F_FN, offsetof(tp_config_columns, unit), 0, 0, S_unit, NULL, 0},
-    {"device", F_FN, 0, 0, 0, S_col_device, NULL, 0},
-    {"separator", F_FN, 0, 0, 0, S_separator, NULL, 0},
-    {"header", F_FN, 0, 0, 0, S_header, NULL, 0},
+    {.key = "time", .kind = F_FN, .fn = S_col_time},
+    {.key = "time_format", .kind = F_FN, .off = offsetof(tp_config_columns, time_format),
+     .fn = S_time_format},
+    {.key = "value", .kind = F_FN, .fn = S_col_value},
+    {.key = "unit", .kind = F_FN, .off = offsetof(tp_config_columns, unit), .fn = S_unit},
+    {.key = "device", .kind = F_FN, .fn = S_col_device},
+    {.key = "separator", .kind = F_FN, .fn = S_separator},
+    {.key = "header", .kind = F_FN, .fn = S_header},
 };
 
 static void S_columns(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, const char *subj,
@@ -520,14 +529,15 @@ static void S_columns(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, 
 }
 
 static const S_field k_power[] = {
-    {"files", F_PATHS, offsetof(tp_config_power, files), 0, 0, NULL, NULL, 0},
-    {"host", F_STR, offsetof(tp_config_power, host), 0, 0, NULL, NULL, 0},
-    {"devices", F_STRS, offsetof(tp_config_power, devices), 0, 0, NULL, NULL, 0},
-    {"runs", F_STRS, offsetof(tp_config_power, runs), 0, 0, NULL, NULL, 0},
-    {"clock_offset", F_NUM, offsetof(tp_config_power, clock_offset_s), -1e9, 1e9, NULL, NULL, 0},
-    {"format", F_FN, offsetof(tp_config_power, format), 0, 0, S_format, NULL, 0},
-    {"columns", F_FN, 0, 0, 0, S_columns, NULL, 0},
-    {"timezone", F_FN, offsetof(tp_config_power, timezone), 0, 0, S_timezone, NULL, 0},
+    {.key = "files", .kind = F_PATHS, .off = offsetof(tp_config_power, files)},
+    {.key = "host", .kind = F_STR, .off = offsetof(tp_config_power, host)},
+    {.key = "devices", .kind = F_STRS, .off = offsetof(tp_config_power, devices)},
+    {.key = "runs", .kind = F_STRS, .off = offsetof(tp_config_power, runs)},
+    {.key = "clock_offset", .kind = F_NUM, .off = offsetof(tp_config_power, clock_offset_s),
+     .lo = -1e9, .hi = 1e9},
+    {.key = "format", .kind = F_FN, .off = offsetof(tp_config_power, format), .fn = S_format},
+    {.key = "columns", .kind = F_FN, .fn = S_columns},
+    {.key = "timezone", .kind = F_FN, .off = offsetof(tp_config_power, timezone), .fn = S_timezone},
 };
 
 static void S_power(S_ld *ld, const tp_ynode *item, const char *path) {
@@ -550,15 +560,17 @@ static void S_power(S_ld *ld, const tp_ynode *item, const char *path) {
 /* ---- hardware ------------------------------------------------------------------ */
 
 static const S_field k_gpu[] = {
-    {"model", F_STR, offsetof(tp_config_hardware, gpu_model), 0, 0, NULL, NULL, 0},
-    {"count", F_INT, offsetof(tp_config_hardware, gpu_count), 0, 65536, NULL, NULL, 0},
-    {"util", F_NUM, offsetof(tp_config_hardware, gpu_util), 0, 1, NULL, NULL, 0},
+    {.key = "model", .kind = F_STR, .off = offsetof(tp_config_hardware, gpu_model)},
+    {.key = "count", .kind = F_INT, .off = offsetof(tp_config_hardware, gpu_count), .lo = 0,
+     .hi = 65536},
+    {.key = "util", .kind = F_NUM, .off = offsetof(tp_config_hardware, gpu_util), .lo = 0, .hi = 1},
 };
 
 static const S_field k_cpu[] = {
-    {"model", F_STR, offsetof(tp_config_hardware, cpu_model), 0, 0, NULL, NULL, 0},
-    {"cores", F_INT, offsetof(tp_config_hardware, cpu_cores), 0, 65536, NULL, NULL, 0},
-    {"util", F_NUM, offsetof(tp_config_hardware, cpu_util), 0, 1, NULL, NULL, 0},
+    {.key = "model", .kind = F_STR, .off = offsetof(tp_config_hardware, cpu_model)},
+    {.key = "cores", .kind = F_INT, .off = offsetof(tp_config_hardware, cpu_cores), .lo = 0,
+     .hi = 65536},
+    {.key = "util", .kind = F_NUM, .off = offsetof(tp_config_hardware, cpu_util), .lo = 0, .hi = 1},
 };
 
 /* gpu / cpu: a mapping, or just the model name.  f->sub says which. */
@@ -570,10 +582,11 @@ static void S_device(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, c
 }
 
 static const S_field k_hardware[] = {
-    {"runs", F_STR, offsetof(tp_config_hardware, runs), 0, 0, NULL, NULL, 0},
-    {"gpu", F_FN, 0, 0, 0, S_device, k_gpu, S_N(k_gpu)},
-    {"cpu", F_FN, 0, 0, 0, S_device, k_cpu, S_N(k_cpu)},
-    {"memory_gb", F_NUM, offsetof(tp_config_hardware, memory_gb), 0, 1e6, NULL, NULL, 0},
+    {.key = "runs", .kind = F_STR, .off = offsetof(tp_config_hardware, runs)},
+    {.key = "gpu", .kind = F_FN, .fn = S_device, .sub = k_gpu, .n_sub = S_N(k_gpu)},
+    {.key = "cpu", .kind = F_FN, .fn = S_device, .sub = k_cpu, .n_sub = S_N(k_cpu)},
+    {.key = "memory_gb", .kind = F_NUM, .off = offsetof(tp_config_hardware, memory_gb), .lo = 0,
+     .hi = 1e6},
 };
 
 static void S_hardware(S_ld *ld, const tp_ynode *item, const char *path) {
@@ -623,11 +636,12 @@ static void S_patterns(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
 }
 
 static const S_field k_parser[] = {
-    {"name", F_STR, offsetof(tp_config_parser, name), 0, 0, NULL, NULL, 0},
-    {"set", F_STR, offsetof(tp_config_parser, set), 0, 0, NULL, NULL, 0},
-    {"patterns", F_FN, 0, 0, 0, S_patterns, NULL, 0},
-    {"time_format", F_FN, offsetof(tp_config_parser, time_format), 0, 0, S_time_format, NULL, 0},
-    {"files", F_STRS, offsetof(tp_config_parser, files), 0, 0, NULL, NULL, 0},
+    {.key = "name", .kind = F_STR, .off = offsetof(tp_config_parser, name)},
+    {.key = "set", .kind = F_STR, .off = offsetof(tp_config_parser, set)},
+    {.key = "patterns", .kind = F_FN, .fn = S_patterns},
+    {.key = "time_format", .kind = F_FN, .off = offsetof(tp_config_parser, time_format),
+     .fn = S_time_format},
+    {.key = "files", .kind = F_STRS, .off = offsetof(tp_config_parser, files)},
 };
 
 static void S_parser(S_ld *ld, const tp_ynode *item, const char *path) {
@@ -647,9 +661,9 @@ static void S_parser(S_ld *ld, const tp_ynode *item, const char *path) {
 /* ---- tags ------------------------------------------------------------------------ */
 
 static const S_field k_tag[] = {
-    {"runs", F_STR, offsetof(tp_config_tag, runs), 0, 0, NULL, NULL, 0},
-    {"key", F_STR, offsetof(tp_config_tag, key), 0, 0, NULL, NULL, 0},
-    {"value", F_STR, offsetof(tp_config_tag, value), 0, 0, NULL, NULL, 0},
+    {.key = "runs", .kind = F_STR, .off = offsetof(tp_config_tag, runs)},
+    {.key = "key", .kind = F_STR, .off = offsetof(tp_config_tag, key)},
+    {.key = "value", .kind = F_STR, .off = offsetof(tp_config_tag, value)},
 };
 
 static void S_tag(S_ld *ld, const tp_ynode *item, const char *path) {
@@ -667,36 +681,17 @@ static void S_tag(S_ld *ld, const tp_ynode *item, const char *path) {
 
 /* ---- the top level --------------------------------------------------------------- */
 
-static void S_sec_experiments(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
-                              const char *subj, const char *path) {
-  S_list(ld, v, subj, f->key, S_experiment);
-}
-static void S_sec_power(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
-                        const char *subj, const char *path) {
-  S_list(ld, v, subj, f->key, S_power);
-}
-static void S_sec_hardware(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
-                           const char *subj, const char *path) {
-  S_list(ld, v, subj, f->key, S_hardware);
-}
-static void S_sec_parsers(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
-                          const char *subj, const char *path) {
-  S_list(ld, v, subj, f->key, S_parser);
-}
-static void S_sec_tags(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, const char *subj,
-                       const char *path) {
-  S_list(ld, v, subj, f->key, S_tag);
-}
-
 static const S_field k_top[] = {
-    {"site", F_MAP, offsetof(tp_config, site), 0, 0, NULL, k_site, S_N(k_site)},
-    {"defaults", F_MAP, offsetof(tp_config, defaults), 0, 0, NULL, k_defaults, S_N(k_defaults)},
-    {"experiments", F_FN, 0, 0, 0, S_sec_experiments, NULL, 0},
-    {"power", F_FN, 0, 0, 0, S_sec_power, NULL, 0},
-    {"hardware", F_FN, 0, 0, 0, S_sec_hardware, NULL, 0},
-    {"parsers", F_FN, 0, 0, 0, S_sec_parsers, NULL, 0},
-    {"tags", F_FN, 0, 0, 0, S_sec_tags, NULL, 0},
-    {"equivalents", F_BOOL, offsetof(tp_config, equivalents), 0, 0, NULL, NULL, 0},
+    {.key = "site", .kind = F_MAP, .off = offsetof(tp_config, site), .sub = k_site,
+     .n_sub = S_N(k_site)},
+    {.key = "defaults", .kind = F_MAP, .off = offsetof(tp_config, defaults), .sub = k_defaults,
+     .n_sub = S_N(k_defaults)},
+    {.key = "experiments", .kind = F_LIST, .item = S_experiment},
+    {.key = "power", .kind = F_LIST, .item = S_power},
+    {.key = "hardware", .kind = F_LIST, .item = S_hardware},
+    {.key = "parsers", .kind = F_LIST, .item = S_parser},
+    {.key = "tags", .kind = F_LIST, .item = S_tag},
+    {.key = "equivalents", .kind = F_BOOL, .off = offsetof(tp_config, equivalents)},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

@@ -632,7 +632,8 @@ static void test_sample(void) {
   CHECK_INT(d.count, 0);
   CHECK_STR(cfg.defaults.timezone, "Europe/Berlin");
   CHECK(cfg.site.title != NULL);
-  const tp_config_experiment *e = tp_config_experiment_of(&cfg, "lab/precision-sweep/fp32-bs128-s0");
+  const tp_config_experiment *e =
+      tp_config_experiment_of(&cfg, "lab/precision-sweep/fp32-bs128-s0");
   CHECK(e && strcmp(e->name, "precision-sweep") == 0);
   CHECK(e && e->metric.tag && strcmp(e->metric.tag, "val/acc") == 0 && e->metric.goal_max);
   CHECK(e && isfinite(e->metric.target));
