@@ -387,8 +387,16 @@ static bool S_svg_unsafe_attr(const xmlAttr *a, const char *value) {
   const char *name = (const char *)a->name;
   if ((name[0] == 'o' || name[0] == 'O') && (name[1] == 'n' || name[1] == 'N')) return true;
   if (strcmp(name, "href") == 0) {
-    while (*value == ' ' || *value == '\t' || *value == '\n') value++;
-    if (strncasecmp(value, "javascript:", 11) == 0) return true;
+    /* Browsers skip leading controls and spaces, and tabs and newlines
+     * anywhere in a URL: compare what they would see. */
+    char scheme[12];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)value; *p && k < 11; p++) {
+      if (*p <= 0x20) continue;
+      scheme[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    }
+    scheme[k] = '\0';
+    if (strcmp(scheme, "javascript:") == 0) return true;
   }
   return false;
 }
@@ -578,6 +586,8 @@ static int S_element_once(S_ctx *x, const xmlNode *n, const S_scope *sc) {
       const char *name = (const char *)a->name + 5;
       if (xmlValidateNCName((const xmlChar *)name, 0) != 0)
         return S_fail(x, n, "tp:attr-%s: not a valid attribute name", name);
+      if (strncasecmp(name, "on", 2) == 0)
+        return S_fail(x, n, "tp:attr-%s: event handlers cannot take values", name);
       char *path = S_attr_value(n, a);
       const tp_tval *v = S_lookup(x, n, sc, path, "tp:attr");
       xmlFree(path);
@@ -587,6 +597,10 @@ static int S_element_once(S_ctx *x, const xmlNode *n, const S_scope *sc) {
       if (v->kind == TP_TVAL_BOOL) tp_buf_adds(&val, name);
       else if (S_scalar_text(x, n, v, &val, "tp:attr")) return tp_buf_free(&val), -1;
       tp_buf_printf(x->out, " %s=\"", name);
+      /* A value never becomes a script: javascript: links are neutralised. */
+      if ((strcmp(name, "href") == 0 || strcmp(name, "src") == 0) &&
+          S_svg_unsafe_attr(&(xmlAttr){.name = (const xmlChar *)"href"}, tp_buf_str(&val)))
+        tp_buf_clear(&val), tp_buf_adds(&val, "#");
       S_escs(x->out, tp_buf_str(&val));
       tp_buf_addc(x->out, '"');
       tp_buf_free(&val);

@@ -26,7 +26,9 @@
  *                            bools as true/false, null as nothing).
  *   tp:attr-NAME="path"      set attribute NAME to the value (replacing a
  *                            literal NAME); null or false leaves it out,
- *                            true writes NAME="NAME".
+ *                            true writes NAME="NAME".  Event handlers
+ *                            (tp:attr-on...) are refused, and an href or src
+ *                            value starting with javascript: becomes "#".
  *   tp:raw-svg="path"        replace the content by the SVG document held as
  *                            a string at path (a chart from tp_chart_svg).
  *   <tp:block>               an element that disappears, leaving its content

@@ -192,6 +192,7 @@ static void test_errors(void) {
   S_expect_error("<p " NS "><script tp:text=\"title\"/></p>", d, "not allowed on <script>");
   S_expect_error("<p " NS "\n>\n<b>unclosed</p>", d, "t.xhtml:3:");
   S_expect_error("<p " NS " tp:text=\"\"/>", d, "empty path");
+  S_expect_error("<p " NS " tp:attr-onclick=\"title\"/>", d, "event handlers");
   tp_tval_free(d);
 }
 
@@ -308,6 +309,17 @@ static void test_base_template(void) {
   free(err);
 }
 
+static void test_javascript_links(void) {
+  tp_tval *d = tp_tval_object();
+  tp_tval_set_string(d, "u", " \x01 Java\tScript:alert(1)");
+  char *err;
+  char *out = S_render("<a " NS " tp:attr-href=\"u\">x</a>", d, &err);
+  CHECK_STR(out, "<a xmlns=\"http://www.w3.org/1999/xhtml\" href=\"#\">x</a>\n");
+  free(out);
+  free(err);
+  tp_tval_free(d);
+}
+
 static void test_values(void) {
   tp_tval *o = tp_tval_object();
   tp_tval_set_string(o, "k", "a");
@@ -330,6 +342,7 @@ int main(void) {
   TP_RUN(test_errors);
   TP_RUN(test_xxe);
   TP_RUN(test_base_template);
+  TP_RUN(test_javascript_links);
   TP_RUN(test_values);
   xmlCleanupParser();
   tp_chart_cleanup();
