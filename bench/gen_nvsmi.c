@@ -1,10 +1,11 @@
 /* gen_nvsmi: benchmark helper for the nvidia-smi CSV reader.
  *
- *   gen_nvsmi gen FILE [HOURS] [GPUS] [HZ]   write an nvidia-smi
+ *   gen_nvsmi gen FILE [HOURS] [GPUS] [HZ] [ZONE]   write an nvidia-smi
  *       --query-gpu=timestamp,index,power.draw --format=csv log: HOURS of
  *       samples (default 168, one week) at HZ (default 10) for GPUS GPUs
- *       (default 8), starting 2024-03-28 00:00:00 local time, so that a week
- *       crosses the end-of-March DST change of European zones.
+ *       (default 8), as a host whose clock is in ZONE (default UTC) writes
+ *       them, starting 2024-03-28 00:00:00 local time; in a European zone the
+ *       week crosses the end-of-March DST change (local 02:00 becomes 03:00).
  *   gen_nvsmi parse FILE [ZONE]              read FILE with tp_power_read into a
  *       counting sink and print samples, devices, a checksum and the rate.
  */
@@ -17,7 +18,7 @@
 #include "parser/power.h"
 #include "parser/timefmt.h"
 
-static int S_gen(const char *path, double hours, int gpus, int hz) {
+static int S_gen(const char *path, double hours, int gpus, int hz, const char *zone) {
   FILE *f = fopen(path, "wb");
   if (!f) {
     perror(path);
@@ -26,26 +27,40 @@ static int S_gen(const char *path, double hours, int gpus, int hz) {
   static char buf[1 << 20];
   setvbuf(f, buf, _IOFBF, sizeof buf);
   fputs("timestamp, index, power.draw [W]\n", f);
-  int64_t start_day = tp_days_from_civil(2024, 3, 28);
-  int64_t n_inst = (int64_t)(hours * 3600 * hz);
+  const char *err = NULL;
+  tp_tz *tz = tp_tz_open(zone, &err);
+  if (!tz) {
+    fprintf(stderr, "%s: %s\n", zone, err);
+    fclose(f);
+    return 1;
+  }
+  /* The host's wall clock: UTC instants shown in its zone. */
+  int64_t start_utc = tp_tz_local_to_utc(tz, tp_days_from_civil(2024, 3, 28) * 86400);
+  setenv("TZ", tp_tz_name(tz), 1);
+  tzset();
+  int64_t n_inst = (int64_t)(hours * 3600 * hz), last_s = INT64_MIN;
   unsigned rnd = 1;
   char line[64];
+  int n = 0;
   for (int64_t i = 0; i < n_inst; i++) {
-    int64_t ms = i * 1000 / hz;
-    int64_t secs = ms / 1000, day = start_day + secs / 86400;
-    int64_t y;
-    int mo, d;
-    tp_civil_from_days(day, &y, &mo, &d);
-    int sod = (int)(secs % 86400);
-    int n = snprintf(line, sizeof line, "%04d/%02d/%02d %02d:%02d:%02d.%03d, ", (int)y, mo, d,
-                     sod / 3600, sod / 60 % 60, sod % 60, (int)(ms % 1000));
+    int64_t ms = i * 1000 / hz, secs = start_utc + ms / 1000;
+    if (secs != last_s) { /* format the date and time once per second */
+      time_t tt = (time_t)secs;
+      struct tm tm;
+      localtime_r(&tt, &tm);
+      n = snprintf(line, sizeof line, "%04d/%02d/%02d %02d:%02d:%02d.", tm.tm_year + 1900,
+                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+      last_s = secs;
+    }
+    int n2 = n + snprintf(line + n, sizeof line - (size_t)n, "%03d, ", (int)(ms % 1000));
     for (int g = 0; g < gpus; g++) {
       rnd = rnd * 1103515245u + 12345u;
       unsigned cw = 5000 + (rnd >> 16) % 30000; /* 50.00 .. 349.99 W */
-      int m = snprintf(line + n, sizeof line - (size_t)n, "%d, %u.%02u W\n", g, cw / 100, cw % 100);
-      fwrite(line, 1, (size_t)(n + m), f);
+      int m = snprintf(line + n2, sizeof line - (size_t)n2, "%d, %u.%02u W\n", g, cw / 100, cw % 100);
+      fwrite(line, 1, (size_t)(n2 + m), f);
     }
   }
+  tp_tz_free(tz);
   if (fclose(f) != 0) {
     perror(path);
     return 1;
@@ -100,9 +115,9 @@ static int S_parse(const char *path, const char *zone) {
 int main(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "gen") == 0)
     return S_gen(argv[2], argc > 3 ? atof(argv[3]) : 168, argc > 4 ? atoi(argv[4]) : 8,
-                 argc > 5 ? atoi(argv[5]) : 10);
+                 argc > 5 ? atoi(argv[5]) : 10, argc > 6 ? argv[6] : "UTC");
   if (argc >= 3 && strcmp(argv[1], "parse") == 0)
     return S_parse(argv[2], argc > 3 ? argv[3] : "UTC");
-  fprintf(stderr, "usage: gen_nvsmi gen FILE [HOURS] [GPUS] [HZ] | parse FILE [ZONE]\n");
+  fprintf(stderr, "usage: gen_nvsmi gen FILE [HOURS] [GPUS] [HZ] [ZONE] | parse FILE [ZONE]\n");
   return 2;
 }

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Benchmark of the nvidia-smi CSV reader: a week at 10 Hz on 8 GPUs
-# (48.4 M rows, ~1.8 GB), parsed end to end into a counting sink.
+# (48.4 M rows, ~1.8 GB) as written by a host in Europe/Paris (the week
+# crosses the March DST change), parsed end to end into a counting sink,
+# reading the naive times as UTC and as Europe/Paris.
 #
 #   bench/power.sh [HOURS]     (default 168; a smaller value for a quick run)
 #
@@ -17,10 +19,10 @@ SRC="parser/timefmt.c parser/csv.c parser/nvsmi.c parser/rapl.c parser/codecarbo
      parser/csvmap.c parser/power.c parser/number.c model/diag.c model/mem.c"
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. \
     bench/gen_nvsmi.c $SRC -lm -lpthread -o "$WORK/gen_nvsmi"
-TRACE="$WORK/nvsmi-${HOURS}h-8gpu-10hz.csv"
+TRACE="$WORK/nvsmi-${HOURS}h-8gpu-10hz-paris.csv"
 if [ ! -s "$TRACE" ]; then
   echo "generating $TRACE"
-  "$WORK/gen_nvsmi" gen "$TRACE" "$HOURS" 8 10
+  "$WORK/gen_nvsmi" gen "$TRACE" "$HOURS" 8 10 Europe/Paris
 fi
 ls -l "$TRACE"
 echo "rows: $(($(wc -l < "$TRACE") - 1))"
