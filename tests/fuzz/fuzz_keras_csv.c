@@ -1,0 +1,22 @@
+/* Fuzz target for parser/keras_csv: read any bytes as a metrics CSV into a run. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/run.h"
+#include "parser/keras_csv.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!size) return 0;
+  FILE *f = fmemopen((void *)data, size, "rb");
+  if (!f) return 0;
+  tp_run *run = tp_run_new("f", ".");
+  tp_diags d = {0};
+  tp_metric_sink sink = tp_metric_sink_run(run);
+  tp_keras_csv_read(f, "fuzz", &sink, &d, NULL);
+  fclose(f);
+  tp_run_free(run);
+  tp_diag_free(&d);
+  return 0;
+}

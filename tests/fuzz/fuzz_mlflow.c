@@ -1,0 +1,34 @@
+/* Fuzz target for parser/mlflow: the input is written to a scratch file (the
+ * reader takes a path) and read into a run. */
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "model/run.h"
+#include "parser/mlflow.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/tp_fuzz_mlflow.%ld", (long)getpid());
+  FILE *f = fopen(path, "wb");
+  if (!f) return 0;
+  fwrite(data, 1, size, f);
+  fclose(f);
+  tp_run *run = tp_run_new("f", ".");
+  tp_diags d = {0};
+  tp_mlflow_meta m;
+  tp_mlflow_read_meta(path, &m, &d);
+  tp_mlflow_meta_free(&m);
+  FILE *mf = fopen(path, "rb");
+  if (mf) {
+    tp_metric_sink sink = tp_metric_sink_run(run);
+    tp_mlflow_read_metric(mf, path, "m", &sink, &d);
+    fclose(mf);
+  }
+  tp_run_free(run);
+  tp_diag_free(&d);
+  unlink(path);
+  return 0;
+}
