@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/carbon.h"
 #include "model/energy.h"
 #include "model/mem.h"
+#include "model/profile.h"
 #include "parser/discover.h"
 #include "parser/hparams_yaml.h"
+#include "parser/number.h"
 #include "parser/power.h"
+#include "parser/reftable.h"
 #include "parser/tfevents.h"
 #include "parser/timefmt.h"
 
@@ -29,17 +33,34 @@ typedef struct S_state {
   size_t n_declared, cap_declared;
   const char *current_path;  /* trace being read */
   tp_trace_sink energy;      /* the integrator's own sink */
+  tp_reftables tables;       /* shipped reference tables (data/) */
+  tp_carbon carbon;          /* PUE and intensity in force */
+  tp_intensity_series series;/* --intensity FILE, when given */
+  char *intensity_text;      /* owned source strings the carbon struct points to */
+  tp_energy_piece **pieces;  /* per lab run: its energy by segment, for pricing */
+  size_t *n_pieces;
+  tp_profiler *profiler;     /* power profiles for drawing */
+  int *prof_handle;          /* energy handle -> profiler handle */
+  size_t n_handles, cap_handles;
 } S_state;
 
 static int S_sink_device(void *ctx, const char *id, const char *name, tp_sample_kind kind,
                          double wrap_j) {
   S_state *st = ctx;
-  return st->energy.device(st->energy.ctx, id, name, kind, wrap_j);
+  int h = st->energy.device(st->energy.ctx, id, name, kind, wrap_j);
+  if (h >= 0) {
+    TP_GROW(st->prof_handle, st->cap_handles, (size_t)h + 1);
+    while (st->n_handles <= (size_t)h) st->prof_handle[st->n_handles++] = -1;
+    st->prof_handle[h] = tp_profiler_device(st->profiler, id, kind, wrap_j);
+  }
+  return h;
 }
 
 static void S_sink_sample(void *ctx, int dev, double t_s, double value) {
   S_state *st = ctx;
   st->energy.sample(st->energy.ctx, dev, t_s, value);
+  if (dev >= 0 && (size_t)dev < st->n_handles)
+    tp_profiler_sample(st->profiler, st->prof_handle[dev], t_s, value);
 }
 
 static char *S_dup(const char *s) { return s ? tp_xstrdup(s) : NULL; }
@@ -105,6 +126,7 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   tp_run **runs = tp_xmalloc((lab->n_runs + 1) * sizeof *runs);
   tp_energy_window *w = tp_xcalloc(lab->n_runs + 1, sizeof *w);
   char ***devs = tp_xcalloc(lab->n_runs + 1, sizeof *devs);
+  size_t *run_index = tp_xcalloc(lab->n_runs + 1, sizeof *run_index);
   size_t n = 0;
   bool given_alone = strcmp(tf->root, tf->path) == 0;
   for (size_t i = 0; i < lab->n_runs; i++) {
@@ -112,6 +134,7 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
     if (!given_alone && !S_under(r->dir, tf->dir)) continue;
     if (!isfinite(r->start_s) || !isfinite(r->end_s)) continue;
     runs[n] = r;
+    run_index[n] = i;
     w[n].start_s = r->start_s;
     w[n].end_s = r->end_s;
     devs[n] = S_run_devices(r, &w[n].n_devices);
@@ -120,8 +143,19 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   }
   /* Read the trace even when no run can use it, so its problems and its
    * declared figures are still seen. */
-  tp_energy *e = tp_energy_new(w, n, NULL, 0);
+  /* Cut segments at the intensity series' rows, so each is priced exactly. */
+  double *cuts = NULL;
+  size_t n_cuts = 0;
+  if (st->carbon.series) {
+    n_cuts = st->carbon.series->count;
+    cuts = tp_xmalloc((n_cuts + 1) * sizeof *cuts);
+    for (size_t k = 0; k < n_cuts; k++) cuts[k] = st->carbon.series->rows[k].t_s;
+  }
+  tp_energy *e = tp_energy_new(w, n, cuts, n_cuts);
+  free(cuts);
   st->energy = tp_energy_sink(e);
+  st->profiler = tp_profiler_new(runs, w, n);
+  st->n_handles = 0;
   st->current_path = tf->path;
   tp_trace_sink sink = {.ctx = st,
                         .device = S_sink_device,
@@ -133,6 +167,19 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   po.clock_offset_s = st->opts->clock_offset_s;
   tp_power_read(tf->path, st->force, &po, &sink, &lab->diags);
   tp_energy_finish(e, runs, n);
+  for (size_t k = 0; k < n; k++) {
+    tp_energy_piece *pc = NULL;
+    size_t np = tp_energy_profile(e, k, &pc);
+    size_t li = run_index[k];
+    if (np) {
+      st->pieces[li] = tp_xrealloc(st->pieces[li], (st->n_pieces[li] + np) * sizeof *pc);
+      memcpy(st->pieces[li] + st->n_pieces[li], pc, np * sizeof *pc);
+      st->n_pieces[li] += np;
+    }
+    free(pc);
+  }
+  tp_profiler_finish(st->profiler);
+  st->profiler = NULL;
   /* The integrator knows no file names: its diagnostics are about this one. */
   tp_diags *ed = tp_energy_diags(e);
   for (size_t i = 0; i < ed->count; i++)
@@ -144,6 +191,7 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
     free(devs[i]);
   }
   free(devs);
+  free(run_index);
   free(w);
   free(runs);
 }
@@ -184,6 +232,70 @@ static void S_apply_declared(S_state *st) {
   }
 }
 
+/* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
+static void S_setup_carbon(S_state *st) {
+  tp_lab *lab = st->lab;
+  const tp_pipeline_opts *o = st->opts;
+  char *dir = tp_xasprintf("%s/data", o->datadir ? o->datadir : ".");
+  tp_reftable_load(&st->tables, dir, &lab->diags);
+  free(dir);
+  if (tp_carbon_defaults(&st->carbon, &st->tables) != 0) {
+    tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
+                "the shipped intensity table has no world average; CO2e not computed "
+                "unless --intensity or --zone is given");
+    st->carbon.pue = TP_PUE_DEFAULT;
+    st->carbon.pue_source = TP_PUE_DEFAULT_SOURCE;
+    st->carbon.intensity_g_per_kwh = NAN;
+  }
+  if (o->zone && tp_carbon_use_zone(&st->carbon, &st->tables, o->zone) != 0)
+    tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
+                "zone '%s' is not in the shipped tables (grid zones, ISO country codes, cloud "
+                "regions); the default intensity is used",
+                o->zone);
+  if (o->intensity) {
+    double v;
+    if (tp_parse_double(o->intensity, strlen(o->intensity), &v) == 0) {
+      if (isfinite(v) && v >= 0) {
+        st->intensity_text = tp_xasprintf("--intensity %s gCO2e/kWh", o->intensity);
+        tp_carbon_use_intensity(&st->carbon, v, st->intensity_text);
+      } else {
+        tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
+                    "--intensity %s is not a usable intensity; ignored", o->intensity);
+      }
+    } else if (tp_reftable_load_series(&st->series, o->intensity, &lab->diags) == 0 &&
+               st->series.count) {
+      st->intensity_text = tp_xasprintf("time series %s", o->intensity);
+      tp_carbon_use_series(&st->carbon, &st->series, st->intensity_text);
+    } else {
+      tp_diag_add(&lab->diags, TP_ERROR, o->intensity, -1, -1,
+                  "not a number nor a readable intensity series (time,gco2e_per_kwh); the "
+                  "default intensity is used");
+    }
+  }
+  if (isfinite(o->pue)) tp_carbon_use_pue(&st->carbon, o->pue, "--pue");
+}
+
+static void S_record_assumptions(S_state *st) {
+  tp_assumptions *a = &st->lab->assumptions;
+  const tp_carbon *c = &st->carbon;
+  a->pue = c->pue;
+  free(a->pue_source);
+  a->pue_source = c->pue_source ? tp_xstrdup(c->pue_source) : NULL;
+  a->intensity_series = c->series != NULL;
+  if (c->series) {
+    double sum = 0;
+    for (size_t i = 0; i < c->series->count; i++) sum += c->series->rows[i].intensity_g_per_kwh;
+    a->intensity_g_per_kwh = c->series->count ? sum / (double)c->series->count : NAN;
+  } else {
+    a->intensity_g_per_kwh = c->intensity_g_per_kwh;
+  }
+  free(a->intensity_source);
+  a->intensity_source = c->intensity_source ? tp_xstrdup(c->intensity_source) : NULL;
+  a->intensity_year = c->intensity_year;
+  free(a->zone);
+  a->zone = c->zone ? tp_xstrdup(c->zone) : NULL;
+}
+
 int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                     const tp_pipeline_opts *opts) {
   S_state st = {.lab = lab, .opts = opts, .force = TP_POWER_AUTO};
@@ -211,12 +323,34 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     st.force = TP_POWER_AUTO;
   }
 
+  S_setup_carbon(&st);
+
   tp_discovery disc = {0};
   int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
   for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, S_load_run(&disc.runs[i]));
+  st.pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.pieces);
+  st.n_pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.n_pieces);
   for (size_t i = 0; i < disc.n_traces; i++) S_apply_trace(&st, &disc.traces[i]);
   S_apply_declared(&st);
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    tp_run *r = lab->runs[i];
+    if (r->energy.method == TP_ENERGY_NONE) {
+      if (!isfinite(r->start_s))
+        tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
+                    "no energy: the run has no window (no timestamps in its logs)");
+      else
+        tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
+                    "no energy: no power trace, declared figure or hardware covers this run");
+      continue;
+    }
+    tp_carbon_apply(&st.carbon, &r->energy, r->start_s, r->end_s, st.pieces[i], st.n_pieces[i],
+                    &r->diags);
+  }
+  S_record_assumptions(&st);
   tp_lab_group(lab);
+  for (size_t i = 0; i < lab->n_runs; i++) free(st.pieces[i]);
+  free(st.pieces);
+  free(st.n_pieces);
 
   for (size_t i = 0; i < st.n_declared; i++) {
     free((char *)st.declared[i].d.run_name);
@@ -225,6 +359,10 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     free(st.declared[i].path);
   }
   free(st.declared);
+  free(st.prof_handle);
+  tp_intensity_series_free(&st.series);
+  free(st.intensity_text);
+  tp_reftables_free(&st.tables);
   tp_tz_free(st.tz);
   tp_discovery_free(&disc);
   return rc;

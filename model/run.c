@@ -94,6 +94,15 @@ void tp_run_free(tp_run *run) {
     free(run->energy.devices[i].name);
   }
   free(run->energy.devices);
+  for (size_t i = 0; i < run->n_power; i++) {
+    tp_power_profile *p = &run->power[i];
+    free(p->device);
+    free(p->sum_w);
+    free(p->max_w);
+    free(p->min_w);
+    free(p->count);
+  }
+  free(run->power);
   tp_diag_free(&run->diags);
   free(run);
 }
@@ -197,6 +206,44 @@ tp_input *tp_run_add_input(tp_run *run, const char *path, const char *format) {
   tp_input *in = &run->inputs[run->n_inputs++];
   *in = (tp_input){.path = tp_xstrdup(path), .format = tp_xstrdup(format)};
   return in;
+}
+
+tp_power_profile *tp_run_power_profile(tp_run *run, const char *device) {
+  for (size_t i = 0; i < run->n_power; i++)
+    if (strcmp(run->power[i].device, device) == 0) return &run->power[i];
+  if (!isfinite(run->start_s) || !isfinite(run->end_s) || run->end_s < run->start_s) return NULL;
+  double len = run->end_s - run->start_s;
+  if (len <= 0) len = 1.0;
+  TP_GROW(run->power, run->cap_power, run->n_power + 1);
+  tp_power_profile *p = &run->power[run->n_power++];
+  size_t n = TP_POWER_BUCKETS;
+  *p = (tp_power_profile){
+      .device = tp_xstrdup(device),
+      .t0_s = run->start_s - 0.1 * len,
+      .dt_s = 1.2 * len / (double)n,
+      .n = n,
+      .sum_w = tp_xcalloc(n, sizeof(double)),
+      .max_w = tp_xmalloc(n * sizeof(double)),
+      .min_w = tp_xmalloc(n * sizeof(double)),
+      .count = tp_xcalloc(n, sizeof(uint32_t)),
+  };
+  for (size_t i = 0; i < n; i++) p->max_w[i] = p->min_w[i] = NAN;
+  return p;
+}
+
+void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w) {
+  if (!isfinite(t_s) || !isfinite(power_w) || t_s < p->t0_s) return;
+  double k = (t_s - p->t0_s) / p->dt_s;
+  if (!(k < (double)p->n)) return;
+  size_t i = (size_t)k;
+  p->sum_w[i] += power_w;
+  if (p->count[i] == 0 || power_w > p->max_w[i]) p->max_w[i] = power_w;
+  if (p->count[i] == 0 || power_w < p->min_w[i]) p->min_w[i] = power_w;
+  if (p->count[i] < UINT32_MAX) p->count[i]++;
+}
+
+double tp_power_profile_mean(const tp_power_profile *p, size_t i) {
+  return i < p->n && p->count[i] ? p->sum_w[i] / (double)p->count[i] : NAN;
 }
 
 static int S_cmp_hparam(const void *a, const void *b) {

@@ -88,6 +88,21 @@ typedef struct tp_run_energy {
   bool shared;          /* overlapped another run on the same devices; energy split */
 } tp_run_energy;
 
+/* A run's power over time, kept for drawing only (energy figures come from
+ * the integrator, not from this).  Bounded: TP_POWER_BUCKETS buckets over the
+ * run's window widened by a tenth of its length on each side, whatever the
+ * length of the trace.  Bucket i spans [t0_s + i*dt_s, t0_s + (i+1)*dt_s). */
+#define TP_POWER_BUCKETS 480
+typedef struct tp_power_profile {
+  char *device;         /* device id, e.g. "gpu0" */
+  double t0_s, dt_s;    /* start and width of the buckets, UTC epoch seconds */
+  size_t n;             /* number of buckets */
+  double *sum_w;        /* sum of the power samples in each bucket, W (mean =
+                           sum_w / count: tp_power_profile_mean) */
+  double *max_w, *min_w;/* extremes in each bucket; NAN if none */
+  uint32_t *count;      /* samples in each bucket */
+} tp_power_profile;
+
 typedef struct tp_run_index tp_run_index; /* private: tag -> series lookup */
 
 typedef struct tp_run {
@@ -117,6 +132,8 @@ typedef struct tp_run {
   bool any_event;           /* private */
 
   tp_run_energy energy;
+  tp_power_profile *power;  /* per device, for drawing (see tp_power_profile) */
+  size_t n_power, cap_power;
   tp_diags diags;           /* diagnostics about this run's inputs */
 } tp_run;
 
@@ -157,6 +174,14 @@ void tp_run_count_skipped(tp_run *run, const char *tag, const char *kind);
 
 /* Record an input file; returns it so the caller can fill size, digest, ... */
 tp_input *tp_run_add_input(tp_run *run, const char *path, const char *format);
+
+/* The power profile of device for this run, created (empty buckets over the
+ * widened window) if it does not exist yet; NULL when the run has no window. */
+tp_power_profile *tp_run_power_profile(tp_run *run, const char *device);
+/* Add one power sample to a profile (ignored outside its buckets or not finite). */
+void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w);
+/* Mean power in bucket i, W; NAN when the bucket has no sample. */
+double tp_power_profile_mean(const tp_power_profile *p, size_t i);
 
 /* Sort hparams by key and drop private indexes; call once reading is done. */
 void tp_run_finish(tp_run *run);
