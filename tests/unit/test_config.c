@@ -236,6 +236,7 @@ static void test_defaults(void) {
   tp_config_free(&cfg);
 
   CHECK_INT(S_load(&cfg, "# only a comment\n", &d), 0);
+  tp_config_free(&cfg);
   CHECK_INT(S_load(&cfg, "~\n", &d), 0);
   CHECK_INT(d.count, 0);
   tp_config_free(&cfg);
@@ -644,6 +645,38 @@ static void test_sample(void) {
   tp_diag_free(&d);
 }
 
+/* Every ```yaml example of docs/configuration.md loads without a warning. */
+static void test_doc_examples(void) {
+  const char *path = TP_SOURCE_DIR "/docs/configuration.md";
+  FILE *f = fopen(path, "rb");
+  CHECK(f != NULL);
+  if (!f) return;
+  tp_buf doc = {0};
+  char chunk[4096];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) tp_buf_add(&doc, chunk, got);
+  fclose(f);
+  int n_examples = 0;
+  const char *p = tp_buf_str(&doc);
+  while ((p = strstr(p, "```yaml\n")) != NULL) {
+    p += 8;
+    const char *end = strstr(p, "```");
+    if (!end) break;
+    tp_config cfg;
+    tp_diags d = {0};
+    CHECK_INT(tp_config_load_mem(&cfg, p, (size_t)(end - p), "docs/trainprint.yaml", &d), 0);
+    if (d.count) fprintf(stderr, "example %d:\n%.*s", n_examples + 1, (int)(end - p), p);
+    S_dump(&d);
+    CHECK_INT(d.count, 0);
+    tp_config_free(&cfg);
+    tp_diag_free(&d);
+    n_examples++;
+    p = end + 3;
+  }
+  CHECK(n_examples >= 8);
+  tp_buf_free(&doc);
+}
+
 int main(void) {
   TP_RUN(test_every_key);
   TP_RUN(test_defaults);
@@ -656,5 +689,6 @@ int main(void) {
   TP_RUN(test_globs);
   TP_RUN(test_find);
   TP_RUN(test_sample);
+  TP_RUN(test_doc_examples);
   return tp_test_summary();
 }
