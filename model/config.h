@@ -34,7 +34,7 @@ void tp_config_strs_free(tp_config_strs *l);
 typedef struct tp_config_site {
   char *title;          /* report title, or NULL (the program's default) */
   char *description;    /* a paragraph under the title, or NULL */
-  tp_config_strs authors;   /* people to credit, in the order given */
+  tp_config_strs authors; /* people to credit, in the order given */
   char *lab;            /* the lab or group to credit, or NULL */
 } tp_config_site;
 
@@ -55,9 +55,9 @@ typedef struct tp_config_metric {
 
 typedef struct tp_config_experiment {
   char *name;           /* experiment name as shown; never NULL once loaded */
-  tp_config_strs runs;      /* globs over run ids (tp_config_glob_match); empty:
-                               the runs of the directory experiment named `name` */
-  tp_config_strs compare_by;/* hparam keys that define a configuration; empty: automatic */
+  tp_config_strs runs;  /* globs over run ids (tp_config_glob_match); empty:
+                           the runs of the directory experiment named `name` */
+  tp_config_strs compare_by; /* hparam keys that define a configuration; empty: automatic */
   tp_config_metric metric;
   long line;            /* where it was declared in the file (1-based), or 0 */
 } tp_config_experiment;
@@ -79,11 +79,11 @@ typedef struct tp_config_columns {
 } tp_config_columns;
 
 typedef struct tp_config_power {
-  tp_config_strs files;     /* globs over trace paths, resolved against the config's directory */
+  tp_config_strs files; /* globs over trace paths, resolved against the config's directory */
   char *host;           /* the host the traces were taken on, or NULL */
-  tp_config_strs devices;   /* the devices they cover ("0", "gpu1"); empty: all in the file */
-  tp_config_strs runs;      /* globs over run ids the traces belong to; empty: by time */
-  double clock_offset_s;/* added to every time of these traces; 0 if unset */
+  tp_config_strs devices; /* the devices they cover ("0", "gpu1"); empty: all in the file */
+  tp_config_strs runs;  /* globs over run ids the traces belong to; empty: by time */
+  double clock_offset_s; /* added to every time of these traces; 0 if unset */
   char *format;         /* reader name ("nvidia-smi", "csv", ...), or NULL: detect */
   bool has_columns;     /* a column mapping was given (then format is "csv") */
   tp_config_columns columns;
@@ -95,10 +95,10 @@ typedef struct tp_config_hardware {
   char *runs;           /* glob over run ids */
   char *gpu_model;      /* GPU model name ("A100-SXM4-40GB"), or NULL */
   int gpu_count;        /* GPUs used; 1 when a model is given without a count, else 0 */
-  double gpu_util;      /* share of the GPUs' power drawn, (0, 1]; default 1.0 */
+  double gpu_util;      /* share of the GPUs' rated power drawn, [0, 1]; default 1.0 */
   char *cpu_model;      /* CPU model name, or NULL */
   int cpu_cores;        /* cores used; 0 if unset */
-  double cpu_util;      /* share of the cores' power drawn, (0, 1]; default 1.0 */
+  double cpu_util;      /* share of the cores' rated power drawn, [0, 1]; default 1.0 */
   double memory_gb;     /* memory allocated, GB; NAN if unset */
   long line;            /* where it was declared (1-based), or 0 */
 } tp_config_hardware;
@@ -106,9 +106,9 @@ typedef struct tp_config_hardware {
 typedef struct tp_config_parser {
   char *name;           /* the parser's name, for diagnostics and provenance */
   char *set;            /* a built-in pattern set name, or NULL ... */
-  tp_config_strs patterns;  /* ... or PCRE2 patterns with named groups (step, time, metrics) */
+  tp_config_strs patterns; /* ... or PCRE2 patterns with named groups (step, time, metrics) */
   char *time_format;    /* how the time group is written (as columns.time_format), or NULL */
-  tp_config_strs files;     /* globs over file names within a run directory ("*.log") */
+  tp_config_strs files; /* globs over file names within a run directory ("*.log") */
   long line;            /* where it was declared (1-based), or 0 */
 } tp_config_parser;
 

@@ -706,11 +706,14 @@ static void S_begin(tp_config *cfg, const char *path) {
 }
 
 /* Walk a parsed document; rc is what yamldoc returned. */
-static int S_walk(tp_config *cfg, const tp_ydoc *doc, int rc, tp_diags *d) {
+static int S_walk(tp_config *cfg, const tp_ydoc *doc, int rc, size_t errors_before,
+                  tp_diags *d) {
   const tp_ynode *root = doc->root;
   if (!root) {
     if (rc == 0) return 0; /* empty file: every key unset */
-    tp_diag_add(d, TP_ERROR, cfg->path, -1, -1, "no configuration could be read; file not used");
+    /* yamldoc said why (cannot open, too large, syntax); say what it means once. */
+    if (d->n_by_severity[TP_ERROR] == errors_before)
+      tp_diag_add(d, TP_ERROR, cfg->path, -1, -1, "no configuration could be read; file not used");
     goto unusable;
   }
   if (root->kind == TP_YNODE_SCALAR && tp_ynode_is_null(root)) return 0;
@@ -737,8 +740,9 @@ int tp_config_load_mem(tp_config *cfg, const char *buf, size_t len, const char *
                        tp_diags *d) {
   S_begin(cfg, path ? path : TP_CONFIG_NAME);
   tp_ydoc doc;
+  size_t errors_before = d->n_by_severity[TP_ERROR];
   int rc = tp_ydoc_parse(&doc, buf, len, cfg->path, d);
-  rc = S_walk(cfg, &doc, rc, d);
+  rc = S_walk(cfg, &doc, rc, errors_before, d);
   tp_ydoc_free(&doc);
   return rc;
 }
@@ -746,8 +750,9 @@ int tp_config_load_mem(tp_config *cfg, const char *buf, size_t len, const char *
 int tp_config_load(tp_config *cfg, const char *path, tp_diags *d) {
   S_begin(cfg, path);
   tp_ydoc doc;
+  size_t errors_before = d->n_by_severity[TP_ERROR];
   int rc = tp_ydoc_load(&doc, path, d);
-  rc = S_walk(cfg, &doc, rc, d);
+  rc = S_walk(cfg, &doc, rc, errors_before, d);
   tp_ydoc_free(&doc);
   return rc;
 }
