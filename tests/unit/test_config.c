@@ -252,6 +252,20 @@ static void test_defaults(void) {
   CHECK(cfg.equivalents);
   tp_config_free(&cfg);
 
+  /* JSON is YAML too; a complex key is reported, not used. */
+  CHECK_INT(S_load(&cfg, "{\"site\": {\"title\": \"json\"}, \"defaults\": {\"pue\": 1.1}, "
+                         "\"equivalents\": true, \"experiments\": [{\"name\": \"a\"}]}", &d), 0);
+  CHECK_INT(d.count, 0);
+  CHECK_STR(cfg.site.title, "json");
+  CHECK_NEAR(cfg.defaults.pue, 1.1, 0);
+  CHECK_INT(cfg.n_experiments, 1);
+  tp_config_free(&cfg);
+  CHECK_INT(S_load(&cfg, "? [a, b]\n: 1\nequivalents: no\n", &d), 0);
+  CHECK(S_find(&d, "line 1, column 3: a key at the top level is a list, not a name; ignored"));
+  CHECK(!cfg.equivalents);
+  tp_config_free(&cfg);
+  tp_diag_free(&d);
+
   /* Without a directory, paths stay as written. */
   const char *t = "defaults: {intensity: de.csv}\n";
   CHECK_INT(tp_config_load_mem(&cfg, t, strlen(t), NULL, &d), 0);
