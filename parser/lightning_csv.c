@@ -33,6 +33,20 @@ bool tp_lightning_csv_header(const char *line, size_t len) {
   return S_col(f, n, "epoch") >= 0 && S_col(f, n, "created_at") >= 0;
 }
 
+int tp_metrics_csv_int(const char *s, size_t n, int64_t *out) {
+  if (n > 0 && n <= 18) { /* fast path: up to 18 digits cannot overflow */
+    int64_t v = 0;
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+    if (i == n) return *out = v, 0;
+  }
+  if (tp_parse_int64(s, n, out) == 0) return 0;
+  double dv;
+  if (tp_csv_number(s, n, &dv) == 0 && isfinite(dv) && dv == floor(dv) && fabs(dv) < 9e15)
+    return *out = (int64_t)dv, 0;
+  return -1;
+}
+
 int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *opt,
                         const tp_metric_sink *sink, tp_diags *d, tp_metrics_csv_stats *st) {
   tp_metrics_csv_opts none = {0};
@@ -100,23 +114,19 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
       continue;
     }
     /* The header again (files concatenated): skip it. */
-    if (c_axis >= 0 && tp_field_eq(fields[c_axis], tags[c_axis])) continue;
+    if (c_axis >= 0 && fields[c_axis].n && !(fields[c_axis].s[0] >= '0' && fields[c_axis].s[0] <= '9') &&
+        tp_field_eq(fields[c_axis], tags[c_axis]))
+      continue;
     row_no++;
     /* Step axis. */
     if (c_axis >= 0 && fields[c_axis].n) {
       int64_t v;
-      double dv;
-      if (tp_parse_int64(fields[c_axis].s, fields[c_axis].n, &v) != 0) {
-        if (tp_csv_number(fields[c_axis].s, fields[c_axis].n, &dv) == 0 && isfinite(dv) &&
-            dv == floor(dv) && fabs(dv) < 9e15) {
-          v = (int64_t)dv;
-        } else {
-          tp_rdiag_add(&rd, TP_WARN, "bad step", lr.line, "%s '%.*s' is not an integer; row skipped",
-                       tags[c_axis], (int)(fields[c_axis].n > 40 ? 40 : fields[c_axis].n),
-                       fields[c_axis].s);
-          st->bad_rows++;
-          continue;
-        }
+      if (tp_metrics_csv_int(fields[c_axis].s, fields[c_axis].n, &v) != 0) {
+        tp_rdiag_add(&rd, TP_WARN, "bad step", lr.line, "%s '%.*s' is not an integer; row skipped",
+                     tags[c_axis], (int)(fields[c_axis].n > 40 ? 40 : fields[c_axis].n),
+                     fields[c_axis].s);
+        st->bad_rows++;
+        continue;
       }
       if (opt->split_on_epoch_reset && c_axis == c_epoch) {
         if (prev_epoch != INT64_MIN && v < prev_epoch) {

@@ -48,6 +48,12 @@ typedef struct tp_metrics_csv_stats {
 int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *opt,
                         const tp_metric_sink *sink, tp_diags *d, tp_metrics_csv_stats *st);
 
+/* A decimal integer in s[0..n) (blanks around allowed), also written as a
+ * float with no fraction ("49.0"), as a step or epoch column holds it: 0 and
+ * *out, or -1.  Plain digits take a fast path; the rest goes through
+ * parser/number. */
+int tp_metrics_csv_int(const char *s, size_t n, int64_t *out);
+
 /* Lightning metrics.csv: tp_metrics_csv_read with Lightning's columns. */
 int tp_lightning_csv_read(FILE *f, const char *name, tp_clock *clock, const tp_metric_sink *sink,
                           tp_diags *d, tp_metrics_csv_stats *st);

@@ -9,6 +9,7 @@
 
 #include "model/mem.h"
 #include "parser/csv.h"
+#include "parser/lightning_csv.h"
 #include "parser/number.h"
 
 /* ---- built-in sets --------------------------------------------------------- */
@@ -244,13 +245,7 @@ static bool S_is_step_name(const char *s, size_t n) {
 }
 
 static bool S_int(const char *s, size_t n, int64_t *out) {
-  if (tp_parse_int64(s, n, out) == 0) return true;
-  double v;
-  if (tp_csv_number(s, n, &v) == 0 && isfinite(v) && v == floor(v) && fabs(v) < 9e15) {
-    *out = (int64_t)v;
-    return true;
-  }
-  return false;
+  return tp_metrics_csv_int(s, n, out) == 0;
 }
 
 /* Handle a pcre2 result that is neither a match nor "no match". */
@@ -376,8 +371,11 @@ int tp_textlog_read(tp_textlog *tl, FILE *f, const char *name, tp_clock *clock,
         double v;
         if (tp_csv_number(vs, vn, &v) != 0) continue;
         const char *pre = c->src->prefix ? c->src->prefix : "";
-        int w = snprintf(tagbuf[nv], sizeof tagbuf[nv], "%s%.*s", pre, (int)nn, ns);
-        if (w < 0 || (size_t)w >= sizeof tagbuf[nv]) continue; /* name too long */
+        size_t np = strlen(pre);
+        if (np + nn >= sizeof tagbuf[nv]) continue; /* name too long */
+        memcpy(tagbuf[nv], pre, np);
+        memcpy(tagbuf[nv] + np, ns, nn);
+        tagbuf[nv][np + nn] = '\0';
         vals[nv].tag = tagbuf[nv];
         vals[nv++].v = v;
       }
