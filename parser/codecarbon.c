@@ -8,7 +8,8 @@
 #include "model/mem.h"
 
 #define S_MAX_COLS 128
-#define S_MAX_RUNS 65536 /* runs held before the oldest is delivered early */
+#define S_MAX_RUNS 65536   /* runs held before the older half is delivered early */
+#define S_SEARCH_RUNS 256  /* recent runs a row may belong to */
 #define S_KWH_J 3.6e6
 
 bool tp_codecarbon_sniff(const char *head, size_t len) {
@@ -104,8 +105,10 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
   int kr = c->col[C_RUN] >= 0 ? c->col[C_RUN] : c->col[C_EXPERIMENT];
   tp_field key = kr >= 0 ? f[kr] : (tp_field){"", 0};
   double start = end - dur;
-  /* A later flush of a run already held? */
-  for (size_t k = c->n_runs; key.n && k-- > 0;) {
+  /* A later flush of a run already held?  Only the most recent runs are
+   * searched: flushes of one run interleave with a few others at most. */
+  size_t lo = c->n_runs > S_SEARCH_RUNS ? c->n_runs - S_SEARCH_RUNS : 0;
+  for (size_t k = c->n_runs; key.n && k-- > lo;) {
     S_run *r = &c->runs[k];
     if (tp_field_eq(key, r->key) && fabs(r->d.start_s - start) <= 2.0) {
       if (dur >= r->d.duration_s) {
@@ -123,11 +126,14 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
       return;
     }
   }
-  if (c->n_runs == S_MAX_RUNS) { /* bound the memory: deliver the oldest now */
-    S_deliver(c, &c->runs[0], e);
-    S_run_free(&c->runs[0]);
-    memmove(c->runs, c->runs + 1, (c->n_runs - 1) * sizeof *c->runs);
-    c->n_runs--;
+  if (c->n_runs == S_MAX_RUNS) { /* bound the memory: deliver the older half now */
+    size_t half = S_MAX_RUNS / 2;
+    for (size_t k = 0; k < half; k++) {
+      S_deliver(c, &c->runs[k], e);
+      S_run_free(&c->runs[k]);
+    }
+    memmove(c->runs, c->runs + half, (c->n_runs - half) * sizeof *c->runs);
+    c->n_runs -= half;
   }
   TP_GROW(c->runs, c->cap_runs, c->n_runs + 1);
   S_run *r = &c->runs[c->n_runs++];

@@ -339,6 +339,17 @@ static void test_codecarbon_pue(void) {
   CHECK(isnan(r.t.decl[1].cpu_j));
   CHECK(has_diag(&r, -1, "PUE (1.5"));
   done(&r);
+
+  /* Many runs: each delivered once, in order, in bounded time. */
+  tp_buf b = {0};
+  tp_buf_adds(&b, "timestamp,project_name,run_id,duration,emissions,energy_consumed\n");
+  for (int k = 0; k < 70000; k++)
+    tp_buf_printf(&b, "2024-01-01T00:%02d:%02d,p,r%d,1,0.1,0.001\n", k / 60 % 60, k % 60, k);
+  run(&r, tp_buf_str(&b), TP_POWER_AUTO, NULL);
+  CHECK_INT(r.t.n_decl, 70000);
+  CHECK_INT(r.t.decl[69999].line, 70001);
+  done(&r);
+  tp_buf_free(&b);
 }
 
 static void test_csvmap(void) {
