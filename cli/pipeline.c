@@ -120,6 +120,41 @@ static char **S_run_devices(const tp_run *run, size_t *n) {
   return v;
 }
 
+/* The series of the main metric of run's experiment, or NULL. */
+static const tp_series *S_main_series(const tp_lab *lab, const tp_run *run) {
+  const tp_experiment *e = tp_lab_experiment_of(lab, run);
+  return e && e->metric_tag ? tp_run_find_series(run, e->metric_tag) : NULL;
+}
+
+static int S_cmp_piece(const void *a, const void *b) {
+  double x = ((const tp_energy_piece *)a)->start_s, y = ((const tp_energy_piece *)b)->start_s;
+  return x < y ? -1 : x > y;
+}
+
+/* Fill run->metric_cum_j: IT energy from the window's start to each point of
+ * the main metric, from the run's energy pieces (cut at those points). */
+static void S_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc, size_t np) {
+  const tp_series *ms = S_main_series(lab, run);
+  if (!ms || !ms->count ||
+      (run->energy.method != TP_ENERGY_INTEGRATED && run->energy.method != TP_ENERGY_MEASURED))
+    return;
+  qsort(pc, np, sizeof *pc, S_cmp_piece);
+  run->metric_cum_j = tp_xmalloc(ms->count * sizeof *run->metric_cum_j);
+  run->n_metric_cum = ms->count;
+  for (size_t p = 0; p < ms->count; p++) {
+    double t = ms->points[p].wall_time_s, sum = 0;
+    if (!isfinite(t)) {
+      run->metric_cum_j[p] = NAN;
+      continue;
+    }
+    for (size_t k = 0; k < np && pc[k].start_s < t; k++) {
+      if (pc[k].end_s <= t) sum += pc[k].energy_j;
+      else sum += pc[k].energy_j * (t - pc[k].start_s) / (pc[k].end_s - pc[k].start_s);
+    }
+    run->metric_cum_j[p] = sum;
+  }
+}
+
 /* Stream one trace file into the runs it belongs to. */
 static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   tp_lab *lab = st->lab;
@@ -144,12 +179,22 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   /* Read the trace even when no run can use it, so its problems and its
    * declared figures are still seen. */
   /* Cut segments at the intensity series' rows, so each is priced exactly. */
+  /* ... and at every point of the main metric, so that the energy up to each
+   * point (energy-to-target, metric against energy) is exact. */
   double *cuts = NULL;
-  size_t n_cuts = 0;
-  if (st->carbon.series) {
-    n_cuts = st->carbon.series->count;
-    cuts = tp_xmalloc((n_cuts + 1) * sizeof *cuts);
-    for (size_t k = 0; k < n_cuts; k++) cuts[k] = st->carbon.series->rows[k].t_s;
+  size_t n_cuts = 0, cap_cuts = 0;
+  if (st->carbon.series)
+    for (size_t k = 0; k < st->carbon.series->count; k++) {
+      TP_GROW(cuts, cap_cuts, n_cuts + 1);
+      cuts[n_cuts++] = st->carbon.series->rows[k].t_s;
+    }
+  for (size_t k = 0; k < n; k++) {
+    const tp_series *ms = S_main_series(lab, runs[k]);
+    for (size_t p = 0; ms && p < ms->count; p++)
+      if (isfinite(ms->points[p].wall_time_s)) {
+        TP_GROW(cuts, cap_cuts, n_cuts + 1);
+        cuts[n_cuts++] = ms->points[p].wall_time_s;
+      }
   }
   tp_energy *e = tp_energy_new(w, n, cuts, n_cuts);
   free(cuts);
@@ -328,6 +373,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_discovery disc = {0};
   int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
   for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, S_load_run(&disc.runs[i]));
+  tp_lab_assign(lab);
   st.pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.pieces);
   st.n_pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.n_pieces);
   for (size_t i = 0; i < disc.n_traces; i++) S_apply_trace(&st, &disc.traces[i]);
@@ -345,9 +391,10 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     }
     tp_carbon_apply(&st.carbon, &r->energy, r->start_s, r->end_s, st.pieces[i], st.n_pieces[i],
                     &r->diags);
+    S_metric_energy(lab, r, st.pieces[i], st.n_pieces[i]);
   }
   S_record_assumptions(&st);
-  tp_lab_group(lab);
+  tp_lab_aggregate(lab);
   for (size_t i = 0; i < lab->n_runs; i++) free(st.pieces[i]);
   free(st.pieces);
   free(st.n_pieces);

@@ -40,14 +40,22 @@ bool tp_lab_is_config_key(const char *key) {
   return !tp_lab_is_seed_key(key) && !S_is_placement_key(key);
 }
 
-char *tp_lab_config_of(const tp_run *run) {
+static bool S_in_list(char *const *list, size_t n, const char *key) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(list[i], key) == 0) return true;
+  return false;
+}
+
+char *tp_lab_config_of(const tp_run *run, char *const *compare_by, size_t n_compare_by) {
   /* hparams are sorted by key once the run is finished; sort a copy of the
    * pointers anyway so the result never depends on input order. */
   tp_buf b = {0};
   const tp_hparam **hp = tp_xmalloc((run->n_hparams + 1) * sizeof *hp);
   size_t n = 0;
   for (size_t i = 0; i < run->n_hparams; i++)
-    if (tp_lab_is_config_key(run->hparams[i].key)) hp[n++] = &run->hparams[i];
+    if (n_compare_by ? S_in_list(compare_by, n_compare_by, run->hparams[i].key)
+                     : tp_lab_is_config_key(run->hparams[i].key))
+      hp[n++] = &run->hparams[i];
   for (size_t i = 1; i < n; i++)
     for (size_t j = i; j > 0 && strcmp(hp[j - 1]->key, hp[j]->key) > 0; j--) {
       const tp_hparam *t = hp[j];
@@ -160,7 +168,26 @@ static bool S_match(const char *pat, const char *s) {
 
 /* Choose the main metric: the first tag (in name order) of the experiment's
  * runs matching the accuracy patterns, else the loss patterns. */
+/* Goal of a tag from its name: losses, errors and perplexities go down. */
+static bool S_higher_is_better(const char *tag) {
+  static const char *const lower[] = {"*loss*", "*err*", "*perplex*", "*ppl*", "*wer*",
+                                      "*mse*", "*mae*", "*rmse*"};
+  for (size_t i = 0; i < sizeof lower / sizeof *lower; i++)
+    if (S_match(lower[i], tag)) return false;
+  return true;
+}
+
 static void S_choose_metric(tp_lab *lab, tp_experiment *e) {
+  const tp_lab_rule *rule = tp_lab_rule_of(lab, e->name);
+  e->target = rule ? rule->target : NAN;
+  if (rule && rule->metric_tag) {
+    e->metric_tag = tp_xstrdup(rule->metric_tag);
+    e->metric_higher_better = rule->goal_set ? rule->goal_max : S_higher_is_better(rule->metric_tag);
+    e->metric_reason = tp_xasprintf(
+        "named by the configuration (%s is better%s)", e->metric_higher_better ? "higher" : "lower",
+        rule->goal_set ? "" : ", judged from the tag's name");
+    return;
+  }
   static const struct {
     const char *pattern;
     bool higher;
@@ -195,7 +222,7 @@ static int S_cmp_str(const void *a, const void *b) {
 
 static void S_group_configs(tp_lab *lab, tp_experiment *e) {
   char **cfg = tp_xmalloc((e->n_runs + 1) * sizeof *cfg);
-  for (size_t i = 0; i < e->n_runs; i++) cfg[i] = tp_lab_config_of(lab->runs[e->runs[i]]);
+  for (size_t i = 0; i < e->n_runs; i++) cfg[i] = tp_xstrdup(lab->runs[e->runs[i]]->config);
   /* distinct configs, sorted */
   char **uniq = tp_xmalloc((e->n_runs + 1) * sizeof *uniq);
   size_t nu = 0;
@@ -211,7 +238,7 @@ static void S_group_configs(tp_lab *lab, tp_experiment *e) {
     tp_config_group *g = &e->configs[c];
     g->config = tp_xstrdup(uniq[c]);
     g->runs = tp_xmalloc(e->n_runs * sizeof *g->runs);
-    S_acc it = {0}, fac = {0}, co2 = {0}, dur = {0}, mb = {0}, ml = {0};
+    S_acc it = {0}, fac = {0}, co2 = {0}, dur = {0}, mb = {0}, ml = {0}, tj = {0}, tt = {0};
     for (size_t i = 0; i < e->n_runs; i++) {
       if (strcmp(cfg[i], g->config) != 0) continue;
       const tp_run *r = lab->runs[e->runs[i]];
@@ -222,6 +249,11 @@ static void S_group_configs(tp_lab *lab, tp_experiment *e) {
         S_acc_add(&co2, r->energy.co2e_kg);
       }
       S_acc_add(&dur, S_duration(r));
+      if (r->target.reached) {
+        g->n_reached++;
+        S_acc_add(&tj, r->target.it_j);
+        S_acc_add(&tt, r->target.time_s);
+      }
       double best, last;
       if (e->metric_tag && tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last)) {
         S_acc_add(&mb, best);
@@ -234,13 +266,46 @@ static void S_group_configs(tp_lab *lab, tp_experiment *e) {
     g->duration_s = S_acc_stat(&dur);
     g->metric_best = S_acc_stat(&mb);
     g->metric_last = S_acc_stat(&ml);
+    g->target_it_j = S_acc_stat(&tj);
+    g->target_time_s = S_acc_stat(&tt);
   }
   for (size_t i = 0; i < e->n_runs; i++) free(cfg[i]);
   free(cfg);
   free(uniq);
 }
 
-void tp_lab_group(tp_lab *lab) {
+void tp_lab_add_rule(tp_lab *lab, const tp_lab_rule *rule) {
+  TP_GROW(lab->rules, lab->cap_rules, lab->n_rules + 1);
+  tp_lab_rule *r = &lab->rules[lab->n_rules++];
+  *r = (tp_lab_rule){
+      .experiment = tp_xstrdup(rule->experiment),
+      .metric_tag = rule->metric_tag ? tp_xstrdup(rule->metric_tag) : NULL,
+      .goal_set = rule->goal_set,
+      .goal_max = rule->goal_max,
+      .target = rule->target,
+      .n_compare_by = rule->n_compare_by,
+  };
+  if (rule->n_compare_by) {
+    r->compare_by = tp_xmalloc(rule->n_compare_by * sizeof *r->compare_by);
+    for (size_t i = 0; i < rule->n_compare_by; i++)
+      r->compare_by[i] = tp_xstrdup(rule->compare_by[i]);
+  }
+}
+
+const tp_lab_rule *tp_lab_rule_of(const tp_lab *lab, const char *experiment) {
+  for (size_t i = 0; i < lab->n_rules; i++)
+    if (strcmp(lab->rules[i].experiment, experiment) == 0) return &lab->rules[i];
+  return NULL;
+}
+
+const tp_experiment *tp_lab_experiment_of(const tp_lab *lab, const tp_run *run) {
+  if (!run->experiment) return NULL;
+  for (size_t x = 0; x < lab->n_experiments; x++)
+    if (strcmp(lab->experiments[x].name, run->experiment) == 0) return &lab->experiments[x];
+  return NULL;
+}
+
+void tp_lab_assign(tp_lab *lab) {
   if (lab->n_runs > 1) qsort(lab->runs, lab->n_runs, sizeof *lab->runs, S_cmp_run);
   for (size_t i = 0; i < lab->n_runs; i++)
     if (!lab->runs[i]->experiment) lab->runs[i]->experiment = S_experiment_of(lab->runs[i]);
@@ -257,16 +322,61 @@ void tp_lab_group(tp_lab *lab) {
 
   lab->experiments = tp_xcalloc(nn ? nn : 1, sizeof *lab->experiments);
   lab->n_experiments = nn;
-  lab->it_j = lab->facility_j = lab->co2e_kg = lab->gpu_hours = 0;
-  lab->n_runs_with_energy = 0;
   for (size_t x = 0; x < nn; x++) {
     tp_experiment *e = &lab->experiments[x];
     e->name = tp_xstrdup(names[x]);
-    e->runs = tp_xmalloc(lab->n_runs * sizeof *e->runs);
+    e->runs = tp_xmalloc((lab->n_runs + 1) * sizeof *e->runs);
+    const tp_lab_rule *rule = tp_lab_rule_of(lab, e->name);
     for (size_t i = 0; i < lab->n_runs; i++) {
       tp_run *r = lab->runs[i];
       if (strcmp(r->experiment, e->name) != 0) continue;
       e->runs[e->n_runs++] = i;
+      free(r->config);
+      r->config = tp_lab_config_of(r, rule ? rule->compare_by : NULL,
+                                   rule ? rule->n_compare_by : 0);
+    }
+    S_choose_metric(lab, e);
+  }
+  free(names);
+}
+
+/* Where run first reached the experiment's target. */
+static void S_target(tp_run *r, const tp_experiment *e) {
+  r->target = (tp_target){.set = isfinite(e->target) && e->metric_tag, .value = e->target,
+                          .time_s = NAN, .it_j = NAN};
+  if (!r->target.set) return;
+  const tp_series *s = tp_run_find_series(r, e->metric_tag);
+  if (!s) return;
+  for (size_t i = 0; i < s->count; i++) {
+    double v = s->points[i].value;
+    if (!isfinite(v) || (e->metric_higher_better ? v < e->target : v > e->target)) continue;
+    r->target.reached = true;
+    r->target.step = s->points[i].step;
+    r->target.time_s = s->points[i].wall_time_s - r->start_s;
+    if (r->metric_cum_j && i < r->n_metric_cum) r->target.it_j = r->metric_cum_j[i];
+    return;
+  }
+}
+
+static const tp_experiment *S_rank_exp;
+static int S_cmp_rank(const void *a, const void *b) {
+  const tp_config_group *x = &S_rank_exp->configs[*(const size_t *)a];
+  const tp_config_group *y = &S_rank_exp->configs[*(const size_t *)b];
+  bool xr = x->target_it_j.n > 0, yr = y->target_it_j.n > 0;
+  if (xr != yr) return xr ? -1 : 1;
+  if (xr && x->target_it_j.mean != y->target_it_j.mean)
+    return x->target_it_j.mean < y->target_it_j.mean ? -1 : 1;
+  return strcmp(x->config, y->config);
+}
+
+void tp_lab_aggregate(tp_lab *lab) {
+  lab->it_j = lab->facility_j = lab->co2e_kg = lab->gpu_hours = 0;
+  lab->n_runs_with_energy = 0;
+  for (size_t x = 0; x < lab->n_experiments; x++) {
+    tp_experiment *e = &lab->experiments[x];
+    for (size_t k = 0; k < e->n_runs; k++) {
+      tp_run *r = lab->runs[e->runs[k]];
+      S_target(r, e);
       if (S_has_energy(r)) {
         e->it_j += r->energy.it_j;
         e->facility_j += r->energy.facility_j;
@@ -276,8 +386,14 @@ void tp_lab_group(tp_lab *lab) {
         if (strncmp(r->energy.devices[d].id, "gpu", 3) == 0)
           e->gpu_hours += r->energy.devices[d].covered_s / 3600.0;
     }
-    S_choose_metric(lab, e);
     S_group_configs(lab, e);
+    if (isfinite(e->target) && e->n_configs) {
+      e->config_rank = tp_xmalloc(e->n_configs * sizeof *e->config_rank);
+      for (size_t c = 0; c < e->n_configs; c++) e->config_rank[c] = c;
+      S_rank_exp = e;
+      qsort(e->config_rank, e->n_configs, sizeof *e->config_rank, S_cmp_rank);
+      S_rank_exp = NULL;
+    }
     lab->it_j += e->it_j;
     lab->facility_j += e->facility_j;
     lab->co2e_kg += e->co2e_kg;
@@ -285,7 +401,11 @@ void tp_lab_group(tp_lab *lab) {
   }
   for (size_t i = 0; i < lab->n_runs; i++)
     if (S_has_energy(lab->runs[i])) lab->n_runs_with_energy++;
-  free(names);
+}
+
+void tp_lab_group(tp_lab *lab) {
+  tp_lab_assign(lab);
+  tp_lab_aggregate(lab);
 }
 
 void tp_lab_free(tp_lab *lab) {
@@ -302,8 +422,16 @@ void tp_lab_free(tp_lab *lab) {
     free(e->configs);
     free(e->metric_tag);
     free(e->metric_reason);
+    free(e->config_rank);
   }
   free(lab->experiments);
+  for (size_t i = 0; i < lab->n_rules; i++) {
+    free(lab->rules[i].experiment);
+    free(lab->rules[i].metric_tag);
+    for (size_t k = 0; k < lab->rules[i].n_compare_by; k++) free(lab->rules[i].compare_by[k]);
+    free(lab->rules[i].compare_by);
+  }
+  free(lab->rules);
   tp_assumptions *a = &lab->assumptions;
   free(a->pue_source);
   free(a->intensity_source);

@@ -38,12 +38,25 @@ typedef struct tp_stat {
   double min, max;
 } tp_stat;
 
+/* What the configuration says about one experiment (all fields optional). */
+typedef struct tp_lab_rule {
+  char *experiment;    /* the experiment's name */
+  char *metric_tag;    /* main metric, or NULL: chosen automatically */
+  bool goal_set;       /* goal given; else inferred from the tag's name */
+  bool goal_max;       /* higher is better */
+  double target;       /* metric target, NAN when none */
+  char **compare_by;   /* hparams that define a configuration, or NULL: all but seeds */
+  size_t n_compare_by;
+} tp_lab_rule;
+
 typedef struct tp_config_group {
   char *config;        /* "batch_size=256, precision=fp32" ("" when no hparams) */
   size_t *runs;        /* indexes into tp_lab.runs, in id order */
   size_t n_runs;
   tp_stat it_j, facility_j, co2e_kg, duration_s;
   tp_stat metric_best, metric_last; /* of the experiment's main metric */
+  size_t n_reached;    /* runs that reached the experiment's target */
+  tp_stat target_it_j, target_time_s; /* energy and time to target, over runs that reached it */
 } tp_config_group;
 
 typedef struct tp_experiment {
@@ -57,6 +70,9 @@ typedef struct tp_experiment {
   char *metric_tag;    /* main metric, or NULL when none could be chosen */
   bool metric_higher_better;
   char *metric_reason; /* why that tag: "configured", "named like val*acc*", ... */
+  double target;       /* metric target, NAN when none */
+  size_t *config_rank; /* config indexes ranked by mean energy-to-target (configs
+                          that never reached it last), or NULL without a target */
 } tp_experiment;
 
 typedef struct tp_lab {
@@ -67,13 +83,26 @@ typedef struct tp_lab {
   tp_assumptions assumptions;
   double it_j, facility_j, co2e_kg, gpu_hours; /* totals */
   size_t n_runs_with_energy;
+  tp_lab_rule *rules;  /* from the configuration */
+  size_t n_rules, cap_rules;
   tp_diags diags;      /* diagnostics not tied to one run */
 } tp_lab;
 
 /* Take ownership of run. */
 void tp_lab_add_run(tp_lab *lab, tp_run *run);
-/* Sort runs, assign experiments (unless a run already has one), configs,
- * aggregates, main metrics and totals.  Call after energies are set. */
+/* Add a rule for an experiment (copied). */
+void tp_lab_add_rule(tp_lab *lab, const tp_lab_rule *rule);
+const tp_lab_rule *tp_lab_rule_of(const tp_lab *lab, const char *experiment);
+
+/* Sort runs; assign experiments (unless a run already has one), each run's
+ * configuration text and each experiment's main metric.  Call once, after
+ * the runs are read and before energies are integrated (so that the main
+ * metric's points can be cut into the energy segments). */
+void tp_lab_assign(tp_lab *lab);
+/* Aggregate: configurations, repeats, targets, ranks and totals.  Call once,
+ * after tp_lab_assign and after energies and CO2e are set. */
+void tp_lab_aggregate(tp_lab *lab);
+/* Both, for callers with no energy step in between. */
 void tp_lab_group(tp_lab *lab);
 void tp_lab_free(tp_lab *lab);
 
@@ -83,8 +112,11 @@ bool tp_lab_is_seed_key(const char *key);
 /* True for keys that define a configuration: not seed-like, and not where
  * the run was placed (CUDA_VISIBLE_DEVICES). */
 bool tp_lab_is_config_key(const char *key);
-/* The config text of a run (caller frees). */
-char *tp_lab_config_of(const tp_run *run);
+/* The config text of a run from its hparams: every config key, or only those
+ * in compare_by when n_compare_by > 0 (caller frees). */
+char *tp_lab_config_of(const tp_run *run, char *const *compare_by, size_t n_compare_by);
+/* The experiment a run belongs to after tp_lab_assign, or NULL. */
+const tp_experiment *tp_lab_experiment_of(const tp_lab *lab, const tp_run *run);
 
 /* Best and last value of tag in run (best by higher_better); false if the
  * run has no finite value of tag. */

@@ -103,6 +103,8 @@ void tp_run_free(tp_run *run) {
     free(p->count);
   }
   free(run->power);
+  free(run->config);
+  free(run->metric_cum_j);
   tp_diag_free(&run->diags);
   free(run);
 }

@@ -105,6 +105,16 @@ typedef struct tp_power_profile {
 
 typedef struct tp_run_index tp_run_index; /* private: tag -> series lookup */
 
+/* Where a run first reached its experiment's metric target (see model/lab.h). */
+typedef struct tp_target {
+  bool set;             /* the experiment has a target */
+  bool reached;         /* some logged point reached it */
+  double value;         /* the target */
+  int64_t step;         /* step of the first point that reached it */
+  double time_s;        /* seconds from the run's start to that point */
+  double it_j;          /* IT energy from the run's start to that point, J; NAN if unknown */
+} tp_target;
+
 typedef struct tp_run {
   char *id;             /* '/'-separated path relative to the argument it was found under */
   char *dir;            /* its directory on disk */
@@ -132,6 +142,12 @@ typedef struct tp_run {
   bool any_event;           /* private */
 
   tp_run_energy energy;
+  char *config;             /* configuration text, set by tp_lab_assign */
+  double *metric_cum_j;     /* IT energy from the window's start to each point of the
+                               experiment's main metric series (same order; NAN where
+                               unknown), or NULL; filled by whoever integrates energy */
+  size_t n_metric_cum;
+  tp_target target;
   tp_power_profile *power;  /* per device, for drawing (see tp_power_profile) */
   size_t n_power, cap_power;
   tp_diags diags;           /* diagnostics about this run's inputs */

@@ -56,7 +56,7 @@ static void S_kwh(tp_json *j, const char *key, double joules) {
 
 static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   char t[40];
-  char *config = tp_lab_config_of(r);
+  const char *config = r->config;
   tp_json_begin_object(j, NULL);
   tp_json_string(j, "id", r->id);
   tp_json_string(j, "experiment", r->experiment);
@@ -132,9 +132,24 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
     free(s);
   }
   tp_json_end_array(j);
+  const tp_experiment *ex = tp_lab_experiment_of(lab, r);
+  if (r->target.set && ex) {
+    tp_json_begin_object(j, "target");
+    tp_json_string(j, "tag", ex->metric_tag);
+    tp_json_number(j, "value", r->target.value, -1);
+    tp_json_bool(j, "reached", r->target.reached);
+    if (r->target.reached) {
+      tp_json_int(j, "step", r->target.step);
+      tp_json_number(j, "time_s", r->target.time_s, 3);
+      S_kwh(j, "it_kwh", r->target.it_j);
+    } else {
+      tp_json_null(j, "step");
+      tp_json_null(j, "time_s");
+      tp_json_null(j, "it_kwh");
+    }
+    tp_json_end_object(j);
+  }
   tp_json_end_object(j);
-  free(config);
-  (void)lab;
 }
 
 static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_stat s) {
@@ -176,6 +191,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
       tp_json_begin_object(&j, "metric");
       tp_json_string(&j, "tag", e->metric_tag);
       tp_json_string(&j, "goal", e->metric_higher_better ? "max" : "min");
+      tp_json_number(&j, "target", e->target, -1);
       tp_json_string(&j, "reason", e->metric_reason);
       tp_json_end_object(&j);
     } else {
@@ -204,9 +220,22 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
         tp_json_number(&j, "metric_best_mean", g->metric_best.mean, -1);
         tp_json_number(&j, "metric_last_mean", g->metric_last.mean, -1);
       }
+      if (isfinite(e->target)) {
+        tp_json_int(&j, "target_reached_runs", (int64_t)g->n_reached);
+        S_stat_kwh(&j, "target_it_kwh_mean", "target_it_kwh_std", g->target_it_j);
+        tp_json_number(&j, "target_time_s_mean", g->target_time_s.mean, 3);
+        tp_json_number(&j, "target_time_s_std", g->target_time_s.sd, 3);
+      }
       tp_json_end_object(&j);
     }
     tp_json_end_array(&j);
+    if (e->config_rank) {
+      /* Configurations by mean IT energy to reach the target, those that never did last. */
+      tp_json_begin_array(&j, "target_ranking");
+      for (size_t c = 0; c < e->n_configs; c++)
+        tp_json_string(&j, NULL, e->configs[e->config_rank[c]].config);
+      tp_json_end_array(&j);
+    }
     S_kwh(&j, "it_kwh", e->it_j);
     S_kwh(&j, "facility_kwh", e->facility_j);
     tp_json_number(&j, "co2e_kg", e->co2e_kg, 6);
@@ -254,7 +283,7 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_run *r = lab->runs[i];
     char t[40];
-    char *config = tp_lab_config_of(r);
+    const char *config = r->config;
     bool known = r->energy.method != TP_ENERGY_NONE;
     tp_csv_field(out, r->id);
     tp_buf_addc(out, ',');
@@ -275,6 +304,5 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
     S_csv_num(out, known ? r->energy.co2e_kg : NAN, 6);
     tp_buf_printf(out, ",%zu,%s,%zu\n", r->energy.n_devices, r->energy.shared ? "yes" : "no",
                   r->diags.count);
-    free(config);
   }
 }

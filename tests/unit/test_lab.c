@@ -82,6 +82,49 @@ static void test_group(void) {
   tp_lab_free(&lab);
 }
 
+/* A configured experiment: compare_by, metric, goal and target; the energy to
+ * target comes from the cumulative energy at each metric point. */
+static void test_rules_and_target(void) {
+  tp_lab lab = {0};
+  char *cmp[] = {"precision"};
+  tp_lab_rule rule = {.experiment = "sweep", .metric_tag = "val/loss", .goal_set = true,
+                      .goal_max = false, .target = 0.45, .compare_by = cmp, .n_compare_by = 1};
+  tp_lab_add_rule(&lab, &rule);
+  tp_run *a = S_run("sweep/a", "fp32", 0, 3.6e6, 0.9);
+  tp_run *b = S_run("sweep/b", "fp32", 1, 3.6e6, 0.9);
+  /* a reaches loss <= 0.45 at its second point; b never does. */
+  tp_run_add_scalar(a, "val/loss", 3, 1767225800.0, 0.4);
+  tp_run_add_scalar(b, "val/loss", 3, 1767225800.0, 0.7);
+  tp_lab_add_run(&lab, a);
+  tp_lab_add_run(&lab, b);
+  tp_lab_assign(&lab);
+  CHECK_STR(lab.experiments[0].metric_tag, "val/loss");
+  CHECK(!lab.experiments[0].metric_higher_better);
+  CHECK_STR(a->config, "precision=fp32"); /* batch_size left out by compare_by */
+  /* cumulative energy at each val/loss point of a (steps 2 and 3) */
+  a->metric_cum_j = tp_xmalloc(2 * sizeof(double));
+  a->metric_cum_j[0] = 1000.0;
+  a->metric_cum_j[1] = 1234.0;
+  a->n_metric_cum = 2;
+  tp_lab_aggregate(&lab);
+  CHECK(a->target.set);
+  CHECK(a->target.reached);
+  CHECK_INT(a->target.step, 3);
+  CHECK_NEAR(a->target.time_s, 200.0, 1e-9);
+  CHECK_NEAR(a->target.it_j, 1234.0, 1e-9);
+  CHECK(b->target.set);
+  CHECK(!b->target.reached);
+  CHECK_INT(lab.experiments[0].n_configs, 1);
+  CHECK_INT(lab.experiments[0].configs[0].n_reached, 1);
+  CHECK_NEAR(lab.experiments[0].configs[0].target_it_j.mean, 1234.0, 1e-9);
+  tp_buf json = {0};
+  tp_summary_json(&lab, &json);
+  CHECK(strstr(tp_buf_str(&json), "\"reached\": true") != NULL);
+  CHECK(strstr(tp_buf_str(&json), "\"target_ranking\"") != NULL);
+  tp_buf_free(&json);
+  tp_lab_free(&lab);
+}
+
 static void test_json_escape(void) {
   tp_buf b = {0};
   tp_json_quote(&b, "<a>\"q\"\n\x01\xff");
@@ -92,6 +135,7 @@ static void test_json_escape(void) {
 int main(void) {
   TP_RUN(test_seed_keys);
   TP_RUN(test_group);
+  TP_RUN(test_rules_and_target);
   TP_RUN(test_json_escape);
   return tp_test_summary();
 }
