@@ -12,6 +12,7 @@
 #include "model/mem.h"
 #include "parser/csv.h"
 #include "parser/hf_trainer.h"
+#include "parser/hparams_yaml.h"
 #include "parser/hydra.h"
 #include "parser/keras_csv.h"
 #include "parser/lightning_csv.h"
@@ -226,13 +227,8 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const
   free(p);
   p = tp_xasprintf("%s/hparams.yaml", dir);
   if (S_is_file(p)) {
-    tp_ydoc doc;
-    tp_ydoc_load(&doc, p, d);
-    if (doc.root && doc.root->kind == TP_YNODE_MAP) tp_ydoc_to_hparams(doc.root, NULL, run, p);
-    else if (doc.root && !tp_ynode_is_null(doc.root))
-      tp_diag_add(d, TP_WARN, p, -1, doc.root->line, "hparams.yaml is not a mapping; ignored");
-    tp_ydoc_free(&doc);
-    S_input(run, p, "hparams.yaml");
+    /* The same reader (and so the same keys) as for hparams.yaml beside event files. */
+    tp_hparams_yaml_load(run, p, d);
     n++;
   }
   free(p);
