@@ -1,16 +1,25 @@
 /* pipeline: discover, read, join traces to runs, price, group. */
 #include "cli/pipeline.h"
 
+#include <glob.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/carbon.h"
+#include "model/config.h"
+#include "model/estimate.h"
 #include "model/energy.h"
 #include "model/mem.h"
 #include "model/profile.h"
+#include "parser/config.h"
+#include "parser/csvmap.h"
 #include "parser/discover.h"
+#include "parser/framework.h"
+#include "parser/textlog.h"
 #include "parser/hparams_yaml.h"
+#include "parser/mlflow.h"
 #include "parser/number.h"
 #include "parser/power.h"
 #include "parser/reftable.h"
@@ -33,6 +42,9 @@ typedef struct S_state {
   size_t n_declared, cap_declared;
   const char *current_path;  /* trace being read */
   tp_trace_sink energy;      /* the integrator's own sink */
+  const tp_config *cfg;      /* the configuration (never NULL: empty when none) */
+  char **claimed;            /* trace paths the configuration's power section reads */
+  size_t n_claimed, cap_claimed;
   tp_reftables tables;       /* shipped reference tables (data/) */
   tp_carbon carbon;          /* PUE and intensity in force */
   tp_intensity_series series;/* --intensity FILE, when given */
@@ -83,14 +95,24 @@ static bool S_under(const char *dir, const char *root) {
   return strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
 }
 
-static tp_run *S_load_run(const tp_found_run *fr) {
+static bool S_has_input(const tp_run *run, const char *path) {
+  for (size_t i = 0; i < run->n_inputs; i++)
+    if (strcmp(run->inputs[i].path, path) == 0) return true;
+  return false;
+}
+
+/* Read every log of one run directory: event files, then framework logs
+ * (metrics from all, hparams from all; disagreements are diagnosed). */
+static tp_run *S_load_run(const tp_found_run *fr, const tp_framework_opts *fo) {
   tp_run *run = tp_run_new(fr->id, fr->dir);
   for (size_t i = 0; i < fr->n_event_files; i++)
     tp_tfevents_load_run(run, fr->event_files[i], &run->diags);
+  if (fr->n_other_files || !fr->n_event_files || fo->textlog)
+    tp_framework_load_run(run, fr->dir, fo, &run->diags);
   for (size_t i = 0; i < fr->n_other_files; i++) {
     const char *base = strrchr(fr->other_files[i], '/');
     base = base ? base + 1 : fr->other_files[i];
-    if (strcmp(base, "hparams.yaml") == 0)
+    if (strcmp(base, "hparams.yaml") == 0 && !S_has_input(run, fr->other_files[i]))
       tp_hparams_yaml_load(run, fr->other_files[i], &run->diags);
   }
   tp_run_finish(run);
@@ -156,23 +178,49 @@ static void S_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc,
 }
 
 /* Stream one trace file into the runs it belongs to. */
-static void S_apply_trace(S_state *st, const tp_found_file *tf) {
+/* One trace file to read and the runs it may belong to. */
+typedef struct S_trace_job {
+  const char *path;
+  const char *under_dir;           /* only runs below this directory, or NULL */
+  const tp_config_strs *run_globs; /* only runs matching one of these, or NULL */
+  const tp_config_strs *devices;   /* devices of the trace runs may use, or NULL: all */
+  tp_power_format format;          /* TP_POWER_AUTO: by content */
+  const tp_tz *tz;                 /* zone of naive times */
+  double clock_offset_s;
+  const tp_csvmap *csvmap;         /* for TP_POWER_CSVMAP */
+  bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
+} S_trace_job;
+
+static bool S_job_takes(const S_trace_job *job, const tp_run *r) {
+  if (job->under_dir && !S_under(r->dir, job->under_dir)) return false;
+  if (job->run_globs && job->run_globs->count && !tp_config_globs_match(job->run_globs, r->id))
+    return false;
+  return true;
+}
+
+static void S_apply_trace(S_state *st, const S_trace_job *job) {
   tp_lab *lab = st->lab;
   tp_run **runs = tp_xmalloc((lab->n_runs + 1) * sizeof *runs);
   tp_energy_window *w = tp_xcalloc(lab->n_runs + 1, sizeof *w);
   char ***devs = tp_xcalloc(lab->n_runs + 1, sizeof *devs);
   size_t *run_index = tp_xcalloc(lab->n_runs + 1, sizeof *run_index);
   size_t n = 0;
-  bool given_alone = strcmp(tf->root, tf->path) == 0;
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
-    if (!given_alone && !S_under(r->dir, tf->dir)) continue;
+    if (!S_job_takes(job, r)) continue;
     if (!isfinite(r->start_s) || !isfinite(r->end_s)) continue;
     runs[n] = r;
     run_index[n] = i;
     w[n].start_s = r->start_s;
     w[n].end_s = r->end_s;
     devs[n] = S_run_devices(r, &w[n].n_devices);
+    if (!devs[n] && job->devices && job->devices->count) {
+      /* The configuration names the devices this trace's runs used. */
+      w[n].n_devices = job->devices->count;
+      devs[n] = tp_xcalloc(job->devices->count + 1, sizeof(char *));
+      for (size_t k = 0; k < job->devices->count; k++)
+        devs[n][k] = tp_xstrdup(job->devices->items[k]);
+    }
     w[n].devices = (const char *const *)devs[n];
     n++;
   }
@@ -201,16 +249,18 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   st->energy = tp_energy_sink(e);
   st->profiler = tp_profiler_new(runs, w, n);
   st->n_handles = 0;
-  st->current_path = tf->path;
+  st->current_path = job->path;
   tp_trace_sink sink = {.ctx = st,
                         .device = S_sink_device,
                         .sample = S_sink_sample,
                         .declared = S_sink_declared};
   tp_power_options po;
   tp_power_options_init(&po);
-  po.tz = st->tz;
-  po.clock_offset_s = st->opts->clock_offset_s;
-  tp_power_read(tf->path, st->force, &po, &sink, &lab->diags);
+  po.tz = job->tz;
+  po.clock_offset_s = job->clock_offset_s;
+  po.csvmap = job->csvmap;
+  if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &lab->diags);
+  else tp_power_read(job->path, job->format, &po, &sink, &lab->diags);
   tp_energy_finish(e, runs, n);
   for (size_t k = 0; k < n; k++) {
     tp_energy_piece *pc = NULL;
@@ -228,7 +278,7 @@ static void S_apply_trace(S_state *st, const tp_found_file *tf) {
   /* The integrator knows no file names: its diagnostics are about this one. */
   tp_diags *ed = tp_energy_diags(e);
   for (size_t i = 0; i < ed->count; i++)
-    if (!ed->items[i].file) ed->items[i].file = tp_xstrdup(tf->path);
+    if (!ed->items[i].file) ed->items[i].file = tp_xstrdup(job->path);
   tp_diag_move(&lab->diags, ed);
   tp_energy_free(e);
   for (size_t i = 0; i < n; i++) {
@@ -277,6 +327,169 @@ static void S_apply_declared(S_state *st) {
   }
 }
 
+static bool S_claimed(const S_state *st, const char *path) {
+  char *real = realpath(path, NULL);
+  bool found = false;
+  for (size_t i = 0; real && i < st->n_claimed && !found; i++)
+    found = strcmp(st->claimed[i], real) == 0;
+  free(real);
+  return found;
+}
+
+/* A column mapping from the configuration, or -1 with a diagnostic. */
+static int S_csvmap_of(const tp_config_columns *c, tp_csvmap *m, tp_diags *d, long line) {
+  *m = (tp_csvmap){.sep = c->separator ? c->separator : ',',
+                   .no_header = c->no_header,
+                   .time_column = c->time_column,
+                   .time_index = c->time_index,
+                   .value_column = c->value_column,
+                   .value_index = c->value_index,
+                   .device_column = c->device_column,
+                   .device_index = c->device_index};
+  m->time_format = TP_TIME_AUTO;
+  if (c->time_format) {
+    if (strchr(c->time_format, '%')) {
+      m->time_format = TP_TIME_PATTERN;
+      m->time_pattern = c->time_format;
+    } else if (tp_time_format_parse(c->time_format, &m->time_format) != 0) {
+      tp_diag_add(d, TP_ERROR, NULL, -1, line, "power: unknown time format '%s'", c->time_format);
+      return -1;
+    }
+  }
+  m->unit = TP_UNIT_W;
+  if (c->unit && tp_value_unit_parse(c->unit, &m->unit) != 0) {
+    tp_diag_add(d, TP_ERROR, NULL, -1, line, "power: unknown unit '%s'", c->unit);
+    return -1;
+  }
+  return 0;
+}
+
+static int S_cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Read the trace files the configuration's `power` section names. */
+static void S_apply_config_traces(S_state *st) {
+  const tp_config *cfg = st->cfg;
+  for (size_t i = 0; i < cfg->n_power; i++) {
+    const tp_config_power *pw = &cfg->power[i];
+    tp_tz *tz = NULL;
+    if (pw->timezone) {
+      const char *err = NULL;
+      tz = tp_tz_open(pw->timezone, &err);
+      if (!tz)
+        tp_diag_add(&st->lab->diags, TP_ERROR, cfg->path, -1, pw->line,
+                    "power: time zone '%s' is not known; the default zone is used", pw->timezone);
+    }
+    tp_power_format fmt = TP_POWER_AUTO;
+    tp_csvmap map;
+    bool ok = true;
+    if (pw->has_columns) {
+      fmt = TP_POWER_CSVMAP;
+      ok = S_csvmap_of(&pw->columns, &map, &st->lab->diags, pw->line) == 0;
+    } else if (pw->format && tp_power_format_parse(pw->format, &fmt) != 0) {
+      tp_diag_add(&st->lab->diags, TP_ERROR, cfg->path, -1, pw->line,
+                  "power: unknown format '%s'; recognised by content instead", pw->format);
+      fmt = TP_POWER_AUTO;
+    }
+    /* Expand the globs; each file once, in name order. */
+    char **files = NULL;
+    size_t nf = 0, cap = 0;
+    for (size_t g = 0; g < pw->files.count; g++) {
+      glob_t gl;
+      if (glob(pw->files.items[g], 0, NULL, &gl) != 0) {
+        tp_diag_add(&st->lab->diags, TP_WARN, cfg->path, -1, pw->line,
+                    "power: no file matches '%s'", pw->files.items[g]);
+        continue;
+      }
+      for (size_t k = 0; k < gl.gl_pathc; k++) {
+        TP_GROW(files, cap, nf + 1);
+        files[nf++] = tp_xstrdup(gl.gl_pathv[k]);
+      }
+      globfree(&gl);
+    }
+    if (nf > 1) qsort(files, nf, sizeof *files, S_cmp_cstr);
+    for (size_t k = 0; k < nf; k++) {
+      if (k && strcmp(files[k], files[k - 1]) == 0) continue;
+      char *real = realpath(files[k], NULL);
+      if (real) {
+        TP_GROW(st->claimed, st->cap_claimed, st->n_claimed + 1);
+        st->claimed[st->n_claimed++] = real;
+      }
+      if (!ok) continue;
+      S_trace_job job = {.path = files[k],
+                         .run_globs = &pw->runs,
+                         .devices = &pw->devices,
+                         .format = fmt != TP_POWER_AUTO ? fmt : st->force,
+                         .tz = tz ? tz : st->tz,
+                         .clock_offset_s = st->opts->clock_offset_s + pw->clock_offset_s,
+                         .csvmap = pw->has_columns ? &map : NULL};
+      S_apply_trace(st, &job);
+    }
+    for (size_t k = 0; k < nf; k++) free(files[k]);
+    free(files);
+    tp_tz_free(tz);
+  }
+}
+
+/* Estimates from declared hardware for runs that no trace or declared
+ * figure covers (Green Algorithms method; see model/estimate.h). */
+static void S_apply_estimates(S_state *st) {
+  tp_lab *lab = st->lab;
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    tp_run *r = lab->runs[i];
+    if (r->energy.method != TP_ENERGY_NONE) continue;
+    const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, r->id);
+    if (!hw) continue;
+    double dur = isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
+                                                             : r->declared_duration_s;
+    if (!(dur > 0)) {
+      tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
+                  "hardware is declared but the run has no duration; no estimate");
+      continue;
+    }
+    tp_hw_decl decl = {.gpu_model = hw->gpu_model,
+                       .n_gpus = hw->gpu_count,
+                       .gpu_util = hw->gpu_util,
+                       .cpu_model = hw->cpu_model,
+                       .n_cpu_cores = hw->cpu_cores,
+                       .cpu_util = hw->cpu_util,
+                       .memory_gb = isfinite(hw->memory_gb) ? hw->memory_gb : 0};
+    tp_estimate est;
+    if (tp_estimate_power(&est, &st->tables, &decl, &r->diags) != 0) continue;
+    if (tp_estimate_apply(&r->energy, &est, dur) == 0)
+      tp_diag_add(&r->diags, TP_NOTE, st->cfg->path, -1, hw->line,
+                  "energy estimated from declared hardware: %.1f W for %.0f s (Green "
+                  "Algorithms method)",
+                  est.power_w, dur);
+  }
+}
+
+/* Experiments from the configuration: runs matching an experiment's globs
+ * belong to it; its metric, target and compare_by become rules. */
+static void S_apply_config_experiments(S_state *st) {
+  const tp_config *cfg = st->cfg;
+  tp_lab *lab = st->lab;
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_config_experiment *e = tp_config_experiment_of(cfg, lab->runs[i]->id);
+    if (e && e->runs.count) {
+      free(lab->runs[i]->experiment);
+      lab->runs[i]->experiment = tp_xstrdup(e->name);
+    }
+  }
+  for (size_t x = 0; x < cfg->n_experiments; x++) {
+    const tp_config_experiment *e = &cfg->experiments[x];
+    tp_lab_rule rule = {.experiment = e->name,
+                        .metric_tag = e->metric.tag,
+                        .goal_set = e->metric.goal_set,
+                        .goal_max = e->metric.goal_max,
+                        .target = e->metric.target,
+                        .compare_by = e->compare_by.items,
+                        .n_compare_by = e->compare_by.count};
+    tp_lab_add_rule(lab, &rule);
+  }
+}
+
 /* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
 static void S_setup_carbon(S_state *st) {
   tp_lab *lab = st->lab;
@@ -292,11 +505,24 @@ static void S_setup_carbon(S_state *st) {
     st->carbon.pue_source = TP_PUE_DEFAULT_SOURCE;
     st->carbon.intensity_g_per_kwh = NAN;
   }
-  if (o->zone && tp_carbon_use_zone(&st->carbon, &st->tables, o->zone) != 0)
+  const tp_config_defaults *cd = &st->cfg->defaults;
+  const char *zone = o->zone ? o->zone : cd->zone;
+  if (zone && tp_carbon_use_zone(&st->carbon, &st->tables, zone) != 0)
     tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
                 "zone '%s' is not in the shipped tables (grid zones, ISO country codes, cloud "
                 "regions); the default intensity is used",
-                o->zone);
+                zone);
+  if (!o->intensity && isfinite(cd->intensity_value)) {
+    st->intensity_text = tp_xasprintf("%s: defaults.intensity %g gCO2e/kWh", st->cfg->path,
+                                      cd->intensity_value);
+    tp_carbon_use_intensity(&st->carbon, cd->intensity_value, st->intensity_text);
+  } else if (!o->intensity && cd->intensity_file) {
+    if (tp_reftable_load_series(&st->series, cd->intensity_file, &lab->diags) == 0 &&
+        st->series.count) {
+      st->intensity_text = tp_xasprintf("time series %s", cd->intensity_file);
+      tp_carbon_use_series(&st->carbon, &st->series, st->intensity_text);
+    }
+  }
   if (o->intensity) {
     double v;
     if (tp_parse_double(o->intensity, strlen(o->intensity), &v) == 0) {
@@ -318,6 +544,7 @@ static void S_setup_carbon(S_state *st) {
     }
   }
   if (isfinite(o->pue)) tp_carbon_use_pue(&st->carbon, o->pue, "--pue");
+  else if (isfinite(cd->pue)) tp_carbon_use_pue(&st->carbon, cd->pue, "configuration (defaults.pue)");
 }
 
 static void S_record_assumptions(S_state *st) {
@@ -343,13 +570,25 @@ static void S_record_assumptions(S_state *st) {
 
 int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                     const tp_pipeline_opts *opts) {
-  S_state st = {.lab = lab, .opts = opts, .force = TP_POWER_AUTO};
+  tp_config cfg;
+  tp_config_init(&cfg);
+  char *found = opts->config_path ? NULL : (n_paths ? tp_config_find(paths[0]) : NULL);
+  const char *cfg_path = opts->config_path ? opts->config_path : found;
+  int cfg_rc = 0;
+  if (cfg_path) {
+    cfg_rc = tp_config_load(&cfg, cfg_path, &lab->diags);
+    if (cfg_rc == 0)
+      tp_diag_add(&lab->diags, TP_NOTE, cfg_path, -1, -1, "configuration read");
+  }
+  free(found);
+  S_state st = {.lab = lab, .opts = opts, .force = TP_POWER_AUTO, .cfg = &cfg};
+  const char *tzname = opts->timezone ? opts->timezone : st.cfg->defaults.timezone;
   const char *err = NULL;
-  st.tz = tp_tz_open(opts->timezone, &err);
+  st.tz = tp_tz_open(tzname, &err);
   if (!st.tz) {
     tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
                 "time zone '%s' is not known (%s); naive timestamps read as UTC",
-                opts->timezone ? opts->timezone : "", err ? err : "");
+                tzname ? tzname : "", err ? err : "");
     st.tz = tp_tz_open("UTC", &err);
   }
   tp_assumptions *a = &lab->assumptions;
@@ -357,26 +596,85 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   free(a->timezone_source);
   a->timezone = tp_xstrdup(tp_tz_name(st.tz));
   switch (tp_tz_origin_of(st.tz)) {
-    case TP_TZ_GIVEN: a->timezone_source = tp_xstrdup(opts->timezone ? "--timezone" : "given"); break;
+    case TP_TZ_GIVEN:
+      a->timezone_source = tp_xstrdup(opts->timezone ? "--timezone"
+                                                     : "configuration (defaults.timezone)");
+      break;
     case TP_TZ_ENV: a->timezone_source = tp_xstrdup("TZ environment variable"); break;
     default: a->timezone_source = tp_xstrdup("default (no --timezone, TZ unset)"); break;
   }
+  tp_framework_kind fw_probe;
   if (opts->trace_format && tp_power_format_parse(opts->trace_format, &st.force) != 0) {
-    tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
-                "unknown trace format '%s'; formats are recognised by content instead",
-                opts->trace_format);
     st.force = TP_POWER_AUTO;
+    if (tp_framework_parse_name(opts->trace_format, &fw_probe) != 0)
+      tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
+                  "unknown format '%s'; formats are recognised by content instead",
+                  opts->trace_format);
   }
 
   S_setup_carbon(&st);
 
   tp_discovery disc = {0};
   int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
-  for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, S_load_run(&disc.runs[i]));
+  /* Framework logs: the configuration's text-log patterns (the first
+   * `parsers` entry), --format naming a framework. */
+  tp_textlog_rule *rules = NULL;
+  tp_textlog_set custom = {0};
+  tp_framework_opts fo = {.tz = st.tz, .clock_offset_s = opts->clock_offset_s};
+  if (cfg.n_parsers) {
+    const tp_config_parser *cp = &cfg.parsers[0];
+    if (cp->patterns.count) {
+      rules = tp_xcalloc(cp->patterns.count, sizeof *rules);
+      for (size_t k = 0; k < cp->patterns.count; k++)
+        rules[k] = (tp_textlog_rule){.name = cp->name ? cp->name : "configured",
+                                     .line = cp->patterns.items[k],
+                                     .time_format = cp->time_format};
+      custom = (tp_textlog_set){.name = cp->name ? cp->name : "configured", .rules = rules,
+                                .n_rules = cp->patterns.count};
+      fo.textlog = &custom;
+    } else if (cp->set) {
+      fo.textlog = tp_textlog_builtin(cp->set);
+      if (!fo.textlog)
+        tp_diag_add(&lab->diags, TP_ERROR, cfg.path, -1, cp->line,
+                    "parsers: no built-in pattern set named '%s'", cp->set);
+    }
+    if (cfg.n_parsers > 1)
+      tp_diag_add(&lab->diags, TP_WARN, cfg.path, -1, cfg.parsers[1].line,
+                  "parsers: only the first entry is used for now; the others are ignored");
+  }
+  tp_framework_kind fw_kind;
+  if (opts->trace_format && tp_framework_parse_name(opts->trace_format, &fw_kind) == 0)
+    fo.force = (unsigned)fw_kind;
+  for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, S_load_run(&disc.runs[i], &fo));
+  free(rules);
+  S_apply_config_experiments(&st);
   tp_lab_assign(lab);
   st.pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.pieces);
   st.n_pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.n_pieces);
-  for (size_t i = 0; i < disc.n_traces; i++) S_apply_trace(&st, &disc.traces[i]);
+  S_apply_config_traces(&st);
+  for (size_t i = 0; i < disc.n_traces; i++) {
+    const tp_found_file *tf = &disc.traces[i];
+    if (S_claimed(&st, tf->path)) continue; /* the configuration's power section reads it */
+    S_trace_job job = {.path = tf->path,
+                       .under_dir = strcmp(tf->root, tf->path) == 0 ? NULL : tf->dir,
+                       .format = st.force,
+                       .tz = st.tz,
+                       .clock_offset_s = opts->clock_offset_s};
+    S_apply_trace(&st, &job);
+  }
+  /* MLflow's system metrics are a power trace of their own run. */
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    char *sys = tp_xasprintf("%s/metrics/system", lab->runs[i]->dir);
+    struct stat sst;
+    bool has = stat(sys, &sst) == 0 && S_ISDIR(sst.st_mode) &&
+               tp_framework_is_mlflow_run(lab->runs[i]->dir);
+    free(sys);
+    if (!has) continue;
+    S_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
+                       .tz = st.tz, .mlflow_run = true};
+    S_apply_trace(&st, &job);
+  }
+  S_apply_estimates(&st);
   S_apply_declared(&st);
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
@@ -395,6 +693,11 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   }
   S_record_assumptions(&st);
   tp_lab_aggregate(lab);
+  /* A run's diagnostics that name no file are about the run: name its directory. */
+  for (size_t i = 0; i < lab->n_runs; i++)
+    for (size_t k = 0; k < lab->runs[i]->diags.count; k++)
+      if (!lab->runs[i]->diags.items[k].file)
+        lab->runs[i]->diags.items[k].file = tp_xstrdup(lab->runs[i]->dir);
   for (size_t i = 0; i < lab->n_runs; i++) free(st.pieces[i]);
   free(st.pieces);
   free(st.n_pieces);
@@ -407,10 +710,15 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   }
   free(st.declared);
   free(st.prof_handle);
+  for (size_t i = 0; i < st.n_claimed; i++) free(st.claimed[i]);
+  free(st.claimed);
+  tp_config_free(&cfg);
   tp_intensity_series_free(&st.series);
   free(st.intensity_text);
   tp_reftables_free(&st.tables);
   tp_tz_free(st.tz);
   tp_discovery_free(&disc);
-  return rc;
+  /* A configuration named with -c that cannot be used is an input that
+   * could not be read: the caller decides whether that is fatal. */
+  return opts->config_path && cfg_rc != 0 ? -1 : rc;
 }

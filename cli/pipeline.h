@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "model/config.h"
 #include "model/lab.h"
 
 typedef struct tp_pipeline_opts {
@@ -21,6 +22,9 @@ typedef struct tp_pipeline_opts {
   double clock_offset_s;     /* --clock-offset, added to every trace time */
   const char *trace_format;  /* --format: force this reader for trace files, or NULL */
   const char *datadir;       /* directory holding data/ (the reference tables) */
+  const char *config_path;   /* -c FILE, or NULL: trainprint.yaml in the first
+                                path's directory when there is one.  Options given
+                                on the command line override its defaults. */
 } tp_pipeline_opts;
 
 /* Fill lab from paths.  Diagnostics go to the runs they concern or to

@@ -45,10 +45,27 @@ if not 0.84 < gap < 0.86:
     print("FAIL: coverage of the run with a trace gap:", gap); bad += 1
 if runs["lab/lr-sweep/lr3e-4-s1"]["restarts"] != 1:
     print("FAIL: restarts of the resumed run"); bad += 1
+# samples/trainprint.yaml names the experiments and their metrics and targets.
 cfgs = {e["name"]: e for e in s["experiments"]}
-ps = cfgs["lab/precision-sweep"]
+if sorted(cfgs) != ["distill", "lr-sweep", "precision-sweep"]:
+    print("FAIL: experiments", sorted(cfgs)); bad += 1
+ps = cfgs["precision-sweep"]
 if len(ps["configs"]) != 4 or any(len(c["runs"]) != 2 for c in ps["configs"]):
     print("FAIL: precision-sweep should have 4 configurations of 2 seeds"); bad += 1
+if s["assumptions"]["timezone"] != "Europe/Berlin":
+    print("FAIL: time zone"); bad += 1
+lr = cfgs["lr-sweep"]
+if lr["metric"]["tag"] != "val/loss" or lr["metric"]["goal"] != "min" or lr["metric"]["target"] != 4:
+    print("FAIL: lr-sweep metric", lr["metric"]); bad += 1
+# The diverged run and the slowest learning rate never reach the loss target.
+t = runs["lab/lr-sweep/lr1e-3-s2"]["target"]
+if t["reached"] or runs["lab/lr-sweep/lr1e-4-s0"]["target"]["reached"]:
+    print("FAIL: targets that must not be reached"); bad += 1
+t = runs["lab/lr-sweep/lr1e-3-s0"]["target"]
+if not t["reached"] or not (0 < t["it_kwh"] < runs["lab/lr-sweep/lr1e-3-s0"]["energy"]["it_kwh"]):
+    print("FAIL: energy to target", t); bad += 1
+if lr["target_ranking"][-1] != "lr=0.0001":
+    print("FAIL: ranking", lr["target_ranking"]); bad += 1
 tot = sum(r["energy"]["it_kwh"] for r in s["runs"])
 if abs(tot - s["totals"]["it_kwh"]) > 1e-5:
     print("FAIL: totals"); bad += 1
