@@ -12,6 +12,11 @@
 int tp_cmd_inspect(int argc, char **argv);
 int tp_cmd_report(int argc, char **argv);
 
+/* The directory holding templates/ and data/: $TRAINPRINT_DATADIR, else the
+ * installed share directory when it holds the tables, else the source tree
+ * the program was built from. */
+const char *tp_cli_datadir(void);
+
 /* Print "trainprint: MESSAGE" and a hint to use --help; return 2. */
 int tp_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -2,6 +2,11 @@
 #include "cli/pipeline.h"
 
 #include <glob.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
@@ -568,6 +573,97 @@ static void S_record_assumptions(S_state *st) {
   a->zone = c->zone ? tp_xstrdup(c->zone) : NULL;
 }
 
+/* ---- parallel reading of runs ----------------------------------------- */
+
+typedef struct S_pool {
+  const tp_found_run *runs;
+  size_t n;
+  tp_run **out;                 /* out[i]: the run read from runs[i] */
+  const tp_framework_opts *fo;
+  atomic_size_t next;           /* next run to take */
+  atomic_size_t done;           /* runs finished */
+  atomic_ullong bytes_done;     /* bytes of their files */
+  unsigned long long bytes_total;
+  bool progress;                /* print a progress line (stderr is a terminal) */
+  pthread_mutex_t lock;         /* guards the progress line */
+  double t0, last_print;
+} S_pool;
+
+static double S_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static unsigned long long S_run_bytes(const tp_found_run *fr) {
+  unsigned long long b = 0;
+  struct stat st;
+  for (size_t i = 0; i < fr->n_event_files; i++)
+    if (stat(fr->event_files[i], &st) == 0) b += (unsigned long long)st.st_size;
+  for (size_t i = 0; i < fr->n_other_files; i++)
+    if (stat(fr->other_files[i], &st) == 0) b += (unsigned long long)st.st_size;
+  return b;
+}
+
+/* "files, bytes, rate, time left" on one line of stderr, rewritten in place. */
+static void S_progress(S_pool *p, bool last) {
+  double now = S_now();
+  if (!last && now - p->last_print < 0.2) return;
+  p->last_print = now;
+  double el = now - p->t0, mb = (double)atomic_load(&p->bytes_done) / 1e6;
+  double rate = el > 0 ? mb / el : 0;
+  double left = rate > 0 ? ((double)p->bytes_total / 1e6 - mb) / rate : 0;
+  fprintf(stderr, "\rtrainprint: read %zu/%zu runs, %.1f MB, %.1f MB/s, %.0f s left   %s",
+          atomic_load(&p->done), p->n, mb, rate, left > 0 ? left : 0, last ? "\n" : "");
+  fflush(stderr);
+}
+
+static void *S_worker(void *arg) {
+  S_pool *p = arg;
+  for (;;) {
+    size_t i = atomic_fetch_add(&p->next, 1);
+    if (i >= p->n) break;
+    p->out[i] = S_load_run(&p->runs[i], p->fo);
+    atomic_fetch_add(&p->bytes_done, S_run_bytes(&p->runs[i]));
+    atomic_fetch_add(&p->done, 1);
+    if (p->progress) {
+      pthread_mutex_lock(&p->lock);
+      S_progress(p, false);
+      pthread_mutex_unlock(&p->lock);
+    }
+  }
+  return NULL;
+}
+
+/* Read every run on `jobs` threads (0: one per processor).  The result is
+ * in the order of runs, whatever the threads did, so output stays
+ * deterministic. */
+static tp_run **S_load_runs(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
+                            int jobs) {
+  S_pool p = {.runs = runs, .n = n, .fo = fo, .progress = isatty(STDERR_FILENO) == 1};
+  p.out = tp_xcalloc(n + 1, sizeof *p.out);
+  atomic_init(&p.next, 0);
+  atomic_init(&p.done, 0);
+  atomic_init(&p.bytes_done, 0);
+  pthread_mutex_init(&p.lock, NULL);
+  if (p.progress)
+    for (size_t i = 0; i < n; i++) p.bytes_total += S_run_bytes(&runs[i]);
+  p.t0 = p.last_print = S_now();
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t nt = jobs > 0 ? (size_t)jobs : (size_t)(cores > 0 ? cores : 1);
+  if (nt > n) nt = n ? n : 1;
+  if (nt > 256) nt = 256;
+  pthread_t th[256];
+  size_t started = 0;
+  for (size_t t = 1; t < nt; t++)
+    if (pthread_create(&th[started], NULL, S_worker, &p) == 0) started++;
+  S_worker(&p); /* this thread works too */
+  for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+  if (p.progress && n) S_progress(&p, true);
+  pthread_mutex_destroy(&p.lock);
+  return p.out;
+}
+
 int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                     const tp_pipeline_opts *opts) {
   tp_config cfg;
@@ -645,7 +741,9 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_framework_kind fw_kind;
   if (opts->trace_format && tp_framework_parse_name(opts->trace_format, &fw_kind) == 0)
     fo.force = (unsigned)fw_kind;
-  for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, S_load_run(&disc.runs[i], &fo));
+  tp_run **loaded = S_load_runs(disc.runs, disc.n_runs, &fo, opts->jobs);
+  for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, loaded[i]);
+  free(loaded);
   free(rules);
   S_apply_config_experiments(&st);
   tp_lab_assign(lab);

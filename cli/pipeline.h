@@ -22,6 +22,7 @@ typedef struct tp_pipeline_opts {
   double clock_offset_s;     /* --clock-offset, added to every trace time */
   const char *trace_format;  /* --format: force this reader for trace files, or NULL */
   const char *datadir;       /* directory holding data/ (the reference tables) */
+  int jobs;                  /* threads reading runs; 0: one per processor */
   const char *config_path;   /* -c FILE, or NULL: trainprint.yaml in the first
                                 path's directory when there is one.  Options given
                                 on the command line override its defaults. */

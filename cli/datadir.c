@@ -1,0 +1,20 @@
+/* datadir: where the program's templates and reference tables are. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+static int S_has_tables(const char *dir) {
+  char path[4096];
+  struct stat st;
+  int n = snprintf(path, sizeof path, "%s/data/grid_intensity.csv", dir);
+  return n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0;
+}
+
+const char *tp_cli_datadir(void) {
+  const char *env = getenv("TRAINPRINT_DATADIR");
+  if (env && *env) return env;
+  if (S_has_tables(TP_INSTALL_DATADIR)) return TP_INSTALL_DATADIR;
+  return TP_DATADIR;
+}
