@@ -106,12 +106,37 @@ static bool S_has_input(const tp_run *run, const char *path) {
   return false;
 }
 
+/* The host in an event file's name: "events.out.tfevents.<sec>.<host>[.<pid>.<n>][.v2]"
+ * (host names may hold dots, so only trailing numeric parts are taken off).
+ * NULL when the name has none. */
+static char *S_host_of_event_file(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *p = strstr(base, "tfevents.");
+  if (!p) return NULL;
+  p += 9;
+  while (*p >= '0' && *p <= '9') p++;
+  if (*p != '.') return NULL;
+  p++;
+  size_t n = strlen(p);
+  if (n >= 3 && strcmp(p + n - 3, ".v2") == 0) n -= 3;
+  for (int k = 0; k < 2; k++) {
+    size_t e = n;
+    while (e > 0 && p[e - 1] >= '0' && p[e - 1] <= '9') e--;
+    if (e == n || e == 0 || p[e - 1] != '.') break;
+    n = e - 1;
+  }
+  if (n == 0 || strspn(p, "0123456789.") >= n) return NULL;
+  return tp_xstrndup(p, n);
+}
+
 /* Read every log of one run directory: event files, then framework logs
  * (metrics from all, hparams from all; disagreements are diagnosed). */
 static tp_run *S_load_run(const tp_found_run *fr, const tp_framework_opts *fo) {
   tp_run *run = tp_run_new(fr->id, fr->dir);
   for (size_t i = 0; i < fr->n_event_files; i++)
     tp_tfevents_load_run(run, fr->event_files[i], &run->diags);
+  if (fr->n_event_files) run->host = S_host_of_event_file(fr->event_files[0]);
   if (fr->n_other_files || !fr->n_event_files || fo->textlog)
     tp_framework_load_run(run, fr->dir, fo, &run->diags);
   for (size_t i = 0; i < fr->n_other_files; i++) {
@@ -422,6 +447,12 @@ static void S_apply_config_traces(S_state *st) {
         st->claimed[st->n_claimed++] = real;
       }
       if (!ok) continue;
+      if (pw->host)
+        for (size_t r = 0; r < st->lab->n_runs; r++)
+          if ((!pw->runs.count || tp_config_globs_match(&pw->runs, st->lab->runs[r]->id))) {
+            free(st->lab->runs[r]->host);
+            st->lab->runs[r]->host = tp_xstrdup(pw->host);
+          }
       S_trace_job job = {.path = files[k],
                          .run_globs = &pw->runs,
                          .devices = &pw->devices,
@@ -475,6 +506,11 @@ static void S_apply_estimates(S_state *st) {
 static void S_apply_config_experiments(S_state *st) {
   const tp_config *cfg = st->cfg;
   tp_lab *lab = st->lab;
+  for (size_t i = 0; i < lab->n_runs; i++)
+    for (size_t k = 0; k < cfg->n_tags; k++)
+      if (cfg->tags[k].key && cfg->tags[k].value &&
+          tp_config_glob_match(cfg->tags[k].runs ? cfg->tags[k].runs : "**", lab->runs[i]->id))
+        tp_run_set_tag(lab->runs[i], cfg->tags[k].key, cfg->tags[k].value);
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_config_experiment *e = tp_config_experiment_of(cfg, lab->runs[i]->id);
     if (e && e->runs.count) {

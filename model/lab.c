@@ -4,7 +4,9 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/mem.h"
 
@@ -369,6 +371,84 @@ static int S_cmp_rank(const void *a, const void *b) {
   return strcmp(x->config, y->config);
 }
 
+static tp_rollup *S_rollup(tp_rollups *r, const char *key) {
+  for (size_t i = 0; i < r->count; i++)
+    if (strcmp(r->items[i].key, key) == 0) return &r->items[i];
+  TP_GROW(r->items, r->cap, r->count + 1);
+  tp_rollup *x = &r->items[r->count++];
+  *x = (tp_rollup){.key = tp_xstrdup(key)};
+  return x;
+}
+
+/* Add a share of a run's figures (share of its IT energy) to a roll-up. */
+static void S_rollup_add(tp_rollups *r, const char *key, const tp_run *run, double share,
+                         double gpu_hours, bool count_run) {
+  tp_rollup *x = S_rollup(r, key);
+  if (count_run) x->n_runs++;
+  if (S_has_energy(run)) {
+    x->it_j += run->energy.it_j * share;
+    x->facility_j += run->energy.facility_j * share;
+    x->co2e_kg += run->energy.co2e_kg * share;
+  }
+  x->gpu_hours += gpu_hours;
+}
+
+static int S_cmp_rollup(const void *a, const void *b) {
+  return strcmp(((const tp_rollup *)a)->key, ((const tp_rollup *)b)->key);
+}
+
+static void S_rollups_free(tp_rollups *r) {
+  for (size_t i = 0; i < r->count; i++) free(r->items[i].key);
+  free(r->items);
+  *r = (tp_rollups){0};
+}
+
+static void S_build_rollups(tp_lab *lab) {
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_run *r = lab->runs[i];
+    double gh = 0;
+    for (size_t d = 0; d < r->energy.n_devices; d++)
+      if (strncmp(r->energy.devices[d].id, "gpu", 3) == 0)
+        gh += r->energy.devices[d].covered_s / 3600.0;
+    char month[16] = "unknown";
+    if (isfinite(r->start_s)) {
+      time_t t = (time_t)floor(r->start_s);
+      struct tm tm;
+      gmtime_r(&t, &tm);
+      snprintf(month, sizeof month, "%04d-%02d", (tm.tm_year + 1900) % 10000,
+               (tm.tm_mon + 1) % 100);
+    }
+    S_rollup_add(&lab->by_month, month, r, 1.0, gh, true);
+    S_rollup_add(&lab->by_host, r->host ? r->host : "unknown", r, 1.0, gh, true);
+    for (size_t k = 0; k < r->n_tags; k++) {
+      char *kv = tp_xasprintf("%s=%s", r->tag_keys[k], r->tag_values[k]);
+      S_rollup_add(&lab->by_tag, kv, r, 1.0, gh, true);
+      free(kv);
+    }
+    /* GPU models: each model gets the energy of its own devices. */
+    double total = 0;
+    for (size_t d = 0; d < r->energy.n_devices; d++) total += r->energy.devices[d].energy_j;
+    for (size_t d = 0; d < r->energy.n_devices; d++) {
+      const tp_device_energy *dv = &r->energy.devices[d];
+      if (strncmp(dv->id, "gpu", 3) != 0) continue;
+      const char *model = dv->name && *dv->name ? dv->name : "unknown GPU";
+      bool first = true;
+      for (size_t e = 0; e < d; e++)
+        if (strncmp(r->energy.devices[e].id, "gpu", 3) == 0 &&
+            strcmp(r->energy.devices[e].name && *r->energy.devices[e].name
+                       ? r->energy.devices[e].name
+                       : "unknown GPU",
+                   model) == 0)
+          first = false;
+      S_rollup_add(&lab->by_gpu_model, model, r, total > 0 ? dv->energy_j / total : 0,
+                   dv->covered_s / 3600.0, first);
+    }
+  }
+  tp_rollups *all[] = {&lab->by_month, &lab->by_gpu_model, &lab->by_host, &lab->by_tag};
+  for (size_t i = 0; i < 4; i++)
+    if (all[i]->count > 1) qsort(all[i]->items, all[i]->count, sizeof *all[i]->items, S_cmp_rollup);
+}
+
 void tp_lab_aggregate(tp_lab *lab) {
   lab->it_j = lab->facility_j = lab->co2e_kg = lab->gpu_hours = 0;
   lab->n_runs_with_energy = 0;
@@ -401,6 +481,7 @@ void tp_lab_aggregate(tp_lab *lab) {
   }
   for (size_t i = 0; i < lab->n_runs; i++)
     if (S_has_energy(lab->runs[i])) lab->n_runs_with_energy++;
+  S_build_rollups(lab);
 }
 
 void tp_lab_group(tp_lab *lab) {
@@ -432,6 +513,10 @@ void tp_lab_free(tp_lab *lab) {
     free(lab->rules[i].compare_by);
   }
   free(lab->rules);
+  S_rollups_free(&lab->by_month);
+  S_rollups_free(&lab->by_gpu_model);
+  S_rollups_free(&lab->by_host);
+  S_rollups_free(&lab->by_tag);
   tp_assumptions *a = &lab->assumptions;
   free(a->pue_source);
   free(a->intensity_source);

@@ -75,6 +75,19 @@ typedef struct tp_experiment {
                           that never reached it last), or NULL without a target */
 } tp_experiment;
 
+/* Totals of the runs that share one value of a key (a month, a GPU model, a
+ * host, a tag's value): the lab archive's roll-ups. */
+typedef struct tp_rollup {
+  char *key;           /* "2026-03", "NVIDIA A100-SXM4-40GB", "gpu-a100-03", "project=x" */
+  size_t n_runs;
+  double it_j, facility_j, co2e_kg, gpu_hours;
+} tp_rollup;
+
+typedef struct tp_rollups {
+  tp_rollup *items;    /* sorted by key */
+  size_t count, cap;
+} tp_rollups;
+
 typedef struct tp_lab {
   tp_run **runs;       /* sorted by id after tp_lab_group */
   size_t n_runs, cap_runs;
@@ -83,6 +96,11 @@ typedef struct tp_lab {
   tp_assumptions assumptions;
   double it_j, facility_j, co2e_kg, gpu_hours; /* totals */
   size_t n_runs_with_energy;
+  tp_rollups by_month;     /* by the UTC month a run started in ("2026-03") */
+  tp_rollups by_gpu_model; /* by GPU name (runs on several models count in each, with
+                              the energy of those devices) */
+  tp_rollups by_host;      /* by host ("unknown" when not known) */
+  tp_rollups by_tag;       /* by lab-chosen tag, "key=value" */
   tp_lab_rule *rules;  /* from the configuration */
   size_t n_rules, cap_rules;
   tp_diags diags;      /* diagnostics not tied to one run */

@@ -104,6 +104,13 @@ void tp_run_free(tp_run *run) {
   }
   free(run->power);
   free(run->config);
+  free(run->host);
+  for (size_t i = 0; i < run->n_tags; i++) {
+    free(run->tag_keys[i]);
+    free(run->tag_values[i]);
+  }
+  free(run->tag_keys);
+  free(run->tag_values);
   free(run->metric_cum_j);
   tp_diag_free(&run->diags);
   free(run);
@@ -246,6 +253,24 @@ void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w) {
 
 double tp_power_profile_mean(const tp_power_profile *p, size_t i) {
   return i < p->n && p->count[i] ? p->sum_w[i] / (double)p->count[i] : NAN;
+}
+
+const char *tp_run_tag(const tp_run *run, const char *key) {
+  for (size_t i = 0; i < run->n_tags; i++)
+    if (strcmp(run->tag_keys[i], key) == 0) return run->tag_values[i];
+  return NULL;
+}
+
+void tp_run_set_tag(tp_run *run, const char *key, const char *value) {
+  if (tp_run_tag(run, key)) return;
+  size_t cap = run->cap_tags;
+  TP_GROW(run->tag_keys, cap, run->n_tags + 1);
+  cap = run->cap_tags;
+  TP_GROW(run->tag_values, cap, run->n_tags + 1);
+  run->cap_tags = cap;
+  run->tag_keys[run->n_tags] = tp_xstrdup(key);
+  run->tag_values[run->n_tags] = tp_xstrdup(value);
+  run->n_tags++;
 }
 
 static int S_cmp_hparam(const void *a, const void *b) {

@@ -143,6 +143,10 @@ typedef struct tp_run {
 
   tp_run_energy energy;
   char *config;             /* configuration text, set by tp_lab_assign */
+  char *host;               /* machine it ran on (from log file names or the
+                               configuration), or NULL */
+  char **tag_keys, **tag_values; /* lab-chosen tags (project, person, ...) */
+  size_t n_tags, cap_tags;
   double *metric_cum_j;     /* IT energy from the window's start to each point of the
                                experiment's main metric series (same order; NAN where
                                unknown), or NULL; filled by whoever integrates energy */
@@ -198,6 +202,11 @@ tp_power_profile *tp_run_power_profile(tp_run *run, const char *device);
 void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w);
 /* Mean power in bucket i, W; NAN when the bucket has no sample. */
 double tp_power_profile_mean(const tp_power_profile *p, size_t i);
+
+/* Set a lab-chosen tag (key copied, value copied); a key set again keeps the
+ * first value. */
+void tp_run_set_tag(tp_run *run, const char *key, const char *value);
+const char *tp_run_tag(const tp_run *run, const char *key);
 
 /* Sort hparams by key and drop private indexes; call once reading is done. */
 void tp_run_finish(tp_run *run);

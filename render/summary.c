@@ -244,6 +244,32 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
   }
   tp_json_end_array(&j);
 
+  /* The lab archive's roll-ups. */
+  const struct {
+    const char *name;
+    const tp_rollups *r;
+  } rolls[] = {{"by_month", &lab->by_month},
+               {"by_gpu_model", &lab->by_gpu_model},
+               {"by_host", &lab->by_host},
+               {"by_tag", &lab->by_tag}};
+  tp_json_begin_object(&j, "rollups");
+  for (size_t k = 0; k < sizeof rolls / sizeof *rolls; k++) {
+    tp_json_begin_array(&j, rolls[k].name);
+    for (size_t i = 0; i < rolls[k].r->count; i++) {
+      const tp_rollup *x = &rolls[k].r->items[i];
+      tp_json_begin_object(&j, NULL);
+      tp_json_string(&j, "key", x->key);
+      tp_json_int(&j, "runs", (int64_t)x->n_runs);
+      S_kwh(&j, "it_kwh", x->it_j);
+      S_kwh(&j, "facility_kwh", x->facility_j);
+      tp_json_number(&j, "co2e_kg", x->co2e_kg, 6);
+      tp_json_number(&j, "gpu_hours", x->gpu_hours, 4);
+      tp_json_end_object(&j);
+    }
+    tp_json_end_array(&j);
+  }
+  tp_json_end_object(&j);
+
   tp_json_begin_object(&j, "totals");
   tp_json_int(&j, "runs", (int64_t)lab->n_runs);
   tp_json_int(&j, "runs_with_energy", (int64_t)lab->n_runs_with_energy);

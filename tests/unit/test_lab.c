@@ -125,6 +125,34 @@ static void test_rules_and_target(void) {
   tp_lab_free(&lab);
 }
 
+static void test_rollups(void) {
+  tp_lab lab = {0};
+  tp_run *a = S_run("x/a", "fp32", 0, 3.6e6, 0.9); /* starts 2026-01-01 */
+  tp_run *b = S_run("x/b", "fp32", 1, 7.2e6, 0.9);
+  b->start_s = 1772323200.0; /* 2026-03-01 */
+  b->end_s = b->start_s + 60;
+  a->host = tp_xstrdup("node1");
+  tp_run_set_tag(a, "project", "p1");
+  tp_run_set_tag(b, "project", "p1");
+  tp_run_set_tag(b, "project", "p2"); /* a key set again keeps the first value */
+  tp_lab_add_run(&lab, a);
+  tp_lab_add_run(&lab, b);
+  tp_lab_group(&lab);
+  CHECK_INT(lab.by_month.count, 2);
+  CHECK_STR(lab.by_month.items[0].key, "2026-01");
+  CHECK_NEAR(lab.by_month.items[0].it_j, 3.6e6, 1e-9);
+  CHECK_STR(lab.by_month.items[1].key, "2026-03");
+  CHECK_NEAR(lab.by_month.items[1].it_j, 7.2e6, 1e-9);
+  CHECK_INT(lab.by_host.count, 2);
+  CHECK_STR(lab.by_host.items[0].key, "node1");
+  CHECK_STR(lab.by_host.items[1].key, "unknown");
+  CHECK_INT(lab.by_tag.count, 1);
+  CHECK_STR(lab.by_tag.items[0].key, "project=p1");
+  CHECK_INT(lab.by_tag.items[0].n_runs, 2);
+  CHECK_NEAR(lab.by_tag.items[0].it_j, 10.8e6, 1e-9);
+  tp_lab_free(&lab);
+}
+
 static void test_json_escape(void) {
   tp_buf b = {0};
   tp_json_quote(&b, "<a>\"q\"\n\x01\xff");
@@ -136,6 +164,7 @@ int main(void) {
   TP_RUN(test_seed_keys);
   TP_RUN(test_group);
   TP_RUN(test_rules_and_target);
+  TP_RUN(test_rollups);
   TP_RUN(test_json_escape);
   return tp_test_summary();
 }
