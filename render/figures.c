@@ -1,0 +1,566 @@
+/* figures: the charts of the report, built from a priced lab (see figures.h). */
+#include "render/figures.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+
+#define J_PER_WH 3600.0
+
+/* ======================================================================== */
+/* configurations and hyperparameters                                        */
+/* ======================================================================== */
+
+static int S_strcmp_p(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **tp_figures_varying_keys(const tp_lab *lab, const tp_experiment *e, size_t *n) {
+  const char **keys = NULL;
+  size_t nk = 0, cap = 0;
+  for (size_t i = 0; i < e->n_runs; i++) {
+    const tp_run *r = lab->runs[e->runs[i]];
+    for (size_t h = 0; h < r->n_hparams; h++) {
+      const char *k = r->hparams[h].key;
+      if (!tp_lab_is_config_key(k)) continue;
+      bool seen = false;
+      for (size_t j = 0; j < nk && !seen; j++) seen = strcmp(keys[j], k) == 0;
+      if (seen) continue;
+      /* Varies when some run lacks it or holds another value. */
+      bool varies = false;
+      for (size_t o = 0; o < e->n_runs && !varies; o++) {
+        const tp_hparam *hp = tp_run_find_hparam(lab->runs[e->runs[o]], k);
+        varies = !hp || strcmp(hp->text, r->hparams[h].text) != 0;
+      }
+      if (!varies) continue;
+      TP_GROW(keys, cap, nk + 2);
+      keys[nk++] = k;
+    }
+  }
+  TP_GROW(keys, cap, nk + 1);
+  qsort(keys, nk, sizeof *keys, S_strcmp_p);
+  keys[nk] = NULL;
+  *n = nk;
+  return keys;
+}
+
+char **tp_figures_config_labels(const tp_lab *lab, const tp_experiment *e) {
+  size_t nk;
+  const char **keys = tp_figures_varying_keys(lab, e, &nk);
+  char **labels = tp_xcalloc(e->n_configs ? e->n_configs : 1, sizeof *labels);
+  for (size_t c = 0; c < e->n_configs; c++) {
+    const tp_config_group *g = &e->configs[c];
+    if (nk == 0 || g->n_runs == 0) {
+      labels[c] = tp_xstrdup("all runs");
+      continue;
+    }
+    const tp_run *r = lab->runs[g->runs[0]];
+    tp_buf b = {0};
+    /* One key: "lr=0.001"; several: their values in key order, "128 / fp32"
+     * (the page names the keys), so that legends and axes stay short. */
+    for (size_t k = 0; k < nk; k++) {
+      const tp_hparam *hp = tp_run_find_hparam(r, keys[k]);
+      if (nk == 1) tp_buf_printf(&b, "%s=", keys[k]);
+      tp_buf_printf(&b, "%s%s", k ? " / " : "", hp ? hp->text : "–");
+    }
+    labels[c] = tp_buf_detach(&b);
+  }
+  free(keys);
+  return labels;
+}
+
+void tp_figures_labels_free(char **labels, size_t n) {
+  if (!labels) return;
+  for (size_t i = 0; i < n; i++) free(labels[i]);
+  free(labels);
+}
+
+int tp_figures_config_of_run(const tp_experiment *e, size_t run_index) {
+  for (size_t c = 0; c < e->n_configs; c++)
+    for (size_t i = 0; i < e->configs[c].n_runs; i++)
+      if (e->configs[c].runs[i] == run_index) return (int)c;
+  return -1;
+}
+
+/* ======================================================================== */
+/* energy over time from the power profiles                                  */
+/* ======================================================================== */
+
+/* Energy of one profile between a and b, J (buckets without samples add nothing,
+ * as the integrator does not bridge gaps). */
+static double S_profile_energy(const tp_power_profile *p, double a, double b) {
+  if (!(b > a) || !(p->dt_s > 0)) return 0;
+  double lo = floor((a - p->t0_s) / p->dt_s), hi = floor((b - p->t0_s) / p->dt_s);
+  if (lo < 0) lo = 0;
+  if (hi > (double)p->n - 1) hi = (double)p->n - 1;
+  double e = 0;
+  for (double fi = lo; fi <= hi; fi++) {
+    size_t i = (size_t)fi;
+    double w = tp_power_profile_mean(p, i);
+    if (!isfinite(w)) continue;
+    double x0 = fmax(a, p->t0_s + (double)i * p->dt_s);
+    double x1 = fmin(b, p->t0_s + (double)(i + 1) * p->dt_s);
+    if (x1 > x0) e += w * (x1 - x0);
+  }
+  return e;
+}
+
+static double S_run_profile_energy(const tp_run *run, double a, double b) {
+  double e = 0;
+  for (size_t d = 0; d < run->n_power; d++) e += S_profile_energy(&run->power[d], a, b);
+  return e;
+}
+
+double tp_figures_energy_at(const tp_run *run, double t_s) {
+  double it = run->energy.it_j;
+  if (run->energy.method == TP_ENERGY_NONE || !isfinite(it) || !isfinite(run->start_s) ||
+      !isfinite(run->end_s) || !isfinite(t_s))
+    return NAN;
+  double t = fmin(fmax(t_s, run->start_s), run->end_s);
+  double total = S_run_profile_energy(run, run->start_s, run->end_s);
+  if (total > 0) return it * S_run_profile_energy(run, run->start_s, t) / total;
+  double len = run->end_s - run->start_s;
+  return len > 0 ? it * (t - run->start_s) / len : it;
+}
+
+/* ======================================================================== */
+/* the lab                                                                   */
+/* ======================================================================== */
+
+static tp_chart *S_new(tp_chart_kind kind, const char *title, const char *desc) {
+  tp_chart *c = tp_chart_new(kind, title, desc);
+  c->draw_title = false; /* the page (or the paper) gives the title as text */
+  return c;
+}
+
+/* One bar per experiment of what(e) (and a second series of what2(e) when
+ * given), in the unit the axis names. */
+typedef double (*S_exp_value)(const tp_experiment *e);
+static double S_exp_it_wh(const tp_experiment *e) { return e->it_j / J_PER_WH; }
+static double S_exp_facility_wh(const tp_experiment *e) { return e->facility_j / J_PER_WH; }
+static double S_exp_co2e_g(const tp_experiment *e) { return e->co2e_kg * 1000.0; }
+
+static tp_chart *S_lab_bars(const tp_lab *lab, const char *title, const char *desc,
+                            const char *ylabel, const char *unit, const char *name,
+                            S_exp_value what, int colour, const char *name2, S_exp_value what2) {
+  if (lab->n_experiments == 0) return NULL;
+  tp_chart *c = S_new(TP_CHART_BAR, title, desc);
+  tp_chart_axis_set(&c->x, TP_AXIS_CATEGORY, "Experiment", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, ylabel, unit);
+  tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_BARS);
+  tp_chart_series *s2 = what2 ? tp_chart_add_series(c, name2, colour + 1, TP_DRAW_BARS) : NULL;
+  for (size_t i = 0; i < lab->n_experiments; i++) {
+    const tp_experiment *e = &lab->experiments[i];
+    double x = (double)tp_chart_add_category(&c->x, e->name);
+    tp_chart_series_add(s, x, what(e));
+    if (s2) tp_chart_series_add(s2, x, what2(e));
+  }
+  return c;
+}
+
+tp_chart *tp_figures_lab_energy(const tp_lab *lab) {
+  return S_lab_bars(lab, "Energy per experiment",
+                    "IT energy (what the devices drew) and facility energy (IT energy times "
+                    "the PUE) of each experiment, summed over its runs.",
+                    "Energy", "Wh", "IT energy", S_exp_it_wh, 0, "Facility energy",
+                    S_exp_facility_wh);
+}
+
+tp_chart *tp_figures_lab_co2e(const tp_lab *lab) {
+  return S_lab_bars(lab, "CO2e per experiment",
+                    "Emissions of each experiment in CO2 equivalent: facility energy times "
+                    "the carbon intensity, summed over its runs.",
+                    "Emissions", "gCO2e", NULL, S_exp_co2e_g, 2, NULL, NULL);
+}
+
+/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
+static void S_civil(int64_t z, int *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* The period key of a time: the Monday of its week (days since the epoch), or
+ * year*12+month-1 for months. */
+static int64_t S_period(double t_s, bool months) {
+  int64_t day = (int64_t)floor(t_s / 86400.0);
+  if (!months) return day - ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
+  int y, m, d;
+  S_civil(day, &y, &m, &d);
+  return (int64_t)y * 12 + (m - 1);
+}
+
+static void S_period_name(char buf[32], int64_t key, bool months) {
+  if (months) {
+    snprintf(buf, 32, "%04d-%02d", (int)(key / 12), (int)(key % 12) + 1);
+    return;
+  }
+  int y, m, d;
+  S_civil(key, &y, &m, &d);
+  snprintf(buf, 32, "%04d-%02d-%02d", y, m, d);
+}
+
+tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
+  double t0 = INFINITY, t1 = -INFINITY;
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_run *r = lab->runs[i];
+    if (!isfinite(r->start_s) || r->energy.method == TP_ENERGY_NONE) continue;
+    t0 = fmin(t0, r->start_s);
+    t1 = fmax(t1, r->start_s);
+  }
+  if (!(t1 >= t0)) return NULL;
+  bool months = t1 - t0 > 183 * 86400.0;
+  int64_t k0 = S_period(t0, months), k1 = S_period(t1, months);
+  int64_t step = months ? 1 : 7;
+  size_t np = (size_t)((k1 - k0) / step + 1);
+  if (np > 240) return NULL; /* twenty years of months: not a chart */
+  tp_chart *c = S_new(TP_CHART_BAR, months ? "Energy per month" : "Energy per week",
+                      months ? "IT energy of the runs that started in each calendar month (UTC), "
+                               "all experiments together."
+                             : "IT energy of the runs that started in each calendar week "
+                               "(weeks start on Monday, UTC), all experiments together.");
+  tp_chart_axis_set(&c->x, TP_AXIS_CATEGORY, months ? "Month" : "Week starting", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "IT energy", "Wh");
+  for (size_t p = 0; p < np; p++) {
+    char name[32];
+    S_period_name(name, k0 + (int64_t)p * step, months);
+    tp_chart_add_category(&c->x, name);
+  }
+  double *sum = tp_xcalloc(np, sizeof *sum);
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_run *r = lab->runs[i];
+    if (!isfinite(r->start_s) || r->energy.method == TP_ENERGY_NONE) continue;
+    sum[(S_period(r->start_s, months) - k0) / step] += r->energy.it_j;
+  }
+  tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_BARS);
+  for (size_t p = 0; p < np; p++) tp_chart_series_add(s, (double)p, sum[p] / J_PER_WH);
+  free(sum);
+  return c;
+}
+
+/* ======================================================================== */
+/* one experiment                                                            */
+/* ======================================================================== */
+
+tp_chart *tp_figures_exp_energy(const tp_lab *lab, const tp_experiment *e, char *const *labels) {
+  if (e->n_configs == 0) return NULL;
+  tp_chart *c = S_new(TP_CHART_BAR, "IT energy per configuration",
+                      "Mean IT energy of the runs of each configuration; the whisker spans the "
+                      "lowest to the highest run, so its length is the spread over repeats.");
+  tp_chart_axis_set(&c->x, TP_AXIS_CATEGORY, "Configuration", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "IT energy per run", "Wh");
+  tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_BARS);
+  bool any = false;
+  for (size_t i = 0; i < e->n_configs; i++) {
+    const tp_stat *st = &e->configs[i].it_j;
+    double x = (double)tp_chart_add_category(&c->x, labels[i]);
+    if (st->n == 0) continue;
+    any = true;
+    if (st->n > 1)
+      tp_chart_series_add_err(s, x, st->mean / J_PER_WH, st->min / J_PER_WH, st->max / J_PER_WH);
+    else
+      tp_chart_series_add(s, x, st->mean / J_PER_WH);
+  }
+  (void)lab;
+  if (!any) tp_chart_free(c), c = NULL;
+  return c;
+}
+
+/* The name a run's series carries in a legend: its configuration's label on
+ * the first run of that configuration, NULL (no legend entry) after. */
+static const char *S_legend_once(const tp_experiment *e, char *const *labels, size_t run_index,
+                                 bool *named, int *colour) {
+  int ci = tp_figures_config_of_run(e, run_index);
+  *colour = ci < 0 ? 0 : ci;
+  if (ci < 0 || named[ci]) return NULL;
+  named[ci] = true;
+  return labels[ci];
+}
+
+static const char *S_goal(const tp_experiment *e) {
+  return e->metric_higher_better ? "higher is better" : "lower is better";
+}
+
+tp_chart *tp_figures_exp_pareto(const tp_lab *lab, const tp_experiment *e, char *const *labels) {
+  if (!e->metric_tag) return NULL;
+  char *title = tp_xasprintf("Final %s against IT energy", e->metric_tag);
+  char *desc = tp_xasprintf(
+      "One marker per run: its last value of %s (%s) against its IT energy, coloured by "
+      "configuration. The line is the Pareto front of the configurations' means: no other "
+      "configuration is both cheaper and better.",
+      e->metric_tag, S_goal(e));
+  tp_chart *c = S_new(TP_CHART_SCATTER, title, desc);
+  free(title);
+  free(desc);
+  tp_chart_axis_set(&c->x, TP_AXIS_NUMBER, "IT energy per run", "Wh");
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, e->metric_tag, NULL);
+  c->y.si = false;
+  double *mx = tp_xcalloc(e->n_configs + 1, sizeof *mx);
+  double *my = tp_xcalloc(e->n_configs + 1, sizeof *my);
+  size_t points = 0;
+  for (size_t ci = 0; ci < e->n_configs; ci++) {
+    const tp_config_group *g = &e->configs[ci];
+    tp_chart_series *s = tp_chart_add_series(c, labels[ci], (int)ci, TP_DRAW_MARKERS);
+    for (size_t i = 0; i < g->n_runs; i++) {
+      const tp_run *r = lab->runs[g->runs[i]];
+      double best, last;
+      if (r->energy.method == TP_ENERGY_NONE ||
+          !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
+        continue;
+      tp_chart_series_add(s, r->energy.it_j / J_PER_WH, last);
+      points++;
+    }
+    mx[ci] = g->it_j.n ? g->it_j.mean / J_PER_WH : NAN;
+    my[ci] = g->metric_last.n ? g->metric_last.mean : NAN;
+  }
+  if (e->n_configs > 1)
+    tp_chart_add_pareto(c, "Pareto front (configuration means)", mx, my, e->n_configs,
+                        e->metric_higher_better);
+  free(mx);
+  free(my);
+  if (points == 0) tp_chart_free(c), c = NULL;
+  return c;
+}
+
+/* The main metric of every run of e, x from xfn. */
+static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char *const *labels,
+                                 bool by_energy) {
+  if (!e->metric_tag) return NULL;
+  char *title = tp_xasprintf(by_energy ? "%s against cumulative IT energy"
+                                       : "%s against time since the run's start",
+                             e->metric_tag);
+  char *desc = tp_xasprintf(
+      by_energy ? "%s (%s) of every run at the IT energy the run had used when it was logged; "
+                  "the energy is drawn from the power profile, scaled to the run's total."
+                : "%s (%s) of every run against the wall-clock time since the run started.",
+      e->metric_tag, S_goal(e));
+  tp_chart *c = S_new(TP_CHART_LINE, title, desc);
+  free(title);
+  free(desc);
+  if (by_energy)
+    tp_chart_axis_set(&c->x, TP_AXIS_NUMBER, "Cumulative IT energy", "Wh");
+  else
+    tp_chart_axis_set(&c->x, TP_AXIS_DURATION, "Time since start", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, e->metric_tag, NULL);
+  c->y.si = false;
+  bool *named = tp_xcalloc(e->n_configs + 1, sizeof *named);
+  size_t points = 0;
+  for (size_t i = 0; i < e->n_runs; i++) {
+    const tp_run *r = lab->runs[e->runs[i]];
+    const tp_series *ser = tp_run_find_series(r, e->metric_tag);
+    if (!ser || !isfinite(r->start_s)) continue;
+    int colour;
+    const char *name = S_legend_once(e, labels, e->runs[i], named, &colour);
+    tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_LINE_MARKERS);
+    for (size_t k = 0; k < ser->count; k++) {
+      const tp_point *p = &ser->points[k];
+      double x = by_energy ? tp_figures_energy_at(r, p->wall_time_s) / J_PER_WH
+                           : p->wall_time_s - r->start_s;
+      if (!isfinite(x) || !isfinite(p->value)) continue;
+      tp_chart_series_add(s, x, p->value);
+      points++;
+    }
+  }
+  free(named);
+  if (points == 0) tp_chart_free(c), c = NULL;
+  return c;
+}
+
+tp_chart *tp_figures_exp_metric_energy(const tp_lab *lab, const tp_experiment *e,
+                                       char *const *labels) {
+  return S_metric_curves(lab, e, labels, true);
+}
+
+tp_chart *tp_figures_exp_metric_time(const tp_lab *lab, const tp_experiment *e,
+                                     char *const *labels) {
+  return S_metric_curves(lab, e, labels, false);
+}
+
+/* Total mean power over a run's devices in bucket i of its first profile, W;
+ * NAN when no device has a sample there. */
+static double S_total_power(const tp_run *r, size_t i, double *t_mid) {
+  const tp_power_profile *p0 = &r->power[0];
+  *t_mid = p0->t0_s + ((double)i + 0.5) * p0->dt_s;
+  double sum = 0;
+  bool any = false;
+  for (size_t d = 0; d < r->n_power; d++) {
+    const tp_power_profile *p = &r->power[d];
+    if (!(p->dt_s > 0)) continue;
+    double fi = floor((*t_mid - p->t0_s) / p->dt_s);
+    if (fi < 0 || fi >= (double)p->n) continue;
+    double w = tp_power_profile_mean(p, (size_t)fi);
+    if (isfinite(w)) sum += w, any = true;
+  }
+  return any ? sum : NAN;
+}
+
+tp_chart *tp_figures_exp_power(const tp_lab *lab, const tp_experiment *e, char *const *labels) {
+  tp_chart *c = S_new(TP_CHART_LINE, "Power of each run",
+                      "Total power drawn by the devices of each run (mean per time bucket), "
+                      "against the time since the run started; coloured by configuration.");
+  tp_chart_axis_set(&c->x, TP_AXIS_DURATION, "Time since start", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "Power", "W");
+  bool *named = tp_xcalloc(e->n_configs + 1, sizeof *named);
+  size_t points = 0;
+  for (size_t i = 0; i < e->n_runs; i++) {
+    const tp_run *r = lab->runs[e->runs[i]];
+    if (r->n_power == 0 || !isfinite(r->start_s)) continue;
+    int colour;
+    const char *name = S_legend_once(e, labels, e->runs[i], named, &colour);
+    tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_LINE);
+    for (size_t k = 0; k < r->power[0].n; k++) {
+      double t, w = S_total_power(r, k, &t);
+      if (!isfinite(w) || t < r->start_s || t > r->end_s) continue;
+      tp_chart_series_add(s, t - r->start_s, w);
+      points++;
+    }
+  }
+  free(named);
+  if (points == 0) tp_chart_free(c), c = NULL;
+  return c;
+}
+
+/* Sort distinct hparam values: numerically when both are numbers, else by text. */
+static int S_hp_cmp(const void *a, const void *b) {
+  const tp_hparam *x = *(const tp_hparam *const *)a, *y = *(const tp_hparam *const *)b;
+  if (x->kind == TP_HP_NUMBER && y->kind == TP_HP_NUMBER && x->number != y->number)
+    return x->number < y->number ? -1 : 1;
+  return strcmp(x->text, y->text);
+}
+
+tp_chart *tp_figures_exp_parallel(const tp_lab *lab, const tp_experiment *e,
+                                  char *const *labels) {
+  size_t nk;
+  const char **keys = tp_figures_varying_keys(lab, e, &nk);
+  if (nk == 0 || e->n_runs < 2) {
+    free(keys);
+    return NULL;
+  }
+  tp_chart *c = S_new(TP_CHART_PARALLEL, "Hyperparameters, energy and metric",
+                      "Parallel coordinates, one line per run coloured by configuration: the "
+                      "hyperparameters that vary in this experiment, the run's IT energy and "
+                      "the last value of the main metric.");
+  c->height_pt = 320;
+  size_t na = nk + 1 + (e->metric_tag ? 1 : 0);
+  /* Categorical axes for the hparams: their distinct values, sorted. */
+  const tp_hparam **vals = tp_xcalloc(e->n_runs, sizeof *vals);
+  const tp_hparam ***cats = tp_xcalloc(nk, sizeof *cats);
+  size_t *ncats = tp_xcalloc(nk, sizeof *ncats);
+  for (size_t k = 0; k < nk; k++) {
+    tp_chart_paxis *ax = tp_chart_add_paxis(c, keys[k], NULL, true);
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_runs; i++) {
+      const tp_hparam *hp = tp_run_find_hparam(lab->runs[e->runs[i]], keys[k]);
+      bool seen = !hp;
+      for (size_t j = 0; j < n && !seen; j++) seen = strcmp(vals[j]->text, hp->text) == 0;
+      if (!seen) vals[n++] = hp;
+    }
+    qsort(vals, n, sizeof *vals, S_hp_cmp);
+    cats[k] = tp_xcalloc(n + 1, sizeof **cats);
+    memcpy(cats[k], vals, n * sizeof *vals);
+    ncats[k] = n;
+    for (size_t j = 0; j < n; j++) tp_chart_paxis_add_category(ax, vals[j]->text);
+  }
+  tp_chart_add_paxis(c, "IT energy", "Wh", false);
+  if (e->metric_tag) tp_chart_add_paxis(c, e->metric_tag, NULL, false);
+  double *v = tp_xcalloc(na, sizeof *v);
+  for (size_t i = 0; i < e->n_runs; i++) {
+    const tp_run *r = lab->runs[e->runs[i]];
+    for (size_t k = 0; k < nk; k++) {
+      const tp_hparam *hp = tp_run_find_hparam(r, keys[k]);
+      v[k] = NAN;
+      for (size_t j = 0; hp && j < ncats[k]; j++)
+        if (strcmp(cats[k][j]->text, hp->text) == 0) v[k] = (double)j;
+    }
+    v[nk] = r->energy.method == TP_ENERGY_NONE ? NAN : r->energy.it_j / J_PER_WH;
+    double best, last = NAN;
+    if (e->metric_tag && !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
+      last = NAN;
+    if (e->metric_tag) v[nk + 1] = last;
+    int ci = tp_figures_config_of_run(e, e->runs[i]);
+    tp_chart_add_pline(c, ci < 0 ? 0 : ci, v);
+  }
+  for (size_t ci = 0; ci < e->n_configs; ci++) tp_chart_add_key(c, labels[ci], (int)ci);
+  for (size_t k = 0; k < nk; k++) free(cats[k]);
+  free(cats);
+  free(ncats);
+  free(vals);
+  free(v);
+  free(keys);
+  return c;
+}
+
+/* ======================================================================== */
+/* one run                                                                   */
+/* ======================================================================== */
+
+tp_chart *tp_figures_run_power(const tp_run *run) {
+  if (run->n_power == 0) return NULL;
+  tp_chart *c = S_new(TP_CHART_LINE, "Power per device",
+                      "Power drawn by each device (mean per time bucket) around the run; the "
+                      "shaded band is the run's window, the time its energy is counted over.");
+  tp_chart_axis_set(&c->x, TP_AXIS_TIME, "Time", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "Power", "W");
+  c->y.zero = true;
+  size_t points = 0;
+  for (size_t d = 0; d < run->n_power; d++) {
+    const tp_power_profile *p = &run->power[d];
+    tp_chart_series *s = tp_chart_add_series(c, p->device, (int)d, TP_DRAW_LINE);
+    for (size_t i = 0; i < p->n; i++) {
+      double w = tp_power_profile_mean(p, i);
+      if (!isfinite(w)) continue;
+      tp_chart_series_add(s, p->t0_s + ((double)i + 0.5) * p->dt_s, w);
+      points++;
+    }
+  }
+  if (isfinite(run->start_s) && isfinite(run->end_s))
+    tp_chart_add_band(c, run->start_s, run->end_s, "run");
+  if (points == 0) tp_chart_free(c), c = NULL;
+  return c;
+}
+
+tp_chart *tp_figures_run_energy(const tp_run *run) {
+  if (!isfinite(tp_figures_energy_at(run, run->end_s))) return NULL;
+  tp_chart *c = S_new(TP_CHART_LINE, "Cumulative IT energy",
+                      "IT energy used since the run's start; drawn from the power profile and "
+                      "scaled so that it ends at the run's total.");
+  tp_chart_axis_set(&c->x, TP_AXIS_TIME, "Time", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "IT energy", "Wh");
+  c->y.zero = true;
+  tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_LINE);
+  const size_t k = 200;
+  for (size_t i = 0; i <= k; i++) {
+    double t = run->start_s + (run->end_s - run->start_s) * (double)i / (double)k;
+    tp_chart_series_add(s, t, tp_figures_energy_at(run, t) / J_PER_WH);
+  }
+  return c;
+}
+
+tp_chart *tp_figures_run_series(const tp_run *run, const tp_series *ser) {
+  size_t finite = 0;
+  for (size_t i = 0; i < ser->count; i++) finite += isfinite(ser->points[i].value) ? 1 : 0;
+  if (finite < 3) return NULL; /* a final value is a number, not a curve */
+  char *desc = tp_xasprintf("Every logged value of %s against the training step.", ser->tag);
+  tp_chart *c = S_new(TP_CHART_LINE, ser->tag, desc);
+  free(desc);
+  c->height_pt = 240;
+  tp_chart_axis_set(&c->x, TP_AXIS_NUMBER, "Step", NULL);
+  c->x.si = false;
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, ser->tag, NULL);
+  c->y.si = false;
+  tp_chart_series *s =
+      tp_chart_add_series(c, NULL, 0, finite <= 40 ? TP_DRAW_LINE_MARKERS : TP_DRAW_LINE);
+  for (size_t i = 0; i < ser->count; i++)
+    if (isfinite(ser->points[i].value))
+      tp_chart_series_add(s, (double)ser->points[i].step, ser->points[i].value);
+  return c;
+}

@@ -1,0 +1,49 @@
+/* pages: the report's HTML pages, from templates and a priced lab.
+ *
+ * Three kinds of page, each from one XHTML template (render/template.h) filled
+ * with a data tree built here:
+ *
+ *   index.html                    totals, assumptions, one row per experiment
+ *   experiments/SLUG.html         configurations, runs and their charts
+ *   runs/SLUG.html                power, energy, metrics, hparams, provenance
+ *
+ * Every chart (render/figures.h) is inlined in its page as SVG and also
+ * written beside it as charts/STEM.svg with its numbers in charts/STEM.csv
+ * (and .png at 300 dpi, .pdf when asked).  File names from the inputs go
+ * through tp_site_slug(), so they stay inside the site whatever a run or
+ * experiment is called; every link is relative, so the site works from
+ * file:// and offline.  The template directory's style.css is copied in.
+ *
+ * The data each template receives is listed in a comment at the top of the
+ * default templates (templates/index.xhtml, experiment.xhtml, run.xhtml).
+ *
+ * Output is deterministic: nothing depends on the time of rendering unless
+ * opts->stamp is given.
+ */
+#ifndef TP_PAGES_H
+#define TP_PAGES_H
+
+#include <stdbool.h>
+
+#include "model/lab.h"
+#include "render/site.h"
+
+typedef struct tp_pages_opts {
+  const char *templates_dir; /* holds index.xhtml, experiment.xhtml, run.xhtml, style.css */
+  bool png;                  /* also write every chart as PNG (300 dpi) */
+  bool pdf;                  /* also write every chart as PDF */
+  const char *stamp;         /* shown as the time of rendering, or NULL for none */
+  const char *generator;     /* e.g. "trainprint 0.1.0" */
+} tp_pages_opts;
+
+/* Write every page, chart and the stylesheet of lab into site.  Returns 0, or
+ * -1 with a message in *err (the caller frees it) when a template cannot be
+ * read or rendered or a file cannot be written; the caller then aborts the
+ * site, so nothing half-written is ever moved into place. */
+int tp_pages_write(tp_site *site, const tp_lab *lab, const tp_pages_opts *opts, char **err);
+
+/* The relative path of an experiment's and a run's page (caller frees). */
+char *tp_pages_experiment_path(const char *name);
+char *tp_pages_run_path(const char *id);
+
+#endif

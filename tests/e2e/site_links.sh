@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# End-to-end: the report site of the sample lab.
+#   - every page parses as XML, and every local href/src resolves to a file
+#     inside the site (nothing loaded from the network);
+#   - every chart has its SVG and CSV beside it; --figures pdf,png adds PNG
+#     and PDF files;
+#   - two reports of the same inputs are byte-identical, file for file;
+#   - a report that fails (output below a regular file, /dev/full, a broken
+#     template while replacing a site) exits non-zero and leaves the
+#     previous site exactly as it was.
+# Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
+set -u
+tp=$1 src=$2 scratch=$4
+rm -rf "$scratch" && mkdir -p "$scratch"
+fail=0 pass=0
+check() { # check NAME COMMAND...
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi
+}
+report() { "$tp" report "$src/samples" --timezone Europe/Berlin -q "$@"; }
+
+report -o "$scratch/r1"
+check "report exits 0" test $? -eq 0
+report -o "$scratch/r2"
+check "second report exits 0" test $? -eq 0
+check "deterministic: identical sites" diff -r "$scratch/r1" "$scratch/r2"
+check "index.html written" test -s "$scratch/r1/index.html"
+check "style.css copied" cmp -s "$src/templates/style.css" "$scratch/r1/style.css"
+
+python3 - "$scratch/r1" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+from urllib.parse import urlsplit, unquote
+site = os.path.realpath(sys.argv[1])
+bad = pages = links = 0
+for root, _, files in os.walk(site):
+    for f in files:
+        if not f.endswith(".html"):
+            continue
+        pages += 1
+        path = os.path.join(root, f)
+        try:
+            doc = ET.parse(path)
+        except ET.ParseError as e:
+            print("FAIL: %s does not parse as XML: %s" % (path, e)); bad += 1; continue
+        for el in doc.iter():
+            for attr in ("href", "src"):
+                v = el.get(attr)
+                if v is None or v.startswith("#"):
+                    continue
+                links += 1
+                u = urlsplit(v)
+                if u.scheme or u.netloc:
+                    print("FAIL: %s: external link %s" % (path, v)); bad += 1; continue
+                target = os.path.realpath(os.path.join(root, unquote(u.path)))
+                if not target.startswith(site + os.sep) or not os.path.isfile(target):
+                    print("FAIL: %s: %s does not resolve inside the site" % (path, v)); bad += 1
+# every chart: SVG and CSV side by side, under 300 KB
+charts = os.path.join(site, "charts")
+svgs = [f for f in os.listdir(charts) if f.endswith(".svg")]
+for f in svgs:
+    if not os.path.isfile(os.path.join(charts, f[:-4] + ".csv")):
+        print("FAIL: no CSV beside", f); bad += 1
+    if os.path.getsize(os.path.join(charts, f)) > 300 * 1024:
+        print("FAIL: chart over 300 KB:", f); bad += 1
+if pages != 1 + 3 + 20 or links < 100 or len(svgs) < 20:
+    print("FAIL: %d pages, %d links, %d charts" % (pages, links, len(svgs))); bad += 1
+sys.exit(1 if bad else 0)
+PY
+check "pages parse, links resolve, charts have CSV" test $? -eq 0
+
+# --figures pdf,png: a PNG and a PDF beside every SVG.
+report -o "$scratch/fig" --figures pdf,png
+check "--figures exits 0" test $? -eq 0
+nsvg=$(ls "$scratch/fig/charts" | grep -c '\.svg$')
+npng=$(ls "$scratch/fig/charts" | grep -c '\.png$')
+npdf=$(ls "$scratch/fig/charts" | grep -c '\.pdf$')
+check "a PNG per chart ($npng of $nsvg)" test "$npng" -eq "$nsvg"
+check "a PDF per chart ($npdf of $nsvg)" test "$npdf" -eq "$nsvg"
+png=$(ls "$scratch/fig/charts"/*.png | head -1)
+pdf=$(ls "$scratch/fig/charts"/*.pdf | head -1)
+check "PNG signature" test "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
+check "PDF signature" test "$(head -c 5 "$pdf")" = "%PDF-"
+check "PNG linked from the pages" grep -q '\.png"' "$scratch/fig/index.html"
+report -o "$scratch/fig2" --figures png,pdf
+check "figures deterministic" diff -r "$scratch/fig" "$scratch/fig2"
+report -o "$scratch/bad" --figures svgz 2>/dev/null
+check "--figures svgz: exit 2" test $? -eq 2
+
+# --stamp states the time of rendering; without it nothing does.
+SOURCE_DATE_EPOCH=1767225600 report -o "$scratch/stamp" --stamp
+check "--stamp shows the time" grep -q "2026-01-01 00:00:00 UTC" "$scratch/stamp/index.html"
+check "no stamp by default" test "$(grep -c '2026-01-01 00:00:00 UTC' "$scratch/r1/index.html")" -eq 0
+
+# Failures leave the previous site intact.
+cp -a "$scratch/r1" "$scratch/r1.before"
+echo keep >"$scratch/afile"
+report -o "$scratch/afile/site" 2>/dev/null
+check "output below a regular file: exit 1" test $? -eq 1
+check "the regular file is untouched" test "$(cat "$scratch/afile")" = keep
+report -o /dev/full 2>/dev/null
+check "/dev/full: exit 1" test $? -eq 1
+mkdir -p "$scratch/broken"
+cp "$src/templates/"* "$scratch/broken/"
+printf '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:tp="urn:trainprint:template"><p tp:text="no.such.value"></p></html>\n' \
+  >"$scratch/broken/run.xhtml"
+report -o "$scratch/r1" --templates "$scratch/broken" 2>"$scratch/broken.err"
+check "broken template: exit 1" test $? -eq 1
+check "broken template: the error names the file" grep -q "run.xhtml" "$scratch/broken.err"
+check "broken template: previous site intact" diff -r "$scratch/r1.before" "$scratch/r1"
+check "no temporary directory left" test -z "$(ls "$scratch" | grep '\.tmp-')"
+report -o "$scratch/r1" --templates "$scratch/nonexistent" 2>/dev/null
+check "missing templates: exit 1" test $? -eq 1
+check "missing templates: previous site intact" diff -r "$scratch/r1.before" "$scratch/r1"
+
+# A user's own templates are used.
+mkdir -p "$scratch/mine"
+cp "$src/templates/"* "$scratch/mine/"
+sed -i 's/Works offline, without scripts\./Made by our lab./' "$scratch/mine/index.xhtml"
+report -o "$scratch/own" --templates "$scratch/mine"
+check "--templates: exit 0" test $? -eq 0
+check "--templates: the user's template is used" grep -q "Made by our lab" "$scratch/own/index.html"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
