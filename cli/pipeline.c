@@ -826,6 +826,12 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     S_metric_energy(lab, r, st.pieces[i], st.n_pieces[i]);
   }
   S_record_assumptions(&st);
+  tp_lab_compute_targets(lab);
+  /* Series are kept thinned for drawing; their full figures stay in stats. */
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_experiment *e = tp_lab_experiment_of(lab, lab->runs[i]);
+    tp_run_decimate(lab->runs[i], e ? e->metric_tag : NULL, TP_SERIES_MAX_POINTS);
+  }
   tp_lab_aggregate(lab);
   /* A run's diagnostics that name no file are about the run: name its directory. */
   for (size_t i = 0; i < lab->n_runs; i++)

@@ -456,7 +456,6 @@ void tp_lab_aggregate(tp_lab *lab) {
     tp_experiment *e = &lab->experiments[x];
     for (size_t k = 0; k < e->n_runs; k++) {
       tp_run *r = lab->runs[e->runs[k]];
-      S_target(r, e);
       if (S_has_energy(r)) {
         e->it_j += r->energy.it_j;
         e->facility_j += r->energy.facility_j;
@@ -484,8 +483,15 @@ void tp_lab_aggregate(tp_lab *lab) {
   S_build_rollups(lab);
 }
 
+void tp_lab_compute_targets(tp_lab *lab) {
+  for (size_t x = 0; x < lab->n_experiments; x++)
+    for (size_t k = 0; k < lab->experiments[x].n_runs; k++)
+      S_target(lab->runs[lab->experiments[x].runs[k]], &lab->experiments[x]);
+}
+
 void tp_lab_group(tp_lab *lab) {
   tp_lab_assign(lab);
+  tp_lab_compute_targets(lab);
   tp_lab_aggregate(lab);
 }
 

@@ -117,10 +117,15 @@ const tp_lab_rule *tp_lab_rule_of(const tp_lab *lab, const char *experiment);
  * the runs are read and before energies are integrated (so that the main
  * metric's points can be cut into the energy segments). */
 void tp_lab_assign(tp_lab *lab);
+/* Where each run first reached its experiment's target (run->target), from
+ * its full series and metric_cum_j.  Call after tp_lab_assign and after the
+ * energies, before series are thinned (tp_run_decimate). */
+void tp_lab_compute_targets(tp_lab *lab);
 /* Aggregate: configurations, repeats, targets, ranks and totals.  Call once,
  * after tp_lab_assign and after energies and CO2e are set. */
 void tp_lab_aggregate(tp_lab *lab);
-/* Both, for callers with no energy step in between. */
+/* tp_lab_assign, tp_lab_compute_targets and tp_lab_aggregate, for callers
+ * with no energy step in between. */
 void tp_lab_group(tp_lab *lab);
 void tp_lab_free(tp_lab *lab);
 

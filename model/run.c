@@ -273,6 +273,70 @@ void tp_run_set_tag(tp_run *run, const char *key, const char *value) {
   run->n_tags++;
 }
 
+void tp_series_get_stats(const tp_series *s, tp_series_stats *out) {
+  if (s->decimated) {
+    *out = s->stats;
+    return;
+  }
+  tp_series_stats st = {.count = s->count, .first = NAN, .last = NAN, .last_raw = NAN,
+                        .min = NAN, .max = NAN};
+  if (s->count) {
+    st.first_step = s->points[0].step;
+    st.last_step = s->points[s->count - 1].step;
+    st.last_raw = s->points[s->count - 1].value;
+  }
+  for (size_t i = 0; i < s->count; i++) {
+    double v = s->points[i].value;
+    if (!isfinite(v)) continue;
+    if (isnan(st.first)) st.first = v;
+    st.last = v;
+    if (isnan(st.min) || v < st.min) st.min = v;
+    if (isnan(st.max) || v > st.max) st.max = v;
+  }
+  *out = st;
+}
+
+void tp_run_decimate(tp_run *run, const char *keep_aligned_tag, size_t max_points) {
+  if (max_points < 4) max_points = 4;
+  for (size_t i = 0; i < run->n_series; i++) {
+    tp_series *s = &run->series[i];
+    if (s->count <= max_points) continue;
+    tp_series_stats st;
+    tp_series_get_stats(s, &st);
+    bool aligned = keep_aligned_tag && strcmp(s->tag, keep_aligned_tag) == 0 &&
+                   run->metric_cum_j && run->n_metric_cum == s->count;
+    size_t buckets = (max_points - 2) / 2, w = 0;
+    size_t n = s->count;
+    /* keep[] in increasing index order: first, per bucket min and max, last */
+    size_t *keep = tp_xmalloc((max_points + 2) * sizeof *keep);
+    keep[w++] = 0;
+    for (size_t b = 0; b < buckets; b++) {
+      size_t lo = 1 + (n - 2) * b / buckets, hi = 1 + (n - 2) * (b + 1) / buckets;
+      if (lo >= hi) continue;
+      size_t imin = lo, imax = lo;
+      for (size_t k = lo; k < hi; k++) {
+        double v = s->points[k].value;
+        /* non-finite values are kept in view: they sort as extremes */
+        if (!(v >= s->points[imin].value)) imin = k;
+        if (!(v <= s->points[imax].value)) imax = k;
+      }
+      size_t a = imin < imax ? imin : imax, c = imin < imax ? imax : imin;
+      keep[w++] = a;
+      if (c != a) keep[w++] = c;
+    }
+    keep[w++] = n - 1;
+    for (size_t k = 0; k < w; k++) {
+      s->points[k] = s->points[keep[k]];
+      if (aligned) run->metric_cum_j[k] = run->metric_cum_j[keep[k]];
+    }
+    s->count = w;
+    if (aligned) run->n_metric_cum = w;
+    s->decimated = true;
+    s->stats = st;
+    free(keep);
+  }
+}
+
 static int S_cmp_hparam(const void *a, const void *b) {
   return strcmp(((const tp_hparam *)a)->key, ((const tp_hparam *)b)->key);
 }

@@ -25,11 +25,25 @@ typedef struct tp_point {
   double value;       /* the scalar, widened to double exactly (NaN/Inf kept) */
 } tp_point;
 
+/* What a series held before it was thinned for drawing (tp_run_decimate). */
+typedef struct tp_series_stats {
+  size_t count;          /* points logged (after restarts resolved) */
+  int64_t first_step, last_step;
+  double first, last;    /* first and last finite values; NAN if none */
+  double last_raw;       /* the last value as logged (may be NaN or Inf) */
+  double min, max;       /* over finite values; NAN if none */
+} tp_series_stats;
+
 typedef struct tp_series {
   char *tag;          /* metric name, e.g. "val/acc" */
-  tp_point *points;   /* in the order they were logged, after restarts resolved */
+  tp_point *points;   /* in the order they were logged, after restarts resolved;
+                         thinned to at most TP_SERIES_MAX_POINTS by tp_run_decimate */
   size_t count, cap;
+  bool decimated;     /* points were thinned: stats holds the full series' figures */
+  tp_series_stats stats; /* valid when decimated (else use tp_series_get_stats) */
 } tp_series;
+
+#define TP_SERIES_MAX_POINTS 2000
 
 typedef enum tp_hparam_kind { TP_HP_STRING, TP_HP_NUMBER, TP_HP_BOOL } tp_hparam_kind;
 
@@ -207,6 +221,16 @@ double tp_power_profile_mean(const tp_power_profile *p, size_t i);
  * first value. */
 void tp_run_set_tag(tp_run *run, const char *key, const char *value);
 const char *tp_run_tag(const tp_run *run, const char *key);
+
+/* The figures of the series as logged: from stats when it was thinned, else
+ * computed from its points. */
+void tp_series_get_stats(const tp_series *s, tp_series_stats *out);
+/* Thin every series to at most max_points (first and last kept; in each of
+ * max_points/2 equal runs of points, the lowest and the highest kept, in
+ * order), keeping each series' full figures in its stats.  The series named
+ * keep_aligned_tag (may be NULL) is thinned together with metric_cum_j, which
+ * is aligned with its points. */
+void tp_run_decimate(tp_run *run, const char *keep_aligned_tag, size_t max_points);
 
 /* Sort hparams by key and drop private indexes; call once reading is done. */
 void tp_run_finish(tp_run *run);

@@ -74,19 +74,13 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   tp_json_begin_object(j, "metrics");
   for (size_t i = 0; i < r->n_series; i++) {
     const tp_series *s = &r->series[i];
-    double mn = NAN, mx = NAN, last = NAN;
-    for (size_t k = 0; k < s->count; k++) {
-      double v = s->points[k].value;
-      last = v;
-      if (isnan(v)) continue;
-      if (isnan(mn) || v < mn) mn = v;
-      if (isnan(mx) || v > mx) mx = v;
-    }
+    tp_series_stats st;
+    tp_series_get_stats(s, &st);
     tp_json_begin_object(j, s->tag);
-    tp_json_int(j, "count", (int64_t)s->count);
-    tp_json_number(j, "last", last, -1);
-    tp_json_number(j, "min", mn, -1);
-    tp_json_number(j, "max", mx, -1);
+    tp_json_int(j, "count", (int64_t)st.count);
+    tp_json_number(j, "last", st.last_raw, -1);
+    tp_json_number(j, "min", st.min, -1);
+    tp_json_number(j, "max", st.max, -1);
     tp_json_end_object(j);
   }
   tp_json_end_object(j);

@@ -106,6 +106,7 @@ static void test_rules_and_target(void) {
   a->metric_cum_j[0] = 1000.0;
   a->metric_cum_j[1] = 1234.0;
   a->n_metric_cum = 2;
+  tp_lab_compute_targets(&lab);
   tp_lab_aggregate(&lab);
   CHECK(a->target.set);
   CHECK(a->target.reached);
