@@ -1,0 +1,242 @@
+/* uncertainty: ranges from coverage, PUE and intensity (see uncertainty.h). */
+#include "model/uncertainty.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model/carbon.h"
+#include "model/mem.h"
+
+tp_uncertainty_opts tp_uncertainty_opts_default(void) {
+  tp_uncertainty_opts o = {.pue_low = NAN, .pue_high = NAN, .intensity_low = NAN,
+                           .intensity_high = NAN, .intensity_rel = 0};
+  return o;
+}
+
+tp_range tp_range_exact(double v) { return (tp_range){v, v, v}; }
+
+void tp_range_add(tp_range *a, tp_range b) {
+  if (isfinite(b.value)) a->value += b.value;
+  if (isfinite(b.low)) a->low += b.low;
+  if (isfinite(b.high)) a->high += b.high;
+}
+
+/* A range [lo, hi] around v, widened to hold v. */
+static tp_range S_around(double v, double lo, double hi) {
+  tp_range r = {v, lo < v ? lo : v, hi > v ? hi : v};
+  return r;
+}
+
+static int S_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double tp_uncertainty_quantile(const double *sorted, size_t n, double p) {
+  if (n == 0) return NAN;
+  if (p <= 0) return sorted[0];
+  if (p >= 1) return sorted[n - 1];
+  double h = (double)(n - 1) * p;
+  size_t i = (size_t)floor(h);
+  if (i + 1 >= n) return sorted[n - 1];
+  return sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]);
+}
+
+tp_range tp_uncertainty_pue_unknown(const tp_reftables *t) {
+  double lo = TP_PUE_DEFAULT;
+  for (size_t i = 0; t && i < t->n_regions; i++)
+    if (isfinite(t->regions[i].pue) && t->regions[i].pue >= 1 && t->regions[i].pue < lo)
+      lo = t->regions[i].pue;
+  return S_around(TP_PUE_DEFAULT, lo, TP_PUE_UNKNOWN_HIGH);
+}
+
+tp_range tp_uncertainty_intensity_unknown(const tp_reftables *t, double world) {
+  size_t n = 0;
+  double *v = tp_xmalloc((t && t->n_countries ? t->n_countries : 1) * sizeof *v);
+  for (size_t i = 0; t && i < t->n_countries; i++) {
+    const tp_zone_intensity *z = NULL;
+    for (size_t k = 0; k < t->n_zones && !z; k++)
+      if (strcasecmp(t->zones[k].zone, t->countries[i].alpha2) == 0) z = &t->zones[k];
+    if (z && isfinite(z->intensity_g_per_kwh)) v[n++] = z->intensity_g_per_kwh;
+  }
+  qsort(v, n, sizeof *v, S_cmp_double);
+  tp_range r = n ? S_around(world, tp_uncertainty_quantile(v, n, 0.1),
+                            tp_uncertainty_quantile(v, n, 0.9))
+                 : tp_range_exact(world);
+  free(v);
+  return r;
+}
+
+/* low / value and high / value of r; 1 and 1 when r has no spread or value. */
+static void S_ratios(tp_range r, double *lo, double *hi) {
+  *lo = *hi = 1;
+  if (!(isfinite(r.value) && r.value > 0 && isfinite(r.low) && isfinite(r.high))) return;
+  *lo = r.low / r.value;
+  *hi = r.high / r.value;
+}
+
+static tp_range S_nan_range(void) { return (tp_range){NAN, NAN, NAN}; }
+
+tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity) {
+  const tp_run_energy *re = &run->energy;
+  tp_uncertainty_run u = {.it_j = S_nan_range(), .facility_j = S_nan_range(),
+                          .co2e_kg = S_nan_range()};
+  if (re->method == TP_ENERGY_NONE || !isfinite(re->it_j)) return u;
+  /* Gaps: only traces leave them; estimates and declared figures cover the window. */
+  double window_s = run->end_s - run->start_s;
+  if ((re->method == TP_ENERGY_INTEGRATED || re->method == TP_ENERGY_MEASURED) &&
+      isfinite(window_s) && window_s > 0) {
+    for (size_t d = 0; d < re->n_devices; d++) {
+      const tp_device_energy *dev = &re->devices[d];
+      double covered = isfinite(dev->covered_s) ? dev->covered_s : 0;
+      double gap = window_s - covered;
+      if (!(gap > 0)) continue;
+      u.gap_device_s += gap;
+      if (isfinite(dev->idle_w) && dev->idle_w > 0) u.gap_idle_j += gap * dev->idle_w;
+      if (isfinite(dev->peak_w) && dev->peak_w > 0) u.gap_peak_j += gap * dev->peak_w;
+      else u.gap_unbounded = true;
+    }
+  }
+  u.it_j = (tp_range){re->it_j, re->it_j, re->it_j + u.gap_peak_j};
+
+  double pue_v = re->it_j > 0 && isfinite(re->facility_j) ? re->facility_j / re->it_j
+                 : isfinite(pue.value)                    ? pue.value
+                                                          : 1;
+  double plo, phi, ilo, ihi;
+  S_ratios(pue, &plo, &phi);
+  S_ratios(intensity, &ilo, &ihi);
+  u.facility_j = (tp_range){re->facility_j, u.it_j.low * pue_v * plo,
+                            u.it_j.high * pue_v * phi};
+  /* The run's effective intensity (time-weighted with a series), kg per J. */
+  double kg_per_j = re->intensity_g_per_kwh / 1000.0 / TP_J_PER_KWH;
+  if (!isfinite(kg_per_j) && re->facility_j > 0) kg_per_j = re->co2e_kg / re->facility_j;
+  u.co2e_kg = (tp_range){re->co2e_kg, u.facility_j.low * kg_per_j * ilo,
+                         u.facility_j.high * kg_per_j * ihi};
+  /* Rounding must not put the value outside its own range. */
+  if (u.co2e_kg.low > u.co2e_kg.value) u.co2e_kg.low = u.co2e_kg.value;
+  if (u.co2e_kg.high < u.co2e_kg.value) u.co2e_kg.high = u.co2e_kg.value;
+  if (u.facility_j.low > u.facility_j.value) u.facility_j.low = u.facility_j.value;
+  if (u.facility_j.high < u.facility_j.value) u.facility_j.high = u.facility_j.value;
+  return u;
+}
+
+/* The PUE range in force and why. */
+static void S_pue_range(tp_uncertainty *u, const tp_lab *lab, const tp_reftables *t,
+                        const tp_uncertainty_opts *o) {
+  double pue = lab->assumptions.pue;
+  const char *src = lab->assumptions.pue_source;
+  if (isfinite(o->pue_low) && isfinite(o->pue_high)) {
+    u->pue = S_around(pue, o->pue_low, o->pue_high);
+    u->pue_basis = "the configured PUE range";
+  } else if (src && strcmp(src, TP_PUE_DEFAULT_SOURCE) == 0) {
+    tp_range r = tp_uncertainty_pue_unknown(t);
+    u->pue = S_around(pue, r.low, r.high);
+    u->pue_basis = "unknown data centre: from the most efficient provider fleet in "
+                   "cloud_regions.csv to the highest regional average of the Uptime "
+                   "Institute survey 2020 (1.79)";
+  } else {
+    u->pue = tp_range_exact(pue);
+    u->pue_basis = "given; no range";
+  }
+}
+
+/* The intensity range in force and why. */
+static void S_intensity_range(tp_uncertainty *u, const tp_lab *lab, const tp_reftables *t,
+                              const tp_uncertainty_opts *o) {
+  const tp_assumptions *a = &lab->assumptions;
+  double v = a->intensity_g_per_kwh;
+  if (a->intensity_series) {
+    u->intensity = S_nan_range();
+    u->intensity.value = v;
+    u->intensity_basis = "priced interval by interval from a time series; no range";
+  } else if (isfinite(o->intensity_low) && isfinite(o->intensity_high)) {
+    u->intensity = S_around(v, o->intensity_low, o->intensity_high);
+    u->intensity_basis = "the configured intensity range";
+  } else if (a->zone && strcasecmp(a->zone, "WORLD") == 0) {
+    tp_range r = tp_uncertainty_intensity_unknown(t, v);
+    u->intensity = S_around(v, r.low, r.high);
+    u->intensity_basis = "unknown grid: 10th to 90th percentile of the country rows of "
+                         "grid_intensity.csv";
+  } else if (o->intensity_rel > 0) {
+    u->intensity = S_around(v, v * (1 - o->intensity_rel), v * (1 + o->intensity_rel));
+    u->intensity_basis = "the configured relative spread of the zone's annual value";
+  } else {
+    u->intensity = tp_range_exact(v);
+    u->intensity_basis = "annual average of the zone; the table gives no spread";
+  }
+}
+
+static void S_sum_add(tp_uncertainty_sum *s, const tp_uncertainty_run *r) {
+  tp_range_add(&s->it_j, r->it_j);
+  tp_range_add(&s->facility_j, r->facility_j);
+  tp_range_add(&s->co2e_kg, r->co2e_kg);
+  s->gap_device_s += r->gap_device_s;
+  s->gap_idle_j += r->gap_idle_j;
+  s->gap_peak_j += r->gap_peak_j;
+}
+
+static void S_range_scale(tp_range *r, double k) {
+  r->value *= k;
+  r->low *= k;
+  r->high *= k;
+}
+
+void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_reftables *t,
+                            const tp_uncertainty_opts *o) {
+  tp_uncertainty_opts def = tp_uncertainty_opts_default();
+  if (!o) o = &def;
+  memset(u, 0, sizeof *u);
+  S_pue_range(u, lab, t, o);
+  S_intensity_range(u, lab, t, o);
+
+  u->n_runs = lab->n_runs;
+  u->runs = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *u->runs);
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    u->runs[i] = tp_uncertainty_of_run(lab->runs[i], u->pue, u->intensity);
+    if (isfinite(u->runs[i].it_j.value)) S_sum_add(&u->total, &u->runs[i]);
+  }
+
+  u->n_experiments = lab->n_experiments;
+  size_t ne = lab->n_experiments ? lab->n_experiments : 1;
+  u->experiments = tp_xcalloc(ne, sizeof *u->experiments);
+  u->configs = tp_xcalloc(ne, sizeof *u->configs);
+  for (size_t i = 0; i < lab->n_experiments; i++) {
+    const tp_experiment *e = &lab->experiments[i];
+    for (size_t k = 0; k < e->n_runs; k++)
+      if (e->runs[k] < lab->n_runs && isfinite(u->runs[e->runs[k]].it_j.value))
+        S_sum_add(&u->experiments[i], &u->runs[e->runs[k]]);
+    u->configs[i] = tp_xcalloc(e->n_configs ? e->n_configs : 1, sizeof *u->configs[i]);
+    for (size_t c = 0; c < e->n_configs; c++) {
+      const tp_config_group *g = &e->configs[c];
+      tp_uncertainty_sum *s = &u->configs[i][c];
+      size_t n = 0;
+      for (size_t k = 0; k < g->n_runs; k++)
+        if (g->runs[k] < lab->n_runs && isfinite(u->runs[g->runs[k]].it_j.value)) {
+          S_sum_add(s, &u->runs[g->runs[k]]);
+          n++;
+        }
+      if (n == 0) {
+        s->it_j = s->facility_j = s->co2e_kg = S_nan_range();
+        continue;
+      }
+      double k = 1.0 / (double)n;
+      S_range_scale(&s->it_j, k);
+      S_range_scale(&s->facility_j, k);
+      S_range_scale(&s->co2e_kg, k);
+      s->gap_device_s *= k;
+      s->gap_idle_j *= k;
+      s->gap_peak_j *= k;
+    }
+  }
+}
+
+void tp_uncertainty_free(tp_uncertainty *u) {
+  if (!u) return;
+  for (size_t i = 0; i < u->n_experiments; i++) free(u->configs[i]);
+  free(u->configs);
+  free(u->experiments);
+  free(u->runs);
+  memset(u, 0, sizeof *u);
+}
