@@ -7,10 +7,19 @@
 #ifndef TP_CLI_H
 #define TP_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+struct tp_lab;
 
 int tp_cmd_inspect(int argc, char **argv);
 int tp_cmd_report(int argc, char **argv);
+int tp_cmd_scan(int argc, char **argv);
+int tp_cmd_render(int argc, char **argv);
+
+/* Print the lab's diagnostics, then each run's, on stderr (only errors when
+ * quiet). */
+void tp_cli_print_diags(const struct tp_lab *lab, bool quiet);
 
 /* The directory holding templates/ and data/: $TRAINPRINT_DATADIR, else the
  * installed share directory when it holds the tables, else the source tree

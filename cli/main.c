@@ -12,6 +12,8 @@ static const struct {
 } S_commands[] = {
     {"report", tp_cmd_report, "join logs and power traces; write the report site"},
     {"inspect", tp_cmd_inspect, "print the scalars, hparams or statistics that logs hold"},
+    {"scan", tp_cmd_scan, "read runs and traces; write one summary per run (for render)"},
+    {"render", tp_cmd_render, "build the report site from run summaries"},
 };
 
 static void S_help(FILE *out) {

@@ -1,6 +1,7 @@
 /* pipeline: discover, read, join traces to runs, price, group. */
 #include "cli/pipeline.h"
 
+#include <dirent.h>
 #include <glob.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -28,6 +29,7 @@
 #include "parser/number.h"
 #include "parser/power.h"
 #include "parser/reftable.h"
+#include "parser/runfile.h"
 #include "parser/tfevents.h"
 #include "parser/timefmt.h"
 
@@ -501,6 +503,21 @@ static void S_apply_estimates(S_state *st) {
   }
 }
 
+/* The configuration's experiments as rules: metric, goal, target, compare_by. */
+static void S_add_rules(tp_lab *lab, const tp_config *cfg) {
+  for (size_t x = 0; x < cfg->n_experiments; x++) {
+    const tp_config_experiment *e = &cfg->experiments[x];
+    tp_lab_rule rule = {.experiment = e->name,
+                        .metric_tag = e->metric.tag,
+                        .goal_set = e->metric.goal_set,
+                        .goal_max = e->metric.goal_max,
+                        .target = e->metric.target,
+                        .compare_by = e->compare_by.items,
+                        .n_compare_by = e->compare_by.count};
+    tp_lab_add_rule(lab, &rule);
+  }
+}
+
 /* Experiments from the configuration: runs matching an experiment's globs
  * belong to it; its metric, target and compare_by become rules. */
 static void S_apply_config_experiments(S_state *st) {
@@ -518,17 +535,7 @@ static void S_apply_config_experiments(S_state *st) {
       lab->runs[i]->experiment = tp_xstrdup(e->name);
     }
   }
-  for (size_t x = 0; x < cfg->n_experiments; x++) {
-    const tp_config_experiment *e = &cfg->experiments[x];
-    tp_lab_rule rule = {.experiment = e->name,
-                        .metric_tag = e->metric.tag,
-                        .goal_set = e->metric.goal_set,
-                        .goal_max = e->metric.goal_max,
-                        .target = e->metric.target,
-                        .compare_by = e->compare_by.items,
-                        .n_compare_by = e->compare_by.count};
-    tp_lab_add_rule(lab, &rule);
-  }
+  S_add_rules(lab, cfg);
 }
 
 /* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
@@ -607,6 +614,108 @@ static void S_record_assumptions(S_state *st) {
   a->intensity_year = c->intensity_year;
   free(a->zone);
   a->zone = c->zone ? tp_xstrdup(c->zone) : NULL;
+}
+
+/* ---- --root: ids relative to a root, traces in parent directories ------ */
+
+/* path without trailing slashes (a new string). */
+static char *S_trim_slash(const char *path) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  return tp_xstrndup(path, n);
+}
+
+static int S_cmp_found_run(const void *a, const void *b) {
+  const tp_found_run *x = a, *y = b;
+  int c = strcmp(x->id, y->id);
+  return c ? c : strcmp(x->dir, y->dir);
+}
+
+static int S_cmp_found_file(const void *a, const void *b) {
+  return strcmp(((const tp_found_file *)a)->path, ((const tp_found_file *)b)->path);
+}
+
+/* Re-base run ids on root and add the trace files of every directory between
+ * each path and root, so that runs scanned one by one get what `report ROOT`
+ * gives them. */
+static void S_apply_root(tp_discovery *disc, char *const *paths, size_t n_paths, const char *root,
+                         tp_diags *diags) {
+  char *r = S_trim_slash(root);
+  size_t rn = strlen(r);
+  for (size_t i = 0; i < disc->n_runs; i++) {
+    tp_found_run *fr = &disc->runs[i];
+    char *dir = S_trim_slash(fr->dir);
+    if (strcmp(dir, r) == 0) {
+      /* the root itself: named after its directory, as report does */
+    } else if (strncmp(dir, r, rn) == 0 && dir[rn] == '/') {
+      free(fr->id);
+      fr->id = tp_xstrdup(dir + rn + 1);
+    } else {
+      tp_diag_add(diags, TP_WARN, fr->dir, -1, -1,
+                  "not below --root %s; its id stays relative to the path given", root);
+    }
+    free(dir);
+  }
+  for (size_t i = 0; i < n_paths; i++) {
+    char *d = S_trim_slash(paths[i]);
+    struct stat st;
+    if (stat(d, &st) == 0 && !S_ISDIR(st.st_mode)) {
+      char *slash = strrchr(d, '/');
+      if (slash) *slash = '\0';
+      else strcpy(d, ".");
+    }
+    if (!(strcmp(d, r) == 0 || (strncmp(d, r, rn) == 0 && d[rn] == '/'))) {
+      tp_diag_add(diags, TP_WARN, paths[i], -1, -1,
+                  "not below --root %s; traces of its parent directories are not looked for",
+                  root);
+      free(d);
+      continue;
+    }
+    /* Each parent directory up to and including root. */
+    while (strcmp(d, r) != 0) {
+      char *slash = strrchr(d, '/');
+      if (!slash) break;
+      *slash = '\0';
+      DIR *dh = opendir(d);
+      if (!dh) continue;
+      struct dirent *e;
+      while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.') continue;
+        char *fp = tp_xasprintf("%s/%s", d, e->d_name);
+        struct stat fst;
+        bool dup = false;
+        for (size_t k = 0; k < disc->n_traces && !dup; k++)
+          dup = strcmp(disc->traces[k].path, fp) == 0;
+        if (dup || stat(fp, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+          free(fp);
+          continue;
+        }
+        unsigned char head[4096];
+        size_t hn = 0;
+        FILE *f = fopen(fp, "rb");
+        if (f) {
+          hn = fread(head, 1, sizeof head, f);
+          fclose(f);
+        }
+        tp_file_kind k = tp_discover_sniff(fp, head, hn);
+        bool trace = k == TP_FILE_NVSMI_CSV || k == TP_FILE_NVSMI_DMON || k == TP_FILE_RAPL_CSV ||
+                     k == TP_FILE_PERF_STAT || k == TP_FILE_CODECARBON;
+        if (trace) {
+          TP_GROW(disc->traces, disc->cap_traces, disc->n_traces + 1);
+          disc->traces[disc->n_traces++] = (tp_found_file){
+              .path = fp, .dir = tp_xstrdup(d), .root = tp_xstrdup(r), .kind = k};
+        } else {
+          free(fp);
+        }
+      }
+      closedir(dh);
+    }
+    free(d);
+  }
+  if (disc->n_runs > 1) qsort(disc->runs, disc->n_runs, sizeof *disc->runs, S_cmp_found_run);
+  if (disc->n_traces > 1)
+    qsort(disc->traces, disc->n_traces, sizeof *disc->traces, S_cmp_found_file);
+  free(r);
 }
 
 /* ---- parallel reading of runs ----------------------------------------- */
@@ -748,6 +857,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
 
   tp_discovery disc = {0};
   int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
+  if (opts->root) S_apply_root(&disc, paths, n_paths, opts->root, &lab->diags);
   /* Framework logs: the configuration's text-log patterns (the first
    * `parsers` entry), --format naming a framework. */
   tp_textlog_rule *rules = NULL;
@@ -833,6 +943,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     tp_run_decimate(lab->runs[i], e ? e->metric_tag : NULL, TP_SERIES_MAX_POINTS);
   }
   tp_lab_aggregate(lab);
+  tp_diag_sort_unique(&lab->diags);
   /* A run's diagnostics that name no file are about the run: name its directory. */
   for (size_t i = 0; i < lab->n_runs; i++)
     for (size_t k = 0; k < lab->runs[i]->diags.count; k++)
@@ -861,4 +972,95 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   /* A configuration named with -c that cannot be used is an input that
    * could not be read: the caller decides whether that is fatal. */
   return opts->config_path && cfg_rc != 0 ? -1 : rc;
+}
+
+/* ---- from run summaries (render) ----------------------------------------- */
+
+static bool S_same_str(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void S_free_assumptions(tp_assumptions *a) {
+  free(a->pue_source);
+  free(a->intensity_source);
+  free(a->zone);
+  free(a->timezone);
+  free(a->timezone_source);
+  *a = (tp_assumptions){0};
+}
+
+static void S_read_summary(tp_lab *lab, const char *path, bool *have_a, size_t *n_read) {
+  tp_run *run = NULL;
+  tp_assumptions a = {0};
+  if (tp_runfile_read(path, &run, &a, &lab->diags, &lab->diags) != 0) return;
+  (*n_read)++;
+  tp_lab_add_run(lab, run);
+  if (!*have_a) {
+    lab->assumptions = a;
+    *have_a = true;
+    return;
+  }
+  const tp_assumptions *f = &lab->assumptions;
+  if (f->pue != a.pue || f->intensity_g_per_kwh != a.intensity_g_per_kwh ||
+      !S_same_str(f->zone, a.zone) || !S_same_str(f->timezone, a.timezone))
+    tp_diag_add(&lab->diags, TP_WARN, path, -1, -1,
+                "scanned with other assumptions (PUE, intensity, zone or time zone) than the "
+                "first summary; the report states the first's");
+  S_free_assumptions(&a);
+}
+
+int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
+                               const tp_pipeline_opts *opts) {
+  tp_config cfg;
+  tp_config_init(&cfg);
+  if (opts->config_path && tp_config_load(&cfg, opts->config_path, &lab->diags) != 0) {
+    tp_config_free(&cfg);
+    return -1;
+  }
+  bool have_a = false;
+  size_t n_read = 0;
+  for (size_t i = 0; i < n_paths; i++) {
+    struct stat st;
+    if (stat(paths[i], &st) != 0) {
+      tp_diag_add(&lab->diags, TP_ERROR, paths[i], -1, -1, "cannot read; skipped");
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      S_read_summary(lab, paths[i], &have_a, &n_read);
+      continue;
+    }
+    DIR *d = opendir(paths[i]);
+    if (!d) {
+      tp_diag_add(&lab->diags, TP_ERROR, paths[i], -1, -1, "cannot read directory; skipped");
+      continue;
+    }
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      size_t len = strlen(e->d_name);
+      if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
+      TP_GROW(names, cap, nn + 1);
+      names[nn++] = tp_xasprintf("%s/%s", paths[i], e->d_name);
+    }
+    closedir(d);
+    if (nn > 1) qsort(names, nn, sizeof *names, S_cmp_cstr);
+    for (size_t k = 0; k < nn; k++) {
+      S_read_summary(lab, names[k], &have_a, &n_read);
+      free(names[k]);
+    }
+    free(names);
+  }
+  S_add_rules(lab, &cfg);
+  /* Two summaries of one run (scanned twice): keep the first by name. */
+  tp_lab_assign(lab);
+  for (size_t i = 1; i < lab->n_runs; i++)
+    if (strcmp(lab->runs[i]->id, lab->runs[i - 1]->id) == 0)
+      tp_diag_add(&lab->diags, TP_WARN, NULL, -1, -1,
+                  "run '%s' appears in more than one summary; both are shown",
+                  lab->runs[i]->id);
+  tp_lab_aggregate(lab);
+  tp_diag_sort_unique(&lab->diags);
+  tp_config_free(&cfg);
+  return n_read ? 0 : -1;
 }

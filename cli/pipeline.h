@@ -23,6 +23,10 @@ typedef struct tp_pipeline_opts {
   const char *trace_format;  /* --format: force this reader for trace files, or NULL */
   const char *datadir;       /* directory holding data/ (the reference tables) */
   int jobs;                  /* threads reading runs; 0: one per processor */
+  const char *root;          /* --root of `scan`: run ids relative to it, and trace
+                                files in the directories from each PATH up to it
+                                are read too; NULL: as `report` (ids relative to
+                                each PATH) */
   const char *config_path;   /* -c FILE, or NULL: trainprint.yaml in the first
                                 path's directory when there is one.  Options given
                                 on the command line override its defaults. */
@@ -33,5 +37,12 @@ typedef struct tp_pipeline_opts {
  * could (the lab is still valid and may be empty). */
 int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                     const tp_pipeline_opts *opts);
+
+/* Fill lab from run summaries written by `scan` (files, or directories of
+ * *.json files), with the configuration's experiment rules (opts->config_path
+ * only; nothing else of opts is used).  Returns 0 when at least one summary
+ * could be read, else -1. */
+int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
+                               const tp_pipeline_opts *opts);
 
 #endif

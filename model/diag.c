@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/mem.h"
 
@@ -68,4 +69,35 @@ void tp_diag_free(tp_diags *d) {
   }
   free(d->items);
   *d = (tp_diags){0};
+}
+
+static int S_cmp_str0(const char *a, const char *b) {
+  if (!a || !b) return a ? 1 : b ? -1 : 0;
+  return strcmp(a, b);
+}
+
+static int S_cmp_diag(const void *pa, const void *pb) {
+  const tp_diag *a = pa, *b = pb;
+  int c = S_cmp_str0(a->file, b->file);
+  if (c) return c;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  if (a->offset != b->offset) return a->offset < b->offset ? -1 : 1;
+  if (a->severity != b->severity) return a->severity < b->severity ? -1 : 1;
+  return strcmp(a->message, b->message);
+}
+
+void tp_diag_sort_unique(tp_diags *d) {
+  if (d->count < 2) return;
+  qsort(d->items, d->count, sizeof *d->items, S_cmp_diag);
+  size_t w = 1;
+  for (size_t r = 1; r < d->count; r++) {
+    if (S_cmp_diag(&d->items[r], &d->items[w - 1]) == 0) {
+      if ((unsigned)d->items[r].severity < 3) d->n_by_severity[d->items[r].severity]--;
+      free(d->items[r].file);
+      free(d->items[r].message);
+      continue;
+    }
+    d->items[w++] = d->items[r];
+  }
+  d->count = w;
 }

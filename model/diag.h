@@ -43,6 +43,9 @@ void tp_diag_print(FILE *out, const tp_diag *d);
  * the caller frees it. */
 char *tp_diag_format(const tp_diag *d);
 void tp_diag_print_all(FILE *out, const tp_diags *d);
+/* Sort by file, line, offset, severity and message, and drop repeats, so
+ * that diagnostics gathered in any order read the same. */
+void tp_diag_sort_unique(tp_diags *d);
 void tp_diag_free(tp_diags *d);
 
 #endif

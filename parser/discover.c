@@ -398,51 +398,62 @@ static void S_add_file_run(S_walk *w, const char *dir, const char *path, bool ev
   r->root = tp_xstrdup(path);
 }
 
+/* Discover what one command-line path holds. */
+static void S_discover_one(S_walk *w, const char *p) {
+  tp_discovery *out = w->out;
+  tp_diags *diags = w->diags;
+  struct stat st;
+  if (stat(p, &st) != 0) {
+    tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read (%s); skipped", strerror(errno));
+    return;
+  }
+  w->root = p;
+  w->depth = 0;
+  if (S_ISDIR(st.st_mode)) {
+    if (access(p, R_OK | X_OK) != 0) {
+      tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read directory (%s); skipped",
+                  strerror(errno));
+      return;
+    }
+    out->n_paths_ok++;
+    S_walk_dir(w, p, &st);
+  } else if (S_ISREG(st.st_mode)) {
+    if (access(p, R_OK) != 0) {
+      tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read (%s); skipped", strerror(errno));
+      return;
+    }
+    out->n_paths_ok++;
+    char *dir = S_dirname(p);
+    tp_file_kind k = S_sniff_file(w, p);
+    if (k == TP_FILE_TFEVENTS) {
+      /* An event file alone: a run named after its directory. */
+      S_add_file_run(w, dir, p, true);
+    } else if (S_is_framework_kind(k) || (k == TP_FILE_UNKNOWN && S_is_textlog(p))) {
+      /* A framework log alone: a run of its directory, named after it. */
+      S_add_file_run(w, dir, p, false);
+    } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
+               k != TP_FILE_TRAINPRINT_YAML) {
+      S_add_trace(w, p, dir, k);
+    } else if (k == TP_FILE_UNKNOWN) {
+      tp_diag_add(diags, TP_WARN, p, -1, -1,
+                  "not a recognised log or trace (no event-file name, no known header); "
+                  "skipped");
+    }
+    free(dir);
+  } else {
+    tp_diag_add(diags, TP_WARN, p, -1, -1, "not a regular file or directory; skipped");
+  }
+}
+
 int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags) {
   S_walk w = {.out = out, .diags = diags};
   for (size_t i = 0; i < n_paths; i++) {
-    const char *p = paths[i];
-    struct stat st;
-    if (stat(p, &st) != 0) {
-      tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read (%s); skipped", strerror(errno));
-      continue;
-    }
-    w.root = p;
-    w.depth = 0;
-    if (S_ISDIR(st.st_mode)) {
-      if (access(p, R_OK | X_OK) != 0) {
-        tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read directory (%s); skipped",
-                    strerror(errno));
-        continue;
-      }
-      out->n_paths_ok++;
-      S_walk_dir(&w, p, &st);
-    } else if (S_ISREG(st.st_mode)) {
-      if (access(p, R_OK) != 0) {
-        tp_diag_add(diags, TP_ERROR, p, -1, -1, "cannot read (%s); skipped", strerror(errno));
-        continue;
-      }
-      out->n_paths_ok++;
-      char *dir = S_dirname(p);
-      tp_file_kind k = S_sniff_file(&w, p);
-      if (k == TP_FILE_TFEVENTS) {
-        /* An event file alone: a run named after its directory. */
-        S_add_file_run(&w, dir, p, true);
-      } else if (S_is_framework_kind(k) || (k == TP_FILE_UNKNOWN && S_is_textlog(p))) {
-        /* A framework log alone: a run of its directory, named after it. */
-        S_add_file_run(&w, dir, p, false);
-      } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
-                 k != TP_FILE_TRAINPRINT_YAML) {
-        S_add_trace(&w, p, dir, k);
-      } else if (k == TP_FILE_UNKNOWN) {
-        tp_diag_add(diags, TP_WARN, p, -1, -1,
-                    "not a recognised log or trace (no event-file name, no known header); "
-                    "skipped");
-      }
-      free(dir);
-    } else {
-      tp_diag_add(diags, TP_WARN, p, -1, -1, "not a regular file or directory; skipped");
-    }
+    /* "dir/" and "dir" name the same runs: ids and paths never keep the slash. */
+    size_t plen = strlen(paths[i]);
+    while (plen > 1 && paths[i][plen - 1] == '/') plen--;
+    char *owned = tp_xstrndup(paths[i], plen);
+    S_discover_one(&w, owned);
+    free(owned);
   }
   if (out->n_runs > 1) qsort(out->runs, out->n_runs, sizeof *out->runs, S_cmp_run);
   if (out->n_traces > 1) qsort(out->traces, out->n_traces, sizeof *out->traces, S_cmp_trace);

@@ -1,0 +1,50 @@
+/* options: the options every command that reads inputs shares (report,
+ * scan): how to price energy and read times, and the configuration. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "parser/number.h"
+
+const char tp_cli_pipeline_help[] =
+    "  -c, --config FILE       configuration (default: trainprint.yaml in the\n"
+    "                          first PATH's directory, when there is one)\n"
+    "  -j, --jobs N            read runs on N threads (default: one per processor)\n"
+    "      --pue N             power usage effectiveness of the data centre\n"
+    "      --zone CODE         grid zone for the carbon intensity (e.g. DE, US-CA)\n"
+    "      --intensity N|FILE  carbon intensity in gCO2e/kWh, or a CSV time series\n"
+    "                          with columns time,gco2e_per_kwh\n"
+    "      --timezone NAME     IANA zone of timestamps written without one\n"
+    "                          (default: the TZ environment, else UTC)\n"
+    "      --clock-offset S    seconds to add to every trace time\n"
+    "      --format NAME       force the reader for trace files or framework logs\n";
+
+int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_opts *o) {
+  switch (c) {
+    case 'c': o->config_path = arg; return 0;
+    case 'j': {
+      int64_t j;
+      if (tp_parse_int64(arg, strlen(arg), &j) != 0 || j < 1 || j > 256)
+        return tp_cli_usage_error(cmd, "-j takes a number of threads from 1 to 256, not '%s'",
+                                  arg);
+      o->jobs = (int)j;
+      return 0;
+    }
+    case TP_OPT_PUE:
+      if (tp_parse_double(arg, strlen(arg), &o->pue) != 0 || !(o->pue >= 1.0) || o->pue > 10)
+        return tp_cli_usage_error(cmd, "--pue takes a number from 1 to 10, not '%s'", arg);
+      return 0;
+    case TP_OPT_ZONE: o->zone = arg; return 0;
+    case TP_OPT_INTENSITY: o->intensity = arg; return 0;
+    case TP_OPT_TIMEZONE: o->timezone = arg; return 0;
+    case TP_OPT_CLOCK_OFFSET:
+      if (tp_parse_double(arg, strlen(arg), &o->clock_offset_s) != 0 ||
+          !isfinite(o->clock_offset_s))
+        return tp_cli_usage_error(cmd, "--clock-offset takes seconds, not '%s'", arg);
+      return 0;
+    case TP_OPT_FORMAT: o->trace_format = arg; return 0;
+    default: return 1;
+  }
+}

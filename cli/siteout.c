@@ -1,0 +1,100 @@
+/* siteout: the report site's options and its writing (see siteout.h). */
+#include "cli/siteout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "model/mem.h"
+#include "parser/number.h"
+#include "render/site.h"
+#include "render/summary.h"
+
+const char tp_cli_site_help[] =
+    "      --templates DIR     page templates and style.css to use instead of the\n"
+    "                          installed ones\n"
+    "      --figures LIST      also write every chart as pdf and/or png (300 dpi),\n"
+    "                          comma-separated, e.g. --figures pdf,png\n"
+    "      --stamp             state the time of rendering in the pages (the output\n"
+    "                          is then no longer byte-identical between runs)\n";
+
+void tp_cli_site_init(tp_cli_site_opts *o) {
+  *o = (tp_cli_site_opts){.pages = {.generator = "trainprint " TP_VERSION}};
+}
+
+/* Parse --figures: a comma-separated list of "pdf" and "png". */
+static int S_parse_figures(const char *list, tp_pages_opts *po) {
+  const char *p = list;
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    if (n == 3 && strncmp(p, "pdf", 3) == 0) po->pdf = true;
+    else if (n == 3 && strncmp(p, "png", 3) == 0) po->png = true;
+    else if (n != 0) return -1;
+    p += n;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
+int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts *o) {
+  switch (c) {
+    case TP_OPT_TEMPLATES: o->pages.templates_dir = arg; return 0;
+    case TP_OPT_FIGURES:
+      if (S_parse_figures(arg, &o->pages) != 0)
+        return tp_cli_usage_error(cmd, "--figures takes pdf, png or pdf,png, not '%s'", arg);
+      return 0;
+    case TP_OPT_STAMP: o->stamp = true; return 0;
+    default: return 1;
+  }
+}
+
+/* The time of rendering for --stamp: SOURCE_DATE_EPOCH when set (reproducible
+ * builds), else now. */
+static const char *S_stamp(char buf[64]) {
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  double v;
+  time_t t = time(NULL);
+  if (sde && tp_parse_double(sde, strlen(sde), &v) == 0 && isfinite(v) && v >= 0)
+    t = (time_t)v;
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) return "an unknown time";
+  strftime(buf, 64, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
+  if (!o->pages.templates_dir)
+    o->pages.templates_dir = o->templates_owned =
+        tp_xasprintf("%s/templates", tp_cli_datadir());
+  if (o->stamp) o->pages.stamp = S_stamp(o->stamp_buf);
+  tp_site site;
+  char *err = NULL;
+  if (tp_site_begin(&site, dir, &err) != 0) goto fail;
+  tp_buf b = {0};
+  tp_summary_json(lab, &b);
+  int rc = tp_site_write(&site, "summary.json", tp_buf_str(&b), b.len, &err);
+  tp_buf_clear(&b);
+  if (rc == 0) {
+    tp_summary_runs_csv(lab, &b);
+    rc = tp_site_write(&site, "runs.csv", tp_buf_str(&b), b.len, &err);
+  }
+  tp_buf_free(&b);
+  if (rc == 0) rc = tp_pages_write(&site, lab, &o->pages, &err);
+  if (rc != 0) {
+    tp_site_abort(&site);
+    goto fail;
+  }
+  if (tp_site_commit(&site, &err) != 0) goto fail;
+  return 0;
+fail:
+  fprintf(stderr, "trainprint: error: %s\n", err ? err : "cannot write the report");
+  free(err);
+  return -1;
+}
+
+void tp_cli_site_free(tp_cli_site_opts *o) {
+  free(o->templates_owned);
+  o->templates_owned = NULL;
+}

@@ -1,0 +1,36 @@
+/* siteout: options and writing of the report site, shared by `report` and
+ * `render` (so that both build the same site from the same lab). */
+#ifndef TP_CLI_SITEOUT_H
+#define TP_CLI_SITEOUT_H
+
+#include <stdbool.h>
+
+#include "cli/options.h"
+#include "model/lab.h"
+#include "render/pages.h"
+
+typedef struct tp_cli_site_opts {
+  tp_pages_opts pages;
+  bool stamp;
+  char *templates_owned; /* the default templates path, when none was given */
+  char stamp_buf[64];
+} tp_cli_site_opts;
+
+enum { TP_OPT_TEMPLATES = 280, TP_OPT_FIGURES, TP_OPT_STAMP };
+
+#define TP_CLI_SITE_LONGOPTS                                         \
+  {"templates", required_argument, NULL, TP_OPT_TEMPLATES},          \
+      {"figures", required_argument, NULL, TP_OPT_FIGURES},          \
+      {"stamp", no_argument, NULL, TP_OPT_STAMP}
+
+extern const char tp_cli_site_help[];
+
+void tp_cli_site_init(tp_cli_site_opts *o);
+/* Apply option c: 0 taken, 1 not a site option, 2 usage error printed. */
+int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts *o);
+/* Write summary.json, runs.csv and the pages of lab into dir, safely (see
+ * render/site.h).  Prints an error and returns -1 on failure. */
+int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o);
+void tp_cli_site_free(tp_cli_site_opts *o);
+
+#endif

@@ -1,0 +1,206 @@
+/* runfile: writing a run as a versioned JSON document (see runfile.h). */
+#include "render/runfile.h"
+
+#include <math.h>
+
+#include "render/json.h"
+
+/* A number that reads back exactly; non-finite ones as strings. */
+static void S_num(tp_json *j, const char *key, double v) {
+  if (isnan(v)) tp_json_string(j, key, "nan");
+  else if (isinf(v)) tp_json_string(j, key, v < 0 ? "-inf" : "inf");
+  else tp_json_number(j, key, v, -1);
+}
+
+static void S_str(tp_json *j, const char *key, const char *s) { tp_json_string(j, key, s); }
+
+static void S_stats(tp_json *j, const tp_series_stats *st) {
+  tp_json_begin_object(j, "stats");
+  tp_json_int(j, "count", (int64_t)st->count);
+  tp_json_int(j, "first_step", st->first_step);
+  tp_json_int(j, "last_step", st->last_step);
+  S_num(j, "first", st->first);
+  S_num(j, "last", st->last);
+  S_num(j, "last_raw", st->last_raw);
+  S_num(j, "min", st->min);
+  S_num(j, "max", st->max);
+  tp_json_end_object(j);
+}
+
+static void S_doubles(tp_json *j, const char *key, const double *v, size_t n) {
+  tp_json_begin_array(j, key);
+  for (size_t i = 0; i < n; i++) S_num(j, NULL, v[i]);
+  tp_json_end_array(j);
+}
+
+static void S_diags(tp_json *j, const char *key, const tp_diags *d) {
+  tp_json_begin_array(j, key);
+  for (size_t i = 0; d && i < d->count; i++) {
+    const tp_diag *g = &d->items[i];
+    tp_json_begin_object(j, NULL);
+    tp_json_int(j, "severity", g->severity);
+    S_str(j, "file", g->file);
+    tp_json_int(j, "offset", g->offset);
+    tp_json_int(j, "line", g->line);
+    S_str(j, "message", g->message);
+    tp_json_end_object(j);
+  }
+  tp_json_end_array(j);
+}
+
+void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *scan_diags,
+                      tp_buf *out) {
+  tp_json j = {0};
+  tp_json_begin_object(&j, NULL);
+  S_str(&j, "format", TP_RUNFILE_FORMAT);
+  tp_json_int(&j, "version", TP_RUNFILE_VERSION);
+  S_str(&j, "trainprint_version", TP_VERSION);
+  S_str(&j, "id", r->id);
+  S_str(&j, "dir", r->dir);
+  S_str(&j, "experiment", r->experiment);
+  S_str(&j, "host", r->host);
+  S_num(&j, "start_s", r->start_s);
+  S_num(&j, "end_s", r->end_s);
+  S_str(&j, "window_source", r->window_source);
+  S_num(&j, "declared_duration_s", r->declared_duration_s);
+  tp_json_int(&j, "restarts", r->restarts);
+
+  tp_json_begin_array(&j, "hparams");
+  for (size_t i = 0; i < r->n_hparams; i++) {
+    const tp_hparam *h = &r->hparams[i];
+    tp_json_begin_object(&j, NULL);
+    S_str(&j, "key", h->key);
+    S_str(&j, "kind", h->kind == TP_HP_NUMBER ? "number" : h->kind == TP_HP_BOOL ? "bool" : "string");
+    S_str(&j, "text", h->text);
+    S_num(&j, "number", h->number);
+    S_str(&j, "source", h->source);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+
+  tp_json_begin_array(&j, "tags");
+  for (size_t i = 0; i < r->n_tags; i++) {
+    tp_json_begin_array(&j, NULL);
+    S_str(&j, NULL, r->tag_keys[i]);
+    S_str(&j, NULL, r->tag_values[i]);
+    tp_json_end_array(&j);
+  }
+  tp_json_end_array(&j);
+
+  tp_json_begin_array(&j, "series");
+  for (size_t i = 0; i < r->n_series; i++) {
+    const tp_series *s = &r->series[i];
+    tp_json_begin_object(&j, NULL);
+    S_str(&j, "tag", s->tag);
+    tp_json_bool(&j, "decimated", s->decimated);
+    if (s->decimated) S_stats(&j, &s->stats);
+    tp_json_begin_array(&j, "points");
+    for (size_t k = 0; k < s->count; k++) {
+      tp_json_begin_array(&j, NULL);
+      tp_json_int(&j, NULL, s->points[k].step);
+      S_num(&j, NULL, s->points[k].wall_time_s);
+      S_num(&j, NULL, s->points[k].value);
+      tp_json_end_array(&j);
+    }
+    tp_json_end_array(&j);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+
+  tp_json_begin_array(&j, "skipped");
+  for (size_t i = 0; i < r->n_skipped; i++) {
+    tp_json_begin_object(&j, NULL);
+    S_str(&j, "tag", r->skipped[i].tag);
+    S_str(&j, "kind", r->skipped[i].kind);
+    tp_json_int(&j, "count", (int64_t)r->skipped[i].count);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+
+  tp_json_begin_array(&j, "inputs");
+  for (size_t i = 0; i < r->n_inputs; i++) {
+    const tp_input *in = &r->inputs[i];
+    tp_json_begin_object(&j, NULL);
+    S_str(&j, "path", in->path);
+    S_str(&j, "format", in->format);
+    tp_json_int(&j, "size", (int64_t)in->size);
+    tp_json_int(&j, "mtime_s", in->mtime_s);
+    S_str(&j, "sha256", in->sha256);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+
+  const tp_run_energy *e = &r->energy;
+  tp_json_begin_object(&j, "energy");
+  tp_json_int(&j, "method", (int64_t)e->method);
+  S_num(&j, "coverage", e->coverage);
+  S_num(&j, "it_j", e->it_j);
+  S_num(&j, "facility_j", e->facility_j);
+  S_num(&j, "co2e_kg", e->co2e_kg);
+  S_num(&j, "intensity_g_per_kwh", e->intensity_g_per_kwh);
+  tp_json_bool(&j, "shared", e->shared);
+  tp_json_begin_array(&j, "devices");
+  for (size_t d = 0; d < e->n_devices; d++) {
+    const tp_device_energy *dv = &e->devices[d];
+    tp_json_begin_object(&j, NULL);
+    S_str(&j, "id", dv->id);
+    S_str(&j, "name", dv->name);
+    S_num(&j, "energy_j", dv->energy_j);
+    S_num(&j, "covered_s", dv->covered_s);
+    S_num(&j, "peak_w", dv->peak_w);
+    S_num(&j, "idle_w", dv->idle_w);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+  tp_json_end_object(&j);
+
+  if (r->metric_cum_j) S_doubles(&j, "metric_cum_j", r->metric_cum_j, r->n_metric_cum);
+  else tp_json_null(&j, "metric_cum_j");
+
+  const tp_target *t = &r->target;
+  tp_json_begin_object(&j, "target");
+  tp_json_bool(&j, "set", t->set);
+  tp_json_bool(&j, "reached", t->reached);
+  S_num(&j, "value", t->value);
+  tp_json_int(&j, "step", t->step);
+  S_num(&j, "time_s", t->time_s);
+  S_num(&j, "it_j", t->it_j);
+  tp_json_end_object(&j);
+
+  tp_json_begin_array(&j, "power");
+  for (size_t i = 0; i < r->n_power; i++) {
+    const tp_power_profile *p = &r->power[i];
+    tp_json_begin_object(&j, NULL);
+    S_str(&j, "device", p->device);
+    S_num(&j, "t0_s", p->t0_s);
+    S_num(&j, "dt_s", p->dt_s);
+    S_doubles(&j, "sum_w", p->sum_w, p->n);
+    S_doubles(&j, "max_w", p->max_w, p->n);
+    S_doubles(&j, "min_w", p->min_w, p->n);
+    tp_json_begin_array(&j, "count");
+    for (size_t k = 0; k < p->n; k++) tp_json_int(&j, NULL, p->count[k]);
+    tp_json_end_array(&j);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_array(&j);
+
+  S_diags(&j, "diagnostics", &r->diags);
+  S_diags(&j, "scan_diagnostics", scan_diags);
+
+  if (a) {
+    tp_json_begin_object(&j, "assumptions");
+    S_num(&j, "pue", a->pue);
+    S_str(&j, "pue_source", a->pue_source);
+    S_num(&j, "intensity_g_per_kwh", a->intensity_g_per_kwh);
+    S_str(&j, "intensity_source", a->intensity_source);
+    S_str(&j, "zone", a->zone);
+    tp_json_int(&j, "intensity_year", a->intensity_year);
+    tp_json_bool(&j, "intensity_series", a->intensity_series);
+    S_str(&j, "timezone", a->timezone);
+    S_str(&j, "timezone_source", a->timezone_source);
+    tp_json_end_object(&j);
+  }
+  tp_json_end_object(&j);
+  tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
+  tp_buf_free(&j.out);
+}
