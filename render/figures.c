@@ -323,7 +323,7 @@ tp_chart *tp_figures_exp_pareto(const tp_lab *lab, const tp_experiment *e, char 
     my[ci] = g->metric_last.n ? g->metric_last.mean : NAN;
   }
   if (e->n_configs > 1)
-    tp_chart_add_pareto(c, "Pareto front (configuration means)", mx, my, e->n_configs,
+    tp_chart_add_pareto(c, "Pareto front", mx, my, e->n_configs,
                         e->metric_higher_better);
   free(mx);
   free(my);

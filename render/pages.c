@@ -123,6 +123,16 @@ static const char *S_time(char buf[64], double t_s) {
   return buf;
 }
 
+/* "2026-03-30 12:03" (UTC, for tables whose header says so). */
+static const char *S_minute(char buf[64], double t_s) {
+  if (!isfinite(t_s)) return "–";
+  time_t t = (time_t)floor(t_s);
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) return "–";
+  strftime(buf, 64, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
 static const char *S_bytes(char buf[64], uint64_t n) {
   if (n < 1024) snprintf(buf, 64, "%llu B", (unsigned long long)n);
   else if (n < 1024 * 1024) snprintf(buf, 64, "%.1f KiB", (double)n / 1024);
@@ -352,11 +362,18 @@ static void S_assumptions(tp_tval *root, const tp_assumptions *a) {
   free(v);
 }
 
-/* A run's short name within its experiment: its id without the experiment. */
-static const char *S_short_id(const tp_run *r) {
-  size_t n = r->experiment ? strlen(r->experiment) : 0;
-  if (n && strncmp(r->id, r->experiment, n) == 0 && r->id[n] == '/') return r->id + n + 1;
-  return r->id;
+/* Length of the directory prefix ("lab/sweep/") that every run id of e
+ * shares, so that the runs table can show what tells them apart. */
+static size_t S_common_dir(const tp_lab *lab, const tp_experiment *e) {
+  if (e->n_runs == 0) return 0;
+  const char *first = lab->runs[e->runs[0]]->id;
+  const char *slash = strrchr(first, '/');
+  size_t n = slash ? (size_t)(slash - first) + 1 : 0;
+  for (size_t i = 1; i < e->n_runs && n; i++) {
+    const char *id = lab->runs[e->runs[i]]->id;
+    while (n && (strncmp(id, first, n) != 0 || first[n - 1] != '/')) n--;
+  }
+  return n;
 }
 
 /* ---- index.html -------------------------------------------------------- */
@@ -512,10 +529,14 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
     if (isfinite(r->end_s - r->start_s)) max_s = fmax(max_s, r->end_s - r->start_s);
   }
   ue = S_unit_energy(max_j), uc = S_unit_co2e(max_kg), ud = S_unit_duration(max_s);
-  t = S_table(root, "runs", "runs", "Runs");
+  size_t prefix = S_common_dir(lab, e);
+  char *cap = prefix ? tp_xasprintf("Runs (ids under %.*s)", (int)prefix, lab->runs[e->runs[0]]->id)
+                     : tp_xstrdup("Runs");
+  t = S_table(root, "runs", "runs", cap);
+  free(cap);
   S_col(&t, "Run", false);
   S_col(&t, "Configuration", false);
-  S_col(&t, "Start", false);
+  S_col(&t, "Start (UTC)", false);
   S_col_unit(&t, "Duration", ud.name);
   S_col_unit(&t, "IT energy", ue.name);
   S_col_unit(&t, "CO2e", uc.name);
@@ -530,18 +551,18 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
     char *href = tp_pages_run_path(r->id);
     char *up = tp_xasprintf("../%s", href);
     S_row(&t);
-    S_cell_full(&t, S_short_id(r), up, NULL, true);
+    S_cell_full(&t, r->id + prefix, up, NULL, true);
     free(up);
     free(href);
     int ci = tp_figures_config_of_run(e, e->runs[i]);
-    S_cell(&t, ci >= 0 ? labels[ci] : "");
-    S_cell_full(&t, S_time(buf, r->start_s), NULL, "nowrap", false);
+    S_cell_full(&t, ci >= 0 ? labels[ci] : "", NULL, "nowrap", false);
+    S_cell_full(&t, S_minute(buf, r->start_s), NULL, "nowrap", false);
     S_num(&t, S_in(buf, &ud, r->end_s - r->start_s));
     S_num(&t, known ? S_in(buf, &ue, r->energy.it_j) : "–");
     S_num(&t, known ? S_in(buf, &uc, r->energy.co2e_kg) : "–");
     char *m = tp_xasprintf("%s%s", tp_summary_method_name(r->energy.method),
                            r->energy.shared ? ", shared" : "");
-    S_cell(&t, m);
+    S_cell_full(&t, m, NULL, "nowrap", false);
     free(m);
     S_num(&t, known ? S_percent(buf, r->energy.coverage) : "–");
     double best, last = NAN;
