@@ -19,7 +19,9 @@ const char tp_cli_pipeline_help[] =
     "      --timezone NAME     IANA zone of timestamps written without one\n"
     "                          (default: the TZ environment, else UTC)\n"
     "      --clock-offset S    seconds to add to every trace time\n"
-    "      --format NAME       force the reader for trace files or framework logs\n";
+    "      --format NAME       force the reader for trace files or framework logs\n"
+    "      --cache DIR         keep what was read of each run in DIR and reuse it\n"
+    "                          while the run's files are unchanged\n";
 
 int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_opts *o) {
   switch (c) {
@@ -45,6 +47,7 @@ int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_
         return tp_cli_usage_error(cmd, "--clock-offset takes seconds, not '%s'", arg);
       return 0;
     case TP_OPT_FORMAT: o->trace_format = arg; return 0;
+    case TP_OPT_CACHE: o->cache_dir = arg; return 0;
     default: return 1;
   }
 }

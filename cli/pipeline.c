@@ -30,6 +30,8 @@
 #include "parser/power.h"
 #include "parser/reftable.h"
 #include "parser/runfile.h"
+#include "render/runfile.h"
+#include "render/site.h"
 #include "parser/tfevents.h"
 #include "parser/timefmt.h"
 
@@ -718,6 +720,140 @@ static void S_apply_root(tp_discovery *disc, char *const *paths, size_t n_paths,
   free(r);
 }
 
+/* ---- --cache: runs as read, kept per run directory ----------------------- */
+
+/* The key of a cached run: the program's version, then one line per file
+ * that went into it, with its size, modification time (ns) and inode.  A run
+ * whose key differs is read again. */
+static void S_key_line(tp_buf *b, char tag, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    tp_buf_printf(b, "%c\t%s\tmissing\n", tag, path);
+    return;
+  }
+  tp_buf_printf(b, "%c\t%s\t%lld\t%lld.%09ld\t%llu\n", tag, path, (long long)st.st_size,
+                (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                (unsigned long long)st.st_ino);
+}
+
+static char *S_cache_key(const tp_found_run *fr, const tp_run *run) {
+  tp_buf b = {0};
+  tp_buf_printf(&b, "trainprint %s run cache %d\nid\t%s\n", TP_VERSION, TP_RUNFILE_VERSION,
+                fr->id);
+  for (size_t i = 0; i < fr->n_event_files; i++) S_key_line(&b, 'F', fr->event_files[i]);
+  for (size_t i = 0; i < fr->n_other_files; i++) S_key_line(&b, 'F', fr->other_files[i]);
+  for (size_t i = 0; run && i < run->n_inputs; i++) S_key_line(&b, 'I', run->inputs[i].path);
+  return tp_buf_detach(&b);
+}
+
+typedef enum { S_CACHE_MISSING, S_CACHE_STALE, S_CACHE_OTHER_VERSION, S_CACHE_OK } S_cache_state;
+
+/* The key file's input lines ("I\t<path>") recomputed, with the found files. */
+static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr) {
+  FILE *f = fopen(keyfile, "rb");
+  if (!f) return S_CACHE_MISSING;
+  tp_buf old = {0};
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && old.len < (1u << 24))
+    tp_buf_add(&old, chunk, n);
+  fclose(f);
+  /* Rebuild the key from the found files and the inputs the old key names. */
+  tp_buf now = {0};
+  char *base = S_cache_key(fr, NULL);
+  tp_buf_adds(&now, base);
+  free(base);
+  const char *p = tp_buf_str(&old);
+  while ((p = strstr(p, "\nI\t"))) {
+    p += 3;
+    size_t len = strcspn(p, "\t\n");
+    char *path = tp_xstrndup(p, len);
+    S_key_line(&now, 'I', path);
+    free(path);
+  }
+  bool same = old.len == now.len && memcmp(tp_buf_str(&old), tp_buf_str(&now), old.len) == 0;
+  /* The first line names the program's version and the document format. */
+  size_t l1 = strcspn(tp_buf_str(&now), "\n");
+  bool version = old.len >= l1 && memcmp(tp_buf_str(&old), tp_buf_str(&now), l1) == 0 &&
+                 tp_buf_str(&old)[l1] == '\n';
+  tp_buf_free(&old);
+  tp_buf_free(&now);
+  return !version ? S_CACHE_OTHER_VERSION : same ? S_CACHE_OK : S_CACHE_STALE;
+}
+
+static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
+  char *real = realpath(fr->dir, NULL);
+  char *slug = tp_site_slug(real ? real : fr->dir);
+  char *base = tp_xasprintf("%s/%s", cache_dir, slug);
+  free(slug);
+  free(real);
+  return base;
+}
+
+static void S_cache_store(const char *base, const tp_found_run *fr, const tp_run *run) {
+  tp_buf doc = {0};
+  tp_runfile_write(run, NULL, NULL, &doc);
+  char *key = S_cache_key(fr, run);
+  const char *ext[2] = {".json", ".key"};
+  const char *data[2] = {tp_buf_str(&doc), key};
+  size_t len[2] = {doc.len, strlen(key)};
+  /* The document first, the key last: a key only ever names a complete document. */
+  for (int k = 0; k < 2; k++) {
+    char *tmp = tp_xasprintf("%s%s.tmp-XXXXXX", base, ext[k]);
+    char *dst = tp_xasprintf("%s%s", base, ext[k]);
+    int fd = mkstemp(tmp);
+    bool ok = false;
+    if (fd >= 0) {
+      FILE *f = fdopen(fd, "wb");
+      if (f) {
+        ok = fwrite(data[k], 1, len[k], f) == len[k];
+        ok = fclose(f) == 0 && ok && rename(tmp, dst) == 0;
+      } else {
+        close(fd);
+      }
+      if (!ok) unlink(tmp);
+    }
+    free(tmp);
+    free(dst);
+    if (!ok) break;
+  }
+  free(key);
+  tp_buf_free(&doc);
+}
+
+/* A run from the cache when its files are unchanged, else read and cached. */
+static tp_run *S_load_run_cached(const tp_found_run *fr, const tp_framework_opts *fo,
+                                 const char *cache_dir) {
+  if (!cache_dir) return S_load_run(fr, fo);
+  char *base = S_cache_base(cache_dir, fr);
+  char *keyfile = tp_xasprintf("%s.key", base);
+  char *docfile = tp_xasprintf("%s.json", base);
+  tp_run *run = NULL;
+  S_cache_state cs = S_cache_valid(keyfile, fr);
+  if (cs == S_CACHE_OTHER_VERSION)
+    fprintf(stderr, "trainprint: warning: %s: cache entry from another version of trainprint; "
+                    "ignored, the run is read again\n", keyfile);
+  if (cs == S_CACHE_OK) {
+    tp_diags quiet = {0};
+    if (tp_runfile_read(docfile, &run, NULL, NULL, &quiet) != 0 || strcmp(run->id, fr->id) != 0) {
+      if (run) tp_run_free(run);
+      run = NULL;
+    }
+    tp_diag_free(&quiet);
+    if (!run)
+      fprintf(stderr, "trainprint: warning: %s: cache entry unreadable or from another "
+                      "version; ignored, the run is read again\n", docfile);
+  }
+  if (!run) {
+    run = S_load_run(fr, fo);
+    S_cache_store(base, fr, run);
+  }
+  free(keyfile);
+  free(docfile);
+  free(base);
+  return run;
+}
+
 /* ---- parallel reading of runs ----------------------------------------- */
 
 typedef struct S_pool {
@@ -725,6 +861,7 @@ typedef struct S_pool {
   size_t n;
   tp_run **out;                 /* out[i]: the run read from runs[i] */
   const tp_framework_opts *fo;
+  const char *cache_dir;
   atomic_size_t next;           /* next run to take */
   atomic_size_t done;           /* runs finished */
   atomic_ullong bytes_done;     /* bytes of their files */
@@ -768,7 +905,7 @@ static void *S_worker(void *arg) {
   for (;;) {
     size_t i = atomic_fetch_add(&p->next, 1);
     if (i >= p->n) break;
-    p->out[i] = S_load_run(&p->runs[i], p->fo);
+    p->out[i] = S_load_run_cached(&p->runs[i], p->fo, p->cache_dir);
     atomic_fetch_add(&p->bytes_done, S_run_bytes(&p->runs[i]));
     atomic_fetch_add(&p->done, 1);
     if (p->progress) {
@@ -784,8 +921,9 @@ static void *S_worker(void *arg) {
  * in the order of runs, whatever the threads did, so output stays
  * deterministic. */
 static tp_run **S_load_runs(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
-                            int jobs) {
-  S_pool p = {.runs = runs, .n = n, .fo = fo, .progress = isatty(STDERR_FILENO) == 1};
+                            int jobs, const char *cache_dir) {
+  S_pool p = {.runs = runs, .n = n, .fo = fo, .cache_dir = cache_dir,
+              .progress = isatty(STDERR_FILENO) == 1};
   p.out = tp_xcalloc(n + 1, sizeof *p.out);
   atomic_init(&p.next, 0);
   atomic_init(&p.done, 0);
@@ -887,7 +1025,18 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_framework_kind fw_kind;
   if (opts->trace_format && tp_framework_parse_name(opts->trace_format, &fw_kind) == 0)
     fo.force = (unsigned)fw_kind;
-  tp_run **loaded = S_load_runs(disc.runs, disc.n_runs, &fo, opts->jobs);
+  if (opts->cache_dir) {
+    struct stat cst;
+    if (stat(opts->cache_dir, &cst) != 0 && mkdir(opts->cache_dir, 0755) != 0)
+      tp_diag_add(&lab->diags, TP_WARN, opts->cache_dir, -1, -1,
+                  "cannot create the cache directory; runs are read without it");
+  }
+  struct stat cst2;
+  const char *cache = opts->cache_dir && stat(opts->cache_dir, &cst2) == 0 &&
+                              S_ISDIR(cst2.st_mode)
+                          ? opts->cache_dir
+                          : NULL;
+  tp_run **loaded = S_load_runs(disc.runs, disc.n_runs, &fo, opts->jobs, cache);
   for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, loaded[i]);
   free(loaded);
   free(rules);

@@ -27,6 +27,8 @@ typedef struct tp_pipeline_opts {
                                 files in the directories from each PATH up to it
                                 are read too; NULL: as `report` (ids relative to
                                 each PATH) */
+  const char *cache_dir;     /* --cache: keep what was read of each run there, and
+                                reuse it while its files are unchanged; NULL: none */
   const char *config_path;   /* -c FILE, or NULL: trainprint.yaml in the first
                                 path's directory when there is one.  Options given
                                 on the command line override its defaults. */

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# --cache: a second report over unchanged inputs reuses what was read and
+# gives the same site; a changed file is read again; a corrupt cache entry or
+# one from another version is ignored with a diagnostic, never trusted.
+# Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
+set -u
+tp=$1 src=$2 scratch=$4
+rm -rf "$scratch" && mkdir -p "$scratch"
+fail=0 pass=0
+check() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi; }
+cp -r "$src/samples" "$scratch/lab"
+run() { "$tp" report -q "$scratch/lab" --cache "$scratch/cache" -o "$scratch/$1" 2>"$scratch/$1.err"; }
+
+"$tp" report -q "$scratch/lab" -o "$scratch/plain"
+run first
+check "cache filled" test "$(ls "$scratch/cache"/*.json | wc -l)" -eq 20
+run second
+check "cached report equals the uncached one" diff -r "$scratch/plain" "$scratch/second"
+check "first equals second" diff -r "$scratch/first" "$scratch/second"
+
+# A changed event file: append a cut-short record; the run is read again and
+# the new diagnostic shows.
+ev=$(ls "$scratch"/lab/lab/lr-sweep/lr1e-4-s0/events.out.tfevents.*)
+printf '\x20\x00\x00\x00\x00\x00\x00\x00' >>"$ev"
+run third
+check "changed file read again" grep -q "lr1e-4-s0" "$scratch/third/summary.json"
+check "its new diagnostic" grep -q "truncated\|cut short\|incomplete" "$scratch/third/summary.json"
+
+# A corrupt entry: ignored with a warning, same result.
+f=$(ls "$scratch"/cache/*lr-sweep-lr1e-3-s0*.json)
+echo '{"format": "trainprint-run", "version": 1, "id":' >"$f"
+run fourth
+check "corrupt entry reported" grep -q "cache entry unreadable" "$scratch/fourth.err"
+check "corrupt entry not trusted" diff "$scratch/third/summary.json" "$scratch/fourth/summary.json"
+
+# An entry from another version: ignored with a warning.
+k=$(ls "$scratch"/cache/*lr-sweep-lr1e-3-s1*.key)
+sed -i '1s/.*/trainprint 0.0.1 run cache 1/' "$k"
+run fifth
+check "other version reported" grep -q "another version" "$scratch/fifth.err"
+check "other version not trusted" diff "$scratch/third/summary.json" "$scratch/fifth/summary.json"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
