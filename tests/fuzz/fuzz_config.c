@@ -4,18 +4,58 @@
  * the questions the pipeline asks (experiment, hardware and tag of a few run
  * ids).  The input's first line is also used as a glob against the rest of
  * the input and against fixed run ids, to exercise the matcher's classes,
- * escapes and "**" forms.
+ * escapes and "**" forms.  The fixed run ids then make a lab that the
+ * configuration's experiments and metric rules group, as the report does,
+ * and the lab is rendered.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "model/config.h"
 #include "model/mem.h"
 #include "parser/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A lab of a few runs grouped by cfg's experiments and rules, rendered. */
+static void S_report(const tp_config *cfg) {
+  static const char *const k_runs[] = {"lab/a/lr1-s0", "lab/a/lr1-s1", "lab/b/x", "y"};
+  tp_lab lab = {0};
+  for (size_t i = 0; i < sizeof k_runs / sizeof *k_runs; i++) {
+    tp_run *run = tp_run_new(k_runs[i], k_runs[i]);
+    for (int s = 0; s < 4; s++) {
+      tp_run_note_event(run, s, 1.7e9 + 60.0 * s);
+      tp_run_add_scalar(run, "val/acc", s, 1.7e9 + 60.0 * s, 0.1 * s + 0.01 * (double)i);
+    }
+    tp_run_set_hparam(run, "lr", TP_HP_NUMBER, "1", 1, "fuzz");
+    tp_run_set_hparam(run, "seed", TP_HP_NUMBER, "0", (double)i, "fuzz");
+    tp_run_finish(run);
+    tp_fuzz_energy(run);
+    const tp_config_experiment *e = tp_config_experiment_of(cfg, run->id);
+    if (e && e->runs.count) {
+      free(run->experiment);
+      run->experiment = tp_xstrdup(e->name);
+    }
+    tp_lab_add_run(&lab, run);
+  }
+  for (size_t x = 0; x < cfg->n_experiments; x++) {
+    const tp_config_experiment *e = &cfg->experiments[x];
+    tp_lab_rule rule = {.experiment = e->name,
+                        .metric_tag = e->metric.tag,
+                        .goal_set = e->metric.goal_set,
+                        .goal_max = e->metric.goal_max,
+                        .target = e->metric.target,
+                        .compare_by = e->compare_by.items,
+                        .n_compare_by = e->compare_by.count};
+    tp_lab_add_rule(&lab, &rule);
+  }
+  tp_lab_group(&lab);
+  tp_fuzz_render(&lab);
+  tp_lab_free(&lab);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *const k_ids[] = {"", "a", "lab/precision-sweep/fp32-bs128-s0",
@@ -30,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   for (size_t i = 0; i < cfg.n_experiments; i++)
     tp_config_experiment_named(&cfg, cfg.experiments[i].name);
+  S_report(&cfg);
   tp_config_free(&cfg);
   tp_diag_free(&d);
 

@@ -1,27 +1,21 @@
 /* Fuzz target for parser/hf_trainer: the input is written to a scratch file (the
- * reader takes a path) and read into a run. */
+ * reader takes a path), read into a run, and the run is reported. */
 #include <stdint.h>
-#include <stdio.h>
 #include <unistd.h>
 
-#include "model/run.h"
+#include "fuzz_common.h"
+#include "parser/framework.h"
 #include "parser/hf_trainer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char path[64];
-  snprintf(path, sizeof path, "/tmp/tp_fuzz_hf_trainer.%ld", (long)getpid());
-  FILE *f = fopen(path, "wb");
-  if (!f) return 0;
-  fwrite(data, 1, size, f);
-  fclose(f);
+  char path[96];
+  if (tp_fuzz_scratch(path, "hf_trainer", data, size) != 0) return 0;
   tp_run *run = tp_run_new("f", ".");
-  tp_diags d = {0};
   tp_metric_sink sink = tp_metric_sink_run(run);
-  tp_hf_trainer_read(path, run, &sink, &d);
-  tp_run_free(run);
-  tp_diag_free(&d);
+  tp_hf_trainer_read(path, run, &sink, &run->diags);
   unlink(path);
+  tp_fuzz_report(run);
   return 0;
 }

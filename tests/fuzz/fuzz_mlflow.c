@@ -1,34 +1,30 @@
 /* Fuzz target for parser/mlflow: the input is written to a scratch file (the
- * reader takes a path) and read into a run. */
+ * reader takes a path), read as a run's meta.yaml and as a metric file, and
+ * the run is reported. */
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "model/run.h"
+#include "fuzz_common.h"
+#include "parser/framework.h"
 #include "parser/mlflow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char path[64];
-  snprintf(path, sizeof path, "/tmp/tp_fuzz_mlflow.%ld", (long)getpid());
-  FILE *f = fopen(path, "wb");
-  if (!f) return 0;
-  fwrite(data, 1, size, f);
-  fclose(f);
+  char path[96];
+  if (tp_fuzz_scratch(path, "mlflow", data, size) != 0) return 0;
   tp_run *run = tp_run_new("f", ".");
-  tp_diags d = {0};
   tp_mlflow_meta m;
-  tp_mlflow_read_meta(path, &m, &d);
+  tp_mlflow_read_meta(path, &m, &run->diags);
   tp_mlflow_meta_free(&m);
   FILE *mf = fopen(path, "rb");
   if (mf) {
     tp_metric_sink sink = tp_metric_sink_run(run);
-    tp_mlflow_read_metric(mf, path, "m", &sink, &d);
+    tp_mlflow_read_metric(mf, path, "m", &sink, &run->diags);
     fclose(mf);
   }
-  tp_run_free(run);
-  tp_diag_free(&d);
   unlink(path);
+  tp_fuzz_report(run);
   return 0;
 }

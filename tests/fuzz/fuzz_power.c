@@ -3,13 +3,23 @@
  * The first byte picks the format (auto-detection or one reader forced) and
  * a few options; the rest is the file.  The sink checks what the readers
  * promise: devices announced before their samples, finite non-negative
- * values, and per-device time that never goes backwards.
+ * values, and per-device time that never goes backwards.  Every sample also
+ * goes to the energy model, integrated over a run window set by the first
+ * and last samples seen (with counters, wrap-around and gaps as the file has
+ * them), and that run is reported.
+ *
+ * Selector byte: bits 0-2 pick the reader (0 auto-detect, 1 nvidia-smi CSV,
+ * 2 nvidia-smi dmon, 3 RAPL CSV, 4 perf stat, 5 CodeCarbon, 6 CSV mapping,
+ * 7 auto again), bit 3 a start time and a noheader column list, bit 6 a
+ * device column for the CSV mapping, bit 7 a mapping without header.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_common.h"
+#include "model/energy.h"
 #include "parser/csvmap.h"
 #include "parser/power.h"
 
@@ -18,12 +28,16 @@
 typedef struct check {
   int n_dev;
   double last_t[MAX_DEV];
+  tp_trace_sink energy;  /* the integrator's sink */
+  int handle[MAX_DEV];   /* energy handle of each device */
+  double t_min, t_max;   /* first and last sample time seen */
 } check;
 
 static int S_device(void *ctx, const char *id, const char *name, tp_sample_kind kind, double wrap_j) {
   check *c = ctx;
   if (!id || !*id || c->n_dev >= MAX_DEV || !(wrap_j >= 0)) abort();
   c->last_t[c->n_dev] = -INFINITY;
+  c->handle[c->n_dev] = c->energy.device(c->energy.ctx, id, name, kind, wrap_j);
   return c->n_dev++;
 }
 
@@ -33,6 +47,9 @@ static void S_sample(void *ctx, int dev, double t_s, double value) {
       t_s < c->last_t[dev])
     abort();
   c->last_t[dev] = t_s;
+  if (t_s < c->t_min) c->t_min = t_s;
+  if (t_s > c->t_max) c->t_max = t_s;
+  c->energy.sample(c->energy.ctx, c->handle[dev], t_s, value);
 }
 
 static void S_declared(void *ctx, const tp_declared *d) {
@@ -46,6 +63,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   data++, size--;
   static check c;
   c.n_dev = 0;
+  c.t_min = INFINITY;
+  c.t_max = -INFINITY;
+  /* The window is not known before the trace is read: integrate over all of
+   * time; the run's window is then the span the samples covered. */
+  tp_energy_window w = {.start_s = -1e12, .end_s = 1e12};
+  tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
+  c.energy = tp_energy_sink(e);
   tp_trace_sink sink = {&c, S_device, S_sample, S_declared};
   tp_csvmap map = {.time_index = 1, .value_index = 2, .device_index = (sel & 0x40) ? 3 : 0,
                    .no_header = (sel & 0x80) != 0, .unit = TP_UNIT_W};
@@ -60,10 +84,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   tp_power_format fmt = (tp_power_format)((sel & 0x07) % TP_POWER_FORMAT_COUNT);
   FILE *f = size ? fmemopen((void *)data, size, "rb") : tmpfile();
-  if (!f) return 0;
+  if (!f) {
+    tp_energy_free(e);
+    return 0;
+  }
   tp_diags d = {0};
   tp_power_read_stream(f, "fuzz", fmt, &o, &sink, &d);
   fclose(f);
   tp_diag_free(&d);
+  tp_run *run = tp_run_new("trace", ".");
+  tp_energy_finish(e, &run, 1);
+  tp_energy_free(e);
+  if (c.t_max > c.t_min) {
+    tp_run_note_event(run, 0, c.t_min);
+    tp_run_note_event(run, 1, c.t_max);
+  }
+  tp_lab lab = {0};
+  tp_run_finish(run);
+  tp_lab_add_run(&lab, run);
+  tp_lab_group(&lab);
+  tp_fuzz_render(&lab);
+  tp_lab_free(&lab);
   return 0;
 }

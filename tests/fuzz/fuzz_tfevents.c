@@ -3,12 +3,15 @@
  * Each input is read twice: as a whole event file (framing, CRCs, decoding;
  * the fuzzer rarely gets a CRC right, so) and as one Event payload without
  * framing, so that the protobuf decoding is reached directly.  Every visitor
- * callback is set, so every decoded path runs.
+ * callback is set, so every decoded path runs.  Then it is loaded from a
+ * scratch file into a run, as the report does, and the run is reported.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fuzz_common.h"
 #include "parser/tfevents.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,5 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tp_tfevents_read_mem(data, size, "fuzz", &v, NULL, &d);
   tp_tfevents_decode_event(data, size, "fuzz", 0, &v, NULL, &d);
   tp_diag_free(&d);
+  char path[96];
+  if (tp_fuzz_scratch(path, "tfevents", data, size) != 0) return 0;
+  tp_run *run = tp_run_new("f", ".");
+  tp_tfevents_load_run(run, path, &run->diags);
+  unlink(path);
+  tp_fuzz_report(run);
   return 0;
 }
