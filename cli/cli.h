@@ -22,8 +22,8 @@ int tp_cmd_render(int argc, char **argv);
 void tp_cli_print_diags(const struct tp_lab *lab, bool quiet);
 
 /* The directory holding templates/ and data/: $TRAINPRINT_DATADIR, else the
- * installed share directory when it holds the tables, else the source tree
- * the program was built from. */
+ * source tree the program was built from when it is there, else the
+ * installed share directory. */
 const char *tp_cli_datadir(void);
 
 /* Print "trainprint: MESSAGE" and a hint to use --help; return 2. */

@@ -15,6 +15,8 @@ static int S_has_tables(const char *dir) {
 const char *tp_cli_datadir(void) {
   const char *env = getenv("TRAINPRINT_DATADIR");
   if (env && *env) return env;
-  if (S_has_tables(TP_INSTALL_DATADIR)) return TP_INSTALL_DATADIR;
-  return TP_DATADIR;
+  /* The source tree first: a build is run from where it was built; an
+   * installed copy (or a package on another machine) finds its share dir. */
+  if (S_has_tables(TP_DATADIR)) return TP_DATADIR;
+  return TP_INSTALL_DATADIR;
 }

@@ -961,13 +961,13 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   }
   free(found);
   S_state st = {.lab = lab, .opts = opts, .force = TP_POWER_AUTO, .cfg = &cfg};
-  const char *tzname = opts->timezone ? opts->timezone : st.cfg->defaults.timezone;
+  const char *tz_name = opts->timezone ? opts->timezone : st.cfg->defaults.timezone;
   const char *err = NULL;
-  st.tz = tp_tz_open(tzname, &err);
+  st.tz = tp_tz_open(tz_name, &err);
   if (!st.tz) {
     tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
                 "time zone '%s' is not known (%s); naive timestamps read as UTC",
-                tzname ? tzname : "", err ? err : "");
+                tz_name ? tz_name : "", err ? err : "");
     st.tz = tp_tz_open("UTC", &err);
   }
   tp_assumptions *a = &lab->assumptions;
@@ -1113,6 +1113,11 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   for (size_t i = 0; i < st.n_claimed; i++) free(st.claimed[i]);
   free(st.claimed);
   tp_config_free(&cfg);
+  /* The lab keeps the series it was priced with (for the what-if by time). */
+  if (st.carbon.series == &st.series) {
+    lab->intensity_series = st.series;
+    st.series = (tp_intensity_series){0};
+  }
   tp_intensity_series_free(&st.series);
   free(st.intensity_text);
   tp_reftables_free(&st.tables);

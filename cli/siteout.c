@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "model/mem.h"
 #include "parser/number.h"
+#include "parser/reftable.h"
 #include "render/site.h"
 #include "render/summary.h"
 
@@ -18,10 +19,17 @@ const char tp_cli_site_help[] =
     "      --figures LIST      also write every chart as pdf and/or png (300 dpi),\n"
     "                          comma-separated, e.g. --figures pdf,png\n"
     "      --stamp             state the time of rendering in the pages (the output\n"
-    "                          is then no longer byte-identical between runs)\n";
+    "                          is then no longer byte-identical between runs)\n"
+    "      --compare-zones LIST  zones for the what-if by location in publish/\n"
+    "                          (comma-separated; default: ten grids spanning the world)\n"
+    "      --pue-range LO,HI   range of the data centre's PUE, for the uncertainty\n"
+    "      --equivalents       also give car km, flights and household-years in the\n"
+    "                          exports (always on the pages)\n";
 
 void tp_cli_site_init(tp_cli_site_opts *o) {
   *o = (tp_cli_site_opts){.pages = {.generator = "trainprint " TP_VERSION}};
+  o->publish = tp_publish_opts_default();
+  o->publish.version = TP_VERSION;
 }
 
 /* Parse --figures: a comma-separated list of "pdf" and "png". */
@@ -46,6 +54,20 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
         return tp_cli_usage_error(cmd, "--figures takes pdf, png or pdf,png, not '%s'", arg);
       return 0;
     case TP_OPT_STAMP: o->stamp = true; return 0;
+    case TP_OPT_COMPARE_ZONES: o->publish.compare_zones = arg; return 0;
+    case TP_OPT_EQUIVALENTS: o->publish.equivalents = true; return 0;
+    case TP_OPT_PUE_RANGE: {
+      const char *comma = strchr(arg, ',');
+      double lo, hi;
+      if (!comma || tp_parse_double(arg, (size_t)(comma - arg), &lo) != 0 ||
+          tp_parse_double(comma + 1, strlen(comma + 1), &hi) != 0 || !(lo >= 1) || !(hi >= lo) ||
+          hi > 10)
+        return tp_cli_usage_error(cmd, "--pue-range takes LO,HI with 1 <= LO <= HI <= 10, not '%s'",
+                                  arg);
+      o->publish.uncertainty.pue_low = lo;
+      o->publish.uncertainty.pue_high = hi;
+      return 0;
+    }
     default: return 1;
   }
 }
@@ -82,6 +104,18 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   }
   tp_buf_free(&b);
   if (rc == 0) rc = tp_pages_write(&site, lab, &o->pages, &err);
+  if (rc == 0) {
+    /* Publication exports: publish/ (LaTeX, Markdown, model cards, BibTeX). */
+    tp_reftables tables = {0};
+    tp_diags quiet = {0};
+    char *dd = tp_xasprintf("%s/data", tp_cli_datadir());
+    tp_reftable_load(&tables, dd, &quiet);
+    o->publish.series = lab->intensity_series.count ? &lab->intensity_series : NULL;
+    rc = tp_publish_write(&site, lab, &tables, &o->publish, &err);
+    tp_reftables_free(&tables);
+    tp_diag_free(&quiet);
+    free(dd);
+  }
   if (rc != 0) {
     tp_site_abort(&site);
     goto fail;

@@ -8,20 +8,32 @@
 #include "cli/options.h"
 #include "model/lab.h"
 #include "render/pages.h"
+#include "render/publish.h"
 
 typedef struct tp_cli_site_opts {
   tp_pages_opts pages;
+  tp_publish_opts publish;
   bool stamp;
   char *templates_owned; /* the default templates path, when none was given */
   char stamp_buf[64];
 } tp_cli_site_opts;
 
-enum { TP_OPT_TEMPLATES = 280, TP_OPT_FIGURES, TP_OPT_STAMP };
+enum {
+  TP_OPT_TEMPLATES = 280,
+  TP_OPT_FIGURES,
+  TP_OPT_STAMP,
+  TP_OPT_COMPARE_ZONES,
+  TP_OPT_PUE_RANGE,
+  TP_OPT_EQUIVALENTS
+};
 
 #define TP_CLI_SITE_LONGOPTS                                         \
   {"templates", required_argument, NULL, TP_OPT_TEMPLATES},          \
       {"figures", required_argument, NULL, TP_OPT_FIGURES},          \
-      {"stamp", no_argument, NULL, TP_OPT_STAMP}
+      {"stamp", no_argument, NULL, TP_OPT_STAMP},                    \
+      {"compare-zones", required_argument, NULL, TP_OPT_COMPARE_ZONES}, \
+      {"pue-range", required_argument, NULL, TP_OPT_PUE_RANGE},      \
+      {"equivalents", no_argument, NULL, TP_OPT_EQUIVALENTS}
 
 extern const char tp_cli_site_help[];
 

@@ -519,6 +519,7 @@ void tp_lab_free(tp_lab *lab) {
     free(lab->rules[i].compare_by);
   }
   free(lab->rules);
+  tp_intensity_series_free(&lab->intensity_series);
   S_rollups_free(&lab->by_month);
   S_rollups_free(&lab->by_gpu_model);
   S_rollups_free(&lab->by_host);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/carbon.h"
 #include "model/diag.h"
 #include "model/run.h"
 
@@ -101,6 +102,8 @@ typedef struct tp_lab {
                               the energy of those devices) */
   tp_rollups by_host;      /* by host ("unknown" when not known) */
   tp_rollups by_tag;       /* by lab-chosen tag, "key=value" */
+  tp_intensity_series intensity_series; /* the series energy was priced with (count 0
+                                           when a constant intensity was used) */
   tp_lab_rule *rules;  /* from the configuration */
   size_t n_rules, cap_rules;
   tp_diags diags;      /* diagnostics not tied to one run */
