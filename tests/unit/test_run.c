@@ -1,4 +1,5 @@
 /* Tests for model/run: the restart rule, hparams, tags, thinning of series. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "model/mem.h"
@@ -88,9 +89,39 @@ static void test_fmt_and_tags(void) {
   tp_run_free(r);
 }
 
+/* tp_fmt_double starts at 15 digits: check it against trying every
+ * precision from 1, on random bit patterns and on short decimals. */
+static void test_fmt_shortest(void) {
+  uint64_t x = 88172645463325252ULL;
+  int bad = 0;
+  for (int i = 0; i < 200000 && bad < 5; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    double v;
+    if (i & 1) {
+      memcpy(&v, &x, sizeof v);
+    } else {
+      v = (double)(x % 100000) / 1000.0 * ((x >> 40) % 2 ? 1 : 1e-6);
+    }
+    if (!isfinite(v)) continue;
+    char want[32], got[32];
+    for (int prec = 1; prec <= 17; prec++) {
+      snprintf(want, sizeof want, "%.*g", prec, v);
+      if (strtod(want, NULL) == v) break;
+    }
+    tp_fmt_double(got, v);
+    if (v == floor(v) && fabs(v) < 1e16) snprintf(want, sizeof want, "%.0f", v);
+    if (strcmp(want, got) != 0) {
+      fprintf(stderr, "%.17g: %s, expected %s\n", v, got, want);
+      bad++;
+    }
+  }
+  CHECK_INT(bad, 0);
+}
+
 int main(void) {
   TP_RUN(test_restart_rule);
   TP_RUN(test_decimate);
   TP_RUN(test_fmt_and_tags);
+  TP_RUN(test_fmt_shortest);
   return tp_test_summary();
 }
