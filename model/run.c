@@ -1,6 +1,7 @@
 /* run: one training run, and the restart rule applied as points arrive. */
 #include "model/run.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,8 +357,9 @@ const char *tp_fmt_double(char buf[32], double v) {
   /* Otherwise the shortest precision that reads back exactly.  Any shortest
    * form of up to 15 digits is what %.15g prints (the value is within half
    * an ulp of it, far less than half a unit in the 15th digit, and %g drops
-   * trailing zeros), so only 15, 16 and 17 need trying. */
-  for (int prec = 15; prec <= 17; prec++) {
+   * trailing zeros), so only 15, 16 and 17 need trying.  Subnormal numbers
+   * carry fewer bits, so for them every precision is tried. */
+  for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
     snprintf(buf, 32, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) break;
   }
