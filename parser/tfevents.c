@@ -873,9 +873,19 @@ static void S_stop(S_reader *r, tp_severity sev, int64_t off, const char *what) 
 
 static void S_frame_all(S_reader *r) {
   for (;;) {
-    size_t avail = S_need(r, 12);
     int64_t off = (int64_t)(r->base + r->pos);
     char what[160];
+    if ((uint64_t)off >= r->size) {
+      /* A file still being written: what was there when it was opened is read;
+       * records appended since are left for the next report. */
+      if (S_need(r, 1))
+        S_diag(&r->dc, TP_NOTE, off,
+               "the file grew while it was read; records after byte %lld (its size when "
+               "opened) are left for the next report",
+               (long long)off);
+      break;
+    }
+    size_t avail = S_need(r, 12);
     if (avail == 0) break;
     if (avail < 12) {
       snprintf(what, sizeof what, "truncated record header at byte %lld (%zu of 12 bytes)",

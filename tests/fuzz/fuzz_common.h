@@ -4,10 +4,18 @@
  * must also survive the model and the renderers.  tp_fuzz_report() takes the
  * run a target filled, finishes it, integrates a synthetic power trace over
  * its window (so the energy model sees whatever window the input produced),
- * puts it in a lab, groups it (tp_lab_group) and renders summary.json and
- * runs.csv.  It then checks what the renderers promise: summary.json is valid
- * UTF-8 with no raw control characters and no bare NaN/Inf tokens, and
+ * puts it in a lab, groups it (tp_lab_group) and renders summary.json,
+ * runs.csv and the HTML pages with their charts (into a temporary site that
+ * is then discarded).  It checks what the renderers promise: summary.json is
+ * valid UTF-8 with no raw control characters and no bare NaN/Inf tokens, and
  * runs.csv is valid UTF-8.  A broken promise aborts, which the fuzzer reports.
+ *
+ * The pages need the templates: TP_FUZZ_TEMPLATES (set by the build to the
+ * source tree's templates/) or the environment variable of the same name.
+ * Writing pages and charts costs some 50 ms an input, so while fuzzing they
+ * are written for one lab in 8, picked by a hash of its summary.json (so a
+ * find reproduces); TP_FUZZ_PAGES=all (set for the replay tests) writes
+ * them for every input, TP_FUZZ_PAGES=none for none.
  *
  * tp_fuzz_scratch() writes an input to a per-process scratch file for the
  * readers that take a path.
@@ -172,16 +180,27 @@ static inline void tp_fuzz_pages(const tp_lab *lab) {
   free(err);
 }
 
+/* Whether to write the pages of a lab whose summary.json is json (see above). */
+static inline bool tp_fuzz_want_pages(const char *json) {
+  const char *mode = getenv("TP_FUZZ_PAGES");
+  if (mode && strcmp(mode, "all") == 0) return true;
+  if (mode && strcmp(mode, "none") == 0) return false;
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (const char *p = json; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+  return h % 8 == 0;
+}
+
 /* Render lab's outputs and check the machine-readable ones. */
 static inline void tp_fuzz_render(const tp_lab *lab) {
   tp_buf out = {0};
   tp_summary_json(lab, &out);
   tp_fuzz_check_json(tp_buf_str(&out), strlen(tp_buf_str(&out)));
+  bool pages = tp_fuzz_want_pages(tp_buf_str(&out));
   tp_buf_clear(&out);
   tp_summary_runs_csv(lab, &out);
   tp_fuzz_check_utf8(tp_buf_str(&out), strlen(tp_buf_str(&out)), "runs.csv");
   tp_buf_free(&out);
-  tp_fuzz_pages(lab);
+  if (pages) tp_fuzz_pages(lab);
 }
 
 /* Finish run (taking ownership), run the model on it and render it. */

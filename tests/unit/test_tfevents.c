@@ -572,6 +572,76 @@ static void test_files(void) {
   unlink(path);
 }
 
+/* A length of 2^60 with a valid length CRC: refused before any memory is
+ * reserved for it, the records before it kept. */
+static void test_huge_length(void) {
+  B f = {0};
+  seen s;
+  tp_diags d = {0};
+  char want[512];
+  b_simple(&f, 1700000000.0, 1, "a", 1);
+  size_t off = f.len;
+  B h = {0};
+  b_le(&h, (uint64_t)1 << 60, 8);
+  b_le(&h, tp_crc32c_mask(tp_crc32c_update(0, h.data, 8)), 4);
+  b_raw(&f, h.data, h.len);
+  tp_buf_adds(&f, "payload");
+  tp_buf_free(&h);
+  CHECK_INT(read_image(&f, &s, &d), 0);
+  CHECK_LOG(s, "S a 1 1\n");
+  snprintf(want, sizeof want,
+           "warning: mem: byte %zu: record at byte %zu declares 1152921504606846976 payload "
+           "bytes but only 7 bytes remain (truncated last record); stopped reading this file, "
+           "kept the 1 records before it\n", off, off);
+  CHECK_DIAGS(d, want);
+  tp_buf_free(&s.log), tp_diag_free(&d), tp_buf_free(&f);
+}
+
+/* A file that grows while it is read (a run still training): the reader is
+ * told the size when it opens the file; a visitor appends records at that
+ * moment.  What was there is read, the rest is left with a note, and the
+ * reading ends. */
+static const char *g_grow_path;
+static void s_grow(void *ctx, uint64_t size, int64_t mtime) {
+  B more = {0};
+  for (int i = 0; i < 200; i++) b_simple(&more, 1700000100.0 + i, 100 + i, "late", 9);
+  int fd = open(g_grow_path, O_WRONLY | O_APPEND);
+  CHECK(fd >= 0 && write(fd, more.data, more.len) == (ssize_t)more.len);
+  if (fd >= 0) close(fd);
+  tp_buf_free(&more);
+}
+
+static void test_growing_file(void) {
+  char path[] = "/tmp/tp_test_tfevents_grow_XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  B f = {0};
+  b_simple(&f, 1700000000.0, 1, "a", 1);
+  b_simple(&f, 1700000001.0, 2, "a", 2);
+  CHECK_INT(write(fd, f.data, f.len), (long long)f.len);
+  close(fd);
+  g_grow_path = path;
+  tp_tfevents_visitor v = V;
+  v.file = s_grow;
+  seen s = {0};
+  tp_diags d = {0};
+  char want[256];
+  CHECK_INT(tp_tfevents_read(path, &v, &s, &d), 0);
+  CHECK_LOG(s, "S a 1 1\nS a 2 2\n");
+  snprintf(want, sizeof want,
+           "note: %s: byte %zu: the file grew while it was read; records after byte %zu (its "
+           "size when opened) are left for the next report\n", path, f.len, f.len);
+  CHECK_DIAGS(d, want);
+  tp_buf_free(&s.log), tp_diag_free(&d);
+  /* The next reading takes all of it. */
+  s = (seen){0};
+  CHECK_INT(tp_tfevents_read(path, &V, &s, &d), 0);
+  CHECK_INT(d.count, 0);
+  CHECK(strstr(tp_buf_str(&s.log), "S late 299 9\n") != NULL);
+  tp_buf_free(&s.log), tp_diag_free(&d), tp_buf_free(&f);
+  unlink(path);
+}
+
 int main(void) {
   TP_RUN(test_dtypes);
   TP_RUN(test_first_metadata);
@@ -580,5 +650,7 @@ int main(void) {
   TP_RUN(test_bad_framing);
   TP_RUN(test_bad_protobuf);
   TP_RUN(test_files);
+  TP_RUN(test_huge_length);
+  TP_RUN(test_growing_file);
   return tp_test_summary();
 }
