@@ -222,6 +222,8 @@ typedef struct S_trace_job {
   const tp_tz *tz;                 /* zone of naive times */
   double clock_offset_s;
   const tp_csvmap *csvmap;         /* for TP_POWER_CSVMAP */
+  bool has_start;                  /* start_s is set (traces without dates) */
+  double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
 } S_trace_job;
 
@@ -293,6 +295,9 @@ static void S_apply_trace(S_state *st, const S_trace_job *job) {
   po.tz = job->tz;
   po.clock_offset_s = job->clock_offset_s;
   po.csvmap = job->csvmap;
+  po.has_start = job->has_start;
+  po.start_s = job->start_s;
+  po.dmon_interval_s = job->interval_s;
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &lab->diags);
   else tp_power_read(job->path, job->format, &po, &sink, &lab->diags);
   tp_energy_finish(e, runs, n);
@@ -426,6 +431,14 @@ static void S_apply_config_traces(S_state *st) {
                   "power: unknown format '%s'; recognised by content instead", pw->format);
       fmt = TP_POWER_AUTO;
     }
+    /* A start time for traces without dates, read in the traces' zone. */
+    bool has_start = false;
+    double start_s = NAN;
+    if (pw->start) {
+      tp_clock clk;
+      tp_clock_init(&clk, tz ? tz : st->tz, 0);
+      has_start = tp_clock_parse(&clk, pw->start, strlen(pw->start), TP_TIME_AUTO, &start_s) == 0;
+    }
     /* Expand the globs; each file once, in name order. */
     char **files = NULL;
     size_t nf = 0, cap = 0;
@@ -458,6 +471,9 @@ static void S_apply_config_traces(S_state *st) {
             st->lab->runs[r]->host = tp_xstrdup(pw->host);
           }
       S_trace_job job = {.path = files[k],
+                         .has_start = has_start,
+                         .start_s = start_s,
+                         .interval_s = isfinite(pw->interval_s) ? pw->interval_s : 0,
                          .run_globs = &pw->runs,
                          .devices = &pw->devices,
                          .format = fmt != TP_POWER_AUTO ? fmt : st->force,

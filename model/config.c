@@ -89,6 +89,7 @@ void tp_config_power_clear(tp_config_power *p) {
   free(p->columns.unit);
   free(p->columns.device_column);
   free(p->timezone);
+  free(p->start);
   memset(p, 0, sizeof *p);
 }
 

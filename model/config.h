@@ -88,6 +88,10 @@ typedef struct tp_config_power {
   bool has_columns;     /* a column mapping was given (then format is "csv") */
   tp_config_columns columns;
   char *timezone;       /* IANA zone of naive times in these traces, or NULL: defaults */
+  char *start;          /* when a trace without dates began (nvidia-smi dmon without
+                           -o DT, perf stat without its header): a timestamp as text
+                           (ISO 8601, or naive in the trace's zone), or NULL */
+  double interval_s;    /* dmon's sampling interval (-d), seconds; NAN: 1 s */
   long line;            /* where it was declared (1-based), or 0 */
 } tp_config_power;
 

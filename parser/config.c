@@ -299,6 +299,19 @@ static void S_timezone(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
   S_set_str(S_AT(obj, f, char *), s);
 }
 
+/* A timestamp: any form tp_time_parse reads; kept as text (its zone is known
+ * only when the trace is read). */
+static void S_start(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj, const char *subj,
+                    const char *path) {
+  const char *s = S_text(v);
+  tp_timestamp ts;
+  if (!s || tp_time_parse(s, strlen(s), TP_TIME_AUTO, &ts) != 0) {
+    S_wrong_type(ld, v, subj, "a timestamp (e.g. 2026-03-01T09:00:00)");
+    return;
+  }
+  S_set_str(S_AT(obj, f, char *), s);
+}
+
 static void S_intensity(S_ld *ld, const S_field *f, const tp_ynode *v, void *obj,
                         const char *subj, const char *path) {
   tp_config_defaults *df = obj;
@@ -538,12 +551,16 @@ static const S_field k_power[] = {
     {.key = "format", .kind = F_FN, .off = offsetof(tp_config_power, format), .fn = S_format},
     {.key = "columns", .kind = F_FN, .fn = S_columns},
     {.key = "timezone", .kind = F_FN, .off = offsetof(tp_config_power, timezone), .fn = S_timezone},
+    {.key = "start", .kind = F_FN, .off = offsetof(tp_config_power, start), .fn = S_start},
+    {.key = "interval", .kind = F_NUM, .off = offsetof(tp_config_power, interval_s), .lo = 1e-3,
+     .hi = 86400},
 };
 
 static void S_power(S_ld *ld, const tp_ynode *item, const char *path) {
   tp_config *cfg = ld->cfg;
   tp_config_power *p = tp_config_add_power(cfg);
   p->line = item->line;
+  p->interval_s = NAN;
   S_map(ld, item, path, k_power, S_N(k_power), p);
   if (p->files.count == 0) {
     S_warn(ld, item, "'%s' names no trace files; ignored", path);

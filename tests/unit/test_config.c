@@ -692,8 +692,32 @@ static void test_doc_examples(void) {
   tp_buf_free(&doc);
 }
 
+/* power[].start and interval: traces without dates (dmon, perf stat). */
+static void test_power_start(void) {
+  tp_config cfg;
+  tp_diags d = {0};
+  CHECK_INT(S_load(&cfg,
+                   "power:\n"
+                   "  - files: [dmon.log]\n"
+                   "    start: 2026-03-01T09:00:00\n"
+                   "    interval: 2\n"
+                   "  - files: [b.log]\n"
+                   "    start: yesterday\n",
+                   &d),
+            0);
+  CHECK_INT(cfg.n_power, 2);
+  CHECK_STR(cfg.power[0].start, "2026-03-01T09:00:00");
+  CHECK_NEAR(cfg.power[0].interval_s, 2.0, 0);
+  CHECK(cfg.power[1].start == NULL);
+  CHECK(isnan(cfg.power[1].interval_s));
+  CHECK(S_find(&d, "line 6, column 12:"));
+  tp_config_free(&cfg);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_every_key);
+  TP_RUN(test_power_start);
   TP_RUN(test_defaults);
   TP_RUN(test_unknown_and_wrong_types);
   TP_RUN(test_values_checked);
