@@ -8,7 +8,6 @@
 #include "cli/options.h"
 #include "cli/pipeline.h"
 #include "cli/siteout.h"
-#include "render/chart.h"
 
 static void S_help(FILE *out) {
   fprintf(out,
@@ -60,19 +59,5 @@ int tp_cmd_render(int argc, char **argv) {
 
   tp_lab lab = {0};
   int rc = tp_pipeline_from_summaries(&lab, argv + optind, (size_t)(argc - optind), &opts);
-  tp_cli_print_diags(&lab, quiet);
-  int status = 0;
-  if (rc != 0) {
-    fprintf(stderr, "trainprint: error: no run summary could be read; nothing written\n");
-    status = 1;
-  } else if (tp_cli_write_site(&lab, out, &so) != 0) {
-    status = 1;
-  } else if (!quiet) {
-    fprintf(stderr, "trainprint: %zu runs in %zu experiments; report written to %s\n",
-            lab.n_runs, lab.n_experiments, out);
-  }
-  tp_lab_free(&lab);
-  tp_cli_site_free(&so);
-  tp_chart_cleanup();
-  return status;
+  return tp_cli_site_finish(&lab, rc, "run summary", out, &so, quiet);
 }

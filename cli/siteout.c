@@ -10,6 +10,7 @@
 #include "model/mem.h"
 #include "parser/number.h"
 #include "parser/reftable.h"
+#include "render/chart.h"
 #include "render/site.h"
 #include "render/summary.h"
 
@@ -131,4 +132,23 @@ fail:
 void tp_cli_site_free(tp_cli_site_opts *o) {
   free(o->templates_owned);
   o->templates_owned = NULL;
+}
+
+int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *out,
+                       tp_cli_site_opts *o, bool quiet) {
+  tp_cli_print_diags(lab, quiet);
+  int status = 0;
+  if (build_rc != 0) {
+    fprintf(stderr, "trainprint: error: no %s could be read; nothing written\n", what);
+    status = 1;
+  } else if (tp_cli_write_site(lab, out, o) != 0) {
+    status = 1;
+  } else if (!quiet) {
+    fprintf(stderr, "trainprint: %zu runs in %zu experiments; report written to %s\n",
+            lab->n_runs, lab->n_experiments, out);
+  }
+  tp_lab_free(lab);
+  tp_cli_site_free(o);
+  tp_chart_cleanup();
+  return status;
 }

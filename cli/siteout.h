@@ -45,4 +45,11 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o);
 void tp_cli_site_free(tp_cli_site_opts *o);
 
+/* The end of `report` and `render`: print the diagnostics, write the site
+ * when the lab could be built (build_rc == 0; else say that nothing was
+ * read, naming `what`), free the lab and the options.  Returns the exit
+ * status. */
+int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *out,
+                       tp_cli_site_opts *o, bool quiet);
+
 #endif
