@@ -798,9 +798,14 @@ static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr) 
 }
 
 static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
+  /* Named after the run id, with a hash of the directory's real path so that
+   * runs of the same id under different roots do not share an entry. */
   char *real = realpath(fr->dir, NULL);
-  char *slug = tp_site_slug(real ? real : fr->dir);
-  char *base = tp_xasprintf("%s/%s", cache_dir, slug);
+  char *slug = tp_site_slug(fr->id);
+  char *where = tp_site_slug(real ? real : fr->dir);
+  size_t wn = strlen(where);
+  char *base = tp_xasprintf("%s/%s-%s", cache_dir, slug, wn >= 8 ? where + wn - 8 : where);
+  free(where);
   free(slug);
   free(real);
   return base;
