@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/mem.h"
 
@@ -362,6 +364,35 @@ static bool S_overlaps(const tp_energy *e, const S_window *w) {
   return false;
 }
 
+/* "2026-03-10 10:00:00 UTC" for t_s (buf: 40 bytes). */
+static const char *S_utc(char buf[40], double t_s) {
+  time_t t = (time_t)floor(t_s);
+  struct tm tm;
+  if (!isfinite(t_s) || !gmtime_r(&t, &tm) || !strftime(buf, 40, "%Y-%m-%d %H:%M:%S UTC", &tm))
+    snprintf(buf, 40, "%.0f s", t_s);
+  return buf;
+}
+
+/* A trace with samples that no run window overlaps is reported: its energy
+ * goes nowhere, which is worth saying (a wrong clock, a wrong directory). */
+static void S_unused_trace_diag(tp_energy *e) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t d = 0; d < e->n_dev; d++) {
+    const S_device *dv = &e->dev[d];
+    if (isnan(dv->first_t)) continue;
+    double last = dv->have_last ? dv->last_t : dv->first_t;
+    if (dv->first_t < lo) lo = dv->first_t;
+    if (last > hi) hi = last;
+  }
+  if (!(lo <= hi)) return; /* no sample at all */
+  for (size_t i = 0; i < e->n_win; i++)
+    if (e->win[i].valid && S_overlaps(e, &e->win[i])) return;
+  char a[40], b[40];
+  tp_diag_add(&e->diags, TP_WARN, NULL, -1, -1,
+              "the trace's samples (%s to %s) overlap no run's window%s; not used",
+              S_utc(a, lo), S_utc(b, hi), e->n_win ? "" : " (no run could use it)");
+}
+
 void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
   if (e->finished) return;
   e->finished = true;
@@ -369,6 +400,7 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
     if (!e->dev[d].fixed) S_fix(e, &e->dev[d]);
     S_device_diags(e, &e->dev[d]);
   }
+  S_unused_trace_diag(e);
   /* How many runs share each (segment, device). */
   for (size_t i = 0; i < e->n_win; i++) {
     const S_window *w = &e->win[i];

@@ -25,6 +25,7 @@ typedef struct S_yaml {
   tp_buf text;    /* a sequence being rendered */
   int depth;      /* open mappings and sequences */
   bool stop;      /* a problem ended the reading */
+  bool too_deep;  /* a value nested too deep was skipped (reported once) */
 } S_yaml;
 
 typedef enum S_scalar { S_NULL, S_BOOL, S_NUMBER, S_STRING } S_scalar;
@@ -93,11 +94,30 @@ static bool S_next(S_yaml *y, yaml_event_t *ev) {
   return false;
 }
 
+/* Consume the rest of a node whose start event was just read (iteratively:
+ * the nesting may be as deep as the file is long). */
+static void S_skip_node(S_yaml *y) {
+  for (size_t open = 1; open && !y->stop;) {
+    yaml_event_t ev;
+    if (!S_next(y, &ev)) return;
+    if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) open++;
+    else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) open--;
+    yaml_event_delete(&ev);
+  }
+}
+
+/* Enter the mapping or sequence whose start event is ev; past the depth
+ * limit, skip it whole (reported) and return false.  The keys around it are
+ * still read. */
 static bool S_deeper(S_yaml *y, const yaml_event_t *ev) {
   if (++y->depth <= TP_HPARAMS_YAML_MAX_DEPTH) return true;
-  tp_diag_add(y->d, TP_WARN, y->path, -1, S_line(ev),
-              "nesting deeper than %d levels; stopped reading", TP_HPARAMS_YAML_MAX_DEPTH);
-  y->stop = true;
+  y->depth--;
+  if (!y->too_deep)
+    tp_diag_add(y->d, TP_WARN, y->path, -1, S_line(ev),
+                "nesting deeper than %d levels under key '%s'; that value skipped",
+                TP_HPARAMS_YAML_MAX_DEPTH, tp_buf_str(&y->key));
+  y->too_deep = true;
+  S_skip_node(y);
   return false;
 }
 

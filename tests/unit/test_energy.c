@@ -245,6 +245,27 @@ static void test_outside(void) {
   tp_energy_free(e);
 }
 
+/* A trace that overlaps no run's window is used by none and says so; one
+ * that overlaps some run says nothing. */
+static void test_no_overlap(void) {
+  tp_energy_window w = S_win(0, 100);
+  tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
+  int g = tp_energy_device(e, "gpu0", NULL, TP_SAMPLE_POWER_W, 0);
+  S_const(e, g, 1000, 1200, 1, 100);
+  tp_run *run = S_finish1(e);
+  CHECK_INT(run->energy.method, TP_ENERGY_NONE);
+  CHECK_INT(tp_energy_diags(e)->count, 1);
+  CHECK(strstr(tp_energy_diags(e)->items[0].message, "overlap no run's window; not used") != NULL);
+  S_done(e, run);
+  e = tp_energy_new(&w, 1, NULL, 0);
+  g = tp_energy_device(e, "gpu0", NULL, TP_SAMPLE_POWER_W, 0);
+  S_const(e, g, 50, 1200, 1, 100);
+  run = S_finish1(e);
+  CHECK_INT(run->energy.method, TP_ENERGY_INTEGRATED);
+  CHECK_INT(tp_energy_diags(e)->count, 0);
+  S_done(e, run);
+}
+
 /* A sample that goes back in time, and bad values, are dropped. */
 static void test_out_of_order(void) {
   tp_energy_window w = S_win(0, 10);
@@ -317,6 +338,7 @@ int main(void) {
   TP_RUN(test_overlap);
   TP_RUN(test_outside);
   TP_RUN(test_out_of_order);
+  TP_RUN(test_no_overlap);
   TP_RUN(test_profile_and_merge);
   return tp_test_summary();
 }

@@ -80,8 +80,25 @@ static void test_depth(void) {
   for (int i = 0; i < 70; i++) tp_buf_adds(&deep, "}");
   CHECK_INT(run(tp_buf_str(&deep), &log, &dg), 0);
   CHECK_STR(tp_buf_str(&log), "");
-  CHECK_STR(tp_buf_str(&dg), "warning: h.yaml: line 1: nesting deeper than 64 levels; stopped "
-                             "reading\n");
+  CHECK_STR(tp_buf_str(&dg), "warning: h.yaml: line 1: nesting deeper than 64 levels under key "
+                             "'a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/"
+                             "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a'; "
+                             "that value skipped\n");
+  tp_buf_free(&deep), tp_buf_free(&log), tp_buf_free(&dg);
+  /* The keys around a value nested too deep are kept, in block and flow
+   * style, and a sequence of sequences 100000 deep is skipped without
+   * recursion. */
+  deep = (tp_buf){0};
+  tp_buf_adds(&deep, "lr: 0.1\nx:\n");
+  for (int i = 0; i < 80; i++) tp_buf_printf(&deep, "%*sk%d:\n", 2 * (i + 1), "", i);
+  tp_buf_printf(&deep, "%*sv: 1\nseq: [", 2 * 81, "");
+  for (int i = 0; i < 100000; i++) tp_buf_adds(&deep, "[");
+  for (int i = 0; i < 100000; i++) tp_buf_adds(&deep, "]");
+  tp_buf_adds(&deep, "]\nseed: 3\n");
+  CHECK_INT(run(tp_buf_str(&deep), &log, &dg), 0);
+  CHECK_STR(tp_buf_str(&log), "lr=1:0.1\nseed=1:3\n");
+  CHECK(strstr(tp_buf_str(&dg), "nesting deeper than 64 levels under key 'x/k0/") != NULL);
+  CHECK(strstr(tp_buf_str(&dg), "\n") == tp_buf_str(&dg) + dg.len - 1); /* reported once */
   tp_buf_free(&deep), tp_buf_free(&log), tp_buf_free(&dg);
   /* 64 levels are fine. */
   deep = (tp_buf){0};
