@@ -331,18 +331,42 @@ tp_chart *tp_figures_exp_pareto(const tp_lab *lab, const tp_experiment *e, char 
   return c;
 }
 
-/* The main metric of every run of e, x from xfn. */
+/* Whether run's metric_cum_j holds the cumulative energy of each point of ser
+ * (the experiment's main metric series, thinned together with it). */
+static bool S_exact_cum(const tp_run *r, const tp_series *ser) {
+  if (!r->metric_cum_j || r->n_metric_cum != ser->count || ser->count == 0) return false;
+  for (size_t k = 0; k < ser->count; k++)
+    if (isfinite(r->metric_cum_j[k])) return true;
+  return false;
+}
+
+/* The main metric of every run of e, against cumulative energy or time. */
 static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char *const *labels,
                                  bool by_energy) {
   if (!e->metric_tag) return NULL;
   char *title = tp_xasprintf(by_energy ? "%s against cumulative IT energy"
                                        : "%s against time since the run's start",
                              e->metric_tag);
-  char *desc = tp_xasprintf(
-      by_energy ? "%s (%s) of every run at the IT energy the run had used when it was logged; "
-                  "the energy is drawn from the power profile, scaled to the run's total."
-                : "%s (%s) of every run against the wall-clock time since the run started.",
-      e->metric_tag, S_goal(e));
+  /* Energy at each point: exact (metric_cum_j, integrated up to the point)
+   * where the run has it, else read off the power profile. */
+  size_t n_exact = 0, n_approx = 0;
+  for (size_t i = 0; by_energy && i < e->n_runs; i++) {
+    const tp_run *r = lab->runs[e->runs[i]];
+    const tp_series *ser = tp_run_find_series(r, e->metric_tag);
+    if (!ser || !isfinite(r->start_s)) continue;
+    if (S_exact_cum(r, ser)) n_exact++;
+    else n_approx++;
+  }
+  const char *how = n_approx == 0 ? "the IT energy integrated from the run's start up to each point."
+                    : n_exact == 0 ? "the energy is read off the power profile, scaled to the run's total."
+                                   : "integrated up to each point where known, else read off the "
+                                     "power profile and scaled to the run's total.";
+  char *desc = by_energy ? tp_xasprintf("%s (%s) of every run at the IT energy the run had used "
+                                        "when it was logged: %s",
+                                        e->metric_tag, S_goal(e), how)
+                         : tp_xasprintf("%s (%s) of every run against the wall-clock time since "
+                                        "the run started.",
+                                        e->metric_tag, S_goal(e));
   tp_chart *c = S_new(TP_CHART_LINE, title, desc);
   free(title);
   free(desc);
@@ -361,10 +385,12 @@ static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char
     int colour;
     const char *name = S_legend_once(e, labels, e->runs[i], named, &colour);
     tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_LINE_MARKERS);
+    bool exact = by_energy && S_exact_cum(r, ser);
     for (size_t k = 0; k < ser->count; k++) {
       const tp_point *p = &ser->points[k];
-      double x = by_energy ? tp_figures_energy_at(r, p->wall_time_s) / J_PER_WH
-                           : p->wall_time_s - r->start_s;
+      double x = !by_energy ? p->wall_time_s - r->start_s
+                 : exact    ? r->metric_cum_j[k] / J_PER_WH
+                            : tp_figures_energy_at(r, p->wall_time_s) / J_PER_WH;
       if (!isfinite(x) || !isfinite(p->value)) continue;
       tp_chart_series_add(s, x, p->value);
       points++;
@@ -562,5 +588,24 @@ tp_chart *tp_figures_run_series(const tp_run *run, const tp_series *ser) {
   for (size_t i = 0; i < ser->count; i++)
     if (isfinite(ser->points[i].value))
       tp_chart_series_add(s, (double)ser->points[i].step, ser->points[i].value);
+  return c;
+}
+
+/* ======================================================================== */
+/* what-ifs                                                                  */
+/* ======================================================================== */
+
+tp_chart *tp_figures_whatif_zones(const tp_whatif_zones *z) {
+  if (!z || z->n == 0) return NULL;
+  tp_chart *c = S_new(TP_CHART_BAR, "CO2e of the same energy by grid zone",
+                      "The lab's facility energy priced at the annual carbon intensity of "
+                      "each grid zone, from the cleanest to the dirtiest asked for.");
+  tp_chart_axis_set(&c->x, TP_AXIS_CATEGORY, "Grid zone", NULL);
+  tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "CO2e", "g");
+  tp_chart_series *s = tp_chart_add_series(c, "CO2e", 0, TP_DRAW_BARS);
+  for (size_t i = 0; i < z->n; i++) {
+    double x = (double)tp_chart_add_category(&c->x, z->rows[i].code);
+    tp_chart_series_add(s, x, z->rows[i].co2e_kg * 1000);
+  }
   return c;
 }

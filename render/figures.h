@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "model/lab.h"
+#include "model/whatif.h"
 #include "render/chart.h"
 
 /* Short names of an experiment's configurations (one per config, in order):
@@ -51,7 +52,9 @@ tp_chart *tp_figures_exp_energy(const tp_lab *lab, const tp_experiment *e, char 
 /* Final value of the main metric against IT energy, one marker per run, and
  * the Pareto front of the configurations' means. */
 tp_chart *tp_figures_exp_pareto(const tp_lab *lab, const tp_experiment *e, char *const *labels);
-/* The main metric of every run against its cumulative IT energy. */
+/* The main metric of every run against its cumulative IT energy: the energy
+ * integrated up to each point (run->metric_cum_j) where the run has it, else
+ * read off its power profile (tp_figures_energy_at). */
 tp_chart *tp_figures_exp_metric_energy(const tp_lab *lab, const tp_experiment *e,
                                        char *const *labels);
 /* The main metric of every run against time since the run's start. */
@@ -77,5 +80,11 @@ tp_chart *tp_figures_run_series(const tp_run *run, const tp_series *s);
  * run's IT energy (linear in time when the run has no profile).  NAN when
  * the run's energy or window is unknown. */
 double tp_figures_energy_at(const tp_run *run, double t_s);
+
+/* ---- what-ifs ------------------------------------------------------------ */
+
+/* CO2e of the same facility energy in each zone of z (bars, in the order of
+ * z's rows); NULL when z has no row. */
+tp_chart *tp_figures_whatif_zones(const tp_whatif_zones *z);
 
 #endif

@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "model/mem.h"
+#include "model/whatif.h"
 #include "render/chart.h"
 #include "render/figures.h"
+#include "render/publish.h"
 #include "render/summary.h"
 #include "render/template.h"
 
@@ -147,6 +149,51 @@ static const char *S_percent(char buf[64], double share) {
   return buf;
 }
 
+/* ---- ranges (model/uncertainty.h) --------------------------------------- */
+
+#define S_SIG 3 /* significant digits of a figure shown with its range */
+
+/* r / u.scale as `value (low–high)`; "–" when unknown. */
+static const char *S_rng(char buf[160], const S_unit *u, tp_range r) {
+  if (!isfinite(r.value)) return "–";
+  return tp_publish_range_text(buf, 160, r, 1.0 / u->scale, S_SIG);
+}
+
+/* r with the unit that suits its value: "1.61 (1.60–1.75) kWh"; suffix after
+ * the unit (" CO2e"); "unknown" when not finite. */
+static const char *S_rng_unit(char buf[160], S_unit u, tp_range r, const char *suffix) {
+  if (!isfinite(r.value)) return "unknown";
+  char t[160];
+  snprintf(buf, 160, "%s %s%s", S_rng(t, &u, r), u.name, suffix ? suffix : "");
+  return buf;
+}
+
+static const char *S_energy_rng(char buf[160], tp_range r) {
+  return S_rng_unit(buf, S_unit_energy(r.value), r, NULL);
+}
+
+static const char *S_co2e_rng(char buf[160], tp_range r) {
+  return S_rng_unit(buf, S_unit_co2e(r.value), r, " CO2e");
+}
+
+/* A statistic over repeats with the range of its mean: "mean ± sd (low–high)"
+ * ("mean (low–high)" for one value, "–" for none); sd to two digits. */
+static const char *S_mean_sd_rng(char buf[400], const S_unit *u, const tp_stat *st, tp_range r) {
+  if (st->n == 0 || !isfinite(st->mean)) return "–";
+  if (!isfinite(r.value)) r = (tp_range){st->mean, NAN, NAN};
+  char t[160], sd[48];
+  S_rng(t, u, r);
+  if (st->n < 2 || !isfinite(st->sd)) {
+    snprintf(buf, 400, "%s", t);
+    return buf;
+  }
+  tp_publish_number(sd, st->sd / u->scale, 2);
+  const char *sp = strchr(t, ' ');
+  if (sp) snprintf(buf, 400, "%.*s ± %s%s", (int)(sp - t), t, sd, sp);
+  else snprintf(buf, 400, "%s ± %s", t, sd);
+  return buf;
+}
+
 /* ======================================================================== */
 /* data-tree builders                                                        */
 /* ======================================================================== */
@@ -173,6 +220,19 @@ static void S_col(S_tab *t, const char *label, bool numeric) {
   tp_tval_set_string(c, "cls", numeric ? "num" : NULL);
 }
 
+/* Several columns at once: labels separated by '|', a leading '#' marks a
+ * numeric one ("Zone|Grid|#Year"). */
+static void S_cols(S_tab *t, const char *spec) {
+  while (*spec) {
+    size_t n = strcspn(spec, "|");
+    bool num = spec[0] == '#';
+    char *label = tp_xasprintf("%.*s", (int)(n - num), spec + num);
+    S_col(t, label, num);
+    free(label);
+    spec += n + (spec[n] == '|');
+  }
+}
+
 /* A numeric column whose label names its unit: "IT energy (kWh)". */
 static void S_col_unit(S_tab *t, const char *label, const char *unit) {
   char *s = tp_xasprintf("%s (%s)", label, unit);
@@ -194,12 +254,40 @@ static void S_cell_full(S_tab *t, const char *text, const char *href, const char
 static void S_cell(S_tab *t, const char *text) { S_cell_full(t, text, NULL, NULL, false); }
 static void S_num(S_tab *t, const char *text) { S_cell_full(t, text, NULL, "num", false); }
 
-/* A {label, value, detail} entry of a key-value list. */
-static void S_item(tp_tval *list, const char *label, const char *value, const char *detail) {
+/* A {label, value, range, detail} entry of a key-value list; range (the
+ * interval of a headline figure, "1.60–1.75 kWh") and detail may be null. */
+static void S_item_r(tp_tval *list, const char *label, const char *value, const char *range,
+                     const char *detail) {
   tp_tval *o = tp_tval_push_object(list);
   tp_tval_set_string(o, "label", label);
   tp_tval_set_string(o, "value", value);
+  tp_tval_set_string(o, "range", range);
   tp_tval_set_string(o, "detail", detail);
+}
+
+static void S_item(tp_tval *list, const char *label, const char *value, const char *detail) {
+  S_item_r(list, label, value, NULL, detail);
+}
+
+/* A headline figure: the value with its unit, and its range apart. */
+static void S_item_total(tp_tval *list, const char *label, tp_range r, bool co2e,
+                         const char *detail) {
+  S_unit u = co2e ? S_unit_co2e(r.value) : S_unit_energy(r.value);
+  const char *suffix = co2e ? " CO2e" : "";
+  char t[160], v[200], rg[200];
+  S_rng(t, &u, r);
+  char *open = strstr(t, " (");
+  if (!isfinite(r.value)) {
+    S_item_r(list, label, "unknown", NULL, detail);
+    return;
+  }
+  if (open) {
+    size_t n = strlen(open + 2);
+    snprintf(rg, sizeof rg, "range %.*s %s%s", (int)(n ? n - 1 : 0), open + 2, u.name, suffix);
+    *open = '\0';
+  }
+  snprintf(v, sizeof v, "%s %s%s", t, u.name, suffix);
+  S_item_r(list, label, v, open ? rg : NULL, detail);
 }
 
 /* ======================================================================== */
@@ -210,6 +298,7 @@ typedef struct S_ctx {
   tp_site *site;
   const tp_lab *lab;
   const tp_pages_opts *opts;
+  tp_uncertainty u; /* the ranges of every figure */
   tp_template *tpl_index, *tpl_exp, *tpl_run;
   char *err;  /* first failure, or NULL */
 } S_ctx;
@@ -341,19 +430,39 @@ static void S_notes(tp_tval *root, const tp_diags *d) {
   }
 }
 
-/* The assumptions behind every total, as a key-value list. */
-static void S_assumptions(tp_tval *root, const tp_assumptions *a) {
+/* What ends sentence s before the next one: ". ", " " after a full stop,
+ * nothing after an empty or absent s. */
+static const char *S_stop(const char *s) {
+  if (!s || !s[0]) return "";
+  return s[strlen(s) - 1] == '.' ? " " : ". ";
+}
+
+/* The assumptions behind every total, as a key-value list, each with the
+ * range it is given and why (x->u). */
+static void S_assumptions(const S_ctx *x, tp_tval *root) {
+  const tp_assumptions *a = &x->lab->assumptions;
   tp_tval *list = tp_tval_set_list(root, "assumptions");
-  char buf[64], *v;
-  snprintf(buf, sizeof buf, "%.2f", a->pue);
-  S_item(list, "PUE", buf, a->pue_source);
-  v = tp_xasprintf("%.0f gCO2e/kWh%s%s%s", a->intensity_g_per_kwh,
+  char buf[160], *v;
+  tp_range pue = isfinite(x->u.pue.value) ? x->u.pue : tp_range_exact(a->pue);
+  tp_publish_range_text(buf, sizeof buf, pue, 1, S_SIG);
+  char *detail = tp_xasprintf("%s%sRange: %s.", a->pue_source ? a->pue_source : "",
+                              S_stop(a->pue_source), x->u.pue_basis ? x->u.pue_basis : "none");
+  S_item(list, "PUE", buf, detail);
+  free(detail);
+  tp_range ci = x->u.intensity;
+  ci.value = a->intensity_g_per_kwh;
+  if (!isfinite(ci.low) || !isfinite(ci.high)) ci.low = ci.high = NAN;
+  char rt[160];
+  tp_publish_range_text(rt, sizeof rt, ci, 1, S_SIG);
+  v = tp_xasprintf("%s gCO2e/kWh%s%s%s", rt,
                    a->intensity_series ? " (mean of a time series, priced interval by interval)" : "",
                    a->zone ? ", zone " : "", a->zone ? a->zone : "");
-  char *detail = a->intensity_year
-                     ? tp_xasprintf("%d figure. %s", a->intensity_year,
-                                    a->intensity_source ? a->intensity_source : "")
-                     : tp_xstrdup(a->intensity_source ? a->intensity_source : "");
+  const char *src = a->intensity_source ? a->intensity_source : "";
+  const char *basis = x->u.intensity_basis ? x->u.intensity_basis : "none";
+  detail = a->intensity_year
+               ? tp_xasprintf("%d figure. %s%sRange: %s.", a->intensity_year, src, S_stop(src),
+                              basis)
+               : tp_xasprintf("%s%sRange: %s.", src, S_stop(src), basis);
   S_item(list, "Carbon intensity", v, detail);
   free(v);
   free(detail);
@@ -378,28 +487,244 @@ static size_t S_common_dir(const tp_lab *lab, const tp_experiment *e) {
 
 /* ---- index.html -------------------------------------------------------- */
 
+/* The range of a figure v of the lab or an experiment: r, or v alone when r
+ * summed nothing (no run with energy). */
+static tp_range S_lab_range(double v, tp_range r) {
+  if (!isfinite(r.value) || !isfinite(v)) return (tp_range){v, NAN, NAN};
+  return r;
+}
+
+/* One roll-up of the lab archive as {title, table} in list; none when it
+ * has no rows. */
+static void S_rollup(tp_tval *list, const tp_rollups *r, const char *id, const char *title,
+                     const char *key_label) {
+  if (r->count == 0) return;
+  double max_j = 0, max_kg = 0;
+  for (size_t i = 0; i < r->count; i++) {
+    if (isfinite(r->items[i].facility_j)) max_j = fmax(max_j, r->items[i].facility_j);
+    if (isfinite(r->items[i].co2e_kg)) max_kg = fmax(max_kg, r->items[i].co2e_kg);
+  }
+  S_unit ue = S_unit_energy(max_j), uc = S_unit_co2e(max_kg);
+  tp_tval *o = tp_tval_push_object(list);
+  tp_tval_set_string(o, "title", title);
+  S_tab t = S_table(o, "table", id, "Runs and GPU-hours beside IT energy, facility energy and CO2e");
+  S_col(&t, key_label, false);
+  S_cols(&t, "#Runs|#GPU-hours");
+  S_col_unit(&t, "IT", ue.name);
+  S_col_unit(&t, "Facility", ue.name);
+  S_col_unit(&t, "CO2e", uc.name);
+  char buf[64];
+  for (size_t i = 0; i < r->count; i++) {
+    const tp_rollup *it = &r->items[i];
+    S_row(&t);
+    S_cell_full(&t, it->key, NULL, NULL, true);
+    snprintf(buf, sizeof buf, "%zu", it->n_runs);
+    S_num(&t, buf);
+    snprintf(buf, sizeof buf, "%.2f", it->gpu_hours);
+    S_num(&t, isfinite(it->gpu_hours) ? buf : "–");
+    S_num(&t, S_in(buf, &ue, it->it_j));
+    S_num(&t, S_in(buf, &ue, it->facility_j));
+    S_num(&t, S_in(buf, &uc, it->co2e_kg));
+  }
+}
+
+/* "−12 %" / "+3.4 %": v against base; "" when either is unknown. */
+static const char *S_change(char buf[64], double v, double base) {
+  if (!isfinite(v) || !(base > 0)) return "";
+  double pct = (v / base - 1) * 100;
+  if (fabs(pct) < 0.05) return "no change";
+  snprintf(buf, 64, "%s%.1f %% against the run as it happened", pct < 0 ? "−" : "+", fabs(pct));
+  return buf;
+}
+
+/* The what-ifs of the whole lab (model/whatif.h): by location (table and
+ * chart), by PUE, by time (with an intensity series), and equivalents.  Null
+ * without the reference tables. */
+static void S_whatif(S_ctx *x, tp_tval *root) {
+  const tp_lab *lab = x->lab;
+  const tp_reftables *tables = x->opts->tables;
+  if (!tables) {
+    tp_tval_set(root, "whatif", tp_tval_null());
+    return;
+  }
+  tp_tval *w = tp_tval_set_object(root, "whatif");
+  char buf[64], n1[48], n2[48], r1[160];
+
+  /* By location. */
+  size_t ncodes = 0;
+  char **codes = x->opts->compare_zones ? tp_whatif_split_codes(x->opts->compare_zones, &ncodes)
+                                        : NULL;
+  tp_whatif_zones z;
+  tp_whatif_by_zones(&z, tables, lab->facility_j, ncodes ? (const char *const *)codes : NULL,
+                     ncodes);
+  tp_tval *wcharts = tp_tval_set_list(w, "charts");
+  if (z.n) {
+    const tp_whatif_zone *lo = &z.rows[z.i_min], *hi = &z.rows[z.i_max];
+    char *lead;
+    if (isfinite(z.factor))
+      lead = tp_xasprintf("The same facility energy (%s) priced at the annual carbon intensity "
+                          "of %zu grids: in the dirtiest, %s (%s), it emits %s× what it emits in "
+                          "the cleanest, %s (%s).",
+                          S_energy(buf, lab->facility_j), z.n, hi->zone->name, hi->code,
+                          tp_publish_number(n1, z.factor, 3), lo->zone->name, lo->code);
+    else
+      lead = tp_xasprintf("The same facility energy (%s) priced at the annual carbon intensity "
+                          "of %zu grids.",
+                          S_energy(buf, lab->facility_j), z.n);
+    tp_tval_set_string(w, "zones_lead", lead);
+    free(lead);
+    double max_kg = 0;
+    for (size_t i = 0; i < z.n; i++)
+      if (isfinite(z.rows[i].co2e_kg)) max_kg = fmax(max_kg, z.rows[i].co2e_kg);
+    S_unit uc = S_unit_co2e(max_kg);
+    S_tab t = S_table(w, "zones", "whatif-zones",
+                      "By location: CO2e of the lab's facility energy at each grid's annual "
+                      "average intensity");
+    S_cols(&t, "Zone|Grid|#gCO2e/kWh|#Year");
+    S_col_unit(&t, "CO2e", uc.name);
+    S_col(&t, "× cleanest", true);
+    double base = z.rows[z.i_min].co2e_kg;
+    for (size_t i = 0; i < z.n; i++) {
+      const tp_whatif_zone *r = &z.rows[i];
+      S_row(&t);
+      S_cell_full(&t, r->code, NULL, NULL, true);
+      S_cell(&t, r->zone->name ? r->zone->name : "");
+      S_num(&t, tp_publish_number(n1, r->zone->intensity_g_per_kwh, 3));
+      snprintf(buf, sizeof buf, "%d", r->zone->year);
+      S_num(&t, r->zone->year > 0 ? buf : "–");
+      S_num(&t, S_in(buf, &uc, r->co2e_kg));
+      if (base > 0) snprintf(n2, sizeof n2, "%.2f", r->co2e_kg / base);
+      S_num(&t, base > 0 ? n2 : "–");
+    }
+    S_chart(x, wcharts, tp_figures_whatif_zones(&z), "whatif-zones", "");
+  } else {
+    tp_tval_set(w, "zones_lead", tp_tval_null());
+    tp_tval_set(w, "zones", tp_tval_null());
+  }
+  if (z.n_unknown) {
+    tp_buf b = {0};
+    tp_buf_adds(&b, "Not in the reference tables, left out: ");
+    for (size_t i = 0; i < z.n_unknown; i++) tp_buf_printf(&b, "%s%s", i ? ", " : "", z.unknown[i]);
+    tp_buf_adds(&b, ".");
+    tp_tval_set_string(w, "zones_unknown", tp_buf_str(&b));
+    tp_buf_free(&b);
+  } else {
+    tp_tval_set(w, "zones_unknown", tp_tval_null());
+  }
+  tp_whatif_zones_free(&z);
+  tp_whatif_codes_free(codes, ncodes);
+
+  /* By PUE: as assumed, typical, efficient hyperscale. */
+  double intensity = lab->facility_j > 0 ? lab->co2e_kg * 1000.0 / (lab->facility_j / J_PER_KWH)
+                                         : lab->assumptions.intensity_g_per_kwh;
+  tp_whatif_pue p;
+  tp_whatif_by_pue(&p, tables, lab->it_j, intensity);
+  {
+    double mj = fmax(lab->facility_j, fmax(p.typical_facility_j, p.efficient_facility_j));
+    double mk = fmax(lab->co2e_kg, fmax(p.typical_co2e_kg, p.efficient_co2e_kg));
+    S_unit ue = S_unit_energy(isfinite(mj) ? mj : 0), uc = S_unit_co2e(isfinite(mk) ? mk : 0);
+    S_tab t = S_table(w, "pue", "whatif-pue",
+                      "By PUE: the same IT energy in other data centres, priced at the "
+                      "intensity in force");
+    S_cols(&t, "Data centre|#PUE");
+    S_col_unit(&t, "Facility energy", ue.name);
+    S_col_unit(&t, "CO2e", uc.name);
+    S_col(&t, "Source of the PUE", false);
+    struct {
+      const char *name;
+      double pue, fj, kg;
+      const char *src;
+    } rows[] = {{"As assumed in this report", lab->assumptions.pue, lab->facility_j, lab->co2e_kg,
+                 lab->assumptions.pue_source},
+                {"Typical", p.typical_pue, p.typical_facility_j, p.typical_co2e_kg,
+                 p.typical_source},
+                {"Efficient hyperscale", p.efficient_pue, p.efficient_facility_j,
+                 p.efficient_co2e_kg, p.efficient_source}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+      S_row(&t);
+      S_cell_full(&t, rows[i].name, NULL, NULL, true);
+      S_num(&t, tp_publish_number(n1, rows[i].pue, 3));
+      S_num(&t, S_in(buf, &ue, rows[i].fj));
+      S_num(&t, S_in(buf, &uc, rows[i].kg));
+      S_cell_full(&t, rows[i].src ? rows[i].src : "", NULL, "source", false);
+    }
+  }
+
+  /* By time, with an intensity series. */
+  tp_tval *tl = tp_tval_set_list(w, "time");
+  tp_tval_set(w, "time_note", tp_tval_null());
+  if (lab->intensity_series.count > 0) {
+    tp_whatif_time tm;
+    size_t priced = 0;
+    tp_whatif_lab_time(&tm, lab, &lab->intensity_series, &priced);
+    if (tm.shift_ok || tm.pause_ok) {
+      S_item(tl, "As the runs happened", S_co2e(buf, tm.co2e_kg_actual),
+             "priced interval by interval with the intensity series");
+      char ch[64];
+      if (tm.shift_ok) {
+        char *v = tp_xasprintf("%s", S_co2e(buf, tm.co2e_kg_best));
+        char *d = tp_xasprintf("each run started at the hour of least CO2e within the next 24 "
+                               "hours, its power profile unchanged; %s",
+                               S_change(ch, tm.co2e_kg_best, tm.co2e_kg_actual));
+        S_item(tl, "Best start time", v, d);
+        free(v);
+        free(d);
+      }
+      if (tm.pause_ok) {
+        char *d = tp_xasprintf("each run paused and resumed to run only in the cleanest hours "
+                               "up to 24 hours after its end, same energy and power (Dodge et "
+                               "al. 2022); %s",
+                               S_change(ch, tm.co2e_kg_pausable, tm.co2e_kg_actual));
+        S_item(tl, "Pausable", S_co2e(buf, tm.co2e_kg_pausable), d);
+        free(d);
+      }
+      char *note = tp_xasprintf("%zu of %zu runs priced by both; the others count as they "
+                                "happened.",
+                                priced, lab->n_runs);
+      tp_tval_set_string(w, "time_note", note);
+      free(note);
+    }
+  }
+
+  /* Equivalents of the total CO2e, each with its range and source. */
+  tp_tval *eql = tp_tval_set_list(w, "equivalents");
+  tp_whatif_equivalent eq[TP_WHATIF_N_EQUIVALENTS];
+  size_t ne = isfinite(lab->co2e_kg) ? tp_whatif_equivalents(tables, lab->co2e_kg, eq) : 0;
+  for (size_t k = 0; k < ne; k++) {
+    tp_range rg = S_lab_range(lab->co2e_kg, x->u.total.co2e_kg);
+    double per = eq[k].row->kg_co2e_per_unit;
+    if (!(per > 0)) continue;
+    tp_publish_range_text(r1, sizeof r1, rg, 1.0 / per, S_SIG);
+    S_item(eql, eq[k].row->unit, r1, eq[k].row->source);
+  }
+}
+
 static int S_index(S_ctx *x) {
   const tp_lab *lab = x->lab;
   tp_tval *root = S_page(x, "Training energy report", "");
-  char buf[64], b2[64], b3[64];
+  const tp_uncertainty_sum *ut = &x->u.total;
+  char buf[64], r1[160], r2[160], r3[160];
   char *lead = tp_xasprintf("%zu runs in %zu experiments used %s of IT energy, %s at the "
                             "facility, and emitted %s.",
-                            lab->n_runs, lab->n_experiments, S_energy(buf, lab->it_j),
-                            S_energy(b2, lab->facility_j), S_co2e(b3, lab->co2e_kg));
+                            lab->n_runs, lab->n_experiments, S_energy_rng(r1, S_lab_range(lab->it_j, ut->it_j)),
+                            S_energy_rng(r2, S_lab_range(lab->facility_j, ut->facility_j)),
+                            S_co2e_rng(r3, S_lab_range(lab->co2e_kg, ut->co2e_kg)));
   tp_tval_set_string(root, "lead", lead);
   free(lead);
 
   tp_tval *tot = tp_tval_set_list(root, "totals");
-  S_item(tot, "IT energy", S_energy(buf, lab->it_j), "what the devices drew");
-  S_item(tot, "Facility energy", S_energy(buf, lab->facility_j), "IT energy × PUE");
-  S_item(tot, "Emissions", S_co2e(buf, lab->co2e_kg), "facility energy × carbon intensity");
+  S_item_total(tot, "IT energy", S_lab_range(lab->it_j, ut->it_j), false, "what the devices drew");
+  S_item_total(tot, "Facility energy", S_lab_range(lab->facility_j, ut->facility_j), false,
+               "IT energy × PUE");
+  S_item_total(tot, "Emissions", S_lab_range(lab->co2e_kg, ut->co2e_kg), true,
+               "facility energy × carbon intensity");
   snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);
   S_item(tot, "GPU-hours", buf, "device time of the GPUs covered");
   snprintf(buf, sizeof buf, "%zu", lab->n_runs);
   char *d = tp_xasprintf("%zu with a known energy", lab->n_runs_with_energy);
   S_item(tot, "Runs", buf, d);
   free(d);
-  S_assumptions(root, &lab->assumptions);
+  S_assumptions(x, root);
 
   double max_j = 0, max_kg = 0;
   for (size_t i = 0; i < lab->n_experiments; i++) {
@@ -408,7 +733,8 @@ static int S_index(S_ctx *x) {
   }
   S_unit ue = S_unit_energy(max_j), uc = S_unit_co2e(max_kg);
   S_tab t = S_table(root, "experiments", "experiments",
-                    "One row per experiment; energy, CO2e and GPU-hours summed over its runs");
+                    "One row per experiment; energy, CO2e and GPU-hours summed over its runs; "
+                    "in brackets the range each figure lies in");
   S_col(&t, "Experiment", false);
   S_col(&t, "Runs", true);
   S_col(&t, "Configurations", true);
@@ -429,9 +755,10 @@ static int S_index(S_ctx *x) {
     S_num(&t, buf);
     snprintf(buf, sizeof buf, "%.2f", e->gpu_hours);
     S_num(&t, buf);
-    S_num(&t, S_in(buf, &ue, e->it_j));
-    S_num(&t, S_in(buf, &ue, e->facility_j));
-    S_num(&t, S_in(buf, &uc, e->co2e_kg));
+    const tp_uncertainty_sum *us = &x->u.experiments[i];
+    S_num(&t, S_rng(r1, &ue, S_lab_range(e->it_j, us->it_j)));
+    S_num(&t, S_rng(r1, &ue, S_lab_range(e->facility_j, us->facility_j)));
+    S_num(&t, S_rng(r1, &uc, S_lab_range(e->co2e_kg, us->co2e_kg)));
     char *m = e->metric_tag ? tp_xasprintf("%s (%s)", e->metric_tag,
                                            e->metric_higher_better ? "max" : "min")
                             : tp_xstrdup("none");
@@ -444,6 +771,13 @@ static int S_index(S_ctx *x) {
   S_chart(x, charts, tp_figures_lab_co2e(lab), "lab-co2e", "");
   S_chart(x, charts, tp_figures_lab_calendar(lab), "lab-calendar", "");
 
+  S_whatif(x, root);
+  tp_tval *ru = tp_tval_set_list(root, "rollups");
+  S_rollup(ru, &lab->by_month, "by-month", "Per month (UTC, of the start)", "Month");
+  S_rollup(ru, &lab->by_gpu_model, "by-gpu", "Per GPU model", "GPU model");
+  S_rollup(ru, &lab->by_host, "by-host", "Per host", "Host");
+  S_rollup(ru, &lab->by_tag, "by-tag", "Per tag", "Tag");
+
   tp_tval *dl = tp_tval_set_list(root, "downloads");
   S_item(dl, "summary.json", "summary.json", "every figure, machine-readable");
   S_item(dl, "runs.csv", "runs.csv", "one row per run");
@@ -453,16 +787,75 @@ static int S_index(S_ctx *x) {
 
 /* ---- experiments/SLUG.html --------------------------------------------- */
 
+/* "val/acc ≥ 0.9" or "val/loss ≤ 0.3". */
+static char *S_target_text(const tp_experiment *e) {
+  char v[32];
+  return tp_xasprintf("%s %s %s", e->metric_tag ? e->metric_tag : "metric",
+                      e->metric_higher_better ? "≥" : "≤", tp_fmt_double(v, e->target));
+}
+
+/* The configurations ranked by energy to target ({text, table}), or null
+ * when the experiment has no target. */
+static void S_target_rank(tp_tval *root, const tp_experiment *e, char *const *labels) {
+  if (!isfinite(e->target) || !e->config_rank || e->n_configs == 0) {
+    tp_tval_set(root, "target", tp_tval_null());
+    return;
+  }
+  tp_tval *o = tp_tval_set_object(root, "target");
+  char *tt = S_target_text(e);
+  tp_tval_set_string(o, "text", tt);
+  double max_j = 0, max_s = 0;
+  size_t reached = 0, runs = 0;
+  for (size_t i = 0; i < e->n_configs; i++) {
+    const tp_config_group *g = &e->configs[i];
+    if (g->target_it_j.n) max_j = fmax(max_j, g->target_it_j.max);
+    if (g->target_time_s.n) max_s = fmax(max_s, g->target_time_s.max);
+    reached += g->n_reached;
+    runs += g->n_runs;
+  }
+  char *lead = tp_xasprintf("%zu of %zu runs reached %s. Configurations are ranked by their mean "
+                            "IT energy from the run's start to the first logged point at the "
+                            "target; those that never reached it come last.",
+                            reached, runs, tt);
+  tp_tval_set_string(o, "lead", lead);
+  free(lead);
+  free(tt);
+  S_unit ue = S_unit_energy(max_j), ud = S_unit_duration(max_s);
+  S_tab t = S_table(o, "table", "target-rank",
+                    "Energy to target: mean ± sample standard deviation over the repeats "
+                    "that reached it");
+  S_cols(&t, "#Rank|Configuration|#Reached");
+  S_col_unit(&t, "IT energy to target", ue.name);
+  S_col_unit(&t, "Time to target", ud.name);
+  char buf[64];
+  for (size_t k = 0; k < e->n_configs; k++) {
+    size_t ci = e->config_rank[k];
+    if (ci >= e->n_configs) continue;
+    const tp_config_group *g = &e->configs[ci];
+    S_row(&t);
+    snprintf(buf, sizeof buf, "%zu", k + 1);
+    S_cell_full(&t, g->n_reached ? buf : "–", NULL, "num", false);
+    S_cell_full(&t, labels[ci], NULL, NULL, true);
+    snprintf(buf, sizeof buf, "%zu / %zu", g->n_reached, g->n_runs);
+    S_num(&t, buf);
+    S_num(&t, S_mean_sd(buf, &ue, &g->target_it_j));
+    S_num(&t, S_mean_sd(buf, &ud, &g->target_time_s));
+  }
+}
+
 static int S_experiment(S_ctx *x, const tp_experiment *e) {
   const tp_lab *lab = x->lab;
-  char buf[64], b2[64], b3[64];
+  char buf[64], r1[160], r2[160], r3[160], cell[400];
+  size_t ei = (size_t)(e - lab->experiments);
+  const tp_uncertainty_sum *us = &x->u.experiments[ei];
   char *slug = tp_site_slug(e->name);
   char **labels = tp_figures_config_labels(lab, e);
   tp_tval *root = S_page(x, e->name, "../");
   char *lead = tp_xasprintf("%zu runs in %zu configurations used %s of IT energy (%s at the "
                             "facility) and emitted %s.",
-                            e->n_runs, e->n_configs, S_energy(buf, e->it_j),
-                            S_energy(b2, e->facility_j), S_co2e(b3, e->co2e_kg));
+                            e->n_runs, e->n_configs, S_energy_rng(r1, S_lab_range(e->it_j, us->it_j)),
+                            S_energy_rng(r2, S_lab_range(e->facility_j, us->facility_j)),
+                            S_co2e_rng(r3, S_lab_range(e->co2e_kg, us->co2e_kg)));
   tp_tval_set_string(root, "lead", lead);
   free(lead);
 
@@ -493,7 +886,8 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
   S_unit ue = S_unit_energy(max_j), uc = S_unit_co2e(max_kg), ud = S_unit_duration(max_s);
   const char *tag = e->metric_tag ? e->metric_tag : "metric";
   S_tab t = S_table(root, "configs", "configurations",
-                    "Configurations: mean ± sample standard deviation over repeats");
+                    "Configurations: mean ± sample standard deviation over repeats; in "
+                    "brackets the range the mean lies in");
   S_col(&t, "Configuration", false);
   S_col(&t, "Runs", true);
   S_col_unit(&t, "Duration", ud.name);
@@ -513,12 +907,15 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
     snprintf(buf, sizeof buf, "%zu", g->n_runs);
     S_num(&t, buf);
     S_num(&t, S_mean_sd(buf, &ud, &g->duration_s));
-    S_num(&t, S_mean_sd(buf, &ue, &g->it_j));
-    S_num(&t, S_mean_sd(buf, &uc, &g->co2e_kg));
+    const tp_uncertainty_sum *uc_g = &x->u.configs[ei][i];
+    S_num(&t, S_mean_sd_rng(cell, &ue, &g->it_j, uc_g->it_j));
+    S_num(&t, S_mean_sd_rng(cell, &uc, &g->co2e_kg, uc_g->co2e_kg));
     S_num(&t, S_metric(buf, g->metric_best.n ? g->metric_best.mean : NAN));
     S_num(&t, S_metric(buf, g->metric_last.n ? g->metric_last.mean : NAN));
     S_item(full, labels[i], g->config[0] ? g->config : "(no hyperparameters)", NULL);
   }
+
+  S_target_rank(root, e, labels);
 
   /* Runs. */
   max_j = max_kg = max_s = 0;
@@ -647,11 +1044,45 @@ static int S_run(S_ctx *x, size_t ri) {
          known && en->coverage < 0.999 ? "share of the device-time the traces cover; the rest "
                                          "is not counted"
                                        : NULL);
-  S_item(ef, "IT energy", known ? S_energy(buf, en->it_j) : "unknown", NULL);
-  S_item(ef, "Facility energy", known ? S_energy(buf, en->facility_j) : "unknown", NULL);
-  S_item(ef, "Emissions", known ? S_co2e(buf, en->co2e_kg) : "unknown", NULL);
+  const tp_uncertainty_run *ur = &x->u.runs[ri];
+  char rb[160];
+  char *gap = NULL;
+  if (known && ur->gap_device_s > 0)
+    gap = tp_xasprintf("the traces miss %s of device time: the high bound adds it at the "
+                       "highest power seen%s (at idle power: %s)",
+                       S_duration(buf, ur->gap_device_s),
+                       ur->gap_unbounded ? ", where a device had any" : "",
+                       S_energy(rb, ur->gap_idle_j));
+  S_item(ef, "IT energy", known ? S_energy_rng(rb, S_lab_range(en->it_j, ur->it_j)) : "unknown",
+         gap);
+  free(gap);
+  S_item(ef, "Facility energy",
+         known ? S_energy_rng(rb, S_lab_range(en->facility_j, ur->facility_j)) : "unknown",
+         known ? "IT energy × PUE, with the PUE's range" : NULL);
+  S_item(ef, "Emissions", known ? S_co2e_rng(rb, S_lab_range(en->co2e_kg, ur->co2e_kg)) : "unknown",
+         known ? "facility energy × carbon intensity, with the intensity's range" : NULL);
   snprintf(buf, sizeof buf, "%.0f gCO2e/kWh", en->intensity_g_per_kwh);
   S_item(ef, "Carbon intensity", known ? buf : "–", NULL);
+  if (r->target.set && e) {
+    const tp_target *tg = &r->target;
+    char *tt = S_target_text(e);
+    char *label = tp_xasprintf("Target %s", tt);
+    if (tg->reached) {
+      char *v = tp_xasprintf("reached at step %lld", (long long)tg->step);
+      char d1[64], d2[64];
+      char *d = tp_xasprintf("first logged point at the target: %s after the run's start, %s of "
+                             "IT energy from its start",
+                             S_duration(d1, tg->time_s),
+                             isfinite(tg->it_j) ? S_energy(d2, tg->it_j) : "an unknown amount");
+      S_item(ef, label, v, d);
+      free(v);
+      free(d);
+    } else {
+      S_item(ef, label, "never reached", "no logged point of the main metric reached it");
+    }
+    free(label);
+    free(tt);
+  }
   if (en->shared)
     S_item(ef, "Shared", "yes",
            "another run used the same devices at the same time; the energy of the overlap "
@@ -709,27 +1140,19 @@ static int S_run(S_ctx *x, size_t ri) {
   S_col(&t, "Max", true);
   for (size_t i = 0; i < r->n_series; i++) {
     const tp_series *s = &r->series[i];
-    double lo = INFINITY, hi = -INFINITY, first = NAN, last = NAN;
-    for (size_t k = 0; k < s->count; k++) {
-      double v = s->points[k].value;
-      if (!isfinite(v)) continue;
-      if (!isfinite(first)) first = v;
-      last = v;
-      lo = fmin(lo, v);
-      hi = fmax(hi, v);
-    }
+    tp_series_stats st; /* the series as logged, not as thinned for drawing */
+    tp_series_get_stats(s, &st);
     S_row(&t);
     S_cell_full(&t, s->tag, NULL, NULL, true);
-    snprintf(buf, sizeof buf, "%zu", s->count);
+    snprintf(buf, sizeof buf, "%zu", st.count);
     S_num(&t, buf);
-    if (s->count)
-      snprintf(buf, sizeof buf, "%lld–%lld", (long long)s->points[0].step,
-               (long long)s->points[s->count - 1].step);
-    S_num(&t, s->count ? buf : "–");
-    S_num(&t, S_metric(buf, first));
-    S_num(&t, S_metric(buf, last));
-    S_num(&t, S_metric(buf, isfinite(lo) ? lo : NAN));
-    S_num(&t, S_metric(buf, isfinite(hi) ? hi : NAN));
+    if (st.count)
+      snprintf(buf, sizeof buf, "%lld–%lld", (long long)st.first_step, (long long)st.last_step);
+    S_num(&t, st.count ? buf : "–");
+    S_num(&t, S_metric(buf, st.first));
+    S_num(&t, S_metric(buf, st.last));
+    S_num(&t, S_metric(buf, st.min));
+    S_num(&t, S_metric(buf, st.max));
   }
 
   /* Provenance. */
@@ -814,6 +1237,7 @@ done:
 int tp_pages_write(tp_site *site, const tp_lab *lab, const tp_pages_opts *opts, char **err) {
   S_ctx x = {.site = site, .lab = lab, .opts = opts};
   int rc = -1;
+  tp_uncertainty_compute(&x.u, lab, opts->tables, opts->uncertainty);
   if (S_load(&x, &x.tpl_index, "index.xhtml") != 0 ||
       S_load(&x, &x.tpl_exp, "experiment.xhtml") != 0 ||
       S_load(&x, &x.tpl_run, "run.xhtml") != 0 || S_copy_style(&x) != 0)
@@ -828,6 +1252,7 @@ done:
   tp_template_free(x.tpl_index);
   tp_template_free(x.tpl_exp);
   tp_template_free(x.tpl_run);
+  tp_uncertainty_free(&x.u);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");
   else free(x.err);
   return rc;

@@ -3,9 +3,18 @@
  * Three kinds of page, each from one XHTML template (render/template.h) filled
  * with a data tree built here:
  *
- *   index.html                    totals, assumptions, one row per experiment
- *   experiments/SLUG.html         configurations, runs and their charts
- *   runs/SLUG.html                power, energy, metrics, hparams, provenance
+ *   index.html                    totals with their ranges, assumptions, one row
+ *                                 per experiment, the what-ifs (by location, PUE,
+ *                                 time; equivalents) and the lab's roll-ups (per
+ *                                 month, GPU model, host, tag)
+ *   experiments/SLUG.html         configurations (with ranges), the ranking by
+ *                                 energy to target, runs and their charts
+ *   runs/SLUG.html                power, energy (with ranges), target, metrics,
+ *                                 hparams, provenance
+ *
+ * Energy and CO2e figures carry their range (model/uncertainty.h) as
+ * `value (low–high)` (tp_publish_range_text); the what-ifs and default
+ * ranges need the reference tables (opts->tables), and are left out without.
  *
  * Every chart (render/figures.h) is inlined in its page as SVG and also
  * written beside it as charts/STEM.svg with its numbers in charts/STEM.csv
@@ -26,6 +35,8 @@
 #include <stdbool.h>
 
 #include "model/lab.h"
+#include "model/reftable.h"
+#include "model/uncertainty.h"
 #include "render/site.h"
 
 typedef struct tp_pages_opts {
@@ -34,6 +45,11 @@ typedef struct tp_pages_opts {
   bool pdf;                  /* also write every chart as PDF */
   const char *stamp;         /* shown as the time of rendering, or NULL for none */
   const char *generator;     /* e.g. "trainprint 0.1.0" */
+  const tp_reftables *tables;/* the shipped reference tables, for default ranges,
+                                what-ifs and equivalents; NULL: left out */
+  const tp_uncertainty_opts *uncertainty; /* configured ranges; NULL: the defaults */
+  const char *compare_zones; /* zones for the what-if by location (comma-separated
+                                codes or cloud regions); NULL: the default list */
 } tp_pages_opts;
 
 /* Write every page, chart and the stylesheet of lab into site.  Returns 0, or
