@@ -72,6 +72,30 @@ static uint64_t S_hash(const uint8_t *p, size_t n) {
   return h ^ (h >> 32);
 }
 
+/* a[0..n) == b[0..n), without a call for the short strings tags are: two
+ * overlapping loads cover 4 to 16 bytes. */
+static inline bool S_same(const void *a, const void *b, size_t n) {
+  const uint8_t *x = a, *y = b;
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, x, 8), memcpy(&b0, y, 8);
+    memcpy(&a1, x + n - 8, 8), memcpy(&b1, y + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a0, a1, b0, b1;
+    memcpy(&a0, x, 4), memcpy(&b0, y, 4);
+    memcpy(&a1, x + n - 4, 4), memcpy(&b1, y + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n < 4) {
+    for (size_t i = 0; i < n; i++)
+      if (x[i] != y[i]) return false;
+    return true;
+  }
+  return memcmp(x, y, n) == 0;
+}
+
 static void S_tags_rehash(S_tags *t, size_t n_slots) {
   free(t->slots);
   t->slots = tp_xcalloc(n_slots, sizeof *t->slots);
@@ -90,7 +114,7 @@ static long S_tags_find(const S_tags *t, const uint8_t *p, size_t n, uint64_t *h
   if (!t->n_slots) return -1;
   for (size_t s = (size_t)h & (t->n_slots - 1); t->slots[s]; s = (s + 1) & (t->n_slots - 1)) {
     const S_tag *e = &t->items[t->slots[s] - 1];
-    if (e->hash == h && e->len == n && memcmp(e->name, p, n) == 0) return (long)t->slots[s] - 1;
+    if (e->hash == h && e->len == n && S_same(e->name, p, n)) return (long)t->slots[s] - 1;
   }
   return -1;
 }
@@ -102,7 +126,7 @@ static long S_tags_lookup(S_tags *t, const uint8_t *p, size_t n, uint64_t *hash)
   S_tag *prev = t->last ? &t->items[t->last - 1] : NULL;
   long id;
   if (prev && prev->next && t->items[prev->next - 1].len == n &&
-      memcmp(t->items[prev->next - 1].name, p, n) == 0)
+      S_same(t->items[prev->next - 1].name, p, n))
     id = (long)prev->next - 1;
   else if ((id = S_tags_find(t, p, n, hash)) >= 0 && prev)
     prev->next = (uint32_t)id + 1;
