@@ -4,6 +4,9 @@
 #     inside the site (nothing loaded from the network);
 #   - every chart has its SVG and CSV beside it; --figures pdf,png adds PNG
 #     and PDF files;
+#   - figures carry their ranges, the index has the roll-ups (and the what-ifs
+#     when the reference tables are there), experiments with a target rank
+#     their configurations by energy to target;
 #   - two reports of the same inputs are byte-identical, file for file;
 #   - a report that fails (output below a regular file, /dev/full, a broken
 #     template while replacing a site) exits non-zero and leaves the
@@ -67,6 +70,67 @@ if pages != 1 + 3 + 20 or links < 100 or len(svgs) < 20:
 sys.exit(1 if bad else 0)
 PY
 check "pages parse, links resolve, charts have CSV" test $? -eq 0
+
+# What the pages show: ranges as `value (low–high)`, the lab archive's
+# roll-ups, energy to target on experiments with a target, the what-ifs.
+python3 - "$scratch/r1" <<'PY'
+import os, re, sys, xml.etree.ElementTree as ET
+site = sys.argv[1]
+H = "{http://www.w3.org/1999/xhtml}"
+bad = 0
+def fail(msg):
+    global bad
+    print("FAIL:", msg); bad += 1
+def page(rel):
+    return ET.parse(os.path.join(site, rel)).getroot()
+def table(root, tid):
+    for t in root.iter(H + "table"):
+        if t.get("id") == tid:
+            return t
+    return None
+def rows(t):
+    return [] if t is None else list(t.find(H + "tbody"))
+def text(el):
+    return "".join(el.itertext()).strip()
+rng = re.compile(r"^[0-9.]+( ± [0-9.]+)? \([0-9.]+–[0-9.]+\)")
+index = page("index.html")
+exps = rows(table(index, "experiments"))
+if len(exps) != 3: fail("index: %d experiment rows" % len(exps))
+if not any(rng.match(text(td)) for tr in exps for td in tr.findall(H + "td")):
+    fail("index: no experiment figure shows as value (low–high)")
+ranges = [dd for dd in index.iter(H + "dd") if dd.get("class") == "range"]
+if len(ranges) < 2: fail("index: %d totals with a range" % len(ranges))
+for tid in ("by-month", "by-gpu", "by-host", "by-tag"):
+    if not rows(table(index, tid)): fail("index: no roll-up table " + tid)
+if sum(int(text(tr.findall(H + "td")[0])) for tr in rows(table(index, "by-host"))) != 20:
+    fail("index: the per-host roll-up does not count 20 runs")
+if any(el.get("id") == "whatif-h" for el in index.iter(H + "h2")):
+    if len(rows(table(index, "whatif-zones"))) != 11: fail("index: what-if table without 11 zones")
+    if not rows(table(index, "whatif-pue")): fail("index: no what-if by PUE")
+    if not os.path.isfile(os.path.join(site, "charts/whatif-zones.csv")): fail("no what-if CSV")
+else:
+    print("note: the pages got no reference tables: what-ifs not shown, not checked")
+targets = 0
+for f in sorted(os.listdir(os.path.join(site, "experiments"))):
+    root = page("experiments/" + f)
+    t = table(root, "target-rank")
+    if t is None: continue
+    targets += 1
+    for tr in rows(t):
+        reached = [text(td) for td in tr.findall(H + "td")][1]
+        if not re.match(r"^\d+ / \d+$", reached): fail("%s: reached %r" % (f, reached))
+    if not any(rng.match(text(td)) for tr in rows(table(root, "configurations"))
+               for td in tr.findall(H + "td")):
+        fail("%s: no configuration figure shows as value (low–high)" % f)
+if targets != 2: fail("%d experiment pages rank by energy to target, not 2" % targets)
+runs_with_target = 0
+for f in os.listdir(os.path.join(site, "runs")):
+    s = open(os.path.join(site, "runs", f), encoding="utf-8").read()
+    runs_with_target += ("reached at step" in s) or ("never reached" in s)
+if runs_with_target < 10: fail("only %d run pages give the target result" % runs_with_target)
+sys.exit(1 if bad else 0)
+PY
+check "ranges, roll-ups, energy to target, what-ifs on the pages" test $? -eq 0
 
 # --figures pdf,png: a PNG and a PDF beside every SVG.
 report -o "$scratch/fig" --figures pdf,png
