@@ -20,9 +20,14 @@ static const char k_power_suffix[] = "_power_usage_watts";
 
 /* ---- meta.yaml -------------------------------------------------------------- */
 
+/* Milliseconds since the epoch that make a time: after 1970, before the year
+ * 10000 (MLflow writes integers; anything else is corruption). */
+#define S_MAX_TIME_MS 253402300800000.0
+static bool S_time_ms_ok(double ms) { return ms > 0 && ms < S_MAX_TIME_MS; }
+
 static double S_ms(const tp_ynode *n) {
   double v;
-  if (tp_ynode_number(n, &v) != 0 || !isfinite(v) || v <= 0) return NAN;
+  if (tp_ynode_number(n, &v) != 0 || !S_time_ms_ok(v)) return NAN;
   return v / 1000.0;
 }
 
@@ -131,7 +136,10 @@ long tp_mlflow_read_metric(FILE *f, const char *name, const char *tag,
                    "timestamp, value or step is not a number; line skipped");
       continue;
     }
-    double t = ts_ms > 0 ? ts_ms / 1000.0 : NAN;
+    double t = S_time_ms_ok(ts_ms) ? ts_ms / 1000.0 : NAN;
+    if (ts_ms != 0 && isnan(t))
+      tp_rdiag_add(&rd, TP_WARN, "timestamp out of range", lr.line,
+                   "timestamp is not a time between 1970 and 9999; value kept without a time");
     if (sink->event) sink->event(sink->ctx, step, t);
     sink->scalar(sink->ctx, tag, step, t, value);
     count++;

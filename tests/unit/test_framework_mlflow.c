@@ -72,6 +72,25 @@ static void test_synthetic(void) {
   tp_diag_free(&d);
 }
 
+/* A timestamp past the year 9999 (a fuzzer's find: 1.7e20 s overflowed the
+ * conversion to a calendar month): the value is kept without a time. */
+static void test_timestamp_range(void) {
+  const char *text = "170000001001700000010000 0.5 0\n1700000040000 0.25 1\n";
+  FILE *f = fmemopen((void *)text, strlen(text), "rb");
+  tp_run *run = tp_run_new("t", ".");
+  tp_metric_sink sink = tp_metric_sink_run(run);
+  tp_diags d = {0};
+  CHECK_INT(tp_mlflow_read_metric(f, "m", "loss", &sink, &d), 2);
+  fclose(f);
+  tp_run_finish(run);
+  fw_check_series(run, "loss", 2, 0, 0.5, 1, 0.25);
+  CHECK_NEAR(run->start_s, 1700000040, 1e-6);
+  CHECK_INT(d.count, 1);
+  CHECK(strstr(d.items[0].message, "not a time between 1970 and 9999") != NULL);
+  tp_run_free(run);
+  tp_diag_free(&d);
+}
+
 static void test_corpus(void) {
   size_t err = 0;
   tp_run *run = fw_load_corpus(
@@ -116,6 +135,7 @@ static void test_corpus(void) {
 
 int main(void) {
   TP_RUN(test_synthetic);
+  TP_RUN(test_timestamp_range);
   TP_RUN(test_corpus);
   return tp_test_summary();
 }
