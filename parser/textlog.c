@@ -17,28 +17,36 @@
 /* A number as logs print it (Python floats, exponents, nan/inf). */
 #define NUM "[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|(?i:nan|inf))"
 
+/* The pairs patterns of the built-in sets (also matched by hand, see S_scan). */
+#define S_PAIRS_FAIRSEQ "(?:^|[\\s|,])(?<name>[A-Za-z_]\\w*)[= ](?<value>" NUM ")(?=[\\s,|]|$)"
+#define S_PAIRS_EPOCH_STEP \
+  "(?<name>[A-Za-z_][\\w/.-]*)\\s*[:=]\\s*(?<value>" NUM ")(?![\\w.])"
+#define S_PAIRS_KEY_VALUE \
+  "(?:^|[\\s,;|])(?<name>[A-Za-z_][\\w/.-]*)=(?<value>" NUM ")(?=[\\s,;|]|$)"
+#define S_PAIRS_COLON "(?<name>[A-Za-z_][\\w/.]*):\\s+(?<value>" NUM ")(?=\\s|$)"
+
 static const tp_textlog_rule k_fairseq[] = {
     {"fairseq", /* >= 0.10: "2021-01-01 12:00:00 | INFO | train_inner | epoch 001:  100 / 1000 loss=..." */
      "^(?<time>\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) \\| INFO \\| (?<_logger>[\\w.]+) \\| "
      "epoch (?<epoch>\\d+)",
-     "(?:^|[\\s|,])(?<name>[A-Za-z_]\\w*)[= ](?<value>" NUM ")(?=[\\s,|]|$)", NULL, NULL},
+     S_PAIRS_FAIRSEQ, NULL, NULL},
     {"fairseq-legacy", /* <= 0.9: "| epoch 001 | loss 4.200 | ... | wall 52" */
      "^\\| epoch (?<epoch>\\d+)(?=[\\s|:])",
-     "(?:^|[\\s|,])(?<name>[A-Za-z_]\\w*)[= ](?<value>" NUM ")(?=[\\s,|]|$)", NULL, NULL},
+     S_PAIRS_FAIRSEQ, NULL, NULL},
 };
 
 static const tp_textlog_rule k_epoch_step[] = {
     {"epoch-step", /* "Epoch [1/10] Step [100/500] loss: 0.23, acc: 0.91" */
      "(?i)\\bepoch\\s*\\[?\\s*(?<epoch>\\d+)\\s*(?:/\\s*\\d+\\s*)?\\]?\\s*[,:|-]?\\s*"
      "(?:step|iter(?:ation)?|batch)\\s*\\[?\\s*(?<step>\\d+)\\s*(?:/\\s*\\d+\\s*)?\\]?",
-     "(?<name>[A-Za-z_][\\w/.-]*)\\s*[:=]\\s*(?<value>" NUM ")(?![\\w.])", NULL, NULL},
+     S_PAIRS_EPOCH_STEP, NULL, NULL},
 };
 
 static const tp_textlog_rule k_key_value[] = {
     {"key-value", /* "[2024-01-01T12:00:00Z] step=100 loss=0.5 lr=1e-4" */
      "^\\[?(?:(?<time>\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?"
      "(?:Z|[+-]\\d\\d:?\\d\\d)?)\\]?)?",
-     "(?:^|[\\s,;|])(?<name>[A-Za-z_][\\w/.-]*)=(?<value>" NUM ")(?=[\\s,;|]|$)", NULL, NULL},
+     S_PAIRS_KEY_VALUE, NULL, NULL},
 };
 
 static const tp_textlog_rule k_nanogpt[] = {
@@ -53,22 +61,22 @@ static const tp_textlog_rule k_nanogpt[] = {
 static const tp_textlog_rule k_detectron2[] = {
     {"detectron2", /* time has no year: not read */
      "^\\[\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\] d2\\.utils\\.events INFO:",
-     "(?<name>[A-Za-z_][\\w/.]*):\\s+(?<value>" NUM ")(?=\\s|$)", NULL, NULL},
+     S_PAIRS_COLON, NULL, NULL},
 };
 
 static const tp_textlog_rule k_mmengine[] = {
     {"mmengine-train",
      "^(?<time>\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) - mmengine - INFO - "
      "Epoch\\(train\\)\\s*\\[(?<epoch>\\d+)\\]\\[\\s*(?<step>\\d+)/\\d+\\]",
-     "(?<name>[A-Za-z_][\\w/.]*):\\s+(?<value>" NUM ")(?=\\s|$)", NULL, NULL},
+     S_PAIRS_COLON, NULL, NULL},
     {"mmengine-iter",
      "^(?<time>\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) - mmengine - INFO - "
      "Iter\\(train\\)\\s*\\[\\s*(?<step>\\d+)/\\d+\\]",
-     "(?<name>[A-Za-z_][\\w/.]*):\\s+(?<value>" NUM ")(?=\\s|$)", NULL, NULL},
+     S_PAIRS_COLON, NULL, NULL},
     {"mmengine-val",
      "^(?<time>\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) - mmengine - INFO - "
      "(?:Epoch|Iter)\\(val\\)\\s*\\[(?<_epoch>\\d+)\\](?:\\[\\s*\\d+/\\d+\\])?\\s",
-     "(?<name>[A-Za-z_][\\w/.]*):\\s+(?<value>" NUM ")(?=\\s|$)", NULL,"val/"},
+     S_PAIRS_COLON, NULL,"val/"},
 };
 
 #define S_SET(n, r) {n, r, sizeof r / sizeof *r}
@@ -89,6 +97,124 @@ const tp_textlog_set *tp_textlog_builtin(const char *name) {
   return NULL;
 }
 
+/* ---- the built-in pairs patterns by hand -------------------------------------- */
+
+/* A pairs pattern of the form
+ *   [before] name [ws] sep [ws] value (?=after)
+ * scanned without PCRE2, with the same leftmost match.  The match is unique
+ * where it exists: the separator and spaces are never name characters, so
+ * the name is the longest run; the longest number is the only one the
+ * lookahead can accept (a shorter one stops before a digit, '.', 'e' or a
+ * sign, none of which may follow a value). */
+typedef struct S_scan {
+  const char *pattern;   /* the pairs pattern it stands for, byte for byte */
+  const char *before;    /* NULL: a name starts anywhere; else the line start, \s or one of these */
+  const char *name_more; /* name characters besides \w after the first */
+  const char *sep;       /* one of these between name and value */
+  bool ws_before_sep;    /* \s* before the separator */
+  int ws_after_sep;      /* 0: nothing, 1: \s*, 2: \s+ after it */
+  const char *after;     /* (?=[\s + these]|$); NULL: (?![\w.]) */
+} S_scan;
+
+static const S_scan k_scans[] = {
+    {S_PAIRS_FAIRSEQ, "|,", "", "= ", false, 0, ",|"},
+    {S_PAIRS_EPOCH_STEP, NULL, "/.-", ":=", true, 1, NULL},
+    {S_PAIRS_KEY_VALUE, ",;|", "/.-", "=", false, 0, ",;|"},
+    {S_PAIRS_COLON, NULL, "/.", ":", false, 2, ""},
+};
+
+static const S_scan *S_scan_for(const char *pattern) {
+  for (size_t i = 0; i < sizeof k_scans / sizeof *k_scans; i++)
+    if (strcmp(k_scans[i].pattern, pattern) == 0) return &k_scans[i];
+  return NULL;
+}
+
+/* PCRE2's default (C locale) classes. */
+static inline bool S_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static inline bool S_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline bool S_alpha_(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+static inline bool S_word(unsigned char c) { return S_alpha_(c) || S_digit(c); }
+static inline bool S_in(unsigned char c, const char *set) { return c && strchr(set, c); }
+
+/* Length of the longest NUM at s[0..n), 0 when none. */
+static size_t S_num_len(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  if (i < n && (s[i] == '-' || s[i] == '+')) i++;
+  size_t d = i;
+  while (i < n && S_digit(s[i])) i++;
+  if (i > d) {
+    if (i < n && s[i] == '.')
+      for (i++; i < n && S_digit(s[i]);) i++;
+  } else if (i + 1 < n && s[i] == '.' && S_digit(s[i + 1])) {
+    for (i += 2; i < n && S_digit(s[i]);) i++;
+  } else {
+    if (n - i >= 3) {
+      char w[3] = {(char)(s[i] | 0x20), (char)(s[i + 1] | 0x20), (char)(s[i + 2] | 0x20)};
+      if (memcmp(w, "nan", 3) == 0 || memcmp(w, "inf", 3) == 0) return i + 3;
+    }
+    return 0;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < n && (s[j] == '-' || s[j] == '+')) j++;
+    size_t k = j;
+    while (j < n && S_digit(s[j])) j++;
+    if (j > k) i = j;
+  }
+  return i;
+}
+
+/* Try a pair whose name starts at line[i].  Returns the end of the value, or
+ * 0 with *run set to the end of the name run (no pair starts inside it). */
+static size_t S_scan_at(const S_scan *sc, const unsigned char *l, size_t len, size_t i,
+                        size_t *ns, size_t *nn, size_t *vs, size_t *vn, size_t *run) {
+  *run = i + 1;
+  if (i >= len || !S_alpha_(l[i])) return 0;
+  size_t j = i + 1;
+  while (j < len && (S_word(l[j]) || S_in(l[j], sc->name_more))) j++;
+  *run = j;
+  size_t name_end = j;
+  if (sc->ws_before_sep)
+    while (j < len && S_space(l[j])) j++;
+  if (j >= len || !S_in(l[j], sc->sep)) return 0;
+  j++;
+  if (sc->ws_after_sep) {
+    size_t k = j;
+    while (j < len && S_space(l[j])) j++;
+    if (sc->ws_after_sep == 2 && j == k) return 0;
+  }
+  size_t v = S_num_len(l + j, len - j);
+  if (!v) return 0;
+  size_t e = j + v;
+  if (sc->after ? (e < len && !S_space(l[e]) && !S_in(l[e], sc->after))
+                : (e < len && (S_word(l[e]) || l[e] == '.')))
+    return 0;
+  *ns = i, *nn = name_end - i, *vs = j, *vn = v;
+  return e;
+}
+
+/* The leftmost pair at or after line[start]: 0 and the spans, or -1. */
+static int S_scan_next(const S_scan *sc, const char *line, size_t len, size_t start, size_t *ns,
+                       size_t *nn, size_t *vs, size_t *vn, size_t *end) {
+  const unsigned char *l = (const unsigned char *)line;
+  size_t run;
+  if (!sc->before) {
+    for (size_t i = start; i < len;) {
+      if ((*end = S_scan_at(sc, l, len, i, ns, nn, vs, vn, &run))) return 0;
+      i = run; /* a name starting inside the run ends where it ends */
+    }
+    return -1;
+  }
+  if (start == 0 && (*end = S_scan_at(sc, l, len, 0, ns, nn, vs, vn, &run))) return 0;
+  for (size_t i = start; i < len; i++)
+    if ((S_space(l[i]) || S_in(l[i], sc->before)) &&
+        (*end = S_scan_at(sc, l, len, i + 1, ns, nn, vs, vn, &run)))
+      return 0;
+  return -1;
+}
+
 /* ---- compiling --------------------------------------------------------------- */
 
 typedef enum S_role { S_METRIC, S_STEP, S_EPOCH, S_TIME, S_IGNORE } S_role;
@@ -102,6 +228,7 @@ typedef struct S_group {
 typedef struct S_rule {
   const tp_textlog_rule *src;
   pcre2_code *line, *pairs;
+  const S_scan *scan;             /* pairs scanned by hand, NULL: by PCRE2 */
   uint32_t pair_name, pair_value; /* group numbers in pairs */
   S_group *groups;
   size_t n_groups;
@@ -114,6 +241,7 @@ struct tp_textlog {
   size_t n_rules;
   pcre2_match_context *mctx;
   pcre2_match_data *md, *md_pairs;
+  bool pcre2_only;                /* tp_textlog_force_pcre2 */
 };
 
 static pcre2_code *S_compile(const char *pat, const char *set, const char *rule, const char *what,
@@ -172,6 +300,7 @@ tp_textlog *tp_textlog_compile(const tp_textlog_set *set, tp_diags *d) {
       }
       c->pair_name = (uint32_t)nn;
       c->pair_value = (uint32_t)nv;
+      c->scan = S_scan_for(r->pairs);
     }
     uint32_t count = 0, esize = 0;
     PCRE2_SPTR table = NULL;
@@ -221,6 +350,14 @@ void tp_textlog_free(tp_textlog *tl) {
   pcre2_match_data_free(tl->md);
   pcre2_match_data_free(tl->md_pairs);
   free(tl);
+}
+
+void tp_textlog_force_pcre2(tp_textlog *tl, bool on) { tl->pcre2_only = on; }
+
+size_t tp_textlog_scanned_rules(const tp_textlog *tl) {
+  size_t n = 0;
+  for (size_t i = 0; i < tl->n_rules; i++) n += tl->rules[i].scan != NULL;
+  return n;
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -345,20 +482,30 @@ int tp_textlog_read(tp_textlog *tl, FILE *f, const char *name, tp_clock *clock,
     }
     if (c->pairs) {
       PCRE2_SIZE start = ov[1];
+      const S_scan *sc = tl->pcre2_only ? NULL : c->scan;
       while (start <= len && nv < S_MAX_VALUES) {
-        int rc = pcre2_match(c->pairs, (PCRE2_SPTR)line, len, start, 0, tl->md_pairs, tl->mctx);
-        if (rc == PCRE2_ERROR_NOMATCH) break;
-        if (rc < 0) {
-          S_match_error(tl, c, rc, &rd, lr.line, st);
-          break;
+        const char *ns, *vs;
+        size_t nn, vn;
+        if (sc) {
+          size_t nso, vso, end;
+          if (S_scan_next(sc, line, len, start, &nso, &nn, &vso, &vn, &end)) break;
+          ns = line + nso, vs = line + vso, start = end;
+        } else {
+          int rc = pcre2_match(c->pairs, (PCRE2_SPTR)line, len, start, 0, tl->md_pairs, tl->mctx);
+          if (rc == PCRE2_ERROR_NOMATCH) break;
+          if (rc < 0) {
+            S_match_error(tl, c, rc, &rd, lr.line, st);
+            break;
+          }
+          PCRE2_SIZE *po = pcre2_get_ovector_pointer(tl->md_pairs);
+          ns = line + po[2 * c->pair_name];
+          nn = po[2 * c->pair_name + 1] - po[2 * c->pair_name];
+          vs = line + po[2 * c->pair_value];
+          vn = po[2 * c->pair_value + 1] - po[2 * c->pair_value];
+          start = po[1] > po[0] ? po[1] : po[0] + 1;
+          if (po[2 * c->pair_name] == PCRE2_UNSET || po[2 * c->pair_value] == PCRE2_UNSET)
+            continue;
         }
-        PCRE2_SIZE *po = pcre2_get_ovector_pointer(tl->md_pairs);
-        const char *ns = line + po[2 * c->pair_name];
-        size_t nn = po[2 * c->pair_name + 1] - po[2 * c->pair_name];
-        const char *vs = line + po[2 * c->pair_value];
-        size_t vn = po[2 * c->pair_value + 1] - po[2 * c->pair_value];
-        start = po[1] > po[0] ? po[1] : po[0] + 1;
-        if (po[2 * c->pair_name] == PCRE2_UNSET || po[2 * c->pair_value] == PCRE2_UNSET) continue;
         int64_t iv;
         if (S_is_step_name(ns, nn) && S_int(vs, vn, &iv)) {
           raw_step = iv, has_step = true;

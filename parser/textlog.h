@@ -72,6 +72,13 @@ typedef struct tp_textlog tp_textlog; /* a compiled set */
 tp_textlog *tp_textlog_compile(const tp_textlog_set *set, tp_diags *d);
 void tp_textlog_free(tp_textlog *tl);
 
+/* The pairs patterns of the built-in sets (and any pattern identical to one
+ * of them) are matched by a hand-written scanner with the same results;
+ * tp_textlog_force_pcre2(tl, true) makes every rule use PCRE2 (for tests and
+ * benchmarks).  tp_textlog_scanned_rules: how many rules have a scanner. */
+void tp_textlog_force_pcre2(tp_textlog *tl, bool on);
+size_t tp_textlog_scanned_rules(const tp_textlog *tl);
+
 typedef struct tp_textlog_stats {
   uint64_t lines;           /* lines read */
   uint64_t records;         /* lines that gave at least one metric */
