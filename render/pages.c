@@ -528,12 +528,14 @@ static void S_rollup(tp_tval *list, const tp_rollups *r, const char *id, const c
   }
 }
 
-/* "−12 %" / "+3.4 %": v against base; "" when either is unknown. */
+/* "−12.0 % against ..." / "+3.4 % ...": v against base; "" when either is
+ * unknown. */
 static const char *S_change(char buf[64], double v, double base) {
   if (!isfinite(v) || !(base > 0)) return "";
   double pct = (v / base - 1) * 100;
   if (fabs(pct) < 0.05) return "no change";
-  snprintf(buf, 64, "%s%.1f %% against the run as it happened", pct < 0 ? "−" : "+", fabs(pct));
+  snprintf(buf, 64, "%s%.1f %% against the runs as they happened", pct < 0 ? "−" : "+",
+           fabs(pct));
   return buf;
 }
 
@@ -678,9 +680,9 @@ static void S_whatif(S_ctx *x, tp_tval *root) {
         S_item(tl, "Pausable", S_co2e(buf, tm.co2e_kg_pausable), d);
         free(d);
       }
-      char *note = tp_xasprintf("%zu of %zu runs priced by both; the others count as they "
-                                "happened.",
-                                priced, lab->n_runs);
+      char *note = tp_xasprintf("%zu of %zu runs priced by both%s.", priced, lab->n_runs,
+                                priced < lab->n_runs ? "; the others count as they happened"
+                                                     : "");
       tp_tval_set_string(w, "time_note", note);
       free(note);
     }

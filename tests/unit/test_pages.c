@@ -16,6 +16,7 @@
  *   - a missing template fails cleanly.
  */
 #include <libxml/parser.h>
+#include <math.h>
 #include <libxml/xpath.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -96,6 +97,12 @@ static void S_lab(tp_lab *lab) {
   for (size_t i = 0; i < lab->n_runs; i++) tp_run_finish(lab->runs[i]);
   tp_lab_group(lab);
   for (size_t i = 0; i < lab->n_runs; i++) tp_run_decimate(lab->runs[i], "val/acc", 100);
+  /* An hourly intensity series with a daily cycle, for the what-ifs by time. */
+  for (int h = -2; h < 24 * 12; h++) {
+    TP_GROW(lab->intensity_series.rows, lab->intensity_series.cap, lab->intensity_series.count + 1);
+    lab->intensity_series.rows[lab->intensity_series.count++] =
+        (tp_intensity_row){t0 + h * 3600.0, 300 + 200 * sin(h * 3.14159265 / 12)};
+  }
   lab->assumptions.pue = 1.5;
   lab->assumptions.pue_source = tp_xstrdup("<pue source>");
   lab->assumptions.intensity_g_per_kwh = 400;
@@ -338,6 +345,10 @@ static void test_content(void) {
   CHECK_INT((int)S_xnum(index, "count(//ul[@class='equivalents']/li)"), TP_WHATIF_N_EQUIVALENTS);
   CHECK_INT((int)S_xnum(index, "count(//ul[@class='equivalents']/li/span[@class='detail'][string-length(.) > 10])"),
             TP_WHATIF_N_EQUIVALENTS);
+  /* By time, with the lab's intensity series: best start and pausable. */
+  CHECK_INT((int)S_xnum(index, "count(//section[h2/@id='whatif-h']//dt[. = 'Best start time' or "
+                               ". = 'Pausable' or . = 'As the runs happened'])"),
+            3);
   /* Roll-ups: month, GPU model, host, tag; the hostile tag value as text. */
   static const char *const ids[] = {"by-month", "by-gpu", "by-host", "by-tag"};
   for (size_t i = 0; i < 4; i++) {
