@@ -21,8 +21,9 @@ const char tp_cli_site_help[] =
     "                          comma-separated, e.g. --figures pdf,png\n"
     "      --stamp             state the time of rendering in the pages (the output\n"
     "                          is then no longer byte-identical between runs)\n"
-    "      --compare-zones LIST  zones for the what-if by location in publish/\n"
-    "                          (comma-separated; default: ten grids spanning the world)\n"
+    "      --compare-zones LIST  zones for the what-if by location (pages and\n"
+    "                          publish/; comma-separated; default: ten grids\n"
+    "                          spanning the world)\n"
     "      --pue-range LO,HI   range of the data centre's PUE, for the uncertainty\n"
     "      --equivalents       also give car km, flights and household-years in the\n"
     "                          exports (always on the pages)\n";
@@ -104,19 +105,25 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
     rc = tp_site_write(&site, "runs.csv", tp_buf_str(&b), b.len, &err);
   }
   tp_buf_free(&b);
+  /* The reference tables give the pages and publish/ their default ranges,
+   * what-ifs and equivalents. */
+  tp_reftables tables = {0};
+  tp_diags quiet = {0};
+  char *dd = tp_xasprintf("%s/data", tp_cli_datadir());
+  tp_reftable_load(&tables, dd, &quiet);
+  o->pages.tables = &tables;
+  o->pages.uncertainty = &o->publish.uncertainty; /* --pue-range applies to the pages too */
+  o->pages.compare_zones = o->publish.compare_zones;
   if (rc == 0) rc = tp_pages_write(&site, lab, &o->pages, &err);
   if (rc == 0) {
     /* Publication exports: publish/ (LaTeX, Markdown, model cards, BibTeX). */
-    tp_reftables tables = {0};
-    tp_diags quiet = {0};
-    char *dd = tp_xasprintf("%s/data", tp_cli_datadir());
-    tp_reftable_load(&tables, dd, &quiet);
     o->publish.series = lab->intensity_series.count ? &lab->intensity_series : NULL;
     rc = tp_publish_write(&site, lab, &tables, &o->publish, &err);
-    tp_reftables_free(&tables);
-    tp_diag_free(&quiet);
-    free(dd);
   }
+  o->pages.tables = NULL; /* it pointed at this function's tables */
+  tp_reftables_free(&tables);
+  tp_diag_free(&quiet);
+  free(dd);
   if (rc != 0) {
     tp_site_abort(&site);
     goto fail;

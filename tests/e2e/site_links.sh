@@ -104,12 +104,11 @@ for tid in ("by-month", "by-gpu", "by-host", "by-tag"):
     if not rows(table(index, tid)): fail("index: no roll-up table " + tid)
 if sum(int(text(tr.findall(H + "td")[0])) for tr in rows(table(index, "by-host"))) != 20:
     fail("index: the per-host roll-up does not count 20 runs")
-if any(el.get("id") == "whatif-h" for el in index.iter(H + "h2")):
-    if len(rows(table(index, "whatif-zones"))) != 11: fail("index: what-if table without 11 zones")
-    if not rows(table(index, "whatif-pue")): fail("index: no what-if by PUE")
-    if not os.path.isfile(os.path.join(site, "charts/whatif-zones.csv")): fail("no what-if CSV")
-else:
-    print("note: the pages got no reference tables: what-ifs not shown, not checked")
+if not any(el.get("id") == "whatif-h" for el in index.iter(H + "h2")):
+    fail("index: no what-if section")
+if len(rows(table(index, "whatif-zones"))) != 11: fail("index: what-if table without 11 zones")
+if not rows(table(index, "whatif-pue")): fail("index: no what-if by PUE")
+if not os.path.isfile(os.path.join(site, "charts/whatif-zones.csv")): fail("no what-if CSV")
 targets = 0
 for f in sorted(os.listdir(os.path.join(site, "experiments"))):
     root = page("experiments/" + f)
