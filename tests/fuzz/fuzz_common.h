@@ -203,15 +203,20 @@ static inline void tp_fuzz_render(const tp_lab *lab) {
   if (pages) tp_fuzz_pages(lab);
 }
 
-/* Finish run (taking ownership), run the model on it and render it. */
-static inline void tp_fuzz_report(tp_run *run) {
+/* Group a lab of run (taking ownership) and render it. */
+static inline void tp_fuzz_report_run(tp_run *run) {
   tp_lab lab = {0};
-  tp_run_finish(run);
-  tp_fuzz_energy(run);
   tp_lab_add_run(&lab, run);
   tp_lab_group(&lab);
   tp_fuzz_render(&lab);
   tp_lab_free(&lab);
+}
+
+/* Finish run (taking ownership), run the model on it and render it. */
+static inline void tp_fuzz_report(tp_run *run) {
+  tp_run_finish(run);
+  tp_fuzz_energy(run);
+  tp_fuzz_report_run(run);
 }
 
 /* Write data to a scratch file named after tag and the process; path gets its

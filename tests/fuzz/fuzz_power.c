@@ -99,11 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tp_run_note_event(run, 0, c.t_min);
     tp_run_note_event(run, 1, c.t_max);
   }
-  tp_lab lab = {0};
   tp_run_finish(run);
-  tp_lab_add_run(&lab, run);
-  tp_lab_group(&lab);
-  tp_fuzz_render(&lab);
-  tp_lab_free(&lab);
+  tp_fuzz_report_run(run);
   return 0;
 }
