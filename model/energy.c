@@ -366,9 +366,14 @@ static bool S_overlaps(const tp_energy *e, const S_window *w) {
 
 /* "2026-03-10 10:00:00 UTC" for t_s (buf: 40 bytes). */
 static const char *S_utc(char buf[40], double t_s) {
-  time_t t = (time_t)floor(t_s);
   struct tm tm;
-  if (!isfinite(t_s) || !gmtime_r(&t, &tm) || !strftime(buf, 40, "%Y-%m-%d %H:%M:%S UTC", &tm))
+  /* Only times of the years 0-9999 are converted (the cast would overflow). */
+  if (!(fabs(t_s) < 253402300800.0)) {
+    snprintf(buf, 40, "%.6g s", t_s);
+    return buf;
+  }
+  time_t t = (time_t)floor(t_s);
+  if (!gmtime_r(&t, &tm) || !strftime(buf, 40, "%Y-%m-%d %H:%M:%S UTC", &tm))
     snprintf(buf, 40, "%.0f s", t_s);
   return buf;
 }

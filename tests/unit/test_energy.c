@@ -264,6 +264,15 @@ static void test_no_overlap(void) {
   CHECK_INT(run->energy.method, TP_ENERGY_INTEGRATED);
   CHECK_INT(tp_energy_diags(e)->count, 0);
   S_done(e, run);
+  /* Times past the year 9999 are written as seconds, not converted. */
+  e = tp_energy_new(&w, 1, NULL, 0);
+  g = tp_energy_device(e, "gpu0", NULL, TP_SAMPLE_POWER_W, 0);
+  tp_energy_sample(e, g, 1e20, 100);
+  tp_energy_sample(e, g, 2e20, 100);
+  run = S_finish1(e);
+  CHECK_INT(tp_energy_diags(e)->count, 1);
+  CHECK(strstr(tp_energy_diags(e)->items[0].message, "(1e+20 s to 2e+20 s)") != NULL);
+  S_done(e, run);
 }
 
 /* A sample that goes back in time, and bad values, are dropped. */
