@@ -1,4 +1,5 @@
 /* siteout: the report site's options and its writing (see siteout.h). */
+#include "model/utctime.h"
 #include "cli/siteout.h"
 
 #include <math.h>
@@ -79,11 +80,10 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
 static const char *S_stamp(char buf[64]) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   double v;
-  time_t t = time(NULL);
-  if (sde && tp_parse_double(sde, strlen(sde), &v) == 0 && isfinite(v) && v >= 0)
-    t = (time_t)v;
+  double t = (double)time(NULL);
+  if (sde && tp_parse_double(sde, strlen(sde), &v) == 0 && isfinite(v) && v >= 0) t = v;
   struct tm tm;
-  if (!gmtime_r(&t, &tm)) return "an unknown time";
+  if (!tp_utc_tm(t, &tm)) return "an unknown time";
   strftime(buf, 64, "%Y-%m-%d %H:%M:%S UTC", &tm);
   return buf;
 }

@@ -1,4 +1,5 @@
 /* energy: the elementary-segment integrator (see energy.h for the rules). */
+#include "model/utctime.h"
 #include "model/energy.h"
 
 #include <ctype.h>
@@ -372,8 +373,7 @@ static const char *S_utc(char buf[40], double t_s) {
     snprintf(buf, 40, "%.6g s", t_s);
     return buf;
   }
-  time_t t = (time_t)floor(t_s);
-  if (!gmtime_r(&t, &tm) || !strftime(buf, 40, "%Y-%m-%d %H:%M:%S UTC", &tm))
+  if (!tp_utc_tm(t_s, &tm) || !strftime(buf, 40, "%Y-%m-%d %H:%M:%S UTC", &tm))
     snprintf(buf, 40, "%.0f s", t_s);
   return buf;
 }

@@ -1,4 +1,5 @@
 /* lab: grouping runs into experiments and configurations; aggregates. */
+#include "model/utctime.h"
 #include "model/lab.h"
 
 #include <ctype.h>
@@ -411,10 +412,8 @@ static void S_build_rollups(tp_lab *lab) {
       if (strncmp(r->energy.devices[d].id, "gpu", 3) == 0)
         gh += r->energy.devices[d].covered_s / 3600.0;
     char month[16] = "unknown";
-    if (isfinite(r->start_s)) {
-      time_t t = (time_t)floor(r->start_s);
-      struct tm tm;
-      gmtime_r(&t, &tm);
+    struct tm tm;
+    if (tp_utc_tm(r->start_s, &tm)) {
       snprintf(month, sizeof month, "%04d-%02d", (tm.tm_year + 1900) % 10000,
                (tm.tm_mon + 1) % 100);
     }

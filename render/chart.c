@@ -4,6 +4,7 @@
  * Sections: building the description; numbers and ticks; the display list;
  * layout (axes, legend, series per kind); the SVG writer; the cairo painter.
  */
+#include "model/utctime.h"
 #include "render/chart.h"
 
 #include <cairo-pdf.h>
@@ -520,9 +521,8 @@ static int64_t S_days_from_civil(int64_t y, int m, int d) {
 }
 
 static void S_time_label(char buf[32], double t, double step) {
-  time_t tt = (time_t)floor(t);
   struct tm tm;
-  if (!gmtime_r(&tt, &tm)) {
+  if (!tp_utc_tm(t, &tm)) {
     snprintf(buf, 32, "?");
     return;
   }
@@ -565,9 +565,8 @@ static void S_time_ticks(S_scale *s, double lo, double hi, int target, const cha
         break;
       }
     }
-    time_t tt = (time_t)floor(lo);
     struct tm tm;
-    int64_t mi = gmtime_r(&tt, &tm) ? (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon : 1970 * 12;
+    int64_t mi = tp_utc_tm(lo, &tm) ? (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon : 1970 * 12;
     mi = (mi + ms - 1) / ms * ms;
     for (int k = 0; k < 1000; k++, mi += ms) {
       double v = 86400.0 * (double)S_days_from_civil(mi / 12, (int)(mi % 12) + 1, 1);
@@ -1385,9 +1384,8 @@ static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_
   if (kind == TP_AXIS_CATEGORY && v >= 0 && v < (double)ncats && v == floor(v)) {
     S_csv_field(out, cats[(size_t)v]);
   } else if (kind == TP_AXIS_TIME && isfinite(v)) {
-    time_t tt = (time_t)floor(v);
     struct tm tm;
-    if (gmtime_r(&tt, &tm))
+    if (tp_utc_tm(v, &tm))
       tp_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   } else {

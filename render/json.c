@@ -7,8 +7,7 @@
 
 #include "model/run.h"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t S_utf8_len(const unsigned char *s, size_t n) {
+size_t tp_utf8_len(const unsigned char *s, size_t n) {
   unsigned c = s[0];
   size_t len;
   unsigned min;
@@ -33,7 +32,7 @@ void tp_json_quote(tp_buf *b, const char *s) {
   size_t n = strlen(s);
   while (n) {
     unsigned c = *p;
-    size_t len = S_utf8_len(p, n);
+    size_t len = tp_utf8_len(p, n);
     if (len == 0) {
       tp_buf_adds(b, "\\ufffd");
       p++, n--;

@@ -10,6 +10,7 @@
 #define TP_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/mem.h"
@@ -33,6 +34,10 @@ void tp_json_number(tp_json *j, const char *key, double value, int decimals);
 void tp_json_int(tp_json *j, const char *key, int64_t value);
 void tp_json_bool(tp_json *j, const char *key, bool value);
 void tp_json_null(tp_json *j, const char *key);
+
+/* The length (1 to 4) of the valid UTF-8 sequence at s (n bytes available),
+ * or 0 when it is not valid (overlong, surrogate, past U+10FFFF, cut short). */
+size_t tp_utf8_len(const unsigned char *s, size_t n);
 
 /* Append s to b as a JSON string literal, quotes included. */
 void tp_json_quote(tp_buf *b, const char *s);

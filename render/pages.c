@@ -5,6 +5,7 @@
  * charts (inline SVG plus files beside the page); and one builder per kind
  * of page.
  */
+#include "model/utctime.h"
 #include "render/pages.h"
 
 #include <math.h>
@@ -117,20 +118,16 @@ static const char *S_metric(char buf[64], double v) {
 
 /* "2026-03-30 12:03:30 UTC"; "unknown" when not finite. */
 static const char *S_time(char buf[64], double t_s) {
-  if (!isfinite(t_s)) return "unknown";
-  time_t t = (time_t)floor(t_s);
   struct tm tm;
-  if (!gmtime_r(&t, &tm)) return "unknown";
+  if (!tp_utc_tm(t_s, &tm)) return "unknown";
   strftime(buf, 64, "%Y-%m-%d %H:%M:%S UTC", &tm);
   return buf;
 }
 
 /* "2026-03-30 12:03" (UTC, for tables whose header says so). */
 static const char *S_minute(char buf[64], double t_s) {
-  if (!isfinite(t_s)) return "–";
-  time_t t = (time_t)floor(t_s);
   struct tm tm;
-  if (!gmtime_r(&t, &tm)) return "–";
+  if (!tp_utc_tm(t_s, &tm)) return "–";
   strftime(buf, 64, "%Y-%m-%d %H:%M", &tm);
   return buf;
 }

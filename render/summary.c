@@ -2,6 +2,7 @@
 #include "render/summary.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,16 +280,24 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
 
 void tp_csv_field(tp_buf *b, const char *s) {
   if (!s) return;
-  if (!strpbrk(s, ",\"\r\n")) {
-    tp_buf_adds(b, s);
-    return;
+  bool quote = strpbrk(s, ",\"\r\n") != NULL;
+  if (quote) tp_buf_addc(b, '"');
+  /* Invalid UTF-8 (a run named with bytes of another encoding) becomes
+   * U+FFFD, so the file is always valid UTF-8. */
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s);
+  while (n) {
+    size_t len = tp_utf8_len(p, n);
+    if (len == 0) {
+      tp_buf_adds(b, "\xEF\xBF\xBD");
+      p++, n--;
+      continue;
+    }
+    if (len == 1 && *p == '"') tp_buf_addc(b, '"');
+    tp_buf_add(b, (const char *)p, len);
+    p += len, n -= len;
   }
-  tp_buf_addc(b, '"');
-  for (; *s; s++) {
-    if (*s == '"') tp_buf_addc(b, '"');
-    tp_buf_addc(b, *s);
-  }
-  tp_buf_addc(b, '"');
+  if (quote) tp_buf_addc(b, '"');
 }
 
 static void S_csv_num(tp_buf *b, double v, int decimals) {

@@ -158,6 +158,8 @@ check "truncated event file: reported, records before kept" \
 check "corrupted record: skipped" has "$err" "exp/corrupt/events.out.tfevents.1773136800.host.1.0: byte 445: payload CRC mismatch in record at byte 445; record skipped"
 check "zero-length file: reported" has "$err" "exp/empty/events.out.tfevents.1773136800.host.1.0: empty file; nothing read"
 check "length of 2^60: refused" has "$err" "declares 1152921504606846976 payload bytes but only 7 bytes remain"
+check "no raw escape character on stderr" bash -c "! grep -q \$'\\x1b' '$err'"
+check "control characters in names shown as \\xNN on stderr" grep -qF 'ctl\x01x' "$err"
 check "10 MB line: skipped" has "$err" "exp/gpu-power.csv: line 536: line longer than 65536 bytes; skipped"
 check "NaN power: dropped" has "$err" "line 132: gpu0: value nan is not finite; sample dropped"
 check "Inf power: dropped" has "$err" "line 133: gpu0: value inf is not finite; sample dropped"
@@ -214,8 +216,7 @@ for root, dirs, files in os.walk(out):
     for f in files:
         p = os.path.join(root, f)
         data = open(p, "rb").read()
-        # runs.csv passes names through as the bytes they are (docs/bad-input.md).
-        if f.endswith((".html", ".svg", ".json")):
+        if f.endswith((".html", ".svg", ".json", ".csv")):
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as e:
