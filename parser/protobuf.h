@@ -35,6 +35,12 @@ static inline size_t tp_pb_left(const tp_pb *c) { return (size_t)(c->end - c->p)
 /* A base-128 varint of at most 10 bytes into *out. */
 static inline int tp_pb_varint(tp_pb *c, uint64_t *out) {
   const uint8_t *p = c->p;
+  /* Most keys and lengths fit in one byte. */
+  if (p < c->end && !(*p & 0x80)) {
+    *out = *p;
+    c->p = p + 1;
+    return 0;
+  }
   uint64_t v = 0;
   for (unsigned shift = 0; shift < 70 && p < c->end; shift += 7) {
     uint8_t b = *p++;
@@ -72,7 +78,11 @@ static inline int tp_pb_fixed32(tp_pb *c, uint32_t *out) {
 static inline int tp_pb_fixed64(tp_pb *c, uint64_t *out) {
   if (tp_pb_left(c) < 8) return -1;
   uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&v, c->p, 8);
+#else
   for (int i = 7; i >= 0; i--) v = v << 8 | c->p[i];
+#endif
   c->p += 8;
   *out = v;
   return 0;

@@ -207,7 +207,19 @@ static double S_half(uint32_t h) {
 }
 
 /* Little-endian unsigned integer of n <= 8 bytes. */
-static uint64_t S_le(const uint8_t *p, size_t n) {
+static inline uint64_t S_le(const uint8_t *p, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (n == 8) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+  }
+  if (n == 4) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+  }
+#endif
   uint64_t v = 0;
   for (size_t i = n; i-- > 0;) v = v << 8 | p[i];
   return v;
