@@ -521,41 +521,6 @@ static void S_apply_estimates(S_state *st) {
   }
 }
 
-/* The configuration's experiments as rules: metric, goal, target, compare_by. */
-static void S_add_rules(tp_lab *lab, const tp_config *cfg) {
-  for (size_t x = 0; x < cfg->n_experiments; x++) {
-    const tp_config_experiment *e = &cfg->experiments[x];
-    tp_lab_rule rule = {.experiment = e->name,
-                        .metric_tag = e->metric.tag,
-                        .goal_set = e->metric.goal_set,
-                        .goal_max = e->metric.goal_max,
-                        .target = e->metric.target,
-                        .compare_by = e->compare_by.items,
-                        .n_compare_by = e->compare_by.count};
-    tp_lab_add_rule(lab, &rule);
-  }
-}
-
-/* Experiments from the configuration: runs matching an experiment's globs
- * belong to it; its metric, target and compare_by become rules. */
-static void S_apply_config_experiments(S_state *st) {
-  const tp_config *cfg = st->cfg;
-  tp_lab *lab = st->lab;
-  for (size_t i = 0; i < lab->n_runs; i++)
-    for (size_t k = 0; k < cfg->n_tags; k++)
-      if (cfg->tags[k].key && cfg->tags[k].value &&
-          tp_config_glob_match(cfg->tags[k].runs ? cfg->tags[k].runs : "**", lab->runs[i]->id))
-        tp_run_set_tag(lab->runs[i], cfg->tags[k].key, cfg->tags[k].value);
-  for (size_t i = 0; i < lab->n_runs; i++) {
-    const tp_config_experiment *e = tp_config_experiment_of(cfg, lab->runs[i]->id);
-    if (e && e->runs.count) {
-      free(lab->runs[i]->experiment);
-      lab->runs[i]->experiment = tp_xstrdup(e->name);
-    }
-  }
-  S_add_rules(lab, cfg);
-}
-
 /* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
 static void S_setup_carbon(S_state *st) {
   tp_lab *lab = st->lab;
@@ -1061,7 +1026,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   for (size_t i = 0; i < disc.n_runs; i++) tp_lab_add_run(lab, loaded[i]);
   free(loaded);
   free(rules);
-  S_apply_config_experiments(&st);
+  tp_lab_apply_config(lab, &cfg);
   tp_lab_assign(lab);
   st.pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.pieces);
   st.n_pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.n_pieces);
@@ -1226,7 +1191,7 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
     }
     free(names);
   }
-  S_add_rules(lab, &cfg);
+  tp_lab_add_config_rules(lab, &cfg);
   /* Two summaries of one run (scanned twice): keep the first by name. */
   tp_lab_assign(lab);
   for (size_t i = 1; i < lab->n_runs; i++)

@@ -295,6 +295,36 @@ void tp_lab_add_rule(tp_lab *lab, const tp_lab_rule *rule) {
   }
 }
 
+void tp_lab_add_config_rules(tp_lab *lab, const tp_config *cfg) {
+  for (size_t x = 0; x < cfg->n_experiments; x++) {
+    const tp_config_experiment *e = &cfg->experiments[x];
+    tp_lab_rule rule = {.experiment = e->name,
+                        .metric_tag = e->metric.tag,
+                        .goal_set = e->metric.goal_set,
+                        .goal_max = e->metric.goal_max,
+                        .target = e->metric.target,
+                        .compare_by = e->compare_by.items,
+                        .n_compare_by = e->compare_by.count};
+    tp_lab_add_rule(lab, &rule);
+  }
+}
+
+void tp_lab_apply_config(tp_lab *lab, const tp_config *cfg) {
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    tp_run *r = lab->runs[i];
+    for (size_t k = 0; k < cfg->n_tags; k++)
+      if (cfg->tags[k].key && cfg->tags[k].value &&
+          tp_config_glob_match(cfg->tags[k].runs ? cfg->tags[k].runs : "**", r->id))
+        tp_run_set_tag(r, cfg->tags[k].key, cfg->tags[k].value);
+    const tp_config_experiment *e = tp_config_experiment_of(cfg, r->id);
+    if (e && e->runs.count) {
+      free(r->experiment);
+      r->experiment = tp_xstrdup(e->name);
+    }
+  }
+  tp_lab_add_config_rules(lab, cfg);
+}
+
 const tp_lab_rule *tp_lab_rule_of(const tp_lab *lab, const char *experiment) {
   for (size_t i = 0; i < lab->n_rules; i++)
     if (strcmp(lab->rules[i].experiment, experiment) == 0) return &lab->rules[i];

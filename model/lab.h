@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "model/carbon.h"
+#include "model/config.h"
 #include "model/diag.h"
 #include "model/run.h"
 
@@ -114,6 +115,13 @@ void tp_lab_add_run(tp_lab *lab, tp_run *run);
 /* Add a rule for an experiment (copied). */
 void tp_lab_add_rule(tp_lab *lab, const tp_lab_rule *rule);
 const tp_lab_rule *tp_lab_rule_of(const tp_lab *lab, const char *experiment);
+
+/* The configuration's experiments as rules (metric, goal, target,
+ * compare_by). */
+void tp_lab_add_config_rules(tp_lab *lab, const tp_config *cfg);
+/* Apply the configuration to the runs read: its tags, the experiments whose
+ * run globs match them, and its rules.  Call before tp_lab_assign. */
+void tp_lab_apply_config(tp_lab *lab, const tp_config *cfg);
 
 /* Sort runs; assign experiments (unless a run already has one), each run's
  * configuration text and each experiment's main metric.  Call once, after

@@ -34,24 +34,9 @@ static void S_report(const tp_config *cfg) {
     tp_run_set_hparam(run, "seed", TP_HP_NUMBER, "0", (double)i, "fuzz");
     tp_run_finish(run);
     tp_fuzz_energy(run);
-    const tp_config_experiment *e = tp_config_experiment_of(cfg, run->id);
-    if (e && e->runs.count) {
-      free(run->experiment);
-      run->experiment = tp_xstrdup(e->name);
-    }
     tp_lab_add_run(&lab, run);
   }
-  for (size_t x = 0; x < cfg->n_experiments; x++) {
-    const tp_config_experiment *e = &cfg->experiments[x];
-    tp_lab_rule rule = {.experiment = e->name,
-                        .metric_tag = e->metric.tag,
-                        .goal_set = e->metric.goal_set,
-                        .goal_max = e->metric.goal_max,
-                        .target = e->metric.target,
-                        .compare_by = e->compare_by.items,
-                        .n_compare_by = e->compare_by.count};
-    tp_lab_add_rule(&lab, &rule);
-  }
+  tp_lab_apply_config(&lab, cfg);
   tp_lab_group(&lab);
   tp_fuzz_render(&lab);
   tp_lab_free(&lab);
