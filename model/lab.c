@@ -223,18 +223,23 @@ static int S_cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sort the n strings of v (pointers, not copied) and drop repeats; returns
+ * how many distinct ones lead v. */
+static size_t S_sort_unique(char **v, size_t n) {
+  if (n > 1) qsort(v, n, sizeof *v, S_cmp_str);
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++)
+    if (w == 0 || strcmp(v[w - 1], v[i]) != 0) v[w++] = v[i];
+  return w;
+}
+
 static void S_group_configs(tp_lab *lab, tp_experiment *e) {
   char **cfg = tp_xmalloc((e->n_runs + 1) * sizeof *cfg);
   for (size_t i = 0; i < e->n_runs; i++) cfg[i] = tp_xstrdup(lab->runs[e->runs[i]]->config);
   /* distinct configs, sorted */
   char **uniq = tp_xmalloc((e->n_runs + 1) * sizeof *uniq);
-  size_t nu = 0;
-  for (size_t i = 0; i < e->n_runs; i++) uniq[nu++] = cfg[i];
-  qsort(uniq, nu, sizeof *uniq, S_cmp_str);
-  size_t w = 0;
-  for (size_t i = 0; i < nu; i++)
-    if (w == 0 || strcmp(uniq[w - 1], uniq[i]) != 0) uniq[w++] = uniq[i];
-  nu = w;
+  for (size_t i = 0; i < e->n_runs; i++) uniq[i] = cfg[i];
+  size_t nu = S_sort_unique(uniq, e->n_runs);
   e->configs = tp_xcalloc(nu ? nu : 1, sizeof *e->configs);
   e->n_configs = nu;
   for (size_t c = 0; c < nu; c++) {
@@ -345,13 +350,8 @@ void tp_lab_assign(tp_lab *lab) {
 
   /* distinct experiment names, sorted */
   char **names = tp_xmalloc((lab->n_runs + 1) * sizeof *names);
-  size_t nn = 0;
-  for (size_t i = 0; i < lab->n_runs; i++) names[nn++] = lab->runs[i]->experiment;
-  qsort(names, nn, sizeof *names, S_cmp_str);
-  size_t w = 0;
-  for (size_t i = 0; i < nn; i++)
-    if (w == 0 || strcmp(names[w - 1], names[i]) != 0) names[w++] = names[i];
-  nn = w;
+  for (size_t i = 0; i < lab->n_runs; i++) names[i] = lab->runs[i]->experiment;
+  size_t nn = S_sort_unique(names, lab->n_runs);
 
   lab->experiments = tp_xcalloc(nn ? nn : 1, sizeof *lab->experiments);
   lab->n_experiments = nn;
