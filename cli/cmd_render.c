@@ -20,6 +20,9 @@ static void S_help(FILE *out) {
           "  -o, --output DIR        where to write the report (required)\n"
           "  -c, --config FILE       configuration (experiments' metrics, targets and\n"
           "                          compare_by; give the one the scans used)\n"
+          "      --cache DIR         keep a record of the pages in DIR, and take each page\n"
+          "                          that nothing changed from the previous render in -o\n"
+          "                          DIR instead of drawing it\n"
           "%s"
           "  -q, --quiet             print no diagnostics, only errors\n"
           "  -h, --help              show this help and exit\n",
@@ -31,6 +34,7 @@ int tp_cmd_render(int argc, char **argv) {
                                            {"config", required_argument, NULL, 'c'},
                                            {"quiet", no_argument, NULL, 'q'},
                                            {"help", no_argument, NULL, 'h'},
+                                           {"cache", required_argument, NULL, TP_OPT_CACHE},
                                            TP_CLI_SITE_LONGOPTS,
                                            {NULL, 0, NULL, 0}};
   tp_pipeline_opts opts = {.pue = NAN, .datadir = tp_cli_datadir()};
@@ -44,6 +48,7 @@ int tp_cmd_render(int argc, char **argv) {
     switch (c) {
       case 'o': out = optarg; break;
       case 'c': opts.config_path = optarg; break;
+      case TP_OPT_CACHE: so.cache_dir = optarg; break;
       case 'q': quiet = true; break;
       case 'h': S_help(stdout); return 0;
       case ':': return tp_cli_usage_error("render", "option '%s' needs a value", argv[optind - 1]);

@@ -54,6 +54,7 @@ int tp_cmd_report(int argc, char **argv) {
   if (!out) return tp_cli_usage_error("report", "no output directory (-o DIR)");
   if (optind >= argc) return tp_cli_usage_error("report", "no input PATH");
 
+  so.cache_dir = opts.cache_dir;
   tp_lab lab = {0};
   int rc = tp_pipeline_run(&lab, argv + optind, (size_t)(argc - optind), &opts);
   return tp_cli_site_finish(&lab, rc, "input", out, &so, quiet);

@@ -21,7 +21,9 @@ const char tp_cli_pipeline_help[] =
     "      --clock-offset S    seconds to add to every trace time\n"
     "      --format NAME       force the reader for trace files or framework logs\n"
     "      --cache DIR         keep what was read of each run in DIR and reuse it\n"
-    "                          while the run's files are unchanged\n";
+    "                          while the run's files are unchanged (report: also\n"
+    "                          take each page that nothing changed from the\n"
+    "                          previous report in -o DIR instead of drawing it)\n";
 
 int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_opts *o) {
   switch (c) {

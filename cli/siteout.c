@@ -3,11 +3,15 @@
 #include "cli/siteout.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/hash.h"
 #include "model/mem.h"
 #include "parser/number.h"
 #include "parser/reftable.h"
@@ -88,6 +92,42 @@ static const char *S_stamp(char buf[64]) {
   return buf;
 }
 
+/* A fingerprint of the running program's own bytes: a page drawn by another
+ * build (even one with the same version number) is never taken as unchanged.
+ * Falls back to the version where the program cannot read itself. */
+static void S_program_id(char out[TP_HASH_HEX]) {
+  tp_hash h;
+  tp_hash_init(&h);
+  tp_hash_str(&h, "trainprint " TP_VERSION);
+  FILE *f = fopen("/proc/self/exe", "rb");
+  if (f) {
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) tp_hash_bytes(&h, chunk, n);
+    fclose(f);
+  }
+  tp_hash_hex(&h, out);
+}
+
+/* The record of the site at dir, in the cache: named after the site's
+ * absolute path, so that reports into different directories keep apart. */
+static char *S_record_path(const char *cache_dir, const char *dir) {
+  char *abs = NULL;
+  if (dir[0] == '/') {
+    abs = tp_xstrdup(dir);
+  } else {
+    char cwd[4096];
+    abs = getcwd(cwd, sizeof cwd) ? tp_xasprintf("%s/%s", cwd, dir) : tp_xstrdup(dir);
+  }
+  size_t n = strlen(abs);
+  while (n > 1 && abs[n - 1] == '/') abs[--n] = '\0';
+  char *slug = tp_site_slug(abs);
+  char *p = tp_xasprintf("%s/site-%s.record", cache_dir, slug);
+  free(slug);
+  free(abs);
+  return p;
+}
+
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   if (!o->pages.templates_dir)
     o->pages.templates_dir = o->templates_owned =
@@ -96,6 +136,25 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   tp_site site;
   char *err = NULL;
   if (tp_site_begin(&site, dir, &err) != 0) goto fail;
+  if (o->cache_dir) {
+    struct stat st;
+    if (stat(o->cache_dir, &st) != 0) mkdir(o->cache_dir, 0755);
+    if (stat(o->cache_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+      S_program_id(o->program_id);
+      o->pages.program_id = o->program_id;
+      char *rec = S_record_path(o->cache_dir, dir);
+      char *why = NULL;
+      if (tp_site_reuse_from(&site, rec, &why) != 0) {
+        fprintf(stderr, "trainprint: warning: %s\n", why);
+        free(why);
+      }
+      free(rec);
+    } else {
+      fprintf(stderr,
+              "trainprint: warning: %s: cannot use the cache directory; every page is drawn\n",
+              o->cache_dir);
+    }
+  }
   tp_buf b = {0};
   tp_summary_json(lab, &b);
   int rc = tp_site_write(&site, "summary.json", tp_buf_str(&b), b.len, &err);

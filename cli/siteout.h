@@ -15,6 +15,9 @@ typedef struct tp_cli_site_opts {
   tp_publish_opts publish;
   bool stamp;
   char *templates_owned; /* the default templates path, when none was given */
+  const char *cache_dir; /* --cache: keep the record of the site's pages there, and
+                            take unchanged pages from the previous site; NULL: none */
+  char program_id[33];   /* fingerprint of this program, for the pages' fingerprints */
   char stamp_buf[64];
 } tp_cli_site_opts;
 

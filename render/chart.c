@@ -58,6 +58,82 @@ tp_chart *tp_chart_new(tp_chart_kind kind, const char *title, const char *desc) 
   return c;
 }
 
+/* ---- fingerprint --------------------------------------------------------- */
+
+static void S_hash_axis(tp_hash *h, const tp_chart_axis *a) {
+  tp_hash_u64(h, (uint64_t)a->kind);
+  tp_hash_str(h, a->label);
+  tp_hash_str(h, a->unit);
+  tp_hash_u64(h, (uint64_t)a->si << 1 | (uint64_t)a->zero);
+  tp_hash_double(h, a->min);
+  tp_hash_double(h, a->max);
+  tp_hash_u64(h, a->n_categories);
+  for (size_t i = 0; i < a->n_categories; i++) tp_hash_str(h, a->categories[i]);
+}
+
+void tp_chart_hash(const tp_chart *c, tp_hash *h) {
+  /* Every field that shapes the output is fed below.  These sizes trip when a
+   * struct grows, so that a new field cannot be forgotten here (a forgotten
+   * field would let a changed chart pass for an unchanged one). */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+  _Static_assert(sizeof(tp_chart_axis) == 72, "a tp_chart_axis field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart_series) == 64, "a tp_chart_series field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart_band) == 24, "a tp_chart_band field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart_paxis) == 48, "a tp_chart_paxis field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart_pline) == 16, "a tp_chart_pline field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart_key) == 16, "a tp_chart_key field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart) == 320, "a tp_chart field: feed it to tp_chart_hash");
+#endif
+  /* The painter's version shapes PNG and PDF. */
+  tp_hash_u64(h, (uint64_t)cairo_version());
+  tp_hash_u64(h, (uint64_t)c->kind);
+  tp_hash_str(h, c->id);
+  tp_hash_str(h, c->title);
+  tp_hash_str(h, c->desc);
+  tp_hash_double(h, c->width_pt);
+  tp_hash_double(h, c->height_pt);
+  tp_hash_u64(h, (uint64_t)c->draw_title);
+  tp_hash_u64(h, (uint64_t)(int64_t)c->max_points);
+  S_hash_axis(h, &c->x);
+  S_hash_axis(h, &c->y);
+  tp_hash_u64(h, c->n_series);
+  for (size_t i = 0; i < c->n_series; i++) {
+    const tp_chart_series *s = &c->series[i];
+    tp_hash_str(h, s->name);
+    tp_hash_u64(h, (uint64_t)(int64_t)s->colour);
+    tp_hash_u64(h, (uint64_t)s->style);
+    tp_hash_doubles(h, s->x, s->n);
+    tp_hash_doubles(h, s->y, s->n);
+    tp_hash_doubles(h, s->lo, s->lo ? s->n : 0);
+    tp_hash_doubles(h, s->hi, s->hi ? s->n : 0);
+  }
+  tp_hash_u64(h, c->n_bands);
+  for (size_t i = 0; i < c->n_bands; i++) {
+    tp_hash_double(h, c->bands[i].x0);
+    tp_hash_double(h, c->bands[i].x1);
+    tp_hash_str(h, c->bands[i].label);
+  }
+  tp_hash_u64(h, c->n_paxes);
+  for (size_t i = 0; i < c->n_paxes; i++) {
+    const tp_chart_paxis *a = &c->paxes[i];
+    tp_hash_str(h, a->label);
+    tp_hash_str(h, a->unit);
+    tp_hash_u64(h, (uint64_t)a->categorical);
+    tp_hash_u64(h, a->n_categories);
+    for (size_t k = 0; k < a->n_categories; k++) tp_hash_str(h, a->categories[k]);
+  }
+  tp_hash_u64(h, c->n_plines);
+  for (size_t i = 0; i < c->n_plines; i++) {
+    tp_hash_u64(h, (uint64_t)(int64_t)c->plines[i].colour);
+    tp_hash_doubles(h, c->plines[i].values, c->n_paxes);
+  }
+  tp_hash_u64(h, c->n_keys);
+  for (size_t i = 0; i < c->n_keys; i++) {
+    tp_hash_str(h, c->keys[i].name);
+    tp_hash_u64(h, (uint64_t)(int64_t)c->keys[i].colour);
+  }
+}
+
 void tp_chart_free(tp_chart *c) {
   if (!c) return;
   free(c->id);

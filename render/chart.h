@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/hash.h"
 #include "model/mem.h"
 
 typedef enum tp_chart_kind {
@@ -145,6 +146,10 @@ typedef enum tp_chart_format { TP_CHART_SVG, TP_CHART_PNG, TP_CHART_PDF } tp_cha
  * NUMBER axis (CATEGORY for BAR), the y axis a NUMBER axis. */
 tp_chart *tp_chart_new(tp_chart_kind kind, const char *title, const char *desc);
 void tp_chart_free(tp_chart *c);
+/* Feed everything that shapes c's SVG, CSV, PNG and PDF to h (and the
+ * version of the library that paints PNG and PDF): equal fingerprints, equal
+ * files. */
+void tp_chart_hash(const tp_chart *c, tp_hash *h);
 void tp_chart_set_id(tp_chart *c, const char *id);
 /* Set an axis's kind, label and base unit (either may be NULL). */
 void tp_chart_axis_set(tp_chart_axis *a, tp_axis_kind kind, const char *label, const char *unit);

@@ -89,41 +89,83 @@ int tp_figures_config_of_run(const tp_experiment *e, size_t run_index) {
 /* energy over time from the power profiles                                  */
 /* ======================================================================== */
 
-/* Energy of one profile between a and b, J (buckets without samples add nothing,
- * as the integrator does not bridge gaps). */
-static double S_profile_energy(const tp_power_profile *p, double a, double b) {
-  if (!(b > a) || !(p->dt_s > 0)) return 0;
-  double lo = floor((a - p->t0_s) / p->dt_s), hi = floor((b - p->t0_s) / p->dt_s);
-  if (lo < 0) lo = 0;
-  if (hi > (double)p->n - 1) hi = (double)p->n - 1;
-  double e = 0;
-  for (double fi = lo; fi <= hi; fi++) {
-    size_t i = (size_t)fi;
-    double w = tp_power_profile_mean(p, i);
-    if (!isfinite(w)) continue;
-    double x0 = fmax(a, p->t0_s + (double)i * p->dt_s);
-    double x1 = fmin(b, p->t0_s + (double)(i + 1) * p->dt_s);
-    if (x1 > x0) e += w * (x1 - x0);
-  }
+/* The cumulative IT energy of a run read off its power profiles.  Per
+ * device, the energy of the buckets before each bucket is summed once
+ * (buckets without samples add nothing, as the integrator does not bridge
+ * gaps), so that each reading costs a lookup rather than a walk over the
+ * profile. */
+typedef struct S_clock {
+  const tp_run *run;
+  double **cum;      /* per device: cum[d][i] = energy of buckets 0..i-1, J (n + 1 sums) */
+  double from;       /* the profiles' energy before the run's start, J */
+  double total;      /* the profiles' energy over the run's window, J */
+  bool known;        /* the run's energy and window are known */
+} S_clock;
+
+/* Energy of profile p (with its sums cum) from its start up to time t, J. */
+static double S_profile_upto(const tp_power_profile *p, const double *cum, double t) {
+  if (!(p->dt_s > 0) || p->n == 0 || !cum) return 0;
+  double fi = floor((t - p->t0_s) / p->dt_s);
+  if (!(fi >= 0)) return 0;
+  if (fi >= (double)p->n) return cum[p->n];
+  size_t i = (size_t)fi;
+  double e = cum[i], w = tp_power_profile_mean(p, i);
+  double x0 = p->t0_s + (double)i * p->dt_s;
+  double x1 = fmin(t, p->t0_s + (double)(i + 1) * p->dt_s);
+  if (isfinite(w) && x1 > x0) e += w * (x1 - x0);
   return e;
 }
 
-static double S_run_profile_energy(const tp_run *run, double a, double b) {
+static double S_clock_upto(const S_clock *k, double t) {
   double e = 0;
-  for (size_t d = 0; d < run->n_power; d++) e += S_profile_energy(&run->power[d], a, b);
+  for (size_t d = 0; d < k->run->n_power; d++) e += S_profile_upto(&k->run->power[d], k->cum[d], t);
   return e;
+}
+
+static void S_clock_init(S_clock *k, const tp_run *run) {
+  *k = (S_clock){.run = run};
+  k->known = run->energy.method != TP_ENERGY_NONE && isfinite(run->energy.it_j) &&
+             isfinite(run->start_s) && isfinite(run->end_s);
+  if (!k->known) return;
+  k->cum = tp_xcalloc(run->n_power ? run->n_power : 1, sizeof *k->cum);
+  for (size_t d = 0; d < run->n_power; d++) {
+    const tp_power_profile *p = &run->power[d];
+    if (!(p->dt_s > 0) || p->n == 0) continue;
+    double *c = k->cum[d] = tp_xmalloc((p->n + 1) * sizeof *c);
+    c[0] = 0;
+    for (size_t i = 0; i < p->n; i++) {
+      double w = tp_power_profile_mean(p, i);
+      c[i + 1] = c[i] + (isfinite(w) ? w * p->dt_s : 0);
+    }
+  }
+  k->from = S_clock_upto(k, run->start_s);
+  k->total = S_clock_upto(k, run->end_s) - k->from;
+}
+
+static void S_clock_free(S_clock *k) {
+  if (k->cum)
+    for (size_t d = 0; d < k->run->n_power; d++) free(k->cum[d]);
+  free(k->cum);
+}
+
+/* The run's IT energy from its start up to t_s, J (see tp_figures_energy_at). */
+static double S_clock_at(const S_clock *k, double t_s) {
+  const tp_run *run = k->run;
+  if (!k->known || !isfinite(t_s)) return NAN;
+  double it = run->energy.it_j;
+  double t = fmin(fmax(t_s, run->start_s), run->end_s);
+  if (t >= run->end_s) return it;
+  if (k->total > 0) return it * ((S_clock_upto(k, t) - k->from) / k->total);
+  double len = run->end_s - run->start_s;
+  return len > 0 ? it * (t - run->start_s) / len : it;
 }
 
 double tp_figures_energy_at(const tp_run *run, double t_s) {
-  double it = run->energy.it_j;
-  if (run->energy.method == TP_ENERGY_NONE || !isfinite(it) || !isfinite(run->start_s) ||
-      !isfinite(run->end_s) || !isfinite(t_s))
-    return NAN;
-  double t = fmin(fmax(t_s, run->start_s), run->end_s);
-  double total = S_run_profile_energy(run, run->start_s, run->end_s);
-  if (total > 0) return it * S_run_profile_energy(run, run->start_s, t) / total;
-  double len = run->end_s - run->start_s;
-  return len > 0 ? it * (t - run->start_s) / len : it;
+  S_clock k;
+  S_clock_init(&k, run);
+  double e = S_clock_at(&k, t_s);
+  S_clock_free(&k);
+  return e;
 }
 
 /* ======================================================================== */
@@ -386,15 +428,18 @@ static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char
     const char *name = S_legend_once(e, labels, e->runs[i], named, &colour);
     tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_LINE_MARKERS);
     bool exact = by_energy && S_exact_cum(r, ser);
+    S_clock clock;
+    S_clock_init(&clock, r);
     for (size_t k = 0; k < ser->count; k++) {
       const tp_point *p = &ser->points[k];
       double x = !by_energy ? p->wall_time_s - r->start_s
                  : exact    ? r->metric_cum_j[k] / J_PER_WH
-                            : tp_figures_energy_at(r, p->wall_time_s) / J_PER_WH;
+                            : S_clock_at(&clock, p->wall_time_s) / J_PER_WH;
       if (!isfinite(x) || !isfinite(p->value)) continue;
       tp_chart_series_add(s, x, p->value);
       points++;
     }
+    S_clock_free(&clock);
   }
   free(named);
   if (points == 0) tp_chart_free(c), c = NULL;
@@ -555,7 +600,12 @@ tp_chart *tp_figures_run_power(const tp_run *run) {
 }
 
 tp_chart *tp_figures_run_energy(const tp_run *run) {
-  if (!isfinite(tp_figures_energy_at(run, run->end_s))) return NULL;
+  S_clock clock;
+  S_clock_init(&clock, run);
+  if (!isfinite(S_clock_at(&clock, run->end_s))) {
+    S_clock_free(&clock);
+    return NULL;
+  }
   tp_chart *c = S_new(TP_CHART_LINE, "Cumulative IT energy",
                       "IT energy used since the run's start; drawn from the power profile and "
                       "scaled so that it ends at the run's total.");
@@ -566,8 +616,9 @@ tp_chart *tp_figures_run_energy(const tp_run *run) {
   const size_t k = 200;
   for (size_t i = 0; i <= k; i++) {
     double t = run->start_s + (run->end_s - run->start_s) * (double)i / (double)k;
-    tp_chart_series_add(s, t, tp_figures_energy_at(run, t) / J_PER_WH);
+    tp_chart_series_add(s, t, S_clock_at(&clock, t) / J_PER_WH);
   }
+  S_clock_free(&clock);
   return c;
 }
 

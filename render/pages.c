@@ -291,12 +291,23 @@ static void S_item_total(tp_tval *list, const char *label, tp_range r, bool co2e
 /* charts                                                                    */
 /* ======================================================================== */
 
+/* A chart placed in a page and not yet drawn: drawing waits until the page
+ * is known to have changed (see S_render). */
+typedef struct S_pending {
+  tp_chart *c;     /* owned */
+  char *stem;      /* file name stem under charts/ */
+  const char *up;  /* from the page to the site's root: "" or "../" */
+  tp_tval *obj;    /* the chart's entry in the page's data (owned by the page) */
+} S_pending;
+
 typedef struct S_ctx {
   tp_site *site;
   const tp_lab *lab;
   const tp_pages_opts *opts;
   tp_uncertainty u; /* the ranges of every figure */
   tp_template *tpl_index, *tpl_exp, *tpl_run;
+  S_pending *pend;  /* the charts of the page being built */
+  size_t n_pend, cap_pend;
   char *err;  /* first failure, or NULL */
 } S_ctx;
 
@@ -305,19 +316,29 @@ static int S_write(S_ctx *x, const char *rel, const tp_buf *b) {
   return tp_site_write(x->site, rel, tp_buf_str(b), b->len, &x->err);
 }
 
-/* Place chart c (taken, freed here; NULL is skipped) in the list `charts`:
- * inline SVG for the page, and charts/STEM.svg, .csv (and .png, .pdf) beside
- * it; `up` leads from the page to the site's root ("" or "../"). */
-static int S_chart(S_ctx *x, tp_tval *charts, tp_chart *c, const char *stem, const char *up) {
-  if (!c) return 0;
-  int rc = -1;
-  tp_buf b = {0};
-  char *rel = NULL;
+/* Place chart c (taken; NULL is skipped) in the list `charts` of the page
+ * being built: its id, title and description now, its drawing (inline SVG,
+ * and charts/STEM.svg, .csv, .png, .pdf beside the page) when the page is
+ * rendered; `up` leads from the page to the site's root ("" or "../"). */
+static void S_chart(S_ctx *x, tp_tval *charts, tp_chart *c, const char *stem, const char *up) {
+  if (!c) return;
   tp_chart_set_id(c, stem);
   tp_tval *o = tp_tval_push_object(charts);
   tp_tval_set_string(o, "id", stem);
   tp_tval_set_string(o, "title", c->title);
   tp_tval_set_string(o, "desc", c->desc);
+  TP_GROW(x->pend, x->cap_pend, x->n_pend + 1);
+  x->pend[x->n_pend++] = (S_pending){.c = c, .stem = tp_xstrdup(stem), .up = up, .obj = o};
+}
+
+/* Draw a placed chart: inline SVG into its entry, files into the site. */
+static int S_chart_draw(S_ctx *x, const S_pending *pc) {
+  int rc = -1;
+  tp_buf b = {0};
+  char *rel = NULL;
+  tp_chart *c = pc->c;
+  tp_tval *o = pc->obj;
+  const char *stem = pc->stem, *up = pc->up;
 
   tp_chart_svg(c, &b);
   tp_tval_set_string(o, "svg", tp_buf_str(&b));
@@ -363,8 +384,15 @@ static int S_chart(S_ctx *x, tp_tval *charts, tp_chart *c, const char *stem, con
 done:
   free(rel);
   tp_buf_free(&b);
-  tp_chart_free(c);
   return rc;
+}
+
+static void S_pending_clear(S_ctx *x) {
+  for (size_t i = 0; i < x->n_pend; i++) {
+    tp_chart_free(x->pend[i].c);
+    free(x->pend[i].stem);
+  }
+  x->n_pend = 0;
 }
 
 /* ======================================================================== */
@@ -400,10 +428,49 @@ static tp_tval *S_page(S_ctx *x, const char *title, const char *up) {
   return root;
 }
 
+/* The fingerprint of everything a page and its charts are made of: the
+ * program, the template, the chart formats asked for, the page's path, its
+ * data and its charts' descriptions. */
+static void S_digest(const S_ctx *x, const tp_template *t, const tp_tval *data, const char *rel,
+                     char out[TP_HASH_HEX]) {
+  tp_hash h;
+  tp_hash_init(&h);
+  tp_hash_str(&h, x->opts->program_id);
+  tp_hash_str(&h, tp_template_digest(t));
+  tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
+  tp_hash_str(&h, rel);
+  tp_tval_hash(data, &h);
+  tp_hash_u64(&h, x->n_pend);
+  for (size_t i = 0; i < x->n_pend; i++) {
+    tp_hash_str(&h, x->pend[i].stem);
+    tp_hash_str(&h, x->pend[i].up);
+    tp_chart_hash(x->pend[i].c, &h);
+  }
+  tp_hash_hex(&h, out);
+}
+
+/* Write the page rel from template t and data (taken) with the charts placed
+ * in it, or take it and its charts unchanged from the previous site when
+ * their fingerprint is the same as then. */
 static int S_render(S_ctx *x, const tp_template *t, tp_tval *data, const char *rel) {
+  int rc = x->err ? -1 : 0;
+  bool group = rc == 0 && tp_site_recording(x->site);
+  if (group) {
+    char digest[TP_HASH_HEX];
+    S_digest(x, t, data, rel, digest);
+    if (tp_site_group_reuse(x->site, rel, digest)) {
+      S_pending_clear(x);
+      tp_tval_free(data);
+      return 0;
+    }
+    tp_site_group_begin(x->site, rel, digest);
+  }
+  for (size_t i = 0; rc == 0 && i < x->n_pend; i++) rc = S_chart_draw(x, &x->pend[i]);
+  S_pending_clear(x);
   tp_buf b = {0};
-  int rc = x->err ? -1 : tp_template_render(t, data, &b, &x->err);
+  if (rc == 0) rc = tp_template_render(t, data, &b, &x->err);
   if (rc == 0) rc = S_write(x, rel, &b);
+  if (group) tp_site_group_end(x->site);
   tp_buf_free(&b);
   tp_tval_free(data);
   return rc;
@@ -1251,6 +1318,8 @@ done:
   tp_template_free(x.tpl_index);
   tp_template_free(x.tpl_exp);
   tp_template_free(x.tpl_run);
+  S_pending_clear(&x);
+  free(x.pend);
   tp_uncertainty_free(&x.u);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");
   else free(x.err);

@@ -50,6 +50,8 @@ typedef struct tp_pages_opts {
   const tp_uncertainty_opts *uncertainty; /* configured ranges; NULL: the defaults */
   const char *compare_zones; /* zones for the what-if by location (comma-separated
                                 codes or cloud regions); NULL: the default list */
+  const char *program_id;    /* a fingerprint of the program and its data, part of every
+                                page's fingerprint (tp_site_group_reuse); NULL: none */
 } tp_pages_opts;
 
 /* Write every page, chart and the stylesheet of lab into site.  Returns 0, or

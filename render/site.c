@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,29 +134,60 @@ fail:
   return -1;
 }
 
+/* Create path's parent directory inside the site (remembering the last one
+ * made, as consecutive files mostly share it). */
+static int S_make_parent(tp_site *s, const char *path, char **err) {
+  char *parent = S_parent(path);
+  if (s->made_dir && strcmp(parent, s->made_dir) == 0) {
+    free(parent);
+    return 0;
+  }
+  if (S_mkdirs(parent) != 0) {
+    *err = tp_xasprintf("%s: cannot create directory (%s)", parent, strerror(errno));
+    free(parent);
+    return -1;
+  }
+  free(s->made_dir);
+  s->made_dir = parent;
+  return 0;
+}
+
+static void S_add_file(tp_site *s, const char *rel, const tp_site_stamp *st) {
+  TP_GROW(s->files, s->cap_files, s->n_files + 1);
+  if (s->record) {
+    TP_GROW(s->stamps, s->cap_stamps, s->n_files + 1);
+    s->stamps[s->n_files] = st ? *st : (tp_site_stamp){0};
+  }
+  s->files[s->n_files++] = tp_xstrdup(rel);
+}
+
+/* Open path for writing a new file.  Never writes through an existing file
+ * (which might be a link into the previous site): one is unlinked first. */
+static FILE *S_create(const char *path) {
+  FILE *f = fopen(path, "wbx");
+  if (!f && errno == EEXIST && unlink(path) == 0) f = fopen(path, "wbx");
+  return f;
+}
+
 char *tp_site_path(tp_site *s, const char *rel, char **err) {
   if (!tp_site_path_ok(rel)) {
     *err = tp_xasprintf("refusing unsafe output path '%s'", rel);
     return NULL;
   }
   char *path = tp_xasprintf("%s/%s", s->tmp, rel);
-  char *parent = S_parent(path);
-  if (S_mkdirs(parent) != 0) {
-    *err = tp_xasprintf("%s: cannot create directory (%s)", parent, strerror(errno));
-    free(parent);
+  if (S_make_parent(s, path, err) != 0) {
     free(path);
     return NULL;
   }
-  free(parent);
-  TP_GROW(s->files, s->cap_files, s->n_files + 1);
-  s->files[s->n_files++] = tp_xstrdup(rel);
+  S_add_file(s, rel, NULL);
+  unlink(path); /* the writer (cairo) must not write through an old link */
   return path;
 }
 
 int tp_site_write(tp_site *s, const char *rel, const void *data, size_t n, char **err) {
   char *path = tp_site_path(s, rel, err);
   if (!path) return -1;
-  FILE *f = fopen(path, "wb");
+  FILE *f = S_create(path);
   int rc = 0;
   if (!f) {
     *err = tp_xasprintf("%s: cannot create (%s)", path, strerror(errno));
@@ -173,6 +205,14 @@ int tp_site_write(tp_site *s, const char *rel, const void *data, size_t n, char 
   return rc;
 }
 
+static int S_cmp_depth(const void *a, const void *b) {
+  /* deeper (longer) paths first, then by name so that duplicates meet */
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  size_t nx = strlen(x), ny = strlen(y);
+  if (nx != ny) return nx > ny ? -1 : 1;
+  return strcmp(x, y);
+}
+
 /* Remove the files an old site's manifest lists, then its empty directories.
  * Returns true when the old directory ended up empty (and was removed). */
 static bool S_remove_old(const char *dir) {
@@ -181,30 +221,346 @@ static bool S_remove_old(const char *dir) {
   char line[4096];
   char **dirs = NULL;
   size_t nd = 0, cd = 0;
+  char *last = NULL; /* the previous file's directory: its ancestors are noted */
   if (f) {
     while (fgets(line, sizeof line, f)) {
       line[strcspn(line, "\r\n")] = '\0';
       if (!tp_site_path_ok(line) || strcmp(line, TP_SITE_MANIFEST) == 0) continue;
       char *p = tp_xasprintf("%s/%s", dir, line);
       unlink(p);
-      /* remember parent directories, deepest first later */
-      for (char *q = strrchr(p, '/'); q && q > p + strlen(dir); q = strrchr(p, '/')) {
-        *q = '\0';
-        TP_GROW(dirs, cd, nd + 1);
-        dirs[nd++] = tp_xstrdup(p);
+      char *parent = S_parent(p);
+      if (!last || strcmp(last, parent) != 0) {
+        /* note the parent directories inside the site, each once after sorting */
+        for (char *q = strrchr(p, '/'); q && q > p + strlen(dir); q = strrchr(p, '/')) {
+          *q = '\0';
+          TP_GROW(dirs, cd, nd + 1);
+          dirs[nd++] = tp_xstrdup(p);
+        }
+        free(last);
+        last = parent;
+      } else {
+        free(parent);
       }
       free(p);
     }
     fclose(f);
   }
+  free(last);
   unlink(manifest);
   free(manifest);
-  /* rmdir fails harmlessly on non-empty directories; longest paths first */
-  for (size_t pass = 0; pass < 8; pass++)
-    for (size_t i = 0; i < nd; i++) rmdir(dirs[i]);
+  /* rmdir fails harmlessly on a directory that is not empty; children first */
+  if (nd) qsort(dirs, nd, sizeof *dirs, S_cmp_depth);
+  for (size_t i = 0; i < nd; i++)
+    if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0) rmdir(dirs[i]);
   for (size_t i = 0; i < nd; i++) free(dirs[i]);
   free(dirs);
   return rmdir(dir) == 0;
+}
+
+/* ---- reuse of unchanged files ------------------------------------------- */
+
+/* The record, one group after another:
+ *
+ *   trainprint-site-record 1
+ *   G DIGEST NAME
+ *   F SIZE MTIME_S MTIME_NS INODE REL      (one line per file of the group)
+ */
+#define S_RECORD_HEAD "trainprint-site-record 1"
+
+struct tp_site_record {
+  tp_site_group *groups; /* first/n index files below */
+  size_t n_groups, cap_groups;
+  char **rels;
+  tp_site_stamp *stamps;
+  size_t n_files, cap_files, cap_stamps;
+  size_t *slots; /* open addressing over groups by name: index + 1, 0 empty */
+  size_t n_slots;
+};
+
+static uint64_t S_name_hash(const char *name) {
+  uint64_t h = 14695981039346656037ull; /* FNV-1a 64 */
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    h ^= *p;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static void S_record_free(tp_site_record *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->n_groups; i++) free(r->groups[i].name);
+  for (size_t i = 0; i < r->n_files; i++) free(r->rels[i]);
+  free(r->groups);
+  free(r->rels);
+  free(r->stamps);
+  free(r->slots);
+  free(r);
+}
+
+static const tp_site_group *S_record_find(const tp_site_record *r, const char *name) {
+  if (!r || !r->n_slots) return NULL;
+  for (size_t i = S_name_hash(name) & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
+    size_t g = r->slots[i];
+    if (!g) return NULL;
+    if (strcmp(r->groups[g - 1].name, name) == 0) return &r->groups[g - 1];
+  }
+}
+
+static bool S_hex32(const char *p) {
+  for (int i = 0; i < 32; i++)
+    if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f'))) return false;
+  return true;
+}
+
+/* Parse an unsigned decimal at *p, then one space; false when malformed. */
+static bool S_field(const char **p, unsigned long long *v) {
+  const char *q = *p;
+  unsigned long long x = 0;
+  if (*q < '0' || *q > '9') return false;
+  for (; *q >= '0' && *q <= '9'; q++) {
+    if (x > (ULLONG_MAX - 9) / 10) return false;
+    x = x * 10 + (unsigned long long)(*q - '0');
+  }
+  if (*q != ' ') return false;
+  *v = x;
+  *p = q + 1;
+  return true;
+}
+
+/* Parse the record text; NULL with *why (static text) and *line when it is
+ * not a record. */
+static tp_site_record *S_record_parse(char *text, const char **why, size_t *line) {
+  tp_site_record *r = tp_xcalloc(1, sizeof *r);
+  *line = 0;
+  char *p = text;
+  while (*p) {
+    char *e = strchr(p, '\n');
+    if (!e) {
+      *why = "the last line is cut short";
+      goto bad;
+    }
+    *e = '\0';
+    ++*line;
+    if (*line == 1) {
+      if (strcmp(p, S_RECORD_HEAD) != 0) {
+        *why = "not a site record of this version";
+        goto bad;
+      }
+    } else if (p[0] == 'G' && p[1] == ' ' && strlen(p) > 35 && S_hex32(p + 2) && p[34] == ' ' &&
+               tp_site_path_ok(p + 35)) {
+      TP_GROW(r->groups, r->cap_groups, r->n_groups + 1);
+      tp_site_group *g = &r->groups[r->n_groups++];
+      *g = (tp_site_group){.name = tp_xstrdup(p + 35), .first = r->n_files};
+      memcpy(g->digest, p + 2, 32);
+      g->digest[32] = '\0';
+    } else if (p[0] == 'F' && p[1] == ' ' && r->n_groups) {
+      const char *q = p + 2;
+      unsigned long long size, ms, mns, ino;
+      if (!S_field(&q, &size) || !S_field(&q, &ms) || !S_field(&q, &mns) || !S_field(&q, &ino) ||
+          mns >= 1000000000ull || ms > (unsigned long long)LLONG_MAX || !tp_site_path_ok(q)) {
+        *why = "a malformed file line";
+        goto bad;
+      }
+      TP_GROW(r->rels, r->cap_files, r->n_files + 1);
+      TP_GROW(r->stamps, r->cap_stamps, r->n_files + 1);
+      r->rels[r->n_files] = tp_xstrdup(q);
+      r->stamps[r->n_files++] = (tp_site_stamp){
+          .known = true, .size = size, .ino = ino, .mtime_s = (long long)ms, .mtime_ns = (long)mns};
+      r->groups[r->n_groups - 1].n++;
+    } else {
+      *why = "a line that is neither a group nor a file";
+      goto bad;
+    }
+    p = e + 1;
+  }
+  if (*line == 0) {
+    *why = "empty";
+    goto bad;
+  }
+  r->n_slots = 16;
+  while (r->n_slots < 2 * r->n_groups) r->n_slots *= 2;
+  r->slots = tp_xcalloc(r->n_slots, sizeof *r->slots);
+  for (size_t g = 0; g < r->n_groups; g++) {
+    size_t i = S_name_hash(r->groups[g].name) & (r->n_slots - 1);
+    while (r->slots[i]) {
+      if (strcmp(r->groups[r->slots[i] - 1].name, r->groups[g].name) == 0) {
+        *why = "a group named twice";
+        goto bad;
+      }
+      i = (i + 1) & (r->n_slots - 1);
+    }
+    r->slots[i] = g + 1;
+  }
+  return r;
+bad:
+  S_record_free(r);
+  return NULL;
+}
+
+int tp_site_reuse_from(tp_site *s, const char *record_path, char **err) {
+  free(s->record);
+  s->record = tp_xstrdup(record_path);
+  S_record_free(s->old);
+  s->old = NULL;
+  FILE *f = fopen(record_path, "rb");
+  if (!f) return 0; /* none yet: nothing to reuse */
+  tp_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) tp_buf_add(&b, chunk, n);
+  bool bad_read = ferror(f);
+  fclose(f);
+  const char *why = "unreadable";
+  size_t line = 0;
+  if (!bad_read && b.len == strlen(tp_buf_str(&b)))
+    s->old = S_record_parse(b.data ? b.data : (char[]){""}, &why, &line);
+  else if (!bad_read)
+    why = "holds a NUL byte";
+  tp_buf_free(&b);
+  if (s->old) return 0;
+  *err = line ? tp_xasprintf("%s:%zu: %s; ignored, every page is drawn again", record_path, line,
+                             why)
+              : tp_xasprintf("%s: %s; ignored, every page is drawn again", record_path, why);
+  return -1;
+}
+
+bool tp_site_recording(const tp_site *s) { return s->record != NULL; }
+
+static void S_stamp_of(const struct stat *st, tp_site_stamp *out) {
+  *out = (tp_site_stamp){.known = true,
+                         .size = (unsigned long long)st->st_size,
+                         .ino = (unsigned long long)st->st_ino,
+                         .mtime_s = (long long)st->st_mtim.tv_sec,
+                         .mtime_ns = st->st_mtim.tv_nsec};
+}
+
+static bool S_stamp_same(const tp_site_stamp *a, const tp_site_stamp *b) {
+  return a->size == b->size && a->ino == b->ino && a->mtime_s == b->mtime_s &&
+         a->mtime_ns == b->mtime_ns;
+}
+
+/* Copy the file src to a new file dst; 0 or -1. */
+static int S_copy(const char *src, const char *dst) {
+  FILE *in = fopen(src, "rb");
+  if (!in) return -1;
+  FILE *out = S_create(dst);
+  int rc = out ? 0 : -1;
+  char chunk[65536];
+  size_t n;
+  while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
+    if (fwrite(chunk, 1, n, out) != n) rc = -1;
+  if (ferror(in)) rc = -1;
+  fclose(in);
+  if (out && fclose(out) != 0) rc = -1;
+  return rc;
+}
+
+bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest) {
+  const tp_site_group *g = S_record_find(s->old, name);
+  if (!g || s->in_group || strcmp(g->digest, digest) != 0) return false;
+  const tp_site_record *r = s->old;
+  char *err = NULL;
+  bool ok = true;
+  /* Every file still as it was written? */
+  for (size_t i = g->first; ok && i < g->first + g->n; i++) {
+    char *src = tp_xasprintf("%s/%s", s->dir, r->rels[i]);
+    struct stat st;
+    tp_site_stamp now;
+    ok = lstat(src, &st) == 0 && S_ISREG(st.st_mode);
+    if (ok) S_stamp_of(&st, &now);
+    ok = ok && S_stamp_same(&now, &r->stamps[i]);
+    free(src);
+  }
+  size_t made = 0;
+  tp_site_stamp *got = tp_xcalloc(g->n ? g->n : 1, sizeof *got);
+  for (size_t i = g->first; ok && i < g->first + g->n; i++, made++) {
+    char *src = tp_xasprintf("%s/%s", s->dir, r->rels[i]);
+    char *dst = tp_xasprintf("%s/%s", s->tmp, r->rels[i]);
+    ok = S_make_parent(s, dst, &err) == 0;
+    if (ok && link(src, dst) == 0) {
+      got[made] = r->stamps[i]; /* the same file */
+    } else if (ok) {
+      struct stat st;
+      ok = S_copy(src, dst) == 0 && stat(dst, &st) == 0;
+      if (ok) S_stamp_of(&st, &got[made]);
+      else unlink(dst);
+    }
+    free(src);
+    free(dst);
+  }
+  free(err);
+  if (!ok) {
+    for (size_t i = 0; i < made; i++) {
+      char *dst = tp_xasprintf("%s/%s", s->tmp, r->rels[g->first + i]);
+      unlink(dst);
+      free(dst);
+    }
+    free(got);
+    return false;
+  }
+  tp_site_group_begin(s, name, digest);
+  for (size_t i = 0; i < g->n; i++) S_add_file(s, r->rels[g->first + i], &got[i]);
+  tp_site_group_end(s);
+  free(got);
+  s->n_reused++;
+  return true;
+}
+
+void tp_site_group_begin(tp_site *s, const char *name, const char *digest) {
+  if (!s->record) return;
+  TP_GROW(s->groups, s->cap_groups, s->n_groups + 1);
+  tp_site_group *g = &s->groups[s->n_groups++];
+  *g = (tp_site_group){.name = tp_xstrdup(name), .first = s->n_files};
+  snprintf(g->digest, sizeof g->digest, "%s", digest);
+  s->in_group = true;
+}
+
+void tp_site_group_end(tp_site *s) {
+  if (!s->record || !s->in_group) return;
+  tp_site_group *g = &s->groups[s->n_groups - 1];
+  g->n = s->n_files - g->first;
+  s->in_group = false;
+}
+
+/* Write the record of the committed site (its files now under s->dir);
+ * a failure only costs the next report its reuse: a warning. */
+static void S_record_save(tp_site *s) {
+  tp_buf b = {0};
+  tp_buf_adds(&b, S_RECORD_HEAD "\n");
+  for (size_t gi = 0; gi < s->n_groups; gi++) {
+    const tp_site_group *g = &s->groups[gi];
+    if (strlen(g->digest) != 32 || !S_hex32(g->digest) || !tp_site_path_ok(g->name) ||
+        strchr(g->name, '\n'))
+      continue;
+    tp_buf_printf(&b, "G %s %s\n", g->digest, g->name);
+    for (size_t i = g->first; i < g->first + g->n; i++) {
+      tp_site_stamp *st = &s->stamps[i];
+      if (!st->known) {
+        char *p = tp_xasprintf("%s/%s", s->dir, s->files[i]);
+        struct stat sb;
+        if (stat(p, &sb) == 0) S_stamp_of(&sb, st);
+        free(p);
+      }
+      /* A file that cannot be described makes its group unusable next time:
+       * a stamp of zeros never matches a real file. */
+      tp_buf_printf(&b, "F %llu %lld %ld %llu %s\n", st->size, st->mtime_s, st->mtime_ns,
+                    st->ino, s->files[i]);
+    }
+  }
+  char *tmp = tp_xasprintf("%s.tmp", s->record);
+  FILE *f = fopen(tmp, "wb");
+  bool ok = f && fwrite(tp_buf_str(&b), 1, b.len, f) == b.len;
+  if (f && fclose(f) != 0) ok = false;
+  if (ok && rename(tmp, s->record) != 0) ok = false;
+  if (!ok) {
+    unlink(tmp);
+    fprintf(stderr,
+            "trainprint: warning: %s: cannot write the record of the site's pages (%s); the "
+            "next report draws every page again\n",
+            s->record, strerror(errno));
+  }
+  free(tmp);
+  tp_buf_free(&b);
 }
 
 int tp_site_commit(tp_site *s, char **err) {
@@ -255,6 +611,7 @@ int tp_site_commit(tp_site *s, char **err) {
   }
   free(s->tmp);
   s->tmp = NULL;
+  if (s->record) S_record_save(s);
   tp_site_abort(s);
   return 0;
 }
@@ -287,5 +644,11 @@ void tp_site_abort(tp_site *s) {
   free(s->dir);
   for (size_t i = 0; i < s->n_files; i++) free(s->files[i]);
   free(s->files);
+  free(s->stamps);
+  free(s->made_dir);
+  free(s->record);
+  S_record_free(s->old);
+  for (size_t i = 0; i < s->n_groups; i++) free(s->groups[i].name);
+  free(s->groups);
   *s = (tp_site){0};
 }

@@ -20,11 +20,39 @@
 
 #define TP_SITE_MANIFEST ".trainprint-site"
 
+/* What is known of a file written into a site, to tell later whether it is
+ * still as written. */
+typedef struct tp_site_stamp {
+  bool known;        /* false until taken */
+  unsigned long long size, ino;
+  long long mtime_s; /* modification time, seconds and nanoseconds */
+  long mtime_ns;
+} tp_site_stamp;
+
+/* A group of files (a page and its charts) and the fingerprint of what made
+ * them; files are a range of the site's file list. */
+typedef struct tp_site_group {
+  char *name;                 /* the page's path */
+  char digest[33];            /* the caller's fingerprint of its inputs */
+  size_t first, n;            /* the files */
+} tp_site_group;
+
+typedef struct tp_site_record tp_site_record; /* the previous site's groups (opaque) */
+
 typedef struct tp_site {
   char *dir;        /* the target directory, as given */
   char *tmp;        /* the directory being written */
   char **files;     /* relative paths written so far, in order */
-  size_t n_files, cap_files;
+  tp_site_stamp *stamps; /* parallel to files (only with a record) */
+  size_t n_files, cap_files, cap_stamps;
+  char *made_dir;   /* the last directory created inside tmp (saves mkdir calls) */
+  /* reuse (tp_site_reuse_from); all NULL/0 without */
+  char *record;     /* where the record of this site's groups is written */
+  tp_site_record *old;     /* the previous site's record, or NULL */
+  tp_site_group *groups;   /* this site's groups, in order */
+  size_t n_groups, cap_groups;
+  bool in_group;    /* between tp_site_group_begin and _end */
+  size_t n_reused;  /* groups taken from the previous site */
 } tp_site;
 
 /* Start a site for dir.  Returns 0, or -1 with *err set (caller frees) when dir
@@ -43,6 +71,35 @@ char *tp_site_path(tp_site *s, const char *relpath, char **err);
 int tp_site_commit(tp_site *s, char **err);
 /* Give up: remove the temporary site.  Safe after commit (does nothing). */
 void tp_site_abort(tp_site *s);
+
+/* ---- reuse of unchanged files --------------------------------------------
+ *
+ * A page and the files that belong to it (its charts) form a group, named by
+ * the page's path and fingerprinted by the caller with a digest of
+ * everything that determines their bytes.  When the previous site (the one
+ * this site replaces) has a group of that name and digest, and each of its
+ * files is still as it was written (size, modification time and inode
+ * unchanged, so an edited or replaced file is never taken), the files are
+ * hard-linked into the new site (copied where linking fails) instead of
+ * being drawn again.  The record of groups lives outside the site, in a file
+ * the caller names (in the cache directory), so a site's bytes never depend
+ * on whether it reused anything.  The record is replaced only when the site
+ * is committed. */
+
+/* Use the record at record_path (it need not exist yet) for s, whose
+ * tp_site_begin succeeded.  Returns 0, or -1 with *err (caller frees) when
+ * the record exists but is unreadable or corrupt: it is then ignored (nothing
+ * is reused) and replaced at commit. */
+int tp_site_reuse_from(tp_site *s, const char *record_path, char **err);
+/* True when s keeps a record (digests are worth computing). */
+bool tp_site_recording(const tp_site *s);
+/* Take the group `name` from the previous site when its digest is `digest`
+ * and its files are intact; true when taken (its files are then in the site),
+ * false when the caller must write them (nothing was added). */
+bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest);
+/* The files written between begin and end form the group `name`. */
+void tp_site_group_begin(tp_site *s, const char *name, const char *digest);
+void tp_site_group_end(tp_site *s);
 
 /* A file-name-safe slug of name: ASCII letters, digits, '-', '_' and '.' kept
  * (lowercased), runs of anything else become one '-', no leading '.', at most

@@ -61,6 +61,28 @@ tp_tval *tp_tval_string(const char *s) {
   return v;
 }
 
+void tp_tval_hash(const tp_tval *v, tp_hash *h) {
+  if (!v) {
+    tp_hash_u64(h, 0xff);
+    return;
+  }
+  tp_hash_u64(h, (uint64_t)v->kind);
+  switch (v->kind) {
+    case TP_TVAL_NULL: break;
+    case TP_TVAL_BOOL: tp_hash_u64(h, v->b); break;
+    case TP_TVAL_NUMBER: tp_hash_double(h, v->num); break;
+    case TP_TVAL_STRING: tp_hash_str(h, v->str); break;
+    case TP_TVAL_LIST:
+    case TP_TVAL_OBJECT:
+      tp_hash_u64(h, v->n);
+      for (size_t i = 0; i < v->n; i++) {
+        if (v->kind == TP_TVAL_OBJECT) tp_hash_str(h, v->keys[i]);
+        tp_tval_hash(v->items[i], h);
+      }
+      break;
+  }
+}
+
 void tp_tval_free(tp_tval *v) {
   if (!v) return;
   for (size_t i = 0; i < v->n; i++) {
@@ -146,6 +168,7 @@ static bool S_truthy(const tp_tval *v) {
 struct tp_template {
   xmlDocPtr doc;
   char *name;   /* file name for messages */
+  char digest[TP_HASH_HEX]; /* fingerprint of the source text and the libxml2 in use */
 };
 
 /* Whether the document's DOCTYPE declares anything or names a DTD. */
@@ -206,6 +229,12 @@ int tp_template_parse(tp_template **out, const char *name, const char *xml, size
     tp_template *t = tp_xcalloc(1, sizeof *t);
     t->doc = doc;
     t->name = tp_xstrdup(name);
+    tp_hash h;
+    tp_hash_init(&h);
+    tp_hash_str(&h, xmlParserVersion); /* the serializer's version shapes the output too */
+    tp_hash_u64(&h, len);
+    tp_hash_bytes(&h, xml, len);
+    tp_hash_hex(&h, t->digest);
     *out = t;
   }
   xmlFreeParserCtxt(ctxt);
@@ -236,6 +265,8 @@ int tp_template_load(tp_template **out, const char *path, char **err) {
   tp_buf_free(&b);
   return rc;
 }
+
+const char *tp_template_digest(const tp_template *t) { return t->digest; }
 
 void tp_template_free(tp_template *t) {
   if (!t) return;

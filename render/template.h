@@ -61,6 +61,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/hash.h"
 #include "model/mem.h"
 
 #define TP_TEMPLATE_NS "urn:trainprint:template"
@@ -87,6 +88,9 @@ tp_tval *tp_tval_string(const char *s); /* NULL gives a null value */
 tp_tval *tp_tval_list(void);
 tp_tval *tp_tval_object(void);
 void tp_tval_free(tp_tval *v);
+/* Feed the whole tree (kinds, keys, values, in order) to h: two trees that
+ * render alike hash alike. */
+void tp_tval_hash(const tp_tval *v, tp_hash *h);
 
 tp_tval_kind tp_tval_kind_of(const tp_tval *v);
 
@@ -117,6 +121,10 @@ int tp_template_parse(tp_template **out, const char *name, const char *xml, size
 /* Read and parse the file at path (as tp_template_parse). */
 int tp_template_load(tp_template **out, const char *path, char **err);
 void tp_template_free(tp_template *t);
+/* A fingerprint (32 hex digits) of the template's source text and of the
+ * XML library that writes the pages: equal fingerprints, equal output for
+ * equal data. */
+const char *tp_template_digest(const tp_template *t);
 
 /* Render t with data (an object, or NULL for none) and append the page to
  * out.  Returns 0, or -1 with "NAME:LINE: message" in *err (the caller frees

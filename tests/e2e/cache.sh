@@ -40,5 +40,45 @@ run fifth
 check "other version reported" grep -q "another version" "$scratch/fifth.err"
 check "other version not trusted" diff "$scratch/third/summary.json" "$scratch/fifth/summary.json"
 
+# Pages: a report into the same directory with the same cache takes every
+# page (and its charts) that nothing changed from the previous report, as the
+# same files, and draws the others; the site is always the one a report
+# without the cache gives.
+cp -r "$src/samples" "$scratch/lab2"
+inc() { "$tp" report -q "$scratch/lab2" --cache "$scratch/cache2" -o "$scratch/inc" "$@" 2>"$scratch/inc.err"; }
+ino() { stat -c %i "$1"; }
+inc
+check "record of the pages kept in the cache" test "$(ls "$scratch"/cache2/site-*.record | wc -l)" -eq 1
+pa=$(ls "$scratch"/inc/runs/*lr1e-4-s0*.html)
+pb=$(ls "$scratch"/inc/runs/*lr1e-3-s1*.html)
+ca=$(ls "$scratch"/inc/charts/run-*lr1e-4-s0*-energy.svg)
+ia=$(ino "$pa") ib=$(ino "$pb") ic=$(ino "$ca")
+inc
+check "unchanged page taken as it was" test "$(ino "$pa")" = "$ia"
+check "unchanged chart taken as it was" test "$(ino "$ca")" = "$ic"
+"$tp" report -q "$scratch/lab2" -o "$scratch/inc-plain"
+check "a site of taken pages equals a drawn one" diff -r "$scratch/inc" "$scratch/inc-plain"
+ev=$(ls "$scratch"/lab2/lab/lr-sweep/lr1e-4-s0/events.out.tfevents.*)
+printf '\x20\x00\x00\x00\x00\x00\x00\x00' >>"$ev"
+inc
+check "a changed run's page drawn again" test "$(ino "$pa")" != "$ia"
+check "its new diagnostic on it" grep -q "cut short\|truncated\|incomplete" "$pa"
+check "another run's page still taken" test "$(ino "$pb")" = "$ib"
+rm -rf "$scratch/inc-plain"
+"$tp" report -q "$scratch/lab2" -o "$scratch/inc-plain"
+check "after a change, the site equals a drawn one" diff -r "$scratch/inc" "$scratch/inc-plain"
+# Other templates: the pages made from them are drawn again.
+cp -r "$src/templates" "$scratch/tpl"
+echo >>"$scratch/tpl/run.xhtml"
+ib=$(ino "$pb")
+inc --templates "$scratch/tpl"
+check "other templates: pages drawn again" test "$(ino "$pb")" != "$ib"
+# A corrupt record: a warning, every page drawn, a good record written.
+rec=$(ls "$scratch"/cache2/site-*.record)
+echo "garbage" >"$rec"
+inc --templates "$scratch/tpl"
+check "corrupt record reported" grep -q "record.*ignored, every page is drawn again" "$scratch/inc.err"
+check "record written anew" grep -q "^trainprint-site-record 1" "$rec"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

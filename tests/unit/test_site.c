@@ -1,5 +1,7 @@
 /* Tests for render/site: atomic replacement, manifests, refusals, slugs. */
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model/mem.h"
@@ -96,6 +98,135 @@ static void test_refuse(void) {
   free(d);
 }
 
+static unsigned long long S_ino(const char *dir, const char *rel) {
+  char *p = tp_xasprintf("%s/%s", dir, rel);
+  struct stat st;
+  unsigned long long ino = stat(p, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+  free(p);
+  return ino;
+}
+
+static char *S_read_in(const char *dir, const char *rel) {
+  char *p = tp_xasprintf("%s/%s", dir, rel);
+  char *t = S_read(p);
+  free(p);
+  return t;
+}
+
+/* One site with two groups: a page and its chart each. */
+static void S_write_two(tp_site *s, const char *a_text, const char *b_text, const char *b_digest) {
+  char *err = NULL;
+  static const char da[] = "0123456789abcdef0123456789abcdef";
+  tp_site_group_begin(s, "runs/a.html", da);
+  CHECK_INT(tp_site_write(s, "charts/a.svg", "<svg/>", 6, &err), 0);
+  CHECK_INT(tp_site_write(s, "runs/a.html", a_text, strlen(a_text), &err), 0);
+  tp_site_group_end(s);
+  tp_site_group_begin(s, "runs/b.html", b_digest);
+  CHECK_INT(tp_site_write(s, "runs/b.html", b_text, strlen(b_text), &err), 0);
+  tp_site_group_end(s);
+  CHECK_INT(tp_site_write(s, "index.html", "index", 5, &err), 0);
+}
+
+static void test_reuse(void) {
+  char *out = tp_xasprintf("%s/reuse", S_root);
+  char *rec = tp_xasprintf("%s/reuse.record", S_root);
+  static const char da[] = "0123456789abcdef0123456789abcdef";
+  static const char db[] = "fedcba9876543210fedcba9876543210";
+  static const char db2[] = "00000000000000000000000000000002";
+  tp_site s;
+  char *err = NULL;
+
+  /* First site: no record yet, nothing to reuse; the record is written at commit. */
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
+  CHECK(tp_site_recording(&s));
+  CHECK(!tp_site_group_reuse(&s, "runs/a.html", da));
+  S_write_two(&s, "page a", "page b", db);
+  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK(access(rec, F_OK) == 0);
+  unsigned long long ia = S_ino(out, "runs/a.html"), ic = S_ino(out, "charts/a.svg");
+  unsigned long long ib = S_ino(out, "runs/b.html");
+
+  /* Second site: a's digest unchanged, so a and its chart are taken as they
+   * are (the same files); b's changed, so it is written again. */
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
+  CHECK(tp_site_group_reuse(&s, "runs/a.html", da));
+  CHECK(!tp_site_group_reuse(&s, "runs/b.html", db2));
+  CHECK(!tp_site_group_reuse(&s, "runs/none.html", da));
+  tp_site_group_begin(&s, "runs/b.html", db2);
+  CHECK_INT(tp_site_write(&s, "runs/b.html", "page B", 6, &err), 0);
+  tp_site_group_end(&s);
+  CHECK_INT(tp_site_write(&s, "index.html", "index", 5, &err), 0);
+  CHECK_INT((int)s.n_reused, 1);
+  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK(S_ino(out, "runs/a.html") == ia && ia != 0);
+  CHECK(S_ino(out, "charts/a.svg") == ic && ic != 0);
+  char *t = S_read_in(out, "runs/a.html");
+  CHECK_STR(t, "page a");
+  free(t);
+  t = S_read_in(out, "runs/b.html");
+  CHECK_STR(t, "page B");
+  free(t);
+  (void)ib;
+  /* The manifest lists the reused files: a third site removes them. */
+  char *m = S_read_in(out, TP_SITE_MANIFEST);
+  CHECK(m && strstr(m, "charts/a.svg\nruns/a.html\nruns/b.html\nindex.html\n"));
+  free(m);
+
+  /* A file edited in the site since: its group is never taken. */
+  char *chart = tp_xasprintf("%s/charts/a.svg", out);
+  FILE *f = fopen(chart, "w");
+  fputs("<svg>edited</svg>", f);
+  fclose(f);
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
+  CHECK(!tp_site_group_reuse(&s, "runs/a.html", da));
+  S_write_two(&s, "page a2", "page b2", db);
+  CHECK_INT(tp_site_commit(&s, &err), 0);
+  t = S_read_in(out, "charts/a.svg");
+  CHECK_STR(t, "<svg/>");
+  free(t);
+
+  /* A group whose second file is gone: nothing of it is taken, and writing
+   * the page afresh never writes through into the previous site. */
+  remove(chart);
+  char *old_a = tp_xasprintf("%s/runs/a.html", out);
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
+  CHECK(!tp_site_group_reuse(&s, "runs/a.html", da));
+  CHECK_INT(tp_site_write(&s, "runs/a.html", "fresh", 5, &err), 0);
+  t = S_read(old_a);
+  CHECK_STR(t, "page a2");
+  free(t);
+  tp_site_abort(&s);
+  free(old_a);
+  free(chart);
+
+  /* A corrupt record: a diagnostic naming the line, and nothing reused. */
+  f = fopen(rec, "w");
+  fputs("trainprint-site-record 1\nG 0123 runs/a.html\n", f);
+  fclose(f);
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), -1);
+  CHECK(err && strstr(err, "reuse.record:2:") && strstr(err, "ignored"));
+  free(err);
+  err = NULL;
+  CHECK(!tp_site_group_reuse(&s, "runs/a.html", da));
+  tp_site_abort(&s);
+  /* Another version's record: the same. */
+  f = fopen(rec, "w");
+  fputs("trainprint-site-record 99\n", f);
+  fclose(f);
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), -1);
+  CHECK(err && strstr(err, "not a site record of this version"));
+  free(err);
+  tp_site_abort(&s);
+  free(rec);
+  free(out);
+}
+
 static void test_slug(void) {
   char *a = tp_site_slug("<script>alert(1)</script>");
   CHECK(strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789-_.") == strlen(a));
@@ -122,6 +253,7 @@ int main(void) {
   TP_RUN(test_replace);
   TP_RUN(test_refuse);
   TP_RUN(test_slug);
+  TP_RUN(test_reuse);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_root);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", S_root);
