@@ -49,8 +49,6 @@ typedef struct S_state {
   tp_power_format force;     /* TP_POWER_AUTO unless --format */
   S_declared *declared;
   size_t n_declared, cap_declared;
-  const char *current_path;  /* trace being read */
-  tp_trace_sink energy;      /* the integrator's own sink */
   const tp_config *cfg;      /* the configuration (never NULL: empty when none) */
   char **claimed;            /* trace paths the configuration's power section reads */
   size_t n_claimed, cap_claimed;
@@ -60,41 +58,65 @@ typedef struct S_state {
   char *intensity_text;      /* owned source strings the carbon struct points to */
   tp_energy_piece **pieces;  /* per lab run: its energy by segment, for pricing */
   size_t *n_pieces;
+} S_state;
+
+/* What reading one trace needs of its own, so that traces whose runs differ
+ * can be read at the same time; its diagnostics and declared figures are
+ * merged into the lab in the order of the traces (S_reader_merge). */
+typedef struct S_reader {
+  const char *path;          /* the trace being read */
+  tp_trace_sink energy;      /* the integrator's own sink */
   tp_profiler *profiler;     /* power profiles for drawing */
   int *prof_handle;          /* energy handle -> profiler handle */
   size_t n_handles, cap_handles;
-} S_state;
+  tp_diags diags;            /* what reading it found */
+  S_declared *declared;      /* declared figures it holds */
+  size_t n_declared, cap_declared;
+} S_reader;
 
 static int S_sink_device(void *ctx, const char *id, const char *name, tp_sample_kind kind,
                          double wrap_j) {
-  S_state *st = ctx;
-  int h = st->energy.device(st->energy.ctx, id, name, kind, wrap_j);
+  S_reader *rd = ctx;
+  int h = rd->energy.device(rd->energy.ctx, id, name, kind, wrap_j);
   if (h >= 0) {
-    TP_GROW(st->prof_handle, st->cap_handles, (size_t)h + 1);
-    while (st->n_handles <= (size_t)h) st->prof_handle[st->n_handles++] = -1;
-    st->prof_handle[h] = tp_profiler_device(st->profiler, id, kind, wrap_j);
+    TP_GROW(rd->prof_handle, rd->cap_handles, (size_t)h + 1);
+    while (rd->n_handles <= (size_t)h) rd->prof_handle[rd->n_handles++] = -1;
+    rd->prof_handle[h] = tp_profiler_device(rd->profiler, id, kind, wrap_j);
   }
   return h;
 }
 
 static void S_sink_sample(void *ctx, int dev, double t_s, double value) {
-  S_state *st = ctx;
-  st->energy.sample(st->energy.ctx, dev, t_s, value);
-  if (dev >= 0 && (size_t)dev < st->n_handles)
-    tp_profiler_sample(st->profiler, st->prof_handle[dev], t_s, value);
+  S_reader *rd = ctx;
+  rd->energy.sample(rd->energy.ctx, dev, t_s, value);
+  if (dev >= 0 && (size_t)dev < rd->n_handles)
+    tp_profiler_sample(rd->profiler, rd->prof_handle[dev], t_s, value);
 }
 
 static char *S_dup(const char *s) { return s ? tp_xstrdup(s) : NULL; }
 
 static void S_sink_declared(void *ctx, const tp_declared *d) {
-  S_state *st = ctx;
-  TP_GROW(st->declared, st->cap_declared, st->n_declared + 1);
-  S_declared *x = &st->declared[st->n_declared++];
+  S_reader *rd = ctx;
+  TP_GROW(rd->declared, rd->cap_declared, rd->n_declared + 1);
+  S_declared *x = &rd->declared[rd->n_declared++];
   x->d = *d;
   x->d.run_name = S_dup(d->run_name);
   x->d.hardware = S_dup(d->hardware);
   x->d.country = S_dup(d->country);
-  x->path = tp_xstrdup(st->current_path);
+  x->path = tp_xstrdup(rd->path);
+}
+
+/* Hand a finished reader's findings to the lab, and free it. */
+static void S_reader_merge(S_state *st, S_reader *rd) {
+  tp_diag_move(&st->lab->diags, &rd->diags);
+  tp_diag_free(&rd->diags);
+  for (size_t i = 0; i < rd->n_declared; i++) {
+    TP_GROW(st->declared, st->cap_declared, st->n_declared + 1);
+    st->declared[st->n_declared++] = rd->declared[i];
+  }
+  free(rd->declared);
+  free(rd->prof_handle);
+  *rd = (S_reader){0};
 }
 
 /* True when dir is root or lies below it (path prefix at a '/' boundary). */
@@ -234,7 +256,10 @@ static bool S_job_takes(const S_trace_job *job, const tp_run *r) {
   return true;
 }
 
-static void S_apply_trace(S_state *st, const S_trace_job *job) {
+/* Read one trace into the runs it belongs to.  Touches only those runs (and
+ * their entries in st->pieces) and rd: traces whose runs differ may be read
+ * at the same time. */
+static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_lab *lab = st->lab;
   tp_run **runs = tp_xmalloc((lab->n_runs + 1) * sizeof *runs);
   tp_energy_window *w = tp_xcalloc(lab->n_runs + 1, sizeof *w);
@@ -282,11 +307,11 @@ static void S_apply_trace(S_state *st, const S_trace_job *job) {
   }
   tp_energy *e = tp_energy_new(w, n, cuts, n_cuts);
   free(cuts);
-  st->energy = tp_energy_sink(e);
-  st->profiler = tp_profiler_new(runs, w, n);
-  st->n_handles = 0;
-  st->current_path = job->path;
-  tp_trace_sink sink = {.ctx = st,
+  rd->energy = tp_energy_sink(e);
+  rd->profiler = tp_profiler_new(runs, w, n);
+  rd->n_handles = 0;
+  rd->path = job->path;
+  tp_trace_sink sink = {.ctx = rd,
                         .device = S_sink_device,
                         .sample = S_sink_sample,
                         .declared = S_sink_declared};
@@ -298,8 +323,8 @@ static void S_apply_trace(S_state *st, const S_trace_job *job) {
   po.has_start = job->has_start;
   po.start_s = job->start_s;
   po.dmon_interval_s = job->interval_s;
-  if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &lab->diags);
-  else tp_power_read(job->path, job->format, &po, &sink, &lab->diags);
+  if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
+  else tp_power_read(job->path, job->format, &po, &sink, &rd->diags);
   tp_energy_finish(e, runs, n);
   for (size_t k = 0; k < n; k++) {
     tp_energy_piece *pc = NULL;
@@ -312,13 +337,13 @@ static void S_apply_trace(S_state *st, const S_trace_job *job) {
     }
     free(pc);
   }
-  tp_profiler_finish(st->profiler);
-  st->profiler = NULL;
+  tp_profiler_finish(rd->profiler);
+  rd->profiler = NULL;
   /* The integrator knows no file names: its diagnostics are about this one. */
   tp_diags *ed = tp_energy_diags(e);
   for (size_t i = 0; i < ed->count; i++)
     if (!ed->items[i].file) ed->items[i].file = tp_xstrdup(job->path);
-  tp_diag_move(&lab->diags, ed);
+  tp_diag_move(&rd->diags, ed);
   tp_energy_free(e);
   for (size_t i = 0; i < n; i++) {
     for (size_t k = 0; k < w[i].n_devices; k++) free(devs[i][k]);
@@ -328,6 +353,72 @@ static void S_apply_trace(S_state *st, const S_trace_job *job) {
   free(run_index);
   free(w);
   free(runs);
+}
+
+/* Read one trace and merge what it found. */
+static void S_apply_trace(S_state *st, const S_trace_job *job) {
+  S_reader rd = {0};
+  S_read_trace(st, job, &rd);
+  S_reader_merge(st, &rd);
+}
+
+/* Traces read side by side: consecutive jobs whose runs are disjoint, each
+ * on its own thread; their findings are merged in the jobs' order, so the
+ * result is the same as reading them one after the other. */
+typedef struct S_batch {
+  S_state *st;
+  const S_trace_job *jobs;
+  S_reader *readers;
+  size_t n;
+  size_t next;                /* the next job to take */
+  pthread_mutex_t lock;
+} S_batch;
+
+static void *S_batch_worker(void *arg) {
+  S_batch *b = arg;
+  for (;;) {
+    pthread_mutex_lock(&b->lock);
+    size_t i = b->next < b->n ? b->next++ : b->n;
+    pthread_mutex_unlock(&b->lock);
+    if (i >= b->n) return NULL;
+    S_read_trace(b->st, &b->jobs[i], &b->readers[i]);
+  }
+}
+
+static void S_apply_traces(S_state *st, const S_trace_job *jobs, size_t n, int threads) {
+  tp_lab *lab = st->lab;
+  unsigned char *taken = tp_xcalloc(lab->n_runs + 1, 1);
+  size_t first = 0;
+  while (first < n) {
+    /* The longest run of jobs from `first` that share no run. */
+    memset(taken, 0, lab->n_runs + 1);
+    size_t end = first;
+    for (; end < n; end++) {
+      bool clash = false;
+      for (size_t r = 0; r < lab->n_runs && !clash; r++)
+        clash = taken[r] && S_job_takes(&jobs[end], lab->runs[r]);
+      if (clash && end > first) break;
+      for (size_t r = 0; r < lab->n_runs; r++)
+        if (S_job_takes(&jobs[end], lab->runs[r])) taken[r] = 1;
+    }
+    size_t m = end - first;
+    S_batch b = {.st = st, .jobs = jobs + first, .n = m,
+                 .readers = tp_xcalloc(m, sizeof(S_reader))};
+    pthread_mutex_init(&b.lock, NULL);
+    size_t want = threads > 1 && m > 1 ? (size_t)threads : 1;
+    if (want > m) want = m;
+    pthread_t th[256];
+    size_t started = 0;
+    for (size_t t = 1; t < want && t < 256; t++)
+      if (pthread_create(&th[started], NULL, S_batch_worker, &b) == 0) started++;
+    S_batch_worker(&b);
+    for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&b.lock);
+    for (size_t i = 0; i < m; i++) S_reader_merge(st, &b.readers[i]);
+    free(b.readers);
+    first = end;
+  }
+  free(taken);
 }
 
 /* Seconds of [a0,a1] that lie in [b0,b1]. */
@@ -906,6 +997,13 @@ static void *S_worker(void *arg) {
 /* Read every run on `jobs` threads (0: one per processor).  The result is
  * in the order of runs, whatever the threads did, so output stays
  * deterministic. */
+/* Threads for -j N: N, or the machine's cores when not given. */
+static int S_threads(int jobs) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  long n = jobs > 0 ? jobs : cores > 0 ? cores : 1;
+  return n > 256 ? 256 : (int)n;
+}
+
 static tp_run **S_load_runs(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
                             int jobs, const char *cache_dir) {
   S_pool p = {.runs = runs, .n = n, .fo = fo, .cache_dir = cache_dir,
@@ -918,8 +1016,7 @@ static tp_run **S_load_runs(const tp_found_run *runs, size_t n, const tp_framewo
   if (p.progress)
     for (size_t i = 0; i < n; i++) p.bytes_total += S_run_bytes(&runs[i]);
   p.t0 = p.last_print = S_now();
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t nt = jobs > 0 ? (size_t)jobs : (size_t)(cores > 0 ? cores : 1);
+  size_t nt = (size_t)S_threads(jobs);
   if (nt > n) nt = n ? n : 1;
   if (nt > 256) nt = 256;
   pthread_t th[256];
@@ -1031,16 +1128,19 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   st.pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.pieces);
   st.n_pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.n_pieces);
   S_apply_config_traces(&st);
+  S_trace_job *jobs = tp_xcalloc(disc.n_traces + 1, sizeof *jobs);
+  size_t n_jobs = 0;
   for (size_t i = 0; i < disc.n_traces; i++) {
     const tp_found_file *tf = &disc.traces[i];
     if (S_claimed(&st, tf->path)) continue; /* the configuration's power section reads it */
-    S_trace_job job = {.path = tf->path,
-                       .under_dir = strcmp(tf->root, tf->path) == 0 ? NULL : tf->dir,
-                       .format = st.force,
-                       .tz = st.tz,
-                       .clock_offset_s = opts->clock_offset_s};
-    S_apply_trace(&st, &job);
+    jobs[n_jobs++] = (S_trace_job){.path = tf->path,
+                                   .under_dir = strcmp(tf->root, tf->path) == 0 ? NULL : tf->dir,
+                                   .format = st.force,
+                                   .tz = st.tz,
+                                   .clock_offset_s = opts->clock_offset_s};
   }
+  S_apply_traces(&st, jobs, n_jobs, S_threads(opts->jobs));
+  free(jobs);
   /* MLflow's system metrics are a power trace of their own run. */
   for (size_t i = 0; i < lab->n_runs; i++) {
     char *sys = tp_xasprintf("%s/metrics/system", lab->runs[i]->dir);
@@ -1095,7 +1195,6 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     free(st.declared[i].path);
   }
   free(st.declared);
-  free(st.prof_handle);
   for (size_t i = 0; i < st.n_claimed; i++) free(st.claimed[i]);
   free(st.claimed);
   tp_config_free(&cfg);

@@ -65,9 +65,10 @@ static void S_indent(tp_json *j) {
 /* Separator, indentation and key before a value. */
 static void S_member(tp_json *j, const char *key) {
   if (j->depth > 0) {
-    if (j->has_items[j->depth]) tp_buf_addc(&j->out, ',');
+    bool flat = j->flat[j->depth];
+    if (j->has_items[j->depth]) tp_buf_adds(&j->out, flat ? ", " : ",");
     j->has_items[j->depth] = true;
-    S_indent(j);
+    if (!flat) S_indent(j);
   }
   if (key) {
     tp_json_quote(&j->out, key);
@@ -75,24 +76,27 @@ static void S_member(tp_json *j, const char *key) {
   }
 }
 
-static void S_open(tp_json *j, const char *key, char c) {
+static void S_open(tp_json *j, const char *key, char c, bool flat) {
   S_member(j, key);
   tp_buf_addc(&j->out, c);
+  bool in_flat = j->depth > 0 && j->flat[j->depth];
   if (j->depth + 1 < TP_JSON_MAX_DEPTH) j->depth++;
   j->has_items[j->depth] = false;
+  j->flat[j->depth] = flat || in_flat;
 }
 
 static void S_close(tp_json *j, char c) {
-  bool had = j->has_items[j->depth];
+  bool had = j->has_items[j->depth], flat = j->flat[j->depth];
   if (j->depth > 0) j->depth--;
-  if (had) S_indent(j);
+  if (had && !flat) S_indent(j);
   tp_buf_addc(&j->out, c);
   if (j->depth == 0) tp_buf_addc(&j->out, '\n');
 }
 
-void tp_json_begin_object(tp_json *j, const char *key) { S_open(j, key, '{'); }
+void tp_json_begin_object(tp_json *j, const char *key) { S_open(j, key, '{', false); }
 void tp_json_end_object(tp_json *j) { S_close(j, '}'); }
-void tp_json_begin_array(tp_json *j, const char *key) { S_open(j, key, '['); }
+void tp_json_begin_array(tp_json *j, const char *key) { S_open(j, key, '[', false); }
+void tp_json_begin_array_flat(tp_json *j, const char *key) { S_open(j, key, '[', true); }
 void tp_json_end_array(tp_json *j) { S_close(j, ']'); }
 
 void tp_json_string(tp_json *j, const char *key, const char *value) {

@@ -21,12 +21,17 @@ typedef struct tp_json {
   tp_buf out;
   int depth;
   bool has_items[TP_JSON_MAX_DEPTH]; /* whether the container at each depth has a member */
+  bool flat[TP_JSON_MAX_DEPTH];      /* the container at each depth is written on one line */
 } tp_json;
 
 void tp_json_begin_object(tp_json *j, const char *key);
 void tp_json_end_object(tp_json *j);
 void tp_json_begin_array(tp_json *j, const char *key);
 void tp_json_end_array(tp_json *j);
+/* An array written on one line, members separated by ", " (and so is every
+ * container inside it): for short rows of numbers.  Closed by
+ * tp_json_end_array. */
+void tp_json_begin_array_flat(tp_json *j, const char *key);
 void tp_json_string(tp_json *j, const char *key, const char *value); /* NULL -> null */
 /* A number with `decimals` digits after the point when decimals >= 0, else
  * the shortest round-trip form. */

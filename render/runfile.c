@@ -28,7 +28,7 @@ static void S_stats(tp_json *j, const tp_series_stats *st) {
 }
 
 static void S_doubles(tp_json *j, const char *key, const double *v, size_t n) {
-  tp_json_begin_array(j, key);
+  tp_json_begin_array_flat(j, key);
   for (size_t i = 0; i < n; i++) S_num(j, NULL, v[i]);
   tp_json_end_array(j);
 }
@@ -96,7 +96,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     if (s->decimated) S_stats(&j, &s->stats);
     tp_json_begin_array(&j, "points");
     for (size_t k = 0; k < s->count; k++) {
-      tp_json_begin_array(&j, NULL);
+      tp_json_begin_array_flat(&j, NULL); /* a point a line */
       tp_json_int(&j, NULL, s->points[k].step);
       S_num(&j, NULL, s->points[k].wall_time_s);
       S_num(&j, NULL, s->points[k].value);

@@ -161,13 +161,11 @@ static void S_add_file(tp_site *s, const char *rel, const tp_site_stamp *st) {
   s->files[s->n_files++] = tp_xstrdup(rel);
 }
 
-/* Open path for writing a new file.  Never writes through an existing file
- * (which might be a link into the previous site): one is unlinked first. */
-static FILE *S_create(const char *path) {
-  FILE *f = fopen(path, "wbx");
-  if (!f && errno == EEXIST && unlink(path) == 0) f = fopen(path, "wbx");
-  return f;
-}
+/* Open path for writing a new file.  The temporary site is fresh and every
+ * path is written once, so no file is there already; in particular no link
+ * into the previous site (tp_site_group_reuse removes what it linked when it
+ * gives up), which writing would change. */
+static FILE *S_create(const char *path) { return fopen(path, "wb"); }
 
 char *tp_site_path(tp_site *s, const char *rel, char **err) {
   if (!tp_site_path_ok(rel)) {
