@@ -29,8 +29,9 @@
 #include "parser/number.h"
 #include "parser/power.h"
 #include "parser/reftable.h"
+#include "parser/runbin.h"
 #include "parser/runfile.h"
-#include "render/runfile.h"
+#include "render/runbin.h"
 #include "render/site.h"
 #include "parser/tfevents.h"
 #include "parser/timefmt.h"
@@ -810,7 +811,7 @@ static void S_key_line(tp_buf *b, char tag, const char *path) {
 
 static char *S_cache_key(const tp_found_run *fr, const tp_run *run) {
   tp_buf b = {0};
-  tp_buf_printf(&b, "trainprint %s run cache %d\nid\t%s\n", TP_VERSION, TP_RUNFILE_VERSION,
+  tp_buf_printf(&b, "trainprint %s run cache (binary %d)\nid\t%s\n", TP_VERSION, TP_RUNBIN_VERSION,
                 fr->id);
   for (size_t i = 0; i < fr->n_event_files; i++) S_key_line(&b, 'F', fr->event_files[i]);
   for (size_t i = 0; i < fr->n_other_files; i++) S_key_line(&b, 'F', fr->other_files[i]);
@@ -869,9 +870,9 @@ static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
 
 static void S_cache_store(const char *base, const tp_found_run *fr, const tp_run *run) {
   tp_buf doc = {0};
-  tp_runfile_write(run, NULL, NULL, &doc);
+  tp_runbin_write(run, &doc);
   char *key = S_cache_key(fr, run);
-  const char *ext[2] = {".json", ".key"};
+  const char *ext[2] = {".run", ".key"};
   const char *data[2] = {tp_buf_str(&doc), key};
   size_t len[2] = {doc.len, strlen(key)};
   /* The document first, the key last: a key only ever names a complete document. */
@@ -898,28 +899,55 @@ static void S_cache_store(const char *base, const tp_found_run *fr, const tp_run
   tp_buf_free(&doc);
 }
 
+/* The cached run in file path, or NULL with *why and *at (-1 when the file
+ * cannot be read at all). */
+static tp_run *S_cache_load(const char *path, const char **why, long long *at) {
+  *why = "cannot be read";
+  *at = -1;
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  tp_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 30)) tp_buf_add(&b, chunk, n);
+  bool bad = ferror(f);
+  fclose(f);
+  tp_run *run = NULL;
+  size_t off = 0;
+  if (!bad && tp_runbin_read(b.data ? b.data : "", b.len, &run, why, &off) == 0) *why = NULL;
+  else if (!bad) *at = (long long)off;
+  tp_buf_free(&b);
+  return run;
+}
+
 /* A run from the cache when its files are unchanged, else read and cached. */
 static tp_run *S_load_run_cached(const tp_found_run *fr, const tp_framework_opts *fo,
                                  const char *cache_dir) {
   if (!cache_dir) return S_load_run(fr, fo);
   char *base = S_cache_base(cache_dir, fr);
   char *keyfile = tp_xasprintf("%s.key", base);
-  char *docfile = tp_xasprintf("%s.json", base);
+  char *docfile = tp_xasprintf("%s.run", base);
   tp_run *run = NULL;
   S_cache_state cs = S_cache_valid(keyfile, fr);
   if (cs == S_CACHE_OTHER_VERSION)
     fprintf(stderr, "trainprint: warning: %s: cache entry from another version of trainprint; "
                     "ignored, the run is read again\n", keyfile);
   if (cs == S_CACHE_OK) {
-    tp_diags quiet = {0};
-    if (tp_runfile_read(docfile, &run, NULL, NULL, &quiet) != 0 || strcmp(run->id, fr->id) != 0) {
-      if (run) tp_run_free(run);
+    const char *why;
+    long long at;
+    run = S_cache_load(docfile, &why, &at);
+    if (run && strcmp(run->id, fr->id) != 0) {
+      tp_run_free(run);
       run = NULL;
+      why = "it holds another run";
+      at = -1;
     }
-    tp_diag_free(&quiet);
-    if (!run)
-      fprintf(stderr, "trainprint: warning: %s: cache entry unreadable or from another "
-                      "version; ignored, the run is read again\n", docfile);
+    if (!run && at >= 0)
+      fprintf(stderr, "trainprint: warning: %s: byte %lld: cache entry unreadable (%s); "
+                      "ignored, the run is read again\n", docfile, at, why);
+    else if (!run)
+      fprintf(stderr, "trainprint: warning: %s: cache entry unreadable (%s); ignored, the run "
+                      "is read again\n", docfile, why);
   }
   if (!run) {
     run = S_load_run(fr, fo);

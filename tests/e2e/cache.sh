@@ -13,7 +13,7 @@ run() { "$tp" report -q "$scratch/lab" --cache "$scratch/cache" -o "$scratch/$1"
 
 "$tp" report -q "$scratch/lab" -o "$scratch/plain"
 run first
-check "cache filled" test "$(ls "$scratch/cache"/*.json | wc -l)" -eq 20
+check "cache filled" test "$(ls "$scratch/cache"/*.run | wc -l)" -eq 20
 run second
 check "cached report equals the uncached one" diff -r "$scratch/plain" "$scratch/second"
 check "first equals second" diff -r "$scratch/first" "$scratch/second"
@@ -27,15 +27,15 @@ check "changed file read again" grep -q "lr1e-4-s0" "$scratch/third/summary.json
 check "its new diagnostic" grep -q "truncated\|cut short\|incomplete" "$scratch/third/summary.json"
 
 # A corrupt entry: ignored with a warning, same result.
-f=$(ls "$scratch"/cache/*lr-sweep-lr1e-3-s0*.json)
-echo '{"format": "trainprint-run", "version": 1, "id":' >"$f"
+f=$(ls "$scratch"/cache/*lr-sweep-lr1e-3-s0*.run)
+printf '\377' | dd of="$f" bs=1 seek=100 conv=notrunc status=none # one byte changed
 run fourth
-check "corrupt entry reported" grep -q "cache entry unreadable" "$scratch/fourth.err"
+check "corrupt entry reported" grep -q "cache entry unreadable (its fingerprint does not match" "$scratch/fourth.err"
 check "corrupt entry not trusted" diff "$scratch/third/summary.json" "$scratch/fourth/summary.json"
 
 # An entry from another version: ignored with a warning.
 k=$(ls "$scratch"/cache/*lr-sweep-lr1e-3-s1*.key)
-sed -i '1s/.*/trainprint 0.0.1 run cache 1/' "$k"
+sed -i '1s/.*/trainprint 0.0.1 run cache (binary 1)/' "$k"
 run fifth
 check "other version reported" grep -q "another version" "$scratch/fifth.err"
 check "other version not trusted" diff "$scratch/third/summary.json" "$scratch/fifth/summary.json"

@@ -1,0 +1,378 @@
+/* runbin: reading the cache's binary form of a run (see runbin.h). */
+#include "parser/runbin.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/hash.h"
+#include "model/mem.h"
+
+/* As render/runbin.h writes them (the parser does not include the renderer's
+ * headers; the round-trip test holds the two together). */
+#define S_MAGIC "TPRUNBIN"
+#define S_VERSION 1
+
+/* A cursor over the input; the first failure sticks (later reads give
+ * zeros and do nothing). */
+typedef struct S_in {
+  const unsigned char *p; /* next byte */
+  size_t left;            /* bytes after p */
+  size_t len;             /* the whole input, for offsets */
+  const char *why;        /* first failure, or NULL */
+  size_t at;              /* its offset */
+} S_in;
+
+static bool S_fail(S_in *in, const char *why) {
+  if (!in->why) {
+    in->why = why;
+    in->at = in->len - in->left;
+  }
+  in->left = 0;
+  return false;
+}
+
+static bool S_take(S_in *in, size_t n, const unsigned char **out) {
+  if (in->why) return false;
+  if (n > in->left) return S_fail(in, "cut short");
+  *out = in->p;
+  in->p += n;
+  in->left -= n;
+  return true;
+}
+
+static uint64_t S_le(const unsigned char *c, int n) {
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; i--) v = (v << 8) | c[i];
+  return v;
+}
+
+static unsigned S_u8(S_in *in) {
+  const unsigned char *c;
+  return S_take(in, 1, &c) ? c[0] : 0;
+}
+
+static bool S_flag(S_in *in) {
+  unsigned v = S_u8(in);
+  if (v > 1) S_fail(in, "a flag that is neither 0 nor 1");
+  return v == 1;
+}
+
+static uint32_t S_u32(S_in *in) {
+  const unsigned char *c;
+  return S_take(in, 4, &c) ? (uint32_t)S_le(c, 4) : 0;
+}
+
+static uint64_t S_u64(S_in *in) {
+  const unsigned char *c;
+  return S_take(in, 8, &c) ? S_le(c, 8) : 0;
+}
+
+static int64_t S_i64(S_in *in) { return (int64_t)S_u64(in); }
+
+static double S_f64(S_in *in) {
+  uint64_t u = S_u64(in);
+  double v;
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+/* A count of elements of at least `min_size` bytes each: never more than the
+ * bytes left could hold, so nothing large is allocated for a lying count. */
+static size_t S_count(S_in *in, size_t min_size) {
+  uint32_t n = S_u32(in);
+  if (in->why) return 0;
+  if (min_size && n > in->left / min_size) {
+    S_fail(in, "a count larger than the bytes left");
+    return 0;
+  }
+  return n;
+}
+
+/* A string (NULL for none); owned by the caller. */
+static char *S_str(S_in *in) {
+  uint32_t n = S_u32(in);
+  if (in->why || n == UINT32_MAX) return NULL;
+  const unsigned char *c;
+  if (!S_take(in, n, &c)) return NULL;
+  if (memchr(c, '\0', n)) {
+    S_fail(in, "a NUL byte inside a string");
+    return NULL;
+  }
+  return tp_xstrndup((const char *)c, n);
+}
+
+/* A string that must be there. */
+static char *S_need_str(S_in *in) {
+  char *s = S_str(in);
+  if (!s && !in->why) S_fail(in, "a string that must be there is missing");
+  return s;
+}
+
+static void S_f64s(S_in *in, double *out, size_t n) {
+  const unsigned char *c;
+  if (!S_take(in, n * 8, &c)) return;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t u = S_le(c + 8 * i, 8);
+    memcpy(&out[i], &u, sizeof u);
+  }
+}
+
+/* window_source is a static string in the model: one of the known ones. */
+static const char *S_window_source(S_in *in) {
+  static const char *const known[] = {"event wall times", "log timestamps", "declared duration",
+                                      "run metadata"};
+  char *s = S_str(in);
+  if (!s) return NULL;
+  const char *k = NULL;
+  for (size_t i = 0; i < sizeof known / sizeof *known && !k; i++)
+    if (strcmp(s, known[i]) == 0) k = known[i];
+  free(s);
+  if (!k) S_fail(in, "an unknown window source");
+  return k;
+}
+
+static void S_series(S_in *in, tp_run *r) {
+  size_t n = S_count(in, 4 + 1 + 64 + 4);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    char *tag = S_need_str(in);
+    if (!tag) return;
+    if (tp_run_find_series(r, tag)) {
+      free(tag);
+      S_fail(in, "a series named twice");
+      return;
+    }
+    tp_series *s = tp_run_series(r, tag);
+    free(tag);
+    s->decimated = S_flag(in);
+    tp_series_stats *st = &s->stats;
+    st->count = (size_t)S_u64(in);
+    st->first_step = S_i64(in);
+    st->last_step = S_i64(in);
+    st->first = S_f64(in);
+    st->last = S_f64(in);
+    st->last_raw = S_f64(in);
+    st->min = S_f64(in);
+    st->max = S_f64(in);
+    size_t np = S_count(in, 24);
+    if (in->why) return;
+    s->points = tp_xmalloc((np ? np : 1) * sizeof *s->points);
+    s->cap = np ? np : 1;
+    const unsigned char *c;
+    if (!S_take(in, np * 24, &c)) return;
+    for (size_t k = 0; k < np; k++, c += 24) {
+      uint64_t w = S_le(c + 8, 8), v = S_le(c + 16, 8);
+      tp_point *pt = &s->points[k];
+      pt->step = (int64_t)S_le(c, 8);
+      memcpy(&pt->wall_time_s, &w, 8);
+      memcpy(&pt->value, &v, 8);
+    }
+    s->count = np;
+  }
+}
+
+static void S_power(S_in *in, tp_run *r) {
+  size_t n = S_count(in, 4 + 8 + 8 + 4);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    char *dev = S_need_str(in);
+    double t0 = S_f64(in), dt = S_f64(in);
+    size_t nb = S_count(in, 8 * 3 + 4);
+    if (in->why) {
+      free(dev);
+      return;
+    }
+    TP_GROW(r->power, r->cap_power, r->n_power + 1);
+    tp_power_profile *p = &r->power[r->n_power++];
+    *p = (tp_power_profile){.device = dev,
+                            .t0_s = t0,
+                            .dt_s = dt,
+                            .n = nb,
+                            .sum_w = tp_xcalloc(nb + 1, sizeof(double)),
+                            .max_w = tp_xcalloc(nb + 1, sizeof(double)),
+                            .min_w = tp_xcalloc(nb + 1, sizeof(double)),
+                            .count = tp_xcalloc(nb + 1, sizeof(uint32_t))};
+    S_f64s(in, p->sum_w, nb);
+    S_f64s(in, p->max_w, nb);
+    S_f64s(in, p->min_w, nb);
+    for (size_t k = 0; k < nb; k++) p->count[k] = S_u32(in);
+  }
+}
+
+static tp_run *S_run(S_in *in) {
+  char *id = S_need_str(in), *dir = S_need_str(in);
+  if (in->why) {
+    free(id);
+    free(dir);
+    return NULL;
+  }
+  tp_run *r = tp_run_new(id, dir);
+  free(id);
+  free(dir);
+  r->experiment = S_str(in);
+  r->host = S_str(in);
+  r->start_s = S_f64(in);
+  r->end_s = S_f64(in);
+  r->window_source = S_window_source(in);
+  r->declared_duration_s = S_f64(in);
+  int64_t restarts = S_i64(in);
+  if (restarts < 0 || restarts > INT32_MAX) S_fail(in, "a restart count out of range");
+  r->restarts = (int)restarts;
+
+  size_t n = S_count(in, 4 + 1 + 4 + 8 + 4);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    char *key = S_need_str(in);
+    unsigned kind = S_u8(in);
+    char *text = S_need_str(in);
+    double number = S_f64(in);
+    char *source = S_str(in);
+    if (kind > TP_HP_BOOL) S_fail(in, "an unknown kind of hyperparameter");
+    if (in->why) {
+      free(key), free(text), free(source);
+      break;
+    }
+    TP_GROW(r->hparams, r->cap_hparams, r->n_hparams + 1);
+    r->hparams[r->n_hparams++] = (tp_hparam){
+        .key = key, .kind = (tp_hparam_kind)kind, .text = text, .number = number, .source = source};
+  }
+  n = S_count(in, 8);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    char *k = S_need_str(in), *v = S_need_str(in);
+    if (k && v && tp_run_tag(r, k)) S_fail(in, "a tag named twice");
+    if (!in->why) tp_run_set_tag(r, k, v);
+    free(k);
+    free(v);
+  }
+  S_series(in, r);
+
+  n = S_count(in, 4 + 4 + 8);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    char *tag = S_need_str(in), *kind = S_need_str(in);
+    uint64_t count = S_u64(in);
+    if (in->why) {
+      free(tag), free(kind);
+      break;
+    }
+    TP_GROW(r->skipped, r->cap_skipped, r->n_skipped + 1);
+    r->skipped[r->n_skipped++] = (tp_tagcount){.tag = tag, .kind = kind, .count = count};
+  }
+  n = S_count(in, 4 + 4 + 8 + 8 + 4);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    char *path = S_need_str(in), *fmt = S_need_str(in);
+    uint64_t size = S_u64(in);
+    int64_t mtime = S_i64(in);
+    char *sha = S_str(in);
+    if (!in->why && sha && strlen(sha) >= sizeof r->inputs->sha256)
+      S_fail(in, "a digest longer than SHA-256's");
+    if (!in->why) {
+      tp_input *ip = tp_run_add_input(r, path, fmt);
+      ip->size = size;
+      ip->mtime_s = mtime;
+      if (sha) memcpy(ip->sha256, sha, strlen(sha) + 1);
+    }
+    free(path), free(fmt), free(sha);
+  }
+
+  tp_run_energy *e = &r->energy;
+  unsigned method = S_u8(in);
+  if (method > TP_ENERGY_DECLARED) S_fail(in, "an unknown energy method");
+  e->method = in->why ? TP_ENERGY_NONE : (tp_energy_method)method;
+  e->coverage = S_f64(in);
+  e->it_j = S_f64(in);
+  e->facility_j = S_f64(in);
+  e->co2e_kg = S_f64(in);
+  e->intensity_g_per_kwh = S_f64(in);
+  e->shared = S_flag(in);
+  n = S_count(in, 4 + 4 + 32);
+  e->devices = tp_xcalloc(n + 1, sizeof *e->devices);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    tp_device_energy *dv = &e->devices[e->n_devices++];
+    dv->id = S_need_str(in);
+    dv->name = S_str(in);
+    dv->energy_j = S_f64(in);
+    dv->covered_s = S_f64(in);
+    dv->peak_w = S_f64(in);
+    dv->idle_w = S_f64(in);
+  }
+  bool has_cum = S_flag(in);
+  n = S_count(in, 8);
+  if (!in->why && (has_cum || n)) {
+    if (!has_cum) {
+      S_fail(in, "cumulative energies without their flag");
+    } else {
+      r->n_metric_cum = n;
+      r->metric_cum_j = tp_xcalloc(n + 1, sizeof *r->metric_cum_j);
+      S_f64s(in, r->metric_cum_j, n);
+    }
+  }
+  tp_target *t = &r->target;
+  t->set = S_flag(in);
+  t->reached = S_flag(in);
+  t->value = S_f64(in);
+  t->step = S_i64(in);
+  t->time_s = S_f64(in);
+  t->it_j = S_f64(in);
+  S_power(in, r);
+
+  n = S_count(in, 1 + 4 + 8 + 8 + 4);
+  for (size_t i = 0; i < n && !in->why; i++) {
+    unsigned sev = S_u8(in);
+    char *file = S_str(in);
+    int64_t offset = S_i64(in), line = S_i64(in);
+    char *msg = S_need_str(in);
+    if (sev > TP_ERROR) S_fail(in, "an unknown severity");
+    if (!in->why) tp_diag_add(&r->diags, (tp_severity)sev, file, offset, line, "%s", msg);
+    free(file);
+    free(msg);
+  }
+  return r;
+}
+
+int tp_runbin_read(const void *buf, size_t len, tp_run **out, const char **why, size_t *at) {
+  *out = NULL;
+  S_in in = {.p = buf, .left = len, .len = len};
+  const unsigned char *c;
+  tp_run *r = NULL;
+  /* The fingerprint first: a file that does not match it is not read at all. */
+  if (len < 8 + 4 + 32) {
+    S_fail(&in, "too short to be a cached run");
+    goto fail;
+  }
+  char hex[TP_HASH_HEX];
+  tp_hash h;
+  tp_hash_init(&h);
+  tp_hash_bytes(&h, buf, len - 32);
+  tp_hash_hex(&h, hex);
+  if (memcmp(hex, (const char *)buf + len - 32, 32) != 0) {
+    in.left = 32;
+    S_fail(&in, "its fingerprint does not match its content (changed or cut short)");
+    goto fail;
+  }
+  in.left = in.len = len - 32;
+  S_take(&in, 8, &c);
+  if (memcmp(c, S_MAGIC, 8) != 0) {
+    S_fail(&in, "not a cached run");
+    goto fail;
+  }
+  if (S_u32(&in) != S_VERSION) {
+    S_fail(&in, "a cached run of another version");
+    goto fail;
+  }
+  char *version = S_str(&in);
+  bool same = version && strcmp(version, TP_VERSION) == 0;
+  free(version);
+  if (!same) {
+    S_fail(&in, "written by another version of trainprint");
+    goto fail;
+  }
+  r = S_run(&in);
+  if (!in.why && in.left) S_fail(&in, "bytes after the run");
+  if (in.why) goto fail;
+  *out = r;
+  return 0;
+fail:
+  tp_run_free(r);
+  *why = in.why;
+  *at = in.at;
+  return -1;
+}

@@ -1,0 +1,33 @@
+/* runbin: one run as read, in the compact binary form the cache keeps.
+ *
+ * `--cache` keeps every run as its readers left it (before traces, pricing
+ * and the lab's grouping), so that an unchanged run need not be read again.
+ * Reading it back must cost far less than reading the logs: this form holds
+ * numbers as their 8 bytes, not as text.  It is private to one version of
+ * trainprint (the run summaries that `scan` writes for other programs and
+ * other machines are JSON: render/runfile.h).
+ *
+ * Layout (all integers little-endian):
+ *
+ *   "TPRUNBIN"  u32 TP_RUNBIN_VERSION  str TP_VERSION
+ *   the run, field by field (render/runbin.c lists them in order)
+ *   32 hex digits: the fingerprint (model/hash.h) of every byte before them
+ *
+ * where a str is a u32 length (0xffffffff for none) and its bytes, a count
+ * is a u32, a number is the 8 bytes of a double, an integer 8 bytes of an
+ * int64, a flag one byte.  The reader (parser/runbin.h) checks every length
+ * against the bytes left and the fingerprint against the content.
+ */
+#ifndef TP_RENDER_RUNBIN_H
+#define TP_RENDER_RUNBIN_H
+
+#include "model/mem.h"
+#include "model/run.h"
+
+#define TP_RUNBIN_MAGIC "TPRUNBIN"
+#define TP_RUNBIN_VERSION 1
+
+/* Append the binary form of run to out. */
+void tp_runbin_write(const tp_run *run, tp_buf *out);
+
+#endif
