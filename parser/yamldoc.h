@@ -16,6 +16,11 @@
  * a string.  On a syntax error the tree built so far is kept and a diagnostic
  * names the line and column.
  *
+ * Input that looks like JSON (a '{' or '[' first) is first read by a strict
+ * hand-written JSON reader, which is much faster than libyaml.  It builds
+ * exactly the tree the libyaml path would build, or declines, and then libyaml
+ * reads the input from scratch; see tp_ydoc_parse_json_fast.
+ *
  * Ownership: a tp_ydoc owns all its nodes and strings; tp_ydoc_free releases
  * them.  Node pointers are valid until then.
  */
@@ -56,14 +61,47 @@ typedef struct tp_ydoc {
   tp_ynode *root;   /* first document's root, or NULL (empty input or fatal error) */
   size_t n_nodes;   /* nodes built */
   bool truncated;   /* a limit was hit or the input was malformed: the tree is partial */
-  tp_ynode **all;   /* every node, for freeing */
+  tp_ynode **all;   /* every node, in the order built (depth first, keys before values) */
   size_t n_all, cap_all;
+  void *arena;      /* NULL, or the memory blocks that hold the nodes, their texts and
+                       child arrays (a tree of the fast JSON path): freed as a whole */
 } tp_ydoc;
 
 /* Parse buf[0..len) as YAML or JSON.  file names the input in diagnostics.
  * Returns 0 when the whole input was read, -1 when it was malformed or a limit
- * was hit (then doc->root holds what could be read, possibly NULL). */
+ * was hit (then doc->root holds what could be read, possibly NULL).
+ * Tries tp_ydoc_parse_json_fast first, then tp_ydoc_parse_yaml. */
 int tp_ydoc_parse(tp_ydoc *doc, const char *buf, size_t len, const char *file, tp_diags *d);
+
+/* tp_ydoc_parse_json_fast's answer when it does not build the tree. */
+#define TP_YDOC_DECLINED 1
+
+/* The fast path alone: read buf[0..len) as strict JSON (RFC 8259, plus the
+ * bare NaN, Infinity and -Infinity that Python writes) whose top level is an
+ * object or array, after an optional UTF-8 byte order mark and white space.
+ * Returns 0 with the tree in *doc, exactly the tree (kinds, texts, lengths,
+ * quoted, tags, lines and columns, node order, n_nodes) that
+ * tp_ydoc_parse_yaml builds from the same input, which for such input returns
+ * 0 without diagnostics.  Returns TP_YDOC_DECLINED, with *doc empty and
+ * nothing to free, for any input it does not read exactly like that: not
+ * JSON, invalid UTF-8, a limit reached (depth, nodes), and the few valid JSON
+ * inputs that libyaml reads differently or refuses (\u escapes of UTF-16
+ * surrogates, a key more than about 1000 bytes or a line break before its
+ * ':', tabs outside the top-level brackets, U+2028/U+2029/U+FEFF and C1
+ * controls in strings).  Never adds diagnostics. */
+int tp_ydoc_parse_json_fast(tp_ydoc *doc, const char *buf, size_t len);
+
+/* The libyaml path alone (what tp_ydoc_parse does when the fast path
+ * declines); returns as tp_ydoc_parse. */
+int tp_ydoc_parse_yaml(tp_ydoc *doc, const char *buf, size_t len, const char *file, tp_diags *d);
+
+/* Whether a and b hold the same tree: n_nodes, truncated, the nodes of all
+ * in order, and from the roots down every node's kind, text bytes, len,
+ * quoted, is_alias, tag, line, col and children.  (What the fast path
+ * promises; the tests check it.)  When not, why (may be NULL) gets the first
+ * difference found. */
+bool tp_ydoc_same(const tp_ydoc *a, const tp_ydoc *b, char *why, size_t why_size);
+
 /* Read and parse a file (at most TP_YDOC_MAX_BYTES).  Returns as tp_ydoc_parse;
  * -1 with a diagnostic when the file cannot be read. */
 int tp_ydoc_load(tp_ydoc *doc, const char *path, tp_diags *d);
