@@ -2,6 +2,7 @@
 #include "cli/pipeline.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -904,19 +905,24 @@ static void S_cache_store(const char *base, const tp_found_run *fr, const tp_run
 static tp_run *S_cache_load(const char *path, const char **why, long long *at) {
   *why = "cannot be read";
   *at = -1;
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  tp_buf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 30)) tp_buf_add(&b, chunk, n);
-  bool bad = ferror(f);
-  fclose(f);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return NULL;
+  struct stat st;
   tp_run *run = NULL;
-  size_t off = 0;
-  if (!bad && tp_runbin_read(b.data ? b.data : "", b.len, &run, why, &off) == 0) *why = NULL;
-  else if (!bad) *at = (long long)off;
-  tp_buf_free(&b);
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (1 << 30)) {
+    size_t n = (size_t)st.st_size, got = 0;
+    char *buf = tp_xmalloc(n ? n : 1);
+    while (got < n) {
+      ssize_t r = read(fd, buf + got, n - got);
+      if (r <= 0) break;
+      got += (size_t)r;
+    }
+    size_t off = 0;
+    if (got == n && tp_runbin_read(buf, n, &run, why, &off) == 0) *why = NULL;
+    else if (got == n) *at = (long long)off;
+    free(buf);
+  }
+  close(fd);
   return run;
 }
 
