@@ -391,10 +391,15 @@ static void S_target(tp_run *r, const tp_experiment *e) {
   }
 }
 
-static const tp_experiment *S_rank_exp;
+/* A configuration and its index, for ranking (no shared state). */
+typedef struct S_ranked {
+  const tp_config_group *g;
+  size_t i;
+} S_ranked;
+
 static int S_cmp_rank(const void *a, const void *b) {
-  const tp_config_group *x = &S_rank_exp->configs[*(const size_t *)a];
-  const tp_config_group *y = &S_rank_exp->configs[*(const size_t *)b];
+  const tp_config_group *x = ((const S_ranked *)a)->g;
+  const tp_config_group *y = ((const S_ranked *)b)->g;
   bool xr = x->target_it_j.n > 0, yr = y->target_it_j.n > 0;
   if (xr != yr) return xr ? -1 : 1;
   if (xr && x->target_it_j.mean != y->target_it_j.mean)
@@ -497,10 +502,11 @@ void tp_lab_aggregate(tp_lab *lab) {
     S_group_configs(lab, e);
     if (isfinite(e->target) && e->n_configs) {
       e->config_rank = tp_xmalloc(e->n_configs * sizeof *e->config_rank);
-      for (size_t c = 0; c < e->n_configs; c++) e->config_rank[c] = c;
-      S_rank_exp = e;
-      qsort(e->config_rank, e->n_configs, sizeof *e->config_rank, S_cmp_rank);
-      S_rank_exp = NULL;
+      S_ranked *rk = tp_xmalloc(e->n_configs * sizeof *rk);
+      for (size_t c = 0; c < e->n_configs; c++) rk[c] = (S_ranked){.g = &e->configs[c], .i = c};
+      qsort(rk, e->n_configs, sizeof *rk, S_cmp_rank);
+      for (size_t c = 0; c < e->n_configs; c++) e->config_rank[c] = rk[c].i;
+      free(rk);
     }
     lab->it_j += e->it_j;
     lab->facility_j += e->facility_j;

@@ -34,11 +34,16 @@ bool tp_profile_device_matches(const char *entry, const char *id) {
   return strncmp(id, "gpu", 3) == 0 && strcmp(id + 3, entry) == 0;
 }
 
-static tp_profiler *S_sort_ctx;
+/* A window's start and its index, sorted by start (then index). */
+typedef struct S_start {
+  double w0;
+  size_t i;
+} S_start;
+
 static int S_cmp_start(const void *a, const void *b) {
-  double x = S_sort_ctx->w0[*(const size_t *)a], y = S_sort_ctx->w0[*(const size_t *)b];
-  if (x != y) return x < y ? -1 : 1;
-  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+  const S_start *x = a, *y = b;
+  if (x->w0 != y->w0) return x->w0 < y->w0 ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
 }
 
 tp_profiler *tp_profiler_new(tp_run *const *runs, const tp_energy_window *windows, size_t n) {
@@ -63,10 +68,15 @@ tp_profiler *tp_profiler_new(tp_run *const *runs, const tp_energy_window *window
     }
     p->order[i] = i;
   }
-  /* qsort has no context argument in C11; the profiler is built on one thread. */
-  S_sort_ctx = p;
-  if (n > 1) qsort(p->order, n, sizeof *p->order, S_cmp_start);
-  S_sort_ctx = NULL;
+  /* Sorted with its keys beside it (no shared state: profilers of different
+   * traces are built on different threads at once). */
+  if (n > 1) {
+    S_start *st = tp_xmalloc(n * sizeof *st);
+    for (size_t i = 0; i < n; i++) st[i] = (S_start){.w0 = p->w0[i], .i = i};
+    qsort(st, n, sizeof *st, S_cmp_start);
+    for (size_t i = 0; i < n; i++) p->order[i] = st[i].i;
+    free(st);
+  }
   return p;
 }
 

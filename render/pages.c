@@ -19,6 +19,7 @@
 #include "render/chart.h"
 #include "render/figures.h"
 #include "render/publish.h"
+#include "render/runbin.h"
 #include "render/summary.h"
 #include "render/template.h"
 
@@ -308,6 +309,7 @@ typedef struct S_ctx {
   tp_template *tpl_index, *tpl_exp, *tpl_run;
   S_pending *pend;  /* the charts of the page being built */
   size_t n_pend, cap_pend;
+  tp_buf keybuf;    /* scratch for S_run_key */
   char *err;  /* first failure, or NULL */
 } S_ctx;
 
@@ -387,12 +389,47 @@ done:
   return rc;
 }
 
-static void S_pending_clear(S_ctx *x) {
-  for (size_t i = 0; i < x->n_pend; i++) {
-    tp_chart_free(x->pend[i].c);
-    free(x->pend[i].stem);
+static void S_pend_free(S_pending *pend, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    tp_chart_free(pend[i].c);
+    free(pend[i].stem);
   }
+}
+
+static void S_pending_clear(S_ctx *x) {
+  S_pend_free(x->pend, x->n_pend);
   x->n_pend = 0;
+}
+
+/* A page built and not yet written: its data, the charts placed in it, where
+ * it goes, and (when the site keeps a record) its fingerprint and whether its
+ * files were taken from the previous site. */
+typedef struct S_built {
+  tp_tval *root;             /* owned */
+  S_pending *pend;           /* owned */
+  size_t n_pend;
+  char *rel;                 /* owned */
+  char digest[TP_HASH_HEX];  /* "" until computed */
+  char key[TP_HASH_HEX];     /* the page's key (S_run_key), or "" */
+  bool tried;                /* taking it from the previous site was tried */
+  tp_site_taken taken;       /* what was taken (taken.group != NULL) */
+} S_built;
+
+/* Move the charts placed so far into b. */
+static void S_built_take_pending(S_ctx *x, S_built *b) {
+  b->pend = x->pend;
+  b->n_pend = x->n_pend;
+  x->pend = NULL;
+  x->n_pend = x->cap_pend = 0;
+}
+
+static void S_built_free(S_ctx *x, S_built *b) {
+  if (b->taken.group) tp_site_taken_drop(x->site, &b->taken);
+  S_pend_free(b->pend, b->n_pend);
+  free(b->pend);
+  tp_tval_free(b->root);
+  free(b->rel);
+  *b = (S_built){0};
 }
 
 /* ======================================================================== */
@@ -431,8 +468,10 @@ static tp_tval *S_page(S_ctx *x, const char *title, const char *up) {
 /* The fingerprint of everything a page and its charts are made of: the
  * program, the template, the chart formats asked for, the page's path, its
  * data and its charts' descriptions. */
-static void S_digest(const S_ctx *x, const tp_template *t, const tp_tval *data, const char *rel,
+static void S_digest(const S_ctx *x, const tp_template *t, const S_built *b,
                      char out[TP_HASH_HEX]) {
+  const tp_tval *data = b->root;
+  const char *rel = b->rel;
   tp_hash h;
   tp_hash_init(&h);
   tp_hash_str(&h, x->opts->program_id);
@@ -440,40 +479,52 @@ static void S_digest(const S_ctx *x, const tp_template *t, const tp_tval *data, 
   tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
   tp_hash_str(&h, rel);
   tp_tval_hash(data, &h);
-  tp_hash_u64(&h, x->n_pend);
-  for (size_t i = 0; i < x->n_pend; i++) {
-    tp_hash_str(&h, x->pend[i].stem);
-    tp_hash_str(&h, x->pend[i].up);
-    tp_chart_hash(x->pend[i].c, &h);
+  tp_hash_u64(&h, b->n_pend);
+  for (size_t i = 0; i < b->n_pend; i++) {
+    tp_hash_str(&h, b->pend[i].stem);
+    tp_hash_str(&h, b->pend[i].up);
+    tp_chart_hash(b->pend[i].c, &h);
   }
   tp_hash_hex(&h, out);
 }
 
-/* Write the page rel from template t and data (taken) with the charts placed
- * in it, or take it and its charts unchanged from the previous site when
- * their fingerprint is the same as then. */
-static int S_render(S_ctx *x, const tp_template *t, tp_tval *data, const char *rel) {
+/* Write the built page b from template t with its charts, or take it and its
+ * charts unchanged from the previous site when their fingerprint is the same
+ * as then; b is freed. */
+static int S_finish(S_ctx *x, const tp_template *t, S_built *b) {
   int rc = x->err ? -1 : 0;
+  if (rc == 0 && b->taken.group) {
+    tp_site_group_add(x->site, &b->taken);
+    S_built_free(x, b);
+    return 0;
+  }
   bool group = rc == 0 && tp_site_recording(x->site);
   if (group) {
-    char digest[TP_HASH_HEX];
-    S_digest(x, t, data, rel, digest);
-    if (tp_site_group_reuse(x->site, rel, digest)) {
-      S_pending_clear(x);
-      tp_tval_free(data);
+    if (!b->digest[0]) S_digest(x, t, b, b->digest);
+    if (!b->tried && tp_site_group_reuse(x->site, b->rel, b->digest)) {
+      if (b->key[0]) tp_site_group_key(x->site, b->key);
+      S_built_free(x, b);
       return 0;
     }
-    tp_site_group_begin(x->site, rel, digest);
+    tp_site_group_begin(x->site, b->rel, b->digest);
+    if (b->key[0]) tp_site_group_key(x->site, b->key);
   }
-  for (size_t i = 0; rc == 0 && i < x->n_pend; i++) rc = S_chart_draw(x, &x->pend[i]);
-  S_pending_clear(x);
-  tp_buf b = {0};
-  if (rc == 0) rc = tp_template_render(t, data, &b, &x->err);
-  if (rc == 0) rc = S_write(x, rel, &b);
+  for (size_t i = 0; rc == 0 && i < b->n_pend; i++) rc = S_chart_draw(x, &b->pend[i]);
+  tp_buf out = {0};
+  if (rc == 0) rc = tp_template_render(t, b->root, &out, &x->err);
+  if (rc == 0) rc = S_write(x, b->rel, &out);
   if (group) tp_site_group_end(x->site);
-  tp_buf_free(&b);
-  tp_tval_free(data);
+  tp_buf_free(&out);
+  S_built_free(x, b);
   return rc;
+}
+
+/* Write the page rel from template t and data (taken) with the charts placed
+ * in it so far (see S_finish). */
+static int S_render(S_ctx *x, const tp_template *t, tp_tval *data, const char *rel) {
+  S_built b = {.root = data, .rel = tp_xstrdup(rel)};
+  S_built_take_pending(x, &b);
+  return S_finish(x, t, &b);
 }
 
 /* Diagnostics as [{severity, text}]. */
@@ -1063,7 +1114,8 @@ static const char *S_role(const char *key) {
   return tp_lab_is_seed_key(key) ? "seed (repeats differ)" : "placement";
 }
 
-static int S_run(S_ctx *x, size_t ri) {
+/* Build the page of run ri (its data and charts) into out, writing nothing. */
+static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   const tp_lab *lab = x->lab;
   const tp_run *r = lab->runs[ri];
   char buf[64];
@@ -1260,11 +1312,76 @@ static int S_run(S_ctx *x, size_t ri) {
   }
 
   S_notes(root, &r->diags);
-  char *rel = tp_pages_run_path(r->id);
-  int rc = S_render(x, x->tpl_run, root, rel);
-  free(rel);
+  *out = (S_built){.root = root, .rel = tp_pages_run_path(r->id)};
+  S_built_take_pending(x, out);
   free(slug);
-  return rc;
+}
+
+/* The key of run ri's page: a fingerprint of everything S_run_build reads
+ * (the run, whole, as the cache encodes it; of its experiment the name,
+ * metric, goal, target and the run's configuration; the run's ranges; the
+ * program, template and options), so that an unchanged run's page is taken
+ * from the previous site without being built.  The page's digest (of what is
+ * built) stays the check of last resort: pages are recorded with both. */
+static void S_run_key(S_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
+  const tp_lab *lab = x->lab;
+  const tp_run *r = lab->runs[ri];
+  tp_hash h;
+  tp_hash_init(&h);
+  tp_hash_str(&h, "run page inputs 1");
+  tp_hash_str(&h, x->opts->program_id);
+  tp_hash_str(&h, tp_template_digest(x->tpl_run));
+  tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
+  tp_hash_str(&h, x->opts->generator);
+  tp_hash_str(&h, x->opts->stamp);
+  tp_buf_clear(&x->keybuf);
+  tp_runbin_write(r, &x->keybuf);
+  tp_hash_u64(&h, x->keybuf.len);
+  tp_hash_bytes(&h, tp_buf_str(&x->keybuf), x->keybuf.len);
+  const tp_experiment *e = NULL;
+  for (size_t i = 0; i < lab->n_experiments && !e; i++)
+    if (r->experiment && strcmp(lab->experiments[i].name, r->experiment) == 0)
+      e = &lab->experiments[i];
+  tp_hash_u64(&h, e != NULL);
+  if (e) {
+    tp_hash_str(&h, e->name);
+    tp_hash_str(&h, e->metric_tag);
+    tp_hash_u64(&h, e->metric_higher_better);
+    tp_hash_double(&h, e->target);
+    int ci = tp_figures_config_of_run(e, ri);
+    tp_hash_str(&h, ci >= 0 ? e->configs[ci].config : NULL);
+  }
+  const tp_uncertainty_run *u = &x->u.runs[ri];
+  tp_hash_double(&h, u->gap_device_s);
+  tp_hash_double(&h, u->gap_idle_j);
+  tp_hash_double(&h, u->gap_peak_j);
+  tp_hash_u64(&h, u->gap_unbounded);
+  const tp_range *rg[] = {&u->it_j, &u->facility_j, &u->co2e_kg};
+  for (size_t i = 0; i < 3; i++) {
+    tp_hash_double(&h, rg[i]->value);
+    tp_hash_double(&h, rg[i]->low);
+    tp_hash_double(&h, rg[i]->high);
+  }
+  tp_hash_hex(&h, out);
+}
+
+static int S_run(S_ctx *x, size_t ri) {
+  char key[TP_HASH_HEX] = "";
+  if (!x->err && tp_site_recording(x->site)) {
+    S_run_key(x, ri, key);
+    char *rel = tp_pages_run_path(x->lab->runs[ri]->id);
+    tp_site_taken t;
+    bool taken = tp_site_group_take_key(x->site, rel, key, &t);
+    free(rel);
+    if (taken) {
+      tp_site_group_add(x->site, &t);
+      return 0;
+    }
+  }
+  S_built b;
+  S_run_build(x, ri, &b);
+  memcpy(b.key, key, sizeof key);
+  return S_finish(x, x->tpl_run, &b);
 }
 
 /* ---- the whole site ---------------------------------------------------- */
@@ -1320,6 +1437,7 @@ done:
   tp_template_free(x.tpl_run);
   S_pending_clear(&x);
   free(x.pend);
+  tp_buf_free(&x.keybuf);
   tp_uncertainty_free(&x.u);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");
   else free(x.err);

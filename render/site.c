@@ -54,6 +54,7 @@ char *tp_site_slug(const char *name) {
 }
 
 static int S_mkdirs(const char *path) {
+  if (mkdir(path, 0755) == 0 || errno == EEXIST) return 0; /* the usual case: one call */
   char *p = tp_xstrdup(path);
   for (char *q = p + 1; *q; q++)
     if (*q == '/') {
@@ -259,11 +260,11 @@ static bool S_remove_old(const char *dir) {
 
 /* The record, one group after another:
  *
- *   trainprint-site-record 1
- *   G DIGEST NAME
+ *   trainprint-site-record 2
+ *   G DIGEST KEY NAME                      (KEY: 32 hex digits, or - for none)
  *   F SIZE MTIME_S MTIME_NS INODE REL      (one line per file of the group)
  */
-#define S_RECORD_HEAD "trainprint-site-record 1"
+#define S_RECORD_HEAD "trainprint-site-record 2"
 
 struct tp_site_record {
   tp_site_group *groups; /* first/n index files below */
@@ -344,13 +345,19 @@ static tp_site_record *S_record_parse(char *text, const char **why, size_t *line
         *why = "not a site record of this version";
         goto bad;
       }
-    } else if (p[0] == 'G' && p[1] == ' ' && strlen(p) > 35 && S_hex32(p + 2) && p[34] == ' ' &&
-               tp_site_path_ok(p + 35)) {
+    } else if (p[0] == 'G' && p[1] == ' ' && strlen(p) > 37 && S_hex32(p + 2) && p[34] == ' ' &&
+               ((p[35] == '-' && p[36] == ' ' && tp_site_path_ok(p + 37)) ||
+                (strlen(p) > 68 && S_hex32(p + 35) && p[67] == ' ' && tp_site_path_ok(p + 68)))) {
       TP_GROW(r->groups, r->cap_groups, r->n_groups + 1);
       tp_site_group *g = &r->groups[r->n_groups++];
-      *g = (tp_site_group){.name = tp_xstrdup(p + 35), .first = r->n_files};
+      bool keyed = p[35] != '-';
+      *g = (tp_site_group){.name = tp_xstrdup(p + (keyed ? 68 : 37)), .first = r->n_files};
       memcpy(g->digest, p + 2, 32);
       g->digest[32] = '\0';
+      if (keyed) {
+        memcpy(g->key, p + 35, 32);
+        g->key[32] = '\0';
+      }
     } else if (p[0] == 'F' && p[1] == ' ' && r->n_groups) {
       const char *q = p + 2;
       unsigned long long size, ms, mns, ino;
@@ -453,11 +460,42 @@ static int S_copy(const char *src, const char *dst) {
   return rc;
 }
 
-bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest) {
+/* Create the directory holding path when it is not the one made last
+ * (*made, owned, updated). */
+static int S_parent_once(const char *path, char **made) {
+  char *parent = S_parent(path);
+  if (*made && strcmp(*made, parent) == 0) {
+    free(parent);
+    return 0;
+  }
+  int rc = S_mkdirs(parent);
+  free(*made);
+  *made = rc == 0 ? parent : NULL;
+  if (rc != 0) free(parent);
+  return rc;
+}
+
+static bool S_take(const tp_site *s, const tp_site_group *g, tp_site_taken *t);
+
+bool tp_site_group_take(const tp_site *s, const char *name, const char *digest,
+                        tp_site_taken *t) {
+  *t = (tp_site_taken){0};
   const tp_site_group *g = S_record_find(s->old, name);
-  if (!g || s->in_group || strcmp(g->digest, digest) != 0) return false;
+  return g && strcmp(g->digest, digest) == 0 && S_take(s, g, t);
+}
+
+bool tp_site_group_take_key(const tp_site *s, const char *name, const char *key,
+                            tp_site_taken *t) {
+  *t = (tp_site_taken){0};
+  const tp_site_group *g = S_record_find(s->old, name);
+  if (!g || !g->key[0] || strcmp(g->key, key) != 0 || !S_take(s, g, t)) return false;
+  snprintf(t->key, sizeof t->key, "%s", key);
+  return true;
+}
+
+/* Check that the files of g are intact and link them into the new site. */
+static bool S_take(const tp_site *s, const tp_site_group *g, tp_site_taken *t) {
   const tp_site_record *r = s->old;
-  char *err = NULL;
   bool ok = true;
   /* Every file still as it was written? */
   for (size_t i = g->first; ok && i < g->first + g->n; i++) {
@@ -470,11 +508,12 @@ bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest) {
     free(src);
   }
   size_t made = 0;
+  char *made_dir = NULL;
   tp_site_stamp *got = tp_xcalloc(g->n ? g->n : 1, sizeof *got);
   for (size_t i = g->first; ok && i < g->first + g->n; i++, made++) {
     char *src = tp_xasprintf("%s/%s", s->dir, r->rels[i]);
     char *dst = tp_xasprintf("%s/%s", s->tmp, r->rels[i]);
-    ok = S_make_parent(s, dst, &err) == 0;
+    ok = S_parent_once(dst, &made_dir) == 0;
     if (ok && link(src, dst) == 0) {
       got[made] = r->stamps[i]; /* the same file */
     } else if (ok) {
@@ -486,7 +525,7 @@ bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest) {
     free(src);
     free(dst);
   }
-  free(err);
+  free(made_dir);
   if (!ok) {
     for (size_t i = 0; i < made; i++) {
       char *dst = tp_xasprintf("%s/%s", s->tmp, r->rels[g->first + i]);
@@ -496,11 +535,38 @@ bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest) {
     free(got);
     return false;
   }
-  tp_site_group_begin(s, name, digest);
-  for (size_t i = 0; i < g->n; i++) S_add_file(s, r->rels[g->first + i], &got[i]);
+  t->group = g;
+  t->stamps = got;
+  return true;
+}
+
+void tp_site_group_add(tp_site *s, tp_site_taken *t) {
+  const tp_site_group *g = t->group;
+  if (!g) return;
+  tp_site_group_begin(s, g->name, g->digest);
+  for (size_t i = 0; i < g->n; i++) S_add_file(s, s->old->rels[g->first + i], &t->stamps[i]);
   tp_site_group_end(s);
-  free(got);
+  if (t->key[0]) tp_site_group_key(s, t->key);
   s->n_reused++;
+  free(t->stamps);
+  *t = (tp_site_taken){0};
+}
+
+void tp_site_taken_drop(tp_site *s, tp_site_taken *t) {
+  const tp_site_group *g = t->group;
+  for (size_t i = 0; g && i < g->n; i++) {
+    char *dst = tp_xasprintf("%s/%s", s->tmp, s->old->rels[g->first + i]);
+    unlink(dst);
+    free(dst);
+  }
+  free(t->stamps);
+  *t = (tp_site_taken){0};
+}
+
+bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest) {
+  tp_site_taken t;
+  if (s->in_group || !tp_site_group_take(s, name, digest, &t)) return false;
+  tp_site_group_add(s, &t);
   return true;
 }
 
@@ -520,6 +586,11 @@ void tp_site_group_end(tp_site *s) {
   s->in_group = false;
 }
 
+void tp_site_group_key(tp_site *s, const char *key) {
+  if (!s->record || !s->n_groups || !key) return;
+  snprintf(s->groups[s->n_groups - 1].key, sizeof s->groups->key, "%s", key);
+}
+
 /* Write the record of the committed site (its files now under s->dir);
  * a failure only costs the next report its reuse: a warning. */
 static void S_record_save(tp_site *s) {
@@ -530,7 +601,8 @@ static void S_record_save(tp_site *s) {
     if (strlen(g->digest) != 32 || !S_hex32(g->digest) || !tp_site_path_ok(g->name) ||
         strchr(g->name, '\n'))
       continue;
-    tp_buf_printf(&b, "G %s %s\n", g->digest, g->name);
+    bool keyed = strlen(g->key) == 32 && S_hex32(g->key);
+    tp_buf_printf(&b, "G %s %s %s\n", g->digest, keyed ? g->key : "-", g->name);
     for (size_t i = g->first; i < g->first + g->n; i++) {
       tp_site_stamp *st = &s->stamps[i];
       if (!st->known) {

@@ -33,7 +33,9 @@ typedef struct tp_site_stamp {
  * them; files are a range of the site's file list. */
 typedef struct tp_site_group {
   char *name;                 /* the page's path */
-  char digest[33];            /* the caller's fingerprint of its inputs */
+  char digest[33];            /* the caller's fingerprint of what the files are made of */
+  char key[33];               /* optional: a fingerprint of what that is computed from,
+                                 cheaper to tell (tp_site_group_take_key); "" when none */
   size_t first, n;            /* the files */
 } tp_site_group;
 
@@ -97,9 +99,30 @@ bool tp_site_recording(const tp_site *s);
  * and its files are intact; true when taken (its files are then in the site),
  * false when the caller must write them (nothing was added). */
 bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest);
+/* The same in two steps, so that many groups can be taken at once: take
+ * checks and links the files of group `name` into the temporary site (safe to
+ * call from several threads at a time, while nothing else changes s), add
+ * then records them in the site's file list, in the order of the calls.  A
+ * group taken and not added is undone by tp_site_taken_drop. */
+typedef struct tp_site_taken {
+  const tp_site_group *group; /* the previous site's group, NULL when none taken */
+  tp_site_stamp *stamps;      /* what is known of its files now */
+  char key[33];               /* the key to record with it ("" when taken by digest) */
+} tp_site_taken;
+bool tp_site_group_take(const tp_site *s, const char *name, const char *digest,
+                        tp_site_taken *t);
+/* Take group `name` when the key recorded with it is `key` (see
+ * tp_site_group_key): the caller vouches that equal keys make equal files,
+ * so nothing needs to be built to compute the digest. */
+bool tp_site_group_take_key(const tp_site *s, const char *name, const char *key,
+                            tp_site_taken *t);
+void tp_site_group_add(tp_site *s, tp_site_taken *t);
+void tp_site_taken_drop(tp_site *s, tp_site_taken *t);
 /* The files written between begin and end form the group `name`. */
 void tp_site_group_begin(tp_site *s, const char *name, const char *digest);
 void tp_site_group_end(tp_site *s);
+/* Record key with the group begun or taken last. */
+void tp_site_group_key(tp_site *s, const char *key);
 
 /* A file-name-safe slug of name: ASCII letters, digits, '-', '_' and '.' kept
  * (lowercased), runs of anything else become one '-', no leading '.', at most

@@ -78,7 +78,7 @@ rec=$(ls "$scratch"/cache2/site-*.record)
 echo "garbage" >"$rec"
 inc --templates "$scratch/tpl"
 check "corrupt record reported" grep -q "record.*ignored, every page is drawn again" "$scratch/inc.err"
-check "record written anew" grep -q "^trainprint-site-record 1" "$rec"
+check "record written anew" grep -q "^trainprint-site-record 2" "$rec"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

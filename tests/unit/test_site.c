@@ -174,6 +174,36 @@ static void test_reuse(void) {
   CHECK(m && strstr(m, "charts/a.svg\nruns/a.html\nruns/b.html\nindex.html\n"));
   free(m);
 
+  /* A key recorded with a group: taken by key without its digest; another
+   * key is not taken. */
+  static const char k1[] = "11111111111111111111111111111111";
+  static const char k2[] = "22222222222222222222222222222222";
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
+  tp_site_taken tk;
+  CHECK(!tp_site_group_take_key(&s, "runs/a.html", k1, &tk)); /* no key recorded yet */
+  CHECK(tp_site_group_reuse(&s, "runs/a.html", da));
+  tp_site_group_key(&s, k1);
+  CHECK(tp_site_group_reuse(&s, "runs/b.html", db2));
+  CHECK_INT(tp_site_write(&s, "index.html", "index", 5, &err), 0);
+  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_begin(&s, out, &err), 0);
+  CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
+  CHECK(!tp_site_group_take_key(&s, "runs/a.html", k2, &tk));
+  CHECK(tp_site_group_take_key(&s, "runs/a.html", k1, &tk));
+  tp_site_group_add(&s, &tk);
+  CHECK(tp_site_group_reuse(&s, "runs/b.html", db2));
+  CHECK_INT(tp_site_write(&s, "index.html", "index", 5, &err), 0);
+  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK(S_ino(out, "runs/a.html") == ia);
+  m = S_read_in(out, TP_SITE_MANIFEST);
+  CHECK(m && strstr(m, "charts/a.svg\nruns/a.html\nruns/b.html\nindex.html\n"));
+  free(m);
+  m = S_read(rec);
+  CHECK(m && strstr(m, "G 0123456789abcdef0123456789abcdef 11111111111111111111111111111111 "
+                       "runs/a.html\n"));
+  free(m);
+
   /* A file edited in the site since: its group is never taken. */
   char *chart = tp_xasprintf("%s/charts/a.svg", out);
   FILE *f = fopen(chart, "w");
@@ -205,7 +235,7 @@ static void test_reuse(void) {
 
   /* A corrupt record: a diagnostic naming the line, and nothing reused. */
   f = fopen(rec, "w");
-  fputs("trainprint-site-record 1\nG 0123 runs/a.html\n", f);
+  fputs("trainprint-site-record 2\nG 0123 - runs/a.html\n", f);
   fclose(f);
   CHECK_INT(tp_site_begin(&s, out, &err), 0);
   CHECK_INT(tp_site_reuse_from(&s, rec, &err), -1);
