@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -204,6 +205,9 @@ int tp_site_write(tp_site *s, const char *rel, const void *data, size_t n, char 
   return rc;
 }
 
+static int S_dirfd(const char *root, tp_site_dirs *c, const char *rel_dir, bool create);
+static void S_dirs_close(tp_site_dirs *c);
+
 static int S_cmp_depth(const void *a, const void *b) {
   /* deeper (longer) paths first, then by name so that duplicates meet */
   const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -221,13 +225,19 @@ static bool S_remove_old(const char *dir) {
   char **dirs = NULL;
   size_t nd = 0, cd = 0;
   char *last = NULL; /* the previous file's directory: its ancestors are noted */
+  tp_site_dirs open_dirs = {0};
   if (f) {
     while (fgets(line, sizeof line, f)) {
       line[strcspn(line, "\r\n")] = '\0';
       if (!tp_site_path_ok(line) || strcmp(line, TP_SITE_MANIFEST) == 0) continue;
       char *p = tp_xasprintf("%s/%s", dir, line);
-      unlink(p);
       char *parent = S_parent(p);
+      /* within its directory, opened once, not by the whole path each time */
+      const char *slash = strrchr(line, '/');
+      char *rel_dir = slash ? tp_xstrndup(line, (size_t)(slash - line)) : tp_xstrdup("");
+      int dfd = S_dirfd(dir, &open_dirs, rel_dir, false);
+      free(rel_dir);
+      if (dfd < 0 || unlinkat(dfd, slash ? slash + 1 : line, 0) != 0) unlink(p);
       if (!last || strcmp(last, parent) != 0) {
         /* note the parent directories inside the site, each once after sorting */
         for (char *q = strrchr(p, '/'); q && q > p + strlen(dir); q = strrchr(p, '/')) {
@@ -245,6 +255,7 @@ static bool S_remove_old(const char *dir) {
     fclose(f);
   }
   free(last);
+  S_dirs_close(&open_dirs);
   unlink(manifest);
   free(manifest);
   /* rmdir fails harmlessly on a directory that is not empty; children first */
@@ -460,32 +471,15 @@ static int S_copy(const char *src, const char *dst) {
   return rc;
 }
 
-/* Create the directory holding path when it is not the one made last
- * (*made, owned, updated). */
-static int S_parent_once(const char *path, char **made) {
-  char *parent = S_parent(path);
-  if (*made && strcmp(*made, parent) == 0) {
-    free(parent);
-    return 0;
-  }
-  int rc = S_mkdirs(parent);
-  free(*made);
-  *made = rc == 0 ? parent : NULL;
-  if (rc != 0) free(parent);
-  return rc;
-}
+static bool S_take(tp_site *s, const tp_site_group *g, tp_site_taken *t);
 
-static bool S_take(const tp_site *s, const tp_site_group *g, tp_site_taken *t);
-
-bool tp_site_group_take(const tp_site *s, const char *name, const char *digest,
-                        tp_site_taken *t) {
+bool tp_site_group_take(tp_site *s, const char *name, const char *digest, tp_site_taken *t) {
   *t = (tp_site_taken){0};
   const tp_site_group *g = S_record_find(s->old, name);
   return g && strcmp(g->digest, digest) == 0 && S_take(s, g, t);
 }
 
-bool tp_site_group_take_key(const tp_site *s, const char *name, const char *key,
-                            tp_site_taken *t) {
+bool tp_site_group_take_key(tp_site *s, const char *name, const char *key, tp_site_taken *t) {
   *t = (tp_site_taken){0};
   const tp_site_group *g = S_record_find(s->old, name);
   if (!g || !g->key[0] || strcmp(g->key, key) != 0 || !S_take(s, g, t)) return false;
@@ -493,29 +487,82 @@ bool tp_site_group_take_key(const tp_site *s, const char *name, const char *key,
   return true;
 }
 
+/* The open directory rel_dir ("" for the top) of the site at root, created
+ * first when `create`; -1 when it cannot be opened or the cache is full. */
+static int S_dirfd(const char *root, tp_site_dirs *c, const char *rel_dir, bool create) {
+  for (size_t i = 0; i < c->n; i++)
+    if (strcmp(c->rel[i], rel_dir) == 0) return c->fd[i];
+  if (c->n == TP_SITE_DIRS) return -1;
+  char *path = *rel_dir ? tp_xasprintf("%s/%s", root, rel_dir) : tp_xstrdup(root);
+  if (create) S_mkdirs(path);
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  free(path);
+  if (fd < 0) return -1;
+  c->rel[c->n] = tp_xstrdup(rel_dir);
+  c->fd[c->n++] = fd;
+  return fd;
+}
+
+static void S_dirs_close(tp_site_dirs *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    close(c->fd[i]);
+    free(c->rel[i]);
+  }
+  c->n = 0;
+}
+
+/* The directories (old and new site) holding rel and its last component;
+ * false when they cannot be had (the caller then uses whole paths). */
+static bool S_dirs_of(tp_site *s, const char *rel, int *old_fd, int *new_fd, const char **base) {
+  const char *slash = strrchr(rel, '/');
+  char dir[256];
+  size_t n = slash ? (size_t)(slash - rel) : 0;
+  if (n >= sizeof dir) return false;
+  memcpy(dir, rel, n);
+  dir[n] = '\0';
+  *base = slash ? slash + 1 : rel;
+  *old_fd = S_dirfd(s->dir, &s->old_dirs, dir, false);
+  *new_fd = *old_fd >= 0 ? S_dirfd(s->tmp, &s->new_dirs, dir, true) : -1;
+  return *old_fd >= 0 && *new_fd >= 0;
+}
+
 /* Check that the files of g are intact and link them into the new site. */
-static bool S_take(const tp_site *s, const tp_site_group *g, tp_site_taken *t) {
+static bool S_take(tp_site *s, const tp_site_group *g, tp_site_taken *t) {
   const tp_site_record *r = s->old;
   bool ok = true;
   /* Every file still as it was written? */
   for (size_t i = g->first; ok && i < g->first + g->n; i++) {
-    char *src = tp_xasprintf("%s/%s", s->dir, r->rels[i]);
+    int ofd, nfd;
+    const char *base;
     struct stat st;
+    if (S_dirs_of(s, r->rels[i], &ofd, &nfd, &base)) {
+      ok = fstatat(ofd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    } else {
+      char *src = tp_xasprintf("%s/%s", s->dir, r->rels[i]);
+      ok = lstat(src, &st) == 0;
+      free(src);
+    }
     tp_site_stamp now;
-    ok = lstat(src, &st) == 0 && S_ISREG(st.st_mode);
+    ok = ok && S_ISREG(st.st_mode);
     if (ok) S_stamp_of(&st, &now);
     ok = ok && S_stamp_same(&now, &r->stamps[i]);
-    free(src);
   }
   size_t made = 0;
-  char *made_dir = NULL;
   tp_site_stamp *got = tp_xcalloc(g->n ? g->n : 1, sizeof *got);
   for (size_t i = g->first; ok && i < g->first + g->n; i++, made++) {
+    int ofd, nfd;
+    const char *base;
+    if (S_dirs_of(s, r->rels[i], &ofd, &nfd, &base) && linkat(ofd, base, nfd, base, 0) == 0) {
+      got[made] = r->stamps[i]; /* the same file */
+      continue;
+    }
     char *src = tp_xasprintf("%s/%s", s->dir, r->rels[i]);
     char *dst = tp_xasprintf("%s/%s", s->tmp, r->rels[i]);
-    ok = S_parent_once(dst, &made_dir) == 0;
+    char *err = NULL;
+    ok = S_make_parent(s, dst, &err) == 0;
+    free(err);
     if (ok && link(src, dst) == 0) {
-      got[made] = r->stamps[i]; /* the same file */
+      got[made] = r->stamps[i];
     } else if (ok) {
       struct stat st;
       ok = S_copy(src, dst) == 0 && stat(dst, &st) == 0;
@@ -525,7 +572,6 @@ static bool S_take(const tp_site *s, const tp_site_group *g, tp_site_taken *t) {
     free(src);
     free(dst);
   }
-  free(made_dir);
   if (!ok) {
     for (size_t i = 0; i < made; i++) {
       char *dst = tp_xasprintf("%s/%s", s->tmp, r->rels[g->first + i]);
@@ -708,6 +754,8 @@ static void S_rm_tree(const char *path) {
 }
 
 void tp_site_abort(tp_site *s) {
+  S_dirs_close(&s->old_dirs);
+  S_dirs_close(&s->new_dirs);
   /* The temporary directory holds only what this process wrote. */
   if (s->tmp) S_rm_tree(s->tmp);
   free(s->tmp);

@@ -41,6 +41,15 @@ typedef struct tp_site_group {
 
 typedef struct tp_site_record tp_site_record; /* the previous site's groups (opaque) */
 
+/* Directories of a site kept open, by their path inside it, so that the files
+ * in them are reached without walking the whole path each time. */
+#define TP_SITE_DIRS 8
+typedef struct tp_site_dirs {
+  char *rel[TP_SITE_DIRS]; /* "" for the site's top */
+  int fd[TP_SITE_DIRS];
+  size_t n;
+} tp_site_dirs;
+
 typedef struct tp_site {
   char *dir;        /* the target directory, as given */
   char *tmp;        /* the directory being written */
@@ -55,6 +64,7 @@ typedef struct tp_site {
   size_t n_groups, cap_groups;
   bool in_group;    /* between tp_site_group_begin and _end */
   size_t n_reused;  /* groups taken from the previous site */
+  tp_site_dirs old_dirs, new_dirs; /* open directories of the previous and new site */
 } tp_site;
 
 /* Start a site for dir.  Returns 0, or -1 with *err set (caller frees) when dir
@@ -99,23 +109,19 @@ bool tp_site_recording(const tp_site *s);
  * and its files are intact; true when taken (its files are then in the site),
  * false when the caller must write them (nothing was added). */
 bool tp_site_group_reuse(tp_site *s, const char *name, const char *digest);
-/* The same in two steps, so that many groups can be taken at once: take
- * checks and links the files of group `name` into the temporary site (safe to
- * call from several threads at a time, while nothing else changes s), add
- * then records them in the site's file list, in the order of the calls.  A
+/* The same in two steps: take checks and links the files of group `name`
+ * into the temporary site, add then records them in the site's file list.  A
  * group taken and not added is undone by tp_site_taken_drop. */
 typedef struct tp_site_taken {
   const tp_site_group *group; /* the previous site's group, NULL when none taken */
   tp_site_stamp *stamps;      /* what is known of its files now */
   char key[33];               /* the key to record with it ("" when taken by digest) */
 } tp_site_taken;
-bool tp_site_group_take(const tp_site *s, const char *name, const char *digest,
-                        tp_site_taken *t);
+bool tp_site_group_take(tp_site *s, const char *name, const char *digest, tp_site_taken *t);
 /* Take group `name` when the key recorded with it is `key` (see
  * tp_site_group_key): the caller vouches that equal keys make equal files,
  * so nothing needs to be built to compute the digest. */
-bool tp_site_group_take_key(const tp_site *s, const char *name, const char *key,
-                            tp_site_taken *t);
+bool tp_site_group_take_key(tp_site *s, const char *name, const char *key, tp_site_taken *t);
 void tp_site_group_add(tp_site *s, tp_site_taken *t);
 void tp_site_taken_drop(tp_site *s, tp_site_taken *t);
 /* The files written between begin and end form the group `name`. */
