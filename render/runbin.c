@@ -16,7 +16,11 @@ static void S_u32(tp_buf *b, uint32_t v) {
 
 static void S_u64(tp_buf *b, uint64_t v) {
   char c[8];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(c, &v, 8); /* already in the order written */
+#else
   for (int i = 0; i < 8; i++) c[i] = (char)(unsigned char)(v >> (8 * i));
+#endif
   tp_buf_add(b, c, 8);
 }
 
@@ -45,133 +49,137 @@ static void S_f64s(tp_buf *b, const double *v, size_t n) {
 }
 
 void tp_runbin_write(const tp_run *r, tp_buf *out) {
-  tp_buf b = {0};
-  tp_buf_add(&b, TP_RUNBIN_MAGIC, 8);
-  S_u32(&b, TP_RUNBIN_VERSION);
-  S_str(&b, TP_VERSION);
+  size_t start = out->len; /* written straight into out, fingerprinted from here */
+  tp_buf_add(out, TP_RUNBIN_MAGIC, 8);
+  S_u32(out, TP_RUNBIN_VERSION);
+  S_str(out, TP_VERSION);
 
-  S_str(&b, r->id);
-  S_str(&b, r->dir);
-  S_str(&b, r->experiment);
-  S_str(&b, r->host);
-  S_f64(&b, r->start_s);
-  S_f64(&b, r->end_s);
-  S_str(&b, r->window_source);
-  S_f64(&b, r->declared_duration_s);
-  S_i64(&b, r->restarts);
+  S_str(out, r->id);
+  S_str(out, r->dir);
+  S_str(out, r->experiment);
+  S_str(out, r->host);
+  S_f64(out, r->start_s);
+  S_f64(out, r->end_s);
+  S_str(out, r->window_source);
+  S_f64(out, r->declared_duration_s);
+  S_i64(out, r->restarts);
 
-  S_count(&b, r->n_hparams);
+  S_count(out, r->n_hparams);
   for (size_t i = 0; i < r->n_hparams; i++) {
     const tp_hparam *h = &r->hparams[i];
-    S_str(&b, h->key);
-    S_u8(&b, (unsigned)h->kind);
-    S_str(&b, h->text);
-    S_f64(&b, h->number);
-    S_str(&b, h->source);
+    S_str(out, h->key);
+    S_u8(out, (unsigned)h->kind);
+    S_str(out, h->text);
+    S_f64(out, h->number);
+    S_str(out, h->source);
   }
-  S_count(&b, r->n_tags);
+  S_count(out, r->n_tags);
   for (size_t i = 0; i < r->n_tags; i++) {
-    S_str(&b, r->tag_keys[i]);
-    S_str(&b, r->tag_values[i]);
+    S_str(out, r->tag_keys[i]);
+    S_str(out, r->tag_values[i]);
   }
 
-  S_count(&b, r->n_series);
+  S_count(out, r->n_series);
   for (size_t i = 0; i < r->n_series; i++) {
     const tp_series *s = &r->series[i];
-    S_str(&b, s->tag);
-    S_u8(&b, s->decimated);
+    S_str(out, s->tag);
+    S_u8(out, s->decimated);
     const tp_series_stats *st = &s->stats;
-    S_u64(&b, st->count);
-    S_i64(&b, st->first_step);
-    S_i64(&b, st->last_step);
-    S_f64(&b, st->first);
-    S_f64(&b, st->last);
-    S_f64(&b, st->last_raw);
-    S_f64(&b, st->min);
-    S_f64(&b, st->max);
-    S_count(&b, s->count);
+    S_u64(out, st->count);
+    S_i64(out, st->first_step);
+    S_i64(out, st->last_step);
+    S_f64(out, st->first);
+    S_f64(out, st->last);
+    S_f64(out, st->last_raw);
+    S_f64(out, st->min);
+    S_f64(out, st->max);
+    S_count(out, s->count);
     for (size_t k = 0; k < s->count; k++) {
-      S_i64(&b, s->points[k].step);
-      S_f64(&b, s->points[k].wall_time_s);
-      S_f64(&b, s->points[k].value);
+      /* a point: 24 bytes in one append */
+      char raw[24];
+      uint64_t w[3];
+      w[0] = (uint64_t)s->points[k].step;
+      memcpy(&w[1], &s->points[k].wall_time_s, 8);
+      memcpy(&w[2], &s->points[k].value, 8);
+      for (int f = 0; f < 3; f++)
+        for (int j = 0; j < 8; j++) raw[8 * f + j] = (char)(unsigned char)(w[f] >> (8 * j));
+      tp_buf_add(out, raw, 24);
     }
   }
 
-  S_count(&b, r->n_skipped);
+  S_count(out, r->n_skipped);
   for (size_t i = 0; i < r->n_skipped; i++) {
-    S_str(&b, r->skipped[i].tag);
-    S_str(&b, r->skipped[i].kind);
-    S_u64(&b, r->skipped[i].count);
+    S_str(out, r->skipped[i].tag);
+    S_str(out, r->skipped[i].kind);
+    S_u64(out, r->skipped[i].count);
   }
-  S_count(&b, r->n_inputs);
+  S_count(out, r->n_inputs);
   for (size_t i = 0; i < r->n_inputs; i++) {
     const tp_input *in = &r->inputs[i];
-    S_str(&b, in->path);
-    S_str(&b, in->format);
-    S_u64(&b, in->size);
-    S_i64(&b, in->mtime_s);
-    S_str(&b, in->sha256);
+    S_str(out, in->path);
+    S_str(out, in->format);
+    S_u64(out, in->size);
+    S_i64(out, in->mtime_s);
+    S_str(out, in->sha256);
   }
 
   const tp_run_energy *e = &r->energy;
-  S_u8(&b, (unsigned)e->method);
-  S_f64(&b, e->coverage);
-  S_f64(&b, e->it_j);
-  S_f64(&b, e->facility_j);
-  S_f64(&b, e->co2e_kg);
-  S_f64(&b, e->intensity_g_per_kwh);
-  S_u8(&b, e->shared);
-  S_count(&b, e->n_devices);
+  S_u8(out, (unsigned)e->method);
+  S_f64(out, e->coverage);
+  S_f64(out, e->it_j);
+  S_f64(out, e->facility_j);
+  S_f64(out, e->co2e_kg);
+  S_f64(out, e->intensity_g_per_kwh);
+  S_u8(out, e->shared);
+  S_count(out, e->n_devices);
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
-    S_str(&b, dv->id);
-    S_str(&b, dv->name);
-    S_f64(&b, dv->energy_j);
-    S_f64(&b, dv->covered_s);
-    S_f64(&b, dv->peak_w);
-    S_f64(&b, dv->idle_w);
+    S_str(out, dv->id);
+    S_str(out, dv->name);
+    S_f64(out, dv->energy_j);
+    S_f64(out, dv->covered_s);
+    S_f64(out, dv->peak_w);
+    S_f64(out, dv->idle_w);
   }
-  S_u8(&b, r->metric_cum_j != NULL);
-  S_count(&b, r->metric_cum_j ? r->n_metric_cum : 0);
-  if (r->metric_cum_j) S_f64s(&b, r->metric_cum_j, r->n_metric_cum);
+  S_u8(out, r->metric_cum_j != NULL);
+  S_count(out, r->metric_cum_j ? r->n_metric_cum : 0);
+  if (r->metric_cum_j) S_f64s(out, r->metric_cum_j, r->n_metric_cum);
 
   const tp_target *t = &r->target;
-  S_u8(&b, t->set);
-  S_u8(&b, t->reached);
-  S_f64(&b, t->value);
-  S_i64(&b, t->step);
-  S_f64(&b, t->time_s);
-  S_f64(&b, t->it_j);
+  S_u8(out, t->set);
+  S_u8(out, t->reached);
+  S_f64(out, t->value);
+  S_i64(out, t->step);
+  S_f64(out, t->time_s);
+  S_f64(out, t->it_j);
 
-  S_count(&b, r->n_power);
+  S_count(out, r->n_power);
   for (size_t i = 0; i < r->n_power; i++) {
     const tp_power_profile *p = &r->power[i];
-    S_str(&b, p->device);
-    S_f64(&b, p->t0_s);
-    S_f64(&b, p->dt_s);
-    S_count(&b, p->n);
-    S_f64s(&b, p->sum_w, p->n);
-    S_f64s(&b, p->max_w, p->n);
-    S_f64s(&b, p->min_w, p->n);
-    for (size_t k = 0; k < p->n; k++) S_u32(&b, p->count[k]);
+    S_str(out, p->device);
+    S_f64(out, p->t0_s);
+    S_f64(out, p->dt_s);
+    S_count(out, p->n);
+    S_f64s(out, p->sum_w, p->n);
+    S_f64s(out, p->max_w, p->n);
+    S_f64s(out, p->min_w, p->n);
+    for (size_t k = 0; k < p->n; k++) S_u32(out, p->count[k]);
   }
 
-  S_count(&b, r->diags.count);
+  S_count(out, r->diags.count);
   for (size_t i = 0; i < r->diags.count; i++) {
     const tp_diag *g = &r->diags.items[i];
-    S_u8(&b, (unsigned)g->severity);
-    S_str(&b, g->file);
-    S_i64(&b, g->offset);
-    S_i64(&b, g->line);
-    S_str(&b, g->message);
+    S_u8(out, (unsigned)g->severity);
+    S_str(out, g->file);
+    S_i64(out, g->offset);
+    S_i64(out, g->line);
+    S_str(out, g->message);
   }
 
   tp_hash h;
   tp_hash_init(&h);
-  tp_hash_bytes(&h, b.data ? b.data : "", b.len);
+  tp_hash_bytes(&h, out->data + start, out->len - start);
   char hex[TP_HASH_HEX];
   tp_hash_hex(&h, hex);
-  tp_buf_add(&b, hex, 32);
-  tp_buf_add(out, tp_buf_str(&b), b.len);
-  tp_buf_free(&b);
+  tp_buf_add(out, hex, 32);
 }
