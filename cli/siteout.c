@@ -3,6 +3,7 @@
 #include "cli/siteout.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,19 @@ static char *S_record_path(const char *cache_dir, const char *dir) {
   return p;
 }
 
+/* The machine-readable exports of a lab, made apart from the pages. */
+typedef struct S_exports {
+  const tp_lab *lab;
+  tp_buf json, csv; /* summary.json, runs.csv */
+} S_exports;
+
+static void *S_make_exports(void *arg) {
+  S_exports *ex = arg;
+  tp_summary_json(ex->lab, &ex->json);
+  tp_summary_runs_csv(ex->lab, &ex->csv);
+  return NULL;
+}
+
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   if (!o->pages.templates_dir)
     o->pages.templates_dir = o->templates_owned =
@@ -155,15 +169,13 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
               o->cache_dir);
     }
   }
-  tp_buf b = {0};
-  tp_summary_json(lab, &b);
-  int rc = tp_site_write(&site, "summary.json", tp_buf_str(&b), b.len, &err);
-  tp_buf_clear(&b);
-  if (rc == 0) {
-    tp_summary_runs_csv(lab, &b);
-    rc = tp_site_write(&site, "runs.csv", tp_buf_str(&b), b.len, &err);
-  }
-  tp_buf_free(&b);
+  /* summary.json and runs.csv are made on a thread of their own while the
+   * pages are written (both only read the lab), and written after them. */
+  S_exports ex = {.lab = lab};
+  pthread_t th;
+  bool threaded = pthread_create(&th, NULL, S_make_exports, &ex) == 0;
+  if (!threaded) S_make_exports(&ex);
+  int rc = 0;
   /* The reference tables give the pages and publish/ their default ranges,
    * what-ifs and equivalents. */
   tp_reftables tables = {0};
@@ -179,6 +191,11 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
     o->publish.series = lab->intensity_series.count ? &lab->intensity_series : NULL;
     rc = tp_publish_write(&site, lab, &tables, &o->publish, &err);
   }
+  if (threaded) pthread_join(th, NULL);
+  if (rc == 0) rc = tp_site_write(&site, "summary.json", tp_buf_str(&ex.json), ex.json.len, &err);
+  if (rc == 0) rc = tp_site_write(&site, "runs.csv", tp_buf_str(&ex.csv), ex.csv.len, &err);
+  tp_buf_free(&ex.json);
+  tp_buf_free(&ex.csv);
   o->pages.tables = NULL; /* it pointed at this function's tables */
   tp_reftables_free(&tables);
   tp_diag_free(&quiet);

@@ -80,5 +80,14 @@ inc --templates "$scratch/tpl"
 check "corrupt record reported" grep -q "record.*ignored, every page is drawn again" "$scratch/inc.err"
 check "record written anew" grep -q "^trainprint-site-record 2" "$rec"
 
+# A cache directory that cannot be made: a warning, and the report as without it.
+"$tp" report "$scratch/lab2" --cache /proc/no-cache-here --templates "$scratch/tpl" -o "$scratch/nocache" 2>"$scratch/nocache.err"
+check "unusable cache directory: report written" test -f "$scratch/nocache/summary.json"
+check "unusable cache directory: said" grep -q "cache directory" "$scratch/nocache.err"
+check "unusable cache directory: the same runs and energies" python3 -c '
+import json, sys
+a, b = (json.load(open(p))["runs"] for p in sys.argv[1:])
+sys.exit(0 if a == b else 1)' "$scratch/inc/summary.json" "$scratch/nocache/summary.json"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
