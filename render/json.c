@@ -38,7 +38,18 @@ void tp_json_quote(tp_buf *b, const char *s) {
       p++, n--;
       continue;
     }
+    unsigned cp = 0;
     if (len > 1) {
+      cp = p[0] & (0xFFu >> (len + 1));
+      for (size_t i = 1; i < len; i++) cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    if (len > 1 && ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+                    cp == 0xFFFE || cp == 0xFFFF)) {
+      /* Valid JSON either way, but YAML readers (and some JavaScript) take
+       * these raw characters for line breaks or refuse them: escaped, the
+       * string reads back the same everywhere. */
+      tp_buf_printf(b, "\\u%04x", cp);
+    } else if (len > 1) {
       tp_buf_add(b, (const char *)p, len);
     } else if (c == '"' || c == '\\') {
       tp_buf_addc(b, '\\');

@@ -158,6 +158,11 @@ static void test_json_escape(void) {
   tp_buf b = {0};
   tp_json_quote(&b, "<a>\"q\"\n\x01\xff");
   CHECK_STR(tp_buf_str(&b), "\"<a>\\\"q\\\"\\n\\u0001\\ufffd\"");
+  /* C1 controls, the Unicode line and paragraph separators, the byte order
+   * mark and the noncharacters U+FFFE/FFFF are escaped; other non-ASCII stays. */
+  tp_buf_clear(&b);
+  tp_json_quote(&b, "\xc2\x85|\xe2\x80\xa8|\xe2\x80\xa9|\xef\xbb\xbf|\xef\xbf\xbf|\xc3\xa9|\xe2\x82\xac");
+  CHECK_STR(tp_buf_str(&b), "\"\\u0085|\\u2028|\\u2029|\\ufeff|\\uffff|\xc3\xa9|\xe2\x82\xac\"");
   tp_buf_free(&b);
 }
 
