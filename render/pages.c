@@ -1114,6 +1114,13 @@ static const char *S_role(const char *key) {
   return tp_lab_is_seed_key(key) ? "seed (repeats differ)" : "placement";
 }
 
+/* The experiment run r belongs to, or NULL. */
+static const tp_experiment *S_experiment_of(const tp_lab *lab, const tp_run *r) {
+  for (size_t i = 0; r->experiment && i < lab->n_experiments; i++)
+    if (strcmp(lab->experiments[i].name, r->experiment) == 0) return &lab->experiments[i];
+  return NULL;
+}
+
 /* Build the page of run ri (its data and charts) into out, writing nothing. */
 static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   const tp_lab *lab = x->lab;
@@ -1124,10 +1131,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   const tp_run_energy *en = &r->energy;
   bool known = en->method != TP_ENERGY_NONE;
 
-  const tp_experiment *e = NULL;
-  for (size_t i = 0; i < lab->n_experiments && !e; i++)
-    if (r->experiment && strcmp(lab->experiments[i].name, r->experiment) == 0)
-      e = &lab->experiments[i];
+  const tp_experiment *e = S_experiment_of(lab, r);
   if (e) {
     tp_tval *o = tp_tval_set_object(root, "experiment");
     tp_tval_set_string(o, "name", e->name);
@@ -1338,10 +1342,7 @@ static void S_run_key(S_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   tp_runbin_write(r, &x->keybuf);
   tp_hash_u64(&h, x->keybuf.len);
   tp_hash_bytes(&h, tp_buf_str(&x->keybuf), x->keybuf.len);
-  const tp_experiment *e = NULL;
-  for (size_t i = 0; i < lab->n_experiments && !e; i++)
-    if (r->experiment && strcmp(lab->experiments[i].name, r->experiment) == 0)
-      e = &lab->experiments[i];
+  const tp_experiment *e = S_experiment_of(lab, r);
   tp_hash_u64(&h, e != NULL);
   if (e) {
     tp_hash_str(&h, e->name);
