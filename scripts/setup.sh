@@ -11,7 +11,7 @@ PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev
           libxml2-dev libcairo2-dev libpcre2-dev libyaml-dev python3)
 # Extra packages the test suite needs (browser test, LaTeX export check).
 if [ "${TP_SETUP_TESTS:-0}" = 1 ]; then
-  PACKAGES+=(chromium texlive-latex-base)
+  PACKAGES+=(chromium texlive-latex-base valgrind)
 fi
 
 missing=()
