@@ -214,7 +214,7 @@ void tp_run_count_skipped(tp_run *run, const char *tag, const char *kind) {
 tp_input *tp_run_add_input(tp_run *run, const char *path, const char *format) {
   TP_GROW(run->inputs, run->cap_inputs, run->n_inputs + 1);
   tp_input *in = &run->inputs[run->n_inputs++];
-  *in = (tp_input){.path = tp_xstrdup(path), .format = tp_xstrdup(format)};
+  *in = (tp_input){.path = tp_xstrdup(path), .format = tp_xstrdup(format), .energy_j = NAN};
   return in;
 }
 

@@ -70,6 +70,9 @@ typedef struct tp_input {
   uint64_t size;        /* bytes at the time it was read */
   int64_t mtime_s;      /* modification time, epoch seconds */
   char sha256[65];      /* hex digest of the bytes read, "" when not computed */
+  double energy_j;      /* IT energy this file gave the run (a trace, a declared
+                           row, the configuration of an estimate), joules; NAN
+                           when it gave none */
 } tp_input;
 
 /* Energy of one device within the run's window (filled by model/energy). */
