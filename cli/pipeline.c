@@ -173,6 +173,14 @@ static tp_run *S_load_run(const tp_found_run *fr, const tp_framework_opts *fo) {
     if (strcmp(base, "hparams.yaml") == 0 && !S_has_input(run, fr->other_files[i]))
       tp_hparams_yaml_load(run, fr->other_files[i], &run->diags);
   }
+  /* The window check: against the newest modification time of the run's files. */
+  double newest = NAN;
+  for (size_t i = 0; i < run->n_inputs; i++) {
+    struct stat ist;
+    if (stat(run->inputs[i].path, &ist) == 0 && !(ist.st_mtime <= newest))
+      newest = (double)ist.st_mtime;
+  }
+  tp_run_check_window(run, newest);
   tp_run_finish(run);
   return run;
 }

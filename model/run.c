@@ -1,6 +1,8 @@
 /* run: one training run, and the restart rule applied as points arrive. */
 #include "model/run.h"
 
+#include "model/utctime.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -59,11 +61,87 @@ tp_run *tp_run_new(const char *id, const char *dir) {
   run->index = tp_xcalloc(1, sizeof *run->index);
   run->start_s = run->end_s = NAN;
   run->declared_duration_s = NAN;
+  run->time_source = run->start_source = run->end_source = -1;
   return run;
+}
+
+static void S_free_time_sources(tp_run *run) {
+  for (size_t i = 0; i < run->n_time_sources; i++) free(run->time_sources[i]);
+  free(run->time_sources);
+  run->time_sources = NULL;
+  run->n_time_sources = 0;
+  run->time_source = run->start_source = run->end_source = -1;
+}
+
+void tp_run_time_source(tp_run *run, const char *file, const char *field) {
+  char *text = field ? tp_xasprintf("%s (%s)", file, field) : tp_xstrdup(file);
+  for (size_t i = 0; i < run->n_time_sources; i++)
+    if (strcmp(run->time_sources[i], text) == 0) {
+      free(text);
+      run->time_source = (int)i;
+      return;
+    }
+  run->time_sources =
+      tp_xrealloc(run->time_sources, (run->n_time_sources + 1) * sizeof *run->time_sources);
+  run->time_sources[run->n_time_sources] = text;
+  run->time_source = (int)run->n_time_sources++;
+}
+
+void tp_run_window_from_time_source(tp_run *run) {
+  run->start_source = run->end_source = run->time_source;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" of t into buf (64 bytes), or the number when it has no date. */
+static const char *S_iso(char buf[64], double t) {
+  struct tm tm;
+  if (tp_utc_tm(t, &tm))
+    snprintf(buf, 64, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  else
+    snprintf(buf, 64, "%g s since 1970", t);
+  return buf;
+}
+
+static const char *S_source_text(const tp_run *run, int src) {
+  if (src >= 0 && (size_t)src < run->n_time_sources) return run->time_sources[src];
+  return run->window_source ? run->window_source : "its logs";
+}
+
+int tp_run_check_window(tp_run *run, double newest_mtime_s) {
+  if (isnan(run->start_s) && isnan(run->end_s)) return 0;
+  char when[64], limit[64];
+  const char *why = NULL, *from = NULL;
+  double value = NAN;
+  if (isfinite(run->start_s) && run->start_s < TP_TIME_PLAUSIBLE_FROM_S) {
+    why = "starts before 1990-01-01";
+    from = S_source_text(run, run->start_source);
+    value = run->start_s;
+  } else if (isfinite(run->end_s) && run->end_s < TP_TIME_PLAUSIBLE_FROM_S) {
+    why = "ends before 1990-01-01";
+    from = S_source_text(run, run->end_source);
+    value = run->end_s;
+  } else if (isfinite(newest_mtime_s) && newest_mtime_s > 0 &&
+             run->end_s > newest_mtime_s + 86400.0) {
+    snprintf(limit, sizeof limit, "ends more than a day after its newest input file was written (%s)",
+             S_iso(when, newest_mtime_s));
+    why = limit;
+    from = S_source_text(run, run->end_source);
+    value = run->end_s;
+  }
+  if (!why) return 0;
+  char vbuf[64];
+  tp_diag_add(&run->diags, TP_WARN, NULL, -1, -1,
+              "window refused: the run %s: %s from %s cannot be true; the run keeps its "
+              "metrics but has no window, so no trace or declared figure is joined to it",
+              why, S_iso(vbuf, value), from);
+  run->start_s = run->end_s = NAN;
+  run->window_source = isfinite(run->declared_duration_s) ? "declared duration" : NULL;
+  return 1;
 }
 
 void tp_run_free(tp_run *run) {
   if (!run) return;
+  S_free_time_sources(run);
   free(run->id);
   free(run->dir);
   free(run->experiment);
@@ -142,8 +220,10 @@ const tp_series *tp_run_find_series(const tp_run *run, const char *tag) {
 
 void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s) {
   if (isfinite(wall_time_s) && wall_time_s > 0) {
-    if (isnan(run->start_s) || wall_time_s < run->start_s) run->start_s = wall_time_s;
-    if (isnan(run->end_s) || wall_time_s > run->end_s) run->end_s = wall_time_s;
+    if (isnan(run->start_s) || wall_time_s < run->start_s)
+      run->start_s = wall_time_s, run->start_source = run->time_source;
+    if (isnan(run->end_s) || wall_time_s > run->end_s)
+      run->end_s = wall_time_s, run->end_source = run->time_source;
     if (!run->window_source) run->window_source = "event wall times";
   }
   if (run->any_event && step < run->last_event_step) run->restarts++;
@@ -344,6 +424,7 @@ static int S_cmp_hparam(const void *a, const void *b) {
 
 void tp_run_finish(tp_run *run) {
   if (run->n_hparams > 1) qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
+  S_free_time_sources(run);
 }
 
 const char *tp_fmt_double(char buf[32], double v) {

@@ -19,6 +19,11 @@
 
 #include "model/diag.h"
 
+/* The earliest wall-clock time a training log can plausibly hold:
+ * 1990-01-01T00:00:00Z, UTC epoch seconds.  A time before it is a unit or
+ * column read wrongly (an offset taken for an epoch), not a date. */
+#define TP_TIME_PLAUSIBLE_FROM_S 631152000.0
+
 typedef struct tp_point {
   int64_t step;       /* training step as logged (0 when the format has none) */
   double wall_time_s; /* when it was logged, UTC epoch seconds; NAN if unknown */
@@ -154,6 +159,11 @@ typedef struct tp_run {
   const char *window_source;/* static text: "event wall times", "log timestamps",
                                "declared duration", or NULL */
   double declared_duration_s; /* e.g. HF train_runtime; NAN if none */
+  char **time_sources;      /* private: "file (field)" texts named by
+                               tp_run_time_source, for tp_run_check_window */
+  size_t n_time_sources;
+  int time_source;          /* private: index of the current one, -1: none */
+  int start_source, end_source; /* private: where start_s and end_s came from, -1: unknown */
   int restarts;             /* times the logged steps went back (resumed training) */
   int64_t last_event_step;  /* private: step of the latest event, for restart counting */
   bool any_event;           /* private */
@@ -188,6 +198,25 @@ const tp_series *tp_run_find_series(const tp_run *run, const char *tag);
  * counts a restart when the step goes back below the previous event's step.
  * Readers call this once per event, before adding its scalars. */
 void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s);
+
+/* Name where the wall times the next tp_run_note_event calls get come from:
+ * a file and the column or field within it (both copied; field may be NULL).
+ * tp_run_check_window names it when it refuses the window. */
+void tp_run_time_source(tp_run *run, const char *file, const char *field);
+/* A reader that sets start_s and end_s itself (run metadata) names their
+ * origin: both now come from the current time source. */
+void tp_run_window_from_time_source(tp_run *run);
+
+/* The window check, called once per run when its files are read and before
+ * any join.  A window that starts before 1990-01-01 (TP_TIME_PLAUSIBLE_FROM_S),
+ * or ends after newest_mtime_s (the newest modification time of the run's
+ * input files, UTC epoch seconds; NAN or <= 0: not known, not checked) plus
+ * one day, cannot be true: it is dropped (start_s, end_s NAN; window_source
+ * "declared duration" when the run has one, else NULL) with a warning naming
+ * the file and column the offending time came from and its value.  The run
+ * and its metrics are kept.  Returns 0 when the window was kept (or there was
+ * none), 1 when it was dropped. */
+int tp_run_check_window(tp_run *run, double newest_mtime_s);
 
 /* Append one scalar point.  Restart rule (TensorBoard's purge of orphaned
  * data): when `step` is below the last step logged for this tag, the tag's

@@ -214,13 +214,17 @@ static void S_input(tp_run *run, const char *path, const char *format) {
 
 /* Lightning: metrics.csv, hparams.yaml, and the legacy meta_tags.csv. */
 static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const tp_metric_sink *sink,
-                            tp_diags *d) {
+                            tp_diags *d, double *offset_duration) {
   int n = 0;
   char *p = tp_xasprintf("%s/metrics.csv", dir);
   FILE *f = S_open(p, d);
   if (f) {
-    tp_lightning_csv_read(f, p, clock, sink, d, NULL);
+    tp_metrics_csv_stats cst;
+    tp_metrics_csv_opts mo = {.clock = clock, .start_s = run->start_s};
+    tp_run_time_source(run, p, "its time column");
+    tp_metrics_csv_read(f, p, &mo, sink, d, &cst);
     fclose(f);
+    if (cst.time_is_offset && isfinite(cst.last_offset_s)) *offset_duration = cst.last_offset_s;
     S_input(run, p, "lightning-csv");
     n++;
   }
@@ -297,6 +301,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts
       FILE *f = tl ? S_open(p, d) : NULL;
       if (f) {
         tp_textlog_stats st;
+        tp_run_time_source(run, p, "its time field");
         tp_textlog_read(tl, f, p, clock, sink, d, &st);
         fclose(f);
         if (st.records) {
@@ -335,13 +340,19 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   S_timed timed = {.inner = tp_metric_sink_run(run)};
   tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar};
   int n = 0;
-  if (kinds & TP_FW_LIGHTNING) n += S_load_lightning(run, dir, &clock, &sink, d);
+  double offset_duration = NAN; /* from a seconds-since-start column */
+  if (kinds & TP_FW_LIGHTNING)
+    n += S_load_lightning(run, dir, &clock, &sink, d, &offset_duration);
   if (kinds & TP_FW_KERAS)
     for (size_t i = 0; i < n_keras; i++) {
       FILE *f = S_open(keras[i], d);
       if (!f) continue;
-      tp_keras_csv_read(f, keras[i], &sink, d, NULL);
+      tp_metrics_csv_stats cst;
+      tp_run_time_source(run, keras[i], "its time column");
+      tp_keras_csv_read(f, keras[i], &clock, had_window ? run->start_s : NAN, &sink, d, &cst);
       fclose(f);
+      if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(offset_duration))
+        offset_duration = cst.last_offset_s;
       S_input(run, keras[i], "keras-csv");
       n++;
     }
@@ -370,8 +381,13 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     run->window_source = "log timestamps";
   } else if (had_window) {
     run->window_source = had_source ? had_source : "event wall times";
-  } else if (isfinite(run->declared_duration_s)) {
+  } else if (isfinite(run->declared_duration_s) || isfinite(offset_duration)) {
+    if (isnan(run->declared_duration_s)) run->declared_duration_s = offset_duration;
     run->window_source = "declared duration";
+    tp_diag_add(d, TP_NOTE, dir, -1, -1,
+                "the logs give a duration (%.3f s) but no wall-clock time: the run has no window, "
+                "so no power trace or declared figure can be joined to it",
+                run->declared_duration_s);
   } else if (n) {
     tp_diag_add(d, TP_NOTE, dir, -1, -1,
                 "no wall-clock time in these logs (and no event file beside them): the run has "

@@ -8,8 +8,16 @@
 #include "model/mem.h"
 #include "parser/csv.h"
 #include "parser/number.h"
+#include "model/run.h"
 
-static const char *const k_time_cols[] = {"created_at", "time", "timestamp", "wall_time"};
+/* Time columns, in order of preference: names that say wall-clock time, then
+ * "time", whose first value tells whether it is an epoch or an offset. */
+static const char *const k_time_cols[] = {"created_at", "timestamp", "wall_time", "time"};
+
+/* What the time column holds (decided on its first value; see the header). */
+typedef enum S_time_kind { S_TIME_UNDECIDED, S_TIME_WALL, S_TIME_OFFSET, S_TIME_UNUSED } S_time_kind;
+
+static int S_span(size_t n) { return (int)(n > 40 ? 40 : n); }
 
 static char S_pick_sep(const char *line, size_t len) {
   if (memchr(line, ',', len)) return ',';
@@ -47,6 +55,25 @@ int tp_metrics_csv_int(const char *s, size_t n, int64_t *out) {
   return -1;
 }
 
+/* Decide what the time column holds from its first value ts[0..tn) (see
+ * tp_metrics_csv_read in the header); a column not used says why. */
+static S_time_kind S_time_decide(tp_rdiag *rd, int64_t line, const char *col, const char *ts,
+                                 size_t tn, tp_clock *clock) {
+  double num, t;
+  bool bare = tp_csv_number(ts, tn, &num) == 0;
+  if (tp_clock_parse(clock, ts, tn, TP_TIME_AUTO, &t) != 0) {
+    if (bare && strcmp(col, "time") == 0 && isfinite(num) && num >= 0) return S_TIME_OFFSET;
+    return S_TIME_WALL; /* the row reports the bad time; later rows are tried */
+  }
+  if (!bare || t >= TP_TIME_PLAUSIBLE_FROM_S) return S_TIME_WALL;
+  if (strcmp(col, "time") == 0 && num >= 0 && num < TP_TIME_PLAUSIBLE_FROM_S) return S_TIME_OFFSET;
+  tp_rdiag_add(rd, TP_WARN, "time column not used", line,
+               "%s '%.*s' is neither a plausible wall-clock time (1990 or later) nor seconds "
+               "since the start; the column is not used as time",
+               col, S_span(tn), ts);
+  return S_TIME_UNUSED;
+}
+
 int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *opt,
                         const tp_metric_sink *sink, tp_diags *d, tp_metrics_csv_stats *st) {
   tp_metrics_csv_opts none = {0};
@@ -60,7 +87,7 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
   tp_metrics_csv_stats local;
   if (!st) st = &local;
   memset(st, 0, sizeof *st);
-  st->first_time_s = st->last_time_s = NAN;
+  st->first_time_s = st->last_time_s = st->last_offset_s = NAN;
   st->phases = 1;
 
   tp_rdiag rd;
@@ -71,6 +98,9 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
   char **tags = NULL;
   size_t n_cols = 0;
   long c_step = -1, c_epoch = -1, c_time = -1, c_axis = -1;
+  S_time_kind tkind = S_TIME_UNDECIDED;
+  double first_off = NAN, last_off = NAN, base = opt->start_s > 0 ? opt->start_s : NAN;
+  bool off_back = false;
   char sep = ',';
   int rc = 0;
   const char *line;
@@ -144,13 +174,42 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
       step = row_no - 1;
     } /* else: an empty step keeps the previous one (LearningRateMonitor rows) */
     double t = NAN;
-    if (c_time >= 0 && fields[c_time].n) {
-      if (tp_clock_parse(clock, fields[c_time].s, fields[c_time].n, TP_TIME_AUTO, &t) != 0) {
-        tp_rdiag_add(&rd, TP_WARN, "bad time", lr.line, "%s '%.*s' is not a time; time ignored",
-                     tags[c_time], (int)(fields[c_time].n > 40 ? 40 : fields[c_time].n),
-                     fields[c_time].s);
-        t = NAN;
-      } else {
+    if (c_time >= 0 && fields[c_time].n && tkind != S_TIME_UNUSED) {
+      const char *ts = fields[c_time].s;
+      size_t tn = fields[c_time].n;
+      double num;
+      bool bare = tp_csv_number(ts, tn, &num) == 0;
+      if (tkind == S_TIME_UNDECIDED) tkind = S_time_decide(&rd, lr.line, tags[c_time], ts, tn, clock);
+      if (tkind == S_TIME_OFFSET) {
+        if (!bare || !isfinite(num) || num < 0) {
+          tp_rdiag_add(&rd, TP_WARN, "bad time", lr.line,
+                       "%s '%.*s' is not seconds since the start; time ignored", tags[c_time],
+                       S_span(tn), ts);
+        } else {
+          if (isfinite(last_off) && num < last_off && !off_back) {
+            off_back = true;
+            tp_rdiag_add(&rd, TP_WARN, "time goes back", lr.line,
+                         "%s goes back from %g to %g s since the start (training restarted?): "
+                         "the offsets give no one duration, none is taken",
+                         tags[c_time], last_off, num);
+          }
+          if (isnan(first_off)) first_off = num;
+          last_off = num;
+          t = base + num; /* NAN without a known start */
+        }
+      } else if (tkind == S_TIME_WALL) {
+        if (tp_clock_parse(clock, ts, tn, TP_TIME_AUTO, &t) != 0) {
+          tp_rdiag_add(&rd, TP_WARN, "bad time", lr.line, "%s '%.*s' is not a time; time ignored",
+                       tags[c_time], S_span(tn), ts);
+          t = NAN;
+        } else if (!(t >= TP_TIME_PLAUSIBLE_FROM_S)) {
+          tp_rdiag_add(&rd, TP_WARN, "implausible time", lr.line,
+                       "%s '%.*s' is before 1990, not a plausible wall-clock time; time ignored",
+                       tags[c_time], S_span(tn), ts);
+          t = NAN;
+        }
+      }
+      if (isfinite(t)) {
         if (isnan(st->first_time_s)) st->first_time_s = t;
         st->last_time_s = t;
       }
@@ -170,6 +229,16 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
       sink->scalar(sink->ctx, tags[i], step, t, v);
       st->values++;
     }
+  }
+  if (tkind == S_TIME_OFFSET && isfinite(last_off)) {
+    st->time_is_offset = true;
+    st->last_offset_s = off_back ? NAN : last_off;
+    tp_rdiag_add(&rd, TP_NOTE, "time is an offset", -1,
+                 "%s holds seconds since the start of training (%g to %g s), not wall-clock "
+                 "times: %s",
+                 tags[c_time], first_off, last_off,
+                 isfinite(base) ? "read from the run's start in its other files"
+                                : "the run has a duration but no window of its own");
   }
 done:
   tp_rdiag_finish(&rd);

@@ -26,6 +26,9 @@
 
 typedef struct tp_metrics_csv_opts {
   tp_clock *clock;          /* converts the time column; NULL: UTC, no offset */
+  double start_s;           /* the run's start when another file gave it (UTC epoch
+                               seconds), so that a seconds-since-start column gives
+                               wall times; NAN (or 0, as zero-initialised): none */
   bool epoch_is_step;       /* Keras: the epoch column is the step axis */
   bool split_on_epoch_reset;/* Keras append=True: when epoch goes back, continue
                                the step count after the previous phase */
@@ -37,14 +40,35 @@ typedef struct tp_metrics_csv_stats {
   uint64_t values;          /* scalars delivered */
   int phases;               /* Keras: training phases (1 + epoch resets) */
   bool has_time;            /* a time column was found */
-  double first_time_s, last_time_s; /* NAN when no time */
+  double first_time_s, last_time_s; /* wall times read (UTC epoch s); NAN when none */
+  bool time_is_offset;      /* the time column holds seconds since the start of
+                               training, not wall-clock times */
+  double last_offset_s;     /* time_is_offset: the last offset, s, which is the
+                               training's duration; NAN when the offsets went back
+                               (no one duration) */
 } tp_metrics_csv_stats;
 
 /* Read a metrics CSV (header line, then rows) from f.  name is the file for
  * diagnostics.  Step column: "step" (Lightning), else "epoch" when
- * opt->epoch_is_step; time column: "created_at", "time", "timestamp",
- * "wall_time".  The separator is ',' unless the header has none and has ';'
- * or a tab.  Returns 0, or -1 when the file has no usable header. */
+ * opt->epoch_is_step.  The separator is ',' unless the header has none and has
+ * ';' or a tab.  Returns 0, or -1 when the file has no usable header.
+ *
+ * Time column (never a metric): the first of "created_at", "timestamp",
+ * "wall_time" (names that say wall-clock time) and "time".  Its first value
+ * decides what the column is:
+ *   - a date written as text (ISO 8601, ...): wall-clock time (naive text in
+ *     the clock's zone);
+ *   - a bare number that is a plausible epoch (on or after 1990-01-01, seconds
+ *     or ms/us/ns by magnitude): wall-clock time;
+ *   - a bare number below that in a column named "time": seconds since the
+ *     start of training (Ultralytics >= 8.3.9 results.csv), never an epoch.
+ *     Each row's time is then opt->start_s + offset when a start is known, else
+ *     NAN; st->last_offset_s is the duration.  A note says so;
+ *   - anything else (a small number under a wall-clock name, a negative
+ *     number): the column is not used as time, with a warning.
+ * A wall-clock value before 1990 later in the file is ignored with a warning;
+ * so is an offset that is not a non-negative number.  Offsets that go back
+ * leave the duration unknown (warning). */
 int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *opt,
                         const tp_metric_sink *sink, tp_diags *d, tp_metrics_csv_stats *st);
 

@@ -284,6 +284,7 @@ int tp_mlflow_load_run(tp_run *run, const char *run_dir, tp_diags *d) {
 
   tp_buf tag = {0};
   p = tp_xasprintf("%s/metrics", run_dir);
+  tp_run_time_source(run, p, "metric timestamps");
   S_walk_metrics(p, &tag, 0, S_load_metric, &c, d);
   free(p);
   tp_buf_clear(&tag);
@@ -294,6 +295,12 @@ int tp_mlflow_load_run(tp_run *run, const char *run_dir, tp_diags *d) {
 
   /* Window: meta.yaml's times win over metric timestamps. */
   if (isfinite(m.start_s)) {
+    char *mp = tp_xasprintf("%s/meta.yaml", run_dir);
+    tp_run_time_source(run, mp, "start_time, end_time");
+    free(mp);
+    int end_was = run->end_source;
+    tp_run_window_from_time_source(run);
+    if (!isfinite(m.end_s)) run->end_source = end_was; /* the end stays the last metric's */
     run->start_s = m.start_s;
     if (isfinite(m.end_s)) run->end_s = m.end_s;
     else if (!(run->end_s >= m.start_s)) run->end_s = NAN;

@@ -1093,6 +1093,7 @@ int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d) {
       .skipped = S_l_skipped, .session_log = S_l_session, .hparam = S_l_hparam};
   S_load l = {.run = run, .path = path};
   tp_sha256_init(&l.sha);
+  tp_run_time_source(run, path, "event wall_time");
   int rc = tp_tfevents_read(path, &v, &l, d);
   tp_input *in = tp_run_add_input(run, path, "tfevents");
   in->size = l.sha.n_bytes;

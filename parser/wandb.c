@@ -162,6 +162,8 @@ int tp_wandb_load_run(tp_run *run, const char *dir, tp_diags *d) {
   if (isfinite(m.start_s)) {
     double end = isfinite(runtime) ? m.start_s + runtime : stamp;
     if (isfinite(end) && end >= m.start_s) {
+      tp_run_time_source(run, p, isfinite(runtime) ? "startedAt + _runtime" : "startedAt, _timestamp");
+      tp_run_window_from_time_source(run);
       run->start_s = m.start_s;
       run->end_s = end;
       run->window_source = "run metadata";

@@ -1,5 +1,6 @@
 /* Fuzz target for parser/keras_csv: read any bytes as a metrics CSV into a
  * run, and report the run. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!f) return 0;
   tp_run *run = tp_run_new("f", ".");
   tp_metric_sink sink = tp_metric_sink_run(run);
-  tp_keras_csv_read(f, "fuzz", &sink, &run->diags, NULL);
+  tp_keras_csv_read(f, "fuzz", NULL, NAN, &sink, &run->diags, NULL);
   fclose(f);
   tp_fuzz_report(run);
   return 0;

@@ -11,7 +11,7 @@ static void test_phases_and_bad_rows(void) {
   FILE *f = fmemopen((void *)text, strlen(text), "rb");
   tp_metric_sink sink = tp_metric_sink_run(run);
   tp_metrics_csv_stats st;
-  CHECK_INT(tp_keras_csv_read(f, "training.log", &sink, &d, &st), 0);
+  CHECK_INT(tp_keras_csv_read(f, "training.log", NULL, NAN, &sink, &d, &st), 0);
   fclose(f);
   CHECK_INT(st.phases, 2);
   fw_check_series(run, "loss", 5, 0, 1.0, 5, 0.5); /* phase 2 continues at step 2 */
