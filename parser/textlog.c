@@ -458,6 +458,15 @@ int tp_textlog_read(tp_textlog *tl, FILE *f, const char *name, tp_clock *clock,
         else
           tp_rdiag_add(&rd, TP_WARN, "bad time", lr.line, "'%.*s' is not a time; time ignored",
                        (int)(gn > 40 ? 40 : gn), gs);
+        /* A bare number read as an epoch, or a format without a year (1970
+         * by default), gives a time before 1990: not a date, so not used. */
+        if (prc == 0 && !(t >= TP_TIME_PLAUSIBLE_FROM_S)) {
+          tp_rdiag_add(&rd, TP_WARN, "implausible time", lr.line,
+                       "time '%.*s' reads as before 1990 (an offset, or a format without a "
+                       "year?), not a plausible wall-clock time; time ignored",
+                       (int)(gn > 40 ? 40 : gn), gs);
+          t = NAN;
+        }
       } else if (g->role == S_STEP || g->role == S_EPOCH) {
         int64_t v;
         if (!S_int(gs, gn, &v)) {

@@ -8,6 +8,7 @@
 
 #include "fw_check.h"
 #include "parser/keras_csv.h"
+#include "parser/textlog.h"
 
 /* Read text as a Keras-shaped CSV into run; start_s as tp_keras_csv_read. */
 static void S_read(tp_run *run, const char *text, double start_s, tp_diags *d,
@@ -104,6 +105,37 @@ static void test_wall_columns(void) {
   tp_diag_free(&d);
 }
 
+/* A text log's time group: a bare number (an offset) or a format without a
+ * year reads as 1970: ignored with a warning, never a 1970 window. */
+static void test_textlog_times(void) {
+  static const tp_textlog_rule rules[] = {
+      {"secs", "^t=(?<time>[0-9.]+) step=(?<step>\\d+) loss=(?<loss>\\S+)$", NULL, NULL, NULL},
+      {"noyear", "^(?<time>\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) step=(?<step>\\d+) loss=(?<loss>\\S+)$",
+       NULL, "%m/%d %H:%M:%S", NULL}};
+  tp_textlog_set set = {"t", rules, 2};
+  const char *text = "t=12.5 step=1 loss=2\n"
+                     "11/14 22:13:20 step=2 loss=1.5\n"
+                     "t=1700000000 step=3 loss=1\n";
+  tp_diags d = {0};
+  tp_textlog *tl = tp_textlog_compile(&set, &d);
+  CHECK(tl != NULL);
+  tp_run *run = tp_run_new("t", ".");
+  FILE *f = fmemopen((void *)text, strlen(text), "rb");
+  tp_metric_sink sink = tp_metric_sink_run(run);
+  tp_textlog_stats st;
+  tp_textlog_read(tl, f, "log", NULL, &sink, &d, &st);
+  fclose(f);
+  CHECK_INT(st.records, 3);
+  fw_check_series(run, "loss", 3, 1, 2.0, 3, 1.0);
+  CHECK_NEAR(run->start_s, 1700000000.0, 0); /* only the plausible time */
+  CHECK_NEAR(run->end_s, 1700000000.0, 0);
+  CHECK(S_has_diag(&d, TP_WARN, "time '12.5' reads as before 1990"));
+  CHECK(S_has_diag(&d, TP_WARN, "time '11/14 22:13:20' reads as before 1990"));
+  tp_run_free(run);
+  tp_textlog_free(tl);
+  tp_diag_free(&d);
+}
+
 static void test_window_check(void) {
   /* Start at 10 s after 1970: refused, naming the file and column. */
   tp_run *run = tp_run_new("w", ".");
@@ -188,6 +220,7 @@ int main(void) {
   /* readers first, then the model's check, then real files */
   TP_RUN(test_offset_column);
   TP_RUN(test_wall_columns);
+  TP_RUN(test_textlog_times);
   TP_RUN(test_window_check);
   TP_RUN(test_corpus);
   return tp_test_summary();
