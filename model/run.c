@@ -109,7 +109,7 @@ static const char *S_source_text(const tp_run *run, int src) {
 
 int tp_run_check_window(tp_run *run, double newest_mtime_s) {
   if (isnan(run->start_s) && isnan(run->end_s)) return 0;
-  char when[64], limit[64];
+  char when[64], limit[192];
   const char *why = NULL, *from = NULL;
   double value = NAN;
   if (isfinite(run->start_s) && run->start_s < TP_TIME_PLAUSIBLE_FROM_S) {

@@ -33,8 +33,17 @@ static void S_run_scalar(void *ctx, const char *tag, int64_t step, double t, dou
   tp_run_add_scalar(ctx, tag, step, t, v);
 }
 
+static void S_run_time_source(void *ctx, const char *file, const char *column) {
+  tp_run_time_source(ctx, file, column);
+}
+
 tp_metric_sink tp_metric_sink_run(tp_run *run) {
-  return (tp_metric_sink){.ctx = run, .event = S_run_event, .scalar = S_run_scalar};
+  return (tp_metric_sink){.ctx = run, .event = S_run_event, .scalar = S_run_scalar,
+                          .time_source = S_run_time_source};
+}
+
+void tp_metric_sink_time_source(const tp_metric_sink *sink, const char *file, const char *column) {
+  if (sink && sink->time_source) sink->time_source(sink->ctx, file, column);
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -196,6 +205,10 @@ static void S_timed_scalar(void *ctx, const char *tag, int64_t step, double t, d
   S_timed *s = ctx;
   s->inner.scalar(s->inner.ctx, tag, step, t, v);
 }
+static void S_timed_source(void *ctx, const char *file, const char *column) {
+  S_timed *s = ctx;
+  tp_metric_sink_time_source(&s->inner, file, column);
+}
 
 static FILE *S_open(const char *path, tp_diags *d) {
   FILE *f = fopen(path, "rb");
@@ -221,7 +234,6 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const
   if (f) {
     tp_metrics_csv_stats cst;
     tp_metrics_csv_opts mo = {.clock = clock, .start_s = run->start_s};
-    tp_run_time_source(run, p, "its time column");
     tp_metrics_csv_read(f, p, &mo, sink, d, &cst);
     fclose(f);
     if (cst.time_is_offset && isfinite(cst.last_offset_s)) *offset_duration = cst.last_offset_s;
@@ -301,7 +313,6 @@ static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts
       FILE *f = tl ? S_open(p, d) : NULL;
       if (f) {
         tp_textlog_stats st;
-        tp_run_time_source(run, p, "its time field");
         tp_textlog_read(tl, f, p, clock, sink, d, &st);
         fclose(f);
         if (st.records) {
@@ -338,7 +349,8 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
 
   S_timed timed = {.inner = tp_metric_sink_run(run)};
-  tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar};
+  tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar,
+                         .time_source = S_timed_source};
   int n = 0;
   double offset_duration = NAN; /* from a seconds-since-start column */
   if (kinds & TP_FW_LIGHTNING)
@@ -348,7 +360,6 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
       FILE *f = S_open(keras[i], d);
       if (!f) continue;
       tp_metrics_csv_stats cst;
-      tp_run_time_source(run, keras[i], "its time column");
       tp_keras_csv_read(f, keras[i], &clock, had_window ? run->start_s : NAN, &sink, d, &cst);
       fclose(f);
       if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(offset_duration))

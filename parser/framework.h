@@ -31,7 +31,13 @@ typedef struct tp_metric_sink {
   void (*event)(void *ctx, int64_t step, double wall_time_s);
   /* One value of metric `tag` (NUL-terminated, valid during the call). */
   void (*scalar)(void *ctx, const char *tag, int64_t step, double wall_time_s, double value);
+  /* The wall times of the events that follow come from this file and column
+   * (or field), for diagnostics about the window.  May be NULL. */
+  void (*time_source)(void *ctx, const char *file, const char *column);
 } tp_metric_sink;
+
+/* Call sink->time_source when there is one. */
+void tp_metric_sink_time_source(const tp_metric_sink *sink, const char *file, const char *column);
 
 /* A sink that calls tp_run_note_event and tp_run_add_scalar on run. */
 tp_metric_sink tp_metric_sink_run(tp_run *run);

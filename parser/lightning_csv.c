@@ -131,6 +131,11 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
   for (size_t i = 0; i < sizeof k_time_cols / sizeof *k_time_cols && c_time < 0; i++)
     c_time = S_col(fields, n_cols, k_time_cols[i]);
   st->has_time = c_time >= 0;
+  if (c_time >= 0) {
+    char *col = tp_xasprintf("column %s", tags[c_time]);
+    tp_metric_sink_time_source(sink, name, col);
+    free(col);
+  }
   c_axis = opt->epoch_is_step ? c_epoch : (c_step >= 0 ? c_step : c_epoch);
 
   int64_t step = 0, last_step = -1, offset = 0, prev_epoch = INT64_MIN, row_no = 0;

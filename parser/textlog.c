@@ -414,6 +414,7 @@ int tp_textlog_read(tp_textlog *tl, FILE *f, const char *name, tp_clock *clock,
   if (!st) st = &local;
   memset(st, 0, sizeof *st);
   st->first_time_s = st->last_time_s = NAN;
+  tp_metric_sink_time_source(sink, name, "time group");
   tp_rdiag rd;
   tp_rdiag_init(&rd, d, name);
   tp_lines lr;

@@ -174,6 +174,30 @@ static void test_window_check(void) {
   tp_run_free(run);
 }
 
+/* Through the framework loader: the refusal names the file and its column. */
+static void test_window_check_names_column(void) {
+  char dir[64];
+  snprintf(dir, sizeof dir, "%s", fw_tmpdir());
+  char *file = tp_xstrdup(fw_write(dir, "training.log",
+                                   "epoch,timestamp,loss\n0,4102444800,1\n1,4102444860,0.5\n"));
+  tp_run *run = tp_run_new("f", dir);
+  tp_diags d = {0};
+  CHECK_INT(tp_framework_load_run(run, dir, NULL, &d), 1);
+  CHECK_NEAR(run->end_s, 4102444860.0, 0); /* 2100-01-01T00:01:00Z */
+  /* written a minute ago, as far as the check is told: refused */
+  CHECK_INT(tp_run_check_window(run, 1700000000.0), 1);
+  char *want = tp_xasprintf("2100-01-01T00:01:00Z from %s (column timestamp)", file);
+  CHECK(S_has_diag(&run->diags, TP_WARN, want));
+  CHECK(isnan(run->start_s) && isnan(run->end_s));
+  fw_check_series(run, "loss", 2, 0, 1.0, 1, 0.5); /* the metrics stay */
+  free(want);
+  remove(file);
+  rmdir(dir);
+  free(file);
+  tp_run_free(run);
+  tp_diag_free(&d);
+}
+
 /* The real Ultralytics folders: no window, the duration from the last `time`. */
 static void test_corpus(void) {
   size_t err = 0;
@@ -222,6 +246,7 @@ int main(void) {
   TP_RUN(test_wall_columns);
   TP_RUN(test_textlog_times);
   TP_RUN(test_window_check);
+  TP_RUN(test_window_check_names_column);
   TP_RUN(test_corpus);
   return tp_test_summary();
 }
