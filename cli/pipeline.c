@@ -649,7 +649,7 @@ static void S_setup_carbon(S_state *st) {
                                       cd->intensity_value);
     tp_carbon_use_intensity(&st->carbon, cd->intensity_value, st->intensity_text);
   } else if (!o->intensity && cd->intensity_file) {
-    if (tp_reftable_load_series(&st->series, cd->intensity_file, &lab->diags) == 0 &&
+    if (tp_reftable_load_series(&st->series, cd->intensity_file, st->tz, &lab->diags) == 0 &&
         st->series.count) {
       st->intensity_text = tp_xasprintf("time series %s", cd->intensity_file);
       tp_carbon_use_series(&st->carbon, &st->series, st->intensity_text);
@@ -665,7 +665,7 @@ static void S_setup_carbon(S_state *st) {
         tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1,
                     "--intensity %s is not a usable intensity; ignored", o->intensity);
       }
-    } else if (tp_reftable_load_series(&st->series, o->intensity, &lab->diags) == 0 &&
+    } else if (tp_reftable_load_series(&st->series, o->intensity, st->tz, &lab->diags) == 0 &&
                st->series.count) {
       st->intensity_text = tp_xasprintf("time series %s", o->intensity);
       tp_carbon_use_series(&st->carbon, &st->series, st->intensity_text);

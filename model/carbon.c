@@ -2,10 +2,12 @@
 #include "model/carbon.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/utctime.h"
 
 void tp_intensity_series_free(tp_intensity_series *s) {
   free(s->rows);
@@ -97,9 +99,45 @@ static long S_row_at(const tp_intensity_series *s, double t) {
   return (long)lo - 1;
 }
 
+static int S_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double tp_intensity_series_interval(const tp_intensity_series *s) {
+  if (!s || s->count < 2) return 0;
+  size_t n = s->count - 1;
+  double *iv = tp_xmalloc(n * sizeof *iv);
+  for (size_t i = 0; i < n; i++) iv[i] = s->rows[i + 1].t_s - s->rows[i].t_s;
+  qsort(iv, n, sizeof *iv, S_cmp_double);
+  double m = n % 2 ? iv[n / 2] : (iv[n / 2 - 1] + iv[n / 2]) / 2;
+  free(iv);
+  return m;
+}
+
+int tp_intensity_series_span(const tp_intensity_series *s, double *from_s, double *to_s) {
+  if (!s || !s->count) return -1;
+  double iv = s->interval_s > 0 ? s->interval_s : tp_intensity_series_interval(s);
+  *from_s = s->rows[0].t_s;
+  *to_s = s->rows[s->count - 1].t_s + iv;
+  return 0;
+}
+
+/* Seconds of [a, b) outside [from, to); an instant (b <= a) outside counts
+ * in *instants. */
+static double S_outside(double a, double b, double from, double to, size_t *instants) {
+  if (!(b > a)) {
+    if (a < from || a >= to) ++*instants;
+    return 0;
+  }
+  double out = 0;
+  if (a < from) out += fmin(b, from) - a;
+  if (b > to) out += b - fmax(a, to);
+  return out;
+}
+
 /* Grams of CO2e of energy_j spread evenly over [a, b) under series s. */
-static double S_price_series(const tp_intensity_series *s, double a, double b, double energy_j,
-                             double *uncovered_s) {
+static double S_price_series(const tp_intensity_series *s, double a, double b, double energy_j) {
   long k = S_row_at(s, a);
   if (!(b > a)) return energy_j / TP_J_PER_KWH * s->rows[k < 0 ? 0 : k].intensity_g_per_kwh;
   double rate_w = energy_j / (b - a), g = 0;
@@ -107,25 +145,45 @@ static double S_price_series(const tp_intensity_series *s, double a, double b, d
     double next = (size_t)(k + 1) < s->count ? s->rows[k + 1].t_s : INFINITY;
     double hi = next < b ? next : b;
     double v = s->rows[k < 0 ? 0 : k].intensity_g_per_kwh;
-    if (k < 0) *uncovered_s += hi - t;
     g += rate_w * (hi - t) / TP_J_PER_KWH * v;
     t = hi;
   }
   return g;
 }
 
-double tp_carbon_price(const tp_carbon *c, const tp_energy_piece *pieces, size_t n,
-                       double *uncovered_s) {
-  double g = 0, unc = 0;
+/* tp_carbon_price, also counting the instants with energy outside the span. */
+static double S_price(const tp_carbon *c, const tp_energy_piece *pieces, size_t n,
+                      double *uncovered_s, size_t *instants) {
+  double g = 0, unc = 0, from = 0, to = 0;
+  bool series = c->series && tp_intensity_series_span(c->series, &from, &to) == 0;
   for (size_t i = 0; i < n; i++) {
-    if (c->series && c->series->count)
-      g += S_price_series(c->series, pieces[i].start_s, pieces[i].end_s, pieces[i].energy_j,
-                          &unc);
-    else
+    if (series) {
+      g += S_price_series(c->series, pieces[i].start_s, pieces[i].end_s, pieces[i].energy_j);
+      if (pieces[i].energy_j > 0)
+        unc += S_outside(pieces[i].start_s, pieces[i].end_s, from, to, instants);
+    } else {
       g += pieces[i].energy_j / TP_J_PER_KWH * c->intensity_g_per_kwh;
+    }
   }
   if (uncovered_s) *uncovered_s = unc;
   return g / 1000.0;
+}
+
+double tp_carbon_price(const tp_carbon *c, const tp_energy_piece *pieces, size_t n,
+                       double *uncovered_s) {
+  size_t instants = 0;
+  return S_price(c, pieces, n, uncovered_s, &instants);
+}
+
+/* "YYYY-MM-DD HH:MM UTC" of t into buf (72 bytes). */
+static const char *S_when(char buf[72], double t) {
+  struct tm tm;
+  if (tp_utc_tm(t, &tm))
+    snprintf(buf, 72, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min);
+  else
+    snprintf(buf, 72, "%g", t);
+  return buf;
 }
 
 void tp_carbon_apply(const tp_carbon *c, tp_run_energy *re, double start_s, double end_s,
@@ -135,6 +193,7 @@ void tp_carbon_apply(const tp_carbon *c, tp_run_energy *re, double start_s, doub
   double total = 0;
   for (size_t i = 0; i < n && profile; i++) total += profile[i].energy_j;
   double unc = 0;
+  size_t instants = 0;
   if (profile && n && total > 0 && re->facility_j > 0) {
     /* The profile's shape, scaled to the run's facility energy. */
     double scale = re->facility_j / total;
@@ -143,21 +202,28 @@ void tp_carbon_apply(const tp_carbon *c, tp_run_energy *re, double start_s, doub
       p[i] = profile[i];
       p[i].energy_j *= scale;
     }
-    re->co2e_kg = tp_carbon_price(c, p, n, &unc);
+    re->co2e_kg = S_price(c, p, n, &unc, &instants);
     free(p);
   } else {
     /* Evenly over the window; 1 J when there is no energy, for the rate. */
     double e = re->facility_j > 0 ? re->facility_j : 1.0;
     tp_energy_piece one = {start_s, isfinite(end_s) ? end_s : start_s, e};
-    double kg = tp_carbon_price(c, &one, 1, &unc);
+    double kg = S_price(c, &one, 1, &unc, &instants);
     re->co2e_kg = re->facility_j > 0 ? kg : 0;
     re->intensity_g_per_kwh = kg * 1000.0 / (e / TP_J_PER_KWH);
   }
   if (re->facility_j > 0)
     re->intensity_g_per_kwh = re->co2e_kg * 1000.0 / (re->facility_j / TP_J_PER_KWH);
-  if (unc > 0 && d)
-    tp_diag_add(d, TP_NOTE, NULL, -1, -1,
-                "the intensity series starts after the run does: %g s of the run were "
-                "priced at the series' first value",
-                unc);
+  double from, to;
+  if ((unc > 0 || instants) && re->facility_j > 0 &&
+      tp_intensity_series_span(c->series, &from, &to) == 0) {
+    re->co2e_kg = re->intensity_g_per_kwh = NAN;
+    char a[72], b[72];
+    if (d)
+      tp_diag_add(d, TP_WARN, NULL, -1, -1,
+                  "%.2f h of the run lie outside the intensity series, which spans %s to %s "
+                  "(its last row held for one typical interval, %g s): the run's CO2e is "
+                  "left unknown",
+                  unc / 3600.0, S_when(a, from), S_when(b, to), to - c->series->rows[c->series->count - 1].t_s);
+  }
 }

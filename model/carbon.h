@@ -3,10 +3,14 @@
  * Facility energy = IT energy x PUE; CO2e = facility energy x carbon
  * intensity.  The intensity is either one constant (given, or a zone's annual
  * average from the shipped tables) or a time series.  In a series, a row holds
- * from its time until the next row's time (the last row holds on), as hourly
- * grid data means it, and the energy of each such interval is priced at its
- * row's value.  Energy before the first row is priced at the first row's
- * value and reported as not covered by the series.
+ * from its time until the next row's time, as hourly grid data means it, and
+ * the energy of each such interval is priced at its row's value.  The last row
+ * holds for one typical row interval (the median interval between rows) past
+ * its time, no longer; a one-row series has no interval and holds only at its
+ * instant.  The series thus spans [first row, last row + typical interval).
+ * Energy outside that span is not priced silently: tp_carbon_apply leaves the
+ * run's CO2e unknown (NAN) and says how many hours lie outside and what the
+ * series spans.
  *
  * How a run's energy is spread over time: by its power profile when one is
  * given (tp_energy_profile() cut at the series' row times, so each piece lies
@@ -52,9 +56,19 @@ typedef struct tp_intensity_row {
 typedef struct tp_intensity_series {
   tp_intensity_row *rows;
   size_t count, cap;
+  double interval_s;    /* the typical interval (tp_intensity_series_interval) when
+                           the loader computed it; 0: compute it when needed */
 } tp_intensity_series;
 
 void tp_intensity_series_free(tp_intensity_series *s);
+
+/* The typical interval between rows: the median of the intervals between
+ * consecutive rows, s (the mean of the two middle ones for an even count); 0
+ * for fewer than two rows. */
+double tp_intensity_series_interval(const tp_intensity_series *s);
+/* The span the series prices: [first row's time, last row's time + typical
+ * interval), UTC epoch seconds.  -1 (and nothing set) for an empty series. */
+int tp_intensity_series_span(const tp_intensity_series *s, double *from_s, double *to_s);
 
 typedef struct tp_carbon {
   double pue;                   /* facility energy / IT energy, >= 1 */
@@ -90,17 +104,20 @@ void tp_carbon_use_pue(tp_carbon *c, double pue, const char *source);
 /* kg CO2e of the energy in pieces (each spread evenly over [start_s, end_s);
  * a piece with end_s <= start_s is priced at the instant start_s).  Units of
  * energy_j: whatever energy is to be priced (facility energy for CO2e).
- * *uncovered_s (may be NULL) gets the seconds of the pieces that lie before
- * the series' first row (0 with a constant intensity). */
+ * Outside the series' span the nearest row's value is used, and *uncovered_s
+ * (may be NULL) gets the seconds of the pieces with energy that lie outside
+ * the span (0 with a constant intensity). */
 double tp_carbon_price(const tp_carbon *c, const tp_energy_piece *pieces, size_t n,
                        double *uncovered_s);
 
 /* Fill re->facility_j, re->co2e_kg and re->intensity_g_per_kwh (the effective
  * intensity: CO2e / facility energy, or the time-weighted intensity over the
  * window when the energy is 0) from re->it_j.  The energy is spread over time
- * like `profile` (n pieces, may be NULL: evenly over [start_s, end_s]).  A
- * note goes to d (may be NULL) when part of the run lies before the series.
- * Nothing is done when re->it_j is not finite. */
+ * like `profile` (n pieces, may be NULL: evenly over [start_s, end_s]).  When
+ * part of that energy lies outside the series' span, re->co2e_kg and
+ * re->intensity_g_per_kwh are NAN (unknown) and a warning goes to d (may be
+ * NULL) with the hours outside and the span.  Nothing is done when re->it_j is
+ * not finite. */
 void tp_carbon_apply(const tp_carbon *c, tp_run_energy *re, double start_s, double end_s,
                      const tp_energy_piece *profile, size_t n, tp_diags *d);
 

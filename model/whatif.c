@@ -128,12 +128,11 @@ void tp_whatif_by_pue(tp_whatif_pue *out, const tp_reftables *t, double it_j,
 /* by time                                                                   */
 /* ======================================================================== */
 
-/* Where the series stops holding: the last row's time plus the interval
- * between the last two rows; a single row holds on for ever. */
+/* Where the series stops holding, as model/carbon prices it: the last row's
+ * time plus the series' typical interval. */
 static double S_series_end(const tp_intensity_series *s) {
-  if (s->count < 2) return INFINITY;
-  double last = s->rows[s->count - 1].t_s;
-  return last + (last - s->rows[s->count - 2].t_s);
+  double from, to;
+  return tp_intensity_series_span(s, &from, &to) == 0 ? to : -INFINITY;
 }
 
 /* kg CO2e of the pieces shifted by d seconds. */

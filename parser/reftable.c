@@ -288,15 +288,21 @@ int tp_reftable_load(tp_reftables *t, const char *dir, tp_diags *d) {
 
 /* ---- intensity series --------------------------------------------------- */
 
+/* What a series row needs: the series and the clock of naive times. */
+typedef struct S_series_ctx {
+  tp_intensity_series *s;
+  tp_clock clock;
+} S_series_ctx;
+
 static const char *S_series_row(void *ctx, const S_csv *c) {
-  tp_intensity_series *s = ctx;
+  S_series_ctx *sc = ctx;
+  tp_intensity_series *s = sc->s;
   tp_timestamp ts;
   double v;
   if (tp_time_parse(c->f[0], c->flen[0], TP_TIME_AUTO, &ts) != 0)
     return "the time does not parse";
-  tp_clock clock;
-  tp_clock_init(&clock, NULL, 0);
-  double t_s = tp_clock_utc(&clock, &ts);
+  double t_s = tp_clock_utc(&sc->clock, &ts);
+  if (!(t_s >= TP_TIME_PLAUSIBLE_FROM_S)) return "the time is before 1990";
   const char *problem = S_number(c, 1, &v);
   if (problem) return problem;
   if (s->count && t_s <= s->rows[s->count - 1].t_s) return "time not after the previous row's";
@@ -307,12 +313,16 @@ static const char *S_series_row(void *ctx, const S_csv *c) {
   return NULL;
 }
 
-int tp_reftable_load_series(tp_intensity_series *s, const char *path, tp_diags *d) {
+int tp_reftable_load_series(tp_intensity_series *s, const char *path, const tp_tz *tz,
+                            tp_diags *d) {
   static const char *const cols[] = {"time", "gco2e_per_kwh"};
-  if (S_read(path, cols, 2, S_series_row, s, d) != 0) return -1;
+  S_series_ctx sc = {.s = s};
+  tp_clock_init(&sc.clock, tz, 0);
+  if (S_read(path, cols, 2, S_series_row, &sc, d) != 0) return -1;
   if (s->count == 0) {
     tp_diag_add(d, TP_ERROR, path, -1, -1, "no usable row in the intensity series");
     return -1;
   }
+  s->interval_s = tp_intensity_series_interval(s);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "model/carbon.h"
 #include "model/diag.h"
 #include "model/reftable.h"
+#include "parser/timefmt.h"
 
 #define TP_REFTABLE_MAX_BYTES (64u << 20) /* a table or series larger than this is refused */
 
@@ -23,11 +24,14 @@
 int tp_reftable_load(tp_reftables *t, const char *dir, tp_diags *d);
 
 /* Load an intensity time series (header `time,gco2e_per_kwh`) from `path`
- * into *s (zeroed or freed).  time: ISO 8601 (naive times are UTC) or epoch
- * seconds.  Rows must come in increasing time; one that does not, or whose
- * intensity is not a finite number >= 0, is skipped with a warning.  Returns 0,
- * or -1 when the file cannot be read, lacks a column or has no usable row
- * (an error diagnostic).  The caller frees *s with tp_intensity_series_free(). */
-int tp_reftable_load_series(tp_intensity_series *s, const char *path, tp_diags *d);
+ * into *s (zeroed or freed).  time: ISO 8601 or epoch seconds; naive times
+ * are read in tz (the report's --timezone; NULL: UTC).  Rows must come in
+ * increasing time; one that does not, whose time is before 1990, or whose
+ * intensity is not a finite number >= 0, is skipped with a warning.  Sets
+ * s->interval_s (the typical row interval, model/carbon).  Returns 0, or -1
+ * when the file cannot be read, lacks a column or has no usable row (an error
+ * diagnostic).  The caller frees *s with tp_intensity_series_free(). */
+int tp_reftable_load_series(tp_intensity_series *s, const char *path, const tp_tz *tz,
+                            tp_diags *d);
 
 #endif

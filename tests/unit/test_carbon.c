@@ -52,12 +52,14 @@ static void test_constant(void) {
  * - 1 kWh evenly over [0.5 h, 1.5 h]: 0.5 kWh x 100 + 0.5 kWh x 300 = 200 g.
  * - by a profile of 1e6 J in [0.5 h, 1 h] and 2.6e6 J in [1 h, 1.5 h]:
  *   1e6/3.6e6 x 100 + 2.6e6/3.6e6 x 300 = 244.44 g.
- * - evenly over [-0.5 h, 0.5 h]: all at the first row's 100 g, 1800 s of it
- *   before the series (a note).
- * - over [2 h, 3 h]: the last row holds on, 200 g. */
+ * - evenly over [-0.5 h, 0.5 h]: priced at the first row's 100 g, but 1800 s
+ *   of it lie before the series: the run's CO2e is unknown (a warning).
+ * - the typical interval is 1 h, so the series spans [0 h, 3 h): over
+ *   [2 h, 3 h] the last row holds, 200 g; over [2.5 h, 3.5 h] half an hour
+ *   lies past it: unknown. */
 static void test_series(void) {
   tp_intensity_row rows[] = {{0, 100}, {3600, 300}, {7200, 200}};
-  tp_intensity_series s = {rows, 3, 3};
+  tp_intensity_series s = {rows, 3, 3, 0};
   tp_reftables t = S_tables();
   tp_carbon c;
   tp_carbon_defaults(&c, &t);
@@ -79,9 +81,21 @@ static void test_series(void) {
 
   tp_diags d = {0};
   tp_carbon_apply(&c, &re, -1800, 1800, NULL, 0, &d);
-  CHECK_NEAR(re.co2e_kg, 0.1, 1e-12);
+  CHECK(isnan(re.co2e_kg) && isnan(re.intensity_g_per_kwh));
+  CHECK_NEAR(re.facility_j, 3.6e6, 0);
   CHECK_INT(d.count, 1);
+  CHECK(strstr(d.items[0].message, "0.50 h of the run lie outside the intensity series, which "
+                                   "spans 1970-01-01 00:00 UTC to 1970-01-01 03:00 UTC") != NULL);
   tp_diag_free(&d);
+  tp_carbon_apply(&c, &re, 9000, 12600, NULL, 0, &d);
+  CHECK(isnan(re.co2e_kg));
+  CHECK(d.count == 1 && strstr(d.items[0].message, "0.50 h of the run") != NULL);
+  tp_diag_free(&d);
+  /* A profile whose energy lies inside the span is priced, whatever the window. */
+  tp_energy_piece inside[] = {{9000, 10800, 3.6e6}, {10800, 12600, 0}};
+  tp_carbon_apply(&c, &re, 9000, 12600, inside, 2, &d);
+  CHECK_NEAR(re.co2e_kg, 0.2, 1e-12);
+  CHECK_INT(d.count, 0);
   double unc = -1;
   tp_energy_piece one = {-1800, 1800, 3.6e6};
   CHECK_NEAR(tp_carbon_price(&c, &one, 1, &unc), 0.1, 1e-12);

@@ -90,15 +90,16 @@ static void test_bad_rows(void) {
 static void test_series(void) {
   S_write("series.csv", "time,gco2e_per_kwh\n"
                         "2024-01-01T00:00:00Z,100\n"
-                        "2024-01-01 01:00,300\n"        /* naive: UTC */
+                        "2024-01-01 01:00,300\n"        /* naive: the zone given, UTC here */
                         "2024-01-01T00:30:00Z,999\n"    /* back in time */
                         "1704074400,200\n"              /* epoch: 02:00 */
                         "2024-01-01T03:00:00Z,nan\n");
   char *path = tp_xasprintf("%s/series.csv", S_dir);
   tp_intensity_series s = {0};
   tp_diags d = {0};
-  CHECK_INT(tp_reftable_load_series(&s, path, &d), 0);
+  CHECK_INT(tp_reftable_load_series(&s, path, NULL, &d), 0);
   CHECK_INT(s.count, 3);
+  CHECK_NEAR(s.interval_s, 3600, 0);
   if (s.count == 3) {
     CHECK_NEAR(s.rows[0].t_s, 1704067200.0, 1e-9);
     CHECK_NEAR(s.rows[1].t_s, 1704070800.0, 1e-9);
@@ -113,9 +114,34 @@ static void test_series(void) {
   free(path);
   path = tp_xasprintf("%s/empty.csv", S_dir);
   d = (tp_diags){0};
-  CHECK_INT(tp_reftable_load_series(&s, path, &d), -1);
+  CHECK_INT(tp_reftable_load_series(&s, path, NULL, &d), -1);
   CHECK_INT(d.n_by_severity[TP_ERROR], 1);
   tp_diag_free(&d);
+  free(path);
+
+  /* Naive times follow the zone given (--timezone): 12:00 in Berlin in
+   * January (UTC+1) is 11:00 UTC = 1704106800; a time with its own offset
+   * keeps it; a bare number before 1990 is refused. */
+  S_write("berlin.csv", "time,gco2e_per_kwh\n"
+                        "2024-01-01 12:00,400\n"
+                        "2024-01-01T13:00:00+01:00,500\n"
+                        "3600,1\n");
+  path = tp_xasprintf("%s/berlin.csv", S_dir);
+  const char *err = NULL;
+  tp_tz *tz = tp_tz_open("Europe/Berlin", &err);
+  CHECK(tz != NULL);
+  d = (tp_diags){0};
+  CHECK_INT(tp_reftable_load_series(&s, path, tz, &d), 0);
+  CHECK_INT(s.count, 2);
+  if (s.count == 2) {
+    CHECK_NEAR(s.rows[0].t_s, 1704106800.0, 0);
+    CHECK_NEAR(s.rows[1].t_s, 1704110400.0, 0);
+  }
+  CHECK_INT(d.n_by_severity[TP_WARN], 1);
+  CHECK(d.count && strstr(d.items[0].message, "before 1990") != NULL);
+  tp_intensity_series_free(&s);
+  tp_diag_free(&d);
+  tp_tz_free(tz);
   free(path);
 }
 

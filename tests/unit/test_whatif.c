@@ -137,7 +137,7 @@ static void test_time(void) {
    * +2 h would end after the series: 2 starts.  Pausable at 1 kW: 1 h at 100
    * and half of the 200 hour: 200 g. */
   tp_intensity_row rows[] = {{0, 300}, {3600, 100}, {7200, 200}};
-  tp_intensity_series s3 = {rows, 3, 3};
+  tp_intensity_series s3 = {rows, 3, 3, 0};
   tp_energy_piece q = {0, 5400, 5.4e6};
   tp_whatif_by_time(&w, &q, 1, &s3, TP_WHATIF_HORIZON_S, TP_WHATIF_STEP_S);
   CHECK_NEAR(w.co2e_kg_actual, 0.35, 1e-12);
@@ -151,7 +151,7 @@ static void test_time(void) {
    * +1 h is covered (300 + 100 + 200 = 600 g); +2 h ends after the series.
    * Pausing: the span holds exactly 3 h of series, 600 g. */
   tp_intensity_row late[] = {{3600, 300}, {7200, 100}, {10800, 200}};
-  tp_intensity_series sl = {late, 3, 3};
+  tp_intensity_series sl = {late, 3, 3, 0};
   tp_energy_piece r3 = {0, 10800, 10.8e6};
   tp_whatif_by_time(&w, &r3, 1, &sl, TP_WHATIF_HORIZON_S, TP_WHATIF_STEP_S);
   CHECK(w.shift_ok);
