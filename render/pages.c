@@ -1184,7 +1184,8 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   S_item(ef, "Emissions", known ? S_co2e_rng(rb, S_lab_range(en->co2e_kg, ur->co2e_kg)) : "unknown",
          known ? "facility energy × carbon intensity, with the intensity's range" : NULL);
   snprintf(buf, sizeof buf, "%.0f gCO2e/kWh", en->intensity_g_per_kwh);
-  S_item(ef, "Carbon intensity", known ? buf : "–", NULL);
+  S_item(ef, "Carbon intensity",
+         !known ? "–" : isfinite(en->intensity_g_per_kwh) ? buf : "unknown (see diagnostics)", NULL);
   if (r->target.set && e) {
     const tp_target *tg = &r->target;
     char *tt = S_target_text(e);
