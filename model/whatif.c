@@ -269,7 +269,9 @@ void tp_whatif_lab_time(tp_whatif_time *out, const tp_lab *lab, const tp_intensi
     const tp_run *r = lab->runs[i];
     tp_energy_piece *p;
     size_t n = tp_whatif_run_pieces(r, &p);
-    if (n == 0 || !(r->energy.it_j > 0) || !isfinite(r->energy.facility_j)) {
+    /* A run whose CO2e is unknown (energy outside the series) is left out. */
+    if (n == 0 || !(r->energy.it_j > 0) || !isfinite(r->energy.facility_j) ||
+        !isfinite(r->energy.co2e_kg)) {
       free(p);
       continue;
     }

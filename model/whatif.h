@@ -134,7 +134,8 @@ size_t tp_whatif_run_pieces(const tp_run *run, tp_energy_piece **out);
 /* Sum of tp_whatif_by_time over the runs of the lab (their facility energy):
  * actual, best start (each run shifted on its own) and pausable.  A run that
  * a what-if cannot price adds its actual CO2e to that what-if, so totals stay
- * comparable; *n_priced counts the runs priced by both (may be NULL). */
+ * comparable; *n_priced counts the runs priced by both (may be NULL).  Runs
+ * whose own CO2e is unknown (energy outside the series' span) are left out. */
 void tp_whatif_lab_time(tp_whatif_time *out, const tp_lab *lab, const tp_intensity_series *s,
                         size_t *n_priced);
 
