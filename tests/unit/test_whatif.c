@@ -226,7 +226,8 @@ static void test_run_pieces(void) {
 }
 
 /* A lab of one run of test_time's first case (facility 2 kWh = IT 4.8 MJ x
- * 1.5 over hours 0-1) and one without energy: totals 1.0, 0.13, 0.11 kg. */
+ * 1.5 over hours 0-1), one without energy and one whose CO2e is unknown:
+ * totals 1.0, 0.13, 0.11 kg (the first run's alone). */
 static void test_lab_time(void) {
   tp_intensity_series s = S_day();
   tp_lab lab = {0};
@@ -234,6 +235,10 @@ static void test_lab_time(void) {
   tp_run *none = S_run("e/b", NAN, NAN);
   none->energy.method = TP_ENERGY_NONE;
   tp_lab_add_run(&lab, none);
+  /* energy, but its CO2e unknown (it lay outside the series): left out */
+  tp_run *outside = S_run("e/c", 4.8e6, 7.2e6);
+  outside->energy.co2e_kg = NAN;
+  tp_lab_add_run(&lab, outside);
   tp_lab_group(&lab);
   tp_whatif_time w;
   size_t priced;
