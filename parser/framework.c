@@ -263,6 +263,14 @@ static bool S_text_name(const char *name) {
   return (n > 4 && (strcmp(name + n - 4, ".log") == 0 || strcmp(name + n - 4, ".txt") == 0));
 }
 
+/* Whether the log at path is left out of this run (see only_file, skip_files). */
+static bool S_left_out(const tp_framework_opts *opt, const char *path) {
+  if (opt->only_file) return strcmp(path, opt->only_file) != 0;
+  for (size_t i = 0; i < opt->n_skip_files; i++)
+    if (strcmp(path, opt->skip_files[i]) == 0) return true;
+  return false;
+}
+
 /* Text logs directly in dir (and in a W&B files/ directory). */
 static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts *opt,
                            tp_clock *clock, const tp_metric_sink *sink, tp_diags *d) {
@@ -285,7 +293,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts
     closedir(dh);
     for (size_t i = 0; i < nn; i++) {
       char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
-      size_t hn = S_is_file(p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
+      size_t hn = S_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
       const tp_textlog_set *set = NULL;
       if (hn && !tp_keras_csv_sniff(head, hn)) {
         /* Sniff on whole lines only. */
@@ -331,6 +339,13 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   unsigned kinds = S_detect(dir, &keras, &n_keras);
   char *p;
   if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
+  if (opt->only_file) kinds &= TP_FW_KERAS | TP_FW_TEXTLOG; /* one log file alone */
+  size_t kept = 0;
+  for (size_t i = 0; i < n_keras; i++) {
+    if (S_left_out(opt, keras[i])) free(keras[i]);
+    else keras[kept++] = keras[i];
+  }
+  n_keras = kept;
 
   S_timed timed = {.inner = tp_metric_sink_run(run)};
   tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar};
