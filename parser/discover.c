@@ -138,8 +138,8 @@ static const char *S_seen_before(S_walk *w, const struct stat *st, const char *p
 static void S_reached_twice(S_walk *w, const char *path, const char *first, const char *what) {
   tp_diag_add(w->diags, TP_NOTE, path, -1, -1,
               "the same %s as %s (reached again through a symbolic link, a mount or another "
-              "argument); read once, as %s",
-              what, first, first);
+              "argument); read once, there",
+              what, first);
 }
 
 static int S_cmp_str(const void *a, const void *b) {
