@@ -172,9 +172,24 @@ static void S_append(tp_series *s, int64_t step, double wall_time_s, double valu
   s->points[s->count++] = (tp_point){.step = step, .wall_time_s = wall_time_s, .value = value};
 }
 
+/* When s holds the points of another format than the one being read, the
+ * series is logged by a second logger of the run: the points so far are
+ * dropped (counted in doubled) and the format being read takes it over, with
+ * no restart counted. */
+static void S_take_over(const tp_run *run, tp_series *s, int64_t step) {
+  if (!s->source) s->source = run->reading;
+  if (!run->reading || !s->source || strcmp(s->source, run->reading) == 0) return;
+  s->doubled += s->count;
+  s->doubled_by = s->source;
+  s->count = 0;
+  s->source = run->reading;
+  s->last_step = step;
+}
+
 void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                        double value) {
   tp_series *s = tp_run_series(run, tag);
+  S_take_over(run, s, step);
   if (S_note_step(run, s, step)) S_purge_from(s, step);
   S_append(s, step, wall_time_s, value);
 }
@@ -182,6 +197,7 @@ void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_t
 void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                           double value) {
   tp_series *s = tp_run_series(run, tag);
+  S_take_over(run, s, step);
   S_note_step(run, s, step);
   S_append(s, step, wall_time_s, value);
 }
@@ -368,15 +384,29 @@ static int S_cmp_hparam(const void *a, const void *b) {
 
 #define S_LIST_MAX 10 /* series named in one diagnostic; the rest are counted */
 
-/* "tag (n), tag (n), ... and k more" for the series whose field is set. */
-static char *S_series_list(const tp_run *run, bool dropped, size_t *n_out) {
+typedef enum { S_RESTARTS, S_DROPPED, S_DOUBLED } S_count;
+
+/* "tag (n), tag (n), ... and k more" for the series whose count is set; the
+ * number of such series in *n_out, the sum of their counts in *total. */
+static char *S_series_list(const tp_run *run, S_count what, size_t *n_out,
+                           unsigned long long *total) {
   tp_buf b = {0};
   size_t n = 0;
+  *total = 0;
   for (size_t i = 0; i < run->n_series; i++) {
     const tp_series *s = &run->series[i];
-    unsigned long long c = dropped ? (unsigned long long)s->dropped : (unsigned long long)s->restarts;
+    unsigned long long c = what == S_DROPPED   ? (unsigned long long)s->dropped
+                           : what == S_DOUBLED ? (unsigned long long)s->doubled
+                                               : (unsigned long long)s->restarts;
     if (!c) continue;
-    if (n < S_LIST_MAX) tp_buf_printf(&b, "%s%s (%llu)", n ? ", " : "", s->tag, c);
+    *total += c;
+    if (n >= S_LIST_MAX) {
+    } else if (what == S_DOUBLED) {
+      tp_buf_printf(&b, "%s%s (%llu from %s; kept from %s)", n ? ", " : "", s->tag, c,
+                    s->doubled_by, s->source);
+    } else {
+      tp_buf_printf(&b, "%s%s (%llu)", n ? ", " : "", s->tag, c);
+    }
     n++;
   }
   if (n > S_LIST_MAX) tp_buf_printf(&b, " and %zu more", n - S_LIST_MAX);
@@ -387,22 +417,27 @@ static char *S_series_list(const tp_run *run, bool dropped, size_t *n_out) {
 void tp_run_finish(tp_run *run) {
   if (run->n_hparams > 1) qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
   size_t n;
-  char *list = S_series_list(run, false, &n);
+  unsigned long long total;
+  char *list = S_series_list(run, S_RESTARTS, &n, &total);
   if (n)
     tp_diag_add(&run->diags, TP_NOTE, run->dir, -1, -1,
                 "the steps of %zu series went back (training resumed or logged again), times "
                 "per series: %s; restarts: %d, the most of any series",
                 n, list, run->restarts);
   free(list);
-  list = S_series_list(run, true, &n);
-  if (n) {
-    unsigned long long total = 0;
-    for (size_t i = 0; i < run->n_series; i++) total += run->series[i].dropped;
+  list = S_series_list(run, S_DROPPED, &n, &total);
+  if (n)
     tp_diag_add(&run->diags, TP_NOTE, run->dir, -1, -1,
                 "%llu logged points dropped: superseded by points logged again from an earlier "
                 "step (TensorBoard's purge of orphaned data), per series: %s",
                 total, list);
-  }
+  free(list);
+  list = S_series_list(run, S_DOUBLED, &n, &total);
+  if (n)
+    tp_diag_add(&run->diags, TP_NOTE, run->dir, -1, -1,
+                "%llu logged points dropped: %zu series are logged by two loggers of this run "
+                "(a copy is not a restart); each is kept from the last format read: %s",
+                total, n, list);
   free(list);
 }
 

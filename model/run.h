@@ -45,7 +45,11 @@ typedef struct tp_series {
                          previous point (training resumed or logged again); set
                          while reading, not kept by the summary codecs */
   size_t dropped;     /* points removed by a purge (see tp_run_add_scalar) */
+  size_t doubled;     /* points dropped because another format of the run logs the
+                         series too (see tp_run_add_scalar) */
   int64_t last_step;  /* private: step of the point logged last, purged or not */
+  const char *source; /* private: the format its points come from (tp_run.reading) */
+  const char *doubled_by; /* private: the format whose points were dropped */
 } tp_series;
 
 #define TP_SERIES_MAX_POINTS 2000
@@ -163,6 +167,8 @@ typedef struct tp_run {
                                series (tp_series.restarts); series that never go back
                                count none, whatever other series or non-scalar
                                events do */
+  const char *reading;      /* private: static name of the format being read ("tfevents",
+                               "lightning-csv", ...), set by readers; NULL when unknown */
   struct {
     double file_version;    /* Event.file_version of the latest one read ("brain.Event:2"
                                gives 2), 0 until one is read, -1 when unparseable */
@@ -205,7 +211,14 @@ void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s);
  * their own (framework logs).  Restart rule: when `step` is below the step of
  * the series' previous point, the series restarted (counted in its restarts)
  * and its points at or after `step` are dropped first (counted in dropped), so
- * that the series shows the newest segment.  A repeated step is kept. */
+ * that the series shows the newest segment.  A repeated step is kept.
+ * One series, two loggers: when run->reading is set and the series' points
+ * came from another format (a TensorBoard logger and a CSV logger side by
+ * side, a W&B summary and the run's output.log), the new points are a second
+ * copy, not a restart: the series' earlier points are dropped (counted in
+ * doubled) and the format being read keeps it (the last format read wins;
+ * the framework logs are read after event files).  This holds for
+ * tp_run_append_scalar too. */
 void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                        double value);
 

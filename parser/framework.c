@@ -350,7 +350,10 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   S_timed timed = {.inner = tp_metric_sink_run(run)};
   tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar};
   int n = 0;
+  const char *was = run->reading; /* each format names itself (see tp_run_add_scalar) */
+  run->reading = "lightning-csv";
   if (kinds & TP_FW_LIGHTNING) n += S_load_lightning(run, dir, &clock, &sink, d);
+  run->reading = "keras-csv";
   if (kinds & TP_FW_KERAS)
     for (size_t i = 0; i < n_keras; i++) {
       FILE *f = S_open(keras[i], d);
@@ -362,6 +365,7 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     }
   for (size_t i = 0; i < n_keras; i++) free(keras[i]);
   free(keras);
+  run->reading = "hf-trainer-state";
   if (kinds & TP_FW_HF_TRAINER) {
     p = tp_xasprintf("%s/trainer_state.json", dir);
     if (S_is_file(p)) {
@@ -372,11 +376,15 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     }
     free(p);
   }
+  run->reading = "mlflow";
   if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
   if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
+  run->reading = "wandb";
   if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
+  run->reading = "textlog";
   if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
     n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
+  run->reading = was;
 
   /* The window: the files' own wall times, else event files, else a duration. */
   if (run->window_source && strcmp(run->window_source, "run metadata") == 0) {

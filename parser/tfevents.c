@@ -1134,11 +1134,14 @@ int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d) {
       .file = S_l_file, .bytes = S_l_bytes, .event = S_l_event, .scalar = S_l_scalar,
       .skipped = S_l_skipped, .session_log = S_l_session, .hparam = S_l_hparam};
   S_load l = {.run = run, .path = path, .d = d};
+  const char *was = run->reading;
+  run->reading = "tfevents";
   tp_sha256_init(&l.sha);
   int rc = tp_tfevents_read(path, &v, &l, d);
   tp_input *in = tp_run_add_input(run, path, "tfevents");
   in->size = l.sha.n_bytes;
   in->mtime_s = l.mtime_s;
   if (l.sha.n_bytes || l.size == 0) tp_sha256_hex(&l.sha, in->sha256);
+  run->reading = was;
   return rc;
 }

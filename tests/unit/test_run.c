@@ -74,6 +74,31 @@ static void test_restarts_per_series(void) {
   tp_run_free(r);
 }
 
+/* A TensorBoard logger and a CSV logger side by side log train/loss at steps
+ * 0..4 each: the CSV's copy is not a restart; it takes the series over (the
+ * last format read wins) and the 5 event-file points are counted as dropped. */
+static void test_two_loggers(void) {
+  tp_run *r = tp_run_new("r", "/tmp");
+  r->reading = "tfevents";
+  for (int s = 0; s < 5; s++) tp_run_append_scalar(r, "train/loss", s, 1000.0 + s, 1.0);
+  r->reading = "lightning-csv";
+  for (int s = 0; s < 5; s++) tp_run_add_scalar(r, "train/loss", s, 1000.0 + s, 2.0);
+  r->reading = NULL;
+  const tp_series *l = tp_run_find_series(r, "train/loss");
+  CHECK_INT(l->count, 5);
+  CHECK_NEAR(l->points[0].value, 2.0, 0);
+  CHECK_INT(l->doubled, 5);
+  CHECK_INT(l->dropped, 0);
+  CHECK_INT(r->restarts, 0);
+  tp_run_finish(r);
+  bool said = false;
+  for (size_t i = 0; i < r->diags.count; i++)
+    said |= strstr(r->diags.items[i].message,
+                   "train/loss (5 from tfevents; kept from lightning-csv)") != NULL;
+  CHECK(said);
+  tp_run_free(r);
+}
+
 static void test_decimate(void) {
   tp_run *r = tp_run_new("r", "/tmp");
   size_t n = 10000;
@@ -163,6 +188,7 @@ static void test_fmt_shortest(void) {
 int main(void) {
   TP_RUN(test_restart_rule);
   TP_RUN(test_restarts_per_series);
+  TP_RUN(test_two_loggers);
   TP_RUN(test_decimate);
   TP_RUN(test_fmt_and_tags);
   TP_RUN(test_fmt_shortest);
