@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -115,15 +116,32 @@ typedef struct S_walk {
   int depth;
   S_seen *seen;           /* every directory and trace file reached, over all arguments */
   size_t n_seen, cap_seen;
+  size_t *slots;          /* open-addressing index into seen (index + 1; 0 = empty) */
+  size_t n_slots;         /* a power of two, at least twice n_seen */
   const char *alias_dir;  /* a checkpoint snapshot directory whose run takes ... */
   const char *alias_of;   /* ... the id of this output directory */
 } S_walk;
 
+static size_t S_seen_hash(dev_t dev, ino_t ino, size_t n_slots) {
+  uint64_t h = (uint64_t)dev * 0x9E3779B97F4A7C15ULL ^ (uint64_t)ino * 0xC2B2AE3D27D4EB4FULL;
+  return (size_t)(h ^ (h >> 29)) & (n_slots - 1);
+}
+
 /* The path by which the file or directory st was reached before, or NULL. */
 static const char *S_seen_path(const S_walk *w, const struct stat *st) {
-  for (size_t i = 0; i < w->n_seen; i++)
-    if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) return w->seen[i].path;
+  if (!w->n_slots) return NULL;
+  for (size_t h = S_seen_hash(st->st_dev, st->st_ino, w->n_slots); w->slots[h];
+       h = (h + 1) & (w->n_slots - 1)) {
+    const S_seen *e = &w->seen[w->slots[h] - 1];
+    if (e->dev == st->st_dev && e->ino == st->st_ino) return e->path;
+  }
   return NULL;
+}
+
+static void S_seen_index(S_walk *w, size_t i) {
+  size_t h = S_seen_hash(w->seen[i].dev, w->seen[i].ino, w->n_slots);
+  while (w->slots[h]) h = (h + 1) & (w->n_slots - 1);
+  w->slots[h] = i + 1;
 }
 
 /* As S_seen_path; when not reached before, st is recorded as reached by path. */
@@ -132,6 +150,14 @@ static const char *S_seen_before(S_walk *w, const struct stat *st, const char *p
   if (first) return first;
   TP_GROW(w->seen, w->cap_seen, w->n_seen + 1);
   w->seen[w->n_seen++] = (S_seen){.dev = st->st_dev, .ino = st->st_ino, .path = tp_xstrdup(path)};
+  if (w->n_seen * 2 > w->n_slots) {
+    free(w->slots);
+    w->n_slots = w->n_slots ? w->n_slots * 2 : 64;
+    w->slots = tp_xcalloc(w->n_slots, sizeof *w->slots);
+    for (size_t i = 0; i < w->n_seen; i++) S_seen_index(w, i);
+  } else {
+    S_seen_index(w, w->n_seen - 1);
+  }
   return NULL;
 }
 
@@ -650,6 +676,7 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
   if (out->n_traces > 1) qsort(out->traces, out->n_traces, sizeof *out->traces, S_cmp_trace);
   for (size_t i = 0; i < w.n_seen; i++) free(w.seen[i].path);
   free(w.seen);
+  free(w.slots);
   for (size_t i = 1; i < out->n_runs; i++)
     if (strcmp(out->runs[i].id, out->runs[i - 1].id) == 0)
       tp_diag_add(diags, TP_WARN, out->runs[i].dir, -1, -1,
