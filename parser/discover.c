@@ -369,9 +369,10 @@ static void S_add_split_run(S_walk *w, const char *dir, const char *path) {
 }
 
 /* Several logs of one per-file kind in dir are different trainings: mark
- * them in split[] (parallel to files) and note it; returns how many. */
-static size_t S_mark_split(S_walk *w, const char *dir, char **files, const tp_file_kind *kinds,
-                           size_t n, bool *split) {
+ * them in split[] (parallel to kinds[], the kinds of dir's logs) and note it;
+ * returns how many. */
+static size_t S_mark_split(S_walk *w, const char *dir, const tp_file_kind *kinds, size_t n,
+                           bool *split) {
   static const tp_file_kind per_file[] = {TP_FILE_KERAS_CSV, TP_FILE_TEXTLOG};
   size_t total = 0;
   for (size_t k = 0; k < sizeof per_file / sizeof *per_file; k++) {
@@ -386,7 +387,6 @@ static size_t S_mark_split(S_walk *w, const char *dir, char **files, const tp_fi
                 "(id <directory>/<file name>), not merged",
                 c, tp_file_kind_name(per_file[k]), c);
   }
-  (void)files;
   return total;
 }
 
@@ -479,7 +479,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
 
   /* Several trainings' logs side by side: a run each. */
   bool *split = n_others ? tp_xcalloc(n_others, sizeof *split) : NULL;
-  size_t n_split = S_mark_split(w, dir, others, okinds, n_others, split);
+  size_t n_split = S_mark_split(w, dir, okinds, n_others, split);
   bool framework = false;
   for (size_t i = 0; i < n_others; i++)
     if (!split[i] && S_is_framework_kind(okinds[i])) framework = true;
