@@ -165,8 +165,14 @@ static tp_run *S_load_run(const tp_found_run *fr, const tp_framework_opts *fo) {
   for (size_t i = 0; i < fr->n_event_files; i++)
     tp_tfevents_load_run(run, fr->event_files[i], &run->diags);
   if (fr->n_event_files) run->host = S_host_of_event_file(fr->event_files[0]);
-  if (fr->n_other_files || !fr->n_event_files || fo->textlog)
-    tp_framework_load_run(run, fr->dir, fo, &run->diags);
+  if (fr->n_other_files || !fr->n_event_files || fo->textlog) {
+    /* One log of several trainings' in fr->dir, or the directory without them. */
+    tp_framework_opts own = *fo;
+    own.only_file = fr->log_file;
+    own.skip_files = fr->split_off;
+    own.n_skip_files = fr->n_split_off;
+    tp_framework_load_run(run, fr->dir, &own, &run->diags);
+  }
   for (size_t i = 0; i < fr->n_other_files; i++) {
     const char *base = strrchr(fr->other_files[i], '/');
     base = base ? base + 1 : fr->other_files[i];
@@ -728,12 +734,12 @@ static void S_apply_root(tp_discovery *disc, char *const *paths, size_t n_paths,
   size_t rn = strlen(r);
   for (size_t i = 0; i < disc->n_runs; i++) {
     tp_found_run *fr = &disc->runs[i];
-    char *dir = S_trim_slash(fr->dir);
+    char *dir = tp_discover_id_dir(fr); /* a snapshot's run is named after its output dir */
     if (strcmp(dir, r) == 0) {
       /* the root itself: named after its directory, as report does */
     } else if (strncmp(dir, r, rn) == 0 && dir[rn] == '/') {
       free(fr->id);
-      fr->id = tp_xstrdup(dir + rn + 1);
+      fr->id = tp_discover_run_id(fr, dir + rn + 1); /* a split-off log keeps its /stem */
     } else {
       tp_diag_add(diags, TP_WARN, fr->dir, -1, -1,
                   "not below --root %s; its id stays relative to the path given", root);

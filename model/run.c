@@ -62,6 +62,7 @@ tp_run *tp_run_new(const char *id, const char *dir) {
   run->start_s = run->end_s = NAN;
   run->declared_duration_s = NAN;
   run->time_source = run->start_source = run->end_source = -1;
+  run->tb.recent_step = -1;
   return run;
 }
 
@@ -219,6 +220,7 @@ const tp_series *tp_run_find_series(const tp_run *run, const char *tag) {
 }
 
 void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s) {
+  (void)step;
   if (isfinite(wall_time_s) && wall_time_s > 0) {
     if (isnan(run->start_s) || wall_time_s < run->start_s)
       run->start_s = wall_time_s, run->start_source = run->time_source;
@@ -226,9 +228,6 @@ void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s) {
       run->end_s = wall_time_s, run->end_source = run->time_source;
     if (!run->window_source) run->window_source = "event wall times";
   }
-  if (run->any_event && step < run->last_event_step) run->restarts++;
-  run->last_event_step = step;
-  run->any_event = true;
 }
 
 /* Drop the points of s with step >= step, keeping the order of the rest. */
@@ -236,15 +235,56 @@ static void S_purge_from(tp_series *s, int64_t step) {
   size_t w = 0;
   for (size_t r = 0; r < s->count; r++)
     if (s->points[r].step < step) s->points[w++] = s->points[r];
+  s->dropped += s->count - w;
   s->count = w;
+}
+
+/* Count a restart of s when step goes below its previous point's step. */
+static bool S_note_step(tp_run *run, tp_series *s, int64_t step) {
+  bool back = (s->count || s->dropped || s->restarts) && step < s->last_step;
+  if (back && ++s->restarts > run->restarts) run->restarts = s->restarts;
+  s->last_step = step;
+  return back;
+}
+
+static void S_append(tp_series *s, int64_t step, double wall_time_s, double value) {
+  TP_GROW(s->points, s->cap, s->count + 1);
+  s->points[s->count++] = (tp_point){.step = step, .wall_time_s = wall_time_s, .value = value};
+}
+
+/* When s holds the points of another format than the one being read, the
+ * series is logged by a second logger of the run: the points so far are
+ * dropped (counted in doubled) and the format being read takes it over, with
+ * no restart counted. */
+static void S_take_over(const tp_run *run, tp_series *s, int64_t step) {
+  if (!s->source) s->source = run->reading;
+  if (!run->reading || !s->source || strcmp(s->source, run->reading) == 0) return;
+  s->doubled += s->count;
+  s->doubled_by = s->source;
+  s->count = 0;
+  s->source = run->reading;
+  s->last_step = step;
 }
 
 void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                        double value) {
   tp_series *s = tp_run_series(run, tag);
-  if (s->count && step < s->points[s->count - 1].step) S_purge_from(s, step);
-  TP_GROW(s->points, s->cap, s->count + 1);
-  s->points[s->count++] = (tp_point){.step = step, .wall_time_s = wall_time_s, .value = value};
+  S_take_over(run, s, step);
+  if (S_note_step(run, s, step)) S_purge_from(s, step);
+  S_append(s, step, wall_time_s, value);
+}
+
+void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
+                          double value) {
+  tp_series *s = tp_run_series(run, tag);
+  S_take_over(run, s, step);
+  S_note_step(run, s, step);
+  S_append(s, step, wall_time_s, value);
+}
+
+void tp_run_purge_tag(tp_run *run, const char *tag, int64_t step) {
+  long i = S_index_find(run, tag);
+  if (i >= 0) S_purge_from(&run->series[i], step);
 }
 
 void tp_run_session_start(tp_run *run, int64_t step) {
@@ -422,9 +462,64 @@ static int S_cmp_hparam(const void *a, const void *b) {
   return strcmp(((const tp_hparam *)a)->key, ((const tp_hparam *)b)->key);
 }
 
+#define S_LIST_MAX 10 /* series named in one diagnostic; the rest are counted */
+
+typedef enum { S_RESTARTS, S_DROPPED, S_DOUBLED } S_count;
+
+/* "tag (n), tag (n), ... and k more" for the series whose count is set; the
+ * number of such series in *n_out, the sum of their counts in *total. */
+static char *S_series_list(const tp_run *run, S_count what, size_t *n_out,
+                           unsigned long long *total) {
+  tp_buf b = {0};
+  size_t n = 0;
+  *total = 0;
+  for (size_t i = 0; i < run->n_series; i++) {
+    const tp_series *s = &run->series[i];
+    unsigned long long c = what == S_DROPPED   ? (unsigned long long)s->dropped
+                           : what == S_DOUBLED ? (unsigned long long)s->doubled
+                                               : (unsigned long long)s->restarts;
+    if (!c) continue;
+    *total += c;
+    if (n >= S_LIST_MAX) {
+    } else if (what == S_DOUBLED) {
+      tp_buf_printf(&b, "%s%s (%llu from %s; kept from %s)", n ? ", " : "", s->tag, c,
+                    s->doubled_by, s->source);
+    } else {
+      tp_buf_printf(&b, "%s%s (%llu)", n ? ", " : "", s->tag, c);
+    }
+    n++;
+  }
+  if (n > S_LIST_MAX) tp_buf_printf(&b, " and %zu more", n - S_LIST_MAX);
+  *n_out = n;
+  return tp_buf_detach(&b);
+}
+
 void tp_run_finish(tp_run *run) {
   if (run->n_hparams > 1) qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
   S_free_time_sources(run);
+  size_t n;
+  unsigned long long total;
+  char *list = S_series_list(run, S_RESTARTS, &n, &total);
+  if (n)
+    tp_diag_add(&run->diags, TP_NOTE, run->dir, -1, -1,
+                "the steps of %zu series went back (training resumed or logged again), times "
+                "per series: %s; restarts: %d, the most of any series",
+                n, list, run->restarts);
+  free(list);
+  list = S_series_list(run, S_DROPPED, &n, &total);
+  if (n)
+    tp_diag_add(&run->diags, TP_NOTE, run->dir, -1, -1,
+                "%llu logged points dropped: superseded by points logged again from an earlier "
+                "step (TensorBoard's purge of orphaned data), per series: %s",
+                total, list);
+  free(list);
+  list = S_series_list(run, S_DOUBLED, &n, &total);
+  if (n)
+    tp_diag_add(&run->diags, TP_NOTE, run->dir, -1, -1,
+                "%llu logged points dropped: %zu series are logged by two loggers of this run "
+                "(a copy is not a restart); each is kept from the last format read: %s",
+                total, n, list);
+  free(list);
 }
 
 const char *tp_fmt_double(char buf[32], double v) {

@@ -46,6 +46,15 @@ typedef struct tp_series {
   size_t count, cap;
   bool decimated;     /* points were thinned: stats holds the full series' figures */
   tp_series_stats stats; /* valid when decimated (else use tp_series_get_stats) */
+  int restarts;       /* times a point's step went below the step of the series'
+                         previous point (training resumed or logged again); set
+                         while reading, not kept by the summary codecs */
+  size_t dropped;     /* points removed by a purge (see tp_run_add_scalar) */
+  size_t doubled;     /* points dropped because another format of the run logs the
+                         series too (see tp_run_add_scalar) */
+  int64_t last_step;  /* private: step of the point logged last, purged or not */
+  const char *source; /* private: the format its points come from (tp_run.reading) */
+  const char *doubled_by; /* private: the format whose points were dropped */
 } tp_series;
 
 #define TP_SERIES_MAX_POINTS 2000
@@ -164,9 +173,18 @@ typedef struct tp_run {
   size_t n_time_sources;
   int time_source;          /* private: index of the current one, -1: none */
   int start_source, end_source; /* private: where start_s and end_s came from, -1: unknown */
-  int restarts;             /* times the logged steps went back (resumed training) */
-  int64_t last_event_step;  /* private: step of the latest event, for restart counting */
-  bool any_event;           /* private */
+  int restarts;             /* restarts of the run: the most restarts of any one scalar
+                               series (tp_series.restarts); series that never go back
+                               count none, whatever other series or non-scalar
+                               events do */
+  const char *reading;      /* private: static name of the format being read ("tfevents",
+                               "lightning-csv", ...), set by readers; NULL when unknown */
+  struct {
+    double file_version;    /* Event.file_version of the latest one read ("brain.Event:2"
+                               gives 2), 0 until one is read, -1 when unparseable */
+    int64_t recent_step;    /* step of the latest event that did not purge; -1 at first */
+  } tb;                     /* private to parser/tfevents.c: TensorBoard's accumulator
+                               state, carried over the run's event files in order */
 
   tp_run_energy energy;
   char *config;             /* configuration text, set by tp_lab_assign */
@@ -193,9 +211,9 @@ tp_series *tp_run_series(tp_run *run, const char *tag);
 /* The series for tag, or NULL. */
 const tp_series *tp_run_find_series(const tp_run *run, const char *tag);
 
-/* Note that an event (any record with a time) happened at wall_time_s with
- * `step`: widens the window (non-finite or non-positive times are ignored) and
- * counts a restart when the step goes back below the previous event's step.
+/* Note that an event (any record with a time) happened at wall_time_s: widens
+ * the window (non-finite or non-positive times are ignored).  Steps are not
+ * looked at: restarts are counted per scalar series (tp_run_add_scalar).
  * Readers call this once per event, before adding its scalars. */
 void tp_run_note_event(tp_run *run, int64_t step, double wall_time_s);
 
@@ -218,15 +236,32 @@ void tp_run_window_from_time_source(tp_run *run);
  * none), 1 when it was dropped. */
 int tp_run_check_window(tp_run *run, double newest_mtime_s);
 
-/* Append one scalar point.  Restart rule (TensorBoard's purge of orphaned
- * data): when `step` is below the last step logged for this tag, the tag's
- * points at or after `step` are dropped first, so the series shows the newest
- * segment.  A repeated step is kept (TensorBoard keeps both). */
+/* Append one scalar point, for readers of formats without purge rules of
+ * their own (framework logs).  Restart rule: when `step` is below the step of
+ * the series' previous point, the series restarted (counted in its restarts)
+ * and its points at or after `step` are dropped first (counted in dropped), so
+ * that the series shows the newest segment.  A repeated step is kept.
+ * One series, two loggers: when run->reading is set and the series' points
+ * came from another format (a TensorBoard logger and a CSV logger side by
+ * side, a W&B summary and the run's output.log), the new points are a second
+ * copy, not a restart: the series' earlier points are dropped (counted in
+ * doubled) and the format being read keeps it (the last format read wins;
+ * the framework logs are read after event files).  This holds for
+ * tp_run_append_scalar too. */
 void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                        double value);
 
+/* Append one scalar point and purge nothing (event files: TensorBoard decides
+ * what to purge, see tp_run_purge_tag and tp_run_session_start).  A step below
+ * the series' previous point's step still counts a restart of the series. */
+void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
+                          double value);
+
+/* Drop the points of tag's series at or after `step` (counted in dropped). */
+void tp_run_purge_tag(tp_run *run, const char *tag, int64_t step);
+
 /* A session (re)start at `step` (TensorBoard SessionLog.START): every tag's
- * points at or after `step` are dropped. */
+ * points at or after `step` are dropped (counted in each series' dropped). */
 void tp_run_session_start(tp_run *run, int64_t step);
 
 /* Set a hyperparameter.  A key set again by another source keeps the first
@@ -264,7 +299,9 @@ void tp_series_get_stats(const tp_series *s, tp_series_stats *out);
  * is aligned with its points. */
 void tp_run_decimate(tp_run *run, const char *keep_aligned_tag, size_t max_points);
 
-/* Sort hparams by key and drop private indexes; call once reading is done. */
+/* Sort hparams by key, and say in the run's diagnostics which series
+ * restarted (each with its count; restarts is the most of any series) and how
+ * many points purges dropped, per series.  Call once reading is done. */
 void tp_run_finish(tp_run *run);
 
 /* Format a double in the shortest form that reads back to the same value

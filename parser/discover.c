@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,6 +100,13 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
 
 /* ---- the walk ---------------------------------------------------------- */
 
+/* A directory or trace file already reached, and the path it was reached by. */
+typedef struct S_seen {
+  dev_t dev;
+  ino_t ino;
+  char *path;
+} S_seen;
+
 typedef struct S_walk {
   tp_discovery *out;
   tp_diags *diags;
@@ -106,7 +114,59 @@ typedef struct S_walk {
   dev_t devs[TP_DISCOVER_MAX_DEPTH];
   ino_t inos[TP_DISCOVER_MAX_DEPTH];
   int depth;
+  S_seen *seen;           /* every directory and trace file reached, over all arguments */
+  size_t n_seen, cap_seen;
+  size_t *slots;          /* open-addressing index into seen (index + 1; 0 = empty) */
+  size_t n_slots;         /* a power of two, at least twice n_seen */
+  const char *alias_dir;  /* a checkpoint snapshot directory whose run takes ... */
+  const char *alias_of;   /* ... the id of this output directory */
 } S_walk;
+
+static size_t S_seen_hash(dev_t dev, ino_t ino, size_t n_slots) {
+  uint64_t h = (uint64_t)dev * 0x9E3779B97F4A7C15ULL ^ (uint64_t)ino * 0xC2B2AE3D27D4EB4FULL;
+  return (size_t)(h ^ (h >> 29)) & (n_slots - 1);
+}
+
+/* The path by which the file or directory st was reached before, or NULL. */
+static const char *S_seen_path(const S_walk *w, const struct stat *st) {
+  if (!w->n_slots) return NULL;
+  for (size_t h = S_seen_hash(st->st_dev, st->st_ino, w->n_slots); w->slots[h];
+       h = (h + 1) & (w->n_slots - 1)) {
+    const S_seen *e = &w->seen[w->slots[h] - 1];
+    if (e->dev == st->st_dev && e->ino == st->st_ino) return e->path;
+  }
+  return NULL;
+}
+
+static void S_seen_index(S_walk *w, size_t i) {
+  size_t h = S_seen_hash(w->seen[i].dev, w->seen[i].ino, w->n_slots);
+  while (w->slots[h]) h = (h + 1) & (w->n_slots - 1);
+  w->slots[h] = i + 1;
+}
+
+/* As S_seen_path; when not reached before, st is recorded as reached by path. */
+static const char *S_seen_before(S_walk *w, const struct stat *st, const char *path) {
+  const char *first = S_seen_path(w, st);
+  if (first) return first;
+  TP_GROW(w->seen, w->cap_seen, w->n_seen + 1);
+  w->seen[w->n_seen++] = (S_seen){.dev = st->st_dev, .ino = st->st_ino, .path = tp_xstrdup(path)};
+  if (w->n_seen * 2 > w->n_slots) {
+    free(w->slots);
+    w->n_slots = w->n_slots ? w->n_slots * 2 : 64;
+    w->slots = tp_xcalloc(w->n_slots, sizeof *w->slots);
+    for (size_t i = 0; i < w->n_seen; i++) S_seen_index(w, i);
+  } else {
+    S_seen_index(w, w->n_seen - 1);
+  }
+  return NULL;
+}
+
+static void S_reached_twice(S_walk *w, const char *path, const char *first, const char *what) {
+  tp_diag_add(w->diags, TP_NOTE, path, -1, -1,
+              "the same %s as %s (reached again through a symbolic link, a mount or another "
+              "argument); read once, there",
+              what, first);
+}
 
 static int S_cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -171,16 +231,23 @@ static char *S_relative(const char *root, const char *dir) {
   return *rest ? tp_xstrdup(rest) : NULL;
 }
 
-static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events, char **others,
-                      size_t n_others) {
-  tp_discovery *out = w->out;
-  TP_GROW(out->runs, out->cap_runs, out->n_runs + 1);
-  tp_found_run *r = &out->runs[out->n_runs++];
+/* The id of a run in dir (see discover.h). */
+static char *S_dir_id(const S_walk *w, const char *dir) {
+  if (w->alias_dir && strcmp(dir, w->alias_dir) == 0) dir = w->alias_of;
   char *rel = S_relative(w->root, dir);
   if (!rel) {
     char buf[256];
     rel = tp_xstrdup(S_basename(dir, buf, sizeof buf));
   }
+  return rel;
+}
+
+static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events, char **others,
+                      size_t n_others) {
+  tp_discovery *out = w->out;
+  TP_GROW(out->runs, out->cap_runs, out->n_runs + 1);
+  tp_found_run *r = &out->runs[out->n_runs++];
+  char *rel = S_dir_id(w, dir);
   if (n_events > 1) qsort(events, n_events, sizeof *events, S_cmp_event_file);
   *r = (tp_found_run){.id = rel,
                       .dir = tp_xstrdup(dir),
@@ -188,7 +255,8 @@ static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events
                       .event_files = events,
                       .n_event_files = n_events,
                       .other_files = others,
-                      .n_other_files = n_others};
+                      .n_other_files = n_others,
+                      .from_snapshot = w->alias_dir && strcmp(dir, w->alias_dir) == 0};
 }
 
 static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind) {
@@ -250,6 +318,78 @@ static bool S_has_file(const char *dir, const char *rel) {
   return ok;
 }
 
+/* N of a Hugging Face snapshot directory name "checkpoint-N", or -1. */
+static long long S_snapshot_number(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  static const char pre[] = "checkpoint-";
+  if (strncmp(base, pre, sizeof pre - 1) != 0) return -1;
+  const char *p = base + sizeof pre - 1;
+  long long v = 0;
+  int digits = 0;
+  while (*p >= '0' && *p <= '9' && digits < 18) v = v * 10 + (*p++ - '0'), digits++;
+  return digits && !*p ? v : -1;
+}
+
+/* The file name without its last extension ("log.v1.txt" -> "log.v1"). */
+static char *S_stem(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  return dot && dot != base ? tp_xstrndup(base, (size_t)(dot - base)) : tp_xstrdup(base);
+}
+
+char *tp_discover_id_dir(const tp_found_run *fr) {
+  size_t n = strlen(fr->dir);
+  while (n > 1 && fr->dir[n - 1] == '/') n--;
+  if (fr->from_snapshot)
+    while (n > 1 && fr->dir[--n] != '/') {
+    }
+  return tp_xstrndup(fr->dir, n);
+}
+
+char *tp_discover_run_id(const tp_found_run *fr, const char *dir_id) {
+  if (!fr->log_file) return tp_xstrdup(dir_id);
+  char *stem = S_stem(fr->log_file);
+  char *id = tp_xasprintf("%s/%s", dir_id, stem);
+  free(stem);
+  return id;
+}
+
+/* A run of one log file of dir, split off a directory holding several. */
+static void S_add_split_run(S_walk *w, const char *dir, const char *path) {
+  char **files = tp_xmalloc(sizeof *files);
+  files[0] = tp_xstrdup(path);
+  S_add_run(w, dir, NULL, 0, files, 1);
+  tp_found_run *r = &w->out->runs[w->out->n_runs - 1];
+  r->log_file = tp_xstrdup(path);
+  char *id = tp_discover_run_id(r, r->id);
+  free(r->id);
+  r->id = id;
+}
+
+/* Several logs of one per-file kind in dir are different trainings: mark
+ * them in split[] (parallel to kinds[], the kinds of dir's logs) and note it;
+ * returns how many. */
+static size_t S_mark_split(S_walk *w, const char *dir, const tp_file_kind *kinds, size_t n,
+                           bool *split) {
+  static const tp_file_kind per_file[] = {TP_FILE_KERAS_CSV, TP_FILE_TEXTLOG};
+  size_t total = 0;
+  for (size_t k = 0; k < sizeof per_file / sizeof *per_file; k++) {
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += kinds[i] == per_file[k];
+    if (c < 2) continue;
+    for (size_t i = 0; i < n; i++)
+      if (kinds[i] == per_file[k]) split[i] = true;
+    total += c;
+    tp_diag_add(w->diags, TP_NOTE, dir, -1, -1,
+                "%zu %s logs in one directory: read as %zu different trainings, a run each "
+                "(id <directory>/<file name>), not merged",
+                c, tp_file_kind_name(per_file[k]), c);
+  }
+  return total;
+}
+
 static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
   for (int i = 0; i < w->depth; i++)
     if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino) {
@@ -258,6 +398,11 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
                   "again");
       return;
     }
+  const char *first = S_seen_before(w, st, dir);
+  if (first) {
+    S_reached_twice(w, dir, first, "directory");
+    return;
+  }
   if (w->depth >= TP_DISCOVER_MAX_DEPTH) {
     tp_diag_add(w->diags, TP_WARN, dir, -1, -1,
                 "directories nested deeper than %d levels; not entered", TP_DISCOVER_MAX_DEPTH);
@@ -285,13 +430,15 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
   qsort(names, n_names, sizeof *names, S_cmp_str);
 
   char **events = NULL, **others = NULL;
-  size_t n_events = 0, cap_events = 0, n_others = 0, cap_others = 0;
-  bool framework = false, mlflow = false;
+  tp_file_kind *okinds = NULL;
+  size_t n_events = 0, cap_events = 0, n_others = 0, cap_others = 0, cap_okinds = 0;
+  bool mlflow = false;
   char **subdirs = NULL;
-  size_t n_sub = 0, cap_sub = 0;
+  bool *sublink = NULL;
+  size_t n_sub = 0, cap_sub = 0, cap_sublink = 0;
   for (size_t i = 0; i < n_names; i++) {
     char *path = S_join(dir, names[i]);
-    struct stat cst;
+    struct stat cst, lst;
     if (stat(path, &cst) != 0) {
       tp_diag_add(w->diags, TP_WARN, path, -1, -1, "cannot stat (%s); skipped", strerror(errno));
       free(path);
@@ -299,6 +446,8 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     }
     if (S_ISDIR(cst.st_mode)) {
       TP_GROW(subdirs, cap_sub, n_sub + 1);
+      TP_GROW(sublink, cap_sublink, n_sub + 1);
+      sublink[n_sub] = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
       subdirs[n_sub++] = path;
       continue;
     }
@@ -311,15 +460,15 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     if (k == TP_FILE_TFEVENTS) {
       TP_GROW(events, cap_events, n_events + 1);
       events[n_events++] = path;
-    } else if (S_is_framework_kind(k)) {
-      framework = true;
+    } else if (S_is_framework_kind(k) || k == TP_FILE_HPARAMS_YAML) {
       TP_GROW(others, cap_others, n_others + 1);
-      others[n_others++] = path;
-    } else if (k == TP_FILE_HPARAMS_YAML) {
-      TP_GROW(others, cap_others, n_others + 1);
+      TP_GROW(okinds, cap_okinds, n_others + 1);
+      okinds[n_others] = k;
       others[n_others++] = path;
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_TRAINPRINT_YAML) {
-      S_add_trace(w, path, dir, k);
+      const char *was = S_seen_before(w, &cst, path);
+      if (was) S_reached_twice(w, path, was, "file");
+      else S_add_trace(w, path, dir, k);
       free(path);
     } else {
       free(path);
@@ -327,6 +476,13 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
   }
   for (size_t i = 0; i < n_names; i++) free(names[i]);
   free(names);
+
+  /* Several trainings' logs side by side: a run each. */
+  bool *split = n_others ? tp_xcalloc(n_others, sizeof *split) : NULL;
+  size_t n_split = S_mark_split(w, dir, okinds, n_others, split);
+  bool framework = false;
+  for (size_t i = 0; i < n_others; i++)
+    if (!split[i] && S_is_framework_kind(okinds[i])) framework = true;
 
   bool wandb = S_has_file(dir, "files/wandb-metadata.json") ||
                S_has_file(dir, "files/wandb-summary.json");
@@ -346,22 +502,71 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
       framework = true;
     free(meta);
   }
-  if (n_events || framework) {
-    S_add_run(w, dir, events, n_events, others, n_others);
+  for (size_t i = 0; i < n_others; i++)
+    if (split[i]) S_add_split_run(w, dir, others[i]);
+  bool is_run = n_events || framework;
+  if (is_run) {
+    char **rest = NULL, **gone = NULL;
+    size_t n_rest = 0, n_gone = 0;
+    if (n_others - n_split) rest = tp_xmalloc((n_others - n_split) * sizeof *rest);
+    if (n_split) gone = tp_xmalloc(n_split * sizeof *gone);
+    for (size_t i = 0; i < n_others; i++) {
+      if (split[i]) gone[n_gone++] = others[i];
+      else rest[n_rest++] = others[i];
+    }
+    free(others);
+    S_add_run(w, dir, events, n_events, rest, n_rest);
+    tp_found_run *r = &w->out->runs[w->out->n_runs - 1];
+    r->split_off = gone;
+    r->n_split_off = n_gone;
   } else {
     for (size_t i = 0; i < n_others; i++) free(others[i]);
     free(others);
     free(events);
   }
+  free(okinds);
+  free(split);
+
+  /* Hugging Face checkpoint snapshots of one training: read one. */
+  bool top_state = S_has_file(dir, "trainer_state.json");
+  size_t newest = n_sub, n_snap = 0;
+  long long newest_n = -1;
+  bool *snap = n_sub ? tp_xcalloc(n_sub, sizeof *snap) : NULL;
   for (size_t i = 0; i < n_sub; i++) {
-    struct stat sst;
-    /* A W&B run's files/ (output.log included) belongs to the run. */
-    const char *sub = strrchr(subdirs[i], '/');
-    bool wandb_files = wandb && sub && strcmp(sub, "/files") == 0;
-    if (!mlflow && !wandb_files && stat(subdirs[i], &sst) == 0) S_walk_dir(w, subdirs[i], &sst);
-    free(subdirs[i]);
+    long long v = S_snapshot_number(subdirs[i]);
+    if (v < 0 || !S_has_file(subdirs[i], "trainer_state.json")) continue;
+    snap[i] = true;
+    n_snap++;
+    if (v > newest_n) newest_n = v, newest = i;
   }
+  if (top_state) newest = n_sub;
+  if (n_snap > (newest < n_sub ? 1u : 0u)) {
+    char *from = newest < n_sub ? S_join(subdirs[newest], "trainer_state.json")
+                                : S_join(dir, "trainer_state.json");
+    tp_diag_add(w->diags, TP_NOTE, dir, -1, -1,
+                "%zu Hugging Face checkpoint snapshots (checkpoint-N/trainer_state.json) of one "
+                "training: the run is read from %s; the %zu older snapshots are left out",
+                n_snap, from, n_snap - (newest < n_sub));
+    free(from);
+  }
+
+  for (int pass = 0; pass < 2; pass++) /* real directories first, then links */
+    for (size_t i = 0; i < n_sub; i++) {
+      if (sublink[i] != (pass == 1)) continue;
+      struct stat sst;
+      /* A W&B run's files/ (output.log included) belongs to the run. */
+      const char *sub = strrchr(subdirs[i], '/');
+      bool wandb_files = wandb && sub && strcmp(sub, "/files") == 0;
+      if (snap[i] && i != newest) continue;
+      bool alias = snap[i] && !is_run;
+      if (alias) w->alias_dir = subdirs[i], w->alias_of = dir;
+      if (!mlflow && !wandb_files && stat(subdirs[i], &sst) == 0) S_walk_dir(w, subdirs[i], &sst);
+      if (alias) w->alias_dir = w->alias_of = NULL;
+    }
+  for (size_t i = 0; i < n_sub; i++) free(subdirs[i]);
   free(subdirs);
+  free(sublink);
+  free(snap);
   w->depth--;
 }
 
@@ -424,6 +629,18 @@ static void S_discover_one(S_walk *w, const char *p) {
     }
     out->n_paths_ok++;
     char *dir = S_dirname(p);
+    struct stat dst;
+    const char *first = S_seen_before(w, &st, p);
+    const char *in_dir = !first && stat(dir, &dst) == 0 ? S_seen_path(w, &dst) : NULL;
+    if (first || in_dir) {
+      /* Given twice, or inside a directory already walked: read there. */
+      if (first) S_reached_twice(w, p, first, "file");
+      else tp_diag_add(diags, TP_NOTE, p, -1, -1,
+                       "inside %s, already read as a directory argument; read once, there",
+                       in_dir);
+      free(dir);
+      return;
+    }
     tp_file_kind k = S_sniff_file(w, p);
     if (k == TP_FILE_TFEVENTS) {
       /* An event file alone: a run named after its directory. */
@@ -457,6 +674,9 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
   }
   if (out->n_runs > 1) qsort(out->runs, out->n_runs, sizeof *out->runs, S_cmp_run);
   if (out->n_traces > 1) qsort(out->traces, out->n_traces, sizeof *out->traces, S_cmp_trace);
+  for (size_t i = 0; i < w.n_seen; i++) free(w.seen[i].path);
+  free(w.seen);
+  free(w.slots);
   for (size_t i = 1; i < out->n_runs; i++)
     if (strcmp(out->runs[i].id, out->runs[i - 1].id) == 0)
       tp_diag_add(diags, TP_WARN, out->runs[i].dir, -1, -1,
@@ -475,6 +695,9 @@ void tp_discovery_free(tp_discovery *d) {
     free(r->event_files);
     for (size_t j = 0; j < r->n_other_files; j++) free(r->other_files[j]);
     free(r->other_files);
+    free(r->log_file);
+    for (size_t j = 0; j < r->n_split_off; j++) free(r->split_off[j]);
+    free(r->split_off);
   }
   free(d->runs);
   for (size_t i = 0; i < d->n_traces; i++) {

@@ -15,14 +15,34 @@
  * walked, and runs marked deleted are left out with a note).  Its framework
  * files are listed in other_files; parser/framework.h loads them.
  *
+ * One run per training:
+ *   - a directory or trace file reached twice (the same device and inode: a
+ *     symbolic link such as W&B's wandb/latest-run, a bind mount, the same
+ *     argument given twice, an argument inside another) is read once, where
+ *     it is first reached; the other path is noted.  Within a directory,
+ *     entries that are not symbolic links are walked before those that are,
+ *     so the real path wins over a link to it.  A directory loop is reported
+ *     and not entered twice;
+ *   - Hugging Face checkpoint snapshots (checkpoint-N/trainer_state.json) in
+ *     one output directory are one training: read from the output directory's
+ *     own trainer_state.json when it has one, else from the snapshot with the
+ *     highest N, whose run takes the output directory's id (unless the output
+ *     directory is a run itself); the other snapshots are noted and not read;
+ *   - several logs of the same per-file kind in one directory (two or more
+ *     Keras CSV logs, or two or more text logs) are different trainings: each
+ *     is a run of its own with id "<dir id>/<file name without extension>"
+ *     (log_file set), never merged into one series set.  The directory stays
+ *     a run too when it holds anything else (event files, other framework
+ *     logs), without those files (split_off).
+ *
  * Other regular files are classified by content (tp_discover_sniff) and kept
  * with the directory they sit in, so that the model can give a trace to every
- * run below that directory.  Symbolic links are followed; a directory loop
- * (the same device and inode again) is reported and not entered twice.
+ * run below that directory.  Symbolic links are followed.
  */
 #ifndef TP_DISCOVER_H
 #define TP_DISCOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/diag.h"
@@ -55,6 +75,13 @@ typedef struct tp_found_run {
   size_t n_event_files;
   char **other_files; /* hparams.yaml and other per-run logs in dir */
   size_t n_other_files;
+  char *log_file;     /* set when the run is one of several trainings' logs in dir
+                         (see above): the run is this file alone, other_files[0] */
+  char **split_off;   /* logs in dir that are runs of their own (log_file of
+                         another run): not read for this run */
+  size_t n_split_off;
+  bool from_snapshot; /* dir is the newest checkpoint-N snapshot of the output
+                         directory that the id names (see above) */
 } tp_found_run;
 
 typedef struct tp_found_file {
@@ -76,6 +103,15 @@ typedef struct tp_discovery {
  * diagnostics; returns 0 when at least one path could be read, else -1. */
 int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags);
 void tp_discovery_free(tp_discovery *d);
+
+/* The directory fr's id names: fr->dir, or for a run read from a checkpoint
+ * snapshot, the output directory above it.  Newly allocated. */
+char *tp_discover_id_dir(const tp_found_run *fr);
+
+/* fr's id when the directory its id names has the id dir_id: dir_id, or
+ * "<dir_id>/<file name without extension>" for a run of one log split off
+ * its directory (log_file).  Newly allocated.  For re-basing ids (scan --root). */
+char *tp_discover_run_id(const tp_found_run *fr, const char *dir_id);
 
 /* Classify a file by its name and first bytes (head, head_len: up to 4 KiB). */
 tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len);

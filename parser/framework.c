@@ -279,6 +279,14 @@ static bool S_text_name(const char *name) {
   return (n > 4 && (strcmp(name + n - 4, ".log") == 0 || strcmp(name + n - 4, ".txt") == 0));
 }
 
+/* Whether the log at path is left out of this run (see only_file, skip_files). */
+static bool S_left_out(const tp_framework_opts *opt, const char *path) {
+  if (opt->only_file) return strcmp(path, opt->only_file) != 0;
+  for (size_t i = 0; i < opt->n_skip_files; i++)
+    if (strcmp(path, opt->skip_files[i]) == 0) return true;
+  return false;
+}
+
 /* Text logs directly in dir (and in a W&B files/ directory). */
 static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts *opt,
                            tp_clock *clock, const tp_metric_sink *sink, tp_diags *d) {
@@ -301,7 +309,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts
     closedir(dh);
     for (size_t i = 0; i < nn; i++) {
       char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
-      size_t hn = S_is_file(p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
+      size_t hn = S_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
       const tp_textlog_set *set = NULL;
       if (hn && !tp_keras_csv_sniff(head, hn)) {
         /* Sniff on whole lines only. */
@@ -347,14 +355,24 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   unsigned kinds = S_detect(dir, &keras, &n_keras);
   char *p;
   if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
+  if (opt->only_file) kinds &= TP_FW_KERAS | TP_FW_TEXTLOG; /* one log file alone */
+  size_t kept = 0;
+  for (size_t i = 0; i < n_keras; i++) {
+    if (S_left_out(opt, keras[i])) free(keras[i]);
+    else keras[kept++] = keras[i];
+  }
+  n_keras = kept;
 
   S_timed timed = {.inner = tp_metric_sink_run(run)};
   tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar,
                          .time_source = S_timed_source};
   int n = 0;
   double offset_duration = NAN; /* from a seconds-since-start column */
+  const char *was = run->reading; /* each format names itself (see tp_run_add_scalar) */
+  run->reading = "lightning-csv";
   if (kinds & TP_FW_LIGHTNING)
     n += S_load_lightning(run, dir, &clock, &sink, d, &offset_duration);
+  run->reading = "keras-csv";
   if (kinds & TP_FW_KERAS)
     for (size_t i = 0; i < n_keras; i++) {
       FILE *f = S_open(keras[i], d);
@@ -369,6 +387,7 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     }
   for (size_t i = 0; i < n_keras; i++) free(keras[i]);
   free(keras);
+  run->reading = "hf-trainer-state";
   if (kinds & TP_FW_HF_TRAINER) {
     p = tp_xasprintf("%s/trainer_state.json", dir);
     if (S_is_file(p)) {
@@ -379,11 +398,15 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     }
     free(p);
   }
+  run->reading = "mlflow";
   if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
   if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
+  run->reading = "wandb";
   if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
+  run->reading = "textlog";
   if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
     n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
+  run->reading = was;
 
   /* The window: the files' own wall times, else event files, else a duration. */
   if (run->window_source && strcmp(run->window_source, "run metadata") == 0) {

@@ -68,6 +68,11 @@ typedef struct tp_framework_opts {
   unsigned force;               /* --format: only these kinds (0: detect) */
   const struct tp_textlog_set *textlog; /* pattern set for text logs; NULL: try the
                                            built-in sets on *.log / *.txt files */
+  const char *only_file;        /* when set, read this log of dir (a Keras CSV or a text
+                                   log) and nothing else: a run split off a directory
+                                   holding several trainings' logs (tp_found_run.log_file) */
+  char *const *skip_files;      /* logs of dir that are runs of their own: not read */
+  size_t n_skip_files;
 } tp_framework_opts;
 
 /* Which framework logs the directory holds (a bit set of tp_framework_kind),

@@ -18,6 +18,7 @@
 
 #include "model/mem.h"
 #include "parser/crc32c.h"
+#include "parser/number.h"
 #include "parser/protobuf.h"
 #include "parser/sha256.h"
 
@@ -662,6 +663,24 @@ typedef struct S_event {
   tp_pb body;   /* the oneof member's bytes (summary, session log, tagged metadata) */
 } S_event;
 
+/* Event.file_version as TensorBoard's event_util.ParseFileVersion reads it:
+ * the text after the last "brain.Event:" (the whole text when there is none)
+ * as a number, else -1. */
+static void S_file_version(tp_tfevents_event *ev, tp_pb body) {
+  static const char mark[] = "brain.Event:";
+  const char *p = (const char *)body.p;
+  size_t n = tp_pb_left(&body), m = sizeof mark - 1;
+  for (size_t i = n >= m ? n - m + 1 : 0; i-- > 0;)
+    if (memcmp(p + i, mark, m) == 0) {
+      p += i + m;
+      n -= i + m;
+      break;
+    }
+  double v;
+  ev->has_file_version = true;
+  ev->file_version = n && n < 64 && tp_parse_double(p, n, &v) == 0 && isfinite(v) ? v : -1;
+}
+
 /* Parse an Event's fields.  With `prefix` set, p[0..n) is only the start of
  * a larger payload: a field running past the end ends the parse, and a
  * summary or other member that does not fit is reported as S_TOO_BIG. */
@@ -681,11 +700,15 @@ static int S_event_parse(const uint8_t *p, size_t n, bool prefix, S_event *e) {
       static const S_what what[] = {S_NONE,    S_NONE,   S_NONE, S_NONE,       S_GRAPH,
                                     S_SUMMARY, S_NONE,   S_SESSION, S_TAGGED,  S_META_GRAPH};
       tp_pb body;
+      e->ev.summary = f == 5; /* one member of a oneof: the last one read counts */
+      e->ev.has_file_version = false;
+      e->ev.file_version = 0;
       if (tp_pb_sub(&c, &body)) {
         if (!prefix) return -1;
         e->what = (f == 4 || f == 9) ? what[f] : S_TOO_BIG;
         return 0;
       }
+      if (f == 3) S_file_version(&e->ev, body);
       if (f == 3 || f == 6) e->what = S_NONE; /* file_version, log_message */
       else e->what = what[f], e->body = body;
     } else if (f <= 9 || tp_pb_skip(&c, w)) {
@@ -1048,6 +1071,8 @@ int tp_tfevents_read_mem(const void *data, size_t n, const char *path,
 typedef struct S_load {
   tp_run *run;
   const char *path;
+  tp_diags *d;
+  bool purge;     /* the current event purges its tags (file_version below 2) */
   tp_sha256 sha;
   uint64_t size;
   int64_t mtime_s;
@@ -1064,12 +1089,28 @@ static void S_l_bytes(void *ctx, const void *data, size_t n) {
 }
 
 static void S_l_event(void *ctx, const tp_tfevents_event *ev) {
-  tp_run_note_event(((S_load *)ctx)->run, ev->step, ev->wall_time_s);
+  S_load *l = ctx;
+  tp_run *run = l->run;
+  tp_run_note_event(run, ev->step, ev->wall_time_s);
+  if (ev->has_file_version) {
+    if (run->tb.file_version != 0 && run->tb.file_version != ev->file_version)
+      tp_diag_add(l->d, TP_NOTE, l->path, -1, -1,
+                  "file_version changes from %g to %g at byte %lld; from here on the purge "
+                  "rule of the new version applies, as in TensorBoard",
+                  run->tb.file_version, ev->file_version, (long long)ev->offset);
+    run->tb.file_version = ev->file_version;
+  }
+  l->purge = false;
+  if (run->tb.file_version >= 2) return; /* purges only on SessionLog START */
+  if (ev->step < run->tb.recent_step && ev->summary) l->purge = true;
+  else run->tb.recent_step = ev->step;
 }
 
 static void S_l_scalar(void *ctx, const tp_tfevents_event *ev, const char *tag, uint32_t id,
                        double value) {
-  tp_run_add_scalar(((S_load *)ctx)->run, tag, ev->step, ev->wall_time_s, value);
+  S_load *l = ctx;
+  if (l->purge) tp_run_purge_tag(l->run, tag, ev->step);
+  tp_run_append_scalar(l->run, tag, ev->step, ev->wall_time_s, value);
 }
 
 static void S_l_skipped(void *ctx, const tp_tfevents_event *ev, const char *tag,
@@ -1078,7 +1119,8 @@ static void S_l_skipped(void *ctx, const tp_tfevents_event *ev, const char *tag,
 }
 
 static void S_l_session(void *ctx, const tp_tfevents_event *ev, int status) {
-  if (status == TP_SESSION_START) tp_run_session_start(((S_load *)ctx)->run, ev->step);
+  tp_run *run = ((S_load *)ctx)->run;
+  if (status == TP_SESSION_START && run->tb.file_version >= 2) tp_run_session_start(run, ev->step);
 }
 
 static void S_l_hparam(void *ctx, const char *key, tp_hparam_kind kind, const char *text,
@@ -1091,7 +1133,9 @@ int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d) {
   static const tp_tfevents_visitor v = {
       .file = S_l_file, .bytes = S_l_bytes, .event = S_l_event, .scalar = S_l_scalar,
       .skipped = S_l_skipped, .session_log = S_l_session, .hparam = S_l_hparam};
-  S_load l = {.run = run, .path = path};
+  S_load l = {.run = run, .path = path, .d = d};
+  const char *was = run->reading;
+  run->reading = "tfevents";
   tp_sha256_init(&l.sha);
   tp_run_time_source(run, path, "event wall_time");
   int rc = tp_tfevents_read(path, &v, &l, d);
@@ -1099,5 +1143,6 @@ int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d) {
   in->size = l.sha.n_bytes;
   in->mtime_s = l.mtime_s;
   if (l.sha.n_bytes || l.size == 0) tp_sha256_hex(&l.sha, in->sha256);
+  run->reading = was;
   return rc;
 }

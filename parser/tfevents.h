@@ -43,6 +43,11 @@ typedef struct tp_tfevents_event {
   int64_t offset;     /* byte offset of the record in the file */
   double wall_time_s; /* Event.wall_time as stored (0 when absent), epoch seconds */
   int64_t step;       /* Event.step (0 when absent) */
+  bool summary;       /* the event holds a Summary (the oneof `what` is summary) */
+  bool has_file_version; /* the event is a file_version record */
+  double file_version;/* its version as TensorBoard parses it: the number after
+                         "brain.Event:" ("brain.Event:2" gives 2), -1 when it is
+                         not a number; 0 when has_file_version is false */
 } tp_tfevents_event;
 
 /* Counts for one file, given to the visitor's `done` callback. */
@@ -101,13 +106,24 @@ typedef struct tp_tfevents_visitor {
  * Returns 0 when at least one record could be read, -1 otherwise. */
 int tp_tfevents_read(const char *path, const tp_tfevents_visitor *v, void *ctx, tp_diags *d);
 
-/* Read one event file into run: events widen its window and count restarts
- * (tp_run_note_event), scalars go through tp_run_add_scalar (so TensorBoard's
- * purge on steps going back applies), SessionLog START purges
- * (tp_run_session_start), hparams are set with the file as their source,
- * non-scalars are counted, and the file is recorded as an input with its
- * size, mtime and SHA-256 (of the whole file, read once).  Returns as
- * tp_tfevents_read. */
+/* Read one event file into run, as TensorBoard's event accumulator does
+ * (tensorboard/backend/event_processing/event_accumulator.py, _ProcessEvent
+ * and _MaybePurgeOrphanedData; state carried over the run's files in reading
+ * order, in run->tb):
+ *   - once a file_version of 2 or more has been read ("brain.Event:2", every
+ *     writer since TF 1.0), points are purged only on a SessionLog START: every
+ *     series loses its points at or after the START's step; steps that merely
+ *     go back purge nothing and both segments are kept;
+ *   - before that (no file_version, or "brain.Event:1"), an event that holds a
+ *     summary and whose step is below the step of the latest event that did not
+ *     purge drops, for each tag it holds, that tag's points at or after its
+ *     step; any other event becomes the latest.
+ * Events widen the run's window; scalars go through tp_run_append_scalar, so a
+ * series whose step goes back counts a restart of that series (only scalar
+ * series count: images, text, profiler and other events never do); hparams
+ * are set with the file as their source, non-scalars are counted, and the file
+ * is recorded as an input with its size, mtime and SHA-256 (of the whole file,
+ * read once).  Returns as tp_tfevents_read. */
 int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d);
 
 /* Decode one Event payload (no framing) and pass it to v, as if it were the

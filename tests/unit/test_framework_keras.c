@@ -38,12 +38,15 @@ static void test_corpus(void) {
   fw_check_series(run, "val_loss", 24, 0, 1.0451288223266602, 23, 0.9485501646995544);
   fw_check_series(run, "learning_rate", 24, 0, 9.999999747378752e-05, 23, 9.999999747378752e-05);
   CHECK_INT(run->diags.count + 0, 0);
+  /* four appended phases continue the step axis: no series goes back */
+  CHECK_INT(run->restarts, 0);
   tp_run_free(run);
 
   run = fw_load_corpus("framework/keras-voice-id", &err);
   CHECK_INT(err, 0);
   fw_check_series(run, "acc", 50, 0, 0.26691599539700805, 49, 0.87031070195627158);
   fw_check_series(run, "val_loss", 50, 0, 4.210579307923406, 49, 5.4894675645769011);
+  CHECK_INT(run->restarts, 0);
   tp_run_free(run);
 
   run = fw_load_corpus("framework/keras-tomato-leaf", &err);

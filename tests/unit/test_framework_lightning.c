@@ -93,6 +93,8 @@ static void test_corpus(void) {
   CHECK_INT(err, 0);
   fw_check_series(run, "train_rmse", 604, 49, 0.6109481453895569, 30199, 0.046855710446834564);
   fw_check_series(run, "val_loss", 200, 150, 0.3609369993209839, 30199, 0.0011605253675952554);
+  /* train and validation rows interleave; each series' steps only go up */
+  CHECK_INT(run->restarts, 0);
   tp_run_free(run);
 
   run = fw_load_corpus("framework/lightning-opal/lightning_logs/version_0", &err);
@@ -101,6 +103,7 @@ static void test_corpus(void) {
   fw_check_series(run, "lr-Adam", 108, 49, 0.00328141592920354, 5399, 0.0003071019988956377);
   fw_check_series(run, "train/nll_loss", 108, 49, 0.0575530878690101, 5399, 0.010449534956721657);
   fw_check_series(run, "val/rmse_loss", 8, 678, 0.019856970821374123, 5431, 0.01806013539950508);
+  CHECK_INT(run->restarts, 0);
   tp_run_free(run);
 
   run = fw_load_corpus("framework/lightning-nlp2-probing/lightning_logs/version_0", &err);

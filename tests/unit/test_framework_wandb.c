@@ -2,6 +2,8 @@
  * objects, startedAt window, a summary that is not an object, real runs. */
 #include <math.h>
 
+#include <string.h>
+
 #include "fw_check.h"
 #include "parser/wandb.h"
 
@@ -42,6 +44,35 @@ static void test_synthetic(void) {
   tp_diag_free(&d);
 }
 
+/* One series, two loggers: wandb-summary.json holds loss 1.5 at _step 3, and
+ * the run's output.log (nanoGPT lines) logs loss at iters 1, 2, 3.  The
+ * summary point is read first; the log's points are a second copy of the
+ * series, not a restart: the log keeps the series (3 points, 1 dropped from
+ * the summary) and the run counts no restart. */
+static void test_two_loggers(void) {
+  const char *dir = fw_tmpdir();
+  fw_write(dir, "run-2/files/wandb-summary.json", "{\"_step\": 3, \"loss\": 1.5}");
+  fw_write(dir, "run-2/files/output.log", "iter 1: loss 2.5, time 1.0ms, mfu 1.0%\n"
+                                          "iter 2: loss 2.0, time 1.0ms, mfu 1.0%\n"
+                                          "iter 3: loss 1.5, time 1.0ms, mfu 1.0%\n");
+  char *run_dir = tp_xasprintf("%s/run-2", dir);
+  tp_run *run = tp_run_new("run-2", run_dir);
+  tp_diags d = {0};
+  CHECK(tp_framework_load_run(run, run_dir, NULL, &d) >= 2);
+  tp_run_finish(run);
+  fw_check_series(run, "loss", 3, 1, 2.5, 3, 1.5);
+  const tp_series *s = tp_run_find_series(run, "loss");
+  CHECK(s && s->doubled == 1 && s->dropped == 0);
+  CHECK_INT(run->restarts, 0);
+  bool said = false;
+  for (size_t i = 0; i < run->diags.count; i++)
+    said |= strstr(run->diags.items[i].message, "loss (1 from wandb; kept from textlog)") != NULL;
+  CHECK(said);
+  tp_run_free(run);
+  tp_diag_free(&d);
+  free(run_dir);
+}
+
 static void test_corpus(void) {
   size_t err = 0;
   tp_run *run = fw_load_corpus("framework/wandb-vade", &err);
@@ -77,6 +108,7 @@ static void test_corpus(void) {
 
 int main(void) {
   TP_RUN(test_synthetic);
+  TP_RUN(test_two_loggers);
   TP_RUN(test_corpus);
   return tp_test_summary();
 }

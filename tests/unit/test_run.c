@@ -1,6 +1,8 @@
 /* Tests for model/run: the restart rule, hparams, tags, thinning of series. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <math.h>
 
 #include "model/mem.h"
 #include "model/run.h"
@@ -27,8 +29,73 @@ static void test_restart_rule(void) {
   /* a repeated step is kept */
   tp_run_add_scalar(r, "loss", 7, 2008.0, 0.5);
   CHECK_INT(l->count, 9);
+  CHECK_INT(l->dropped, 4); /* steps 6..9 of the first segment */
   tp_run_session_start(r, 3);
   CHECK_INT(tp_run_find_series(r, "loss")->count, 3);
+  CHECK_INT(tp_run_find_series(r, "loss")->dropped, 10); /* 4 + the 6 at steps 3..7 */
+  tp_run_free(r);
+}
+
+/* Restarts are counted per series: series that keep their own counters
+ * (validation per epoch, one MLflow metric file after another) interleave
+ * with events whose steps go back, and count none.  Only a series whose own
+ * step goes back restarts, and the run's count is the most of any series. */
+static void test_restarts_per_series(void) {
+  tp_run *r = tp_run_new("r", "/tmp");
+  for (int e = 0; e < 5; e++) {
+    for (int s = 0; s < 3; s++) {
+      tp_run_note_event(r, 100 * e + 10 * s, 1000.0 + e);
+      tp_run_add_scalar(r, "train/loss", 100 * e + 10 * s, 1000.0 + e, 1.0);
+    }
+    tp_run_note_event(r, e, 1000.5 + e); /* validation row with its own counter */
+    tp_run_add_scalar(r, "val/acc", e, 1000.5 + e, 0.5);
+  }
+  /* a second metric file of the same run, read after the first: 0..4 again */
+  for (int e = 0; e < 5; e++) tp_run_add_scalar(r, "val/loss", e, NAN, 2.0);
+  CHECK_INT(r->restarts, 0);
+  /* val/acc is logged again from epoch 2, twice: 2 restarts; train/loss once */
+  tp_run_add_scalar(r, "val/acc", 2, 2000.0, 0.6);
+  tp_run_add_scalar(r, "val/acc", 1, 2001.0, 0.6);
+  tp_run_add_scalar(r, "train/loss", 0, 2002.0, 0.9);
+  CHECK_INT(tp_run_find_series(r, "val/acc")->restarts, 2);
+  CHECK_INT(tp_run_find_series(r, "train/loss")->restarts, 1);
+  CHECK_INT(tp_run_find_series(r, "val/loss")->restarts, 0);
+  CHECK_INT(r->restarts, 2);
+  /* val/acc: 0..4; 2 drops 2..4 (3): 0 1 2; 1 drops 1 and the new 2 (2): 0 1 */
+  CHECK_INT(tp_run_find_series(r, "val/acc")->count, 2);
+  CHECK_INT(tp_run_find_series(r, "val/acc")->dropped, 5);
+  tp_run_finish(r);
+  bool listed = false;
+  for (size_t i = 0; i < r->diags.count; i++)
+    if (strstr(r->diags.items[i].message, "2 series went back") &&
+        strstr(r->diags.items[i].message, "train/loss (1), val/acc (2); restarts: 2"))
+      listed = true;
+  CHECK(listed);
+  tp_run_free(r);
+}
+
+/* A TensorBoard logger and a CSV logger side by side log train/loss at steps
+ * 0..4 each: the CSV's copy is not a restart; it takes the series over (the
+ * last format read wins) and the 5 event-file points are counted as dropped. */
+static void test_two_loggers(void) {
+  tp_run *r = tp_run_new("r", "/tmp");
+  r->reading = "tfevents";
+  for (int s = 0; s < 5; s++) tp_run_append_scalar(r, "train/loss", s, 1000.0 + s, 1.0);
+  r->reading = "lightning-csv";
+  for (int s = 0; s < 5; s++) tp_run_add_scalar(r, "train/loss", s, 1000.0 + s, 2.0);
+  r->reading = NULL;
+  const tp_series *l = tp_run_find_series(r, "train/loss");
+  CHECK_INT(l->count, 5);
+  CHECK_NEAR(l->points[0].value, 2.0, 0);
+  CHECK_INT(l->doubled, 5);
+  CHECK_INT(l->dropped, 0);
+  CHECK_INT(r->restarts, 0);
+  tp_run_finish(r);
+  bool said = false;
+  for (size_t i = 0; i < r->diags.count; i++)
+    said |= strstr(r->diags.items[i].message,
+                   "train/loss (5 from tfevents; kept from lightning-csv)") != NULL;
+  CHECK(said);
   tp_run_free(r);
 }
 
@@ -120,6 +187,8 @@ static void test_fmt_shortest(void) {
 
 int main(void) {
   TP_RUN(test_restart_rule);
+  TP_RUN(test_restarts_per_series);
+  TP_RUN(test_two_loggers);
   TP_RUN(test_decimate);
   TP_RUN(test_fmt_and_tags);
   TP_RUN(test_fmt_shortest);

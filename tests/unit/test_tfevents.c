@@ -347,40 +347,172 @@ static void test_hparams_and_session(void) {
   tp_buf_free(&f);
 }
 
-/* Steps go back: the loader purges as TensorBoard does and counts a restart;
- * the window spans both segments. */
+/* A file_version record with the given text. */
+static void b_version_text(B *file, const char *text) {
+  B e = {0};
+  b_fixed64(&e, 1, f64bits(1700000000.0));
+  b_str(&e, 3, text);
+  b_record(file, &e);
+  tp_buf_free(&e);
+}
+
+/* A SessionLog event with status st at step. */
+static void b_session(B *file, double wall, int64_t step, int st) {
+  B sl = {0};
+  b_vfield(&sl, 1, (uint64_t)st);
+  b_event(file, wall, step, 7, &sl);
+}
+
+/* An image value (not a scalar) under tag at step. */
+static void b_image(B *file, double wall, int64_t step, const char *tag) {
+  B img = {0}, rest = {0};
+  b_vfield(&img, 1, 1);
+  b_sub(&rest, 4, &img);
+  b_summary_event(file, wall, step, tag, &rest);
+}
+
+/* Write each image to a temporary file and load them, in order, into one run. */
+static tp_run *load_images(B *files, size_t n, tp_diags *d) {
+  tp_run *run = tp_run_new("r", "/tmp");
+  for (size_t i = 0; i < n; i++) {
+    char path[] = "/tmp/tp_test_tfevents_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK_INT(write(fd, files[i].data, files[i].len), (long long)files[i].len);
+    close(fd);
+    CHECK_INT(tp_tfevents_load_run(run, path, d), 0);
+    unlink(path);
+    tp_buf_free(&files[i]);
+  }
+  return run;
+}
+
+/* brain.Event:2 purges only on a SessionLog START: every series loses its
+ * points at or after the START's step.  loss logs steps 0..9, START at 5, then
+ * 5..7: 5 old points (0..4) + 3 new = 8, 5 dropped, one restart of loss. */
 static void test_load_run_restart(void) {
   B f = {0};
+  b_version(&f);
   for (int i = 0; i < 10; i++) b_simple(&f, 1700000000.0 + i, i, "loss", (float)i);
-  B sl = {0};
-  b_vfield(&sl, 1, 1);
-  b_event(&f, 1700000100.0, 5, 7, &sl);
+  b_session(&f, 1700000100.0, 5, 1);
   for (int i = 5; i < 8; i++) b_simple(&f, 1700000100.0 + i, i, "loss", (float)(100 + i));
-  char path[] = "/tmp/tp_test_tfevents_XXXXXX";
-  int fd = mkstemp(path);
-  CHECK(fd >= 0);
-  CHECK_INT(write(fd, f.data, f.len), (long long)f.len);
-  close(fd);
-  tp_run *run = tp_run_new("r", "/tmp");
+  size_t len = f.len;
   tp_diags d = {0};
-  CHECK_INT(tp_tfevents_load_run(run, path, &d), 0);
+  tp_run *run = load_images(&f, 1, &d);
   const tp_series *s = tp_run_find_series(run, "loss");
   CHECK(s && s->count == 8);
   if (s && s->count == 8) {
     CHECK_INT(s->points[4].step, 4);
     CHECK_INT(s->points[5].step, 5);
     CHECK_NEAR(s->points[5].value, 105, 0);
+    CHECK_INT(s->dropped, 5);
+    CHECK_INT(s->restarts, 1);
   }
   CHECK_INT(run->restarts, 1);
   CHECK_NEAR(run->start_s, 1700000000.0, 0);
   CHECK_NEAR(run->end_s, 1700000107.0, 0);
   CHECK_INT(run->n_inputs, 1);
-  CHECK_INT(run->inputs[0].size, f.len);
+  CHECK_INT(run->inputs[0].size, len);
   CHECK_INT(strlen(run->inputs[0].sha256), 64);
+  tp_run_finish(run);
+  /* the run says which series restarted and how many points were dropped */
+  bool said_restart = false, said_dropped = false;
+  for (size_t i = 0; i < run->diags.count; i++) {
+    const char *m = run->diags.items[i].message;
+    if (strstr(m, "per series: loss (1); restarts: 1")) said_restart = true;
+    if (strstr(m, "5 logged points dropped") && strstr(m, "loss (5)")) said_dropped = true;
+  }
+  CHECK(said_restart);
+  CHECK(said_dropped);
   tp_run_free(run);
   tp_diag_free(&d);
-  unlink(path);
-  tp_buf_free(&f);
+}
+
+/* brain.Event:2 without a START: steps that go back purge nothing (TensorBoard
+ * shows both segments), but the series still counts its restart.  And two
+ * files of one run (a rerun into the same directory) each logging 0..9: the
+ * file_version carries over, all 10 + 3 + 10 points are kept, two restarts. */
+static void test_load_run_v2_no_start(void) {
+  B f[2] = {{0}, {0}};
+  b_version(&f[0]);
+  for (int i = 0; i < 10; i++) b_simple(&f[0], 1700000000.0 + i, i, "loss", (float)i);
+  for (int i = 5; i < 8; i++) b_simple(&f[0], 1700000100.0 + i, i, "loss", (float)(100 + i));
+  for (int i = 0; i < 10; i++) b_simple(&f[1], 1700000200.0 + i, i, "loss", (float)(200 + i));
+  tp_diags d = {0};
+  tp_run *run = load_images(f, 2, &d);
+  const tp_series *s = tp_run_find_series(run, "loss");
+  CHECK(s && s->count == 23);
+  if (s && s->count == 23) {
+    CHECK_INT(s->points[10].step, 5);
+    CHECK_NEAR(s->points[10].value, 105, 0);
+    CHECK_INT(s->points[13].step, 0);
+    CHECK_NEAR(s->points[13].value, 200, 0);
+    CHECK_INT(s->dropped, 0);
+  }
+  CHECK_INT(run->restarts, 2);
+  CHECK_INT(run->tb.file_version, 2);
+  tp_run_free(run);
+  tp_diag_free(&d);
+}
+
+/* No file_version (or brain.Event:1): an event holding a summary whose step is
+ * below the latest non-purging event's step purges the tags it holds, and
+ * only those; other events become the latest.  Worked through:
+ *   loss and acc at 0..9 (latest 9);
+ *   an image at step 3: purges tag img only, no restart (not a scalar);
+ *   loss at 6: 6 < 9, loss loses 6..9 (4 dropped), acc keeps its 10; loss
+ *     restarted once;
+ *   a SessionLog at step 2 (no summary): latest = 2, nothing purged;
+ *   acc at 4: 4 >= 2, so no purge: acc holds 11 points, restarted once. */
+static void test_load_run_v1(void) {
+  B f = {0};
+  b_version_text(&f, "brain.Event:1");
+  for (int i = 0; i < 10; i++) {
+    b_simple(&f, 1700000000.0 + i, i, "loss", (float)i);
+    b_simple(&f, 1700000000.5 + i, i, "acc", (float)i);
+  }
+  b_image(&f, 1700000020.0, 3, "img");
+  b_simple(&f, 1700000021.0, 6, "loss", 60.0f);
+  b_session(&f, 1700000022.0, 2, 1);
+  b_simple(&f, 1700000023.0, 4, "acc", 40.0f);
+  tp_diags d = {0};
+  tp_run *run = load_images(&f, 1, &d);
+  const tp_series *loss = tp_run_find_series(run, "loss"), *acc = tp_run_find_series(run, "acc");
+  CHECK(loss && acc);
+  if (loss && acc) {
+    CHECK_INT(loss->count, 7);
+    CHECK_INT(loss->dropped, 4);
+    CHECK_INT(loss->points[6].step, 6);
+    CHECK_NEAR(loss->points[6].value, 60, 0);
+    CHECK_INT(loss->restarts, 1);
+    CHECK_INT(acc->count, 11);
+    CHECK_INT(acc->dropped, 0);
+    CHECK_INT(acc->restarts, 1);
+  }
+  CHECK_INT(run->restarts, 1);
+  CHECK_NEAR(run->tb.file_version, 1, 0);
+  tp_run_free(run);
+  tp_diag_free(&d);
+}
+
+/* Non-scalar events whose steps go back (images, text, run metadata) never
+ * count a restart; scalar series with monotone steps count none, however
+ * their events interleave. */
+static void test_load_run_no_false_restart(void) {
+  B f = {0};
+  b_version(&f);
+  for (int i = 0; i < 5; i++) {
+    b_simple(&f, 1700000000.0 + i, 100 * i, "train/loss", 1.0f);
+    b_image(&f, 1700000000.1 + i, i, "samples"); /* its own counter: 0..4 */
+    b_simple(&f, 1700000000.2 + i, i, "val/acc", 0.5f); /* per epoch */
+  }
+  tp_diags d = {0};
+  tp_run *run = load_images(&f, 1, &d);
+  CHECK_INT(run->restarts, 0);
+  CHECK_INT(tp_run_find_series(run, "train/loss")->count, 5);
+  CHECK_INT(tp_run_find_series(run, "val/acc")->count, 5);
+  tp_run_free(run);
+  tp_diag_free(&d);
 }
 
 /* A file of three scalars a, b, c at steps 1..3; offsets of the records. */
@@ -647,6 +779,9 @@ int main(void) {
   TP_RUN(test_first_metadata);
   TP_RUN(test_hparams_and_session);
   TP_RUN(test_load_run_restart);
+  TP_RUN(test_load_run_v2_no_start);
+  TP_RUN(test_load_run_v1);
+  TP_RUN(test_load_run_no_false_restart);
   TP_RUN(test_bad_framing);
   TP_RUN(test_bad_protobuf);
   TP_RUN(test_files);

@@ -229,6 +229,29 @@ static void test_load_run(const char *shared) {
   tp_run_free(run);
   tp_diag_free(&d);
   free(path);
+
+  /* torch-study/runs/my_first_experiment: two brain.Event:2 files of one run
+   * directory, each logging Metrics/Loss and Metrics/Accuracy at steps 0..99
+   * (a rerun).  No SessionLog START, so TensorBoard purges nothing: each tag
+   * shows 100 + 100 points, and each series restarted once. */
+  static const char *const two[] = {"events.out.tfevents.1771594466.zyzkings.21024.0",
+                                    "events.out.tfevents.1771596596.zyzkings.7880.0"};
+  run = tp_run_new("my_first_experiment", "my_first_experiment");
+  for (int i = 0; i < 2; i++) {
+    path = tp_xasprintf("%s/corpus/tfevents/torch-study/runs/my_first_experiment/%s", shared,
+                        two[i]);
+    CHECK_INT(tp_tfevents_load_run(run, path, &d), 0);
+    free(path);
+  }
+  CHECK_INT(run->n_series, 2);
+  for (size_t i = 0; i < run->n_series; i++) {
+    CHECK_INT(run->series[i].count, 200);
+    CHECK_INT(run->series[i].restarts, 1);
+    CHECK_INT(run->series[i].dropped, 0);
+  }
+  CHECK_INT(run->restarts, 1);
+  tp_run_free(run);
+  tp_diag_free(&d);
 }
 
 int main(void) {
