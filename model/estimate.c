@@ -106,6 +106,60 @@ static const tp_hardware *S_part(const tp_reftables *t, tp_hw_kind kind, const c
   return h;
 }
 
+/* The CPU term: whole processors x TDP, or cores used x TDP / cores per
+ * processor (Green Algorithms' power per core), x utilization.  Returns 0
+ * when it could be given, -1 when the declaration has no CPU part or it was
+ * left out (with a diagnostic naming why). */
+static int S_cpu_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl *hw,
+                       tp_diags *d) {
+  double n_cpus = S_or(hw->n_cpus, 0), cores = S_or(hw->n_cpu_cores, 0);
+  double chip_cores = S_or(hw->cpu_chip_cores, 0), util = S_or(hw->cpu_util, 1.0);
+  if (!hw->cpu_model) {
+    if (n_cpus > 0 || cores > 0)
+      tp_diag_add(d, TP_WARN, NULL, -1, -1,
+                  "%g CPU %s declared without a CPU model; the CPU's power is left out of "
+                  "the estimate",
+                  n_cpus > 0 ? n_cpus : cores, n_cpus > 0 ? "processors" : "cores");
+    return -1;
+  }
+  if (!(out->cpu = S_part(t, TP_HW_CPU, hw->cpu_model, d))) return -1;
+  const tp_hardware *h = out->cpu;
+  if (n_cpus > 0) {
+    out->cpu_w = n_cpus * h->tdp_w * util;
+    return 0;
+  }
+  if (chip_cores <= 0) chip_cores = h->cores;
+  if (cores <= 0) {
+    /* No count given: one whole processor, all its cores. */
+    out->cpu_w = h->tdp_w * util;
+    if (chip_cores > 0)
+      tp_diag_add(d, TP_NOTE, NULL, -1, -1,
+                  "CPU \"%s\": no cores given; one whole processor (%g cores, %g W) is "
+                  "assumed",
+                  hw->cpu_model, chip_cores, h->tdp_w);
+    else
+      tp_diag_add(d, TP_NOTE, NULL, -1, -1,
+                  "CPU \"%s\": no cores given; one whole processor (%g W) is assumed",
+                  hw->cpu_model, h->tdp_w);
+    return 0;
+  }
+  if (chip_cores <= 0) {
+    out->cpu = NULL;
+    tp_diag_add(d, TP_WARN, NULL, -1, -1,
+                "CPU \"%s\" (table row \"%s\") has no core count in the hardware table "
+                "(data/cpu_cores.csv), so the power of %g cores cannot be told; the CPU's "
+                "power is left out of the estimate",
+                hw->cpu_model, h->model, cores);
+    return -1;
+  }
+  if (cores > chip_cores)
+    tp_diag_add(d, TP_NOTE, NULL, -1, -1,
+                "%g cores declared on CPU \"%s\" of %g cores: counted as %g processors",
+                cores, hw->cpu_model, chip_cores, cores / chip_cores);
+  out->cpu_w = cores * (h->tdp_w / chip_cores) * util;
+  return 0;
+}
+
 int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl *hw,
                       tp_diags *d) {
   memset(out, 0, sizeof *out);
@@ -115,18 +169,7 @@ int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl 
     out->gpu_w = n_gpus * out->gpu->tdp_w * S_or(hw->gpu_util, 1.0);
     any = true;
   }
-  double n_cpus = S_or(hw->n_cpus, 0), cores = S_or(hw->n_cpu_cores, 0);
-  double chip_cores = S_or(hw->cpu_chip_cores, 0);
-  if (n_cpus <= 0 && cores > 0 && chip_cores <= 0) {
-    tp_diag_add(d, TP_WARN, NULL, -1, -1,
-                "%g CPU cores declared without the processor's core count; the CPU's "
-                "power is left out of the estimate",
-                cores);
-  } else if ((n_cpus > 0 || cores > 0) && (out->cpu = S_part(t, TP_HW_CPU, hw->cpu_model, d))) {
-    double chips = n_cpus > 0 ? n_cpus : cores / chip_cores;
-    out->cpu_w = chips * out->cpu->tdp_w * S_or(hw->cpu_util, 1.0);
-    any = true;
-  }
+  if (S_cpu_power(out, t, hw, d) == 0) any = true;
   double mem = S_or(hw->memory_gb, 0);
   if (mem > 0) {
     out->memory_w = mem * TP_MEMORY_W_PER_GB;

@@ -10,7 +10,9 @@
  *
  * where cpu_power is n_cpu whole processors x their TDP or, when cores are
  * given instead, n_cores x (TDP / cores per processor), Green Algorithms'
- * per-core TDP.  Rated powers come from the shipped hardware table; TDP is an
+ * per-core TDP; cores per processor come from the declaration or else from
+ * the table (data/cpu_cores.csv).  A CPU model with no count at all is one
+ * whole processor (noted).  Rated powers come from the shipped hardware table; TDP is an
  * upper bound of what a device draws, so the estimate is an upper bound too
  * when utilizations are 1 (the default).  PUE is applied later (model/carbon).
  *
@@ -35,7 +37,8 @@ typedef struct tp_hw_decl {
   const char *cpu_model;   /* e.g. "Intel(R) Xeon(R) Platinum 8480+ CPU @ 2.00GHz", or NULL */
   double n_cpus;           /* whole processors (sockets) */
   double n_cpu_cores;      /* or: cores used, when n_cpus is 0 */
-  double cpu_chip_cores;   /* cores per processor, to turn TDP into per-core TDP */
+  double cpu_chip_cores;   /* cores per processor, to turn TDP into per-core TDP;
+                              0: the table row's count */
   double cpu_util;         /* 0..1; NAN means 1.0 */
   double memory_gb;        /* memory available to the run, GB */
 } tp_hw_decl;
@@ -58,7 +61,10 @@ const tp_hardware *tp_estimate_find_hardware(const tp_reftables *t, tp_hw_kind k
                                              const char *model, bool *ambiguous);
 
 /* Power of the declared hardware.  A model not in the table leaves its part
- * out, with a warning in d; an ambiguous one gets a note.  Returns 0, or -1
+ * out, with a warning in d naming it; an ambiguous one gets a note.  Cores
+ * declared for a CPU whose cores per processor are unknown (neither declared
+ * nor in the table) leave the CPU out with a warning naming the model; cores
+ * or processors without a model likewise.  Returns 0, or -1
  * when no part could be estimated (power_w 0). */
 int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl *hw,
                       tp_diags *d);

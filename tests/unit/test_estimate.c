@@ -5,14 +5,14 @@
 #include "tp_test.h"
 
 static tp_hardware S_hw[] = {
-    {TP_HW_GPU, "NVIDIA A100 PCIe 40GB", 250, "s"},
-    {TP_HW_GPU, "NVIDIA A100 SXM4 80GB", 400, "s"},
-    {TP_HW_GPU, "NVIDIA A10G", 150, "s"},
-    {TP_HW_GPU, "NVIDIA H100 PCIe 80GB", 350, "s"},
-    {TP_HW_GPU, "NVIDIA H100 SXM5 80GB", 700, "s"},
-    {TP_HW_TPU, "Google TPU v3", 450, "s"},
-    {TP_HW_CPU, "Intel Xeon Platinum 8480+", 350, "s"},
-    {TP_HW_CPU, "AMD EPYC 7763", 280, "s"},
+    {TP_HW_GPU, "NVIDIA A100 PCIe 40GB", 250, "s", 0, NULL},
+    {TP_HW_GPU, "NVIDIA A100 SXM4 80GB", 400, "s", 0, NULL},
+    {TP_HW_GPU, "NVIDIA A10G", 150, "s", 0, NULL},
+    {TP_HW_GPU, "NVIDIA H100 PCIe 80GB", 350, "s", 0, NULL},
+    {TP_HW_GPU, "NVIDIA H100 SXM5 80GB", 700, "s", 0, NULL},
+    {TP_HW_TPU, "Google TPU v3", 450, "s", 0, NULL},
+    {TP_HW_CPU, "Intel Xeon Platinum 8480+", 350, "s", 0, NULL},
+    {TP_HW_CPU, "AMD EPYC 7763", 280, "s", 64, "cores src"},
 };
 
 static tp_reftables S_tables(void) {
@@ -88,8 +88,66 @@ static void test_power(void) {
   tp_diag_free(&d);
 }
 
+/* The cpu part by power per core, with the table's cores per processor. */
+static void test_cpu_cores(void) {
+  tp_reftables t = S_tables();
+  tp_estimate est;
+  tp_diags d = {0};
+  /* AMD EPYC 7763: 280 W over 64 cores = 4.375 W per core; 8 cores at
+   * utilization 1.0 = 35 W; for 3600 s: 126000 J = 35 Wh. */
+  tp_hw_decl eight = {NULL, 0, NAN, "AMD EPYC 7763 64-Core Processor", 0, 8, 0, 1.0, 0};
+  CHECK_INT(tp_estimate_power(&est, &t, &eight, &d), 0);
+  CHECK_NEAR(est.cpu_w, 35, 1e-9);
+  CHECK_NEAR(est.power_w, 35, 1e-9);
+  CHECK(est.cpu == &S_hw[7]);
+  CHECK_INT(d.count, 0);
+  tp_run_energy re = {0};
+  CHECK_INT(tp_estimate_apply(&re, &est, 3600), 0);
+  CHECK_NEAR(re.it_j / 3600.0, 35, 1e-9); /* Wh */
+  /* ... at utilization 0.5: 17.5 W. */
+  eight.cpu_util = 0.5;
+  CHECK_INT(tp_estimate_power(&est, &t, &eight, &d), 0);
+  CHECK_NEAR(est.cpu_w, 17.5, 1e-9);
+
+  /* cpu: MODEL alone is one whole processor: 280 W, with a note saying so. */
+  tp_hw_decl whole = {NULL, 0, NAN, "AMD EPYC 7763", 0, 0, 0, NAN, 0};
+  CHECK_INT(tp_estimate_power(&est, &t, &whole, &d), 0);
+  CHECK_NEAR(est.cpu_w, 280, 1e-9);
+  CHECK_INT(d.count, 1);
+  CHECK(d.items[0].severity == TP_NOTE && strstr(d.items[0].message, "64 cores"));
+  tp_diag_free(&d);
+
+  /* Cores on a processor whose core count the table lacks: a warning naming
+   * it, nothing estimated. */
+  tp_hw_decl nocount = {NULL, 0, NAN, "Intel Xeon Platinum 8480+", 0, 8, 0, NAN, 0};
+  CHECK_INT(tp_estimate_power(&est, &t, &nocount, &d), -1);
+  CHECK_NEAR(est.cpu_w, 0, 0);
+  CHECK(est.cpu == NULL);
+  CHECK_INT(d.n_by_severity[TP_WARN], 1);
+  CHECK(strstr(d.items[0].message, "Xeon Platinum 8480+") &&
+        strstr(d.items[0].message, "core count"));
+  tp_diag_free(&d);
+
+  /* An unknown CPU model alone: a warning naming it, never silence. */
+  tp_hw_decl unknown = {NULL, 0, NAN, "Pentium Pro 200", 0, 0, 0, NAN, 0};
+  CHECK_INT(tp_estimate_power(&est, &t, &unknown, &d), -1);
+  CHECK_INT(d.n_by_severity[TP_WARN], 1);
+  CHECK(strstr(d.items[0].message, "Pentium Pro 200") != NULL);
+  tp_diag_free(&d);
+
+  /* 2 GPUs of 400 W TDP at utilization 1.0 for 1800 s: 800 W x 1800 s =
+   * 1.44 MJ = 0.4 kWh. */
+  tp_hw_decl gpus = {"A100-SXM4-40GB", 2, 1.0, NULL, 0, 0, 0, NAN, 0};
+  CHECK_INT(tp_estimate_power(&est, &t, &gpus, &d), 0);
+  re = (tp_run_energy){0};
+  CHECK_INT(tp_estimate_apply(&re, &est, 1800), 0);
+  CHECK_NEAR(re.it_j / 3.6e6, 0.4, 1e-12);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_lookup);
   TP_RUN(test_power);
+  TP_RUN(test_cpu_cores);
   return tp_test_summary();
 }
