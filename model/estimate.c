@@ -3,7 +3,11 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "model/mem.h"
 
 #define S_MAX_WORDS 12
 #define S_WORD_LEN 24
@@ -166,6 +170,7 @@ int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl 
   bool any = false;
   double n_gpus = S_or(hw->n_gpus, 0);
   if (n_gpus > 0 && (out->gpu = S_part(t, TP_HW_GPU, hw->gpu_model, d))) {
+    out->n_gpus = n_gpus;
     out->gpu_w = n_gpus * out->gpu->tdp_w * S_or(hw->gpu_util, 1.0);
     any = true;
   }
@@ -185,5 +190,128 @@ int tp_estimate_apply(tp_run_energy *re, const tp_estimate *est, double duration
   re->method = TP_ENERGY_ESTIMATED;
   re->it_j = est->power_w * duration_s;
   re->coverage = 1;
+  re->gpu_count = est->n_gpus;
+  return 0;
+}
+
+/* ---- hardware as text ----------------------------------------------------- */
+
+double tp_estimate_leading_count(const char *text, const char **rest) {
+  if (rest) *rest = text;
+  if (!text) return 0;
+  const char *p = text;
+  while (*p == ' ' || *p == '\t') p++;
+  double n = 0;
+  size_t digits = 0;
+  while (isdigit((unsigned char)*p) && digits < 7) {
+    n = n * 10 + (*p - '0');
+    p++;
+    digits++;
+  }
+  if (!digits || isdigit((unsigned char)*p)) return 0;
+  while (*p == ' ') p++;
+  if (*p != 'x' && *p != 'X' && *p != '*') return 0;
+  p++;
+  /* "4x A100", "4 x A100", "4xA100"; but not "3x0" words like "1080x": a model
+   * must follow, and after a bare digit run, 'x' must end the word or be
+   * followed by a letter. */
+  if (*p && *p != ' ' && !isalpha((unsigned char)*p)) return 0;
+  while (*p == ' ' || *p == '\t') p++;
+  if (!*p || n < 1 || n > 100000) return 0;
+  if (rest) *rest = p;
+  return n;
+}
+
+void tp_hw_spec_free(tp_hw_spec *s) {
+  free(s->gpu_model);
+  free(s->cpu_model);
+  *s = (tp_hw_spec){0};
+}
+
+int tp_estimate_parse_spec(tp_hw_spec *out, const char *text, const tp_reftables *t, char *err,
+                           size_t err_size) {
+  *out = (tp_hw_spec){0};
+  if (err_size) err[0] = '\0';
+  const char *p = text ? text : "";
+  for (;;) {
+    size_t len = strcspn(p, ",");
+    const char *s = p, *e = p + len;
+    while (s < e && isspace((unsigned char)*s)) s++;
+    while (e > s && isspace((unsigned char)e[-1])) e--;
+    char part[256];
+    size_t n = (size_t)(e - s);
+    if (n == 0 || n >= sizeof part) {
+      snprintf(err, err_size, n ? "a part longer than %zu characters" : "an empty part",
+               sizeof part - 1);
+      goto fail;
+    }
+    memcpy(part, s, n);
+    part[n] = '\0';
+    const char *model = part;
+    double count = tp_estimate_leading_count(part, &model);
+    if (!count && isdigit((unsigned char)part[0]) &&
+        (strchr(part, 'x') || strchr(part, 'X') || strchr(part, '*')) &&
+        strcspn(part, "xX*") < strcspn(part, " ")) {
+      snprintf(err, err_size, "'%s' has a count that is not a whole number from 1 to 100000",
+               part);
+      goto fail;
+    }
+    bool amb;
+    bool gpu = tp_estimate_find_hardware(t, TP_HW_GPU, model, &amb) ||
+               tp_estimate_find_hardware(t, TP_HW_TPU, model, &amb);
+    bool cpu = !gpu && tp_estimate_find_hardware(t, TP_HW_CPU, model, &amb);
+    if (!gpu && !cpu) {
+      snprintf(err, err_size, "'%s' is not a GPU, TPU or CPU model of the hardware table",
+               model);
+      goto fail;
+    }
+    char **slot = gpu ? &out->gpu_model : &out->cpu_model;
+    if (*slot) {
+      snprintf(err, err_size, "more than one %s model ('%s' and '%s')", gpu ? "GPU" : "CPU",
+               *slot, model);
+      goto fail;
+    }
+    *slot = tp_xstrdup(model);
+    if (gpu) out->n_gpus = count ? count : 1;
+    else out->n_cpus = count ? count : 1;
+    p += len;
+    if (!*p) break;
+    p++;
+  }
+  return 0;
+fail:
+  tp_hw_spec_free(out);
+  return -1;
+}
+
+/* ---- one run ---------------------------------------------------------------- */
+
+int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
+                    const char *file, long line) {
+  if (run->energy.method != TP_ENERGY_NONE) return -1;
+  double dur = isfinite(run->start_s) && isfinite(run->end_s) ? run->end_s - run->start_s
+                                                               : run->declared_duration_s;
+  if (!(dur > 0) || !isfinite(dur)) {
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, line,
+                "hardware is declared (%s) but the run has no duration; no estimate", source);
+    return -1;
+  }
+  tp_estimate est;
+  if (tp_estimate_power(&est, t, hw, &run->diags) != 0) {
+    tp_diag_add(&run->diags, TP_WARN, file, -1, line,
+                "no estimate from %s: none of its parts has a rated power", source);
+    return -1;
+  }
+  if (tp_estimate_apply(&run->energy, &est, dur) != 0) return -1;
+  char gpu[160] = "", cpu[160] = "";
+  if (est.gpu)
+    snprintf(gpu, sizeof gpu, "; GPU: %g x %s (%g W)", est.n_gpus, est.gpu->model,
+             est.gpu->tdp_w);
+  if (est.cpu) snprintf(cpu, sizeof cpu, "; CPU: %s, %.4g W", est.cpu->model, est.cpu_w);
+  tp_diag_add(&run->diags, TP_NOTE, file, -1, line,
+              "energy estimated from hardware given by %s: %.1f W for %.0f s%s%s (Green "
+              "Algorithms method: rated power x utilization, an upper bound at "
+              "utilization 1; its range runs down to half of it)",
+              source, est.power_w, dur, gpu, cpu);
   return 0;
 }

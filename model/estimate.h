@@ -45,6 +45,7 @@ typedef struct tp_hw_decl {
 
 typedef struct tp_estimate {
   double gpu_w, cpu_w, memory_w; /* the three terms, watts (0 when left out) */
+  double n_gpus;                 /* GPUs in gpu_w (0 when that part is left out) */
   double power_w;                /* their sum */
   const tp_hardware *gpu, *cpu;  /* the table rows used, or NULL */
 } tp_estimate;
@@ -70,9 +71,49 @@ int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl 
                       tp_diags *d);
 
 /* Fill re from an estimate over duration_s: method TP_ENERGY_ESTIMATED,
- * it_j = power_w x duration_s, coverage 1, no devices.  A run that already has
+ * it_j = power_w x duration_s, coverage 1, gpu_count = est->n_gpus, no devices.  A run that already has
  * a trace-based or declared figure is left as it is.  Returns 0, or -1 when
  * duration_s is not a positive finite number or power_w is 0. */
 int tp_estimate_apply(tp_run_energy *re, const tp_estimate *est, double duration_s);
+
+/* Hardware written as one line of text (--hardware, a CodeCarbon gpu_model):
+ *
+ *   [N x] GPU-MODEL [, [M x] CPU-MODEL]      e.g. "4x A100-SXM4-40GB",
+ *                                            "8 x V100, 2 x Xeon Gold 6148"
+ *
+ * Parts are split on ','; each is a model of the hardware table, optionally
+ * after a count "N x" ("4x", "4 x", "4 *").  A part is the GPU when it names a
+ * GPU or TPU row, else the CPU when it names a CPU row; the count is GPUs, or
+ * whole processors for the CPU (no count: 1).  Owns its strings. */
+typedef struct tp_hw_spec {
+  char *gpu_model;  /* as written, or NULL */
+  double n_gpus;    /* 0 when there is no GPU part */
+  char *cpu_model;  /* as written, or NULL */
+  double n_cpus;    /* whole processors; 0 when there is no CPU part */
+} tp_hw_spec;
+
+/* Parse text into *out (zeroed first).  Returns 0, or -1 with *out empty and
+ * a one-line reason in err (err_size bytes: a model not in the table, a
+ * second GPU or CPU part, a bad count, an empty part). */
+int tp_estimate_parse_spec(tp_hw_spec *out, const char *text, const tp_reftables *t, char *err,
+                           size_t err_size);
+void tp_hw_spec_free(tp_hw_spec *s);
+
+/* The count in front of a hardware text ("8 x NVIDIA GeForce RTX 3090" -> 8,
+ * "4x A100" -> 4): a whole number 1..100000 followed by 'x', 'X' or '*' and a
+ * space, or by "x" and the model.  Returns it and sets *rest (may be NULL) to
+ * the model after it; 0 (and *rest = text) when there is none. */
+double tp_estimate_leading_count(const char *text, const char **rest);
+
+/* Estimate run's energy from hw over the run's window (or its declared
+ * duration) when nothing else gave it energy (method NONE).  source says where
+ * the hardware came from, for the diagnostic ("the configuration's hardware
+ * entry", "--hardware", "the run's W&B metadata (wandb-metadata.json)");
+ * file and line (NULL, -1 when none) point at it.  On success the run's method
+ * is TP_ENERGY_ESTIMATED, its gpu_count set, and a note names the source, the
+ * power and the duration.  Returns 0, or -1 (nothing changed; a note or
+ * warning says why). */
+int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
+                    const char *file, long line);
 
 #endif
