@@ -53,11 +53,13 @@ static bool S_begins(const S_words *a, const S_words *b) {
   return true;
 }
 
-/* The first word holding a digit ("a100", "8480"), or NULL. */
+/* The first word holding a digit ("a100", "8480"), or NULL.  A word of one
+ * or two characters ("2" of "Core 2 Duo", "9" of "Ryzen 9") names no family:
+ * it would tie unrelated parts together. */
 static const char *S_family(const S_words *a) {
   for (size_t i = 0; i < a->n; i++)
     for (const char *p = a->w[i]; *p; p++)
-      if (isdigit((unsigned char)*p)) return a->w[i];
+      if (isdigit((unsigned char)*p)) return strlen(a->w[i]) >= 3 ? a->w[i] : NULL;
   return NULL;
 }
 
