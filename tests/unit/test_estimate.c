@@ -145,7 +145,75 @@ static void test_cpu_cores(void) {
   tp_diag_free(&d);
 }
 
+/* Hardware as one line: --hardware and CodeCarbon's gpu_model. */
+static void test_spec(void) {
+  tp_reftables t = S_tables();
+  const char *rest;
+  CHECK_NEAR(tp_estimate_leading_count("8 x NVIDIA GeForce RTX 3090", &rest), 8, 0);
+  CHECK_STR(rest, "NVIDIA GeForce RTX 3090");
+  CHECK_NEAR(tp_estimate_leading_count("4x A100", &rest), 4, 0);
+  CHECK_STR(rest, "A100");
+  CHECK_NEAR(tp_estimate_leading_count("2 * T4", NULL), 2, 0);
+  CHECK_NEAR(tp_estimate_leading_count("Apple M1", &rest), 0, 0);
+  CHECK_STR(rest, "Apple M1");
+  CHECK_NEAR(tp_estimate_leading_count("1080 Ti", NULL), 0, 0);
+  CHECK_NEAR(tp_estimate_leading_count("0 x A100", NULL), 0, 0);
+  CHECK_NEAR(tp_estimate_leading_count("4x", NULL), 0, 0);
+  CHECK_NEAR(tp_estimate_leading_count(NULL, NULL), 0, 0);
+
+  tp_hw_spec s;
+  char err[200];
+  CHECK_INT(tp_estimate_parse_spec(&s, "4x A100-SXM4-80GB", &t, err, sizeof err), 0);
+  CHECK_STR(s.gpu_model, "A100-SXM4-80GB");
+  CHECK_NEAR(s.n_gpus, 4, 0);
+  CHECK(s.cpu_model == NULL && s.n_cpus == 0);
+  tp_hw_spec_free(&s);
+  CHECK_INT(tp_estimate_parse_spec(&s, " 2 x AMD EPYC 7763 , TPU v3 ", &t, err, sizeof err), 0);
+  CHECK_STR(s.gpu_model, "TPU v3");
+  CHECK_NEAR(s.n_gpus, 1, 0);
+  CHECK_STR(s.cpu_model, "AMD EPYC 7763");
+  CHECK_NEAR(s.n_cpus, 2, 0);
+  tp_hw_spec_free(&s);
+  /* Refused, with the reason. */
+  CHECK_INT(tp_estimate_parse_spec(&s, "4x Voodoo 2", &t, err, sizeof err), -1);
+  CHECK(strstr(err, "'Voodoo 2'") != NULL && s.gpu_model == NULL);
+  CHECK_INT(tp_estimate_parse_spec(&s, "A100, H100 PCIe", &t, err, sizeof err), -1);
+  CHECK(strstr(err, "more than one GPU") != NULL);
+  CHECK_INT(tp_estimate_parse_spec(&s, "0x A100", &t, err, sizeof err), -1);
+  CHECK(strstr(err, "count") != NULL);
+  CHECK_INT(tp_estimate_parse_spec(&s, "A100,", &t, err, sizeof err), -1);
+  CHECK_INT(tp_estimate_parse_spec(&s, "", &t, err, sizeof err), -1);
+  /* A one- or two-character word names no family: "Core 2 Duo" is no CPU here. */
+  CHECK(tp_estimate_find_hardware(&t, TP_HW_CPU, "Core 2 Duo", NULL) == NULL);
+}
+
+/* One run: the source is named; a run with energy is left alone. */
+static void test_run_estimate(void) {
+  tp_reftables t = S_tables();
+  tp_run *r = tp_run_new("a", "/tmp");
+  r->start_s = 1767225600.0;
+  r->end_s = r->start_s + 1800;
+  tp_hw_decl hw = {"A100-SXM4-80GB", 2, NAN, NULL, 0, 0, 0, NAN, 0};
+  CHECK_INT(tp_estimate_run(r, &t, &hw, "--hardware", NULL, -1), 0);
+  CHECK_INT(r->energy.method, TP_ENERGY_ESTIMATED);
+  CHECK_NEAR(r->energy.it_j, 1.44e6, 1e-6); /* 2 x 400 W x 1800 s = 0.4 kWh */
+  CHECK_NEAR(r->energy.gpu_count, 2, 0);
+  CHECK(r->diags.count == 1 && strstr(r->diags.items[0].message, "--hardware") &&
+        strstr(r->diags.items[0].message, "800.0 W for 1800 s"));
+  CHECK_INT(tp_estimate_run(r, &t, &hw, "again", NULL, -1), -1);
+  CHECK_NEAR(r->energy.it_j, 1.44e6, 1e-6);
+  tp_run_free(r);
+  /* No window and no declared duration: a note, no estimate. */
+  r = tp_run_new("b", "/tmp");
+  CHECK_INT(tp_estimate_run(r, &t, &hw, "--hardware", NULL, -1), -1);
+  CHECK_INT(r->energy.method, TP_ENERGY_NONE);
+  CHECK_INT(r->diags.count, 1);
+  tp_run_free(r);
+}
+
 int main(void) {
+  TP_RUN(test_spec);
+  TP_RUN(test_run_estimate);
   TP_RUN(test_lookup);
   TP_RUN(test_power);
   TP_RUN(test_cpu_cores);
