@@ -71,6 +71,39 @@ check "estimates, precedence and GPU-hours of the sample lab" test $? -eq 0
 check "scan --hardware exits 0" test $? -eq 0
 check "scan --hardware estimates" grep -q '"method": *"estimated"\|"method": *3' -r "$scratch/sums"
 
+# render from those summaries: the same totals as report's.
+"$tp" render "$scratch/sums" -o "$scratch/rs" 2>/dev/null
+python3 - "$scratch/r/summary.json" "$scratch/rs/summary.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p))["totals"] for p in sys.argv[1:3])
+sys.exit(0 if a == b else print("FAIL:", a, b) or 1)
+PY
+check "render of scanned estimates equals report" test $? -eq 0
+
+# ---- GPU-hours with traces: a GPU shared by two runs counts once ----------------------
+# samples/expected-runs.csv: GPUs x duration x coverage of every run, less the
+# overlap of fp32-bs128-s0 and amp-bf16-bs128-s1 on gpu0 of gpu-a100-03
+# (from the start of the second to the end of the first), counted twice otherwise.
+"$tp" report "$src/samples" -o "$scratch/t" 2>/dev/null
+"$tp" scan "$src/samples" -o "$scratch/tsums" 2>/dev/null
+"$tp" render "$scratch/tsums" -o "$scratch/trs" 2>/dev/null
+python3 - "$src/samples/expected-runs.csv" "$scratch/t/summary.json" "$scratch/trs/summary.json" <<'PY'
+import csv, json, sys
+runs = {r["run_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
+dev_s = sum(len(r["gpus"].split()) * float(r["duration_s"]) * float(r["coverage"])
+            for r in runs.values())
+a, b = runs["lab/precision-sweep/fp32-bs128-s0"], runs["lab/precision-sweep/amp-bf16-bs128-s1"]
+overlap = min(float(a["end_utc"]), float(b["end_utc"])) - max(float(a["start_utc"]), float(b["start_utc"]))
+want = (dev_s - overlap) / 3600  # 6.0564 - 0.0686 h
+bad = 0
+for p in sys.argv[2:]:
+    got = json.load(open(p))["totals"]["gpu_hours"]
+    if not (overlap > 200 and abs(got - want) < 2e-4):
+        print("FAIL: %s: gpu_hours %s, expected %.4f" % (p, got, want)); bad += 1
+sys.exit(1 if bad else 0)
+PY
+check "GPU-hours count the shared GPU once (report and render)" test $? -eq 0
+
 # ---- invalid --hardware: exit 2, one line -----------------------------------------
 for spec in "Voodoo 2" "0x A100-SXM4-40GB" "A100-SXM4-40GB, H100 SXM5 80GB" ""; do
   "$tp" report "$scratch/lab" --hardware "$spec" -o "$scratch/bad" 2>"$scratch/bad.err"
