@@ -305,6 +305,13 @@ int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, co
     return -1;
   }
   if (tp_estimate_apply(&run->energy, &est, dur) != 0) return -1;
+  /* Provenance: a file of the run that gave the hardware (its metadata) gave
+   * this energy. */
+  for (size_t i = 0; file && i < run->n_inputs; i++)
+    if (strcmp(run->inputs[i].path, file) == 0) {
+      run->inputs[i].energy_j = run->energy.it_j;
+      break;
+    }
   char gpu[160] = "", cpu[160] = "";
   if (est.gpu)
     snprintf(gpu, sizeof gpu, "; GPU: %g x %s (%g W)", est.n_gpus, est.gpu->model,

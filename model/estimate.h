@@ -111,7 +111,8 @@ double tp_estimate_leading_count(const char *text, const char **rest);
  * entry", "--hardware", "the run's W&B metadata (wandb-metadata.json)");
  * file and line (NULL, -1 when none) point at it.  On success the run's method
  * is TP_ENERGY_ESTIMATED, its gpu_count set, and a note names the source, the
- * power and the duration.  Returns 0, or -1 (nothing changed; a note or
+ * power and the duration; the run's input whose path is file (its metadata),
+ * if any, records the energy it gave (energy_j).  Returns 0, or -1 (nothing changed; a note or
  * warning says why). */
 int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
                     const char *file, long line);

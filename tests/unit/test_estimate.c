@@ -191,10 +191,12 @@ static void test_spec(void) {
 static void test_run_estimate(void) {
   tp_reftables t = S_tables();
   tp_run *r = tp_run_new("a", "/tmp");
+  tp_run_add_input(r, "/tmp/a/files/wandb-metadata.json", "wandb-metadata");
   r->start_s = 1767225600.0;
   r->end_s = r->start_s + 1800;
   tp_hw_decl hw = {"A100-SXM4-80GB", 2, NAN, NULL, 0, 0, 0, NAN, 0};
-  CHECK_INT(tp_estimate_run(r, &t, &hw, "--hardware", NULL, -1), 0);
+  CHECK_INT(tp_estimate_run(r, &t, &hw, "--hardware", "/tmp/a/files/wandb-metadata.json", -1), 0);
+  CHECK_NEAR(r->inputs[0].energy_j, 1.44e6, 1e-6);
   CHECK_INT(r->energy.method, TP_ENERGY_ESTIMATED);
   CHECK_NEAR(r->energy.it_j, 1.44e6, 1e-6); /* 2 x 400 W x 1800 s = 0.4 kWh */
   CHECK_NEAR(r->energy.gpu_count, 2, 0);
