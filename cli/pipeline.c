@@ -597,42 +597,17 @@ static void S_apply_estimates(S_state *st) {
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
     if (r->energy.method != TP_ENERGY_NONE) continue;
-    const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, r->id);
-    if (hw) {
-      tp_hw_decl decl = {.gpu_model = hw->gpu_model,
-                         .n_gpus = hw->gpu_count,
-                         .gpu_util = hw->gpu_util,
-                         .cpu_model = hw->cpu_model,
-                         .n_cpu_cores = hw->cpu_cores,
-                         .cpu_util = hw->cpu_util,
-                         .memory_gb = isfinite(hw->memory_gb) ? hw->memory_gb : 0};
-      if (tp_estimate_run(r, &st->tables, &decl, "the configuration's hardware entry",
-                          st->cfg->path, hw->line) == 0)
-        continue;
-    }
     tp_run_hw meta;
-    if (tp_runmeta_hardware(r, &meta, &r->diags) == 0) {
-      tp_hw_decl decl = {.gpu_model = meta.gpu_model, .n_gpus = meta.gpu_count,
-                         .gpu_util = NAN, .cpu_util = NAN};
-      char *src = tp_xasprintf("the run's own %s (%d x %s; no trace, declared energy or "
-                               "configured hardware covers it)",
-                               meta.tool, meta.gpu_count, meta.gpu_model);
-      int rc = tp_estimate_run(r, &st->tables, &decl, src, meta.path, -1);
-      free(src);
-      tp_run_hw_free(&meta);
-      if (rc == 0) {
-        if (spec.gpu_model || spec.cpu_model)
-          tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
-                      "--hardware not used for this run: its own metadata names its GPUs");
-        continue;
-      }
-    }
-    if (spec.gpu_model || spec.cpu_model) {
-      tp_hw_decl decl = {.gpu_model = spec.gpu_model, .n_gpus = spec.n_gpus,
-                         .gpu_util = NAN, .cpu_model = spec.cpu_model,
-                         .n_cpus = spec.n_cpus, .cpu_util = NAN};
-      tp_estimate_run(r, &st->tables, &decl, "--hardware", NULL, -1);
-    }
+    bool has_meta = tp_runmeta_hardware(r, &meta, &r->diags) == 0;
+    tp_estimate_sources src = {.config = tp_config_hardware_of(st->cfg, r->id),
+                               .config_path = st->cfg->path,
+                               .meta_gpu_model = has_meta ? meta.gpu_model : NULL,
+                               .meta_gpu_count = has_meta ? meta.gpu_count : 0,
+                               .meta_tool = has_meta ? meta.tool : NULL,
+                               .meta_path = has_meta ? meta.path : NULL,
+                               .fallback = &spec};
+    tp_estimate_from_sources(r, &st->tables, &src);
+    if (has_meta) tp_run_hw_free(&meta);
   }
   tp_hw_spec_free(&spec);
 }

@@ -324,3 +324,42 @@ int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, co
               source, est.power_w, dur, gpu, cpu);
   return 0;
 }
+
+int tp_estimate_from_sources(tp_run *run, const tp_reftables *t, const tp_estimate_sources *s) {
+  if (run->energy.method != TP_ENERGY_NONE) return -1;
+  const tp_config_hardware *c = s->config;
+  if (c) {
+    tp_hw_decl decl = {.gpu_model = c->gpu_model,
+                       .n_gpus = c->gpu_count,
+                       .gpu_util = c->gpu_util,
+                       .cpu_model = c->cpu_model,
+                       .n_cpu_cores = c->cpu_cores,
+                       .cpu_util = c->cpu_util,
+                       .memory_gb = isfinite(c->memory_gb) ? c->memory_gb : 0};
+    if (tp_estimate_run(run, t, &decl, "the configuration's hardware entry", s->config_path,
+                        c->line) == 0)
+      return 0;
+  }
+  const tp_hw_spec *f = s->fallback && (s->fallback->gpu_model || s->fallback->cpu_model)
+                            ? s->fallback
+                            : NULL;
+  if (s->meta_gpu_model && s->meta_gpu_count >= 1) {
+    tp_hw_decl decl = {.gpu_model = s->meta_gpu_model, .n_gpus = s->meta_gpu_count,
+                       .gpu_util = NAN, .cpu_util = NAN};
+    char src[320];
+    snprintf(src, sizeof src,
+             "the run's own %s (%d x %s; no trace, declared energy or configured hardware "
+             "covers it)",
+             s->meta_tool ? s->meta_tool : "metadata", s->meta_gpu_count, s->meta_gpu_model);
+    if (tp_estimate_run(run, t, &decl, src, s->meta_path, -1) == 0) {
+      if (f)
+        tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                    "--hardware not used for this run: its own metadata names its GPUs");
+      return 0;
+    }
+  }
+  if (!f) return -1;
+  tp_hw_decl decl = {.gpu_model = f->gpu_model, .n_gpus = f->n_gpus, .gpu_util = NAN,
+                     .cpu_model = f->cpu_model, .n_cpus = f->n_cpus, .cpu_util = NAN};
+  return tp_estimate_run(run, t, &decl, "--hardware", NULL, -1);
+}

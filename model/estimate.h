@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 
+#include "model/config.h"
 #include "model/diag.h"
 #include "model/reftable.h"
 #include "model/run.h"
@@ -116,5 +117,22 @@ double tp_estimate_leading_count(const char *text, const char **rest);
  * warning says why). */
 int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
                     const char *file, long line);
+
+/* Where the hardware of a run may come from, best first. */
+typedef struct tp_estimate_sources {
+  const tp_config_hardware *config; /* the configuration's entry for the run, or NULL */
+  const char *config_path;          /* the configuration file, for provenance */
+  const char *meta_gpu_model;       /* GPUs the run's own metadata records, or NULL */
+  int meta_gpu_count;               /* >= 1 with a model */
+  const char *meta_tool;            /* "W&B metadata" */
+  const char *meta_path;            /* the file that records them */
+  const tp_hw_spec *fallback;       /* --hardware, or NULL */
+} tp_estimate_sources;
+
+/* Estimate a run that nothing else gave energy (method NONE) from the first
+ * source that yields an estimate: the configuration's entry, the run's
+ * metadata, the fallback (tp_estimate_run for each, so every one tried says
+ * why it did not apply).  Returns 0 when one did, else -1. */
+int tp_estimate_from_sources(tp_run *run, const tp_reftables *t, const tp_estimate_sources *s);
 
 #endif

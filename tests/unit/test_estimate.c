@@ -213,7 +213,55 @@ static void test_run_estimate(void) {
   tp_run_free(r);
 }
 
+/* Sources, best first: the configuration's entry, the run's metadata,
+ * --hardware; one that yields nothing gives way to the next. */
+static void test_sources(void) {
+  tp_reftables t = S_tables();
+  tp_hw_spec cli = {.gpu_model = "H100 SXM5 80GB", .n_gpus = 8};
+  tp_config_hardware cfg = {.runs = "**", .gpu_model = "A10G", .gpu_count = 1, .gpu_util = 1.0,
+                            .cpu_util = 1.0, .memory_gb = NAN, .line = 7};
+  tp_estimate_sources s = {.config = &cfg, .config_path = "trainprint.yaml",
+                           .meta_gpu_model = "NVIDIA A100-SXM4-80GB", .meta_gpu_count = 2,
+                           .meta_tool = "W&B metadata", .meta_path = "m.json",
+                           .fallback = &cli};
+  double w[3];
+  for (int k = 0; k < 3; k++) {
+    tp_run *r = tp_run_new("a", "/tmp");
+    r->start_s = 0;
+    r->end_s = 3600;
+    CHECK_INT(tp_estimate_from_sources(r, &t, &s), 0);
+    w[k] = r->energy.it_j / 3600;
+    if (k == 1) /* metadata used: --hardware is said to be passed over */
+      CHECK(strstr(r->diags.items[r->diags.count - 1].message, "--hardware not used") != NULL);
+    tp_run_free(r);
+    if (k == 0) s.config = NULL;
+    if (k == 1) s.meta_gpu_model = NULL;
+  }
+  CHECK_NEAR(w[0], 150, 1e-9);  /* the configuration: 1 x A10G */
+  CHECK_NEAR(w[1], 800, 1e-9);  /* the metadata: 2 x A100 SXM4 80GB */
+  CHECK_NEAR(w[2], 5600, 1e-9); /* --hardware: 8 x H100 SXM5 */
+  /* A configuration entry naming an unknown GPU gives way, with a warning. */
+  cfg.gpu_model = "Voodoo 2";
+  s.config = &cfg;
+  tp_run *r = tp_run_new("b", "/tmp");
+  r->start_s = 0;
+  r->end_s = 3600;
+  CHECK_INT(tp_estimate_from_sources(r, &t, &s), 0);
+  CHECK_NEAR(r->energy.it_j / 3600, 5600, 1e-9);
+  CHECK(r->diags.n_by_severity[TP_WARN] >= 1);
+  tp_run_free(r);
+  /* Nothing at all: -1, no energy. */
+  tp_estimate_sources none = {0};
+  r = tp_run_new("c", "/tmp");
+  r->start_s = 0;
+  r->end_s = 3600;
+  CHECK_INT(tp_estimate_from_sources(r, &t, &none), -1);
+  CHECK_INT(r->energy.method, TP_ENERGY_NONE);
+  tp_run_free(r);
+}
+
 int main(void) {
+  TP_RUN(test_sources);
   TP_RUN(test_spec);
   TP_RUN(test_run_estimate);
   TP_RUN(test_lookup);
