@@ -452,7 +452,10 @@ static void S_apply_declared(S_state *st) {
     if (!best) continue;
     r->energy.method = TP_ENERGY_DECLARED;
     r->energy.it_j = best->d.it_energy_j;
-    r->energy.gpu_count = tp_estimate_leading_count(best->d.hardware, NULL); /* "8 x ..." */
+    const char *gpu_model;
+    r->energy.gpu_count = tp_estimate_leading_count(best->d.hardware, &gpu_model); /* "8 x" */
+    if (r->energy.gpu_count > 0) r->energy.gpu_model = tp_xstrdup(gpu_model);
+    r->energy.gpu_j = best->d.gpu_j;
     r->energy.coverage = 1.0;
     tp_diag_add(&r->diags, TP_NOTE, best->path, -1, best->d.line,
                 "energy declared by the tracking tool (%.6f kWh of IT energy; its PUE %.3g "

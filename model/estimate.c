@@ -193,6 +193,7 @@ int tp_estimate_apply(tp_run_energy *re, const tp_estimate *est, double duration
   re->it_j = est->power_w * duration_s;
   re->coverage = 1;
   re->gpu_count = est->n_gpus;
+  re->gpu_j = est->gpu_w * duration_s;
   return 0;
 }
 
@@ -305,6 +306,9 @@ int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, co
     return -1;
   }
   if (tp_estimate_apply(&run->energy, &est, dur) != 0) return -1;
+  /* The GPUs' model as declared: metadata names them as NVML does, like traces. */
+  free(run->energy.gpu_model);
+  run->energy.gpu_model = est.gpu && hw->gpu_model ? tp_xstrdup(hw->gpu_model) : NULL;
   /* Provenance: a file of the run that gave the hardware (its metadata) gave
    * this energy. */
   for (size_t i = 0; file && i < run->n_inputs; i++)

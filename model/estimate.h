@@ -72,7 +72,8 @@ int tp_estimate_power(tp_estimate *out, const tp_reftables *t, const tp_hw_decl 
                       tp_diags *d);
 
 /* Fill re from an estimate over duration_s: method TP_ENERGY_ESTIMATED,
- * it_j = power_w x duration_s, coverage 1, gpu_count = est->n_gpus, no devices.  A run that already has
+ * it_j = power_w x duration_s, coverage 1, gpu_count = est->n_gpus,
+ * gpu_j = gpu_w x duration_s, no devices.  A run that already has
  * a trace-based or declared figure is left as it is.  Returns 0, or -1 when
  * duration_s is not a positive finite number or power_w is 0. */
 int tp_estimate_apply(tp_run_energy *re, const tp_estimate *est, double duration_s);
@@ -111,7 +112,8 @@ double tp_estimate_leading_count(const char *text, const char **rest);
  * the hardware came from, for the diagnostic ("the configuration's hardware
  * entry", "--hardware", "the run's W&B metadata (wandb-metadata.json)");
  * file and line (NULL, -1 when none) point at it.  On success the run's method
- * is TP_ENERGY_ESTIMATED, its gpu_count set, and a note names the source, the
+ * is TP_ENERGY_ESTIMATED, its gpu_count, gpu_model (as hw names it) and gpu_j
+ * set, and a note names the source, the
  * power and the duration; the run's input whose path is file (its metadata),
  * if any, records the energy it gave (energy_j).  Returns 0, or -1 (nothing changed; a note or
  * warning says why). */

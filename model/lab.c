@@ -479,6 +479,13 @@ static void S_build_rollups(tp_lab *lab) {
       S_rollup_add(&lab->by_tag, kv, r, 1.0, gh, true);
       free(kv);
     }
+    /* An estimated or declared run: its GPUs' model gets their part of its
+     * energy and their hours; a run whose GPUs' part is not known is left out
+     * (an unknown share is not 0). */
+    if ((r->energy.method == TP_ENERGY_ESTIMATED || r->energy.method == TP_ENERGY_DECLARED) &&
+        r->energy.gpu_count > 0 && isfinite(r->energy.gpu_j) && r->energy.it_j > 0)
+      S_rollup_add(&lab->by_gpu_model, r->energy.gpu_model ? r->energy.gpu_model : "unknown GPU",
+                   r, r->energy.gpu_j / r->energy.it_j, gh, true);
     /* GPU models: each model gets the energy of its own devices. */
     double total = 0;
     for (size_t d = 0; d < r->energy.n_devices; d++) total += r->energy.devices[d].energy_j;

@@ -103,7 +103,9 @@ typedef struct tp_lab {
   size_t n_runs_with_energy;
   tp_rollups by_month;     /* by the UTC month a run started in ("2026-03") */
   tp_rollups by_gpu_model; /* by GPU name (runs on several models count in each, with
-                              the energy of those devices) */
+                              the energy of those devices; an estimated or declared
+                              run under the model it names, with its GPUs' part
+                              when that is known) */
   tp_rollups by_host;      /* by host ("unknown" when not known) */
   tp_rollups by_tag;       /* by lab-chosen tag, "key=value" */
   tp_intensity_series intensity_series; /* the series energy was priced with (count 0

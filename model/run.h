@@ -111,6 +111,8 @@ typedef struct tp_run_energy {
   double gpu_count;     /* ESTIMATED or DECLARED: the GPUs the figure is for (the
                            declared hardware, the run's metadata, CodeCarbon's
                            gpu_model "N x ..."), for GPU-hours; 0 when none or unknown */
+  char *gpu_model;      /* ... and their model as written (owned), or NULL */
+  double gpu_j;         /* ... and the GPUs' part of it_j, joules; NAN when not known */
 } tp_run_energy;
 
 /* A run's power over time, kept for drawing only (energy figures come from

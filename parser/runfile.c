@@ -161,6 +161,8 @@ static tp_run *S_run(const tp_ynode *root) {
     e->shared = S_bool(tp_ynode_get(en, "shared"));
     e->gpu_count = S_num(tp_ynode_get(en, "gpu_count"));
     if (!(e->gpu_count > 0)) e->gpu_count = 0; /* absent (older summaries) or none */
+    e->gpu_model = S_dup(S_str(en, "gpu_model"));
+    e->gpu_j = S_num(tp_ynode_get(en, "gpu_j"));
     const tp_ynode *dv = tp_ynode_get(en, "devices");
     e->n_devices = 0;
     e->devices = tp_xcalloc(S_len(dv) + 1, sizeof *e->devices);

@@ -6,7 +6,9 @@
 #     CodeCarbon figure of teacher-vit-b is kept (declared beats estimated);
 #   - GPU-hours: GPUs x duration of every estimated and declared run;
 #   - a W&B run whose wandb-metadata.json records 2 x A100-SXM4-40GB over
-#     1800 s: 2 x 400 W x 1800 s = 1.44 MJ = 0.4 kWh, 1 GPU-hour; and a run of
+#     1800 s: 2 x 400 W x 1800 s = 1.44 MJ = 0.4 kWh, 1 GPU-hour, in the roll-up
+#     by GPU model too (facility 0.4 x PUE 1.58 = 0.632 kWh, CO2e 0.632 x
+#     0.475 = 0.3002 kg); and a run of
 #     the public corpus (1 x Tesla T4, 70 W);
 #   - an unknown model or a bad count exits 2 with one line naming it.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
@@ -126,7 +128,9 @@ s = json.load(open(sys.argv[1]))
 r = s["runs"][0]
 ok = (len(s["runs"]) == 1 and r["energy"]["method"] == "estimated"
       and abs(r["energy"]["it_kwh"] - 0.4) < 1e-9 and abs(s["totals"]["gpu_hours"] - 1.0) < 1e-9
-      and any("W&B metadata" in d and "800.0 W for 1800 s" in d for d in r["diagnostics"]))
+      and any("W&B metadata" in d and "800.0 W for 1800 s" in d for d in r["diagnostics"])
+      and s["rollups"]["by_gpu_model"] == [{"key": "NVIDIA A100-SXM4-40GB", "runs": 1,
+          "it_kwh": 0.4, "facility_kwh": 0.632, "co2e_kg": 0.3002, "gpu_hours": 1.0}])
 if not ok: print("FAIL:", r["energy"], s["totals"], r["diagnostics"])
 sys.exit(0 if ok else 1)
 PY

@@ -195,13 +195,14 @@ static void test_gpu_hours(void) {
   tp_run *est = tp_run_new("c", "/tmp");
   est->start_s = t0;
   est->end_s = t0 + 1800;
-  est->energy = (tp_run_energy){.method = TP_ENERGY_ESTIMATED, .it_j = 1.44e6, .coverage = 1,
-                                .gpu_count = 2};
+  est->energy = (tp_run_energy){.method = TP_ENERGY_ESTIMATED, .it_j = 1.5e6, .coverage = 1,
+                                .gpu_count = 2, .gpu_j = 1.44e6,
+                                .gpu_model = tp_xstrdup("NVIDIA A100-SXM4-40GB")};
   tp_run *decl = tp_run_new("d", "/tmp");
   decl->start_s = t0;
   decl->end_s = t0 + 900;
   decl->energy = (tp_run_energy){.method = TP_ENERGY_DECLARED, .it_j = 1e6, .coverage = 1,
-                                 .gpu_count = 8};
+                                 .gpu_count = 8, .gpu_j = NAN};
   tp_lab lab = {0};
   tp_lab_add_run(&lab, runs[0]);
   tp_lab_add_run(&lab, runs[1]);
@@ -209,9 +210,16 @@ static void test_gpu_hours(void) {
   tp_lab_add_run(&lab, decl);
   tp_lab_group(&lab);
   CHECK_NEAR(lab.gpu_hours, 150.0 / 3600 + 1 + 2, 1e-9);
-  /* The model roll-up holds the traced GPU once: 150 s. */
+  /* The model roll-up: the traced GPU once (150 s) and the estimated run's
+   * 2 GPUs (1 h) with their part of its energy, 1.44 of 1.5 MJ (the traced
+   * runs' 7500 J each are all GPU); the declared run, whose GPUs' part of its
+   * energy is not known, is left out rather than shown with 0 kWh. */
   CHECK_INT(lab.by_gpu_model.count, 1);
-  CHECK_NEAR(lab.by_gpu_model.items[0].gpu_hours, 150.0 / 3600, 1e-9);
+  CHECK_STR(lab.by_gpu_model.items[0].key, "NVIDIA A100-SXM4-40GB");
+  CHECK_NEAR(lab.by_gpu_model.items[0].gpu_hours, 150.0 / 3600 + 1, 1e-9);
+  CHECK_NEAR(lab.by_gpu_model.items[0].it_j, 7500 * 2 + 1.44e6, 1e-6);
+  CHECK_INT(lab.by_gpu_model.items[0].n_runs, 3);
+
   CHECK_NEAR(lab.by_month.items[0].gpu_hours, lab.gpu_hours, 1e-9);
   tp_lab_free(&lab);
 }
