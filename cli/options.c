@@ -2,11 +2,15 @@
  * scan): how to price energy and read times, and the configuration. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "model/estimate.h"
+#include "model/mem.h"
 #include "parser/number.h"
+#include "parser/reftable.h"
 
 const char tp_cli_pipeline_help[] =
     "  -c, --config FILE       configuration (default: trainprint.yaml in the\n"
@@ -20,10 +24,34 @@ const char tp_cli_pipeline_help[] =
     "                          (default: the TZ environment, else UTC)\n"
     "      --clock-offset S    seconds to add to every trace time\n"
     "      --format NAME       force the reader for trace files or framework logs\n"
+    "      --hardware SPEC     estimate runs without a better source as run on\n"
+    "                          SPEC: \"[N x] GPU-MODEL[, [M x] CPU-MODEL]\", e.g.\n"
+    "                          \"4x A100-SXM4-40GB\" (models of data/hardware_tdp.csv)\n"
     "      --cache DIR         keep what was read of each run in DIR and reuse it\n"
     "                          while the run's files are unchanged (report: also\n"
     "                          take each page that nothing changed from the\n"
     "                          previous report in -o DIR instead of drawing it)\n";
+
+/* --hardware: its models must be in the shipped hardware table. */
+static int S_hardware(const char *cmd, const char *arg, tp_pipeline_opts *o) {
+  tp_reftables t = {0};
+  tp_diags d = {0};
+  char *dir = tp_xasprintf("%s/data", o->datadir ? o->datadir : ".");
+  tp_reftable_load(&t, dir, &d);
+  free(dir);
+  tp_diag_free(&d);
+  tp_hw_spec spec;
+  char err[320];
+  int rc = 0;
+  if (t.n_hardware && tp_estimate_parse_spec(&spec, arg, &t, err, sizeof err) != 0)
+    rc = tp_cli_usage_error(cmd, "--hardware: %s", err);
+  else if (t.n_hardware)
+    tp_hw_spec_free(&spec);
+  tp_reftables_free(&t);
+  if (rc) return rc;
+  o->hardware = arg; /* tables missing: the pipeline reports it */
+  return 0;
+}
 
 int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_opts *o) {
   switch (c) {
@@ -50,6 +78,7 @@ int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_
       return 0;
     case TP_OPT_FORMAT: o->trace_format = arg; return 0;
     case TP_OPT_CACHE: o->cache_dir = arg; return 0;
+    case TP_OPT_HARDWARE: return S_hardware(cmd, arg, o);
     default: return 1;
   }
 }

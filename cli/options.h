@@ -15,6 +15,7 @@ enum {
   TP_OPT_CLOCK_OFFSET,
   TP_OPT_FORMAT,
   TP_OPT_CACHE,
+  TP_OPT_HARDWARE,
   TP_OPT_COMMAND_BASE = 300 /* commands number their own long-only options from here */
 };
 
@@ -27,7 +28,8 @@ enum {
       {"timezone", required_argument, NULL, TP_OPT_TIMEZONE},                 \
       {"clock-offset", required_argument, NULL, TP_OPT_CLOCK_OFFSET},         \
       {"format", required_argument, NULL, TP_OPT_FORMAT},                     \
-      {"cache", required_argument, NULL, TP_OPT_CACHE}
+      {"cache", required_argument, NULL, TP_OPT_CACHE},                       \
+      {"hardware", required_argument, NULL, TP_OPT_HARDWARE}
 /* Short options among them, for the getopt option string. */
 #define TP_CLI_PIPELINE_SHORTOPTS "c:j:"
 

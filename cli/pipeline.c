@@ -32,6 +32,7 @@
 #include "parser/reftable.h"
 #include "parser/runbin.h"
 #include "parser/runfile.h"
+#include "parser/runmeta.h"
 #include "render/runbin.h"
 #include "render/site.h"
 #include "parser/tfevents.h"
@@ -465,6 +466,10 @@ static void S_apply_declared(S_state *st) {
     if (!best) continue;
     r->energy.method = TP_ENERGY_DECLARED;
     r->energy.it_j = best->d.it_energy_j;
+    const char *gpu_model;
+    r->energy.gpu_count = tp_estimate_leading_count(best->d.hardware, &gpu_model); /* "8 x" */
+    if (r->energy.gpu_count > 0) r->energy.gpu_model = tp_xstrdup(gpu_model);
+    r->energy.gpu_j = best->d.gpu_j;
     r->energy.coverage = 1.0;
     tp_diag_add(&r->diags, TP_NOTE, best->path, -1, best->d.line,
                 "energy declared by the tracking tool (%.6f kWh of IT energy; its PUE %.3g "
@@ -596,36 +601,32 @@ static void S_apply_config_traces(S_state *st) {
 }
 
 /* Estimates from declared hardware for runs that no trace or declared
- * figure covers (Green Algorithms method; see model/estimate.h). */
+ * figure covers (Green Algorithms method; see model/estimate.h).  The
+ * hardware, first that applies: the configuration's entry for the run, the
+ * GPUs the run's own metadata records, --hardware. */
 static void S_apply_estimates(S_state *st) {
   tp_lab *lab = st->lab;
+  tp_hw_spec spec = {0};
+  char err[320];
+  if (st->opts->hardware &&
+      tp_estimate_parse_spec(&spec, st->opts->hardware, &st->tables, err, sizeof err) != 0)
+    tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1, "--hardware: %s; not used", err);
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
     if (r->energy.method != TP_ENERGY_NONE) continue;
-    const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, r->id);
-    if (!hw) continue;
-    double dur = isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
-                                                             : r->declared_duration_s;
-    if (!(dur > 0)) {
-      tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
-                  "hardware is declared but the run has no duration; no estimate");
-      continue;
-    }
-    tp_hw_decl decl = {.gpu_model = hw->gpu_model,
-                       .n_gpus = hw->gpu_count,
-                       .gpu_util = hw->gpu_util,
-                       .cpu_model = hw->cpu_model,
-                       .n_cpu_cores = hw->cpu_cores,
-                       .cpu_util = hw->cpu_util,
-                       .memory_gb = isfinite(hw->memory_gb) ? hw->memory_gb : 0};
-    tp_estimate est;
-    if (tp_estimate_power(&est, &st->tables, &decl, &r->diags) != 0) continue;
-    if (tp_estimate_apply(&r->energy, &est, dur) == 0)
-      tp_diag_add(&r->diags, TP_NOTE, st->cfg->path, -1, hw->line,
-                  "energy estimated from declared hardware: %.1f W for %.0f s (Green "
-                  "Algorithms method)",
-                  est.power_w, dur);
+    tp_run_hw meta;
+    bool has_meta = tp_runmeta_hardware(r, &meta, &r->diags) == 0;
+    tp_estimate_sources src = {.config = tp_config_hardware_of(st->cfg, r->id),
+                               .config_path = st->cfg->path,
+                               .meta_gpu_model = has_meta ? meta.gpu_model : NULL,
+                               .meta_gpu_count = has_meta ? meta.gpu_count : 0,
+                               .meta_tool = has_meta ? meta.tool : NULL,
+                               .meta_path = has_meta ? meta.path : NULL,
+                               .fallback = &spec};
+    tp_estimate_from_sources(r, &st->tables, &src);
+    if (has_meta) tp_run_hw_free(&meta);
   }
+  tp_hw_spec_free(&spec);
 }
 
 /* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
@@ -1201,8 +1202,9 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                        .tz = st.tz, .mlflow_run = true};
     S_apply_trace(&st, &job);
   }
-  S_apply_estimates(&st);
+  /* Declared figures before estimates: a tool's own figure is the better one. */
   S_apply_declared(&st);
+  S_apply_estimates(&st);
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
     if (r->energy.method == TP_ENERGY_NONE) {

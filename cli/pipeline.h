@@ -29,6 +29,10 @@ typedef struct tp_pipeline_opts {
                                 each PATH) */
   const char *cache_dir;     /* --cache: keep what was read of each run there, and
                                 reuse it while its files are unchanged; NULL: none */
+  const char *hardware;      /* --hardware "[N x] GPU[, [M x] CPU]": the hardware of
+                                every run without a better source (a trace, declared
+                                energy, a configuration entry, the run's metadata),
+                                or NULL (model/estimate.h tp_estimate_parse_spec) */
   const char *config_path;   /* -c FILE, or NULL: trainprint.yaml in the first
                                 path's directory when there is one.  Options given
                                 on the command line override its defaults. */

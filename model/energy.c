@@ -436,17 +436,19 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       const S_device *dv = &e->dev[d];
       if (!S_allows(w, dv->id)) continue;
       tp_device_energy *de = S_run_device(re, dv);
-      double energy = 0, covered = 0, peak = -INFINITY, idle = INFINITY;
+      double energy = 0, covered = 0, share = 0, peak = -INFINITY, idle = INFINITY;
       for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
         const S_cell *c = &dv->cells[s];
         energy += c->energy_j / c->n_runs;
         covered += c->covered_s;
+        share += c->covered_s / c->n_runs;
         if (c->peak_w > peak) peak = c->peak_w;
         if (c->idle_w < idle) idle = c->idle_w;
         if (c->n_runs > 1) shared = true;
       }
       de->energy_j += energy;
       de->covered_s += covered;
+      de->share_s += share;
       re->it_j += energy;
       if (peak > -INFINITY && (isnan(de->peak_w) || peak > de->peak_w)) de->peak_w = peak;
       if (idle < INFINITY && (isnan(de->idle_w) || idle < de->idle_w)) de->idle_w = idle;

@@ -96,7 +96,8 @@ tp_trace_sink tp_energy_sink(tp_energy *e);
  * windows[i] (n_runs must equal the number of windows; a NULL run is skipped).
  * A run gets results only when the trace's time span overlaps its window.
  * Then, per device the run may use, energy_j (the segment energies, each
- * divided by the number of runs sharing that device there), covered_s, peak_w
+ * divided by the number of runs sharing that device there), covered_s, share_s
+ * (covered seconds divided the same way), peak_w
  * and idle_w (highest and lowest power within the window; NAN if none) are
  * merged into run->energy.devices: a device already there by id is added to
  * (energy, coverage) and widened (peak, idle); otherwise it is appended.

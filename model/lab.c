@@ -407,6 +407,29 @@ static int S_cmp_rank(const void *a, const void *b) {
   return strcmp(x->config, y->config);
 }
 
+/* Hours of one GPU device charged to its run: its share of the covered
+ * time (a GPU shared by overlapping runs is split among them, so that each
+ * physical GPU counts once per hour); covered_s where the share is not known. */
+static double S_device_gpu_hours(const tp_device_energy *dv) {
+  if (strncmp(dv->id, "gpu", 3) != 0) return 0;
+  double s = dv->share_s > 0 ? dv->share_s : dv->covered_s;
+  return isfinite(s) && s > 0 ? s / 3600.0 : 0;
+}
+
+/* GPU-hours of a run: from its traces' GPU devices; for an estimated or
+ * declared figure, the GPUs it was for x the run's duration. */
+static double S_run_gpu_hours(const tp_run *r) {
+  const tp_run_energy *e = &r->energy;
+  if (e->method == TP_ENERGY_ESTIMATED || e->method == TP_ENERGY_DECLARED) {
+    double dur = r->end_s - r->start_s;
+    if (!(isfinite(dur) && dur > 0)) dur = r->declared_duration_s;
+    return e->gpu_count > 0 && isfinite(dur) && dur > 0 ? e->gpu_count * dur / 3600.0 : 0;
+  }
+  double h = 0;
+  for (size_t d = 0; d < e->n_devices; d++) h += S_device_gpu_hours(&e->devices[d]);
+  return h;
+}
+
 static tp_rollup *S_rollup(tp_rollups *r, const char *key) {
   for (size_t i = 0; i < r->count; i++)
     if (strcmp(r->items[i].key, key) == 0) return &r->items[i];
@@ -442,10 +465,7 @@ static void S_rollups_free(tp_rollups *r) {
 static void S_build_rollups(tp_lab *lab) {
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_run *r = lab->runs[i];
-    double gh = 0;
-    for (size_t d = 0; d < r->energy.n_devices; d++)
-      if (strncmp(r->energy.devices[d].id, "gpu", 3) == 0)
-        gh += r->energy.devices[d].covered_s / 3600.0;
+    double gh = S_run_gpu_hours(r);
     char month[16] = "unknown";
     struct tm tm;
     if (tp_utc_tm(r->start_s, &tm)) {
@@ -459,6 +479,13 @@ static void S_build_rollups(tp_lab *lab) {
       S_rollup_add(&lab->by_tag, kv, r, 1.0, gh, true);
       free(kv);
     }
+    /* An estimated or declared run: its GPUs' model gets their part of its
+     * energy and their hours; a run whose GPUs' part is not known is left out
+     * (an unknown share is not 0). */
+    if ((r->energy.method == TP_ENERGY_ESTIMATED || r->energy.method == TP_ENERGY_DECLARED) &&
+        r->energy.gpu_count > 0 && isfinite(r->energy.gpu_j) && r->energy.it_j > 0)
+      S_rollup_add(&lab->by_gpu_model, r->energy.gpu_model ? r->energy.gpu_model : "unknown GPU",
+                   r, r->energy.gpu_j / r->energy.it_j, gh, true);
     /* GPU models: each model gets the energy of its own devices. */
     double total = 0;
     for (size_t d = 0; d < r->energy.n_devices; d++) total += r->energy.devices[d].energy_j;
@@ -475,7 +502,7 @@ static void S_build_rollups(tp_lab *lab) {
                    model) == 0)
           first = false;
       S_rollup_add(&lab->by_gpu_model, model, r, total > 0 ? dv->energy_j / total : 0,
-                   dv->covered_s / 3600.0, first);
+                   S_device_gpu_hours(dv), first);
     }
   }
   tp_rollups *all[] = {&lab->by_month, &lab->by_gpu_model, &lab->by_host, &lab->by_tag};
@@ -495,9 +522,7 @@ void tp_lab_aggregate(tp_lab *lab) {
         e->facility_j += r->energy.facility_j;
         e->co2e_kg += r->energy.co2e_kg;
       }
-      for (size_t d = 0; d < r->energy.n_devices; d++)
-        if (strncmp(r->energy.devices[d].id, "gpu", 3) == 0)
-          e->gpu_hours += r->energy.devices[d].covered_s / 3600.0;
+      e->gpu_hours += S_run_gpu_hours(r);
     }
     S_group_configs(lab, e);
     if (isfinite(e->target) && e->n_configs) {

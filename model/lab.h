@@ -68,7 +68,10 @@ typedef struct tp_experiment {
   tp_config_group *configs; /* sorted by config text */
   size_t n_configs;
   double it_j, facility_j, co2e_kg; /* sums over runs with known energy */
-  double gpu_hours;    /* device-hours of GPUs covered by traces or estimates */
+  double gpu_hours;    /* hours of GPUs charged to its runs: a traced GPU's covered
+                          time, split among runs that shared it (each physical GPU
+                          counts once per hour); an estimated or declared run's
+                          GPU count x its duration */
   char *metric_tag;    /* main metric, or NULL when none could be chosen */
   bool metric_higher_better;
   char *metric_reason; /* why that tag: "configured", "named like val*acc*", ... */
@@ -100,7 +103,9 @@ typedef struct tp_lab {
   size_t n_runs_with_energy;
   tp_rollups by_month;     /* by the UTC month a run started in ("2026-03") */
   tp_rollups by_gpu_model; /* by GPU name (runs on several models count in each, with
-                              the energy of those devices) */
+                              the energy of those devices; an estimated or declared
+                              run under the model it names, with its GPUs' part
+                              when that is known) */
   tp_rollups by_host;      /* by host ("unknown" when not known) */
   tp_rollups by_tag;       /* by lab-chosen tag, "key=value" */
   tp_intensity_series intensity_series; /* the series energy was priced with (count 0

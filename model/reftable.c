@@ -22,6 +22,7 @@ void tp_reftables_free(tp_reftables *t) {
   for (size_t i = 0; i < t->n_hardware; i++) {
     free(t->hardware[i].model);
     free(t->hardware[i].source);
+    free(t->hardware[i].cores_source);
   }
   for (size_t i = 0; i < t->n_equivalences; i++) {
     free(t->equivalences[i].name);

@@ -3,7 +3,8 @@
  * Plain data, filled by parser/reftable from the CSVs shipped in data/ (see
  * data/README.md for where each value comes from): grid carbon intensity per
  * zone, ISO country codes, cloud regions (zone and PUE), rated power (TDP) of
- * hardware, and equivalences for CO2e.  Every row keeps its source text, so a
+ * hardware (with cores per processor for the CPUs cpu_cores.csv lists), and
+ * equivalences for CO2e.  Every row keeps its source text, so a
  * report can cite what it used.
  *
  * Ownership: a tp_reftables owns every string and array it points to;
@@ -50,6 +51,9 @@ typedef struct tp_hardware {
   char *model;                 /* "NVIDIA A100 SXM4 80GB", "AMD EPYC 7763" */
   double tdp_w;                /* TDP / maximum board power, watts (whole chip) */
   char *source;
+  int cores;                   /* CPU rows: physical cores per processor, from
+                                  cpu_cores.csv; 0 when the table has none */
+  char *cores_source;          /* where that count comes from, or NULL */
 } tp_hardware;
 
 /* A CO2e equivalence (equivalences.csv). */

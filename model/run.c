@@ -174,6 +174,7 @@ void tp_run_free(tp_run *run) {
     free(run->energy.devices[i].name);
   }
   free(run->energy.devices);
+  free(run->energy.gpu_model);
   for (size_t i = 0; i < run->n_power; i++) {
     tp_power_profile *p = &run->power[i];
     free(p->device);

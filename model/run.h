@@ -96,6 +96,11 @@ typedef struct tp_device_energy {
   double energy_j;      /* IT energy attributed to this run, joules */
   double covered_s;     /* seconds of the run's window the trace covered */
   double peak_w, idle_w;/* highest and lowest power seen in the window; NAN if none */
+  double share_s;       /* seconds of covered_s charged to this run: each covered
+                           second divided by the number of runs sharing the device
+                           then, as its energy is (so a shared GPU's hours add up to
+                           its own once over all runs); 0 when not known (summaries
+                           of older versions): covered_s stands in */
 } tp_device_energy;
 
 typedef enum tp_energy_method {
@@ -117,6 +122,11 @@ typedef struct tp_run_energy {
   tp_device_energy *devices;
   size_t n_devices;
   bool shared;          /* overlapped another run on the same devices; energy split */
+  double gpu_count;     /* ESTIMATED or DECLARED: the GPUs the figure is for (the
+                           declared hardware, the run's metadata, CodeCarbon's
+                           gpu_model "N x ..."), for GPU-hours; 0 when none or unknown */
+  char *gpu_model;      /* ... and their model as written (owned), or NULL */
+  double gpu_j;         /* ... and the GPUs' part of it_j, joules; NAN when not known */
 } tp_run_energy;
 
 /* A run's power over time, kept for drawing only (energy figures come from

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "model/carbon.h"
+#include "model/estimate.h"
 #include "model/mem.h"
 
 tp_uncertainty_opts tp_uncertainty_opts_default(void) {
@@ -79,7 +80,17 @@ static void S_ratios(tp_range r, double *lo, double *hi) {
 
 static tp_range S_nan_range(void) { return (tp_range){NAN, NAN, NAN}; }
 
-tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity) {
+/* Rated power of a traced device by its name (GPU rows for "gpu*" ids, CPU
+ * rows for the rest), watts; NAN when unknown. */
+static double S_rated_w(const tp_device_energy *dev, const tp_reftables *t) {
+  if (!t || !dev->name || !dev->name[0]) return NAN;
+  bool gpu = strncmp(dev->id, "gpu", 3) == 0;
+  const tp_hardware *h = tp_estimate_find_hardware(t, gpu ? TP_HW_GPU : TP_HW_CPU, dev->name, NULL);
+  return h ? h->tdp_w : NAN;
+}
+
+tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity,
+                                         const tp_reftables *t) {
   const tp_run_energy *re = &run->energy;
   tp_uncertainty_run u = {.it_j = S_nan_range(), .facility_j = S_nan_range(),
                           .co2e_kg = S_nan_range()};
@@ -95,11 +106,13 @@ tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_ran
       if (!(gap > 0)) continue;
       u.gap_device_s += gap;
       if (isfinite(dev->idle_w) && dev->idle_w > 0) u.gap_idle_j += gap * dev->idle_w;
-      if (isfinite(dev->peak_w) && dev->peak_w > 0) u.gap_peak_j += gap * dev->peak_w;
+      double peak = isfinite(dev->peak_w) && dev->peak_w > 0 ? dev->peak_w : S_rated_w(dev, t);
+      if (isfinite(peak) && peak > 0) u.gap_peak_j += gap * peak;
       else u.gap_unbounded = true;
     }
   }
   u.it_j = (tp_range){re->it_j, re->it_j, re->it_j + u.gap_peak_j};
+  if (re->method == TP_ENERGY_ESTIMATED) u.it_j.low = re->it_j * TP_ESTIMATE_LOW_SHARE;
 
   double pue_v = re->it_j > 0 && isfinite(re->facility_j) ? re->facility_j / re->it_j
                  : isfinite(pue.value)                    ? pue.value
@@ -194,7 +207,7 @@ void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_refta
   u->n_runs = lab->n_runs;
   u->runs = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *u->runs);
   for (size_t i = 0; i < lab->n_runs; i++) {
-    u->runs[i] = tp_uncertainty_of_run(lab->runs[i], u->pue, u->intensity);
+    u->runs[i] = tp_uncertainty_of_run(lab->runs[i], u->pue, u->intensity, t);
     if (isfinite(u->runs[i].it_j.value)) S_sum_add(&u->total, &u->runs[i]);
   }
 

@@ -9,12 +9,20 @@
  *              than the highest power seen in the run's window during a gap,
  *              so the high bound adds gap seconds x peak_w.  The low bound
  *              stays at the measured figure: measured energy is a hard lower
- *              bound, while gap seconds x idle_w assumes the device was
+ *              bound (and the point value, which counts a gap as 0, must lie
+ *              in its range), while gap seconds x idle_w assumes the device was
  *              powered through the gap, which the traces do not show (a node
  *              that was switched off also leaves a gap).  The idle figure is
  *              kept beside the range (gap_idle_j) and stated in the exports,
  *              so a reader sees both bounds the trace gives; the point value
- *              stays equal to summary.json's.
+ *              stays equal to summary.json's.  A device with a gap but no
+ *              power seen in the window is bounded by its rated power (its
+ *              name looked up in the hardware table, as estimates do), so
+ *              the high end never adds 0 for a gap; only a device whose
+ *              name is unknown too stays unbounded (gap_unbounded).
+ *   estimate   An energy estimated from rated power (TDP x utilization, see
+ *              model/estimate.h) is an upper bound at utilization 1, so it
+ *              is the high end; the low end is TP_ESTIMATE_LOW_SHARE of it.
  *   PUE        The PUE in force is exact when the user gave it.  When it is
  *              the default for an unknown data centre, its range runs from
  *              the most efficient provider fleet in the shipped
@@ -62,6 +70,12 @@ typedef struct tp_range {
 #define TP_PUE_UNKNOWN_HIGH_SOURCE                                                   \
   "Uptime Institute Global Data Center Survey 2020: highest regional average PUE " \
   "(Middle East and Africa) 1.79"
+
+/* Low end of an estimate's range, as a share of it: CodeCarbon's "constant
+ * mode" takes 50% of a CPU's TDP as its draw when it cannot measure (the
+ * maintainers' description in mlco2/codecarbon issue #524); a run at less
+ * than half its rated power on average would be lightly loaded indeed. */
+#define TP_ESTIMATE_LOW_SHARE 0.5
 
 typedef struct tp_uncertainty_opts {
   double pue_low, pue_high;             /* a PUE range to use; NAN: the rules above */
@@ -125,9 +139,11 @@ tp_range tp_uncertainty_intensity_unknown(const tp_reftables *t, double world);
 double tp_uncertainty_quantile(const double *sorted, size_t n, double p);
 
 /* One run's ranges from its energy, PUE range and intensity range (a range
- * with NAN bounds means exact).  The CO2e range scales the run's effective
+ * with NAN bounds means exact); t (may be NULL) gives the rated power of a
+ * device with a gap but no power seen.  The CO2e range scales the run's effective
  * intensity by intensity.low / intensity.value and .high / .value. */
-tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity);
+tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity,
+                                         const tp_reftables *t);
 
 /* Add range b to *a (value, low and high each); NAN parts of b add nothing. */
 void tp_range_add(tp_range *a, tp_range b);

@@ -232,11 +232,33 @@ static const char *S_hardware_row(void *ctx, const S_csv *c) {
   tp_hardware **rows = (tp_hardware **)g->arr;
   TP_GROW(*rows, g->cap, *g->n + 1);
   tp_hardware *h = &(*rows)[(*g->n)++];
+  *h = (tp_hardware){0};
   h->kind = kind;
   h->model = tp_xstrdup(c->f[1]);
   h->tdp_w = w;
   h->source = tp_xstrdup(c->f[3]);
   return NULL;
+}
+
+/* A row of cpu_cores.csv: the core count of a CPU row of hardware_tdp.csv,
+ * named exactly as there (case aside), so that TDP and cores describe the
+ * same processor. */
+static const char *S_cores_row(void *ctx, const S_csv *c) {
+  tp_reftables *t = ctx;
+  double n;
+  const char *problem = S_text(c, 0);
+  if (!problem) problem = S_number(c, 1, &n);
+  if (!problem && (n < 1 || n > 4096 || n != floor(n))) problem = "a core count that is not 1..4096";
+  if (problem) return problem;
+  for (size_t i = 0; i < t->n_hardware; i++) {
+    tp_hardware *h = &t->hardware[i];
+    if (h->kind != TP_HW_CPU || strcasecmp(h->model, c->f[0]) != 0) continue;
+    if (h->cores) return "a CPU listed twice";
+    h->cores = (int)n;
+    h->cores_source = tp_xstrdup(c->f[2]);
+    return NULL;
+  }
+  return "a CPU that is not a row of hardware_tdp.csv";
 }
 
 static const char *S_equivalence_row(void *ctx, const S_csv *c) {
@@ -272,6 +294,7 @@ int tp_reftable_load(tp_reftables *t, const char *dir, tp_diags *d) {
                                             "gco2e_per_kwh", "pue", "source"};
   static const char *const hw_cols[] = {"kind", "model", "tdp_watts", "source"};
   static const char *const eq_cols[] = {"name", "kg_co2e_per_unit", "unit", "source"};
+  static const char *const cores_cols[] = {"model", "cores", "source"};
   int rc = 0;
   rc |= S_table(dir, "grid_intensity.csv", zone_cols, 5, S_zone_row, (void **)&t->zones,
                 &t->n_zones, d);
@@ -281,6 +304,9 @@ int tp_reftable_load(tp_reftables *t, const char *dir, tp_diags *d) {
                 &t->n_regions, d);
   rc |= S_table(dir, "hardware_tdp.csv", hw_cols, 4, S_hardware_row, (void **)&t->hardware,
                 &t->n_hardware, d);
+  char *cores = tp_xasprintf("%s/cpu_cores.csv", dir);
+  rc |= S_read(cores, cores_cols, 3, S_cores_row, t, d);
+  free(cores);
   rc |= S_table(dir, "equivalences.csv", eq_cols, 4, S_equivalence_row,
                 (void **)&t->equivalences, &t->n_equivalences, d);
   return rc ? -1 : 0;

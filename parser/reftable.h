@@ -17,7 +17,8 @@
 #define TP_REFTABLE_MAX_BYTES (64u << 20) /* a table or series larger than this is refused */
 
 /* Load grid_intensity.csv, country_codes.csv, cloud_regions.csv,
- * hardware_tdp.csv and equivalences.csv from directory `dir` into *t (which
+ * hardware_tdp.csv (with cpu_cores.csv: cores per processor of its CPU
+ * rows) and equivalences.csv from directory `dir` into *t (which
  * must be zeroed or freed).  Returns 0, or -1 when a file could not be read
  * or lacks a required column (an error diagnostic each; the other files are
  * still loaded).  The caller frees *t with tp_reftables_free(). */

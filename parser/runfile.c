@@ -159,6 +159,10 @@ static tp_run *S_run(const tp_ynode *root) {
     e->co2e_kg = S_num(tp_ynode_get(en, "co2e_kg"));
     e->intensity_g_per_kwh = S_num(tp_ynode_get(en, "intensity_g_per_kwh"));
     e->shared = S_bool(tp_ynode_get(en, "shared"));
+    e->gpu_count = S_num(tp_ynode_get(en, "gpu_count"));
+    if (!(e->gpu_count > 0)) e->gpu_count = 0; /* absent (older summaries) or none */
+    e->gpu_model = S_dup(S_str(en, "gpu_model"));
+    e->gpu_j = S_num(tp_ynode_get(en, "gpu_j"));
     const tp_ynode *dv = tp_ynode_get(en, "devices");
     e->n_devices = 0;
     e->devices = tp_xcalloc(S_len(dv) + 1, sizeof *e->devices);
@@ -170,6 +174,7 @@ static tp_run *S_run(const tp_ynode *root) {
           .name = S_dup(S_str(dv->items[i], "name")),
           .energy_j = S_num(tp_ynode_get(dv->items[i], "energy_j")),
           .covered_s = S_num(tp_ynode_get(dv->items[i], "covered_s")),
+          .share_s = S_num(tp_ynode_get(dv->items[i], "share_s")),
           .peak_w = S_num(tp_ynode_get(dv->items[i], "peak_w")),
           .idle_w = S_num(tp_ynode_get(dv->items[i], "idle_w"))};
     }

@@ -139,6 +139,9 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
   S_num(&j, "co2e_kg", e->co2e_kg);
   S_num(&j, "intensity_g_per_kwh", e->intensity_g_per_kwh);
   tp_json_bool(&j, "shared", e->shared);
+  S_num(&j, "gpu_count", e->gpu_count);
+  S_str(&j, "gpu_model", e->gpu_model);
+  S_num(&j, "gpu_j", e->gpu_j);
   tp_json_begin_array(&j, "devices");
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
@@ -147,6 +150,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     S_str(&j, "name", dv->name);
     S_num(&j, "energy_j", dv->energy_j);
     S_num(&j, "covered_s", dv->covered_s);
+    S_num(&j, "share_s", dv->share_s);
     S_num(&j, "peak_w", dv->peak_w);
     S_num(&j, "idle_w", dv->idle_w);
     tp_json_end_object(&j);

@@ -1,10 +1,11 @@
 /* Fuzz target for parser/wandb: the input is written to a scratch file (the
- * reader takes a path), read as summary, config and metadata, and the run is
- * reported. */
+ * reader takes a path), read as summary, config and metadata (also as the
+ * run's recorded hardware, parser/runmeta), and the run is reported. */
 #include <stdint.h>
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "parser/runmeta.h"
 #include "parser/wandb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tp_wandb_read_config(path, run, &run->diags);
   tp_wandb_read_metadata(path, &m, &run->diags);
   tp_wandb_meta_free(&m);
+  tp_run_add_input(run, path, "wandb-metadata");
+  tp_run_hw hw;
+  if (tp_runmeta_hardware(run, &hw, &run->diags) == 0) tp_run_hw_free(&hw);
   unlink(path);
   tp_fuzz_report(run);
   return 0;

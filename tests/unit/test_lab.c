@@ -2,6 +2,7 @@
  * and the summary writers on a lab built by hand. */
 #include <stdlib.h>
 
+#include "model/energy.h"
 #include "model/lab.h"
 #include "model/mem.h"
 #include "render/json.h"
@@ -166,7 +167,65 @@ static void test_json_escape(void) {
   tp_buf_free(&b);
 }
 
+/* GPU-hours count each physical GPU once per hour.  Runs a [0, 100 s] and b
+ * [50, 150 s] both use gpu0, traced at 100 W from 0 to 150 s: 150 s of GPU
+ * time.  a alone for 50 s, then 50 s shared (25 s each), so a: 75 s, b: 75 s;
+ * the sum is the GPU's own 150 s, not 200.  An estimated run of 2 GPUs over
+ * 1800 s: 1 GPU-hour; a declared run of 8 GPUs over 900 s: 2 GPU-hours.
+ * Lab: 150/3600 + 1 + 2 = 3.041667 h. */
+static void test_gpu_hours(void) {
+  const double t0 = 1767225600.0;
+  tp_energy_window w[2] = {{t0, t0 + 100, NULL, 0}, {t0 + 50, t0 + 150, NULL, 0}};
+  tp_energy *e = tp_energy_new(w, 2, NULL, 0);
+  int g = tp_energy_device(e, "gpu0", "NVIDIA A100-SXM4-40GB", TP_SAMPLE_POWER_W, 0);
+  for (int t = 0; t <= 150; t++) tp_energy_sample(e, g, t0 + t, 100.0);
+  tp_run *runs[2] = {tp_run_new("a", "/tmp"), tp_run_new("b", "/tmp")};
+  for (int k = 0; k < 2; k++) {
+    runs[k]->start_s = w[k].start_s;
+    runs[k]->end_s = w[k].end_s;
+  }
+  tp_energy_finish(e, runs, 2);
+  tp_energy_free(e);
+  for (int k = 0; k < 2; k++) {
+    CHECK_INT(runs[k]->energy.n_devices, 1);
+    CHECK_NEAR(runs[k]->energy.devices[0].covered_s, 100, 1e-6);
+    CHECK_NEAR(runs[k]->energy.devices[0].share_s, 75, 1e-6);
+    CHECK_NEAR(runs[k]->energy.it_j, 7500, 1e-6); /* 75 s x 100 W, energy split alike */
+  }
+  tp_run *est = tp_run_new("c", "/tmp");
+  est->start_s = t0;
+  est->end_s = t0 + 1800;
+  est->energy = (tp_run_energy){.method = TP_ENERGY_ESTIMATED, .it_j = 1.5e6, .coverage = 1,
+                                .gpu_count = 2, .gpu_j = 1.44e6,
+                                .gpu_model = tp_xstrdup("NVIDIA A100-SXM4-40GB")};
+  tp_run *decl = tp_run_new("d", "/tmp");
+  decl->start_s = t0;
+  decl->end_s = t0 + 900;
+  decl->energy = (tp_run_energy){.method = TP_ENERGY_DECLARED, .it_j = 1e6, .coverage = 1,
+                                 .gpu_count = 8, .gpu_j = NAN};
+  tp_lab lab = {0};
+  tp_lab_add_run(&lab, runs[0]);
+  tp_lab_add_run(&lab, runs[1]);
+  tp_lab_add_run(&lab, est);
+  tp_lab_add_run(&lab, decl);
+  tp_lab_group(&lab);
+  CHECK_NEAR(lab.gpu_hours, 150.0 / 3600 + 1 + 2, 1e-9);
+  /* The model roll-up: the traced GPU once (150 s) and the estimated run's
+   * 2 GPUs (1 h) with their part of its energy, 1.44 of 1.5 MJ (the traced
+   * runs' 7500 J each are all GPU); the declared run, whose GPUs' part of its
+   * energy is not known, is left out rather than shown with 0 kWh. */
+  CHECK_INT(lab.by_gpu_model.count, 1);
+  CHECK_STR(lab.by_gpu_model.items[0].key, "NVIDIA A100-SXM4-40GB");
+  CHECK_NEAR(lab.by_gpu_model.items[0].gpu_hours, 150.0 / 3600 + 1, 1e-9);
+  CHECK_NEAR(lab.by_gpu_model.items[0].it_j, 7500 * 2 + 1.44e6, 1e-6);
+  CHECK_INT(lab.by_gpu_model.items[0].n_runs, 3);
+
+  CHECK_NEAR(lab.by_month.items[0].gpu_hours, lab.gpu_hours, 1e-9);
+  tp_lab_free(&lab);
+}
+
 int main(void) {
+  TP_RUN(test_gpu_hours);
   TP_RUN(test_seed_keys);
   TP_RUN(test_group);
   TP_RUN(test_rules_and_target);

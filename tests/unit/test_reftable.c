@@ -30,6 +30,19 @@ static void test_shipped(void) {
   CHECK(tp_reftable_find_region(&t, "us-east-1") == r);
   CHECK(tp_reftable_find_region(&t, "gcp/us-east-1") == NULL);
   CHECK(tp_reftable_find_equivalence(&t, "car_km_us_epa") != NULL);
+  /* cpu_cores.csv: 115 CPUs get a core count, each with its source. */
+  size_t with_cores = 0;
+  for (size_t i = 0; i < t.n_hardware; i++) {
+    const tp_hardware *h = &t.hardware[i];
+    if (h->cores) {
+      with_cores++;
+      CHECK(h->kind == TP_HW_CPU && h->cores_source && h->cores_source[0]);
+    }
+    if (strcmp(h->model, "AMD EPYC 7763") == 0) CHECK_INT(h->cores, 64);
+    if (strcmp(h->model, "Intel Xeon Platinum 8480+") == 0) CHECK_INT(h->cores, 56);
+    if (strcmp(h->model, "Intel Xeon E5-2680 v3") == 0) CHECK_INT(h->cores, 12);
+  }
+  CHECK_INT(with_cores, 115);
   tp_reftables_free(&t);
   tp_diag_free(&d);
 }
@@ -60,6 +73,7 @@ static void test_bad_rows(void) {
                                "aws,x-1,Somewhere,XD,12.5,0.9,src\n");
   S_write("hardware_tdp.csv", "kind,model,tdp_watts,source\nfpga,Thing,30,src\n"
                               "gpu,Card,0,src\ngpu,Card 2,70,src\n");
+  S_write("cpu_cores.csv", "model,cores,source\nCard 2,4,src\n"); /* not a CPU row */
   /* equivalences.csv is missing. */
   tp_reftables t = {0};
   tp_diags d = {0};
@@ -69,7 +83,7 @@ static void test_bad_rows(void) {
   CHECK_INT(t.n_regions, 0);
   CHECK_INT(t.n_hardware, 1);
   CHECK_INT(t.n_equivalences, 0);
-  CHECK_INT(d.n_by_severity[TP_WARN], 7);
+  CHECK_INT(d.n_by_severity[TP_WARN], 8);
   CHECK_INT(d.n_by_severity[TP_ERROR], 1);
   CHECK_INT(d.items[0].line, 3);
   CHECK_INT(d.items[1].line, 4);

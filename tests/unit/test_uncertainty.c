@@ -73,7 +73,7 @@ static void S_device(tp_run *r, const char *id, double covered_s, double idle_w,
   size_t n = r->energy.n_devices++;
   r->energy.devices = tp_xrealloc(r->energy.devices, (n + 1) * sizeof *r->energy.devices);
   r->energy.devices[n] =
-      (tp_device_energy){tp_xstrdup(id), NULL, 0, covered_s, peak_w, idle_w};
+      (tp_device_energy){tp_xstrdup(id), NULL, 0, covered_s, peak_w, idle_w, 0};
 }
 
 /* 100 kJ over a 1000 s window, PUE 1.5, 400 g/kWh: facility 150 kJ, CO2e
@@ -93,7 +93,7 @@ static void test_run(void) {
   S_device(r, "gpu0", 1000, 40, 250);
   S_device(r, "gpu1", 800, 50, 300);
   tp_uncertainty_run u = tp_uncertainty_of_run(r, (tp_range){1.5, 1.2, 1.8},
-                                               (tp_range){400, 300, 500});
+                                               (tp_range){400, 300, 500}, NULL);
   CHECK_NEAR(u.gap_device_s, 200, 1e-9);
   CHECK_NEAR(u.gap_idle_j, 10e3, 1e-9);
   CHECK_NEAR(u.gap_peak_j, 60e3, 1e-9);
@@ -109,24 +109,39 @@ static void test_run(void) {
   CHECK_NEAR(u.co2e_kg.high, 0.04, 1e-12);
 
   /* Exact PUE and intensity: only the gap widens the range. */
-  tp_uncertainty_run e = tp_uncertainty_of_run(r, tp_range_exact(1.5), (tp_range){NAN, NAN, NAN});
+  tp_uncertainty_run e = tp_uncertainty_of_run(r, tp_range_exact(1.5), (tp_range){NAN, NAN, NAN}, NULL);
   CHECK_NEAR(e.facility_j.low, 150e3, 1e-9);
   CHECK_NEAR(e.facility_j.high, 240e3, 1e-9);
   CHECK_NEAR(e.co2e_kg.high, 240e3 / 3.6e6 * 0.4, 1e-12);
 
   /* A device with a gap and no power seen: flagged, not bounded. */
   S_device(r, "gpu2", 0, NAN, NAN);
-  tp_uncertainty_run g = tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400));
+  tp_uncertainty_run g = tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400), NULL);
   CHECK(g.gap_unbounded);
   CHECK_NEAR(g.gap_device_s, 1200, 1e-9);
   CHECK_NEAR(g.it_j.high, 160e3, 1e-9);
 
-  /* Estimated energy has no gap; no energy gives NAN ranges. */
+  /* The same device with a name the hardware table knows (A100 SXM4, 400 W):
+   * its 1000 s gap is bounded by the rated power, +400 kJ: high 560 kJ. */
+  tp_hardware hw[] = {{TP_HW_GPU, "NVIDIA A100 SXM4 40GB", 400, "s", 0, NULL}};
+  tp_reftables ht = {.hardware = hw, .n_hardware = 1};
+  r->energy.devices[2].name = tp_xstrdup("NVIDIA A100-SXM4-40GB");
+  tp_uncertainty_run rated =
+      tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400), &ht);
+  CHECK(!rated.gap_unbounded);
+  CHECK_NEAR(rated.gap_peak_j, 60e3 + 400e3, 1e-6);
+  CHECK_NEAR(rated.it_j.high, 560e3, 1e-6);
+  CHECK_NEAR(rated.it_j.low, 100e3, 1e-9);
+
+  /* Estimated energy has no gap; its range is half of it to all of it (an
+   * upper bound at rated power): 100 kJ (50-100). */
   r->energy.method = TP_ENERGY_ESTIMATED;
-  tp_uncertainty_run s = tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400));
+  tp_uncertainty_run s = tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400), NULL);
   CHECK_NEAR(s.it_j.high, 100e3, 1e-9);
+  CHECK_NEAR(s.it_j.low, 50e3, 1e-9);
+  CHECK_NEAR(s.gap_device_s, 0, 0);
   r->energy.method = TP_ENERGY_NONE;
-  tp_uncertainty_run n = tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400));
+  tp_uncertainty_run n = tp_uncertainty_of_run(r, tp_range_exact(1.5), tp_range_exact(400), NULL);
   CHECK(isnan(n.it_j.value) && isnan(n.co2e_kg.high));
   tp_run_free(r);
 }
