@@ -1113,6 +1113,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_discovery disc = {0};
   int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
   if (opts->root) S_apply_root(&disc, paths, n_paths, opts->root, &lab->diags);
+  tp_discovery_explain_empty(&disc, &lab->diags);
   /* Framework logs: the configuration's text-log patterns (the first
    * `parsers` entry), --format naming a framework. */
   tp_textlog_rule *rules = NULL;

@@ -16,6 +16,7 @@
 #include "model/mem.h"
 #include "parser/number.h"
 #include "parser/reftable.h"
+#include "model/whatif.h"
 #include "render/chart.h"
 #include "render/site.h"
 #include "render/summary.h"
@@ -78,6 +79,37 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
     }
     default: return 1;
   }
+}
+
+int tp_cli_site_validate(const char *cmd, const tp_cli_site_opts *o) {
+  struct stat st;
+  if (o->pages.templates_dir &&
+      (stat(o->pages.templates_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+    return tp_cli_usage_error(cmd, "--templates '%s' is not a directory", o->pages.templates_dir);
+  if (!o->publish.compare_zones) return 0;
+  size_t n = 0;
+  char **codes = tp_whatif_split_codes(o->publish.compare_zones, &n);
+  tp_reftables t = {0};
+  tp_diags quiet = {0};
+  char *dir = tp_xasprintf("%s/data", tp_cli_datadir());
+  tp_reftable_load(&t, dir, &quiet);
+  tp_whatif_zones z;
+  tp_whatif_by_zones(&z, &t, 0, (const char *const *)codes, n);
+  int rc = 0;
+  if (n == 0)
+    rc = tp_cli_usage_error(cmd, "--compare-zones takes a comma-separated list of zones, not '%s'",
+                            o->publish.compare_zones);
+  else if (z.n_unknown)
+    rc = tp_cli_usage_error(cmd,
+                            "--compare-zones: '%s' is not in the shipped tables (grid zones, ISO "
+                            "country codes, cloud regions)",
+                            z.unknown[0]);
+  tp_whatif_zones_free(&z);
+  tp_whatif_codes_free(codes, n);
+  tp_reftables_free(&t);
+  tp_diag_free(&quiet);
+  free(dir);
+  return rc;
 }
 
 /* The time of rendering for --stamp: SOURCE_DATE_EPOCH when set (reproducible
@@ -217,12 +249,24 @@ void tp_cli_site_free(tp_cli_site_opts *o) {
   o->templates_owned = NULL;
 }
 
+bool tp_cli_lab_empty(const tp_lab *lab) {
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_run *r = lab->runs[i];
+    if (r->n_series || r->n_hparams || isfinite(r->start_s) || isfinite(r->end_s)) return false;
+  }
+  return true;
+}
+
 int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *out,
                        tp_cli_site_opts *o, bool quiet) {
   tp_cli_print_diags(lab, quiet);
   int status = 0;
   if (build_rc != 0) {
     fprintf(stderr, "trainprint: error: no %s could be read; nothing written\n", what);
+    status = 1;
+  } else if (tp_cli_lab_empty(lab)) {
+    fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
+                    "unreadable); nothing written\n");
     status = 1;
   } else if (tp_cli_write_site(lab, out, o) != 0) {
     status = 1;

@@ -43,6 +43,11 @@ extern const char tp_cli_site_help[];
 void tp_cli_site_init(tp_cli_site_opts *o);
 /* Apply option c: 0 taken, 1 not a site option, 2 usage error printed. */
 int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts *o);
+/* Check the site options whose validity depends on more than their
+ * spelling, before any input is read: every --compare-zones code is a zone
+ * or cloud region of the shipped tables, --templates is a directory.
+ * Returns 0, or 2 after printing one usage-error line naming the value. */
+int tp_cli_site_validate(const char *cmd, const tp_cli_site_opts *o);
 /* Write summary.json, runs.csv and the pages of lab into dir, safely (see
  * render/site.h).  Prints an error and returns -1 on failure. */
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o);

@@ -6,18 +6,8 @@ set -u
 tp=$1 src=$2 shared=$3 work=$4
 seeds=$src/tests/fuzz/corpus/tfevents
 rm -rf "$work" && mkdir -p "$work"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-
-# expect CODE CMD...: run CMD, keep stdout/stderr in $work/out, $work/err.
-expect() {
-  local want=$1
-  shift
-  "$@" > "$work/out" 2> "$work/err"
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc, expected $want: $*"
-}
-has() { grep -q -- "$2" "$work/$1" || fail "$1 of the last command lacks '$2'"; }
+# fail, expect CODE CMD... (stdout/stderr in $work/out, $work/err), has FILE TEXT.
+. "$src/tests/e2e/lib/expect.sh"
 
 expect 0 "$tp" inspect --help
 has out "Usage: trainprint inspect"
