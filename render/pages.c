@@ -268,14 +268,17 @@ static void S_item(tp_tval *list, const char *label, const char *value, const ch
 }
 
 /* A headline figure: the value with its unit, and its range apart. */
+/* A total over runs of which `known` of `total` have a known energy: the
+ * value, "N of M runs: X (the rest unknown)" when some lack one, "unknown"
+ * when none has one. */
 static void S_item_total(tp_tval *list, const char *label, tp_range r, bool co2e,
-                         const char *detail) {
+                         const char *detail, size_t known, size_t total) {
   S_unit u = co2e ? S_unit_co2e(r.value) : S_unit_energy(r.value);
   const char *suffix = co2e ? " CO2e" : "";
-  char t[160], v[200], rg[200];
+  char t[160], v[260], rg[200];
   S_rng(t, &u, r);
   char *open = strstr(t, " (");
-  if (!isfinite(r.value)) {
+  if (!isfinite(r.value) || known == 0) {
     S_item_r(list, label, "unknown", NULL, detail);
     return;
   }
@@ -284,8 +287,54 @@ static void S_item_total(tp_tval *list, const char *label, tp_range r, bool co2e
     snprintf(rg, sizeof rg, "range %.*s %s%s", (int)(n ? n - 1 : 0), open + 2, u.name, suffix);
     *open = '\0';
   }
-  snprintf(v, sizeof v, "%s %s%s", t, u.name, suffix);
+  if (known < total)
+    snprintf(v, sizeof v, "%zu of %zu runs: %s %s%s (the rest unknown)", known, total, t, u.name,
+             suffix);
+  else
+    snprintf(v, sizeof v, "%s %s%s", t, u.name, suffix);
   S_item_r(list, label, v, open ? rg : NULL, detail);
+}
+
+/* A table cell of a total over runs of which `known` of `total` have a known
+ * energy: "1.2 (1.1–1.4)", "3 of 5 runs: 1.2 (1.1–1.4)", or "unknown". */
+static const char *S_part_rng(char buf[240], const S_unit *u, tp_range r, size_t known,
+                              size_t total) {
+  if (known == 0 || !isfinite(r.value)) return "unknown";
+  char t[160];
+  S_rng(t, u, r);
+  if (known < total) snprintf(buf, 240, "%zu of %zu runs: %s", known, total, t);
+  else snprintf(buf, 240, "%s", t);
+  return buf;
+}
+
+/* The same for a plain value (no range). */
+static const char *S_part_in(char buf[240], const S_unit *u, double v, size_t known,
+                             size_t total) {
+  if (known == 0 || !isfinite(v)) return "unknown";
+  char t[64];
+  S_in(t, u, v);
+  if (known < total) snprintf(buf, 240, "%zu of %zu runs: %s", known, total, t);
+  else snprintf(buf, 240, "%s", t);
+  return buf;
+}
+
+/* The lead of a page over n runs of which `known` have a known energy, when
+ * some lack one: "{what}; the 3 of them with a known energy used X of IT
+ * energy (Y at the facility) and emitted Z; the energy of the other 2 is
+ * unknown.", or "{what}; their energy is unknown: ..." when none has one.
+ * NULL when every run has a known energy (the page words that itself). */
+static char *S_energy_lead(const char *what, size_t n, size_t known, tp_range it, tp_range fac,
+                           tp_range co2e) {
+  char r1[160], r2[160], r3[160];
+  if (known >= n) return NULL;
+  if (known == 0)
+    return tp_xasprintf("%s; %s energy is unknown: no power trace, declared figure or estimate "
+                        "covers %s.",
+                        what, n == 1 ? "its" : "their", n == 1 ? "it" : "any of them");
+  return tp_xasprintf("%s; the %zu of them with a known energy used %s of IT energy (%s at the "
+                      "facility) and emitted %s; the energy of the other %zu is unknown.",
+                      what, known, S_energy_rng(r1, it), S_energy_rng(r2, fac),
+                      S_co2e_rng(r3, co2e), n - known);
 }
 
 /* ======================================================================== */
@@ -637,9 +686,10 @@ static void S_rollup(tp_tval *list, const tp_rollups *r, const char *id, const c
     S_num(&t, buf);
     snprintf(buf, sizeof buf, "%.2f", it->gpu_hours);
     S_num(&t, isfinite(it->gpu_hours) ? buf : "–");
-    S_num(&t, S_in(buf, &ue, it->it_j));
-    S_num(&t, S_in(buf, &ue, it->facility_j));
-    S_num(&t, S_in(buf, &uc, it->co2e_kg));
+    char part[240];
+    S_num(&t, S_part_in(part, &ue, it->it_j, it->n_runs_with_energy, it->n_runs));
+    S_num(&t, S_part_in(part, &ue, it->facility_j, it->n_runs_with_energy, it->n_runs));
+    S_num(&t, S_part_in(part, &uc, it->co2e_kg, it->n_runs_with_energy, it->n_runs));
   }
 }
 
@@ -821,20 +871,38 @@ static int S_index(S_ctx *x) {
   tp_tval *root = S_page(x, "Training energy report", "");
   const tp_uncertainty_sum *ut = &x->u.total;
   char buf[64], r1[160], r2[160], r3[160];
-  char *lead = tp_xasprintf("%zu runs in %zu experiments used %s of IT energy, %s at the "
-                            "facility, and emitted %s.",
-                            lab->n_runs, lab->n_experiments, S_energy_rng(r1, S_lab_range(lab->it_j, ut->it_j)),
-                            S_energy_rng(r2, S_lab_range(lab->facility_j, ut->facility_j)),
-                            S_co2e_rng(r3, S_lab_range(lab->co2e_kg, ut->co2e_kg)));
+  char *what = tp_xasprintf("%zu runs in %zu experiments", lab->n_runs, lab->n_experiments);
+  char *lead = S_energy_lead(what, lab->n_runs, lab->n_runs_with_energy,
+                             S_lab_range(lab->it_j, ut->it_j),
+                             S_lab_range(lab->facility_j, ut->facility_j),
+                             S_lab_range(lab->co2e_kg, ut->co2e_kg));
+  if (!lead)
+    lead = tp_xasprintf("%s used %s of IT energy, %s at the facility, and emitted %s.", what,
+                        S_energy_rng(r1, S_lab_range(lab->it_j, ut->it_j)),
+                        S_energy_rng(r2, S_lab_range(lab->facility_j, ut->facility_j)),
+                        S_co2e_rng(r3, S_lab_range(lab->co2e_kg, ut->co2e_kg)));
   tp_tval_set_string(root, "lead", lead);
   free(lead);
+  free(what);
+  /* Without any figure, the front page says how to get one. */
+  tp_tval_set_string(root, "howto",
+                     lab->n_runs_with_energy || !lab->n_runs
+                         ? NULL
+                         : "To get a figure, give trainprint what the hardware drew or what it "
+                           "was: a power trace beside the runs (nvidia-smi --query-gpu="
+                           "timestamp,power.draw --format=csv -l 1, RAPL or perf stat energy "
+                           "counters), CodeCarbon's emissions.csv in a run's folder, or the "
+                           "hardware the runs used (hardware: in trainprint.yaml, e.g. "
+                           "\"4x A100-SXM4-40GB\"), for an estimate with its range.");
 
   tp_tval *tot = tp_tval_set_list(root, "totals");
-  S_item_total(tot, "IT energy", S_lab_range(lab->it_j, ut->it_j), false, "what the devices drew");
+  size_t nk = lab->n_runs_with_energy, nr = lab->n_runs;
+  S_item_total(tot, "IT energy", S_lab_range(lab->it_j, ut->it_j), false, "what the devices drew",
+               nk, nr);
   S_item_total(tot, "Facility energy", S_lab_range(lab->facility_j, ut->facility_j), false,
-               "IT energy × PUE");
+               "IT energy × PUE", nk, nr);
   S_item_total(tot, "Emissions", S_lab_range(lab->co2e_kg, ut->co2e_kg), true,
-               "facility energy × carbon intensity");
+               "facility energy × carbon intensity", nk, nr);
   snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);
   S_item(tot, "GPU-hours", buf, "device time of the GPUs covered");
   snprintf(buf, sizeof buf, "%zu", lab->n_runs);
@@ -873,9 +941,11 @@ static int S_index(S_ctx *x) {
     snprintf(buf, sizeof buf, "%.2f", e->gpu_hours);
     S_num(&t, buf);
     const tp_uncertainty_sum *us = &x->u.experiments[i];
-    S_num(&t, S_rng(r1, &ue, S_lab_range(e->it_j, us->it_j)));
-    S_num(&t, S_rng(r1, &ue, S_lab_range(e->facility_j, us->facility_j)));
-    S_num(&t, S_rng(r1, &uc, S_lab_range(e->co2e_kg, us->co2e_kg)));
+    char part[240];
+    size_t ek = e->n_runs_with_energy;
+    S_num(&t, S_part_rng(part, &ue, S_lab_range(e->it_j, us->it_j), ek, e->n_runs));
+    S_num(&t, S_part_rng(part, &ue, S_lab_range(e->facility_j, us->facility_j), ek, e->n_runs));
+    S_num(&t, S_part_rng(part, &uc, S_lab_range(e->co2e_kg, us->co2e_kg), ek, e->n_runs));
     char *m = e->metric_tag ? tp_xasprintf("%s (%s)", e->metric_tag,
                                            e->metric_higher_better ? "max" : "min")
                             : tp_xstrdup("none");
@@ -968,13 +1038,19 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
   char *slug = tp_site_slug(e->name);
   char **labels = tp_figures_config_labels(lab, e);
   tp_tval *root = S_page(x, e->name, "../");
-  char *lead = tp_xasprintf("%zu runs in %zu configurations used %s of IT energy (%s at the "
-                            "facility) and emitted %s.",
-                            e->n_runs, e->n_configs, S_energy_rng(r1, S_lab_range(e->it_j, us->it_j)),
-                            S_energy_rng(r2, S_lab_range(e->facility_j, us->facility_j)),
-                            S_co2e_rng(r3, S_lab_range(e->co2e_kg, us->co2e_kg)));
+  char *what = tp_xasprintf("%zu runs in %zu configurations", e->n_runs, e->n_configs);
+  char *lead = S_energy_lead(what, e->n_runs, e->n_runs_with_energy,
+                             S_lab_range(e->it_j, us->it_j),
+                             S_lab_range(e->facility_j, us->facility_j),
+                             S_lab_range(e->co2e_kg, us->co2e_kg));
+  if (!lead)
+    lead = tp_xasprintf("%s used %s of IT energy (%s at the facility) and emitted %s.", what,
+                        S_energy_rng(r1, S_lab_range(e->it_j, us->it_j)),
+                        S_energy_rng(r2, S_lab_range(e->facility_j, us->facility_j)),
+                        S_co2e_rng(r3, S_lab_range(e->co2e_kg, us->co2e_kg)));
   tp_tval_set_string(root, "lead", lead);
   free(lead);
+  free(what);
 
   if (e->metric_tag) {
     tp_tval *m = tp_tval_set_object(root, "metric");

@@ -231,6 +231,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
         tp_json_string(&j, NULL, e->configs[e->config_rank[c]].config);
       tp_json_end_array(&j);
     }
+    tp_json_int(&j, "runs_with_energy", (int64_t)e->n_runs_with_energy);
     S_kwh(&j, "it_kwh", e->it_j);
     S_kwh(&j, "facility_kwh", e->facility_j);
     tp_json_number(&j, "co2e_kg", e->co2e_kg, 6);
@@ -255,6 +256,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
       tp_json_begin_object(&j, NULL);
       tp_json_string(&j, "key", x->key);
       tp_json_int(&j, "runs", (int64_t)x->n_runs);
+      tp_json_int(&j, "runs_with_energy", (int64_t)x->n_runs_with_energy);
       S_kwh(&j, "it_kwh", x->it_j);
       S_kwh(&j, "facility_kwh", x->facility_j);
       tp_json_number(&j, "co2e_kg", x->co2e_kg, 6);
