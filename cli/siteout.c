@@ -33,7 +33,9 @@ const char tp_cli_site_help[] =
     "                          spanning the world)\n"
     "      --pue-range LO,HI   range of the data centre's PUE, for the uncertainty\n"
     "      --equivalents       also give car km, flights and household-years in the\n"
-    "                          exports (always on the pages)\n";
+    "                          exports (always on the pages)\n"
+    "      --redact-paths      leave the input paths as given out of summary.json too\n"
+    "                          (pages always name inputs relative to the PATH given)\n";
 
 void tp_cli_site_init(tp_cli_site_opts *o) {
   *o = (tp_cli_site_opts){.pages = {.generator = "trainprint " TP_VERSION}};
@@ -65,6 +67,7 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
     case TP_OPT_STAMP: o->stamp = true; return 0;
     case TP_OPT_COMPARE_ZONES: o->publish.compare_zones = arg; return 0;
     case TP_OPT_EQUIVALENTS: o->publish.equivalents = true; return 0;
+    case TP_OPT_REDACT_PATHS: o->redact_paths = true; return 0;
     case TP_OPT_PUE_RANGE: {
       const char *comma = strchr(arg, ',');
       double lo, hi;
@@ -164,12 +167,13 @@ static char *S_record_path(const char *cache_dir, const char *dir) {
 /* The machine-readable exports of a lab, made apart from the pages. */
 typedef struct S_exports {
   const tp_lab *lab;
+  bool redact_paths;
   tp_buf json, csv; /* summary.json, runs.csv */
 } S_exports;
 
 static void *S_make_exports(void *arg) {
   S_exports *ex = arg;
-  tp_summary_json(ex->lab, &ex->json);
+  tp_summary_json_redacted(ex->lab, ex->redact_paths, &ex->json);
   tp_summary_runs_csv(ex->lab, &ex->csv);
   return NULL;
 }
@@ -203,7 +207,7 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   }
   /* summary.json and runs.csv are made on a thread of their own while the
    * pages are written (both only read the lab), and written after them. */
-  S_exports ex = {.lab = lab};
+  S_exports ex = {.lab = lab, .redact_paths = o->redact_paths};
   pthread_t th;
   bool threaded = pthread_create(&th, NULL, S_make_exports, &ex) == 0;
   if (!threaded) S_make_exports(&ex);

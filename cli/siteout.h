@@ -14,6 +14,7 @@ typedef struct tp_cli_site_opts {
   tp_pages_opts pages;
   tp_publish_opts publish;
   bool stamp;
+  bool redact_paths;     /* --redact-paths: summary.json names inputs as the pages do */
   char *templates_owned; /* the default templates path, when none was given */
   const char *cache_dir; /* --cache: keep the record of the site's pages there, and
                             take unchanged pages from the previous site; NULL: none */
@@ -27,7 +28,8 @@ enum {
   TP_OPT_STAMP,
   TP_OPT_COMPARE_ZONES,
   TP_OPT_PUE_RANGE,
-  TP_OPT_EQUIVALENTS
+  TP_OPT_EQUIVALENTS,
+  TP_OPT_REDACT_PATHS
 };
 
 #define TP_CLI_SITE_LONGOPTS                                         \
@@ -36,7 +38,8 @@ enum {
       {"stamp", no_argument, NULL, TP_OPT_STAMP},                    \
       {"compare-zones", required_argument, NULL, TP_OPT_COMPARE_ZONES}, \
       {"pue-range", required_argument, NULL, TP_OPT_PUE_RANGE},      \
-      {"equivalents", no_argument, NULL, TP_OPT_EQUIVALENTS}
+      {"equivalents", no_argument, NULL, TP_OPT_EQUIVALENTS},        \
+      {"redact-paths", no_argument, NULL, TP_OPT_REDACT_PATHS}
 
 extern const char tp_cli_site_help[];
 

@@ -18,6 +18,7 @@
 #include "model/whatif.h"
 #include "render/chart.h"
 #include "render/figures.h"
+#include "render/paths.h"
 #include "render/publish.h"
 #include "render/runbin.h"
 #include "render/summary.h"
@@ -359,6 +360,7 @@ typedef struct S_ctx {
   S_pending *pend;  /* the charts of the page being built */
   size_t n_pend, cap_pend;
   tp_buf keybuf;    /* scratch for S_run_key */
+  tp_paths paths;   /* how input files are named (render/paths.h) */
   char *err;  /* first failure, or NULL */
 } S_ctx;
 
@@ -577,12 +579,12 @@ static int S_render(S_ctx *x, const tp_template *t, tp_tval *data, const char *r
 }
 
 /* Diagnostics as [{severity, text}]. */
-static void S_notes(tp_tval *root, const tp_diags *d) {
+static void S_notes(const S_ctx *x, tp_tval *root, const tp_diags *d) {
   static const char *const sev[] = {"note", "warning", "error"};
   tp_tval *list = tp_tval_set_list(root, "notes");
   for (size_t i = 0; i < d->count; i++) {
     const char *sv = sev[d->items[i].severity <= TP_ERROR ? d->items[i].severity : TP_ERROR];
-    char *text = tp_diag_format(&d->items[i]);
+    char *text = tp_paths_diag_format(&x->paths, &d->items[i]);
     /* The severity has its own field; drop it from the text. */
     size_t n = strlen(sv);
     if (strncmp(text, sv, n) == 0 && text[n] == ':' && text[n + 1] == ' ')
@@ -968,7 +970,7 @@ static int S_index(S_ctx *x) {
   tp_tval *dl = tp_tval_set_list(root, "downloads");
   S_item(dl, "summary.json", "summary.json", "every figure, machine-readable");
   S_item(dl, "runs.csv", "runs.csv", "one row per run");
-  S_notes(root, &lab->diags);
+  S_notes(x, root, &lab->diags);
   return S_render(x, x->tpl_index, root, "index.html");
 }
 
@@ -1174,7 +1176,7 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
   }
 
   tp_diags none = {0};
-  S_notes(root, &none);
+  S_notes(x, root, &none);
   char *rel = tp_pages_experiment_path(e->name);
   int rc = S_render(x, x->tpl_exp, root, rel);
   free(rel);
@@ -1312,20 +1314,49 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
     S_num(&t, S_in(buf, &w, dv->idle_w));
   }
 
-  /* Hyperparameters. */
-  t = S_table(root, "hparams", "hparams", "Hyperparameters");
+  /* Hyperparameters.  Each source file is named once: in the caption when
+   * they all come from one, else numbered there ("[1] a.yaml") with the
+   * number in each row. */
+  const char **hp_src = tp_xcalloc(r->n_hparams + 1, sizeof *hp_src);
+  size_t n_src = 0;
+  bool unsourced = false;
+  for (size_t i = 0; i < r->n_hparams; i++) {
+    const char *sn = r->hparams[i].source ? tp_paths_name(&x->paths, r->hparams[i].source) : NULL;
+    if (!sn) {
+      unsourced = true;
+      continue;
+    }
+    size_t k = 0;
+    while (k < n_src && strcmp(hp_src[k], sn) != 0) k++;
+    if (k == n_src) hp_src[n_src++] = sn;
+  }
+  bool numbered = n_src > 1 || (n_src == 1 && unsourced);
+  tp_buf cap = {0};
+  tp_buf_adds(&cap, "Hyperparameters");
+  for (size_t k = 0; k < n_src; k++) {
+    if (numbered) tp_buf_printf(&cap, "%s[%zu] %s", k ? ", " : "; sources: ", k + 1, hp_src[k]);
+    else tp_buf_printf(&cap, ", from %s", hp_src[k]);
+  }
+  t = S_table(root, "hparams", "hparams", tp_buf_str(&cap));
+  tp_buf_free(&cap);
   S_col(&t, "Key", false);
   S_col(&t, "Value", false);
   S_col(&t, "Role", false);
-  S_col(&t, "Source", false);
+  if (numbered) S_col(&t, "Source", true);
   for (size_t i = 0; i < r->n_hparams; i++) {
     const tp_hparam *hp = &r->hparams[i];
     S_row(&t);
     S_cell_full(&t, hp->key, NULL, NULL, true);
     S_cell_full(&t, hp->text, NULL, hp->kind == TP_HP_NUMBER ? "num" : NULL, false);
     S_cell(&t, S_role(hp->key));
-    S_cell_full(&t, hp->source ? hp->source : "", NULL, "path", false);
+    if (!numbered) continue;
+    const char *sn = hp->source ? tp_paths_name(&x->paths, hp->source) : NULL;
+    size_t k = 0;
+    while (sn && k < n_src && strcmp(hp_src[k], sn) != 0) k++;
+    if (sn) snprintf(buf, sizeof buf, "[%zu]", k + 1);
+    S_num(&t, sn ? buf : "–");
   }
+  free(hp_src);
 
   /* Scalars. */
   t = S_table(root, "scalars", "scalars", "Logged scalars");
@@ -1363,7 +1394,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   for (size_t i = 0; i < r->n_inputs; i++) {
     const tp_input *in = &r->inputs[i];
     S_row(&t);
-    S_cell_full(&t, in->path, NULL, "path", true);
+    S_cell_full(&t, tp_paths_name(&x->paths, in->path), NULL, "path", true);
     S_cell(&t, in->format ? in->format : "");
     S_num(&t, S_bytes(buf, in->size));
     S_cell_full(&t, in->mtime_s > 0 ? S_time(buf, (double)in->mtime_s) : "unknown", NULL,
@@ -1391,7 +1422,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
     free(tslug);
   }
 
-  S_notes(root, &r->diags);
+  S_notes(x, root, &r->diags);
   *out = (S_built){.root = root, .rel = tp_pages_run_path(r->id)};
   S_built_take_pending(x, out);
   free(slug);
@@ -1408,7 +1439,9 @@ static void S_run_key(S_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   const tp_run *r = lab->runs[ri];
   tp_hash h;
   tp_hash_init(&h);
-  tp_hash_str(&h, "run page inputs 1");
+  tp_hash_str(&h, "run page inputs 2");
+  /* Input files are named relative to the arguments of every run. */
+  for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(&h, x->paths.roots[k]);
   tp_hash_str(&h, x->opts->program_id);
   tp_hash_str(&h, tp_template_digest(x->tpl_run));
   tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
@@ -1496,6 +1529,7 @@ done:
 
 int tp_pages_write(tp_site *site, const tp_lab *lab, const tp_pages_opts *opts, char **err) {
   S_ctx x = {.site = site, .lab = lab, .opts = opts};
+  tp_paths_init(&x.paths, lab);
   int rc = -1;
   tp_uncertainty_compute(&x.u, lab, opts->tables, opts->uncertainty);
   if (S_load(&x, &x.tpl_index, "index.xhtml") != 0 ||
@@ -1515,6 +1549,7 @@ done:
   S_pending_clear(&x);
   free(x.pend);
   tp_buf_free(&x.keybuf);
+  tp_paths_free(&x.paths);
   tp_uncertainty_free(&x.u);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");
   else free(x.err);

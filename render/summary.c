@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "render/json.h"
+#include "render/paths.h"
 
 #define J_PER_KWH 3.6e6
 
@@ -55,7 +56,8 @@ static void S_kwh(tp_json *j, const char *key, double joules) {
   tp_json_number(j, key, joules / J_PER_KWH, 6);
 }
 
-static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
+static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths *paths,
+                  bool redact) {
   char t[40];
   const char *config = r->config;
   tp_json_begin_object(j, NULL);
@@ -113,7 +115,8 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   for (size_t i = 0; i < r->n_inputs; i++) {
     const tp_input *in = &r->inputs[i];
     tp_json_begin_object(j, NULL);
-    tp_json_string(j, "path", in->path);
+    tp_json_string(j, "path", redact ? NULL : in->path);
+    tp_json_string(j, "name", tp_paths_name(paths, in->path));
     tp_json_string(j, "format", in->format);
     tp_json_int(j, "bytes", (int64_t)in->size);
     tp_json_string(j, "sha256", in->sha256[0] ? in->sha256 : NULL);
@@ -122,7 +125,8 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   tp_json_end_array(j);
   tp_json_begin_array(j, "diagnostics");
   for (size_t i = 0; i < r->diags.count; i++) {
-    char *s = tp_diag_format(&r->diags.items[i]);
+    char *s = redact ? tp_paths_diag_format(paths, &r->diags.items[i])
+                     : tp_diag_format(&r->diags.items[i]);
     tp_json_string(j, NULL, s);
     free(s);
   }
@@ -152,7 +156,11 @@ static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_
   S_kwh(j, sd_key, s.sd);
 }
 
-void tp_summary_json(const tp_lab *lab, tp_buf *out) {
+void tp_summary_json(const tp_lab *lab, tp_buf *out) { tp_summary_json_redacted(lab, false, out); }
+
+void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
+  tp_paths paths;
+  tp_paths_init(&paths, lab);
   tp_json j = {0};
   const tp_assumptions *a = &lab->assumptions;
   tp_json_begin_object(&j, NULL);
@@ -171,7 +179,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
   tp_json_end_object(&j);
 
   tp_json_begin_array(&j, "runs");
-  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab);
+  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab, &paths, redact);
   tp_json_end_array(&j);
 
   tp_json_begin_array(&j, "experiments");
@@ -278,6 +286,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
   tp_json_end_object(&j);
   tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
   tp_buf_free(&j.out);
+  tp_paths_free(&paths);
 }
 
 void tp_csv_field(tp_buf *b, const char *s) {
