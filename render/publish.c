@@ -738,12 +738,13 @@ static void S_write_md(tp_buf *b, const S_ctx *c) {
       tp_buf_adds(b, " | ");
       tp_publish_md_escape(b, e->configs[k].config[0] ? e->configs[k].config : "(no hparams)");
       tp_buf_printf(b, " | %zu | ", e->configs[k].n_runs);
-      S_md_range(b, cs->it_j, 1 / S_KWH);
-      tp_buf_adds(b, " (mean) | ");
-      S_md_range(b, cs->facility_j, 1 / S_KWH);
-      tp_buf_adds(b, " (mean) | ");
-      S_md_range(b, cs->co2e_kg, 1);
-      tp_buf_adds(b, " (mean) |\n");
+      size_t ck = cs->n_known, cn = e->configs[k].n_runs;
+      S_md_part(b, cs->it_j, 1 / S_KWH, ck, cn);
+      tp_buf_adds(b, ck ? " (mean) | " : " | ");
+      S_md_part(b, cs->facility_j, 1 / S_KWH, ck, cn);
+      tp_buf_adds(b, ck ? " (mean) | " : " | ");
+      S_md_part(b, cs->co2e_kg, 1, ck, cn);
+      tp_buf_adds(b, ck ? " (mean) |\n" : " |\n");
     }
   }
   tp_buf_printf(b, "| **total** | | %zu | ", lab->n_runs);
