@@ -687,7 +687,8 @@ static void S_rollup(tp_tval *list, const tp_rollups *r, const char *id, const c
     snprintf(buf, sizeof buf, "%zu", it->n_runs);
     S_num(&t, buf);
     snprintf(buf, sizeof buf, "%.2f", it->gpu_hours);
-    S_num(&t, isfinite(it->gpu_hours) ? buf : "–");
+    S_num(&t, isfinite(it->gpu_hours) && (it->n_runs_with_energy || it->gpu_hours > 0) ? buf
+                                                                                     : "unknown");
     char part[240];
     S_num(&t, S_part_in(part, &ue, it->it_j, it->n_runs_with_energy, it->n_runs));
     S_num(&t, S_part_in(part, &ue, it->facility_j, it->n_runs_with_energy, it->n_runs));
@@ -905,7 +906,9 @@ static int S_index(S_ctx *x) {
                "IT energy × PUE", nk, nr);
   S_item_total(tot, "Emissions", S_lab_range(lab->co2e_kg, ut->co2e_kg), true,
                "facility energy × carbon intensity", nk, nr);
-  snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);
+  /* No run with energy and no GPU-hour counted: not known to be 0. */
+  if (!lab->n_runs_with_energy && !(lab->gpu_hours > 0)) snprintf(buf, sizeof buf, "unknown");
+  else snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);
   S_item(tot, "GPU-hours", buf, "device time of the GPUs covered");
   snprintf(buf, sizeof buf, "%zu", lab->n_runs);
   char *d = tp_xasprintf("%zu with a known energy", lab->n_runs_with_energy);
@@ -940,7 +943,8 @@ static int S_index(S_ctx *x) {
     S_num(&t, buf);
     snprintf(buf, sizeof buf, "%zu", e->n_configs);
     S_num(&t, buf);
-    snprintf(buf, sizeof buf, "%.2f", e->gpu_hours);
+    if (!e->n_runs_with_energy && !(e->gpu_hours > 0)) snprintf(buf, sizeof buf, "unknown");
+    else snprintf(buf, sizeof buf, "%.2f", e->gpu_hours);
     S_num(&t, buf);
     const tp_uncertainty_sum *us = &x->u.experiments[i];
     char part[240];
@@ -956,8 +960,11 @@ static int S_index(S_ctx *x) {
   }
 
   tp_tval *charts = tp_tval_set_list(root, "charts");
-  S_chart(x, charts, tp_figures_lab_energy(lab), "lab-energy", "");
-  S_chart(x, charts, tp_figures_lab_co2e(lab), "lab-co2e", "");
+  /* Bars of unknown figures would read as zeros: none without any energy. */
+  if (lab->n_runs_with_energy) {
+    S_chart(x, charts, tp_figures_lab_energy(lab), "lab-energy", "");
+    S_chart(x, charts, tp_figures_lab_co2e(lab), "lab-co2e", "");
+  }
   S_chart(x, charts, tp_figures_lab_calendar(lab), "lab-calendar", "");
 
   S_whatif(x, root);

@@ -151,6 +151,12 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
   tp_json_end_object(j);
 }
 
+/* GPU-hours of a total: unknown (NAN, written null) when none were counted
+ * and no run of it has a known energy, rather than 0. */
+static double S_gpu_hours(double h, size_t runs_with_energy) {
+  return runs_with_energy || h > 0 ? h : NAN;
+}
+
 static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_stat s) {
   S_kwh(j, mean_key, s.mean);
   S_kwh(j, sd_key, s.sd);
@@ -243,7 +249,7 @@ void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
     S_kwh(&j, "it_kwh", e->it_j);
     S_kwh(&j, "facility_kwh", e->facility_j);
     tp_json_number(&j, "co2e_kg", e->co2e_kg, 6);
-    tp_json_number(&j, "gpu_hours", e->gpu_hours, 4);
+    tp_json_number(&j, "gpu_hours", S_gpu_hours(e->gpu_hours, e->n_runs_with_energy), 4);
     tp_json_end_object(&j);
   }
   tp_json_end_array(&j);
@@ -268,7 +274,7 @@ void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
       S_kwh(&j, "it_kwh", x->it_j);
       S_kwh(&j, "facility_kwh", x->facility_j);
       tp_json_number(&j, "co2e_kg", x->co2e_kg, 6);
-      tp_json_number(&j, "gpu_hours", x->gpu_hours, 4);
+      tp_json_number(&j, "gpu_hours", S_gpu_hours(x->gpu_hours, x->n_runs_with_energy), 4);
       tp_json_end_object(&j);
     }
     tp_json_end_array(&j);
@@ -281,7 +287,7 @@ void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
   S_kwh(&j, "it_kwh", lab->it_j);
   S_kwh(&j, "facility_kwh", lab->facility_j);
   tp_json_number(&j, "co2e_kg", lab->co2e_kg, 6);
-  tp_json_number(&j, "gpu_hours", lab->gpu_hours, 4);
+  tp_json_number(&j, "gpu_hours", S_gpu_hours(lab->gpu_hours, lab->n_runs_with_energy), 4);
   tp_json_end_object(&j);
   tp_json_end_object(&j);
   tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
