@@ -82,7 +82,9 @@ grep -qi "loop" "$work/err" || fail "directory loop not reported"
 [ "$(grep -c '^run,loss' "$work/out")" = 1 ] || fail "loop: run read more than once"
 
 # The real corpus: as many rows as the truth files hold.
+# A corpus that is there but lacks its tfevents folder is a failure, not a skip.
 corpus=$shared/corpus/tfevents
+[ -d "$shared/corpus" ] && [ ! -d "$corpus" ] && fail "the shared corpus lacks tfevents/"
 if [ -d "$corpus" ]; then
   want=$(find "$corpus" -name '*.truth.csv' -exec grep -hv -e '^#' -e '^tag,step,' {} + | wc -l)
   expect 0 "$tp" inspect "$corpus"
