@@ -116,8 +116,11 @@ int tp_cmd_scan(int argc, char **argv) {
     fprintf(stderr, "trainprint: error: no input could be read; nothing written\n");
     status = 1;
   } else if (tp_cli_lab_empty(&lab)) {
-    fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
-                    "unreadable); nothing written\n");
+    if (lab.n_runs)
+      fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
+                      "unreadable); nothing written\n");
+    else
+      fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
   } else if (S_mkdirs(out) != 0) {
     fprintf(stderr, "trainprint: error: %s: cannot create (%s)\n", out, strerror(errno));

@@ -269,8 +269,11 @@ int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *
     fprintf(stderr, "trainprint: error: no %s could be read; nothing written\n", what);
     status = 1;
   } else if (tp_cli_lab_empty(lab)) {
-    fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
-                    "unreadable); nothing written\n");
+    if (lab->n_runs)
+      fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
+                      "unreadable); nothing written\n");
+    else
+      fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
   } else if (tp_cli_write_site(lab, out, o) != 0) {
     status = 1;

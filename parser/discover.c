@@ -528,10 +528,18 @@ void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags) {
   for (size_t i = 0; i < d->n_skipped; i++)
     tp_buf_printf(&b, "%s %zu %s file%s (%s)", i ? "," : "; skipped:", d->skipped[i].count,
                   d->skipped[i].what, d->skipped[i].count == 1 ? "" : "s", d->skipped[i].why);
-  if (!d->n_skipped) tp_buf_adds(&b, "; the paths hold no files");
-  if (d->n_traces)
-    tp_buf_printf(&b, "; %zu power trace%s found, with no run to join", d->n_traces,
+  if (!d->n_skipped && !d->n_traces) tp_buf_adds(&b, "; the paths hold no files");
+  if (d->n_traces) {
+    tp_buf_printf(&b, "; %zu power trace%s found, with no run to join (", d->n_traces,
                   d->n_traces == 1 ? "" : "s");
+    for (size_t i = 0; i < d->n_traces; i++) {
+      const char *k = tp_file_kind_name(d->traces[i].kind);
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; j++) seen = d->traces[j].kind == d->traces[i].kind;
+      if (!seen) tp_buf_printf(&b, "%s%s", i ? ", " : "", k);
+    }
+    tp_buf_adds(&b, ")");
+  }
   tp_diag_add(diags, TP_ERROR, NULL, -1, -1, "%s", tp_buf_str(&b));
   tp_buf_free(&b);
 }
