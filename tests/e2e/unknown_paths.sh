@@ -74,7 +74,11 @@ leaks=$(grep -rlF "$work" "$work/part" | sed "s|$work/part/||" | sort | tr '\n' 
 [ "$leaks" = "summary.json " ] || fail "absolute input path in: $leaks"
 has "$work/part/runs/"exp-run_a-*.html "<th scope=\"row\" class=\"path\">exp/run_a/events.out.tfevents.1700000000.host</th>"
 has "$work/part/summary.json" "\"name\": \"exp/run_a/events.out.tfevents.1700000000.host\""
-expect 0 "$tp" report "$lab" -o "$work/redacted" --timezone UTC -q --redact-paths
+# An intensity series given by its absolute path is named by its file name.
+printf 'time,gco2e_per_kwh\n2023-11-14T22:00:00Z,300\n' > "$work/series.csv"
+expect 0 "$tp" report "$lab" -o "$work/redacted" --timezone UTC -q --redact-paths \
+  --intensity "$work/series.csv"
+has "$work/redacted/index.html" "time series series.csv"
 leaks=$(grep -rlF "$work" "$work/redacted" | tr '\n' ' ')
 [ -z "$leaks" ] || fail "absolute input path with --redact-paths in: $leaks"
 has "$work/redacted/summary.json" '"path": null'
