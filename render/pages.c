@@ -1110,8 +1110,22 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
     S_num(&t, buf);
     S_num(&t, S_mean_sd(buf, &ud, &g->duration_s));
     const tp_uncertainty_sum *uc_g = &x->u.configs[ei][i];
-    S_num(&t, S_mean_sd_rng(cell, &ue, &g->it_j, uc_g->it_j));
-    S_num(&t, S_mean_sd_rng(cell, &uc, &g->co2e_kg, uc_g->co2e_kg));
+    /* Means over the runs with a known energy: said when not all have one. */
+    const char *cells[2] = {S_mean_sd_rng(cell, &ue, &g->it_j, uc_g->it_j), NULL};
+    char cell2[400];
+    cells[1] = S_mean_sd_rng(cell2, &uc, &g->co2e_kg, uc_g->co2e_kg);
+    for (size_t k = 0; k < 2; k++) {
+      size_t n = k ? g->co2e_kg.n : g->it_j.n;
+      if (n == 0) {
+        S_num(&t, "unknown");
+      } else if (n < g->n_runs) {
+        char *v = tp_xasprintf("%zu of %zu runs: %s", n, g->n_runs, cells[k]);
+        S_num(&t, v);
+        free(v);
+      } else {
+        S_num(&t, cells[k]);
+      }
+    }
     S_num(&t, S_metric(buf, g->metric_best.n ? g->metric_best.mean : NAN));
     S_num(&t, S_metric(buf, g->metric_last.n ? g->metric_last.mean : NAN));
     S_item(full, labels[i], g->config[0] ? g->config : "(no hyperparameters)", NULL);

@@ -46,6 +46,7 @@ has "$work/part/index.html" "1 of 2 runs: 0.200 Wh (the rest unknown)"
 has "$work/part/index.html" "the 1 of them with a known energy used 0.200 Wh of IT energy"
 has "$work/part/index.html" "the energy of the other 1 is unknown."
 has "$work/part/experiments/"*.html "the energy of the other 1 is unknown."
+has "$work/part/experiments/"*.html "1 of 2 runs: 0.200" # the configuration's mean
 has "$work/part/publish/footprint.md" "| **total** | | 2 | 1 of 2 runs: 0.000200 (the rest unknown) |"
 has "$work/part/publish/footprint.tex" '\newcommand{\tpTotalRunsWithEnergy}{1}'
 has "$work/part/publish/footprint.tex" 'Total & \tpTotalRunsWithEnergy{} of \tpTotalRuns &'
