@@ -70,6 +70,11 @@ has "$work/none/publish/whatif-zones.csv" "IS,Iceland,27.68,2022,,,,"
 grep -q "nan" "$work/none/publish/whatif-zones.csv" && fail "nan in whatif-zones.csv"
 has "$work/none/publish/"model-card-*.yaml "emissions: null"
 
+# scan and render read the unknown back: the same site as report's.
+expect 0 "$tp" scan "$work/only" -o "$work/sums" --timezone UTC -q
+expect 0 "$tp" render "$work/sums" -o "$work/none-rendered" -q
+diff -r "$work/none" "$work/none-rendered" >/dev/null || fail "render of scans differs from report"
+
 # Paths: relative to the argument in every page and export but summary.json.
 leaks=$(grep -rlF "$work" "$work/part" | sed "s|$work/part/||" | sort | tr '\n' ' ')
 [ "$leaks" = "summary.json " ] || fail "absolute input path in: $leaks"
