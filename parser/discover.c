@@ -308,7 +308,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     names[n_names++] = tp_xstrdup(e->d_name);
   }
   closedir(d);
-  qsort(names, n_names, sizeof *names, S_cmp_str);
+  if (n_names > 1) qsort(names, n_names, sizeof *names, S_cmp_str); /* names is NULL when empty */
 
   char **events = NULL, **others = NULL;
   size_t n_events = 0, cap_events = 0, n_others = 0, cap_others = 0;
