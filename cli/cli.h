@@ -21,6 +21,11 @@ int tp_cmd_render(int argc, char **argv);
  * quiet). */
 void tp_cli_print_diags(const struct tp_lab *lab, bool quiet);
 
+/* True when the lab has no run, or no run of it holds anything read from its
+ * logs (no series, no hparams, no window): every log was empty or unreadable.
+ * report and scan then write nothing and exit 1, as inspect does. */
+bool tp_cli_lab_empty(const struct tp_lab *lab);
+
 /* The directory holding templates/ and data/: $TRAINPRINT_DATADIR, else the
  * source tree the program was built from when it is there, else the
  * installed share directory. */

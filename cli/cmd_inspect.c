@@ -251,9 +251,10 @@ int tp_cmd_inspect(int argc, char **argv) {
   tp_diags diags = {0};
   tp_discovery disc = {0};
   char **walk = tp_xcalloc((size_t)argc, sizeof *walk);
-  size_t n_walk = 0;
+  size_t n_walk = 0, n_walk_files = 0;
   for (int i = optind; i < argc; i++)
     if (!S_plain_file(argv[i])) walk[n_walk++] = argv[i];
+    else n_walk_files++;
   if (n_walk) tp_discover(&disc, walk, n_walk, &diags);
   free(walk);
   static char obuf[1 << 16];
@@ -272,8 +273,12 @@ int tp_cmd_inspect(int argc, char **argv) {
   }
   int rc = fflush(stdout) != 0 || ferror(stdout);
   if (rc) fputs("trainprint: inspect: cannot write the output\n", stderr);
-  if (!disc.n_runs && disc.n_paths_ok && n_ok == 0)
-    tp_diag_add(&diags, TP_ERROR, NULL, -1, -1, "no event files found");
+  if (!disc.n_runs && disc.n_paths_ok && n_ok == 0 && n_walk_files == 0)
+    tp_discovery_explain_empty(&disc, &diags);
+  else if (disc.n_paths_ok && n_ok == 0)
+    tp_diag_add(&diags, TP_ERROR, NULL, -1, -1,
+                disc.n_runs ? "no event file could be read (each is empty or unreadable)"
+                            : "no event files found");
   tp_diag_print_all(stderr, &diags);
   tp_diag_free(&diags);
   tp_discovery_free(&disc);

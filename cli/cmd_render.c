@@ -61,6 +61,8 @@ int tp_cmd_render(int argc, char **argv) {
   }
   if (!out) return tp_cli_usage_error("render", "no output directory (-o DIR)");
   if (optind >= argc) return tp_cli_usage_error("render", "no SUMMARIES given");
+  int vrc = tp_cli_site_validate("render", &so);
+  if (vrc) return vrc;
 
   tp_lab lab = {0};
   int rc = tp_pipeline_from_summaries(&lab, argv + optind, (size_t)(argc - optind), &opts);

@@ -53,6 +53,9 @@ int tp_cmd_report(int argc, char **argv) {
   }
   if (!out) return tp_cli_usage_error("report", "no output directory (-o DIR)");
   if (optind >= argc) return tp_cli_usage_error("report", "no input PATH");
+  int vrc = tp_cli_pipeline_validate("report", &opts);
+  if (!vrc) vrc = tp_cli_site_validate("report", &so);
+  if (vrc) return vrc;
 
   so.cache_dir = opts.cache_dir;
   tp_lab lab = {0};

@@ -105,6 +105,8 @@ int tp_cmd_scan(int argc, char **argv) {
   }
   if (!out) return tp_cli_usage_error("scan", "no output directory (-o SUMMARIES)");
   if (optind >= argc) return tp_cli_usage_error("scan", "no input PATH");
+  int vrc = tp_cli_pipeline_validate("scan", &opts);
+  if (vrc) return vrc;
 
   tp_lab lab = {0};
   int rc = tp_pipeline_run(&lab, argv + optind, (size_t)(argc - optind), &opts);
@@ -112,6 +114,13 @@ int tp_cmd_scan(int argc, char **argv) {
   int status = 0;
   if (rc != 0) {
     fprintf(stderr, "trainprint: error: no input could be read; nothing written\n");
+    status = 1;
+  } else if (tp_cli_lab_empty(&lab)) {
+    if (lab.n_runs)
+      fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
+                      "unreadable); nothing written\n");
+    else
+      fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
   } else if (S_mkdirs(out) != 0) {
     fprintf(stderr, "trainprint: error: %s: cannot create (%s)\n", out, strerror(errno));

@@ -1,16 +1,22 @@
 /* options: the options every command that reads inputs shares (report,
  * scan): how to price energy and read times, and the configuration. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "model/carbon.h"
 #include "model/estimate.h"
 #include "model/mem.h"
+#include "model/reftable.h"
+#include "parser/framework.h"
 #include "parser/number.h"
+#include "parser/power.h"
 #include "parser/reftable.h"
+#include "parser/timefmt.h"
 
 const char tp_cli_pipeline_help[] =
     "  -c, --config FILE       configuration (default: trainprint.yaml in the\n"
@@ -69,7 +75,10 @@ int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_
         return tp_cli_usage_error(cmd, "--pue takes a number from 1 to 10, not '%s'", arg);
       return 0;
     case TP_OPT_ZONE: o->zone = arg; return 0;
-    case TP_OPT_INTENSITY: o->intensity = arg; return 0;
+    case TP_OPT_INTENSITY:
+      if (!arg[0]) return tp_cli_usage_error(cmd, "--intensity takes gCO2e/kWh or a FILE, not ''");
+      o->intensity = arg;
+      return 0;
     case TP_OPT_TIMEZONE: o->timezone = arg; return 0;
     case TP_OPT_CLOCK_OFFSET:
       if (tp_parse_double(arg, strlen(arg), &o->clock_offset_s) != 0 ||
@@ -81,4 +90,70 @@ int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_
     case TP_OPT_HARDWARE: return S_hardware(cmd, arg, o);
     default: return 1;
   }
+}
+
+/* True when code is a zone or cloud region of the shipped tables. */
+static bool S_zone_known(const char *datadir, const char *code) {
+  tp_reftables t = {0};
+  tp_diags quiet = {0};
+  char *dir = tp_xasprintf("%s/data", datadir ? datadir : ".");
+  tp_reftable_load(&t, dir, &quiet);
+  tp_carbon c = {0};
+  tp_carbon_defaults(&c, &t);
+  bool ok = tp_carbon_use_zone(&c, &t, code) == 0;
+  free(dir);
+  tp_reftables_free(&t);
+  tp_diag_free(&quiet);
+  return ok;
+}
+
+int tp_cli_pipeline_validate(const char *cmd, const tp_pipeline_opts *o) {
+  if (o->trace_format) {
+    tp_power_format pf;
+    tp_framework_kind fk;
+    if (tp_power_format_parse(o->trace_format, &pf) != 0 &&
+        tp_framework_parse_name(o->trace_format, &fk) != 0)
+      return tp_cli_usage_error(cmd,
+                                "--format '%s' is not a known trace or log format (nvidia-smi, "
+                                "nvidia-smi-dmon, rapl, perf-stat, codecarbon, or a framework)",
+                                o->trace_format);
+  }
+  if (o->timezone) {
+    const char *err = NULL;
+    tp_tz *tz = tp_tz_open(o->timezone, &err);
+    if (!tz)
+      return tp_cli_usage_error(cmd, "--timezone '%s': %s", o->timezone,
+                                err ? err : "not a known IANA time zone");
+    tp_tz_free(tz);
+  }
+  if (o->zone && !S_zone_known(o->datadir, o->zone))
+    return tp_cli_usage_error(cmd,
+                              "--zone '%s' is not in the shipped tables (grid zones, ISO "
+                              "country codes, cloud regions)",
+                              o->zone);
+  if (o->intensity) {
+    double v;
+    if (tp_parse_double(o->intensity, strlen(o->intensity), &v) == 0) {
+      if (!isfinite(v) || v < 0)
+        return tp_cli_usage_error(cmd, "--intensity takes gCO2e/kWh >= 0, not '%s'",
+                                  o->intensity);
+    } else {
+      tp_intensity_series s = {0};
+      tp_diags d = {0};
+      int rc = tp_reftable_load_series(&s, o->intensity, NULL, &d); /* readable at all */
+      bool ok = rc == 0 && s.count > 0;
+      const char *why = NULL;
+      for (size_t i = 0; i < d.count && !why; i++)
+        if (d.items[i].severity == TP_ERROR) why = d.items[i].message;
+      int status = ok ? 0
+                      : tp_cli_usage_error(cmd,
+                                           "--intensity '%s' is not a number nor a readable "
+                                           "series (time,gco2e_per_kwh)%s%s",
+                                           o->intensity, why ? ": " : "", why ? why : "");
+      tp_intensity_series_free(&s);
+      tp_diag_free(&d);
+      if (status) return status;
+    }
+  }
+  return 0;
 }

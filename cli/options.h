@@ -40,4 +40,12 @@ extern const char tp_cli_pipeline_help[];
  * is not a pipeline option, 2 after printing a usage error. */
 int tp_cli_pipeline_option(const char *cmd, int c, const char *arg, tp_pipeline_opts *o);
 
+/* Check the values of the options taken whose validity depends on more than
+ * their spelling, before any input is read: --format (a trace or framework
+ * reader), --zone (a zone or cloud region of the shipped tables, read from
+ * o->datadir), --timezone (an IANA zone), --intensity (a number >= 0, or a
+ * readable series).  Returns 0, or 2 after printing one usage-error line
+ * naming the option and its value. */
+int tp_cli_pipeline_validate(const char *cmd, const tp_pipeline_opts *o);
+
 #endif

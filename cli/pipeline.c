@@ -629,6 +629,13 @@ static void S_apply_estimates(S_state *st) {
   tp_hw_spec_free(&spec);
 }
 
+/* A file named in the report's assumptions: as given when relative, by its
+ * name alone when absolute (pages must not show home folders). */
+static const char *S_shown_path(const char *path) {
+  const char *base = path && path[0] == '/' ? strrchr(path, '/') : NULL;
+  return base && base[1] ? base + 1 : path;
+}
+
 /* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
 static void S_setup_carbon(S_state *st) {
   tp_lab *lab = st->lab;
@@ -652,13 +659,14 @@ static void S_setup_carbon(S_state *st) {
                 "regions); the default intensity is used",
                 zone);
   if (!o->intensity && isfinite(cd->intensity_value)) {
-    st->intensity_text = tp_xasprintf("%s: defaults.intensity %g gCO2e/kWh", st->cfg->path,
+    st->intensity_text = tp_xasprintf("%s: defaults.intensity %g gCO2e/kWh",
+                                      S_shown_path(st->cfg->path),
                                       cd->intensity_value);
     tp_carbon_use_intensity(&st->carbon, cd->intensity_value, st->intensity_text);
   } else if (!o->intensity && cd->intensity_file) {
     if (tp_reftable_load_series(&st->series, cd->intensity_file, st->tz, &lab->diags) == 0 &&
         st->series.count) {
-      st->intensity_text = tp_xasprintf("time series %s", cd->intensity_file);
+      st->intensity_text = tp_xasprintf("time series %s", S_shown_path(cd->intensity_file));
       tp_carbon_use_series(&st->carbon, &st->series, st->intensity_text);
     }
   }
@@ -674,7 +682,7 @@ static void S_setup_carbon(S_state *st) {
       }
     } else if (tp_reftable_load_series(&st->series, o->intensity, st->tz, &lab->diags) == 0 &&
                st->series.count) {
-      st->intensity_text = tp_xasprintf("time series %s", o->intensity);
+      st->intensity_text = tp_xasprintf("time series %s", S_shown_path(o->intensity));
       tp_carbon_use_series(&st->carbon, &st->series, st->intensity_text);
     } else {
       tp_diag_add(&lab->diags, TP_ERROR, o->intensity, -1, -1,
@@ -1128,6 +1136,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_discovery disc = {0};
   int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
   if (opts->root) S_apply_root(&disc, paths, n_paths, opts->root, &lab->diags);
+  tp_discovery_explain_empty(&disc, &lab->diags);
   /* Framework logs: the configuration's text-log patterns (the first
    * `parsers` entry), --format naming a framework. */
   tp_textlog_rule *rules = NULL;

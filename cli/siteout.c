@@ -16,6 +16,7 @@
 #include "model/mem.h"
 #include "parser/number.h"
 #include "parser/reftable.h"
+#include "model/whatif.h"
 #include "render/chart.h"
 #include "render/site.h"
 #include "render/summary.h"
@@ -32,7 +33,9 @@ const char tp_cli_site_help[] =
     "                          spanning the world)\n"
     "      --pue-range LO,HI   range of the data centre's PUE, for the uncertainty\n"
     "      --equivalents       also give car km, flights and household-years in the\n"
-    "                          exports (always on the pages)\n";
+    "                          exports (always on the pages)\n"
+    "      --redact-paths      leave the input paths as given out of summary.json too\n"
+    "                          (pages always name inputs relative to the PATH given)\n";
 
 void tp_cli_site_init(tp_cli_site_opts *o) {
   *o = (tp_cli_site_opts){.pages = {.generator = "trainprint " TP_VERSION}};
@@ -64,6 +67,7 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
     case TP_OPT_STAMP: o->stamp = true; return 0;
     case TP_OPT_COMPARE_ZONES: o->publish.compare_zones = arg; return 0;
     case TP_OPT_EQUIVALENTS: o->publish.equivalents = true; return 0;
+    case TP_OPT_REDACT_PATHS: o->redact_paths = true; return 0;
     case TP_OPT_PUE_RANGE: {
       const char *comma = strchr(arg, ',');
       double lo, hi;
@@ -78,6 +82,37 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
     }
     default: return 1;
   }
+}
+
+int tp_cli_site_validate(const char *cmd, const tp_cli_site_opts *o) {
+  struct stat st;
+  if (o->pages.templates_dir &&
+      (stat(o->pages.templates_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+    return tp_cli_usage_error(cmd, "--templates '%s' is not a directory", o->pages.templates_dir);
+  if (!o->publish.compare_zones) return 0;
+  size_t n = 0;
+  char **codes = tp_whatif_split_codes(o->publish.compare_zones, &n);
+  tp_reftables t = {0};
+  tp_diags quiet = {0};
+  char *dir = tp_xasprintf("%s/data", tp_cli_datadir());
+  tp_reftable_load(&t, dir, &quiet);
+  tp_whatif_zones z;
+  tp_whatif_by_zones(&z, &t, 0, (const char *const *)codes, n);
+  int rc = 0;
+  if (n == 0)
+    rc = tp_cli_usage_error(cmd, "--compare-zones takes a comma-separated list of zones, not '%s'",
+                            o->publish.compare_zones);
+  else if (z.n_unknown)
+    rc = tp_cli_usage_error(cmd,
+                            "--compare-zones: '%s' is not in the shipped tables (grid zones, ISO "
+                            "country codes, cloud regions)",
+                            z.unknown[0]);
+  tp_whatif_zones_free(&z);
+  tp_whatif_codes_free(codes, n);
+  tp_reftables_free(&t);
+  tp_diag_free(&quiet);
+  free(dir);
+  return rc;
 }
 
 /* The time of rendering for --stamp: SOURCE_DATE_EPOCH when set (reproducible
@@ -132,12 +167,13 @@ static char *S_record_path(const char *cache_dir, const char *dir) {
 /* The machine-readable exports of a lab, made apart from the pages. */
 typedef struct S_exports {
   const tp_lab *lab;
+  bool redact_paths;
   tp_buf json, csv; /* summary.json, runs.csv */
 } S_exports;
 
 static void *S_make_exports(void *arg) {
   S_exports *ex = arg;
-  tp_summary_json(ex->lab, &ex->json);
+  tp_summary_json_redacted(ex->lab, ex->redact_paths, &ex->json);
   tp_summary_runs_csv(ex->lab, &ex->csv);
   return NULL;
 }
@@ -171,7 +207,7 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   }
   /* summary.json and runs.csv are made on a thread of their own while the
    * pages are written (both only read the lab), and written after them. */
-  S_exports ex = {.lab = lab};
+  S_exports ex = {.lab = lab, .redact_paths = o->redact_paths};
   pthread_t th;
   bool threaded = pthread_create(&th, NULL, S_make_exports, &ex) == 0;
   if (!threaded) S_make_exports(&ex);
@@ -217,12 +253,27 @@ void tp_cli_site_free(tp_cli_site_opts *o) {
   o->templates_owned = NULL;
 }
 
+bool tp_cli_lab_empty(const tp_lab *lab) {
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    const tp_run *r = lab->runs[i];
+    if (r->n_series || r->n_hparams || isfinite(r->start_s) || isfinite(r->end_s)) return false;
+  }
+  return true;
+}
+
 int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *out,
                        tp_cli_site_opts *o, bool quiet) {
   tp_cli_print_diags(lab, quiet);
   int status = 0;
   if (build_rc != 0) {
     fprintf(stderr, "trainprint: error: no %s could be read; nothing written\n", what);
+    status = 1;
+  } else if (tp_cli_lab_empty(lab)) {
+    if (lab->n_runs)
+      fprintf(stderr, "trainprint: error: no run could be read (each log is empty or "
+                      "unreadable); nothing written\n");
+    else
+      fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
   } else if (tp_cli_write_site(lab, out, o) != 0) {
     status = 1;

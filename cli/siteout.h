@@ -14,6 +14,7 @@ typedef struct tp_cli_site_opts {
   tp_pages_opts pages;
   tp_publish_opts publish;
   bool stamp;
+  bool redact_paths;     /* --redact-paths: summary.json names inputs as the pages do */
   char *templates_owned; /* the default templates path, when none was given */
   const char *cache_dir; /* --cache: keep the record of the site's pages there, and
                             take unchanged pages from the previous site; NULL: none */
@@ -27,7 +28,8 @@ enum {
   TP_OPT_STAMP,
   TP_OPT_COMPARE_ZONES,
   TP_OPT_PUE_RANGE,
-  TP_OPT_EQUIVALENTS
+  TP_OPT_EQUIVALENTS,
+  TP_OPT_REDACT_PATHS
 };
 
 #define TP_CLI_SITE_LONGOPTS                                         \
@@ -36,13 +38,19 @@ enum {
       {"stamp", no_argument, NULL, TP_OPT_STAMP},                    \
       {"compare-zones", required_argument, NULL, TP_OPT_COMPARE_ZONES}, \
       {"pue-range", required_argument, NULL, TP_OPT_PUE_RANGE},      \
-      {"equivalents", no_argument, NULL, TP_OPT_EQUIVALENTS}
+      {"equivalents", no_argument, NULL, TP_OPT_EQUIVALENTS},        \
+      {"redact-paths", no_argument, NULL, TP_OPT_REDACT_PATHS}
 
 extern const char tp_cli_site_help[];
 
 void tp_cli_site_init(tp_cli_site_opts *o);
 /* Apply option c: 0 taken, 1 not a site option, 2 usage error printed. */
 int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts *o);
+/* Check the site options whose validity depends on more than their
+ * spelling, before any input is read: every --compare-zones code is a zone
+ * or cloud region of the shipped tables, --templates is a directory.
+ * Returns 0, or 2 after printing one usage-error line naming the value. */
+int tp_cli_site_validate(const char *cmd, const tp_cli_site_opts *o);
 /* Write summary.json, runs.csv and the pages of lab into dir, safely (see
  * render/site.h).  Prints an error and returns -1 on failure. */
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o);

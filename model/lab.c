@@ -444,6 +444,7 @@ static void S_rollup_add(tp_rollups *r, const char *key, const tp_run *run, doub
                          double gpu_hours, bool count_run) {
   tp_rollup *x = S_rollup(r, key);
   if (count_run) x->n_runs++;
+  if (count_run && S_has_energy(run)) x->n_runs_with_energy++;
   if (S_has_energy(run)) {
     x->it_j += run->energy.it_j * share;
     x->facility_j += run->energy.facility_j * share;
@@ -460,6 +461,13 @@ static void S_rollups_free(tp_rollups *r) {
   for (size_t i = 0; i < r->count; i++) free(r->items[i].key);
   free(r->items);
   *r = (tp_rollups){0};
+}
+
+/* A sum over no run with a known energy is unknown, not 0: IT energy,
+ * facility energy and CO2e become NAN when n (the runs summed) is 0. */
+static void S_unknown_if_none(double *it_j, double *facility_j, double *co2e_kg, size_t n) {
+  if (n) return;
+  *it_j = *facility_j = *co2e_kg = NAN;
 }
 
 static void S_build_rollups(tp_lab *lab) {
@@ -506,8 +514,13 @@ static void S_build_rollups(tp_lab *lab) {
     }
   }
   tp_rollups *all[] = {&lab->by_month, &lab->by_gpu_model, &lab->by_host, &lab->by_tag};
-  for (size_t i = 0; i < 4; i++)
+  for (size_t i = 0; i < 4; i++) {
     if (all[i]->count > 1) qsort(all[i]->items, all[i]->count, sizeof *all[i]->items, S_cmp_rollup);
+    for (size_t k = 0; k < all[i]->count; k++) {
+      tp_rollup *x = &all[i]->items[k];
+      S_unknown_if_none(&x->it_j, &x->facility_j, &x->co2e_kg, x->n_runs_with_energy);
+    }
+  }
 }
 
 void tp_lab_aggregate(tp_lab *lab) {
@@ -518,6 +531,7 @@ void tp_lab_aggregate(tp_lab *lab) {
     for (size_t k = 0; k < e->n_runs; k++) {
       tp_run *r = lab->runs[e->runs[k]];
       if (S_has_energy(r)) {
+        e->n_runs_with_energy++;
         e->it_j += r->energy.it_j;
         e->facility_j += r->energy.facility_j;
         e->co2e_kg += r->energy.co2e_kg;
@@ -540,6 +554,11 @@ void tp_lab_aggregate(tp_lab *lab) {
   }
   for (size_t i = 0; i < lab->n_runs; i++)
     if (S_has_energy(lab->runs[i])) lab->n_runs_with_energy++;
+  for (size_t x = 0; x < lab->n_experiments; x++) {
+    tp_experiment *e = &lab->experiments[x];
+    S_unknown_if_none(&e->it_j, &e->facility_j, &e->co2e_kg, e->n_runs_with_energy);
+  }
+  S_unknown_if_none(&lab->it_j, &lab->facility_j, &lab->co2e_kg, lab->n_runs_with_energy);
   S_build_rollups(lab);
 }
 

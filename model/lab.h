@@ -67,7 +67,9 @@ typedef struct tp_experiment {
   size_t n_runs;
   tp_config_group *configs; /* sorted by config text */
   size_t n_configs;
-  double it_j, facility_j, co2e_kg; /* sums over runs with known energy */
+  double it_j, facility_j, co2e_kg; /* sums over runs with known energy; NAN when
+                                       no run of it has one (unknown, never 0) */
+  size_t n_runs_with_energy; /* runs whose energy is known (the sums' runs) */
   double gpu_hours;    /* hours of GPUs charged to its runs: a traced GPU's covered
                           time, split among runs that shared it (each physical GPU
                           counts once per hour); an estimated or declared run's
@@ -85,7 +87,8 @@ typedef struct tp_experiment {
 typedef struct tp_rollup {
   char *key;           /* "2026-03", "NVIDIA A100-SXM4-40GB", "gpu-a100-03", "project=x" */
   size_t n_runs;
-  double it_j, facility_j, co2e_kg, gpu_hours;
+  size_t n_runs_with_energy; /* of n_runs, those whose energy is known */
+  double it_j, facility_j, co2e_kg, gpu_hours; /* energy sums NAN when no run has one */
 } tp_rollup;
 
 typedef struct tp_rollups {
@@ -99,7 +102,8 @@ typedef struct tp_lab {
   tp_experiment *experiments; /* sorted by name */
   size_t n_experiments;
   tp_assumptions assumptions;
-  double it_j, facility_j, co2e_kg, gpu_hours; /* totals */
+  double it_j, facility_j, co2e_kg, gpu_hours; /* totals; the energy ones NAN when
+                                                   no run has a known energy */
   size_t n_runs_with_energy;
   tp_rollups by_month;     /* by the UTC month a run started in ("2026-03") */
   tp_rollups by_gpu_model; /* by GPU name (runs on several models count in each, with

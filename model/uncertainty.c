@@ -188,6 +188,12 @@ static void S_sum_add(tp_uncertainty_sum *s, const tp_uncertainty_run *r) {
   s->gap_device_s += r->gap_device_s;
   s->gap_idle_j += r->gap_idle_j;
   s->gap_peak_j += r->gap_peak_j;
+  s->n_known++;
+}
+
+/* A sum over no run with a known energy is unknown, not 0. */
+static void S_sum_unknown_if_empty(tp_uncertainty_sum *s) {
+  if (s->n_known == 0) s->it_j = s->facility_j = s->co2e_kg = S_nan_range();
 }
 
 static void S_range_scale(tp_range *r, double k) {
@@ -210,6 +216,7 @@ void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_refta
     u->runs[i] = tp_uncertainty_of_run(lab->runs[i], u->pue, u->intensity, t);
     if (isfinite(u->runs[i].it_j.value)) S_sum_add(&u->total, &u->runs[i]);
   }
+  S_sum_unknown_if_empty(&u->total);
 
   u->n_experiments = lab->n_experiments;
   size_t ne = lab->n_experiments ? lab->n_experiments : 1;
@@ -220,21 +227,19 @@ void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_refta
     for (size_t k = 0; k < e->n_runs; k++)
       if (e->runs[k] < lab->n_runs && isfinite(u->runs[e->runs[k]].it_j.value))
         S_sum_add(&u->experiments[i], &u->runs[e->runs[k]]);
+    S_sum_unknown_if_empty(&u->experiments[i]);
     u->configs[i] = tp_xcalloc(e->n_configs ? e->n_configs : 1, sizeof *u->configs[i]);
     for (size_t c = 0; c < e->n_configs; c++) {
       const tp_config_group *g = &e->configs[c];
       tp_uncertainty_sum *s = &u->configs[i][c];
-      size_t n = 0;
       for (size_t k = 0; k < g->n_runs; k++)
-        if (g->runs[k] < lab->n_runs && isfinite(u->runs[g->runs[k]].it_j.value)) {
+        if (g->runs[k] < lab->n_runs && isfinite(u->runs[g->runs[k]].it_j.value))
           S_sum_add(s, &u->runs[g->runs[k]]);
-          n++;
-        }
-      if (n == 0) {
-        s->it_j = s->facility_j = s->co2e_kg = S_nan_range();
+      if (s->n_known == 0) {
+        S_sum_unknown_if_empty(s);
         continue;
       }
-      double k = 1.0 / (double)n;
+      double k = 1.0 / (double)s->n_known;
       S_range_scale(&s->it_j, k);
       S_range_scale(&s->facility_j, k);
       S_range_scale(&s->co2e_kg, k);

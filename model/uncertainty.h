@@ -98,8 +98,9 @@ typedef struct tp_uncertainty_run {
 
 /* Ranges of a sum (experiment, lab) or a mean (configuration). */
 typedef struct tp_uncertainty_sum {
-  tp_range it_j, facility_j, co2e_kg;
+  tp_range it_j, facility_j, co2e_kg; /* all NAN when no run of it has a known energy */
   double gap_device_s, gap_idle_j, gap_peak_j; /* summed (mean for a configuration) */
+  size_t n_known;      /* runs with a known energy that went in */
 } tp_uncertainty_sum;
 
 typedef struct tp_uncertainty {

@@ -268,6 +268,32 @@ static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_ki
                                                  .kind = kind};
 }
 
+/* Count a file the walk leaves out, by the ending of its name. */
+static void S_skip(tp_discovery *out, const char *path, const char *why) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  char *what = strcmp(base, "hparams.yaml") == 0 ? tp_xstrdup("hparams.yaml")
+               : dot && dot != base && dot[1]    ? tp_xasprintf("*%s", dot)
+                                                 : tp_xstrdup("extensionless");
+  if (!why) {
+    if (dot && (strcmp(dot, ".log") == 0 || strcmp(dot, ".txt") == 0))
+      why = "not matching any text-log pattern";
+    else if (dot && strcmp(dot, ".csv") == 0)
+      why = "no known log or trace header";
+    else
+      why = "not a log or trace format trainprint reads";
+  }
+  for (size_t i = 0; i < out->n_skipped; i++)
+    if (strcmp(out->skipped[i].what, what) == 0 && strcmp(out->skipped[i].why, why) == 0) {
+      out->skipped[i].count++;
+      free(what);
+      return;
+    }
+  TP_GROW(out->skipped, out->cap_skipped, out->n_skipped + 1);
+  out->skipped[out->n_skipped++] = (tp_skipped){.what = what, .why = why, .count = 1};
+}
+
 static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
   unsigned char head[TP_SNIFF_BYTES];
   size_t n = 0;
@@ -427,7 +453,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     names[n_names++] = tp_xstrdup(e->d_name);
   }
   closedir(d);
-  qsort(names, n_names, sizeof *names, S_cmp_str);
+  if (n_names > 1) qsort(names, n_names, sizeof *names, S_cmp_str); /* names is NULL when empty */
 
   char **events = NULL, **others = NULL;
   tp_file_kind *okinds = NULL;
@@ -452,6 +478,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
       continue;
     }
     if (!S_ISREG(cst.st_mode)) {
+      S_skip(w->out, path, "not a regular file");
       free(path);
       continue;
     }
@@ -471,6 +498,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
       else S_add_trace(w, path, dir, k);
       free(path);
     } else {
+      if (k == TP_FILE_UNKNOWN) S_skip(w->out, path, NULL);
       free(path);
     }
   }
@@ -520,7 +548,10 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     r->split_off = gone;
     r->n_split_off = n_gone;
   } else {
-    for (size_t i = 0; i < n_others; i++) free(others[i]);
+    for (size_t i = 0; i < n_others; i++) {
+      S_skip(w->out, others[i], "no event file or framework log beside it");
+      free(others[i]);
+    }
     free(others);
     free(events);
   }
@@ -652,6 +683,7 @@ static void S_discover_one(S_walk *w, const char *p) {
                k != TP_FILE_TRAINPRINT_YAML) {
       S_add_trace(w, p, dir, k);
     } else if (k == TP_FILE_UNKNOWN) {
+      S_skip(out, p, NULL);
       tp_diag_add(diags, TP_WARN, p, -1, -1,
                   "not a recognised log or trace (no event-file name, no known header); "
                   "skipped");
@@ -706,5 +738,31 @@ void tp_discovery_free(tp_discovery *d) {
     free(d->traces[i].root);
   }
   free(d->traces);
+  for (size_t i = 0; i < d->n_skipped; i++) free(d->skipped[i].what);
+  free(d->skipped);
   *d = (tp_discovery){0};
+}
+
+void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags) {
+  if (d->n_runs || !d->n_paths_ok) return; /* unreadable paths have their own errors */
+  tp_buf b = {0};
+  tp_buf_adds(&b, "no training run found (no event file, framework log or text log trainprint "
+                  "reads)");
+  for (size_t i = 0; i < d->n_skipped; i++)
+    tp_buf_printf(&b, "%s %zu %s file%s (%s)", i ? "," : "; skipped:", d->skipped[i].count,
+                  d->skipped[i].what, d->skipped[i].count == 1 ? "" : "s", d->skipped[i].why);
+  if (!d->n_skipped && !d->n_traces) tp_buf_adds(&b, "; the paths hold no files");
+  if (d->n_traces) {
+    tp_buf_printf(&b, "; %zu power trace%s found, with no run to join (", d->n_traces,
+                  d->n_traces == 1 ? "" : "s");
+    for (size_t i = 0; i < d->n_traces; i++) {
+      const char *k = tp_file_kind_name(d->traces[i].kind);
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; j++) seen = d->traces[j].kind == d->traces[i].kind;
+      if (!seen) tp_buf_printf(&b, "%s%s", i ? ", " : "", k);
+    }
+    tp_buf_adds(&b, ")");
+  }
+  tp_diag_add(diags, TP_ERROR, NULL, -1, -1, "%s", tp_buf_str(&b));
+  tp_buf_free(&b);
 }

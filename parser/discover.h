@@ -91,12 +91,22 @@ typedef struct tp_found_file {
   tp_file_kind kind;
 } tp_found_file;
 
+/* Files the walk saw and left out, counted by kind of name and reason
+ * ("*.png", "not a log or trace format trainprint reads"). */
+typedef struct tp_skipped {
+  char *what;         /* "*.png", "extensionless", "hparams.yaml" */
+  const char *why;    /* static text */
+  size_t count;
+} tp_skipped;
+
 typedef struct tp_discovery {
   tp_found_run *runs;   /* sorted by id */
   size_t n_runs, cap_runs;
   tp_found_file *traces;/* power/energy files, sorted by path */
   size_t n_traces, cap_traces;
   size_t n_paths_ok;    /* arguments that existed and could be read */
+  tp_skipped *skipped;  /* files left out, in the order first seen */
+  size_t n_skipped, cap_skipped;
 } tp_discovery;
 
 /* Walk every path.  Problems (missing path, unreadable directory, loop) become
@@ -112,6 +122,12 @@ char *tp_discover_id_dir(const tp_found_run *fr);
  * "<dir_id>/<file name without extension>" for a run of one log split off
  * its directory (log_file).  Newly allocated.  For re-basing ids (scan --root). */
 char *tp_discover_run_id(const tp_found_run *fr, const char *dir_id);
+
+/* When d found no run: one error diagnostic saying so and what was left out,
+ * per kind ("nothing read as a training run: 12 *.png files (not a log or
+ * trace format trainprint reads), 3 *.txt files (...)"), plus the traces
+ * found that have no run to join.  Nothing when d has a run. */
+void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags);
 
 /* Classify a file by its name and first bytes (head, head_len: up to 4 KiB). */
 tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len);

@@ -16,6 +16,7 @@
 #include "parser/hydra.h"
 #include "parser/keras_csv.h"
 #include "parser/lightning_csv.h"
+#include "parser/sha256.h"
 #include "parser/mlflow.h"
 #include "parser/number.h"
 #include "parser/textlog.h"
@@ -406,6 +407,16 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   run->reading = "textlog";
   if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
     n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
+  /* Provenance: every file a framework reader took has its real size and
+   * SHA-256 (the readers record only the path). */
+  for (size_t i = 0; i < run->n_inputs; i++) {
+    tp_input *in = &run->inputs[i];
+    if (in->sha256[0]) continue;
+    struct stat st;
+    if (stat(in->path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    in->mtime_s = (int64_t)st.st_mtime;
+    tp_sha256_file(in->path, in->sha256, &in->size);
+  }
   run->reading = was;
 
   /* The window: the files' own wall times, else event files, else a duration. */

@@ -1,6 +1,8 @@
 /* sha256: SHA-256 as specified in FIPS 180-4, section 6.2. */
 #include "parser/sha256.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint32_t S_k[64] = {
@@ -85,4 +87,20 @@ void tp_sha256_hex(tp_sha256 *s, char out[65]) {
       out[8 * i + 2 * j + 1] = hex[b & 15];
     }
   out[64] = '\0';
+}
+
+int tp_sha256_file(const char *path, char out[65], uint64_t *size) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  tp_sha256 s;
+  tp_sha256_init(&s);
+  unsigned char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) tp_sha256_update(&s, chunk, n);
+  bool bad = ferror(f) != 0;
+  fclose(f);
+  if (bad) return -1;
+  *size = s.n_bytes;
+  tp_sha256_hex(&s, out);
+  return 0;
 }

@@ -21,4 +21,9 @@ void tp_sha256_update(tp_sha256 *s, const void *data, size_t n);
 /* Finish and write the digest as 64 lowercase hex digits and a NUL. */
 void tp_sha256_hex(tp_sha256 *s, char out[65]);
 
+/* Digest the file at path as it is now: out gets the 64 hex digits, *size
+ * its length in bytes.  Returns 0, or -1 when it cannot be read (out and
+ * *size untouched). */
+int tp_sha256_file(const char *path, char out[65], uint64_t *size);
+
 #endif

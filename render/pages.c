@@ -18,6 +18,7 @@
 #include "model/whatif.h"
 #include "render/chart.h"
 #include "render/figures.h"
+#include "render/paths.h"
 #include "render/publish.h"
 #include "render/runbin.h"
 #include "render/summary.h"
@@ -268,14 +269,17 @@ static void S_item(tp_tval *list, const char *label, const char *value, const ch
 }
 
 /* A headline figure: the value with its unit, and its range apart. */
+/* A total over runs of which `known` of `total` have a known energy: the
+ * value, "N of M runs: X (the rest unknown)" when some lack one, "unknown"
+ * when none has one. */
 static void S_item_total(tp_tval *list, const char *label, tp_range r, bool co2e,
-                         const char *detail) {
+                         const char *detail, size_t known, size_t total) {
   S_unit u = co2e ? S_unit_co2e(r.value) : S_unit_energy(r.value);
   const char *suffix = co2e ? " CO2e" : "";
-  char t[160], v[200], rg[200];
+  char t[160], v[260], rg[200];
   S_rng(t, &u, r);
   char *open = strstr(t, " (");
-  if (!isfinite(r.value)) {
+  if (!isfinite(r.value) || known == 0) {
     S_item_r(list, label, "unknown", NULL, detail);
     return;
   }
@@ -284,8 +288,54 @@ static void S_item_total(tp_tval *list, const char *label, tp_range r, bool co2e
     snprintf(rg, sizeof rg, "range %.*s %s%s", (int)(n ? n - 1 : 0), open + 2, u.name, suffix);
     *open = '\0';
   }
-  snprintf(v, sizeof v, "%s %s%s", t, u.name, suffix);
+  if (known < total)
+    snprintf(v, sizeof v, "%zu of %zu runs: %s %s%s (the rest unknown)", known, total, t, u.name,
+             suffix);
+  else
+    snprintf(v, sizeof v, "%s %s%s", t, u.name, suffix);
   S_item_r(list, label, v, open ? rg : NULL, detail);
+}
+
+/* A table cell of a total over runs of which `known` of `total` have a known
+ * energy: "1.2 (1.1–1.4)", "3 of 5 runs: 1.2 (1.1–1.4)", or "unknown". */
+static const char *S_part_rng(char buf[240], const S_unit *u, tp_range r, size_t known,
+                              size_t total) {
+  if (known == 0 || !isfinite(r.value)) return "unknown";
+  char t[160];
+  S_rng(t, u, r);
+  if (known < total) snprintf(buf, 240, "%zu of %zu runs: %s", known, total, t);
+  else snprintf(buf, 240, "%s", t);
+  return buf;
+}
+
+/* The same for a plain value (no range). */
+static const char *S_part_in(char buf[240], const S_unit *u, double v, size_t known,
+                             size_t total) {
+  if (known == 0 || !isfinite(v)) return "unknown";
+  char t[64];
+  S_in(t, u, v);
+  if (known < total) snprintf(buf, 240, "%zu of %zu runs: %s", known, total, t);
+  else snprintf(buf, 240, "%s", t);
+  return buf;
+}
+
+/* The lead of a page over n runs of which `known` have a known energy, when
+ * some lack one: "{what}; the 3 of them with a known energy used X of IT
+ * energy (Y at the facility) and emitted Z; the energy of the other 2 is
+ * unknown.", or "{what}; their energy is unknown: ..." when none has one.
+ * NULL when every run has a known energy (the page words that itself). */
+static char *S_energy_lead(const char *what, size_t n, size_t known, tp_range it, tp_range fac,
+                           tp_range co2e) {
+  char r1[160], r2[160], r3[160];
+  if (known >= n) return NULL;
+  if (known == 0)
+    return tp_xasprintf("%s; %s energy is unknown: no power trace, declared figure or estimate "
+                        "covers %s.",
+                        what, n == 1 ? "its" : "their", n == 1 ? "it" : "any of them");
+  return tp_xasprintf("%s; the %zu of them with a known energy used %s of IT energy (%s at the "
+                      "facility) and emitted %s; the energy of the other %zu is unknown.",
+                      what, known, S_energy_rng(r1, it), S_energy_rng(r2, fac),
+                      S_co2e_rng(r3, co2e), n - known);
 }
 
 /* ======================================================================== */
@@ -310,6 +360,7 @@ typedef struct S_ctx {
   S_pending *pend;  /* the charts of the page being built */
   size_t n_pend, cap_pend;
   tp_buf keybuf;    /* scratch for S_run_key */
+  tp_paths paths;   /* how input files are named (render/paths.h) */
   char *err;  /* first failure, or NULL */
 } S_ctx;
 
@@ -528,12 +579,12 @@ static int S_render(S_ctx *x, const tp_template *t, tp_tval *data, const char *r
 }
 
 /* Diagnostics as [{severity, text}]. */
-static void S_notes(tp_tval *root, const tp_diags *d) {
+static void S_notes(const S_ctx *x, tp_tval *root, const tp_diags *d) {
   static const char *const sev[] = {"note", "warning", "error"};
   tp_tval *list = tp_tval_set_list(root, "notes");
   for (size_t i = 0; i < d->count; i++) {
     const char *sv = sev[d->items[i].severity <= TP_ERROR ? d->items[i].severity : TP_ERROR];
-    char *text = tp_diag_format(&d->items[i]);
+    char *text = tp_paths_diag_format(&x->paths, &d->items[i]);
     /* The severity has its own field; drop it from the text. */
     size_t n = strlen(sv);
     if (strncmp(text, sv, n) == 0 && text[n] == ':' && text[n + 1] == ' ')
@@ -636,10 +687,12 @@ static void S_rollup(tp_tval *list, const tp_rollups *r, const char *id, const c
     snprintf(buf, sizeof buf, "%zu", it->n_runs);
     S_num(&t, buf);
     snprintf(buf, sizeof buf, "%.2f", it->gpu_hours);
-    S_num(&t, isfinite(it->gpu_hours) ? buf : "–");
-    S_num(&t, S_in(buf, &ue, it->it_j));
-    S_num(&t, S_in(buf, &ue, it->facility_j));
-    S_num(&t, S_in(buf, &uc, it->co2e_kg));
+    S_num(&t, isfinite(it->gpu_hours) && (it->n_runs_with_energy || it->gpu_hours > 0) ? buf
+                                                                                     : "unknown");
+    char part[240];
+    S_num(&t, S_part_in(part, &ue, it->it_j, it->n_runs_with_energy, it->n_runs));
+    S_num(&t, S_part_in(part, &ue, it->facility_j, it->n_runs_with_energy, it->n_runs));
+    S_num(&t, S_part_in(part, &uc, it->co2e_kg, it->n_runs_with_energy, it->n_runs));
   }
 }
 
@@ -821,21 +874,41 @@ static int S_index(S_ctx *x) {
   tp_tval *root = S_page(x, "Training energy report", "");
   const tp_uncertainty_sum *ut = &x->u.total;
   char buf[64], r1[160], r2[160], r3[160];
-  char *lead = tp_xasprintf("%zu runs in %zu experiments used %s of IT energy, %s at the "
-                            "facility, and emitted %s.",
-                            lab->n_runs, lab->n_experiments, S_energy_rng(r1, S_lab_range(lab->it_j, ut->it_j)),
-                            S_energy_rng(r2, S_lab_range(lab->facility_j, ut->facility_j)),
-                            S_co2e_rng(r3, S_lab_range(lab->co2e_kg, ut->co2e_kg)));
+  char *what = tp_xasprintf("%zu runs in %zu experiments", lab->n_runs, lab->n_experiments);
+  char *lead = S_energy_lead(what, lab->n_runs, lab->n_runs_with_energy,
+                             S_lab_range(lab->it_j, ut->it_j),
+                             S_lab_range(lab->facility_j, ut->facility_j),
+                             S_lab_range(lab->co2e_kg, ut->co2e_kg));
+  if (!lead)
+    lead = tp_xasprintf("%s used %s of IT energy, %s at the facility, and emitted %s.", what,
+                        S_energy_rng(r1, S_lab_range(lab->it_j, ut->it_j)),
+                        S_energy_rng(r2, S_lab_range(lab->facility_j, ut->facility_j)),
+                        S_co2e_rng(r3, S_lab_range(lab->co2e_kg, ut->co2e_kg)));
   tp_tval_set_string(root, "lead", lead);
   free(lead);
+  free(what);
+  /* Without any figure, the front page says how to get one. */
+  tp_tval_set_string(root, "howto",
+                     lab->n_runs_with_energy || !lab->n_runs
+                         ? NULL
+                         : "To get a figure, give trainprint what the hardware drew or what it "
+                           "was: a power trace beside the runs (nvidia-smi --query-gpu="
+                           "timestamp,power.draw --format=csv -l 1, RAPL or perf stat energy "
+                           "counters), CodeCarbon's emissions.csv in a run's folder, or the "
+                           "hardware the runs used (hardware: in trainprint.yaml, e.g. "
+                           "\"4x A100-SXM4-40GB\"), for an estimate with its range.");
 
   tp_tval *tot = tp_tval_set_list(root, "totals");
-  S_item_total(tot, "IT energy", S_lab_range(lab->it_j, ut->it_j), false, "what the devices drew");
+  size_t nk = lab->n_runs_with_energy, nr = lab->n_runs;
+  S_item_total(tot, "IT energy", S_lab_range(lab->it_j, ut->it_j), false, "what the devices drew",
+               nk, nr);
   S_item_total(tot, "Facility energy", S_lab_range(lab->facility_j, ut->facility_j), false,
-               "IT energy × PUE");
+               "IT energy × PUE", nk, nr);
   S_item_total(tot, "Emissions", S_lab_range(lab->co2e_kg, ut->co2e_kg), true,
-               "facility energy × carbon intensity");
-  snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);
+               "facility energy × carbon intensity", nk, nr);
+  /* No run with energy and no GPU-hour counted: not known to be 0. */
+  if (!lab->n_runs_with_energy && !(lab->gpu_hours > 0)) snprintf(buf, sizeof buf, "unknown");
+  else snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);
   S_item(tot, "GPU-hours", buf, "device time of the GPUs covered");
   snprintf(buf, sizeof buf, "%zu", lab->n_runs);
   char *d = tp_xasprintf("%zu with a known energy", lab->n_runs_with_energy);
@@ -870,12 +943,15 @@ static int S_index(S_ctx *x) {
     S_num(&t, buf);
     snprintf(buf, sizeof buf, "%zu", e->n_configs);
     S_num(&t, buf);
-    snprintf(buf, sizeof buf, "%.2f", e->gpu_hours);
+    if (!e->n_runs_with_energy && !(e->gpu_hours > 0)) snprintf(buf, sizeof buf, "unknown");
+    else snprintf(buf, sizeof buf, "%.2f", e->gpu_hours);
     S_num(&t, buf);
     const tp_uncertainty_sum *us = &x->u.experiments[i];
-    S_num(&t, S_rng(r1, &ue, S_lab_range(e->it_j, us->it_j)));
-    S_num(&t, S_rng(r1, &ue, S_lab_range(e->facility_j, us->facility_j)));
-    S_num(&t, S_rng(r1, &uc, S_lab_range(e->co2e_kg, us->co2e_kg)));
+    char part[240];
+    size_t ek = e->n_runs_with_energy;
+    S_num(&t, S_part_rng(part, &ue, S_lab_range(e->it_j, us->it_j), ek, e->n_runs));
+    S_num(&t, S_part_rng(part, &ue, S_lab_range(e->facility_j, us->facility_j), ek, e->n_runs));
+    S_num(&t, S_part_rng(part, &uc, S_lab_range(e->co2e_kg, us->co2e_kg), ek, e->n_runs));
     char *m = e->metric_tag ? tp_xasprintf("%s (%s)", e->metric_tag,
                                            e->metric_higher_better ? "max" : "min")
                             : tp_xstrdup("none");
@@ -884,8 +960,11 @@ static int S_index(S_ctx *x) {
   }
 
   tp_tval *charts = tp_tval_set_list(root, "charts");
-  S_chart(x, charts, tp_figures_lab_energy(lab), "lab-energy", "");
-  S_chart(x, charts, tp_figures_lab_co2e(lab), "lab-co2e", "");
+  /* Bars of unknown figures would read as zeros: none without any energy. */
+  if (lab->n_runs_with_energy) {
+    S_chart(x, charts, tp_figures_lab_energy(lab), "lab-energy", "");
+    S_chart(x, charts, tp_figures_lab_co2e(lab), "lab-co2e", "");
+  }
   S_chart(x, charts, tp_figures_lab_calendar(lab), "lab-calendar", "");
 
   S_whatif(x, root);
@@ -898,7 +977,7 @@ static int S_index(S_ctx *x) {
   tp_tval *dl = tp_tval_set_list(root, "downloads");
   S_item(dl, "summary.json", "summary.json", "every figure, machine-readable");
   S_item(dl, "runs.csv", "runs.csv", "one row per run");
-  S_notes(root, &lab->diags);
+  S_notes(x, root, &lab->diags);
   return S_render(x, x->tpl_index, root, "index.html");
 }
 
@@ -968,13 +1047,19 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
   char *slug = tp_site_slug(e->name);
   char **labels = tp_figures_config_labels(lab, e);
   tp_tval *root = S_page(x, e->name, "../");
-  char *lead = tp_xasprintf("%zu runs in %zu configurations used %s of IT energy (%s at the "
-                            "facility) and emitted %s.",
-                            e->n_runs, e->n_configs, S_energy_rng(r1, S_lab_range(e->it_j, us->it_j)),
-                            S_energy_rng(r2, S_lab_range(e->facility_j, us->facility_j)),
-                            S_co2e_rng(r3, S_lab_range(e->co2e_kg, us->co2e_kg)));
+  char *what = tp_xasprintf("%zu runs in %zu configurations", e->n_runs, e->n_configs);
+  char *lead = S_energy_lead(what, e->n_runs, e->n_runs_with_energy,
+                             S_lab_range(e->it_j, us->it_j),
+                             S_lab_range(e->facility_j, us->facility_j),
+                             S_lab_range(e->co2e_kg, us->co2e_kg));
+  if (!lead)
+    lead = tp_xasprintf("%s used %s of IT energy (%s at the facility) and emitted %s.", what,
+                        S_energy_rng(r1, S_lab_range(e->it_j, us->it_j)),
+                        S_energy_rng(r2, S_lab_range(e->facility_j, us->facility_j)),
+                        S_co2e_rng(r3, S_lab_range(e->co2e_kg, us->co2e_kg)));
   tp_tval_set_string(root, "lead", lead);
   free(lead);
+  free(what);
 
   if (e->metric_tag) {
     tp_tval *m = tp_tval_set_object(root, "metric");
@@ -1025,8 +1110,22 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
     S_num(&t, buf);
     S_num(&t, S_mean_sd(buf, &ud, &g->duration_s));
     const tp_uncertainty_sum *uc_g = &x->u.configs[ei][i];
-    S_num(&t, S_mean_sd_rng(cell, &ue, &g->it_j, uc_g->it_j));
-    S_num(&t, S_mean_sd_rng(cell, &uc, &g->co2e_kg, uc_g->co2e_kg));
+    /* Means over the runs with a known energy: said when not all have one. */
+    const char *cells[2] = {S_mean_sd_rng(cell, &ue, &g->it_j, uc_g->it_j), NULL};
+    char cell2[400];
+    cells[1] = S_mean_sd_rng(cell2, &uc, &g->co2e_kg, uc_g->co2e_kg);
+    for (size_t k = 0; k < 2; k++) {
+      size_t n = k ? g->co2e_kg.n : g->it_j.n;
+      if (n == 0) {
+        S_num(&t, "unknown");
+      } else if (n < g->n_runs) {
+        char *v = tp_xasprintf("%zu of %zu runs: %s", n, g->n_runs, cells[k]);
+        S_num(&t, v);
+        free(v);
+      } else {
+        S_num(&t, cells[k]);
+      }
+    }
     S_num(&t, S_metric(buf, g->metric_best.n ? g->metric_best.mean : NAN));
     S_num(&t, S_metric(buf, g->metric_last.n ? g->metric_last.mean : NAN));
     S_item(full, labels[i], g->config[0] ? g->config : "(no hyperparameters)", NULL);
@@ -1098,7 +1197,7 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
   }
 
   tp_diags none = {0};
-  S_notes(root, &none);
+  S_notes(x, root, &none);
   char *rel = tp_pages_experiment_path(e->name);
   int rc = S_render(x, x->tpl_exp, root, rel);
   free(rel);
@@ -1237,20 +1336,49 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
     S_num(&t, S_in(buf, &w, dv->idle_w));
   }
 
-  /* Hyperparameters. */
-  t = S_table(root, "hparams", "hparams", "Hyperparameters");
+  /* Hyperparameters.  Each source file is named once: in the caption when
+   * they all come from one, else numbered there ("[1] a.yaml") with the
+   * number in each row. */
+  const char **hp_src = tp_xcalloc(r->n_hparams + 1, sizeof *hp_src);
+  size_t n_src = 0;
+  bool unsourced = false;
+  for (size_t i = 0; i < r->n_hparams; i++) {
+    const char *sn = r->hparams[i].source ? tp_paths_name(&x->paths, r->hparams[i].source) : NULL;
+    if (!sn) {
+      unsourced = true;
+      continue;
+    }
+    size_t k = 0;
+    while (k < n_src && strcmp(hp_src[k], sn) != 0) k++;
+    if (k == n_src) hp_src[n_src++] = sn;
+  }
+  bool numbered = n_src > 1 || (n_src == 1 && unsourced);
+  tp_buf cap = {0};
+  tp_buf_adds(&cap, "Hyperparameters");
+  for (size_t k = 0; k < n_src; k++) {
+    if (numbered) tp_buf_printf(&cap, "%s[%zu] %s", k ? ", " : "; sources: ", k + 1, hp_src[k]);
+    else tp_buf_printf(&cap, ", from %s", hp_src[k]);
+  }
+  t = S_table(root, "hparams", "hparams", tp_buf_str(&cap));
+  tp_buf_free(&cap);
   S_col(&t, "Key", false);
   S_col(&t, "Value", false);
   S_col(&t, "Role", false);
-  S_col(&t, "Source", false);
+  if (numbered) S_col(&t, "Source", true);
   for (size_t i = 0; i < r->n_hparams; i++) {
     const tp_hparam *hp = &r->hparams[i];
     S_row(&t);
     S_cell_full(&t, hp->key, NULL, NULL, true);
     S_cell_full(&t, hp->text, NULL, hp->kind == TP_HP_NUMBER ? "num" : NULL, false);
     S_cell(&t, S_role(hp->key));
-    S_cell_full(&t, hp->source ? hp->source : "", NULL, "path", false);
+    if (!numbered) continue;
+    const char *sn = hp->source ? tp_paths_name(&x->paths, hp->source) : NULL;
+    size_t k = 0;
+    while (sn && k < n_src && strcmp(hp_src[k], sn) != 0) k++;
+    if (sn) snprintf(buf, sizeof buf, "[%zu]", k + 1);
+    S_num(&t, sn ? buf : "–");
   }
+  free(hp_src);
 
   /* Scalars. */
   t = S_table(root, "scalars", "scalars", "Logged scalars");
@@ -1288,7 +1416,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   for (size_t i = 0; i < r->n_inputs; i++) {
     const tp_input *in = &r->inputs[i];
     S_row(&t);
-    S_cell_full(&t, in->path, NULL, "path", true);
+    S_cell_full(&t, tp_paths_name(&x->paths, in->path), NULL, "path", true);
     S_cell(&t, in->format ? in->format : "");
     S_num(&t, S_bytes(buf, in->size));
     S_cell_full(&t, in->mtime_s > 0 ? S_time(buf, (double)in->mtime_s) : "unknown", NULL,
@@ -1316,7 +1444,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
     free(tslug);
   }
 
-  S_notes(root, &r->diags);
+  S_notes(x, root, &r->diags);
   *out = (S_built){.root = root, .rel = tp_pages_run_path(r->id)};
   S_built_take_pending(x, out);
   free(slug);
@@ -1333,7 +1461,9 @@ static void S_run_key(S_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   const tp_run *r = lab->runs[ri];
   tp_hash h;
   tp_hash_init(&h);
-  tp_hash_str(&h, "run page inputs 1");
+  tp_hash_str(&h, "run page inputs 2");
+  /* Input files are named relative to the arguments of every run. */
+  for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(&h, x->paths.roots[k]);
   tp_hash_str(&h, x->opts->program_id);
   tp_hash_str(&h, tp_template_digest(x->tpl_run));
   tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
@@ -1421,6 +1551,7 @@ done:
 
 int tp_pages_write(tp_site *site, const tp_lab *lab, const tp_pages_opts *opts, char **err) {
   S_ctx x = {.site = site, .lab = lab, .opts = opts};
+  tp_paths_init(&x.paths, lab);
   int rc = -1;
   tp_uncertainty_compute(&x.u, lab, opts->tables, opts->uncertainty);
   if (S_load(&x, &x.tpl_index, "index.xhtml") != 0 ||
@@ -1440,6 +1571,7 @@ done:
   S_pending_clear(&x);
   free(x.pend);
   tp_buf_free(&x.keybuf);
+  tp_paths_free(&x.paths);
   tp_uncertainty_free(&x.u);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");
   else free(x.err);

@@ -377,6 +377,10 @@ static void S_tex_scope(tp_buf *b, const char *scope, const tp_uncertainty_sum *
   snprintf(name, sizeof name, "%sRuns", prefix);
   snprintf(n, sizeof n, "%zu", runs);
   S_tex_def(b, name, n);
+  /* The figures above sum only these runs; over none they read "unknown". */
+  snprintf(name, sizeof name, "%sRunsWithEnergy", prefix);
+  snprintf(n, sizeof n, "%zu", s->n_known);
+  S_tex_def(b, name, n);
 }
 
 /* A comment line holding text (one line, ASCII). */
@@ -437,12 +441,18 @@ static void S_tex_table(tp_buf *b, const S_ctx *c) {
   tp_buf_adds(b, "\\newcommand{\\tpFootprintTable}{%\n"
                  "\\begin{tabular}{lrll}\n\\hline\n"
                  "Experiment & Runs & IT energy (kWh) & CO$_2$e (kg) \\\\\n\\hline\n");
+  /* Runs: "3 of 5" when only some have a known energy (the figures sum those). */
   for (size_t i = 0; i < lab->n_experiments; i++) {
     tp_publish_latex_escape(b, lab->experiments[i].name);
-    tp_buf_printf(b, " & \\tpExp%sRuns & \\tpExp%sEnergyKWhRange & \\tpExp%sCarbonKgRange \\\\\n",
+    tp_buf_adds(b, " & ");
+    if (c->u.experiments[i].n_known < lab->experiments[i].n_runs)
+      tp_buf_printf(b, "\\tpExp%sRunsWithEnergy{} of ", c->exp_words[i]);
+    tp_buf_printf(b, "\\tpExp%sRuns & \\tpExp%sEnergyKWhRange & \\tpExp%sCarbonKgRange \\\\\n",
                   c->exp_words[i], c->exp_words[i], c->exp_words[i]);
   }
-  tp_buf_adds(b, "\\hline\nTotal & \\tpTotalRuns & \\tpTotalEnergyKWhRange & "
+  tp_buf_adds(b, "\\hline\nTotal & ");
+  if (c->u.total.n_known < lab->n_runs) tp_buf_adds(b, "\\tpTotalRunsWithEnergy{} of ");
+  tp_buf_adds(b, "\\tpTotalRuns & \\tpTotalEnergyKWhRange & "
                  "\\tpTotalCarbonKgRange \\\\\n\\hline\n\\end{tabular}%\n}\n");
 }
 
@@ -552,6 +562,19 @@ static void S_md_range(tp_buf *b, tp_range r, double scale) {
   tp_buf_adds(b, tp_publish_range_text(t, sizeof t, r, scale, S_SIG));
 }
 
+/* A total over runs of which `known` of `total` have a known energy:
+ * "3 of 5 runs: X (the rest unknown)" when some lack one, "unknown" when
+ * none has one. */
+static void S_md_part(tp_buf *b, tp_range r, double scale, size_t known, size_t total) {
+  if (known == 0 || !isfinite(r.value)) {
+    tp_buf_adds(b, "unknown");
+    return;
+  }
+  if (known < total) tp_buf_printf(b, "%zu of %zu runs: ", known, total);
+  S_md_range(b, r, scale);
+  if (known < total) tp_buf_adds(b, " (the rest unknown)");
+}
+
 static void S_md_whatif(tp_buf *b, const S_ctx *c) {
   const tp_lab *lab = c->lab;
   char n1[48], n2[48], n3[48];
@@ -645,14 +668,30 @@ static void S_model_card(tp_buf *b, const S_ctx *c, size_t i) {
   const tp_assumptions *a = &lab->assumptions;
   char n1[48], n2[48], n3[48];
   tp_buf t = {0};
+  size_t known = c->u.experiments[i].n_known;
   tp_buf_adds(b, "co2_eq_emissions:\n  emissions: ");
-  tp_buf_adds(b, tp_publish_number(n1, e->co2e_kg * 1000, 4));
-  tp_buf_printf(b, "  # grams CO2e; range %s-%s g\n",
-                tp_publish_number(n2, c->u.experiments[i].co2e_kg.low * 1000, 4),
-                tp_publish_number(n3, c->u.experiments[i].co2e_kg.high * 1000, 4));
-  tp_buf_printf(&t, "trainprint %s (power traces of %zu runs; PUE %s; intensity: %s)",
-                c->opts->version ? c->opts->version : "", e->n_runs,
-                tp_publish_number(n1, a->pue, S_SIG), a->intensity_source ? a->intensity_source : "");
+  if (known == 0 || !isfinite(e->co2e_kg)) {
+    /* Unknown is not zero: YAML null, and why. */
+    tp_buf_adds(b, "null  # unknown: no run of this experiment has a known energy\n");
+  } else {
+    tp_buf_adds(b, tp_publish_number(n1, e->co2e_kg * 1000, 4));
+    tp_buf_printf(b, "  # grams CO2e; range %s-%s g",
+                  tp_publish_number(n2, c->u.experiments[i].co2e_kg.low * 1000, 4),
+                  tp_publish_number(n3, c->u.experiments[i].co2e_kg.high * 1000, 4));
+    if (known < e->n_runs)
+      tp_buf_printf(b, "; %zu of %zu runs (the rest unknown)", known, e->n_runs);
+    tp_buf_adds(b, "\n");
+  }
+  if (known < e->n_runs)
+    tp_buf_printf(&t, "trainprint %s (energy known for %zu of %zu runs; PUE %s; intensity: %s)",
+                  c->opts->version ? c->opts->version : "", known, e->n_runs,
+                  tp_publish_number(n1, a->pue, S_SIG),
+                  a->intensity_source ? a->intensity_source : "");
+  else
+    tp_buf_printf(&t, "trainprint %s (power traces of %zu runs; PUE %s; intensity: %s)",
+                  c->opts->version ? c->opts->version : "", e->n_runs,
+                  tp_publish_number(n1, a->pue, S_SIG),
+                  a->intensity_source ? a->intensity_source : "");
   tp_buf_adds(b, "  source: ");
   S_yaml_quote(b, tp_buf_str(&t));
   tp_buf_adds(b, "\n  training_type: ");
@@ -686,11 +725,11 @@ static void S_write_md(tp_buf *b, const S_ctx *c) {
     tp_buf_adds(b, "| ");
     tp_publish_md_escape(b, e->name);
     tp_buf_printf(b, " | all | %zu | ", e->n_runs);
-    S_md_range(b, s->it_j, 1 / S_KWH);
+    S_md_part(b, s->it_j, 1 / S_KWH, s->n_known, e->n_runs);
     tp_buf_adds(b, " | ");
-    S_md_range(b, s->facility_j, 1 / S_KWH);
+    S_md_part(b, s->facility_j, 1 / S_KWH, s->n_known, e->n_runs);
     tp_buf_adds(b, " | ");
-    S_md_range(b, s->co2e_kg, 1);
+    S_md_part(b, s->co2e_kg, 1, s->n_known, e->n_runs);
     tp_buf_adds(b, " |\n");
     for (size_t k = 0; k < e->n_configs; k++) {
       const tp_uncertainty_sum *cs = &c->u.configs[i][k];
@@ -699,20 +738,22 @@ static void S_write_md(tp_buf *b, const S_ctx *c) {
       tp_buf_adds(b, " | ");
       tp_publish_md_escape(b, e->configs[k].config[0] ? e->configs[k].config : "(no hparams)");
       tp_buf_printf(b, " | %zu | ", e->configs[k].n_runs);
-      S_md_range(b, cs->it_j, 1 / S_KWH);
-      tp_buf_adds(b, " (mean) | ");
-      S_md_range(b, cs->facility_j, 1 / S_KWH);
-      tp_buf_adds(b, " (mean) | ");
-      S_md_range(b, cs->co2e_kg, 1);
-      tp_buf_adds(b, " (mean) |\n");
+      size_t ck = cs->n_known, cn = e->configs[k].n_runs;
+      S_md_part(b, cs->it_j, 1 / S_KWH, ck, cn);
+      tp_buf_adds(b, ck ? " (mean) | " : " | ");
+      S_md_part(b, cs->facility_j, 1 / S_KWH, ck, cn);
+      tp_buf_adds(b, ck ? " (mean) | " : " | ");
+      S_md_part(b, cs->co2e_kg, 1, ck, cn);
+      tp_buf_adds(b, ck ? " (mean) |\n" : " |\n");
     }
   }
   tp_buf_printf(b, "| **total** | | %zu | ", lab->n_runs);
-  S_md_range(b, c->u.total.it_j, 1 / S_KWH);
+  size_t tk = c->u.total.n_known;
+  S_md_part(b, c->u.total.it_j, 1 / S_KWH, tk, lab->n_runs);
   tp_buf_adds(b, " | ");
-  S_md_range(b, c->u.total.facility_j, 1 / S_KWH);
+  S_md_part(b, c->u.total.facility_j, 1 / S_KWH, tk, lab->n_runs);
   tp_buf_adds(b, " | ");
-  S_md_range(b, c->u.total.co2e_kg, 1);
+  S_md_part(b, c->u.total.co2e_kg, 1, tk, lab->n_runs);
   tp_buf_adds(b, " |\n\nFigures are `value (low–high)`; configuration rows are means over their "
                  "runs.\n\n## Method\n\n");
 
@@ -874,8 +915,12 @@ static void S_write_zones_csv(tp_buf *b, const S_ctx *c) {
     tp_csv_field(b, z->code);
     tp_buf_addc(b, ',');
     tp_csv_field(b, z->zone->name);
-    tp_buf_printf(b, ",%s,%d,%.6f,%.6f,", tp_fmt_double(n, z->zone->intensity_g_per_kwh),
-                  z->zone->year, c->zones.facility_j / S_KWH, z->co2e_kg);
+    tp_buf_printf(b, ",%s,%d,", tp_fmt_double(n, z->zone->intensity_g_per_kwh), z->zone->year);
+    /* Unknown energy: empty cells, never "nan" or 0. */
+    if (isfinite(c->zones.facility_j)) tp_buf_printf(b, "%.6f", c->zones.facility_j / S_KWH);
+    tp_buf_addc(b, ',');
+    if (isfinite(z->co2e_kg)) tp_buf_printf(b, "%.6f", z->co2e_kg);
+    tp_buf_addc(b, ',');
     if (lo > 0) tp_buf_printf(b, "%.4f", z->co2e_kg / lo);
     tp_buf_addc(b, ',');
     tp_csv_field(b, z->zone->source);

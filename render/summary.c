@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "render/json.h"
+#include "render/paths.h"
 
 #define J_PER_KWH 3.6e6
 
@@ -55,7 +56,8 @@ static void S_kwh(tp_json *j, const char *key, double joules) {
   tp_json_number(j, key, joules / J_PER_KWH, 6);
 }
 
-static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
+static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths *paths,
+                  bool redact) {
   char t[40];
   const char *config = r->config;
   tp_json_begin_object(j, NULL);
@@ -113,7 +115,8 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   for (size_t i = 0; i < r->n_inputs; i++) {
     const tp_input *in = &r->inputs[i];
     tp_json_begin_object(j, NULL);
-    tp_json_string(j, "path", in->path);
+    tp_json_string(j, "path", redact ? NULL : in->path);
+    tp_json_string(j, "name", tp_paths_name(paths, in->path));
     tp_json_string(j, "format", in->format);
     tp_json_int(j, "bytes", (int64_t)in->size);
     tp_json_string(j, "sha256", in->sha256[0] ? in->sha256 : NULL);
@@ -122,7 +125,8 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   tp_json_end_array(j);
   tp_json_begin_array(j, "diagnostics");
   for (size_t i = 0; i < r->diags.count; i++) {
-    char *s = tp_diag_format(&r->diags.items[i]);
+    char *s = redact ? tp_paths_diag_format(paths, &r->diags.items[i])
+                     : tp_diag_format(&r->diags.items[i]);
     tp_json_string(j, NULL, s);
     free(s);
   }
@@ -147,12 +151,22 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab) {
   tp_json_end_object(j);
 }
 
+/* GPU-hours of a total: unknown (NAN, written null) when none were counted
+ * and no run of it has a known energy, rather than 0. */
+static double S_gpu_hours(double h, size_t runs_with_energy) {
+  return runs_with_energy || h > 0 ? h : NAN;
+}
+
 static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_stat s) {
   S_kwh(j, mean_key, s.mean);
   S_kwh(j, sd_key, s.sd);
 }
 
-void tp_summary_json(const tp_lab *lab, tp_buf *out) {
+void tp_summary_json(const tp_lab *lab, tp_buf *out) { tp_summary_json_redacted(lab, false, out); }
+
+void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
+  tp_paths paths;
+  tp_paths_init(&paths, lab);
   tp_json j = {0};
   const tp_assumptions *a = &lab->assumptions;
   tp_json_begin_object(&j, NULL);
@@ -171,7 +185,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
   tp_json_end_object(&j);
 
   tp_json_begin_array(&j, "runs");
-  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab);
+  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab, &paths, redact);
   tp_json_end_array(&j);
 
   tp_json_begin_array(&j, "experiments");
@@ -231,10 +245,11 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
         tp_json_string(&j, NULL, e->configs[e->config_rank[c]].config);
       tp_json_end_array(&j);
     }
+    tp_json_int(&j, "runs_with_energy", (int64_t)e->n_runs_with_energy);
     S_kwh(&j, "it_kwh", e->it_j);
     S_kwh(&j, "facility_kwh", e->facility_j);
     tp_json_number(&j, "co2e_kg", e->co2e_kg, 6);
-    tp_json_number(&j, "gpu_hours", e->gpu_hours, 4);
+    tp_json_number(&j, "gpu_hours", S_gpu_hours(e->gpu_hours, e->n_runs_with_energy), 4);
     tp_json_end_object(&j);
   }
   tp_json_end_array(&j);
@@ -255,10 +270,11 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
       tp_json_begin_object(&j, NULL);
       tp_json_string(&j, "key", x->key);
       tp_json_int(&j, "runs", (int64_t)x->n_runs);
+      tp_json_int(&j, "runs_with_energy", (int64_t)x->n_runs_with_energy);
       S_kwh(&j, "it_kwh", x->it_j);
       S_kwh(&j, "facility_kwh", x->facility_j);
       tp_json_number(&j, "co2e_kg", x->co2e_kg, 6);
-      tp_json_number(&j, "gpu_hours", x->gpu_hours, 4);
+      tp_json_number(&j, "gpu_hours", S_gpu_hours(x->gpu_hours, x->n_runs_with_energy), 4);
       tp_json_end_object(&j);
     }
     tp_json_end_array(&j);
@@ -271,11 +287,12 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
   S_kwh(&j, "it_kwh", lab->it_j);
   S_kwh(&j, "facility_kwh", lab->facility_j);
   tp_json_number(&j, "co2e_kg", lab->co2e_kg, 6);
-  tp_json_number(&j, "gpu_hours", lab->gpu_hours, 4);
+  tp_json_number(&j, "gpu_hours", S_gpu_hours(lab->gpu_hours, lab->n_runs_with_energy), 4);
   tp_json_end_object(&j);
   tp_json_end_object(&j);
   tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
   tp_buf_free(&j.out);
+  tp_paths_free(&paths);
 }
 
 void tp_csv_field(tp_buf *b, const char *s) {

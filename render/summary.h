@@ -9,10 +9,17 @@
 #ifndef TP_SUMMARY_H
 #define TP_SUMMARY_H
 
+#include <stdbool.h>
+
 #include "model/lab.h"
 #include "model/mem.h"
 
 void tp_summary_json(const tp_lab *lab, tp_buf *out);
+/* summary.json with each input's path as given left out ("path": null) and
+ * every diagnostic naming files as the pages do (--redact-paths): only
+ * "name", the path relative to the argument it was found under, remains
+ * (render/paths.h).  tp_summary_json keeps both. */
+void tp_summary_json_redacted(const tp_lab *lab, bool redact_paths, tp_buf *out);
 void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out);
 
 /* "2026-01-01T00:00:00.000000Z" for an epoch time, "" when not finite.

@@ -75,6 +75,21 @@ static inline const char *tp_test_shared(void) {
   return TP_SHARED_DIR;
 }
 
+/* Check that path, a file or directory a test needs from the shared corpus,
+ * is there.  Call it only once tp_test_shared() found the corpus: a corpus
+ * that is present but lost a file the test reads is a failure, never a
+ * skip.  Returns whether it is there. */
+static inline int tp_test_need(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    tp_test_passed++;
+    return 1;
+  }
+  tp_test_failed++;
+  fprintf(stderr, "FAIL: the shared corpus lacks %s, which this test reads\n", path);
+  return 0;
+}
+
 static inline void tp_test_skip(const char *why) {
   tp_test_skipped++;
   fprintf(stderr, "skip: %s\n", why);

@@ -129,7 +129,7 @@ r = s["runs"][0]
 ok = (len(s["runs"]) == 1 and r["energy"]["method"] == "estimated"
       and abs(r["energy"]["it_kwh"] - 0.4) < 1e-9 and abs(s["totals"]["gpu_hours"] - 1.0) < 1e-9
       and any("W&B metadata" in d and "800.0 W for 1800 s" in d for d in r["diagnostics"])
-      and s["rollups"]["by_gpu_model"] == [{"key": "NVIDIA A100-SXM4-40GB", "runs": 1,
+      and s["rollups"]["by_gpu_model"] == [{"key": "NVIDIA A100-SXM4-40GB", "runs": 1, "runs_with_energy": 1,
           "it_kwh": 0.4, "facility_kwh": 0.632, "co2e_kg": 0.3002, "gpu_hours": 1.0}])
 if not ok: print("FAIL:", r["energy"], s["totals"], r["diagnostics"])
 sys.exit(0 if ok else 1)

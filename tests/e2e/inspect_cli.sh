@@ -6,18 +6,8 @@ set -u
 tp=$1 src=$2 shared=$3 work=$4
 seeds=$src/tests/fuzz/corpus/tfevents
 rm -rf "$work" && mkdir -p "$work"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-
-# expect CODE CMD...: run CMD, keep stdout/stderr in $work/out, $work/err.
-expect() {
-  local want=$1
-  shift
-  "$@" > "$work/out" 2> "$work/err"
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc, expected $want: $*"
-}
-has() { grep -q -- "$2" "$work/$1" || fail "$1 of the last command lacks '$2'"; }
+# fail, expect CODE CMD... (stdout/stderr in $work/out, $work/err), has FILE TEXT.
+. "$src/tests/e2e/lib/expect.sh"
 
 expect 0 "$tp" inspect --help
 has out "Usage: trainprint inspect"
@@ -92,7 +82,9 @@ grep -qi "loop" "$work/err" || fail "directory loop not reported"
 [ "$(grep -c '^run,loss' "$work/out")" = 1 ] || fail "loop: run read more than once"
 
 # The real corpus: as many rows as the truth files hold.
+# A corpus that is there but lacks its tfevents folder is a failure, not a skip.
 corpus=$shared/corpus/tfevents
+[ -d "$shared/corpus" ] && [ ! -d "$corpus" ] && fail "the shared corpus lacks tfevents/"
 if [ -d "$corpus" ]; then
   want=$(find "$corpus" -name '*.truth.csv' -exec grep -hv -e '^#' -e '^tag,step,' {} + | wc -l)
   expect 0 "$tp" inspect "$corpus"

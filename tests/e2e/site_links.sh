@@ -172,7 +172,7 @@ check "broken template: the error names the file" grep -q "run.xhtml" "$scratch/
 check "broken template: previous site intact" diff -r "$scratch/r1.before" "$scratch/r1"
 check "no temporary directory left" test -z "$(ls "$scratch" | grep '\.tmp-')"
 report -o "$scratch/r1" --templates "$scratch/nonexistent" 2>/dev/null
-check "missing templates: exit 1" test $? -eq 1
+check "missing templates: a usage error, exit 2" test $? -eq 2
 check "missing templates: previous site intact" diff -r "$scratch/r1.before" "$scratch/r1"
 
 # A user's own templates are used.

@@ -37,7 +37,7 @@ static inline void fw_check_hparam(const tp_run *run, const char *key, const cha
 }
 
 /* Load a corpus directory (relative to the shared corpus) as one run; NULL
- * (and a skip) when the corpus is absent.  Errors in d are counted into *n_err. */
+ * (and a skip) when the corpus is absent, a failure when it lacks the folder.  Errors in d are counted into *n_err. */
 static inline tp_run *fw_load_corpus(const char *rel, size_t *n_err) {
   const char *shared = tp_test_shared();
   if (!shared) {
@@ -45,6 +45,7 @@ static inline tp_run *fw_load_corpus(const char *rel, size_t *n_err) {
     return NULL;
   }
   char *dir = tp_xasprintf("%s/corpus/%s", shared, rel);
+  tp_test_need(dir); /* present corpus, missing folder: a failure, not a skip */
   tp_run *run = tp_run_new(rel, dir);
   tp_diags d = {0};
   int n = tp_framework_load_run(run, dir, NULL, &d);

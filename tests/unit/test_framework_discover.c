@@ -228,6 +228,7 @@ static void test_corpus(void) {
     return;
   }
   char *root = tp_xasprintf("%s/corpus/framework", shared);
+  tp_test_need(root);
   tp_discovery d = {0};
   tp_diags g = {0};
   char *paths[] = {root};

@@ -224,9 +224,52 @@ static void test_gpu_hours(void) {
   tp_lab_free(&lab);
 }
 
+/* Unknown is not zero: sums over no run with energy are NAN; over some of
+ * them, the sum of those with the count beside it. */
+static void test_unknown_sums(void) {
+  tp_lab lab = {0};
+  tp_run *none = S_run("dark/a", "fp32", 0, 0, 0.5);
+  none->energy = (tp_run_energy){.method = TP_ENERGY_NONE};
+  tp_lab_add_run(&lab, none);
+  tp_run *b = S_run("mixed/b", "fp32", 0, 0, 0.5);
+  b->energy = (tp_run_energy){.method = TP_ENERGY_NONE};
+  tp_lab_add_run(&lab, b);
+  tp_lab_add_run(&lab, S_run("mixed/c", "fp32", 1, 3.6e6 * 0.25, 0.5)); /* 0.25 kWh */
+  tp_lab_group(&lab);
+  CHECK_INT(lab.n_experiments, 2);
+  const tp_experiment *dark = &lab.experiments[0], *mixed = &lab.experiments[1];
+  CHECK_STR(dark->name, "dark");
+  CHECK_INT(dark->n_runs_with_energy, 0);
+  CHECK(isnan(dark->it_j) && isnan(dark->facility_j) && isnan(dark->co2e_kg));
+  CHECK_INT(mixed->n_runs_with_energy, 1);
+  CHECK_NEAR(mixed->it_j, 3.6e6 * 0.25, 1e-6);
+  CHECK_NEAR(mixed->facility_j, 3.6e6 * 0.25 * 1.5, 1e-6);
+  CHECK_INT(lab.n_runs_with_energy, 1);
+  CHECK_NEAR(lab.it_j, 3.6e6 * 0.25, 1e-6); /* the known run only, not NAN */
+  CHECK_INT(lab.by_month.count, 1);
+  CHECK_INT(lab.by_month.items[0].n_runs, 3);
+  CHECK_INT(lab.by_month.items[0].n_runs_with_energy, 1);
+  tp_lab_free(&lab);
+
+  tp_lab dark_lab = {0};
+  tp_run *d = S_run("x/a", "fp32", 0, 0, 0.5);
+  d->energy = (tp_run_energy){.method = TP_ENERGY_NONE};
+  tp_lab_add_run(&dark_lab, d);
+  tp_lab_group(&dark_lab);
+  CHECK_INT(dark_lab.n_runs_with_energy, 0);
+  CHECK(isnan(dark_lab.it_j) && isnan(dark_lab.facility_j) && isnan(dark_lab.co2e_kg));
+  CHECK(isnan(dark_lab.by_month.items[0].it_j));
+  tp_buf json = {0};
+  tp_summary_json(&dark_lab, &json);
+  CHECK(strstr(tp_buf_str(&json), "\"runs_with_energy\": 0,\n    \"it_kwh\": null") != NULL);
+  tp_buf_free(&json);
+  tp_lab_free(&dark_lab);
+}
+
 int main(void) {
   TP_RUN(test_gpu_hours);
   TP_RUN(test_seed_keys);
+  TP_RUN(test_unknown_sums);
   TP_RUN(test_group);
   TP_RUN(test_rules_and_target);
   TP_RUN(test_rollups);

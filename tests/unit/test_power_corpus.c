@@ -17,6 +17,7 @@ typedef struct result {
 static void read_with(result *r, const char *rel, tp_power_format fmt, const tp_power_options *o) {
   char path[1024];
   snprintf(path, sizeof path, "%s/corpus/power/%s", g_shared, rel);
+  tp_test_need(path); /* missing from a present corpus: a failure */
   memset(r, 0, sizeof *r);
   tp_trace_sink sink = tp_power_tally_sink(&r->t);
   tp_power_options defaults;

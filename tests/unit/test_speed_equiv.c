@@ -174,6 +174,7 @@ static void test_corpus(void) {
     tp_test_skip("framework corpus comparison");
     return;
   }
+  tp_test_need(TP_SHARED_DIR "/corpus/framework");
   nftw(TP_SHARED_DIR "/corpus/framework", S_visit, 16, FTW_PHYS);
   printf("  %zu corpus files, %zu set runs compared, %zu with values\n", S_files, S_compared,
          S_values_seen);

@@ -113,6 +113,7 @@ static int n_files;
 
 static void check_file(const char *truth) {
   char *events = tp_xstrndup(truth, strlen(truth) - strlen(".truth.csv"));
+  tp_test_need(events);
   static const tp_tfevents_visitor v = {.scalar = on_scalar, .skipped = on_skipped,
                                         .hparam = on_hparam, .hparam_info = on_info,
                                         .metric_info = on_metric};
@@ -216,6 +217,7 @@ static void walk(const char *dir) {
 static void test_load_run(const char *shared) {
   char *path = tp_xasprintf("%s/corpus/tfevents/torch-reducer/lax/run_1/"
                             "events.out.tfevents.1622543341.janoshs-mbp.lan.86862.3", shared);
+  tp_test_need(path);
   tp_run *run = tp_run_new("run_1", "run_1");
   tp_diags d = {0};
   CHECK_INT(tp_tfevents_load_run(run, path, &d), 0);
@@ -258,6 +260,7 @@ int main(void) {
   const char *shared = tp_test_shared();
   if (!shared) return 77;
   char *dir = tp_xasprintf("%s/corpus/tfevents", shared);
+  tp_test_need(dir);
   walk(dir);
   free(dir);
   fprintf(stderr, "%d corpus files checked\n", n_files);
