@@ -398,14 +398,13 @@ static void S_unused_trace_diag(tp_energy *e) {
               S_utc(a, lo), S_utc(b, hi), e->n_win ? "" : " (no run could use it)");
 }
 
-void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
+void tp_energy_close(tp_energy *e) {
   if (e->finished) return;
   e->finished = true;
   for (size_t d = 0; d < e->n_dev; d++) {
     if (!e->dev[d].fixed) S_fix(e, &e->dev[d]);
     S_device_diags(e, &e->dev[d]);
   }
-  S_unused_trace_diag(e);
   /* How many runs share each (segment, device). */
   for (size_t i = 0; i < e->n_win; i++) {
     const S_window *w = &e->win[i];
@@ -415,6 +414,68 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       for (size_t s = w->seg_lo; s < w->seg_hi; s++) e->dev[d].cells[s].n_runs++;
     }
   }
+}
+
+size_t tp_energy_n_devices(const tp_energy *e) { return e->n_dev; }
+
+double tp_energy_total_j(const tp_energy *e) {
+  double sum = 0;
+  size_t nseg = S_n_segments(e);
+  for (size_t d = 0; d < e->n_dev; d++)
+    for (size_t s = 0; s < nseg; s++)
+      if (e->dev[d].cells[s].n_runs) sum += e->dev[d].cells[s].energy_j;
+  return sum;
+}
+
+bool tp_energy_met(const tp_energy *e, size_t i) {
+  return e->finished && i < e->n_win && e->win[i].valid && S_overlaps(e, &e->win[i]);
+}
+
+void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share *out) {
+  const S_device *dv = &e->dev[d];
+  *out = (tp_energy_share){.id = dv->id, .name = dv->name, .kind = dv->kind,
+                           .peak_w = NAN, .idle_w = NAN, .typical_s = dv->typical_s,
+                           .first_s = dv->first_t,
+                           .last_s = dv->have_last ? dv->last_t : dv->first_t};
+  if (i >= e->n_win || !e->win[i].valid) return;
+  const S_window *w = &e->win[i];
+  out->allowed = S_allows(w, dv->id);
+  if (!out->allowed) return;
+  double peak = -INFINITY, idle = INFINITY;
+  for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
+    const S_cell *c = &dv->cells[s];
+    if (c->n_runs) out->energy_j += c->energy_j / c->n_runs;
+    out->covered_s += c->covered_s;
+    if (c->peak_w > peak) peak = c->peak_w;
+    if (c->idle_w < idle) idle = c->idle_w;
+    if (c->n_runs > 1) out->shared = true;
+  }
+  if (peak > -INFINITY) out->peak_w = peak;
+  if (idle < INFINITY) out->idle_w = idle;
+}
+
+double tp_energy_shared_s(const tp_energy *e, size_t i, size_t j) {
+  if (i >= e->n_win || j >= e->n_win || !e->win[i].valid || !e->win[j].valid) return 0;
+  return S_shared_s(e, &e->win[i], &e->win[j]);
+}
+
+size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds) {
+  *bounds = NULL;
+  if (i >= e->n_win || !e->win[i].valid) return 0;
+  *bounds = e->bounds + e->win[i].seg_lo;
+  return e->win[i].seg_hi - e->win[i].seg_lo;
+}
+
+double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k) {
+  const S_window *w = &e->win[i];
+  const S_cell *c = &e->dev[d].cells[w->seg_lo + k];
+  return c->n_runs && S_allows(w, e->dev[d].id) ? c->energy_j / c->n_runs : 0;
+}
+
+void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
+  if (e->finished) return;
+  tp_energy_close(e);
+  S_unused_trace_diag(e);
   for (size_t i = 0; i < e->n_win && i < n_runs; i++) {
     const S_window *w = &e->win[i];
     tp_run *run = runs[i];
