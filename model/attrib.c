@@ -694,6 +694,11 @@ static void S_unjoined(tp_attrib *a, const char *path, long line, const char *wh
     tp_diag_add(&a->lab->diags, TP_WARN, path, -1, line,
                 "%s (%s to %s) overlap no run's window; not used (no run has a window)", what,
                 S_utc(x, lo), S_utc(y, hi));
+  else if (gap == 0)
+    tp_diag_add(&a->lab->diags, TP_WARN, path, -1, line,
+                "%s (%s to %s) join no run: they overlap run %s in time, but on no device it "
+                "may use; not used",
+                what, S_utc(x, lo), S_utc(y, hi), r->id);
   else
     tp_diag_add(&a->lab->diags, TP_WARN, path, -1, line,
                 "%s (%s to %s) overlap no run's window; not used%s; the nearest run in time is "
