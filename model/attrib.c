@@ -402,18 +402,6 @@ static void S_input_add(tp_input *in, double j) {
   in->energy_j = isnan(in->energy_j) ? j : in->energy_j + j;
 }
 
-static tp_device_energy *S_run_device(tp_run_energy *re, const S_dev *d) {
-  for (size_t i = 0; i < re->n_devices; i++)
-    if (strcmp(re->devices[i].id, d->id) == 0) return &re->devices[i];
-  re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
-  tp_device_energy *de = &re->devices[re->n_devices++];
-  memset(de, 0, sizeof *de);
-  de->id = tp_xstrdup(d->id);
-  de->name = d->name ? tp_xstrdup(d->name) : NULL;
-  de->peak_w = de->idle_w = NAN;
-  return de;
-}
-
 /* A share's kept devices into the run's energy, inputs and pieces. */
 static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const S_share *sh) {
   tp_run *run = a->lab->runs[sh->run];
@@ -430,15 +418,10 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const S_share 
   for (size_t d = 0; d < sh->n_devs; d++) {
     const S_dev *dv = &sh->devs[d];
     if (dv->dropped) continue;
-    tp_device_energy *de = S_run_device(re, dv);
-    de->energy_j += dv->energy_j;
-    de->covered_s += dv->covered_s;
+    tp_energy_merge_device(re, dv->id, dv->name, dv->energy_j, dv->covered_s, dv->peak_w,
+                           dv->idle_w);
     re->it_j += dv->energy_j;
     energy += dv->energy_j;
-    if (!isnan(dv->peak_w) && (isnan(de->peak_w) || dv->peak_w > de->peak_w))
-      de->peak_w = dv->peak_w;
-    if (!isnan(dv->idle_w) && (isnan(de->idle_w) || dv->idle_w < de->idle_w))
-      de->idle_w = dv->idle_w;
     if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
     if (dv->shared) shared = true;
   }
@@ -473,17 +456,7 @@ static void S_resolve_traces(tp_attrib *a) {
   }
   for (size_t r = 0; r < lab->n_runs; r++) {
     tp_run *run = lab->runs[r];
-    if (!S_traced(run)) continue;
-    tp_run_energy *re = &run->energy;
-    double dur = run->end_s - run->start_s, cov = 0;
-    for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
-    re->coverage = re->n_devices && dur > 0 ? cov / ((double)re->n_devices * dur) : 0;
-    if (re->coverage > 1) re->coverage = 1;
-    if (re->coverage < 0.9995)
-      tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
-                  "power traces cover %.1f%% of the run's device-time; energy of the rest "
-                  "is not counted",
-                  100.0 * re->coverage);
+    if (S_traced(run)) tp_energy_set_coverage(run, run->end_s - run->start_s);
   }
 }
 

@@ -332,16 +332,36 @@ static void S_device_diags(tp_energy *e, const S_device *d) {
                 d->id, d->n_counter_back, d->n_counter_back == 1 ? "" : "s");
 }
 
-static tp_device_energy *S_run_device(tp_run_energy *re, const S_device *d) {
-  for (size_t i = 0; i < re->n_devices; i++)
-    if (strcmp(re->devices[i].id, d->id) == 0) return &re->devices[i];
-  re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
-  tp_device_energy *de = &re->devices[re->n_devices++];
-  memset(de, 0, sizeof *de);
-  de->id = tp_xstrdup(d->id);
-  de->name = d->name ? tp_xstrdup(d->name) : NULL;
-  de->peak_w = de->idle_w = NAN;
-  return de;
+void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
+                            double covered_s, double peak_w, double idle_w) {
+  tp_device_energy *de = NULL;
+  for (size_t i = 0; i < re->n_devices && !de; i++)
+    if (strcmp(re->devices[i].id, id) == 0) de = &re->devices[i];
+  if (!de) {
+    re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
+    de = &re->devices[re->n_devices++];
+    memset(de, 0, sizeof *de);
+    de->id = tp_xstrdup(id);
+    de->name = name ? tp_xstrdup(name) : NULL;
+    de->peak_w = de->idle_w = NAN;
+  }
+  de->energy_j += energy_j;
+  de->covered_s += covered_s;
+  if (!isnan(peak_w) && (isnan(de->peak_w) || peak_w > de->peak_w)) de->peak_w = peak_w;
+  if (!isnan(idle_w) && (isnan(de->idle_w) || idle_w < de->idle_w)) de->idle_w = idle_w;
+}
+
+void tp_energy_set_coverage(tp_run *run, double dur_s) {
+  tp_run_energy *re = &run->energy;
+  double cov = 0;
+  for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
+  re->coverage = re->n_devices && dur_s > 0 ? cov / ((double)re->n_devices * dur_s) : 0;
+  if (re->coverage > 1) re->coverage = 1;
+  if (re->coverage < 0.9995)
+    tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                "power traces cover %.1f%% of the run's device-time; energy of the rest "
+                "is not counted",
+                100.0 * re->coverage);
 }
 
 /* Seconds in which windows a and b overlap and share a device of the trace. */
@@ -496,32 +516,15 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
     for (size_t d = 0; d < e->n_dev; d++) {
       const S_device *dv = &e->dev[d];
       if (!S_allows(w, dv->id)) continue;
-      tp_device_energy *de = S_run_device(re, dv);
-      double energy = 0, covered = 0, peak = -INFINITY, idle = INFINITY;
-      for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
-        const S_cell *c = &dv->cells[s];
-        energy += c->energy_j / c->n_runs;
-        covered += c->covered_s;
-        if (c->peak_w > peak) peak = c->peak_w;
-        if (c->idle_w < idle) idle = c->idle_w;
-        if (c->n_runs > 1) shared = true;
-      }
-      de->energy_j += energy;
-      de->covered_s += covered;
-      re->it_j += energy;
-      if (peak > -INFINITY && (isnan(de->peak_w) || peak > de->peak_w)) de->peak_w = peak;
-      if (idle < INFINITY && (isnan(de->idle_w) || idle < de->idle_w)) de->idle_w = idle;
+      tp_energy_share sh;
+      tp_energy_get_share(e, i, d, &sh);
+      tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j, sh.covered_s, sh.peak_w,
+                             sh.idle_w);
+      re->it_j += sh.energy_j;
+      if (sh.shared) shared = true;
       if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
     }
-    double dur = w->end_s - w->start_s, cov = 0;
-    for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
-    re->coverage = re->n_devices ? cov / ((double)re->n_devices * dur) : 0;
-    if (re->coverage > 1) re->coverage = 1;
-    if (re->coverage < 0.9995)
-      tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
-                  "power traces cover %.1f%% of the run's device-time; energy of the rest "
-                  "is not counted",
-                  100.0 * re->coverage);
+    tp_energy_set_coverage(run, w->end_s - w->start_s);
     if (!shared) continue;
     re->shared = true;
     for (size_t j = 0; j < e->n_win; j++) {

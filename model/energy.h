@@ -148,6 +148,15 @@ double tp_energy_shared_s(const tp_energy *e, size_t i, size_t j);
 size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds);
 double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k);
 
+/* Merge one device's figures into re: the device with that id (appended, name
+ * copied, when new) gets energy_j and covered_s added and its peak and idle
+ * widened (NAN: none).  re->it_j is not touched. */
+void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
+                            double covered_s, double peak_w, double idle_w);
+/* re->coverage = seconds covered over all devices / (devices x dur_s), at most
+ * 1, and a note in run->diags when below 1. */
+void tp_energy_set_coverage(tp_run *run, double dur_s);
+
 /* Diagnostics about the trace itself (gaps, counters going back, samples out
  * of order): the caller moves them where it reports them. */
 tp_diags *tp_energy_diags(tp_energy *e);

@@ -66,6 +66,32 @@ static bool S_has_diag(const tp_diags *d, const char *text) {
   return false;
 }
 
+/* "lab/emissions.csv" holding `rows`, for every run of the lab. */
+static tp_attrib_trace *S_rows(const tp_lab *lab, const tp_declared *rows, size_t n) {
+  size_t *idx = tp_xcalloc(lab->n_runs + 1, sizeof *idx);
+  for (size_t i = 0; i < lab->n_runs; i++) idx[i] = i;
+  tp_attrib_file f = {.path = "lab/emissions.csv", .format = "codecarbon", .sha256 = "cc",
+                      .scope = "lab"};
+  tp_attrib_trace *t = tp_attrib_collect(NULL, lab, idx, lab->n_runs, &f);
+  for (size_t i = 0; i < n; i++) tp_attrib_collect_declared(t, &rows[i]);
+  free(idx);
+  return t;
+}
+
+static void S_settle(tp_attrib *a) {
+  tp_attrib_resolve(a);
+  tp_attrib_finish(a);
+}
+
+/* The lab breaks no invariant; then both are freed. */
+static void S_sound_free(tp_lab *lab, tp_attrib *a) {
+  tp_diags d = {0};
+  CHECK_INT(tp_attrib_check(lab, a, NOW, &d), 0);
+  tp_diag_free(&d);
+  tp_attrib_free(a);
+  tp_lab_free(lab);
+}
+
 /* 100 W over [0, 100] for runs [0, 60] and [40, 100]: the overlap [40, 60] is
  * split, so r0 = 40 x 100 + 20 x 50 = 5000 J and r1 = 5000 J; together the
  * trace's 10 000 J, once. */
@@ -75,8 +101,7 @@ static void test_shared_trace_once(void) {
   S_lab(&lab, w, 2);
   tp_attrib *a = tp_attrib_new(&lab);
   tp_attrib_add(a, S_trace(&lab, "lab/gpu.csv", "aa", "gpu0", 0, 100, 1, 100));
-  tp_attrib_resolve(a);
-  tp_attrib_finish(a);
+  S_settle(a);
   CHECK_NEAR(lab.runs[0]->energy.it_j, 5000.0, 1e-6);
   CHECK_NEAR(lab.runs[1]->energy.it_j, 5000.0, 1e-6);
   CHECK(lab.runs[0]->energy.shared && lab.runs[1]->energy.shared);
@@ -86,11 +111,7 @@ static void test_shared_trace_once(void) {
   double sum = 0;
   for (size_t i = 0; i < np; i++) sum += pc[i].energy_j;
   CHECK_NEAR(sum, 5000.0, 1e-6);
-  tp_diags d = {0};
-  CHECK_INT(tp_attrib_check(&lab, a, NOW, &d), 0);
-  tp_diag_free(&d);
-  tp_attrib_free(a);
-  tp_lab_free(&lab);
+  S_sound_free(&lab, a);
 }
 
 /* The same file twice (same digest): 100 W x 100 s = 10 000 J once; a 1 s and
@@ -104,8 +125,7 @@ static void test_copies_and_finer(void) {
   tp_attrib_add(a, S_trace(&lab, "lab/r0/gpu.csv", "aa", "gpu0", 0, 100, 1, 100));
   tp_attrib_add(a, S_trace(&lab, "lab/gpu.csv", "aa", "gpu0", 0, 100, 1, 100));
   tp_attrib_add(a, S_trace(&lab, "lab/r0/coarse.csv", "bb", "gpu0", 0, 100, 5, 300));
-  tp_attrib_resolve(a);
-  tp_attrib_finish(a);
+  S_settle(a);
   const tp_run *r = lab.runs[0];
   CHECK_NEAR(r->energy.it_j, 10000.0, 1e-6);
   CHECK_INT(r->energy.method, TP_ENERGY_INTEGRATED);
@@ -114,11 +134,7 @@ static void test_copies_and_finer(void) {
   CHECK(S_input(r, "lab/r0/coarse.csv") == NULL);
   CHECK(S_has_diag(&lab.diags, "the same content (SHA-256) as lab/gpu.csv"));
   CHECK(S_has_diag(&r->diags, "records device gpu0 over the same time as lab/gpu.csv"));
-  tp_diags d = {0};
-  CHECK_INT(tp_attrib_check(&lab, a, NOW, &d), 0);
-  tp_diag_free(&d);
-  tp_attrib_free(a);
-  tp_lab_free(&lab);
+  S_sound_free(&lab, a);
 }
 
 /* A row elsewhere naming nothing, 1000 J over [0, 100], runs [0, 60] and
@@ -129,28 +145,17 @@ static void test_declared_rows(void) {
   tp_lab lab;
   S_lab(&lab, w, 2);
   tp_attrib *a = tp_attrib_new(&lab);
-  size_t idx[2] = {0, 1};
-  tp_attrib_file f = {.path = "lab/emissions.csv", .format = "codecarbon", .sha256 = "cc",
-                      .scope = "lab"};
-  tp_attrib_trace *t = tp_attrib_collect(NULL, &lab, idx, 2, &f);
-  tp_declared d1 = {.run_name = "codecarbon", .start_s = T0, .end_s = T0 + 100,
-                    .it_energy_j = 1000, .tool_pue = 1, .line = 2};
-  tp_declared d2 = {.run_id = "r1", .start_s = T0, .end_s = T0 + 100, .it_energy_j = 50,
-                    .tool_pue = 1, .line = 3};
-  tp_attrib_collect_declared(t, &d1);
-  tp_attrib_collect_declared(t, &d2);
-  tp_attrib_add(a, t);
-  tp_attrib_resolve(a);
-  tp_attrib_finish(a);
+  tp_declared rows[2] = {{.run_name = "codecarbon", .start_s = T0, .end_s = T0 + 100,
+                          .it_energy_j = 1000, .tool_pue = 1, .line = 2},
+                         {.run_id = "r1", .start_s = T0, .end_s = T0 + 100, .it_energy_j = 50,
+                          .tool_pue = 1, .line = 3}};
+  tp_attrib_add(a, S_rows(&lab, rows, 2));
+  S_settle(a);
   CHECK_INT(lab.runs[0]->energy.method, TP_ENERGY_DECLARED);
   CHECK_NEAR(lab.runs[0]->energy.it_j, 600.0, 1e-9);
   CHECK_NEAR(lab.runs[1]->energy.it_j, 400.0 + 50.0, 1e-9);
   CHECK_NEAR(S_input(lab.runs[1], "lab/emissions.csv")->energy_j, 450.0, 1e-9);
-  tp_diags d = {0};
-  CHECK_INT(tp_attrib_check(&lab, a, NOW, &d), 0);
-  tp_diag_free(&d);
-  tp_attrib_free(a);
-  tp_lab_free(&lab);
+  S_sound_free(&lab, a);
 }
 
 /* One rule broken at a time; each gives exactly one violation. */
@@ -163,8 +168,7 @@ static void test_check_violations(void) {
   S_lab(&lab, w, 2);
   tp_attrib *a = tp_attrib_new(&lab);
   tp_attrib_add(a, S_trace(&lab, "lab/gpu.csv", "aa", "gpu0", 0, 100, 1, 100));
-  tp_attrib_resolve(a);
-  tp_attrib_finish(a);
+  S_settle(a);
   CHECK_INT(tp_attrib_check(&lab, a, NOW, &d), 0);
   tp_run *r1 = lab.runs[1];
   r1->energy.it_j *= 2;
@@ -179,15 +183,10 @@ static void test_check_violations(void) {
   /* A declared row used twice: both runs say the file gave them its 1000 J. */
   S_lab(&lab, w, 2);
   a = tp_attrib_new(&lab);
-  size_t idx[2] = {0, 1};
-  tp_attrib_file f = {.path = "lab/emissions.csv", .format = "codecarbon", .scope = "lab"};
-  tp_attrib_trace *t = tp_attrib_collect(NULL, &lab, idx, 2, &f);
   tp_declared row = {.run_id = "r0", .start_s = T0, .end_s = T0 + 100, .it_energy_j = 1000,
                      .tool_pue = 1, .line = 2};
-  tp_attrib_collect_declared(t, &row);
-  tp_attrib_add(a, t);
-  tp_attrib_resolve(a);
-  tp_attrib_finish(a);
+  tp_attrib_add(a, S_rows(&lab, &row, 1));
+  S_settle(a);
   CHECK_INT(tp_attrib_check(&lab, a, NOW, &d), 0);
   lab.runs[1]->energy.method = TP_ENERGY_DECLARED;
   lab.runs[1]->energy.it_j = 1000;

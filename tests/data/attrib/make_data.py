@@ -4,38 +4,14 @@ committed).  Every run logs a scalar at T0 + a .. T0 + b, so its window is
 exactly [T0 + a, T0 + b]; every power trace is a constant power, so the energy
 of a window it covers is power x seconds (worked out in attribution.sh).
 
-TFRecord framing and the Event protobuf follow TensorFlow's
-tensorflow/core/lib/io/record_writer.cc and tensorflow/core/util/event.proto;
-CRC-32C (Castagnoli) with TensorFlow's mask."""
+Event files are written with ../tfrecord.py (TensorFlow's framing)."""
 import os, struct, sys
 
 T0 = 1767607200  # 2026-01-05 10:00:00 UTC
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-    return crc ^ 0xFFFFFFFF
-
-def masked(data):
-    c = crc32c(data)
-    return ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + 0xA282EAD8) & 0xFFFFFFFF
-
-def varint(n):
-    out = b""
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out += bytes([b | 0x80])
-        else:
-            return out + bytes([b])
-
-def ld(field, payload):
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
+sys.path.insert(0, os.path.dirname(HERE))
+from tfrecord import ld, record, varint  # noqa: E402
 
 def event(wall, step, tag=None, value=None, version=None):
     e = b"\x09" + struct.pack("<d", wall) + b"\x10" + varint(step)
@@ -45,10 +21,6 @@ def event(wall, step, tag=None, value=None, version=None):
         v = ld(1, tag.encode()) + b"\x15" + struct.pack("<f", value)
         e += ld(5, ld(1, v))
     return e
-
-def record(data):
-    n = struct.pack("<Q", len(data))
-    return n + struct.pack("<I", masked(n)) + data + struct.pack("<I", masked(data))
 
 def run(path, a, b):
     """A run logging loss at T0+a, the middle and T0+b."""
