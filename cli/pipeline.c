@@ -1340,6 +1340,7 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
       tp_diag_add(&lab->diags, TP_WARN, NULL, -1, -1,
                   "run '%s' appears in more than one summary; both are shown",
                   lab->runs[i]->id);
+  tp_attrib_scanned_apart(lab);
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);
   tp_config_free(&cfg);

@@ -106,6 +106,14 @@ void tp_attrib_finish(tp_attrib *a);
  * when it has none).  Valid until tp_attrib_free. */
 tp_energy_piece *tp_attrib_pieces(tp_attrib *a, size_t run, size_t *n);
 
+/* For runs brought together from summaries (`render`): warn, in lab->diags,
+ * of every two runs that took energy from the same trace content (SHA-256) on
+ * the same device over overlapping windows without having been split against
+ * each other (they were scanned apart, so each was charged that time in
+ * full).  Returns the number of such pairs.  Splitting them needs the trace:
+ * scan them together. */
+size_t tp_attrib_scanned_apart(tp_lab *lab);
+
 /* ---- invariants ---------------------------------------------------------- */
 
 /* Check a finished lab (a may be NULL when the lab came from summaries; then

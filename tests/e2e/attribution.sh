@@ -18,6 +18,10 @@
 #               1 s one, 0.005556 kWh, not 0.005556 + 0.008333.
 #   apart       a trace a week later and one of other devices: no energy, each
 #               trace's reason in the run, a warning naming the nearest run.
+#   shared      runs at [0, 60] and [40, 100] on one GPU at 100 W: the overlap
+#               [40, 60] is split, a = 40 x 100 + 20 x 50 = 5000 J = 0.001389 kWh,
+#               b the same; scanned apart, each is charged 6000 J (0.001667 kWh)
+#               and `render` warns that they were.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 src=$2 scratch=$4
@@ -77,6 +81,18 @@ check "apart: no energy" energy apart run none null
 check "apart: late trace's reason" diag apart run "late.csv: trace tried, not applied: no overlap in time: its samples start 7.0 days after the run ends"
 check "apart: other devices' reason" diag apart run "other.csv: trace tried, not applied: other devices: it records gpu0, gpu1"
 check "apart: unjoined trace warned with the nearest run" has "$scratch/apart.err" "warning: $data/apart/late.csv: the trace's samples (2026-01-12 10:00:00 UTC to 2026-01-12 10:01:00 UTC) overlap no run's window; not used; the nearest run in time is run, which ends 7.0 days before them"
+
+report shared; check "shared: exit 0" test $? -eq 0
+check "shared: a's half of the overlap" energy shared a integrated 0.001389 shared/gpu.csv 0.001389
+check "shared: b's half of the overlap" energy shared b integrated 0.001389 shared/gpu.csv 0.001389
+for r in a b; do "$tp" scan -q --timezone UTC --root "$data/shared" "$data/shared/$r" -o "$scratch/apart"; done
+"$tp" render "$scratch/apart" -o "$scratch/apart-site" 2>"$scratch/apart-site.err"
+check "scanned apart: render exit 0" test $? -eq 0
+check "scanned apart: each charged in full" energy apart-site a integrated 0.001667 shared/gpu.csv 0.001667
+check "scanned apart: said" has "$scratch/apart-site.err" "runs a and b were scanned apart but both took device gpu0 of this trace for the 20 s they overlap"
+"$tp" scan -q --timezone UTC "$data/shared" -o "$scratch/together" && "$tp" render "$scratch/together" -o "$scratch/together-site" 2>"$scratch/together-site.err"
+check "scanned together: split" energy together-site a integrated 0.001389 shared/gpu.csv 0.001389
+check "scanned together: no warning" bash -c "! grep -q 'scanned apart' '$scratch/together-site.err'"
 
 # The same figures through scan + render, and the cache codec keeps them.
 "$tp" scan -q --timezone UTC "$data/precedence" -o "$scratch/sums" &&

@@ -95,3 +95,7 @@ nvsmi(d("apart", "late.csv"), 7 * 86400, 7 * 86400 + 60, 1, 100)
 with open(d("apart", "trainprint.yaml"), "w") as f:
     f.write('power:\n  - files: "other.csv"\n    devices: [gpu5]\n')
 nvsmi(d("apart", "other.csv"), -10, 110, 1, 100, gpus=(0, 1))
+# shared: runs at [0, 60] and [40, 100] on the one GPU of a trace in their parent.
+run(d("shared", "a"), 0, 60)
+run(d("shared", "b"), 40, 100)
+nvsmi(d("shared", "gpu.csv"), -10, 110, 1, 100)
