@@ -38,9 +38,11 @@ typedef struct S_share {
 } S_share;
 
 /* Why a trace in a run's scope gave it nothing. */
+typedef enum { S_NO_SAMPLES, S_OTHER_DEVICES, S_ENDS_BEFORE, S_STARTS_AFTER, S_NONE_IN } S_why;
 typedef struct S_miss {
   size_t run;
-  char *why;
+  S_why why;
+  double gap_s;          /* for S_ENDS_BEFORE and S_STARTS_AFTER */
 } S_miss;
 
 /* A declared row (strings owned). */
@@ -64,7 +66,8 @@ struct tp_attrib_trace {
   S_share *shares;
   size_t n_shares;
   S_miss *misses;
-  size_t n_misses;
+  size_t n_misses, cap_misses;
+  char *devices;         /* its device ids, for the reasons ("gpu0, gpu1") */
   size_t *cands;         /* lab indexes of the runs it could join */
   size_t n_cands;
   S_row *rows;
@@ -126,10 +129,10 @@ void tp_attrib_trace_free(tp_attrib_trace *t) {
     free(s->devs);
     free(s->bounds);
   }
-  for (size_t i = 0; i < t->n_misses; i++) free(t->misses[i].why);
   for (size_t i = 0; i < t->n_rows; i++) S_free_declared(&t->rows[i].d);
   free(t->rows);
   free(t->misses);
+  free(t->devices);
   free(t->shares);
   free(t->cands);
   free(t->path);
@@ -175,43 +178,39 @@ static const char *S_utc(char buf[40], double t_s) {
 
 /* ---- collecting one source ------------------------------------------------ */
 
-static void S_add_miss(tp_attrib_trace *t, size_t run, char *why) {
-  t->misses = tp_xrealloc(t->misses, (t->n_misses + 1) * sizeof *t->misses);
-  t->misses[t->n_misses++] = (S_miss){run, why};
-}
-
 /* Why window k, which the trace did not meet, got nothing from it. */
-static char *S_why_not(const tp_energy *e, const tp_run *r, size_t k, double lo, double hi,
-                       bool has_samples) {
+static S_miss S_why_not(const tp_energy *e, const tp_run *r, size_t run, size_t k, double lo,
+                        double hi, bool has_samples) {
   size_t nd = tp_energy_n_devices(e);
   bool any_allowed = false;
-  tp_buf ids = {0};
-  for (size_t d = 0; d < nd; d++) {
+  for (size_t d = 0; d < nd && !any_allowed; d++) {
     tp_energy_share s;
     tp_energy_get_share(e, k, d, &s);
-    if (s.allowed) any_allowed = true;
-    if (d < 8) tp_buf_printf(&ids, "%s%s", d ? ", " : "", s.id);
+    any_allowed = s.allowed;
   }
-  if (nd > 8) tp_buf_adds(&ids, ", ...");
-  char *why;
+  if (!nd || !has_samples) return (S_miss){run, S_NO_SAMPLES, 0};
+  if (!any_allowed) return (S_miss){run, S_OTHER_DEVICES, 0};
+  if (hi < r->start_s) return (S_miss){run, S_ENDS_BEFORE, r->start_s - hi};
+  if (lo > r->end_s) return (S_miss){run, S_STARTS_AFTER, lo - r->end_s};
+  return (S_miss){run, S_NONE_IN, 0};
+}
+
+static char *S_why_text(const tp_attrib_trace *t, const S_miss *m) {
   char g[32];
-  if (!nd || !has_samples) {
-    why = tp_xstrdup("it has no samples");
-  } else if (!any_allowed) {
-    why = tp_xasprintf("other devices: it records %s, none of which the run may use "
-                       "(CUDA_VISIBLE_DEVICES or the configuration's devices)",
-                       tp_buf_str(&ids));
-  } else if (hi < r->start_s) {
-    why = tp_xasprintf("no overlap in time: its samples end %s before the run starts",
-                       S_span(g, r->start_s - hi));
-  } else if (lo > r->end_s) {
-    why = tp_xasprintf("no overlap in time: its samples start %s after the run ends",
-                       S_span(g, lo - r->end_s));
-  } else {
-    why = tp_xstrdup("no sample of a device the run may use falls in its window");
+  switch (m->why) {
+    case S_NO_SAMPLES: return tp_xstrdup("it has no samples");
+    case S_OTHER_DEVICES:
+      return tp_xasprintf("other devices: it records %s, none of which the run may use "
+                          "(CUDA_VISIBLE_DEVICES or the configuration's devices)",
+                          t->devices ? t->devices : "none");
+    case S_ENDS_BEFORE:
+      return tp_xasprintf("no overlap in time: its samples end %s before the run starts",
+                          S_span(g, m->gap_s));
+    case S_STARTS_AFTER:
+      return tp_xasprintf("no overlap in time: its samples start %s after the run ends",
+                          S_span(g, m->gap_s));
+    default: return tp_xstrdup("no sample of a device the run may use falls in its window");
   }
-  tp_buf_free(&ids);
-  return why;
 }
 
 tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const size_t *run_index,
@@ -242,11 +241,21 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
     if (s.last_s > t->hi) t->hi = s.last_s;
   }
   t->total_j = tp_energy_total_j(e);
+  tp_buf ids = {0};
+  for (size_t d = 0; d < nd && d < 8; d++) {
+    tp_energy_share s;
+    tp_energy_get_share(e, (size_t)-1, d, &s);
+    tp_buf_printf(&ids, "%s%s", d ? ", " : "", s.id);
+  }
+  if (nd > 8) tp_buf_adds(&ids, ", ...");
+  t->devices = nd ? tp_buf_detach(&ids) : NULL;
+  tp_buf_free(&ids);
   t->shares = tp_xcalloc(n + 1, sizeof *t->shares);
   for (size_t k = 0; k < n; k++) {
     const tp_run *r = lab->runs[run_index[k]];
     if (!tp_energy_met(e, k)) {
-      S_add_miss(t, run_index[k], S_why_not(e, r, k, t->lo, t->hi, t->has_samples));
+      TP_GROW(t->misses, t->cap_misses, t->n_misses + 1);
+      t->misses[t->n_misses++] = S_why_not(e, r, run_index[k], k, t->lo, t->hi, t->has_samples);
       continue;
     }
     S_share *sh = &t->shares[t->n_shares++];
@@ -347,43 +356,61 @@ static const char *S_kind_name(const S_dev *d) {
   return d->kind == TP_SAMPLE_ENERGY_J ? "an energy counter" : "power samples";
 }
 
-/* Rule 3 for run r: among the shares of non-duplicate sources, one trace per
- * device and time. */
-static void S_one_trace_per_device(tp_attrib *a, size_t r) {
-  tp_run *run = a->lab->runs[r];
+/* A share of a source, in a list of every share ordered by run, then source. */
+typedef struct S_ref {
+  size_t run, src, share;
+} S_ref;
+
+static int S_cmp_ref(const void *x, const void *y) {
+  const S_ref *a = x, *b = y;
+  if (a->run != b->run) return a->run < b->run ? -1 : 1;
+  if (a->src != b->src) return a->src < b->src ? -1 : 1;
+  return (a->share > b->share) - (a->share < b->share);
+}
+
+/* Rule 3 between two shares of one run from sources x (earlier) and y. */
+static void S_one_device(tp_run *run, const tp_attrib_trace *tx, S_share *x,
+                         const tp_attrib_trace *ty, S_share *y) {
+  for (size_t dx = 0; dx < x->n_devs; dx++)
+    for (size_t dy = 0; dy < y->n_devs; dy++) {
+      S_dev *p = &x->devs[dx], *q = &y->devs[dy];
+      if (p->dropped || q->dropped || strcmp(p->id, q->id) != 0) continue;
+      if (!(fmax(p->first_s, q->first_s) <= fmin(p->last_s, q->last_s))) continue;
+      bool keep_p = S_better(p, q);
+      S_dev *w = keep_p ? p : q, *l = keep_p ? q : p;
+      const char *wp = keep_p ? tx->path : ty->path, *lp = keep_p ? ty->path : tx->path;
+      l->dropped = true;
+      char b1[32], b2[32];
+      tp_diag_add(&run->diags, TP_NOTE, lp, -1, -1,
+                  "records device %s over the same time as %s (%s every %s against %s every "
+                  "%s); %s is used and this trace's %.6f kWh for %s is not added",
+                  l->id, wp, S_kind_name(l), S_span(b1, l->typical_s), S_kind_name(w),
+                  S_span(b2, w->typical_s), wp, l->energy_j / S_KWH_J, l->id);
+    }
+}
+
+/* Rule 3 for every run: among the shares of non-duplicate sources, one trace
+ * per device and time.  Shares are grouped by run first, so the cost grows
+ * with the shares of each run, not with runs x sources. */
+static void S_one_trace_per_device(tp_attrib *a) {
+  S_ref *refs = NULL;
+  size_t n = 0, cap = 0;
   for (size_t i = 0; i < a->n_src; i++) {
-    tp_attrib_trace *ti = a->src[i];
-    if (ti->duplicate) continue;
-    for (size_t si = 0; si < ti->n_shares; si++) {
-      S_share *x = &ti->shares[si];
-      if (x->run != r) continue;
-      for (size_t j = i + 1; j < a->n_src; j++) {
-        tp_attrib_trace *tj = a->src[j];
-        if (tj->duplicate) continue;
-        for (size_t sj = 0; sj < tj->n_shares; sj++) {
-          S_share *y = &tj->shares[sj];
-          if (y->run != r) continue;
-          for (size_t dx = 0; dx < x->n_devs; dx++)
-            for (size_t dy = 0; dy < y->n_devs; dy++) {
-              S_dev *p = &x->devs[dx], *q = &y->devs[dy];
-              if (p->dropped || q->dropped || strcmp(p->id, q->id) != 0) continue;
-              if (!(fmax(p->first_s, q->first_s) <= fmin(p->last_s, q->last_s))) continue;
-              bool keep_p = S_better(p, q);
-              S_dev *w = keep_p ? p : q, *l = keep_p ? q : p;
-              const char *wp = keep_p ? ti->path : tj->path, *lp = keep_p ? tj->path : ti->path;
-              l->dropped = true;
-              char b1[32], b2[32];
-              tp_diag_add(&run->diags, TP_NOTE, lp, -1, -1,
-                          "records device %s over the same time as %s (%s every %s against "
-                          "%s every %s); %s is used and this trace's %.6f kWh for %s is not "
-                          "added",
-                          l->id, wp, S_kind_name(l), S_span(b1, l->typical_s), S_kind_name(w),
-                          S_span(b2, w->typical_s), wp, l->energy_j / S_KWH_J, l->id);
-            }
-        }
-      }
+    if (a->src[i]->duplicate) continue;
+    for (size_t k = 0; k < a->src[i]->n_shares; k++) {
+      TP_GROW(refs, cap, n + 1);
+      refs[n++] = (S_ref){a->src[i]->shares[k].run, i, k};
     }
   }
+  if (n > 1) qsort(refs, n, sizeof *refs, S_cmp_ref);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n && refs[j].run == refs[i].run; j++) {
+      if (refs[j].src == refs[i].src) continue;
+      tp_attrib_trace *tx = a->src[refs[i].src], *ty = a->src[refs[j].src];
+      S_one_device(a->lab->runs[refs[i].run], tx, &tx->shares[refs[i].share], ty,
+                   &ty->shares[refs[j].share]);
+    }
+  free(refs);
 }
 
 /* The input of run for the source at path, created when missing. */
@@ -448,7 +475,7 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const S_share 
 
 static void S_resolve_traces(tp_attrib *a) {
   tp_lab *lab = a->lab;
-  for (size_t r = 0; r < lab->n_runs; r++) S_one_trace_per_device(a, r);
+  S_one_trace_per_device(a);
   for (size_t i = 0; i < a->n_src; i++) {
     const tp_attrib_trace *t = a->src[i];
     if (t->duplicate) continue;
@@ -680,6 +707,31 @@ static void S_unjoined(tp_attrib *a, const char *path, long line, const char *wh
                 before ? "ends" : "starts", S_span(g, gap), before ? "before" : "after");
 }
 
+/* Each run without energy: which traces were tried and why each did not
+ * apply (misses grouped by run first, so the cost grows with the misses). */
+static void S_say_misses(tp_attrib *a) {
+  S_ref *refs = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t i = 0; i < a->n_src; i++) {
+    const tp_attrib_trace *t = a->src[i];
+    if (t->duplicate) continue;
+    for (size_t k = 0; k < t->n_misses; k++)
+      if (a->lab->runs[t->misses[k].run]->energy.method == TP_ENERGY_NONE) {
+        TP_GROW(refs, cap, n + 1);
+        refs[n++] = (S_ref){t->misses[k].run, i, k};
+      }
+  }
+  if (n > 1) qsort(refs, n, sizeof *refs, S_cmp_ref);
+  for (size_t i = 0; i < n; i++) {
+    const tp_attrib_trace *t = a->src[refs[i].src];
+    char *why = S_why_text(t, &t->misses[refs[i].share]);
+    tp_diag_add(&a->lab->runs[refs[i].run]->diags, TP_NOTE, t->path, -1, -1,
+                "trace tried, not applied: %s", why);
+    free(why);
+  }
+  free(refs);
+}
+
 void tp_attrib_finish(tp_attrib *a) {
   tp_lab *lab = a->lab;
   for (size_t r = 0; r < lab->n_runs; r++) {
@@ -702,15 +754,8 @@ void tp_attrib_finish(tp_attrib *a) {
     }
     tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
                 "no energy: no power trace, declared figure or hardware covers this run");
-    for (size_t i = 0; i < a->n_src; i++) {
-      const tp_attrib_trace *t = a->src[i];
-      if (t->duplicate) continue;
-      for (size_t k = 0; k < t->n_misses; k++)
-        if (t->misses[k].run == r)
-          tp_diag_add(&run->diags, TP_NOTE, t->path, -1, -1, "trace tried, not applied: %s",
-                      t->misses[k].why);
-    }
   }
+  S_say_misses(a);
   for (size_t i = 0; i < a->n_src; i++) {
     const tp_attrib_trace *t = a->src[i];
     if (t->duplicate) continue;
