@@ -94,6 +94,16 @@ check "scanned apart: said" has "$scratch/apart-site.err" "runs a and b were sca
 check "scanned together: split" energy together-site a integrated 0.001389 shared/gpu.csv 0.001389
 check "scanned together: no warning" bash -c "! grep -q 'scanned apart' '$scratch/together-site.err'"
 
+# The sample lab's distill experiment without its power trace: the CodeCarbon
+# row names teacher-vit-b (project_name distill-teacher-vit-b), so its
+# 0.221791 kWh (PUE 1.0) goes to that run alone; teacher-vit-s gets none of it.
+mkdir -p "$scratch/distill"
+cp -r "$src"/samples/lab/distill/teacher-vit-* "$src/samples/lab/distill/emissions.csv" "$scratch/distill/"
+"$tp" report -q --timezone Europe/Berlin "$scratch/distill" -o "$scratch/distill-site"
+check "distill without trace: exit 0" test $? -eq 0
+check "distill: the named run gets the row" energy distill-site teacher-vit-b declared 0.221791 distill/emissions.csv 0.221791
+check "distill: the other run does not" energy distill-site teacher-vit-s none null
+
 # The same figures through scan + render, and the cache codec keeps them.
 "$tp" scan -q --timezone UTC "$data/precedence" -o "$scratch/sums" &&
   "$tp" render -q "$scratch/sums" -o "$scratch/rendered"
