@@ -253,6 +253,7 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
   t->shares = tp_xcalloc(n + 1, sizeof *t->shares);
   for (size_t k = 0; k < n; k++) {
     const tp_run *r = lab->runs[run_index[k]];
+    if (!tp_energy_met(e, k) && !nd) continue; /* declared rows only: said at finish */
     if (!tp_energy_met(e, k)) {
       TP_GROW(t->misses, t->cap_misses, t->n_misses + 1);
       t->misses[t->n_misses++] = S_why_not(e, r, run_index[k], k, t->lo, t->hi, t->has_samples);
@@ -730,6 +731,19 @@ static void S_say_misses(tp_attrib *a) {
     free(why);
   }
   free(refs);
+  /* Declared rows that could have reached the run but went elsewhere. */
+  for (size_t i = 0; i < a->n_src; i++) {
+    const tp_attrib_trace *t = a->src[i];
+    if (t->duplicate || !t->n_rows) continue;
+    for (size_t k = 0; k < t->n_cands; k++) {
+      tp_run *run = a->lab->runs[t->cands[k]];
+      if (run->energy.method == TP_ENERGY_NONE)
+        tp_diag_add(&run->diags, TP_NOTE, t->path, -1, -1,
+                    "declared rows tried, none applied: %zu row%s, each naming another run "
+                    "or overlapping too little of this run's window",
+                    t->n_rows, t->n_rows == 1 ? "" : "s");
+    }
+  }
 }
 
 void tp_attrib_finish(tp_attrib *a) {

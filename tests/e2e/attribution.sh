@@ -103,6 +103,7 @@ cp -r "$src"/samples/lab/distill/teacher-vit-* "$src/samples/lab/distill/emissio
 check "distill without trace: exit 0" test $? -eq 0
 check "distill: the named run gets the row" energy distill-site teacher-vit-b declared 0.221791 distill/emissions.csv 0.221791
 check "distill: the other run does not" energy distill-site teacher-vit-s none null
+check "distill: and says why" diag distill-site teacher-vit-s "emissions.csv: declared rows tried, none applied: 1 row, each naming another run"
 
 # The same figures through scan + render, and the cache codec keeps them.
 "$tp" scan -q --timezone UTC "$data/precedence" -o "$scratch/sums" &&
