@@ -1,4 +1,5 @@
-/* pipeline: discover, read, join traces to runs, price, group. */
+/* pipeline: discover, read, hand traces and declared rows to the attribution
+ * (model/attrib.h), estimate, price, group. */
 #include "cli/pipeline.h"
 
 #include <dirent.h>
@@ -128,11 +129,12 @@ static void S_reader_merge(S_state *st, S_reader *rd) {
   *rd = (S_reader){0};
 }
 
-/* Size, modification time and SHA-256 of a regular file, and its first bytes
- * (head, up to head_cap; may be NULL).  Leaves sha "" when it cannot be read. */
-static void S_file_info(const char *path, char sha[65], uint64_t *size, int64_t *mtime_s,
-                        unsigned char *head, size_t head_cap, size_t *head_n) {
-  sha[0] = '\0';
+/* Size, modification time and (when `hash`) SHA-256 of a regular file, and its
+ * first bytes (head, up to head_cap; may be NULL).  Leaves sha alone without
+ * `hash`, "" when the file cannot be read. */
+static void S_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
+                        int64_t *mtime_s, unsigned char *head, size_t head_cap, size_t *head_n) {
+  if (hash) sha[0] = '\0';
   *size = 0;
   *mtime_s = 0;
   if (head_n) *head_n = 0;
@@ -153,11 +155,12 @@ static void S_file_info(const char *path, char sha[65], uint64_t *size, int64_t 
       memcpy(head, buf, *head_n);
     }
     first = false;
+    if (!hash) break;
     tp_sha256_update(&h, buf, n);
   }
   bool err = ferror(f) != 0;
   fclose(f);
-  if (!err) tp_sha256_hex(&h, sha);
+  if (!err && hash) tp_sha256_hex(&h, sha);
 }
 
 /* True when dir is root or lies below it (path prefix at a '/' boundary). */
@@ -288,10 +291,16 @@ typedef struct S_trace_job {
   bool has_start;                  /* start_s is set (traces without dates) */
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
+  char sha256[65];                 /* the content's digest when known, else "" */
+  char **also_dirs;                /* identical copies of the file: their runs too */
+  size_t n_also;
+  bool skip;                       /* a copy of an earlier job's file: read there */
 } S_trace_job;
 
 static bool S_job_takes(const S_trace_job *job, const tp_run *r) {
-  if (job->under_dir && !S_under(r->dir, job->under_dir)) return false;
+  bool under = !job->under_dir || S_under(r->dir, job->under_dir);
+  for (size_t k = 0; k < job->n_also && !under; k++) under = S_under(r->dir, job->also_dirs[k]);
+  if (!under) return false;
   if (job->run_globs && job->run_globs->count && !tp_config_globs_match(job->run_globs, r->id))
     return false;
   return true;
@@ -369,10 +378,12 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_energy_close(e);
   /* The file as an input: size, time, digest (identical files count once). */
   char sha[65];
+  memcpy(sha, job->sha256, sizeof sha);
   unsigned char head[4096];
   size_t head_n = 0;
-  tp_attrib_file af = {.path = job->path, .sha256 = sha, .scope = job->under_dir};
-  S_file_info(job->path, sha, &af.size, &af.mtime_s, head, sizeof head, &head_n);
+  tp_attrib_file af = {.path = job->path, .sha256 = sha,
+                       .scope = job->n_also ? NULL : job->under_dir};
+  S_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s, head, sizeof head, &head_n);
   tp_power_format fmt = job->format != TP_POWER_AUTO ? job->format
                                                      : tp_power_sniff(head, head_n);
   af.format = job->mlflow_run ? "mlflow-system"
@@ -395,6 +406,37 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   free(run_index);
   free(w);
   free(runs);
+}
+
+/* Identical trace files (same SHA-256) are one source (docs/attribution.md,
+ * rule 2): the first by path is read once, for the runs of every folder that
+ * holds a copy, so that runs of different folders sharing it in time are
+ * split as one trace; a note names each copy. */
+static void S_merge_copies(S_state *st, S_trace_job *jobs, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    S_file_info(jobs[i].path, true, jobs[i].sha256, &(uint64_t){0}, &(int64_t){0}, NULL, 0, NULL);
+  for (size_t i = 0; i < n; i++) {
+    S_trace_job *t = &jobs[i];
+    for (size_t j = 0; j < i && t->sha256[0] && !t->skip; j++) {
+      S_trace_job *k = &jobs[j];
+      if (k->skip || strcmp(k->sha256, t->sha256) != 0) continue;
+      t->skip = true;
+      tp_diag_add(&st->lab->diags, TP_NOTE, t->path, -1, -1,
+                  "the same content (SHA-256) as %s; counted once, from that file, for the "
+                  "runs of both folders",
+                  k->path);
+      if (!k->under_dir) continue;
+      if (!t->under_dir || S_under(k->under_dir, t->under_dir)) {
+        k->under_dir = t->under_dir; /* the copy's folder holds the first's */
+        continue;
+      }
+      bool held = S_under(t->under_dir, k->under_dir);
+      for (size_t a = 0; a < k->n_also && !held; a++) held = S_under(t->under_dir, k->also_dirs[a]);
+      if (held) continue;
+      k->also_dirs = tp_xrealloc(k->also_dirs, (k->n_also + 1) * sizeof *k->also_dirs);
+      k->also_dirs[k->n_also++] = tp_xstrdup(t->under_dir);
+    }
+  }
 }
 
 /* Read one trace and merge what it found. */
@@ -629,7 +671,7 @@ static void S_note_hardware(S_state *st) {
   for (size_t i = 0; i < st->lab->n_runs; i++) {
     const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, st->lab->runs[i]->id);
     if (!hw) continue;
-    if (!have) S_file_info(st->cfg->path, sha, &af.size, &af.mtime_s, NULL, 0, NULL);
+    if (!have) S_file_info(st->cfg->path, true, sha, &af.size, &af.mtime_s, NULL, 0, NULL);
     have = true;
     tp_attrib_hardware(st->attrib, i, &af, hw->line);
   }
@@ -1193,7 +1235,15 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                                    .tz = st.tz,
                                    .clock_offset_s = opts->clock_offset_s};
   }
-  S_apply_traces(&st, jobs, n_jobs, S_threads(opts->jobs));
+  S_merge_copies(&st, jobs, n_jobs);
+  size_t n_read = 0;
+  for (size_t i = 0; i < n_jobs; i++)
+    if (!jobs[i].skip) jobs[n_read++] = jobs[i];
+  S_apply_traces(&st, jobs, n_read, S_threads(opts->jobs));
+  for (size_t i = 0; i < n_read; i++) {
+    for (size_t k = 0; k < jobs[i].n_also; k++) free(jobs[i].also_dirs[k]);
+    free(jobs[i].also_dirs);
+  }
   free(jobs);
   /* MLflow's system metrics are a power trace of their own run. */
   for (size_t i = 0; i < lab->n_runs; i++) {

@@ -22,6 +22,9 @@
 #               [40, 60] is split, a = 40 x 100 + 20 x 50 = 5000 J = 0.001389 kWh,
 #               b the same; scanned apart, each is charged 6000 J (0.001667 kWh)
 #               and `render` warns that they were.
+#   siblings    the same node log copied into two run folders, runs as in
+#               `shared`: one trace read once for both, so the same 5000 J each
+#               (not 6000 J each from two copies).
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 src=$2 scratch=$4
@@ -93,6 +96,11 @@ check "scanned apart: said" has "$scratch/apart-site.err" "runs a and b were sca
 "$tp" scan -q --timezone UTC "$data/shared" -o "$scratch/together" && "$tp" render "$scratch/together" -o "$scratch/together-site" 2>"$scratch/together-site.err"
 check "scanned together: split" energy together-site a integrated 0.001389 shared/gpu.csv 0.001389
 check "scanned together: no warning" bash -c "! grep -q 'scanned apart' '$scratch/together-site.err'"
+
+report siblings; check "siblings: exit 0" test $? -eq 0
+check "siblings: a's half" energy siblings a integrated 0.001389 siblings/a/gpu.csv 0.001389
+check "siblings: b's half, from the first copy" energy siblings b integrated 0.001389 siblings/a/gpu.csv 0.001389
+check "siblings: the copy noted" has "$scratch/siblings.err" "siblings/b/gpu.csv: the same content (SHA-256) as $data/siblings/a/gpu.csv; counted once, from that file, for the runs of both folders"
 
 # The sample lab's distill experiment without its power trace: the CodeCarbon
 # row names teacher-vit-b (project_name distill-teacher-vit-b), so its

@@ -99,3 +99,9 @@ nvsmi(d("apart", "other.csv"), -10, 110, 1, 100, gpus=(0, 1))
 run(d("shared", "a"), 0, 60)
 run(d("shared", "b"), 40, 100)
 nvsmi(d("shared", "gpu.csv"), -10, 110, 1, 100)
+# siblings: the same node log copied into two run folders, runs at [0, 60] and
+# [40, 100]: one trace, split over the overlap as in `shared`.
+run(d("siblings", "a"), 0, 60)
+run(d("siblings", "b"), 40, 100)
+nvsmi(d("siblings", "a", "gpu.csv"), -10, 110, 1, 100)
+nvsmi(d("siblings", "b", "gpu.csv"), -10, 110, 1, 100)
