@@ -412,14 +412,31 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
  * rule 2): the first by path is read once, for the runs of every folder that
  * holds a copy, so that runs of different folders sharing it in time are
  * split as one trace; a note names each copy. */
+typedef struct S_job_key {
+  const char *sha;
+  size_t i;
+} S_job_key;
+
+static int S_cmp_job_key(const void *a, const void *b) {
+  const S_job_key *x = a, *y = b;
+  int c = strcmp(x->sha, y->sha);
+  return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
 static void S_merge_copies(S_state *st, S_trace_job *jobs, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    S_file_info(jobs[i].path, true, jobs[i].sha256, &(uint64_t){0}, &(int64_t){0}, NULL, 0, NULL);
+  S_job_key *order = tp_xcalloc(n + 1, sizeof *order);
   for (size_t i = 0; i < n; i++) {
-    S_trace_job *t = &jobs[i];
-    for (size_t j = 0; j < i && t->sha256[0] && !t->skip; j++) {
-      S_trace_job *k = &jobs[j];
-      if (k->skip || strcmp(k->sha256, t->sha256) != 0) continue;
+    S_file_info(jobs[i].path, true, jobs[i].sha256, &(uint64_t){0}, &(int64_t){0}, NULL, 0, NULL);
+    order[i] = (S_job_key){jobs[i].sha256, i};
+  }
+  /* By digest, then by position: each group's first is the first by path. */
+  if (n > 1) qsort(order, n, sizeof *order, S_cmp_job_key);
+  for (size_t g = 0; g < n;) {
+    size_t e = g + 1;
+    while (e < n && strcmp(order[e].sha, order[g].sha) == 0) e++;
+    S_trace_job *k = &jobs[order[g].i];
+    for (size_t m = g + 1; m < e && k->sha256[0]; m++) {
+      S_trace_job *t = &jobs[order[m].i];
       t->skip = true;
       tp_diag_add(&st->lab->diags, TP_NOTE, t->path, -1, -1,
                   "the same content (SHA-256) as %s; counted once, from that file, for the "
@@ -436,7 +453,9 @@ static void S_merge_copies(S_state *st, S_trace_job *jobs, size_t n) {
       k->also_dirs = tp_xrealloc(k->also_dirs, (k->n_also + 1) * sizeof *k->also_dirs);
       k->also_dirs[k->n_also++] = tp_xstrdup(t->under_dir);
     }
+    g = e;
   }
+  free(order);
 }
 
 /* Read one trace and merge what it found. */
