@@ -1,4 +1,5 @@
-/* pipeline: discover, read, join traces to runs, price, group. */
+/* pipeline: discover, read, hand traces and declared rows to the attribution
+ * (model/attrib.h), estimate, price, group. */
 #include "cli/pipeline.h"
 
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/attrib.h"
 #include "model/carbon.h"
 #include "model/config.h"
 #include "model/estimate.h"
@@ -33,16 +35,16 @@
 #include "parser/runbin.h"
 #include "parser/runfile.h"
 #include "parser/runmeta.h"
+#include "parser/sha256.h"
 #include "render/runbin.h"
 #include "render/site.h"
 #include "parser/tfevents.h"
 #include "parser/timefmt.h"
 
-/* Declared figures (CodeCarbon) collected from every trace, matched to runs
- * that no trace covers once all traces are read. */
+/* Declared figures (CodeCarbon) a trace file holds, kept until the file's
+ * collection for the attribution (model/attrib.h) is made. */
 typedef struct S_declared {
-  tp_declared d;       /* strings owned: run_name, hardware, country */
-  char *path;          /* the file it came from */
+  tp_declared d;       /* strings owned: run_name, run_id, experiment_id, hardware, country */
 } S_declared;
 
 typedef struct S_state {
@@ -50,8 +52,7 @@ typedef struct S_state {
   const tp_pipeline_opts *opts;
   tp_tz *tz;
   tp_power_format force;     /* TP_POWER_AUTO unless --format */
-  S_declared *declared;
-  size_t n_declared, cap_declared;
+  tp_attrib *attrib;         /* the join of runs, traces and declared energy */
   const tp_config *cfg;      /* the configuration (never NULL: empty when none) */
   char **claimed;            /* trace paths the configuration's power section reads */
   size_t n_claimed, cap_claimed;
@@ -59,8 +60,6 @@ typedef struct S_state {
   tp_carbon carbon;          /* PUE and intensity in force */
   tp_intensity_series series;/* --intensity FILE, when given */
   char *intensity_text;      /* owned source strings the carbon struct points to */
-  tp_energy_piece **pieces;  /* per lab run: its energy by segment, for pricing */
-  size_t *n_pieces;
 } S_state;
 
 /* What reading one trace needs of its own, so that traces whose runs differ
@@ -75,6 +74,7 @@ typedef struct S_reader {
   tp_diags diags;            /* what reading it found */
   S_declared *declared;      /* declared figures it holds */
   size_t n_declared, cap_declared;
+  tp_attrib_trace *trace;    /* what it gave the runs, for the attribution */
 } S_reader;
 
 static int S_sink_device(void *ctx, const char *id, const char *name, tp_sample_kind kind,
@@ -104,22 +104,64 @@ static void S_sink_declared(void *ctx, const tp_declared *d) {
   S_declared *x = &rd->declared[rd->n_declared++];
   x->d = *d;
   x->d.run_name = S_dup(d->run_name);
+  x->d.run_id = S_dup(d->run_id);
+  x->d.experiment_id = S_dup(d->experiment_id);
   x->d.hardware = S_dup(d->hardware);
   x->d.country = S_dup(d->country);
-  x->path = tp_xstrdup(rd->path);
 }
 
-/* Hand a finished reader's findings to the lab, and free it. */
+/* Hand a finished reader's findings to the lab and the attribution, and free
+ * it. */
 static void S_reader_merge(S_state *st, S_reader *rd) {
   tp_diag_move(&st->lab->diags, &rd->diags);
   tp_diag_free(&rd->diags);
   for (size_t i = 0; i < rd->n_declared; i++) {
-    TP_GROW(st->declared, st->cap_declared, st->n_declared + 1);
-    st->declared[st->n_declared++] = rd->declared[i];
+    tp_declared *d = &rd->declared[i].d;
+    if (rd->trace) tp_attrib_collect_declared(rd->trace, d);
+    free((char *)d->run_name);
+    free((char *)d->run_id);
+    free((char *)d->experiment_id);
+    free((char *)d->hardware);
+    free((char *)d->country);
   }
+  if (rd->trace) tp_attrib_add(st->attrib, rd->trace);
   free(rd->declared);
   free(rd->prof_handle);
   *rd = (S_reader){0};
+}
+
+/* Size, modification time and (when `hash`) SHA-256 of a regular file, and its
+ * first bytes (head, up to head_cap; may be NULL).  Leaves sha alone without
+ * `hash`, "" when the file cannot be read. */
+static void S_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
+                        int64_t *mtime_s, unsigned char *head, size_t head_cap, size_t *head_n) {
+  if (hash) sha[0] = '\0';
+  *size = 0;
+  *mtime_s = 0;
+  if (head_n) *head_n = 0;
+  struct stat fst;
+  if (stat(path, &fst) != 0 || !S_ISREG(fst.st_mode)) return;
+  *size = (uint64_t)fst.st_size;
+  *mtime_s = (int64_t)fst.st_mtime;
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  tp_sha256 h;
+  tp_sha256_init(&h);
+  unsigned char buf[65536];
+  size_t n;
+  bool first = true;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    if (first && head && head_n) {
+      *head_n = n < head_cap ? n : head_cap;
+      memcpy(head, buf, *head_n);
+    }
+    first = false;
+    if (!hash) break;
+    tp_sha256_update(&h, buf, n);
+  }
+  bool err = ferror(f) != 0;
+  fclose(f);
+  if (!err && hash) tp_sha256_hex(&h, sha);
 }
 
 /* True when dir is root or lies below it (path prefix at a '/' boundary). */
@@ -264,18 +306,24 @@ typedef struct S_trace_job {
   bool has_start;                  /* start_s is set (traces without dates) */
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
+  char sha256[65];                 /* the content's digest when known, else "" */
+  char **also_dirs;                /* identical copies of the file: their runs too */
+  size_t n_also;
+  bool skip;                       /* a copy of an earlier job's file: read there */
 } S_trace_job;
 
 static bool S_job_takes(const S_trace_job *job, const tp_run *r) {
-  if (job->under_dir && !S_under(r->dir, job->under_dir)) return false;
+  bool under = !job->under_dir || S_under(r->dir, job->under_dir);
+  for (size_t k = 0; k < job->n_also && !under; k++) under = S_under(r->dir, job->also_dirs[k]);
+  if (!under) return false;
   if (job->run_globs && job->run_globs->count && !tp_config_globs_match(job->run_globs, r->id))
     return false;
   return true;
 }
 
-/* Read one trace into the runs it belongs to.  Touches only those runs (and
- * their entries in st->pieces) and rd: traces whose runs differ may be read
- * at the same time. */
+/* Read one trace and collect what it gives the runs it may belong to, for the
+ * attribution.  Touches only the power profiles of those runs and rd: traces
+ * whose runs differ may be read at the same time. */
 static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_lab *lab = st->lab;
   tp_run **runs = tp_xmalloc((lab->n_runs + 1) * sizeof *runs);
@@ -342,18 +390,21 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   po.dmon_interval_s = job->interval_s;
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
   else tp_power_read(job->path, job->format, &po, &sink, &rd->diags);
-  tp_energy_finish(e, runs, n);
-  for (size_t k = 0; k < n; k++) {
-    tp_energy_piece *pc = NULL;
-    size_t np = tp_energy_profile(e, k, &pc);
-    size_t li = run_index[k];
-    if (np) {
-      st->pieces[li] = tp_xrealloc(st->pieces[li], (st->n_pieces[li] + np) * sizeof *pc);
-      memcpy(st->pieces[li] + st->n_pieces[li], pc, np * sizeof *pc);
-      st->n_pieces[li] += np;
-    }
-    free(pc);
-  }
+  tp_energy_close(e);
+  /* The file as an input: size, time, digest (identical files count once). */
+  char sha[65];
+  memcpy(sha, job->sha256, sizeof sha);
+  unsigned char head[4096];
+  size_t head_n = 0;
+  tp_attrib_file af = {.path = job->path, .sha256 = sha,
+                       .scope = job->n_also ? NULL : job->under_dir};
+  S_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s, head, sizeof head, &head_n);
+  tp_power_format fmt = job->format != TP_POWER_AUTO ? job->format
+                                                     : tp_power_sniff(head, head_n);
+  af.format = job->mlflow_run ? "mlflow-system"
+              : fmt == TP_POWER_UNKNOWN ? "trace"
+                                        : tp_power_format_name(fmt);
+  rd->trace = tp_attrib_collect(e, lab, run_index, n, &af);
   tp_profiler_finish(rd->profiler);
   rd->profiler = NULL;
   /* The integrator knows no file names: its diagnostics are about this one. */
@@ -370,6 +421,56 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   free(run_index);
   free(w);
   free(runs);
+}
+
+/* Identical trace files (same SHA-256) are one source (docs/attribution.md,
+ * rule 2): the first by path is read once, for the runs of every folder that
+ * holds a copy, so that runs of different folders sharing it in time are
+ * split as one trace; a note names each copy. */
+typedef struct S_job_key {
+  const char *sha;
+  size_t i;
+} S_job_key;
+
+static int S_cmp_job_key(const void *a, const void *b) {
+  const S_job_key *x = a, *y = b;
+  int c = strcmp(x->sha, y->sha);
+  return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static void S_merge_copies(S_state *st, S_trace_job *jobs, size_t n) {
+  S_job_key *order = tp_xcalloc(n + 1, sizeof *order);
+  for (size_t i = 0; i < n; i++) {
+    S_file_info(jobs[i].path, true, jobs[i].sha256, &(uint64_t){0}, &(int64_t){0}, NULL, 0, NULL);
+    order[i] = (S_job_key){jobs[i].sha256, i};
+  }
+  /* By digest, then by position: each group's first is the first by path. */
+  if (n > 1) qsort(order, n, sizeof *order, S_cmp_job_key);
+  for (size_t g = 0; g < n;) {
+    size_t e = g + 1;
+    while (e < n && strcmp(order[e].sha, order[g].sha) == 0) e++;
+    S_trace_job *k = &jobs[order[g].i];
+    for (size_t m = g + 1; m < e && k->sha256[0]; m++) {
+      S_trace_job *t = &jobs[order[m].i];
+      t->skip = true;
+      tp_diag_add(&st->lab->diags, TP_NOTE, t->path, -1, -1,
+                  "the same content (SHA-256) as %s; counted once, from that file, for the "
+                  "runs of both folders",
+                  k->path);
+      if (!k->under_dir) continue;
+      if (!t->under_dir || S_under(k->under_dir, t->under_dir)) {
+        k->under_dir = t->under_dir; /* the copy's folder holds the first's */
+        continue;
+      }
+      bool held = S_under(t->under_dir, k->under_dir);
+      for (size_t a = 0; a < k->n_also && !held; a++) held = S_under(t->under_dir, k->also_dirs[a]);
+      if (held) continue;
+      k->also_dirs = tp_xrealloc(k->also_dirs, (k->n_also + 1) * sizeof *k->also_dirs);
+      k->also_dirs[k->n_also++] = tp_xstrdup(t->under_dir);
+    }
+    g = e;
+  }
+  free(order);
 }
 
 /* Read one trace and merge what it found. */
@@ -436,46 +537,6 @@ static void S_apply_traces(S_state *st, const S_trace_job *jobs, size_t n, int t
     first = end;
   }
   free(taken);
-}
-
-/* Seconds of [a0,a1] that lie in [b0,b1]. */
-static double S_overlap(double a0, double a1, double b0, double b1) {
-  double lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
-  return hi > lo ? hi - lo : 0;
-}
-
-/* Give each run that no trace covered the declared figure whose interval
- * overlaps its window most (at least half of the shorter of the two). */
-static void S_apply_declared(S_state *st) {
-  tp_lab *lab = st->lab;
-  for (size_t i = 0; i < lab->n_runs; i++) {
-    tp_run *r = lab->runs[i];
-    if (r->energy.method != TP_ENERGY_NONE || !isfinite(r->start_s)) continue;
-    const S_declared *best = NULL;
-    double best_ov = 0;
-    for (size_t k = 0; k < st->n_declared; k++) {
-      const tp_declared *d = &st->declared[k].d;
-      if (!isfinite(d->start_s) || !isfinite(d->end_s)) continue;
-      double ov = S_overlap(r->start_s, r->end_s, d->start_s, d->end_s);
-      double shorter = fmin(r->end_s - r->start_s, d->end_s - d->start_s);
-      if (ov > best_ov && ov >= 0.5 * shorter) {
-        best = &st->declared[k];
-        best_ov = ov;
-      }
-    }
-    if (!best) continue;
-    r->energy.method = TP_ENERGY_DECLARED;
-    r->energy.it_j = best->d.it_energy_j;
-    const char *gpu_model;
-    r->energy.gpu_count = tp_estimate_leading_count(best->d.hardware, &gpu_model); /* "8 x" */
-    if (r->energy.gpu_count > 0) r->energy.gpu_model = tp_xstrdup(gpu_model);
-    r->energy.gpu_j = best->d.gpu_j;
-    r->energy.coverage = 1.0;
-    tp_diag_add(&r->diags, TP_NOTE, best->path, -1, best->d.line,
-                "energy declared by the tracking tool (%.6f kWh of IT energy; its PUE %.3g "
-                "divided out); no power trace covers this run",
-                best->d.it_energy_j / 3.6e6, best->d.tool_pue);
-  }
 }
 
 static bool S_claimed(const S_state *st, const char *path) {
@@ -634,6 +695,23 @@ static void S_apply_estimates(S_state *st) {
 static const char *S_shown_path(const char *path) {
   const char *base = path && path[0] == '/' ? strrchr(path, '/') : NULL;
   return base && base[1] ? base + 1 : path;
+}
+
+/* Tell the attribution which runs the configuration declares hardware for:
+ * an estimated run gets the configuration as its input, a run with a better
+ * source says the estimate was passed over. */
+static void S_note_hardware(S_state *st) {
+  if (!st->cfg->path) return;
+  char sha[65];
+  tp_attrib_file af = {.path = st->cfg->path, .format = "configuration", .sha256 = sha};
+  bool have = false;
+  for (size_t i = 0; i < st->lab->n_runs; i++) {
+    const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, st->lab->runs[i]->id);
+    if (!hw) continue;
+    if (!have) S_file_info(st->cfg->path, true, sha, &af.size, &af.mtime_s, NULL, 0, NULL);
+    have = true;
+    tp_attrib_hardware(st->attrib, i, &af, hw->line);
+  }
 }
 
 /* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
@@ -1183,8 +1261,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   free(rules);
   tp_lab_apply_config(lab, &cfg);
   tp_lab_assign(lab);
-  st.pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.pieces);
-  st.n_pieces = tp_xcalloc(lab->n_runs + 1, sizeof *st.n_pieces);
+  st.attrib = tp_attrib_new(lab);
   S_apply_config_traces(&st);
   S_trace_job *jobs = tp_xcalloc(disc.n_traces + 1, sizeof *jobs);
   size_t n_jobs = 0;
@@ -1197,7 +1274,15 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                                    .tz = st.tz,
                                    .clock_offset_s = opts->clock_offset_s};
   }
-  S_apply_traces(&st, jobs, n_jobs, S_threads(opts->jobs));
+  S_merge_copies(&st, jobs, n_jobs);
+  size_t n_read = 0;
+  for (size_t i = 0; i < n_jobs; i++)
+    if (!jobs[i].skip) jobs[n_read++] = jobs[i];
+  S_apply_traces(&st, jobs, n_read, S_threads(opts->jobs));
+  for (size_t i = 0; i < n_read; i++) {
+    for (size_t k = 0; k < jobs[i].n_also; k++) free(jobs[i].also_dirs[k]);
+    free(jobs[i].also_dirs);
+  }
   free(jobs);
   /* MLflow's system metrics are a power trace of their own run. */
   for (size_t i = 0; i < lab->n_runs; i++) {
@@ -1211,23 +1296,19 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
                        .tz = st.tz, .mlflow_run = true};
     S_apply_trace(&st, &job);
   }
-  /* Declared figures before estimates: a tool's own figure is the better one. */
-  S_apply_declared(&st);
+  /* Traces and declared rows first, estimates only for runs neither reached
+   * (precedence: measured > integrated > declared > estimated). */
+  tp_attrib_resolve(st.attrib);
   S_apply_estimates(&st);
+  S_note_hardware(&st);
+  tp_attrib_finish(st.attrib);
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
-    if (r->energy.method == TP_ENERGY_NONE) {
-      if (!isfinite(r->start_s))
-        tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
-                    "no energy: the run has no window (no timestamps in its logs)");
-      else
-        tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
-                    "no energy: no power trace, declared figure or hardware covers this run");
-      continue;
-    }
-    tp_carbon_apply(&st.carbon, &r->energy, r->start_s, r->end_s, st.pieces[i], st.n_pieces[i],
-                    &r->diags);
-    S_metric_energy(lab, r, st.pieces[i], st.n_pieces[i]);
+    if (r->energy.method == TP_ENERGY_NONE) continue;
+    size_t np;
+    tp_energy_piece *pc = tp_attrib_pieces(st.attrib, i, &np);
+    tp_carbon_apply(&st.carbon, &r->energy, r->start_s, r->end_s, pc, np, &r->diags);
+    S_metric_energy(lab, r, pc, np);
   }
   S_record_assumptions(&st);
   tp_lab_compute_targets(lab);
@@ -1243,17 +1324,8 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     for (size_t k = 0; k < lab->runs[i]->diags.count; k++)
       if (!lab->runs[i]->diags.items[k].file)
         lab->runs[i]->diags.items[k].file = tp_xstrdup(lab->runs[i]->dir);
-  for (size_t i = 0; i < lab->n_runs; i++) free(st.pieces[i]);
-  free(st.pieces);
-  free(st.n_pieces);
-
-  for (size_t i = 0; i < st.n_declared; i++) {
-    free((char *)st.declared[i].d.run_name);
-    free((char *)st.declared[i].d.hardware);
-    free((char *)st.declared[i].d.country);
-    free(st.declared[i].path);
-  }
-  free(st.declared);
+  if (tp_attrib_check_wanted()) tp_attrib_check_or_abort(lab, st.attrib);
+  tp_attrib_free(st.attrib);
   for (size_t i = 0; i < st.n_claimed; i++) free(st.claimed[i]);
   free(st.claimed);
   tp_config_free(&cfg);
@@ -1357,8 +1429,10 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
       tp_diag_add(&lab->diags, TP_WARN, NULL, -1, -1,
                   "run '%s' appears in more than one summary; both are shown",
                   lab->runs[i]->id);
+  tp_attrib_scanned_apart(lab);
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);
   tp_config_free(&cfg);
+  if (tp_attrib_check_wanted()) tp_attrib_check_or_abort(lab, NULL);
   return n_read ? 0 : -1;
 }

@@ -2,8 +2,10 @@
  *
  * The one place where readers, the model and the reference tables meet:
  * discover the inputs, read every run's logs, stream every trace into the
- * energy integrator of the runs it belongs to, take declared figures and
- * estimates where no trace covers a run, price energy in CO2e, and group.
+ * energy integrator of the runs it may belong to, hand what each trace and
+ * declared file gave to the attribution (model/attrib.h: which joule goes to
+ * which run, and in what precedence), estimate what nothing else covers,
+ * price energy in CO2e, and group.
  * Renderers take the resulting tp_lab and never see a file of the inputs.
  */
 #ifndef TP_PIPELINE_H

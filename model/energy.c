@@ -332,16 +332,37 @@ static void S_device_diags(tp_energy *e, const S_device *d) {
                 d->id, d->n_counter_back, d->n_counter_back == 1 ? "" : "s");
 }
 
-static tp_device_energy *S_run_device(tp_run_energy *re, const S_device *d) {
-  for (size_t i = 0; i < re->n_devices; i++)
-    if (strcmp(re->devices[i].id, d->id) == 0) return &re->devices[i];
-  re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
-  tp_device_energy *de = &re->devices[re->n_devices++];
-  memset(de, 0, sizeof *de);
-  de->id = tp_xstrdup(d->id);
-  de->name = d->name ? tp_xstrdup(d->name) : NULL;
-  de->peak_w = de->idle_w = NAN;
-  return de;
+void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
+                            double covered_s, double share_s, double peak_w, double idle_w) {
+  tp_device_energy *de = NULL;
+  for (size_t i = 0; i < re->n_devices && !de; i++)
+    if (strcmp(re->devices[i].id, id) == 0) de = &re->devices[i];
+  if (!de) {
+    re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
+    de = &re->devices[re->n_devices++];
+    memset(de, 0, sizeof *de);
+    de->id = tp_xstrdup(id);
+    de->name = name ? tp_xstrdup(name) : NULL;
+    de->peak_w = de->idle_w = NAN;
+  }
+  de->energy_j += energy_j;
+  de->covered_s += covered_s;
+  de->share_s += share_s;
+  if (!isnan(peak_w) && (isnan(de->peak_w) || peak_w > de->peak_w)) de->peak_w = peak_w;
+  if (!isnan(idle_w) && (isnan(de->idle_w) || idle_w < de->idle_w)) de->idle_w = idle_w;
+}
+
+void tp_energy_set_coverage(tp_run *run, double dur_s) {
+  tp_run_energy *re = &run->energy;
+  double cov = 0;
+  for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
+  re->coverage = re->n_devices && dur_s > 0 ? cov / ((double)re->n_devices * dur_s) : 0;
+  if (re->coverage > 1) re->coverage = 1;
+  if (re->coverage < 0.9995)
+    tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                "power traces cover %.1f%% of the run's device-time; energy of the rest "
+                "is not counted",
+                100.0 * re->coverage);
 }
 
 /* Seconds in which windows a and b overlap and share a device of the trace. */
@@ -398,14 +419,13 @@ static void S_unused_trace_diag(tp_energy *e) {
               S_utc(a, lo), S_utc(b, hi), e->n_win ? "" : " (no run could use it)");
 }
 
-void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
+void tp_energy_close(tp_energy *e) {
   if (e->finished) return;
   e->finished = true;
   for (size_t d = 0; d < e->n_dev; d++) {
     if (!e->dev[d].fixed) S_fix(e, &e->dev[d]);
     S_device_diags(e, &e->dev[d]);
   }
-  S_unused_trace_diag(e);
   /* How many runs share each (segment, device). */
   for (size_t i = 0; i < e->n_win; i++) {
     const S_window *w = &e->win[i];
@@ -415,6 +435,71 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       for (size_t s = w->seg_lo; s < w->seg_hi; s++) e->dev[d].cells[s].n_runs++;
     }
   }
+}
+
+size_t tp_energy_n_devices(const tp_energy *e) { return e->n_dev; }
+
+double tp_energy_total_j(const tp_energy *e) {
+  double sum = 0;
+  size_t nseg = S_n_segments(e);
+  for (size_t d = 0; d < e->n_dev; d++)
+    for (size_t s = 0; s < nseg; s++)
+      if (e->dev[d].cells[s].n_runs) sum += e->dev[d].cells[s].energy_j;
+  return sum;
+}
+
+bool tp_energy_met(const tp_energy *e, size_t i) {
+  return e->finished && i < e->n_win && e->win[i].valid && S_overlaps(e, &e->win[i]);
+}
+
+void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share *out) {
+  const S_device *dv = &e->dev[d];
+  *out = (tp_energy_share){.id = dv->id, .name = dv->name, .kind = dv->kind,
+                           .peak_w = NAN, .idle_w = NAN, .typical_s = dv->typical_s,
+                           .first_s = dv->first_t,
+                           .last_s = dv->have_last ? dv->last_t : dv->first_t};
+  if (i >= e->n_win || !e->win[i].valid) return;
+  const S_window *w = &e->win[i];
+  out->allowed = S_allows(w, dv->id);
+  if (!out->allowed) return;
+  double peak = -INFINITY, idle = INFINITY;
+  for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
+    const S_cell *c = &dv->cells[s];
+    if (c->n_runs) {
+      out->energy_j += c->energy_j / c->n_runs;
+      out->share_s += c->covered_s / c->n_runs;
+    }
+    out->covered_s += c->covered_s;
+    if (c->peak_w > peak) peak = c->peak_w;
+    if (c->idle_w < idle) idle = c->idle_w;
+    if (c->n_runs > 1) out->shared = true;
+  }
+  if (peak > -INFINITY) out->peak_w = peak;
+  if (idle < INFINITY) out->idle_w = idle;
+}
+
+double tp_energy_shared_s(const tp_energy *e, size_t i, size_t j) {
+  if (i >= e->n_win || j >= e->n_win || !e->win[i].valid || !e->win[j].valid) return 0;
+  return S_shared_s(e, &e->win[i], &e->win[j]);
+}
+
+size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds) {
+  *bounds = NULL;
+  if (i >= e->n_win || !e->win[i].valid) return 0;
+  *bounds = e->bounds + e->win[i].seg_lo;
+  return e->win[i].seg_hi - e->win[i].seg_lo;
+}
+
+double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k) {
+  const S_window *w = &e->win[i];
+  const S_cell *c = &e->dev[d].cells[w->seg_lo + k];
+  return c->n_runs && S_allows(w, e->dev[d].id) ? c->energy_j / c->n_runs : 0;
+}
+
+void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
+  if (e->finished) return;
+  tp_energy_close(e);
+  S_unused_trace_diag(e);
   for (size_t i = 0; i < e->n_win && i < n_runs; i++) {
     const S_window *w = &e->win[i];
     tp_run *run = runs[i];
@@ -435,34 +520,16 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
     for (size_t d = 0; d < e->n_dev; d++) {
       const S_device *dv = &e->dev[d];
       if (!S_allows(w, dv->id)) continue;
-      tp_device_energy *de = S_run_device(re, dv);
-      double energy = 0, covered = 0, share = 0, peak = -INFINITY, idle = INFINITY;
-      for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
-        const S_cell *c = &dv->cells[s];
-        energy += c->energy_j / c->n_runs;
-        covered += c->covered_s;
-        share += c->covered_s / c->n_runs;
-        if (c->peak_w > peak) peak = c->peak_w;
-        if (c->idle_w < idle) idle = c->idle_w;
-        if (c->n_runs > 1) shared = true;
-      }
-      de->energy_j += energy;
-      de->covered_s += covered;
-      de->share_s += share;
-      re->it_j += energy;
-      if (peak > -INFINITY && (isnan(de->peak_w) || peak > de->peak_w)) de->peak_w = peak;
-      if (idle < INFINITY && (isnan(de->idle_w) || idle < de->idle_w)) de->idle_w = idle;
+      tp_energy_share sh;
+      tp_energy_get_share(e, i, d, &sh);
+      tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j, sh.covered_s, sh.share_s,
+                             sh.peak_w,
+                             sh.idle_w);
+      re->it_j += sh.energy_j;
+      if (sh.shared) shared = true;
       if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
     }
-    double dur = w->end_s - w->start_s, cov = 0;
-    for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
-    re->coverage = re->n_devices ? cov / ((double)re->n_devices * dur) : 0;
-    if (re->coverage > 1) re->coverage = 1;
-    if (re->coverage < 0.9995)
-      tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
-                  "power traces cover %.1f%% of the run's device-time; energy of the rest "
-                  "is not counted",
-                  100.0 * re->coverage);
+    tp_energy_set_coverage(run, w->end_s - w->start_s);
     if (!shared) continue;
     re->shared = true;
     for (size_t j = 0; j < e->n_win; j++) {

@@ -111,6 +111,55 @@ tp_trace_sink tp_energy_sink(tp_energy *e);
  * tp_energy_diags(). */
 void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs);
 
+/* ---- For attribution (model/attrib.h): results per window and device ---- */
+
+/* End the streams and count which windows share each device and segment,
+ * without writing into any run (tp_energy_finish does this first).  Trace-level
+ * diagnostics (gaps, samples out of order) go to tp_energy_diags(); a trace
+ * that meets no window is not reported here (the caller names the runs). */
+void tp_energy_close(tp_energy *e);
+
+/* What device d of the trace gave window i, after tp_energy_close(). */
+typedef struct tp_energy_share {
+  const char *id, *name;        /* the device (owned by the integrator) */
+  tp_sample_kind kind;
+  bool allowed;                 /* the window may use the device */
+  double energy_j;              /* energy in the window, split among the windows
+                                   sharing the device segment by segment, J */
+  double covered_s;             /* seconds of the window bridged by samples */
+  double share_s;               /* covered_s split among the windows sharing the
+                                   device, segment by segment, as energy_j is */
+  double peak_w, idle_w;        /* extremes within the window; NAN if none */
+  bool shared;                  /* another window shares the device in it */
+  double typical_s;             /* the device's typical sampling interval, s */
+  double first_s, last_s;       /* the device's first and last sample; NAN if none */
+} tp_energy_share;
+
+size_t tp_energy_n_devices(const tp_energy *e);
+/* Everything the trace drew within the union of the windows, J (each segment
+ * once, whatever number of windows covers it). */
+double tp_energy_total_j(const tp_energy *e);
+/* Has the trace's span met window i on a device the window may use?  (Only
+ * then does the window get results, as in tp_energy_finish.) */
+bool tp_energy_met(const tp_energy *e, size_t i);
+void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share *out);
+/* Seconds windows i and j overlap while sharing a device of the trace. */
+double tp_energy_shared_s(const tp_energy *e, size_t i, size_t j);
+/* The segments of window i: their count, and bounds[k], bounds[k + 1] for the
+ * k-th (bounds points into the integrator).  Device d's energy for window i in
+ * segment k (split as in tp_energy_share) is tp_energy_cell_j(e, i, d, k). */
+size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds);
+double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k);
+
+/* Merge one device's figures into re: the device with that id (appended, name
+ * copied, when new) gets energy_j, covered_s and share_s added and its peak
+ * and idle widened (NAN: none).  re->it_j is not touched. */
+void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
+                            double covered_s, double share_s, double peak_w, double idle_w);
+/* re->coverage = seconds covered over all devices / (devices x dur_s), at most
+ * 1, and a note in run->diags when below 1. */
+void tp_energy_set_coverage(tp_run *run, double dur_s);
+
 /* Diagnostics about the trace itself (gaps, counters going back, samples out
  * of order): the caller moves them where it reports them. */
 tp_diags *tp_energy_diags(tp_energy *e);

@@ -365,5 +365,10 @@ int tp_estimate_from_sources(tp_run *run, const tp_reftables *t, const tp_estima
   if (!f) return -1;
   tp_hw_decl decl = {.gpu_model = f->gpu_model, .n_gpus = f->n_gpus, .gpu_util = NAN,
                      .cpu_model = f->cpu_model, .n_cpus = f->n_cpus, .cpu_util = NAN};
-  return tp_estimate_run(run, t, &decl, "--hardware", NULL, -1);
+  if (tp_estimate_run(run, t, &decl, "--hardware", NULL, -1) != 0) return -1;
+  /* Provenance: no file gave this figure but the command line; say so as
+   * the run's input that gave its energy. */
+  tp_input *in = tp_run_add_input(run, "--hardware", "command-line option");
+  in->energy_j = run->energy.it_j;
+  return 0;
 }

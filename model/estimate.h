@@ -134,7 +134,9 @@ typedef struct tp_estimate_sources {
 /* Estimate a run that nothing else gave energy (method NONE) from the first
  * source that yields an estimate: the configuration's entry, the run's
  * metadata, the fallback (tp_estimate_run for each, so every one tried says
- * why it did not apply).  Returns 0 when one did, else -1. */
+ * why it did not apply).  An estimate from the fallback is recorded as an
+ * input "--hardware" (format "command-line option") with the energy it gave.
+ * Returns 0 when one did, else -1. */
 int tp_estimate_from_sources(tp_run *run, const tp_reftables *t, const tp_estimate_sources *s);
 
 #endif

@@ -21,7 +21,9 @@ typedef enum tp_sample_kind {
 
 /* A per-run energy figure a tool declared itself (CodeCarbon's emissions.csv). */
 typedef struct tp_declared {
-  const char *run_name;   /* the tool's project/run name, or NULL */
+  const char *run_name;   /* the tool's project name (CodeCarbon project_name), or NULL */
+  const char *run_id;     /* the tool's run id (CodeCarbon run_id), or NULL */
+  const char *experiment_id; /* the tool's experiment id, or NULL */
   double start_s, end_s;  /* the interval it covers, UTC epoch seconds (NAN if unknown) */
   double duration_s;      /* as declared; NAN if absent */
   double it_energy_j;     /* IT energy: the tool's figure with its own PUE divided out */

@@ -34,7 +34,7 @@ static const char *const k_cols[C_COUNT] = {
 
 typedef struct S_run {
   char *key;        /* run id ("" when none) */
-  char *project, *hardware, *country;
+  char *project, *run_id, *experiment_id, *hardware, *country;
   tp_declared d;    /* strings above, energies in J */
 } S_run;
 
@@ -51,6 +51,8 @@ typedef struct S_cc {
 static void S_run_free(S_run *r) {
   free(r->key);
   free(r->project);
+  free(r->run_id);
+  free(r->experiment_id);
   free(r->hardware);
   free(r->country);
 }
@@ -140,10 +142,14 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
   memset(r, 0, sizeof *r);
   r->key = tp_field_dup(key);
   r->project = S_opt_str(f, c->col[C_PROJECT]);
+  r->run_id = S_opt_str(f, c->col[C_RUN]);
+  r->experiment_id = S_opt_str(f, c->col[C_EXPERIMENT]);
   r->hardware = S_opt_str(f, c->col[C_GPU_MODEL]);
   if (!r->hardware) r->hardware = S_opt_str(f, c->col[C_CPU_MODEL]);
   r->country = S_opt_str(f, c->col[C_COUNTRY]);
   r->d = (tp_declared){.run_name = r->project,
+                       .run_id = r->run_id,
+                       .experiment_id = r->experiment_id,
                        .start_s = start,
                        .end_s = end,
                        .duration_s = dur,

@@ -244,6 +244,8 @@ static void S_tally_declared(void *ctx, const tp_declared *dc) {
   tp_declared *c = &t->decl[t->n_decl++];
   *c = *dc;
   c->run_name = S_dup_or_null(dc->run_name);
+  c->run_id = S_dup_or_null(dc->run_id);
+  c->experiment_id = S_dup_or_null(dc->experiment_id);
   c->hardware = S_dup_or_null(dc->hardware);
   c->country = S_dup_or_null(dc->country);
 }
@@ -259,6 +261,8 @@ void tp_power_tally_free(tp_power_tally *t) {
   }
   for (size_t k = 0; k < t->n_decl; k++) {
     free((char *)t->decl[k].run_name);
+    free((char *)t->decl[k].run_id);
+    free((char *)t->decl[k].experiment_id);
     free((char *)t->decl[k].hardware);
     free((char *)t->decl[k].country);
   }

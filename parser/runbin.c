@@ -12,7 +12,7 @@
 /* As render/runbin.h writes them (the parser does not include the renderer's
  * headers; the round-trip test holds the two together). */
 #define S_MAGIC "TPRUNBIN"
-#define S_VERSION 1
+#define S_VERSION 2 /* render/runbin.h: TP_RUNBIN_VERSION */
 
 /* A cursor over the input; the first failure sticks (later reads give
  * zeros and do nothing). */
@@ -263,12 +263,13 @@ static tp_run *S_run(S_in *in) {
     TP_GROW(r->skipped, r->cap_skipped, r->n_skipped + 1);
     r->skipped[r->n_skipped++] = (tp_tagcount){.tag = tag, .kind = kind, .count = count};
   }
-  n = S_count(in, 4 + 4 + 8 + 8 + 4);
+  n = S_count(in, 4 + 4 + 8 + 8 + 4 + 8);
   for (size_t i = 0; i < n && !in->why; i++) {
     char *path = S_need_str(in), *fmt = S_need_str(in);
     uint64_t size = S_u64(in);
     int64_t mtime = S_i64(in);
     char *sha = S_str(in);
+    double energy_j = S_f64(in);
     if (!in->why && sha && strlen(sha) >= sizeof r->inputs->sha256)
       S_fail(in, "a digest longer than SHA-256's");
     if (!in->why) {
@@ -276,6 +277,7 @@ static tp_run *S_run(S_in *in) {
       ip->size = size;
       ip->mtime_s = mtime;
       if (sha) memcpy(ip->sha256, sha, strlen(sha) + 1);
+      ip->energy_j = energy_j;
     }
     free(path), free(fmt), free(sha);
   }

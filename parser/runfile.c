@@ -145,6 +145,7 @@ static tp_run *S_run(const tp_ynode *root) {
     ip->mtime_s = S_int(tp_ynode_get(x, "mtime_s"));
     const char *sha = S_str(x, "sha256");
     if (sha && strlen(sha) < sizeof ip->sha256) memcpy(ip->sha256, sha, strlen(sha) + 1);
+    ip->energy_j = S_num(tp_ynode_get(x, "energy_j"));
   }
 
   const tp_ynode *en = tp_ynode_get(root, "energy");

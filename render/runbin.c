@@ -121,6 +121,7 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
     S_u64(out, in->size);
     S_i64(out, in->mtime_s);
     S_str(out, in->sha256);
+    S_f64(out, in->energy_j);
   }
 
   const tp_run_energy *e = &r->energy;

@@ -126,6 +126,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     tp_json_int(&j, "size", (int64_t)in->size);
     tp_json_int(&j, "mtime_s", in->mtime_s);
     S_str(&j, "sha256", in->sha256);
+    S_num(&j, "energy_j", in->energy_j);
     tp_json_end_object(&j);
   }
   tp_json_end_array(&j);

@@ -120,6 +120,7 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
     tp_json_string(j, "format", in->format);
     tp_json_int(j, "bytes", (int64_t)in->size);
     tp_json_string(j, "sha256", in->sha256[0] ? in->sha256 : NULL);
+    S_kwh(j, "it_kwh", in->energy_j); /* what it gave the run; null when nothing */
     tp_json_end_object(j);
   }
   tp_json_end_array(j);

@@ -24,32 +24,12 @@ lab=$scratch/lab
 mkdir -p "$lab"
 
 # ---- the lab ----------------------------------------------------------------
-python3 - "$lab" "$scratch/chunk" <<'PY'
+python3 - "$lab" "$scratch/chunk" "$src" <<'PY'
 import calendar, os, struct, sys
-lab, chunk = sys.argv[1], sys.argv[2]
+lab, chunk, src = sys.argv[1], sys.argv[2], sys.argv[3]
 
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-    return crc ^ 0xFFFFFFFF
-def masked(data):
-    c = crc32c(data)
-    return ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + 0xA282EAD8) & 0xFFFFFFFF
-def header(n):
-    h = struct.pack('<Q', n)
-    return h + struct.pack('<I', masked(h))
-def record(payload):
-    return header(len(payload)) + payload + struct.pack('<I', masked(payload))
-def varint(v):
-    out = b''
-    while True:
-        c = v & 0x7F; v >>= 7
-        if not v: return out + bytes([c])
-        out += bytes([c | 0x80])
-def ld(field, body): return varint(field << 3 | 2) + varint(len(body)) + body
+sys.path.insert(0, os.path.join(src, 'tests', 'data'))
+from tfrecord import header, ld, record, varint  # noqa: E402
 def scalar(wall, step, tag, value):
     val = ld(1, tag) + b'\x15' + struct.pack('<f', value)
     return record(b'\x09' + struct.pack('<d', wall) + b'\x10' + varint(step) + ld(5, ld(1, val)))

@@ -335,6 +335,9 @@ static void test_codecarbon_pue(void) {
   CHECK_NEAR(d->it_energy_j, 0.006 * 3.6e6 / 1.5, 1e-9);
   CHECK_NEAR(d->gpu_j, 0.0024 * 3.6e6 / 1.5, 1e-9);
   CHECK_STR(d->hardware, "1 x A100");
+  CHECK_STR(d->run_name, "proj"); /* the names attribution places a row by */
+  CHECK_STR(d->run_id, "abc");
+  CHECK(d->experiment_id == NULL); /* no experiment_id column */
   CHECK_INT(d->line, 3);
   CHECK(isnan(r.t.decl[1].cpu_j));
   CHECK(has_diag(&r, -1, "PUE (1.5"));
