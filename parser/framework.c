@@ -64,7 +64,9 @@ void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, si
   double v;
   char buf[32];
   char *s = tp_xstrndup(text, len);
-  if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
+  if (strcmp(s, "None") == 0 || strcmp(s, "null") == 0)
+    tp_run_set_hparam(run, key, TP_HP_NULL, "null", NAN, source);
+  else if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
     tp_run_set_hparam(run, key, TP_HP_BOOL, "true", 1, source);
   else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0)
     tp_run_set_hparam(run, key, TP_HP_BOOL, "false", 0, source);

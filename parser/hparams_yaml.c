@@ -204,7 +204,7 @@ static void S_mapping(S_yaml *y, size_t prefix) {
     switch (v.type) {
       case YAML_SCALAR_EVENT:
         switch (S_classify(&v, &num)) {
-          case S_NULL: S_emit(y, TP_HP_STRING, "None", NAN); break;
+          case S_NULL: S_emit(y, TP_HP_NULL, "null", NAN); break;
           case S_BOOL: S_emit(y, TP_HP_BOOL, num ? "true" : "false", num); break;
           case S_NUMBER: S_emit(y, TP_HP_NUMBER, tp_fmt_double(nbuf, num), num); break;
           default: S_emit(y, TP_HP_STRING, (const char *)v.data.scalar.value, NAN);

@@ -765,7 +765,7 @@ tp_hparam_kind tp_ynode_hparam(const tp_ynode *n, double *number, const char **t
   *number = NAN;
   if (!n || tp_ynode_is_null(n)) {
     *text = "null";
-    return TP_HP_STRING;
+    return TP_HP_NULL;
   }
   if (n->kind == TP_YNODE_MAP && n->n == 0) return *text = "{}", TP_HP_STRING;
   if (n->kind == TP_YNODE_SEQ && n->n == 0) return *text = "[]", TP_HP_STRING;

@@ -119,9 +119,10 @@ int tp_ynode_bool(const tp_ynode *n, bool *out);
 /* The scalar's text, or NULL when n is not a scalar. */
 const char *tp_ynode_str(const tp_ynode *n);
 
-/* How a scalar becomes a hyperparameter: NUMBER, BOOL or STRING, with the
- * number (NAN for strings) and text (numbers in shortest round-trip form,
- * bools "true"/"false", null "null"). buf holds the text when it is formatted. */
+/* How a scalar becomes a hyperparameter: NUMBER, BOOL, NULL or STRING, with
+ * the number (NAN for strings and null) and text (numbers in shortest
+ * round-trip form, bools "true"/"false", null "null"). buf holds the text
+ * when it is formatted. */
 tp_hparam_kind tp_ynode_hparam(const tp_ynode *n, double *number, const char **text,
                                char buf[32]);
 

@@ -47,6 +47,7 @@ static void S_hparam_value(tp_json *j, const tp_hparam *h) {
   switch (h->kind) {
     case TP_HP_NUMBER: tp_json_number(j, h->key, h->number, -1); break;
     case TP_HP_BOOL: tp_json_bool(j, h->key, h->number != 0); break;
+    case TP_HP_NULL: tp_json_null(j, h->key); break;
     default: tp_json_string(j, h->key, h->text); break;
   }
 }

@@ -49,7 +49,7 @@ static void test_lightning(void) {
                               "config/amp=2:true\n"
                               "config/name=0:unet\n"
                               "config/q=0:5\n"
-                              "config/none=0:None\n"
+                              "config/none=3:null\n"
                               "config/sizes=0:[65, 384]\n"
                               "config/ratio=0:[1.0, 2.5]\n"
                               "config/mixed=0:['a', True, None, {'k': 1}]\n"

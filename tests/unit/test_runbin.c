@@ -24,6 +24,7 @@ static tp_run *S_full_run(void) {
   tp_run_set_hparam(r, "lr", TP_HP_NUMBER, "0.001", 0.001, "/data/exp/run-1/hparams.yaml");
   tp_run_set_hparam(r, "opt", TP_HP_STRING, "adam \"w\"", NAN, NULL);
   tp_run_set_hparam(r, "amp", TP_HP_BOOL, "true", 1, "x");
+  tp_run_set_hparam(r, "sched", TP_HP_NULL, "null", NAN, "x");
   tp_run_set_tag(r, "project", "vision");
   tp_run_add_scalar(r, "loss", 0, 1700000001, 2.5);
   tp_run_add_scalar(r, "loss", 10, 1700000002, -INFINITY);
@@ -98,9 +99,11 @@ static void test_round_trip(void) {
   CHECK(back->start_s == 1700000000.25 && isnan(back->declared_duration_s));
   CHECK(back->window_source && strcmp(back->window_source, "event wall times") == 0);
   CHECK_INT(back->restarts, 2);
-  CHECK_INT((int)back->n_hparams, 3);
+  CHECK_INT((int)back->n_hparams, 4);
   const tp_hparam *hp = tp_run_find_hparam(back, "opt");
   CHECK(hp && hp->kind == TP_HP_STRING && strcmp(hp->text, "adam \"w\"") == 0 && !hp->source);
+  hp = tp_run_find_hparam(back, "sched");
+  CHECK(hp && hp->kind == TP_HP_NULL && strcmp(hp->text, "null") == 0 && isnan(hp->number));
   CHECK_STR(tp_run_tag(back, "project"), "vision");
   const tp_series *loss = tp_run_find_series(back, "loss");
   CHECK(loss && loss->count == 3);
