@@ -201,7 +201,7 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out) {
       tp_json_string(&j, "config", g->config);
       tp_json_begin_object(&j, "hparams");
       for (size_t h = 0; h < first->n_hparams; h++)
-        if (tp_lab_is_config_key(first->hparams[h].key)) S_hparam_value(&j, &first->hparams[h]);
+        if (tp_lab_is_config_key(lab, first->hparams[h].key)) S_hparam_value(&j, &first->hparams[h]);
       tp_json_end_object(&j);
       tp_json_begin_array(&j, "runs");
       for (size_t i = 0; i < g->n_runs; i++) tp_json_string(&j, NULL, lab->runs[g->runs[i]]->id);
