@@ -52,10 +52,18 @@ static const char *const k_placement[] = {
     "rank", "global_rank", "world_size", "nproc_per_node", "master_addr", "master_port",
     "dist_url"};
 
-/* Whether key is `name` or ends with ".name" or "/name" (case-insensitive). */
+/* Whether key is `name` or ends with ".name" or "/name" (case-insensitive),
+ * after the item numbers of a flattened list ("gpus.0", "gpus/1") are set
+ * aside. */
 static bool S_key_names(const char *key, const char *name) {
   size_t k = strlen(key), n = strlen(name);
-  if (n > k || strcasecmp(key + k - n, name) != 0) return false;
+  for (;;) {
+    size_t d = k;
+    while (d > 0 && isdigit((unsigned char)key[d - 1])) d--;
+    if (d == k || d < 2 || (key[d - 1] != '.' && key[d - 1] != '/')) break;
+    k = d - 1;
+  }
+  if (n > k || strncasecmp(key + k - n, name, n) != 0) return false;
   return n == k || key[k - n - 1] == '.' || key[k - n - 1] == '/';
 }
 

@@ -517,7 +517,14 @@ static void test_alias_bomb(void) {
   CHECK_INT(cfg.n_experiments, 1);
   CHECK_INT(cfg.experiments[0].runs.count, 0); /* the aliases read as null */
   CHECK_STR(cfg.site.title, "Lab");
-  CHECK(cfg.site.description == NULL);
+  CHECK(cfg.site.description == NULL); /* the bomb spent the copies: refused */
+  tp_config_free(&cfg);
+  tp_diag_free(&d);
+
+  /* Alone, an alias is a copy of its anchor. */
+  CHECK_INT(S_load(&cfg, "site: {title: &t Lab, description: *t}\n", &d), 0);
+  CHECK_STR(cfg.site.description, "Lab");
+  CHECK_INT(d.count, 0);
   tp_config_free(&cfg);
   tp_diag_free(&d);
 

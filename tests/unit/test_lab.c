@@ -173,6 +173,10 @@ static void test_placement_and_addresses(void) {
   CHECK(tp_lab_is_placement_key(NULL, "trainer.gpus"));
   CHECK(tp_lab_is_placement_key(NULL, "config/Devices"));
   CHECK(tp_lab_is_placement_key(NULL, "local_rank"));
+  CHECK(tp_lab_is_placement_key(NULL, "trainer.gpus.0")); /* a flattened list */
+  CHECK(tp_lab_is_placement_key(NULL, "trainer/devices/1/2"));
+  CHECK(!tp_lab_is_placement_key(NULL, "gpus0"));
+  CHECK(!tp_lab_is_placement_key(NULL, "0"));
   CHECK(!tp_lab_is_placement_key(NULL, "trainer.accelerator"));
   CHECK(!tp_lab_is_placement_key(NULL, "num_gpus_per_model_x")); /* not a component */
   CHECK(!tp_lab_is_placement_key(NULL, "xgpus"));
