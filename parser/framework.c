@@ -361,6 +361,9 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   }
   if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
   if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
+  /* Hydra's output folder may hold MLflow's mlruns/EXPERIMENT/RUN: 3 levels up,
+   * and one more for an mlruns/mlruns written by a second tracking URI. */
+  else if (kinds & TP_FW_MLFLOW) tp_hydra_load_above(run, dir, 4, d);
   if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
   if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
     n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
