@@ -68,11 +68,8 @@ static void test_above_mlflow(void) {
   tp_diags d = {0};
   CHECK(tp_framework_load_run(run, dir, NULL, &d) > 0);
   tp_run_finish(run);
-  tp_buf b = {0};
-  for (size_t i = 0; i < run->n_hparams; i++)
-    tp_buf_printf(&b, "%s=%d:%s\n", run->hparams[i].key, (int)run->hparams[i].kind,
-                  run->hparams[i].text);
-  CHECK_STR(tp_buf_str(&b), "model.depth=1:4\n"
+  tp_buf b;
+  CHECK_STR(fw_hparams_text(run, &b), "model.depth=1:4\n"
                             "model.dropout=3:null\n"
                             "model.lr=1:0.02\n"
                             "optimizer.scheduler=3:null\n"

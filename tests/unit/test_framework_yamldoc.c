@@ -138,11 +138,8 @@ static void test_python_tags(void) {
   tp_ydoc_to_hparams(doc.root, NULL, run, "p.yaml");
   tp_ydoc_free(&doc);
   tp_run_finish(run);
-  tp_buf b = {0};
-  for (size_t i = 0; i < run->n_hparams; i++)
-    tp_buf_printf(&b, "%s=%d:%s\n", run->hparams[i].key, (int)run->hparams[i].kind,
-                  run->hparams[i].text);
-  CHECK_STR(tp_buf_str(&b), "args.act=0:torch.nn.modules.activation.ReLU\n"
+  tp_buf b;
+  CHECK_STR(fw_hparams_text(run, &b), "args.act=0:torch.nn.modules.activation.ReLU\n"
                             "args.batch_size=1:32\n"
                             "args.lr=1:0.01\n"
                             "args.scheduler=3:null\n"
