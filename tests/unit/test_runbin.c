@@ -8,7 +8,9 @@
 #include "model/mem.h"
 #include "model/run.h"
 #include "parser/runbin.h"
+#include "parser/runfile.h"
 #include "render/runbin.h"
+#include "render/runfile.h"
 #include "tp_test.h"
 
 /* A run with every field set, awkward values included. */
@@ -186,8 +188,28 @@ static void test_refusals(void) {
   tp_run_free(r);
 }
 
+/* The run summaries of scan (JSON) keep a null hparam null too. */
+static void test_runfile_null(void) {
+  tp_run *r = S_full_run();
+  tp_buf b = {0};
+  tp_runfile_write(r, NULL, NULL, &b);
+  CHECK(strstr(tp_buf_str(&b), "\"kind\": \"null\"") != NULL);
+  tp_run *back = NULL;
+  tp_diags d = {0};
+  CHECK_INT(tp_runfile_read_mem(b.data, b.len, "r.json", &back, NULL, NULL, &d), 0);
+  const tp_hparam *hp = back ? tp_run_find_hparam(back, "sched") : NULL;
+  CHECK(hp && hp->kind == TP_HP_NULL && strcmp(hp->text, "null") == 0 && isnan(hp->number));
+  hp = back ? tp_run_find_hparam(back, "amp") : NULL;
+  CHECK(hp && hp->kind == TP_HP_BOOL && hp->number == 1);
+  if (back) tp_run_free(back);
+  tp_run_free(r);
+  tp_buf_free(&b);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_round_trip);
+  TP_RUN(test_runfile_null);
   TP_RUN(test_refusals);
   return tp_test_summary();
 }
