@@ -45,12 +45,12 @@ bool tp_lab_is_seed_key(const char *key) {
 /* Keys that say where a run was placed (which devices, nodes, ranks), not
  * what it trained: kept in hparams, left out of configurations.  How a run
  * trains (accelerator: gpu or cpu, strategy: ddp or fsdp, precision) is
- * configuration, and so is the batch size.  docs/configuration.md lists them. */
+ * configuration, and so is the batch size.  A bare "rank" is not here: it is
+ * as often a model's (LoRA's rank).  docs/configuration.md lists them. */
 static const char *const k_placement[] = {
     "CUDA_VISIBLE_DEVICES", "gpus", "gpu", "gpu_id", "gpu_ids", "n_gpu", "n_gpus", "num_gpus",
     "ngpus", "devices", "device", "device_ids", "num_nodes", "nnodes", "node_rank", "local_rank",
-    "rank", "global_rank", "world_size", "nproc_per_node", "master_addr", "master_port",
-    "dist_url"};
+    "global_rank", "world_size", "nproc_per_node", "master_addr", "master_port", "dist_url"};
 
 /* Whether key is `name` or ends with ".name" or "/name" (case-insensitive),
  * after the item numbers of a flattened list ("gpus.0", "gpus/1") are set

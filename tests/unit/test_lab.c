@@ -181,6 +181,7 @@ static void test_placement_and_addresses(void) {
   CHECK(!tp_lab_is_placement_key(NULL, "num_gpus_per_model_x")); /* not a component */
   CHECK(!tp_lab_is_placement_key(NULL, "xgpus"));
   CHECK(!tp_lab_is_placement_key(NULL, "slurm_job"));
+  CHECK(!tp_lab_is_placement_key(NULL, "lora.rank")); /* a model's rank */
 
   tp_config cfg;
   tp_config_init(&cfg);
