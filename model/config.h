@@ -138,6 +138,8 @@ typedef struct tp_config {
   tp_config_tag *tags;
   size_t n_tags, cap_tags;
   bool equivalents;     /* show everyday equivalents (km driven, ...) on pages; default true */
+  tp_config_strs placement_keys; /* hparam keys that say where a run was placed, added to
+                                    the built-in list (model/lab.h) */
 } tp_config;
 
 /* An empty configuration: everything unset, equivalents on. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "model/mem.h"
@@ -16,11 +17,18 @@ void tp_lab_add_run(tp_lab *lab, tp_run *run) {
   lab->runs[lab->n_runs++] = run;
 }
 
-bool tp_lab_is_seed_key(const char *key) {
-  /* Compare the last component of a flattened key, case-insensitively. */
+/* The last component of a flattened key ("trainer.gpus" -> "gpus"; Lightning
+ * flattens with '/', the rest with '.'). */
+static const char *S_last_component(const char *key) {
   const char *last = key;
   for (const char *p = key; *p; p++)
     if (*p == '/' || *p == '.') last = p + 1;
+  return last;
+}
+
+bool tp_lab_is_seed_key(const char *key) {
+  /* Compare the last component of a flattened key, case-insensitively. */
+  const char *last = S_last_component(key);
   char low[128];
   size_t n = strlen(last);
   if (n >= sizeof low) return false;
@@ -34,13 +42,56 @@ bool tp_lab_is_seed_key(const char *key) {
   return false;
 }
 
-/* Keys that say where a run ran, not what it trained: left out of configs. */
-static bool S_is_placement_key(const char *key) {
-  return strcmp(key, "CUDA_VISIBLE_DEVICES") == 0;
+/* Keys that say where a run was placed (which devices, nodes, ranks), not
+ * what it trained: kept in hparams, left out of configurations.  How a run
+ * trains (accelerator: gpu or cpu, strategy: ddp or fsdp, precision) is
+ * configuration, and so is the batch size.  A bare "rank" is not here: it is
+ * as often a model's (LoRA's rank).  docs/configuration.md lists them. */
+static const char *const k_placement[] = {
+    "CUDA_VISIBLE_DEVICES", "gpus", "gpu", "gpu_id", "gpu_ids", "n_gpu", "n_gpus", "num_gpus",
+    "ngpus", "devices", "device", "device_ids", "num_nodes", "nnodes", "node_rank", "local_rank",
+    "global_rank", "world_size", "nproc_per_node", "master_addr", "master_port", "dist_url"};
+
+/* Whether key is `name` or ends with ".name" or "/name" (case-insensitive),
+ * after the item numbers of a flattened list ("gpus.0", "gpus/1") are set
+ * aside. */
+static bool S_key_names(const char *key, const char *name) {
+  size_t k = strlen(key), n = strlen(name);
+  for (;;) {
+    size_t d = k;
+    while (d > 0 && isdigit((unsigned char)key[d - 1])) d--;
+    if (d == k || d < 2 || (key[d - 1] != '.' && key[d - 1] != '/')) break;
+    k = d - 1;
+  }
+  if (n > k || strncasecmp(key + k - n, name, n) != 0) return false;
+  return n == k || key[k - n - 1] == '.' || key[k - n - 1] == '/';
 }
 
-bool tp_lab_is_config_key(const char *key) {
-  return !tp_lab_is_seed_key(key) && !S_is_placement_key(key);
+bool tp_lab_is_placement_key(const tp_lab *lab, const char *key) {
+  for (size_t i = 0; i < sizeof k_placement / sizeof *k_placement; i++)
+    if (S_key_names(key, k_placement[i])) return true;
+  for (size_t i = 0; lab && i < lab->n_placement_keys; i++)
+    if (S_key_names(key, lab->placement_keys[i])) return true;
+  return false;
+}
+
+bool tp_lab_is_config_key(const tp_lab *lab, const char *key) {
+  return !tp_lab_is_seed_key(key) && !tp_lab_is_placement_key(lab, key);
+}
+
+void tp_lab_config_value(tp_buf *b, const char *text) {
+  /* Python's default repr ends "at 0x7f3a...>": the address differs in every
+   * process, so repeats would never group.  Drop " at 0x<hex>" where the hex
+   * run is a whole word of at least 4 digits. */
+  const char *p = text;
+  for (const char *at = strstr(p, " at 0x"); at; at = strstr(at + 1, " at 0x")) {
+    size_t hex = strspn(at + 6, "0123456789abcdefABCDEF");
+    unsigned char next = (unsigned char)at[6 + hex];
+    if (hex < 4 || isalnum(next) || next == '_') continue;
+    tp_buf_add(b, p, (size_t)(at - p));
+    p = at + 6 + hex;
+  }
+  tp_buf_adds(b, p);
 }
 
 static bool S_in_list(char *const *list, size_t n, const char *key) {
@@ -49,7 +100,8 @@ static bool S_in_list(char *const *list, size_t n, const char *key) {
   return false;
 }
 
-char *tp_lab_config_of(const tp_run *run, char *const *compare_by, size_t n_compare_by) {
+char *tp_lab_config_of(const tp_lab *lab, const tp_run *run, char *const *compare_by,
+                       size_t n_compare_by) {
   /* hparams are sorted by key once the run is finished; sort a copy of the
    * pointers anyway so the result never depends on input order. */
   tp_buf b = {0};
@@ -57,7 +109,7 @@ char *tp_lab_config_of(const tp_run *run, char *const *compare_by, size_t n_comp
   size_t n = 0;
   for (size_t i = 0; i < run->n_hparams; i++)
     if (n_compare_by ? S_in_list(compare_by, n_compare_by, run->hparams[i].key)
-                     : tp_lab_is_config_key(run->hparams[i].key))
+                     : tp_lab_is_config_key(lab, run->hparams[i].key))
       hp[n++] = &run->hparams[i];
   for (size_t i = 1; i < n; i++)
     for (size_t j = i; j > 0 && strcmp(hp[j - 1]->key, hp[j]->key) > 0; j--) {
@@ -67,7 +119,8 @@ char *tp_lab_config_of(const tp_run *run, char *const *compare_by, size_t n_comp
     }
   for (size_t i = 0; i < n; i++) {
     if (i) tp_buf_adds(&b, ", ");
-    tp_buf_printf(&b, "%s=%s", hp[i]->key, hp[i]->text);
+    tp_buf_printf(&b, "%s=", hp[i]->key);
+    tp_lab_config_value(&b, hp[i]->text);
   }
   free(hp);
   return tp_buf_detach(&b);
@@ -301,6 +354,10 @@ void tp_lab_add_rule(tp_lab *lab, const tp_lab_rule *rule) {
 }
 
 void tp_lab_add_config_rules(tp_lab *lab, const tp_config *cfg) {
+  for (size_t i = 0; i < cfg->placement_keys.count; i++) {
+    TP_GROW(lab->placement_keys, lab->cap_placement_keys, lab->n_placement_keys + 1);
+    lab->placement_keys[lab->n_placement_keys++] = tp_xstrdup(cfg->placement_keys.items[i]);
+  }
   for (size_t x = 0; x < cfg->n_experiments; x++) {
     const tp_config_experiment *e = &cfg->experiments[x];
     tp_lab_rule rule = {.experiment = e->name,
@@ -365,7 +422,7 @@ void tp_lab_assign(tp_lab *lab) {
       if (strcmp(r->experiment, e->name) != 0) continue;
       e->runs[e->n_runs++] = i;
       free(r->config);
-      r->config = tp_lab_config_of(r, rule ? rule->compare_by : NULL,
+      r->config = tp_lab_config_of(lab, r, rule ? rule->compare_by : NULL,
                                    rule ? rule->n_compare_by : 0);
     }
     S_choose_metric(lab, e);
@@ -598,6 +655,8 @@ void tp_lab_free(tp_lab *lab) {
     free(lab->rules[i].compare_by);
   }
   free(lab->rules);
+  for (size_t i = 0; i < lab->n_placement_keys; i++) free(lab->placement_keys[i]);
+  free(lab->placement_keys);
   tp_intensity_series_free(&lab->intensity_series);
   S_rollups_free(&lab->by_month);
   S_rollups_free(&lab->by_gpu_model);

@@ -4,7 +4,7 @@
  * known: it assigns experiments (the directory that holds the run directories,
  * "." when runs sit directly in the argument), derives each run's
  * configuration (its hparams without seed-like and placement keys, "key=value" sorted by key,
- * joined with ", "), aggregates repeats (mean and sample standard deviation),
+ * joined with ", ", memory addresses of Python reprs left out), aggregates repeats (mean and sample standard deviation),
  * chooses each experiment's main metric, and sums the totals.
  *
  * Units: joules, seconds, kg CO2e; conversion to kWh happens in render.
@@ -18,6 +18,7 @@
 #include "model/carbon.h"
 #include "model/config.h"
 #include "model/diag.h"
+#include "model/mem.h"
 #include "model/run.h"
 
 /* What the figures assume; written beside every total. */
@@ -116,6 +117,9 @@ typedef struct tp_lab {
                                            when a constant intensity was used) */
   tp_lab_rule *rules;  /* from the configuration */
   size_t n_rules, cap_rules;
+  char **placement_keys; /* placement keys the configuration adds to the built-in
+                            list (tp_lab_is_placement_key) */
+  size_t n_placement_keys, cap_placement_keys;
   tp_diags diags;      /* diagnostics not tied to one run */
 } tp_lab;
 
@@ -126,7 +130,7 @@ void tp_lab_add_rule(tp_lab *lab, const tp_lab_rule *rule);
 const tp_lab_rule *tp_lab_rule_of(const tp_lab *lab, const char *experiment);
 
 /* The configuration's experiments as rules (metric, goal, target,
- * compare_by). */
+ * compare_by), and its placement_keys. */
 void tp_lab_add_config_rules(tp_lab *lab, const tp_config *cfg);
 /* Apply the configuration to the runs read: its tags, the experiments whose
  * run globs match them, and its rules.  Call before tp_lab_assign. */
@@ -152,12 +156,23 @@ void tp_lab_free(tp_lab *lab);
 /* True for hparam keys that only pick a random seed ("seed", "*_seed",
  * "random_state", ...): runs differing only in them are repeats. */
 bool tp_lab_is_seed_key(const char *key);
-/* True for keys that define a configuration: not seed-like, and not where
- * the run was placed (CUDA_VISIBLE_DEVICES). */
-bool tp_lab_is_config_key(const char *key);
+/* True for keys that say where a run was placed, not what it trained: the
+ * built-in list (CUDA_VISIBLE_DEVICES, gpus, devices, num_nodes, local_rank,
+ * world_size, ...: docs/configuration.md) and the configuration's
+ * placement_keys (lab may be NULL: the built-in list only).  A key matches a
+ * name when it is the name or ends with "." or "/" and the name
+ * ("trainer.gpus", "config/gpus"), case-insensitively. */
+bool tp_lab_is_placement_key(const tp_lab *lab, const char *key);
+/* True for keys that define a configuration: not seed-like, not placement. */
+bool tp_lab_is_config_key(const tp_lab *lab, const char *key);
+/* Append an hparam's text as the configuration text shows it: Python reprs'
+ * memory addresses (" at 0x7f3a2c>") left out, so that repeats group. */
+void tp_lab_config_value(tp_buf *b, const char *text);
 /* The config text of a run from its hparams: every config key, or only those
- * in compare_by when n_compare_by > 0 (caller frees). */
-char *tp_lab_config_of(const tp_run *run, char *const *compare_by, size_t n_compare_by);
+ * in compare_by when n_compare_by > 0 (caller frees).  lab gives the
+ * placement keys (may be NULL). */
+char *tp_lab_config_of(const tp_lab *lab, const tp_run *run, char *const *compare_by,
+                       size_t n_compare_by);
 /* The experiment a run belongs to after tp_lab_assign, or NULL. */
 const tp_experiment *tp_lab_experiment_of(const tp_lab *lab, const tp_run *run);
 

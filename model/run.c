@@ -298,13 +298,41 @@ const tp_hparam *tp_run_find_hparam(const tp_run *run, const char *key) {
   return NULL;
 }
 
+/* Whether (kind, text, number) is the value held as (ok, ot, on) in another
+ * spelling: 1 when the new one is the typed form of the old (NULL for the
+ * string "None", BOOL for the number 0 or 1), -1 when the old one is the
+ * typed form of the new, 0 when neither. */
+static int S_hparam_richer(tp_hparam_kind ok, const char *ot, double on, tp_hparam_kind kind,
+                          const char *text, double number) {
+  if (ok == TP_HP_STRING && kind == TP_HP_NULL && strcmp(ot, "None") == 0) return 1;
+  if (ok == TP_HP_NULL && kind == TP_HP_STRING && strcmp(text, "None") == 0) return -1;
+  if (ok == TP_HP_NUMBER && kind == TP_HP_BOOL && on == number) return 1;
+  if (ok == TP_HP_BOOL && kind == TP_HP_NUMBER && on == number) return -1;
+  return 0;
+}
+
 void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const char *text,
                        double number, const char *source) {
-  const tp_hparam *old = tp_run_find_hparam(run, key);
+  tp_hparam *old = NULL;
+  for (size_t i = 0; i < run->n_hparams && !old; i++)
+    if (strcmp(run->hparams[i].key, key) == 0) old = &run->hparams[i];
   if (old) {
-    bool same = old->kind == kind ? (kind == TP_HP_STRING ? strcmp(old->text, text) == 0
-                                                          : old->number == number)
-                                  : strcmp(old->text, text) == 0;
+    int richer = S_hparam_richer(old->kind, old->text, old->number, kind, text, number);
+    if (richer > 0) {
+      /* The same value, now typed: take the typed form and where it came from. */
+      free(old->text);
+      free(old->source);
+      old->kind = kind;
+      old->text = tp_xstrdup(text);
+      old->number = kind == TP_HP_BOOL ? number : NAN;
+      old->source = source ? tp_xstrdup(source) : NULL;
+      return;
+    }
+    bool same = richer < 0 ||
+                (old->kind == kind ? (kind == TP_HP_STRING || kind == TP_HP_NULL
+                                          ? strcmp(old->text, text) == 0
+                                          : old->number == number)
+                                   : strcmp(old->text, text) == 0);
     if (!same)
       tp_diag_add(&run->diags, TP_WARN, source, -1, -1,
                   "hyperparameter '%s' is '%s' here but '%s' in %s; kept '%s'", key, text,
@@ -316,7 +344,7 @@ void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const 
       .key = tp_xstrdup(key),
       .kind = kind,
       .text = tp_xstrdup(text),
-      .number = kind == TP_HP_STRING ? NAN : number,
+      .number = kind == TP_HP_STRING || kind == TP_HP_NULL ? NAN : number,
       .source = source ? tp_xstrdup(source) : NULL,
   };
 }

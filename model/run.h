@@ -59,14 +59,19 @@ typedef struct tp_series {
 
 #define TP_SERIES_MAX_POINTS 2000
 
-typedef enum tp_hparam_kind { TP_HP_STRING, TP_HP_NUMBER, TP_HP_BOOL } tp_hparam_kind;
+/* NULL: the input says the value is none (YAML null/~/empty, JSON null, an
+ * MLflow param or tfevents string that is Python's repr of None); shown as
+ * JSON null, never as the string "None".  (Appended last: the cache codec
+ * stores the kind as its number.) */
+typedef enum tp_hparam_kind { TP_HP_STRING, TP_HP_NUMBER, TP_HP_BOOL, TP_HP_NULL } tp_hparam_kind;
 
 typedef struct tp_hparam {
   char *key;            /* flattened key, e.g. "optimizer" or "model.depth" */
   tp_hparam_kind kind;
   char *text;           /* the value as text: strings as given, numbers in shortest
-                           round-trip form ("0.1", "32"), bools "true"/"false" */
-  double number;        /* NUMBER: the value; BOOL: 1 or 0; STRING: NAN */
+                           round-trip form ("0.1", "32"), bools "true"/"false",
+                           null "null" */
+  double number;        /* NUMBER: the value; BOOL: 1 or 0; STRING, NULL: NAN */
   char *source;         /* the file it came from */
 } tp_hparam;
 
@@ -275,7 +280,11 @@ void tp_run_purge_tag(tp_run *run, const char *tag, int64_t step);
 void tp_run_session_start(tp_run *run, int64_t step);
 
 /* Set a hyperparameter.  A key set again by another source keeps the first
- * value; when the two values differ a diagnostic names both. */
+ * value; when the two values differ a diagnostic names both.  Two spellings
+ * of one value are not a difference: an event file can hold Python's None
+ * only as the string "None" and a bool only as a number 0/1, so a later
+ * NULL (or BOOL) for a key held as "None" (or as 0/1) replaces it, with its
+ * source, silently; the reverse keeps the typed value, silently. */
 void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const char *text,
                        double number, const char *source);
 const tp_hparam *tp_run_find_hparam(const tp_run *run, const char *key);

@@ -709,6 +709,7 @@ static const S_field k_top[] = {
     {.key = "parsers", .kind = F_LIST, .item = S_parser},
     {.key = "tags", .kind = F_LIST, .item = S_tag},
     {.key = "equivalents", .kind = F_BOOL, .off = offsetof(tp_config, equivalents)},
+    {.key = "placement_keys", .kind = F_STRS, .off = offsetof(tp_config, placement_keys)},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

@@ -74,7 +74,9 @@ void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, si
   double v;
   char buf[32];
   char *s = tp_xstrndup(text, len);
-  if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
+  if (strcmp(s, "None") == 0 || strcmp(s, "null") == 0)
+    tp_run_set_hparam(run, key, TP_HP_NULL, "null", NAN, source);
+  else if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
     tp_run_set_hparam(run, key, TP_HP_BOOL, "true", 1, source);
   else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0)
     tp_run_set_hparam(run, key, TP_HP_BOOL, "false", 0, source);
@@ -402,6 +404,9 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   run->reading = "mlflow";
   if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
   if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
+  /* Hydra's output folder may hold MLflow's mlruns/EXPERIMENT/RUN: 3 levels up,
+   * and one more for an mlruns/mlruns written by a second tracking URI. */
+  else if (kinds & TP_FW_MLFLOW) tp_hydra_load_above(run, dir, 4, d);
   run->reading = "wandb";
   if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
   run->reading = "textlog";

@@ -93,8 +93,10 @@ bool tp_framework_is_mlflow_run(const char *dir);
 int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
                           tp_diags *d);
 
-/* Set a hyperparameter from text: numbers and true/false are typed, the rest
- * is a string.  Used for MLflow params, Hydra overrides, legacy meta_tags. */
+/* Set a hyperparameter from text: numbers and true/false are typed, "None"
+ * (Python's repr of None, which MLflow params and meta_tags.csv hold) and
+ * "null" (Hydra's override grammar) are NULL, the rest is a string.  Used for
+ * MLflow params, Hydra overrides, legacy meta_tags. */
 void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, size_t len,
                               const char *source);
 

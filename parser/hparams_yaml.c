@@ -12,11 +12,14 @@
 #include "model/mem.h"
 #include "parser/number.h"
 #include "parser/sha256.h"
+#include "parser/yamlalias.h"
+#include "parser/yamldoc.h"
 
 #define S_MAX_FILE (16u << 20) /* hparams files are small; larger ones are refused */
 
 typedef struct S_yaml {
   yaml_parser_t parser;
+  tp_yalias *aliases;  /* the parser's events, aliases resolved */
   const char *path;
   tp_diags *d;
   tp_hparams_yaml_fn fn;
@@ -72,7 +75,10 @@ static S_scalar S_classify(const yaml_event_t *ev, double *num) {
   static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
   static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
   static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
-  if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || strlen(s) != n) return S_STRING;
+  tp_ypytag pt = tp_ydoc_python_tag((const char *)ev->data.scalar.tag, NULL);
+  if (pt == TP_YPY_NULL) return S_NULL;
+  if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || strlen(s) != n || pt != TP_YPY_OTHER)
+    return S_STRING;
   if (S_eq_any(s, nulls)) return S_NULL;
   if (S_eq_any(s, trues)) return *num = 1, S_BOOL;
   if (S_eq_any(s, falses)) return *num = 0, S_BOOL;
@@ -87,7 +93,7 @@ static S_scalar S_classify(const yaml_event_t *ev, double *num) {
 static int S_line(const yaml_event_t *ev) { return (int)ev->start_mark.line + 1; }
 
 static bool S_next(S_yaml *y, yaml_event_t *ev) {
-  if (yaml_parser_parse(&y->parser, ev)) return true;
+  if (tp_yalias_next(y->aliases, ev)) return true;
   tp_diag_add(y->d, TP_WARN, y->path, -1, (int64_t)y->parser.problem_mark.line + 1,
               "YAML error: %s; stopped reading", y->parser.problem ? y->parser.problem : "?");
   y->stop = true;
@@ -123,20 +129,33 @@ static bool S_deeper(S_yaml *y, const yaml_event_t *ev) {
 
 static void S_refuse_alias(S_yaml *y, const yaml_event_t *ev) {
   tp_diag_add(y->d, TP_WARN, y->path, -1, S_line(ev),
-              "alias '*%s' not expanded (aliases are refused); key '%s' skipped",
-              (const char *)ev->data.alias.anchor, tp_buf_str(&y->key));
+              "alias '*%s' not expanded (%s); key '%s' skipped",
+              (const char *)ev->data.alias.anchor, tp_yalias_why(y->aliases), tp_buf_str(&y->key));
+}
+
+/* The text of a scalar event: its value, or for !!python/name:x.y the name. */
+static const char *S_scalar_text(const yaml_event_t *ev, size_t *len) {
+  const char *name;
+  if (tp_ydoc_python_tag((const char *)ev->data.scalar.tag, &name) == TP_YPY_NAME) {
+    *len = strlen(name);
+    return name;
+  }
+  *len = ev->data.scalar.length;
+  return (const char *)ev->data.scalar.value;
 }
 
 /* Append one scalar to a rendered sequence as Python's repr would show it. */
 static void S_render_scalar(tp_buf *b, const yaml_event_t *ev) {
   double num;
+  size_t len;
+  const char *text = S_scalar_text(ev, &len);
   switch (S_classify(ev, &num)) {
     case S_NULL: tp_buf_adds(b, "None"); return;
     case S_BOOL: tp_buf_adds(b, num ? "True" : "False"); return;
     case S_NUMBER: tp_buf_adds(b, (const char *)ev->data.scalar.value); return;
     default:
       tp_buf_addc(b, '\'');
-      tp_buf_add(b, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+      tp_buf_add(b, text, len);
       tp_buf_addc(b, '\'');
   }
 }
@@ -176,8 +195,10 @@ static void S_emit(S_yaml *y, tp_hparam_kind kind, const char *text, double numb
 }
 
 /* Read the pairs of a mapping whose start event was just read; the key
- * prefix is y->key[0..prefix). */
-static void S_mapping(S_yaml *y, size_t prefix) {
+ * prefix is y->key[0..prefix).  object: the mapping is a Python object's
+ * (!!python/object/new:..., TP_YPY_STATE): the mappings under its dictitems
+ * and state keys are read in its place, without those keys. */
+static void S_mapping(S_yaml *y, size_t prefix, bool object) {
   while (!y->stop) {
     yaml_event_t k, v;
     if (!S_next(y, &k)) return;
@@ -195,23 +216,36 @@ static void S_mapping(S_yaml *y, size_t prefix) {
     }
     y->key.len = prefix;
     if (y->key.data) y->key.data[prefix] = '\0';
+    bool unwrap = object && (strcmp((const char *)k.data.scalar.value, "dictitems") == 0 ||
+                             strcmp((const char *)k.data.scalar.value, "state") == 0);
     if (prefix) tp_buf_addc(&y->key, '/');
     tp_buf_add(&y->key, (const char *)k.data.scalar.value, k.data.scalar.length);
     yaml_event_delete(&k);
     if (!S_next(y, &v)) return;
+    if (unwrap && v.type == YAML_MAPPING_START_EVENT) {
+      y->key.len = prefix;
+      if (y->key.data) y->key.data[prefix] = '\0';
+    }
     double num = NAN;
     char nbuf[32];
     switch (v.type) {
       case YAML_SCALAR_EVENT:
         switch (S_classify(&v, &num)) {
-          case S_NULL: S_emit(y, TP_HP_STRING, "None", NAN); break;
+          case S_NULL: S_emit(y, TP_HP_NULL, "null", NAN); break;
           case S_BOOL: S_emit(y, TP_HP_BOOL, num ? "true" : "false", num); break;
           case S_NUMBER: S_emit(y, TP_HP_NUMBER, tp_fmt_double(nbuf, num), num); break;
-          default: S_emit(y, TP_HP_STRING, (const char *)v.data.scalar.value, NAN);
+          default: {
+            size_t len;
+            const char *text = S_scalar_text(&v, &len);
+            S_emit(y, TP_HP_STRING, text, NAN);
+          }
         }
         break;
       case YAML_MAPPING_START_EVENT:
-        if (S_deeper(y, &v)) S_mapping(y, y->key.len);
+        if (S_deeper(y, &v))
+          S_mapping(y, y->key.len,
+                    tp_ydoc_python_tag((const char *)v.data.mapping_start.tag, NULL) ==
+                        TP_YPY_STATE);
         break;
       case YAML_SEQUENCE_START_EVENT:
         tp_buf_clear(&y->text);
@@ -232,11 +266,13 @@ static int S_read_parser(S_yaml *y) {
   while (!y->stop && S_next(y, &ev)) {
     yaml_event_type_t t = ev.type;
     int line = S_line(&ev);
+    bool object = t == YAML_MAPPING_START_EVENT &&
+                  tp_ydoc_python_tag((const char *)ev.data.mapping_start.tag, NULL) == TP_YPY_STATE;
     yaml_event_delete(&ev);
     if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT) continue;
     if (t == YAML_MAPPING_START_EVENT) {
       y->depth = 1;
-      S_mapping(y, 0);
+      S_mapping(y, 0, object);
       rc = 0;
     } else if (t == YAML_STREAM_END_EVENT) {
       tp_diag_add(y->d, TP_WARN, y->path, -1, -1, "empty YAML file; no hyperparameters");
@@ -257,7 +293,9 @@ int tp_hparams_yaml_read_mem(const char *data, size_t n, const char *path, tp_hp
     return -1;
   }
   yaml_parser_set_input_string(&y.parser, (const unsigned char *)data, n);
+  y.aliases = tp_yalias_new(&y.parser, TP_YALIAS_MAX_REPLAYED);
   int rc = S_read_parser(&y);
+  tp_yalias_free(y.aliases);
   yaml_parser_delete(&y.parser);
   tp_buf_free(&y.key);
   tp_buf_free(&y.text);

@@ -4,11 +4,13 @@
  * into `hparams.yaml` beside the event file.  Nested mappings are flattened
  * with '/' as Lightning flattens them for TensorBoard (`config/model/nclass`).
  * Scalars are typed as YAML 1.2's core schema says: integers and floats are
- * numbers, true/false bools, null the string "None" (what Lightning writes
- * into the event file), everything else (and every quoted scalar) a string.
- * A sequence becomes one string in Python's list notation ("[0, 1, 2]"), as
- * the event file holds it.  Nesting deeper than 64 levels stops the reading
- * and aliases are not expanded (the key is skipped); both with diagnostics.
+ * numbers, true/false bools, null (~, empty) a NULL hparam (the event file
+ * beside it holds the string "None": tp_run_set_hparam takes the null over
+ * it), everything else (and every quoted scalar) a string.  A sequence
+ * becomes one string in Python's list notation ("[0, None, 2]"), as the
+ * event file holds it.  Aliases are resolved to a copy of their anchor's
+ * value (parser/yamlalias.h, bounded); nesting deeper than 64 levels and an
+ * alias that cannot be resolved skip the key, with diagnostics.
  * Only the first YAML document is read; its top level must be a mapping.
  */
 #ifndef TP_HPARAMS_YAML_H

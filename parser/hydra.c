@@ -52,6 +52,32 @@ int tp_hydra_read_overrides(tp_run *run, const char *path, tp_diags *d) {
   return rc;
 }
 
+int tp_hydra_load_above(tp_run *run, const char *dir, int max_up, tp_diags *d) {
+  char *up = tp_xstrdup(dir);
+  int n = 0;
+  for (int level = 0; level < max_up && !n; level++) {
+    size_t len = strlen(up);
+    while (len > 1 && up[len - 1] == '/') up[--len] = '\0';
+    char *slash = strrchr(up, '/');
+    if (!slash) break;
+    if (slash == up) slash[1] = '\0'; /* "/" */
+    else *slash = '\0';
+    char *p = tp_xasprintf("%s/.hydra/config.yaml", up);
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+      tp_diag_add(d, TP_NOTE, p, -1, -1,
+                  "hyperparameters of %s taken from the Hydra config of the folder above it; "
+                  "its own parameters win where the two differ",
+                  dir);
+      n = tp_hydra_load(run, up, d);
+    }
+    free(p);
+    if (strcmp(up, "/") == 0) break;
+  }
+  free(up);
+  return n;
+}
+
 int tp_hydra_load(tp_run *run, const char *dir, tp_diags *d) {
   static const char *const files[] = {"config.yaml", "overrides.yaml"};
   int n = 0;

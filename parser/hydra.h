@@ -17,6 +17,14 @@
  * number of files read. */
 int tp_hydra_load(tp_run *run, const char *dir, tp_diags *d);
 
+/* A run of another framework (an MLflow run in <hydra output>/mlruns/...)
+ * that Hydra started: the nearest of dir's parents, at most max_up levels up,
+ * that holds .hydra/config.yaml gives run its config and overrides as
+ * hparams (tp_hydra_load), with a note naming it.  Call after the run's own
+ * hparams are read: they win where the two differ (tp_run_set_hparam warns).
+ * Returns the number of files read (0: no Hydra folder above). */
+int tp_hydra_load_above(tp_run *run, const char *dir, int max_up, tp_diags *d);
+
 /* The same for one file each (path NULL: skipped).  Returns 0 or -1. */
 int tp_hydra_read_config(tp_run *run, const char *path, tp_diags *d);
 int tp_hydra_read_overrides(tp_run *run, const char *path, tp_diags *d);

@@ -233,7 +233,7 @@ static tp_run *S_run(S_in *in) {
     char *text = S_need_str(in);
     double number = S_f64(in);
     char *source = S_str(in);
-    if (kind > TP_HP_BOOL) S_fail(in, "an unknown kind of hyperparameter");
+    if (kind > TP_HP_NULL) S_fail(in, "an unknown kind of hyperparameter");
     if (in->why) {
       free(key), free(text), free(source);
       break;

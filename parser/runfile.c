@@ -87,6 +87,7 @@ static tp_run *S_run(const tp_ynode *root) {
     if (!key || !kind || !text) continue;
     tp_hparam_kind k = strcmp(kind, "number") == 0 ? TP_HP_NUMBER
                        : strcmp(kind, "bool") == 0 ? TP_HP_BOOL
+                       : strcmp(kind, "null") == 0 ? TP_HP_NULL
                                                    : TP_HP_STRING;
     tp_run_set_hparam(r, key, k, text, S_num(tp_ynode_get(h, "number")), S_str(h, "source"));
   }

@@ -377,7 +377,10 @@ static int S_hparam_value(S_dec *dc, const char *key, tp_pb val) {
     uint32_t f, w;
     uint64_t bits;
     if (tp_pb_key(&val, &f, &w)) return -1;
-    if (f == 2 && w == TP_PB_FIXED64) {
+    if (f == 1 && w == TP_PB_VARINT) { /* null_value (google.protobuf.NullValue) */
+      if (tp_pb_varint(&val, &bits)) return -1;
+      kind = TP_HP_NULL, number = NAN, have = 1;
+    } else if (f == 2 && w == TP_PB_FIXED64) {
       if (tp_pb_fixed64(&val, &bits)) return -1;
       kind = TP_HP_NUMBER, number = tp_pb_as_double(bits), have = 1;
     } else if (f == 3 && w == TP_PB_LEN) {
@@ -386,11 +389,12 @@ static int S_hparam_value(S_dec *dc, const char *key, tp_pb val) {
     } else if (f == 4 && w == TP_PB_VARINT) {
       if (tp_pb_varint(&val, &bits)) return -1;
       kind = TP_HP_BOOL, number = bits ? 1 : 0, have = 1;
-    } else if (tp_pb_skip(&val, w)) return -1; /* null, struct and list values */
+    } else if (tp_pb_skip(&val, w)) return -1; /* struct and list values */
   }
   if (!have || !dc->v->hparam) return 0;
   char num[32];
   const char *text = kind == TP_HP_STRING ? S_cstr(&dc->text, s, sn)
+                     : kind == TP_HP_NULL ? "null"
                      : kind == TP_HP_BOOL ? (number ? "true" : "false")
                                           : tp_fmt_double(num, number);
   dc->v->hparam(dc->ctx, key, kind, text, number);

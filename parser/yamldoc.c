@@ -12,6 +12,7 @@
 
 #include "model/mem.h"
 #include "parser/number.h"
+#include "parser/yamlalias.h"
 
 /* ---- building ------------------------------------------------------------ */
 
@@ -24,6 +25,7 @@ typedef struct S_builder {
   int skip;          /* > 0: inside a container past the depth limit */
   bool done;         /* the first document is complete */
   bool warned_alias, warned_nodes, warned_depth;
+  const tp_yalias *aliases; /* why an alias it hands over was refused */
 } S_builder;
 
 static tp_ynode *S_node(S_builder *b, tp_ynode_kind kind, const yaml_mark_t *m) {
@@ -93,8 +95,9 @@ static void S_event(S_builder *b, const yaml_event_t *ev) {
     case YAML_ALIAS_EVENT: {
       if (!b->warned_alias)
         tp_diag_add(b->d, TP_WARN, b->file, (int64_t)m->index, (int64_t)m->line + 1,
-                    "alias *%s at column %ld refused (aliases are not expanded); read as null",
-                    (const char *)ev->data.alias.anchor, (long)m->column + 1);
+                    "alias *%s at column %ld refused (%s); read as null",
+                    (const char *)ev->data.alias.anchor, (long)m->column + 1,
+                    tp_yalias_why(b->aliases));
       b->warned_alias = true;
       tp_ynode *n = S_node(b, TP_YNODE_SCALAR, m);
       if (!n) return;
@@ -155,11 +158,12 @@ int tp_ydoc_parse_yaml(tp_ydoc *doc, const char *buf, size_t len, const char *fi
     abort();
   }
   yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-  S_builder b = {.doc = doc, .d = d, .file = file};
+  tp_yalias *al = tp_yalias_new(&parser, TP_YALIAS_MAX_REPLAYED);
+  S_builder b = {.doc = doc, .d = d, .file = file, .aliases = al};
   int rc = 0;
   for (;;) {
     yaml_event_t ev;
-    if (!yaml_parser_parse(&parser, &ev)) {
+    if (!tp_yalias_next(al, &ev)) {
       tp_diag_add(d, TP_WARN, file, (int64_t)parser.problem_mark.index,
                   (int64_t)parser.problem_mark.line + 1,
                   "malformed %s at line %ld, column %ld: %s%s%s; what came before is used",
@@ -176,6 +180,7 @@ int tp_ydoc_parse_yaml(tp_ydoc *doc, const char *buf, size_t len, const char *fi
     yaml_event_delete(&ev);
     if (type == YAML_STREAM_END_EVENT || b.done) break;
   }
+  tp_yalias_free(al);
   yaml_parser_delete(&parser);
   /* Close pairs left open by an error: a dangling key reads as key: null. */
   for (int i = 0; i < b.depth; i++) {
@@ -734,10 +739,35 @@ bool tp_ynode_is_null(const tp_ynode *n) {
   return n->len == 0 || strcmp(n->text, "~") == 0 || strcasecmp(n->text, "null") == 0;
 }
 
-/* A tag that says "this is a string" (or an object we cannot build). */
+tp_ypytag tp_ydoc_python_tag(const char *tag, const char **name) {
+  static const char core[] = "tag:yaml.org,2002:";
+  if (!tag || strncmp(tag, core, sizeof core - 1) != 0) return TP_YPY_OTHER;
+  const char *t = tag + sizeof core - 1;
+  static const char *const names[] = {"python/name:", "python/module:"};
+  for (size_t i = 0; i < 2; i++)
+    if (strncmp(t, names[i], strlen(names[i])) == 0) {
+      if (name) *name = t + strlen(names[i]);
+      return TP_YPY_NAME;
+    }
+  if (strcmp(t, "python/none") == 0) return TP_YPY_NULL;
+  if (strcmp(t, "str") == 0 || strcmp(t, "python/str") == 0 || strcmp(t, "python/unicode") == 0)
+    return TP_YPY_STR;
+  if (strncmp(t, "python/object/new:", 18) == 0 || strncmp(t, "python/object/apply:", 20) == 0)
+    return TP_YPY_STATE;
+  return TP_YPY_OTHER;
+}
+
+/* A tag that says "this is a string" (or an object we cannot build): every
+ * tag but the numeric ones (YAML's and Python's). */
 static bool S_string_tag(const char *tag) {
   if (!tag) return false;
-  return strcmp(tag, "tag:yaml.org,2002:int") != 0 && strcmp(tag, "tag:yaml.org,2002:float") != 0;
+  static const char *const numeric[] = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                                        "tag:yaml.org,2002:python/int",
+                                        "tag:yaml.org,2002:python/long",
+                                        "tag:yaml.org,2002:python/float"};
+  for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
+    if (strcmp(tag, numeric[i]) == 0) return false;
+  return true;
 }
 
 int tp_ynode_number(const tp_ynode *n, double *out) {
@@ -762,11 +792,15 @@ int tp_ynode_bool(const tp_ynode *n, bool *out) {
 tp_hparam_kind tp_ynode_hparam(const tp_ynode *n, double *number, const char **text,
                                char buf[32]) {
   bool bv;
+  const char *pyname = NULL;
   *number = NAN;
-  if (!n || tp_ynode_is_null(n)) {
+  tp_ypytag pt = n ? tp_ydoc_python_tag(n->tag, &pyname) : TP_YPY_OTHER;
+  if (!n || pt == TP_YPY_NULL || (pt != TP_YPY_STR && pt != TP_YPY_NAME && tp_ynode_is_null(n))) {
     *text = "null";
-    return TP_HP_STRING;
+    return TP_HP_NULL;
   }
+  if (n->kind == TP_YNODE_SCALAR && pt == TP_YPY_NAME) return *text = pyname, TP_HP_STRING;
+  if (n->kind == TP_YNODE_SCALAR && pt == TP_YPY_STR) return *text = n->text, TP_HP_STRING;
   if (n->kind == TP_YNODE_MAP && n->n == 0) return *text = "{}", TP_HP_STRING;
   if (n->kind == TP_YNODE_SEQ && n->n == 0) return *text = "[]", TP_HP_STRING;
   if (n->kind != TP_YNODE_SCALAR) return *text = "", TP_HP_STRING;
@@ -786,6 +820,18 @@ tp_hparam_kind tp_ynode_hparam(const tp_ynode *n, double *number, const char **t
 
 static void S_flatten(const tp_ynode *n, tp_buf *key, int depth, tp_ydoc_leaf_fn fn, void *ctx) {
   size_t mark = key->len;
+  if (n && n->kind == TP_YNODE_MAP && depth < TP_YDOC_MAX_DEPTH &&
+      tp_ydoc_python_tag(n->tag, NULL) == TP_YPY_STATE) {
+    const tp_ynode *items = tp_ynode_get(n, "dictitems"), *state = tp_ynode_get(n, "state");
+    bool any = false;
+    for (int k = 0; k < 2; k++) {
+      const tp_ynode *m = k ? state : items;
+      if (!m || m->kind != TP_YNODE_MAP) continue;
+      S_flatten(m, key, depth + 1, fn, ctx);
+      any = true;
+    }
+    if (any) return;
+  }
   if (n && (n->kind == TP_YNODE_MAP || n->kind == TP_YNODE_SEQ) && n->n > 0 &&
       depth < TP_YDOC_MAX_DEPTH) {
     for (size_t i = 0; i < n->n; i++) {

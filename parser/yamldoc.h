@@ -6,8 +6,12 @@
  * no input can make it use unbounded time or memory:
  *
  * - nesting deeper than TP_YDOC_MAX_DEPTH is cut (the deeper nodes are dropped);
- * - aliases are refused: an alias becomes a null node and a diagnostic, so the
- *   exponential expansion of nested aliases ("billion laughs") cannot happen;
+ * - aliases are resolved (parser/yamlalias.h): an alias becomes a copy of its
+ *   anchor's node, as Python's yaml.dump means it; at most
+ *   TP_YALIAS_MAX_REPLAYED events are copied in all, so that nested aliases
+ *   ("billion laughs") cannot grow without limit.  An alias past that bound,
+ *   of an unknown anchor, or inside its own anchor becomes a null node and a
+ *   diagnostic;
  * - at most TP_YDOC_MAX_NODES nodes are built; the rest are dropped.
  *
  * JSON is read as YAML (JSON is YAML 1.2 flow style); the non-finite numbers
@@ -49,7 +53,8 @@ struct tp_ynode {
   char *text;       /* SCALAR: the value, NUL-terminated ("" for an empty scalar) */
   size_t len;       /* SCALAR: bytes in text (may contain NUL in JSON strings) */
   bool quoted;      /* SCALAR: written in quotes (or a block scalar): always a string */
-  bool is_alias;    /* an alias that was refused (reads as null) */
+  bool is_alias;    /* an alias that was refused (reads as null); a resolved one
+                       is a copy of its anchor's node */
   char *tag;        /* explicit tag as written, or NULL */
   long line, col;   /* 1-based position of the node in the input */
   tp_ynode **keys;  /* MAP: key nodes (scalars in practice) */
@@ -119,11 +124,27 @@ int tp_ynode_bool(const tp_ynode *n, bool *out);
 /* The scalar's text, or NULL when n is not a scalar. */
 const char *tp_ynode_str(const tp_ynode *n);
 
-/* How a scalar becomes a hyperparameter: NUMBER, BOOL or STRING, with the
- * number (NAN for strings) and text (numbers in shortest round-trip form,
- * bools "true"/"false", null "null"). buf holds the text when it is formatted. */
+/* How a scalar becomes a hyperparameter: NUMBER, BOOL, NULL or STRING, with
+ * the number (NAN for strings and null) and text (numbers in shortest
+ * round-trip form, bools "true"/"false", null "null"). buf holds the text
+ * when it is formatted. */
 tp_hparam_kind tp_ynode_hparam(const tp_ynode *n, double *number, const char **text,
                                char buf[32]);
+
+/* What a tag that PyYAML's dumper writes says about a node (the tag as
+ * libyaml gives it, "tag:yaml.org,2002:python/..."; see PyYAML's
+ * representer.py): */
+typedef enum tp_ypytag {
+  TP_YPY_OTHER = 0, /* no tag, or one that changes nothing */
+  TP_YPY_NAME,      /* python/name:x.y, python/module:x.y: the value is the
+                       string x.y (*name points at it) */
+  TP_YPY_NULL,      /* python/none */
+  TP_YPY_STR,       /* str, python/str, python/unicode: a string whatever it looks like */
+  TP_YPY_STATE      /* python/object/new:..., python/object/apply:...: a mapping
+                       whose dictitems and state mappings hold the object's items
+                       and attributes (unwrapped in their place) */
+} tp_ypytag;
+tp_ypytag tp_ydoc_python_tag(const char *tag, const char **name);
 
 /* Called by tp_ydoc_flatten once per leaf: key is the dotted path
  * ("model.learn.lr"; sequence items are numbered: "metrics.0._target_"). */
@@ -131,7 +152,10 @@ typedef void (*tp_ydoc_leaf_fn)(void *ctx, const char *key, const tp_ynode *leaf
 
 /* Walk n, calling fn for every scalar leaf with its dotted key (prefix, may be
  * NULL or "", is put in front).  Empty maps and sequences are leaves with text
- * "{}" and "[]" (fn gets a node of that kind). */
+ * "{}" and "[]" (fn gets a node of that kind).  A Python object's mapping
+ * (TP_YPY_STATE) is walked as the mappings under its dictitems and state
+ * keys, at its own key ("opt: !!python/object/new:easydict.EasyDict
+ * {dictitems: {lr: 1}}" gives "opt.lr"). */
 void tp_ydoc_flatten(const tp_ynode *n, const char *prefix, tp_ydoc_leaf_fn fn, void *ctx);
 
 /* Flatten n into run hparams (tp_ynode_hparam per leaf), each with source. */

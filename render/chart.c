@@ -463,6 +463,12 @@ static char *S_clean_fit(S_dl *dl, const char *s, double size, bool bold, double
   if (!t) t = tp_xstrdup("");
   if (max_w > 0 && S_text_width(dl, t, size, bold) > max_w) {
     size_t len = strlen(t);
+    /* No label of more than 1024 bytes fits a chart: start the search there
+     * (it measures once per character it takes off). */
+    if (len > 1024) {
+      len = 1024;
+      while (len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80) len--;
+    }
     char *u = tp_xmalloc(len + 4);
     while (len > 0) {
       do len--; while (len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80);

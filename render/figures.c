@@ -25,7 +25,7 @@ const char **tp_figures_varying_keys(const tp_lab *lab, const tp_experiment *e, 
     const tp_run *r = lab->runs[e->runs[i]];
     for (size_t h = 0; h < r->n_hparams; h++) {
       const char *k = r->hparams[h].key;
-      if (!tp_lab_is_config_key(k)) continue;
+      if (!tp_lab_is_config_key(lab, k)) continue;
       bool seen = false;
       for (size_t j = 0; j < nk && !seen; j++) seen = strcmp(keys[j], k) == 0;
       if (seen) continue;

@@ -1208,8 +1208,8 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
 
 /* ---- runs/SLUG.html ---------------------------------------------------- */
 
-static const char *S_role(const char *key) {
-  if (tp_lab_is_config_key(key)) return "configuration";
+static const char *S_role(const tp_lab *lab, const char *key) {
+  if (tp_lab_is_config_key(lab, key)) return "configuration";
   return tp_lab_is_seed_key(key) ? "seed (repeats differ)" : "placement";
 }
 
@@ -1370,7 +1370,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
     S_row(&t);
     S_cell_full(&t, hp->key, NULL, NULL, true);
     S_cell_full(&t, hp->text, NULL, hp->kind == TP_HP_NUMBER ? "num" : NULL, false);
-    S_cell(&t, S_role(hp->key));
+    S_cell(&t, S_role(lab, hp->key));
     if (!numbered) continue;
     const char *sn = hp->source ? tp_paths_name(&x->paths, hp->source) : NULL;
     size_t k = 0;

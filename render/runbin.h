@@ -25,7 +25,7 @@
 #include "model/run.h"
 
 #define TP_RUNBIN_MAGIC "TPRUNBIN"
-#define TP_RUNBIN_VERSION 2 /* 2: inputs carry energy_j */
+#define TP_RUNBIN_VERSION 2 /* 2: inputs carry energy_j; null hparams */
 
 /* Append the binary form of run to out. */
 void tp_runbin_write(const tp_run *run, tp_buf *out);

@@ -70,7 +70,10 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     const tp_hparam *h = &r->hparams[i];
     tp_json_begin_object(&j, NULL);
     S_str(&j, "key", h->key);
-    S_str(&j, "kind", h->kind == TP_HP_NUMBER ? "number" : h->kind == TP_HP_BOOL ? "bool" : "string");
+    S_str(&j, "kind", h->kind == TP_HP_NUMBER ? "number"
+                      : h->kind == TP_HP_BOOL ? "bool"
+                      : h->kind == TP_HP_NULL ? "null"
+                                              : "string");
     S_str(&j, "text", h->text);
     S_num(&j, "number", h->number);
     S_str(&j, "source", h->source);

@@ -48,6 +48,7 @@ static void S_hparam_value(tp_json *j, const tp_hparam *h) {
   switch (h->kind) {
     case TP_HP_NUMBER: tp_json_number(j, h->key, h->number, -1); break;
     case TP_HP_BOOL: tp_json_bool(j, h->key, h->number != 0); break;
+    case TP_HP_NULL: tp_json_null(j, h->key); break;
     default: tp_json_string(j, h->key, h->text); break;
   }
 }
@@ -215,7 +216,7 @@ void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
       tp_json_string(&j, "config", g->config);
       tp_json_begin_object(&j, "hparams");
       for (size_t h = 0; h < first->n_hparams; h++)
-        if (tp_lab_is_config_key(first->hparams[h].key)) S_hparam_value(&j, &first->hparams[h]);
+        if (tp_lab_is_config_key(lab, first->hparams[h].key)) S_hparam_value(&j, &first->hparams[h]);
       tp_json_end_object(&j);
       tp_json_begin_array(&j, "runs");
       for (size_t i = 0; i < g->n_runs; i++) tp_json_string(&j, NULL, lab->runs[g->runs[i]]->id);

@@ -36,6 +36,16 @@ static inline void fw_check_hparam(const tp_run *run, const char *key, const cha
   CHECK_STR(h ? h->text : NULL, text);
 }
 
+/* A run's hparams, one "key=KIND:text" line each (KIND: tp_hparam_kind as a
+ * number), in their order; into b (the caller frees it). */
+static inline const char *fw_hparams_text(const tp_run *run, tp_buf *b) {
+  *b = (tp_buf){0};
+  for (size_t i = 0; i < run->n_hparams; i++)
+    tp_buf_printf(b, "%s=%d:%s\n", run->hparams[i].key, (int)run->hparams[i].kind,
+                  run->hparams[i].text);
+  return tp_buf_str(b);
+}
+
 /* Load a corpus directory (relative to the shared corpus) as one run; NULL
  * (and a skip) when the corpus is absent, a failure when it lacks the folder.  Errors in d are counted into *n_err. */
 static inline tp_run *fw_load_corpus(const char *rel, size_t *n_err) {

@@ -88,7 +88,8 @@ static const char k_full[] =
     "    value: language\n"
     "  - key: person\n"
     "    value: ada\n"
-    "equivalents: off\n";
+    "equivalents: off\n"
+    "placement_keys: [slurm_job_id, trainer.strategy]\n";
 
 static void test_every_key(void) {
   tp_config cfg;
@@ -204,6 +205,9 @@ static void test_every_key(void) {
   CHECK_STR(cfg.tags[0].value, "language");
   CHECK_STR(cfg.tags[1].runs, "**");
   CHECK(!cfg.equivalents);
+  CHECK_INT(cfg.placement_keys.count, 2);
+  CHECK_STR(cfg.placement_keys.items[0], "slurm_job_id");
+  CHECK_STR(cfg.placement_keys.items[1], "trainer.strategy");
 
   /* Lookups over the loaded file. */
   CHECK(tp_config_experiment_of(&cfg, "lab/precision-sweep/fp32-bs128-s0") == &cfg.experiments[0]);
@@ -513,7 +517,14 @@ static void test_alias_bomb(void) {
   CHECK_INT(cfg.n_experiments, 1);
   CHECK_INT(cfg.experiments[0].runs.count, 0); /* the aliases read as null */
   CHECK_STR(cfg.site.title, "Lab");
-  CHECK(cfg.site.description == NULL);
+  CHECK(cfg.site.description == NULL); /* the bomb spent the copies: refused */
+  tp_config_free(&cfg);
+  tp_diag_free(&d);
+
+  /* Alone, an alias is a copy of its anchor. */
+  CHECK_INT(S_load(&cfg, "site: {title: &t Lab, description: *t}\n", &d), 0);
+  CHECK_STR(cfg.site.description, "Lab");
+  CHECK_INT(d.count, 0);
   tp_config_free(&cfg);
   tp_diag_free(&d);
 

@@ -45,16 +45,60 @@ static void test_corpus(void) {
   CHECK_INT(tp_run_find_hparam(run, "model.learn.gpu")->kind, TP_HP_STRING); /* quoted '0' */
   fw_check_hparam(run, "model.set_encoder.encoder_hidden_units.0", "240");
   fw_check_hparam(run, "model", "default_rkn"); /* from overrides.yaml */
+  /* data_reader: load: null (was the string "None"). */
+  CHECK(tp_run_find_hparam(run, "model.data_reader.load") &&
+        tp_run_find_hparam(run, "model.data_reader.load")->kind == TP_HP_NULL);
   tp_run_free(run);
 
   run = fw_load_corpus("framework/hydra-aracnn", &err);
   CHECK_INT(err, 0);
   CHECK(run->n_hparams > 100);
+  const tp_hparam *h = tp_run_find_hparam(run, "callbacks.early_stopping.check_on_train_epoch_end");
+  CHECK(h && h->kind == TP_HP_NULL && strcmp(h->text, "null") == 0);
   tp_run_free(run);
+}
+
+/* An MLflow run inside a Hydra output folder (tests/data/hydra-mlflow) takes
+ * the Hydra config as hparams; its own params win (model.lr 0.02, not 0.01),
+ * with a warning; "None" in a param file is null. */
+static void test_above_mlflow(void) {
+  const char *dir = TP_SOURCE_DIR "/tests/data/hydra-mlflow/outputs/2024-05-01/12-00-00/mlruns/0/"
+                                  "8f1e2d3c4b5a69788796a5b4c3d2e1f0";
+  tp_run *run = tp_run_new("r", dir);
+  tp_diags d = {0};
+  CHECK(tp_framework_load_run(run, dir, NULL, &d) > 0);
+  tp_run_finish(run);
+  tp_buf b;
+  CHECK_STR(fw_hparams_text(run, &b), "model.depth=1:4\n"
+                            "model.dropout=3:null\n"
+                            "model.lr=1:0.02\n"
+                            "optimizer.scheduler=3:null\n"
+                            "seed=1:1\n"
+                            "trainer.gpus.0=1:0\n"
+                            "trainer.max_epochs=1:2\n");
+  const tp_hparam *h = tp_run_find_hparam(run, "model.depth");
+  CHECK(h && strstr(h->source, "/12-00-00/.hydra/config.yaml") != NULL);
+  size_t notes = 0, warns = 0;
+  for (size_t i = 0; i < d.count; i++) {
+    notes += strstr(d.items[i].message, "taken from the Hydra config of the folder above it") != NULL;
+    warns += d.items[i].severity == TP_WARN;
+  }
+  for (size_t i = 0; i < run->diags.count; i++)
+    warns += strstr(run->diags.items[i].message, "'model.lr' is '0.01' here but '0.02'") != NULL;
+  CHECK_INT(notes, 1);
+  CHECK_INT(warns, 1);
+  size_t hydra_inputs = 0;
+  for (size_t i = 0; i < run->n_inputs; i++)
+    hydra_inputs += strncmp(run->inputs[i].format, "hydra-", 6) == 0;
+  CHECK_INT(hydra_inputs, 2);
+  tp_buf_free(&b);
+  tp_run_free(run);
+  tp_diag_free(&d);
 }
 
 int main(void) {
   TP_RUN(test_synthetic);
   TP_RUN(test_corpus);
+  TP_RUN(test_above_mlflow);
   return tp_test_summary();
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "fw_check.h"
+#include "model/lab.h"
 #include "parser/lightning_csv.h"
 
 static tp_run *S_read_text(const char *text, tp_diags *d) {
@@ -122,6 +123,15 @@ static void test_corpus(void) {
   CHECK_NEAR(run->start_s, 1580748824.934109, 1e-5);
   CHECK_NEAR(run->end_s, 1580792612.833862, 1e-5);
   fw_check_hparam(run, "lr", "0.02");
+  /* meta_tags.csv holds a repr with its address: kept as written, left out
+   * of the configuration text. */
+  fw_check_hparam(run, "train_dataset",
+                  "<cp_detection.NeuralODE.GeneralModeDataset object at 0x7fd449fe1550>");
+  tp_run_finish(run);
+  char *config = tp_lab_config_of(NULL, run, NULL, 0);
+  CHECK_STR(config, "batch_size=40, hidden_nodes=[10, 10], lr=0.02, solver=dopri5, "
+                    "train_dataset=<cp_detection.NeuralODE.GeneralModeDataset object>");
+  free(config);
   tp_run_free(run);
 }
 

@@ -110,6 +110,11 @@ static void test_corpus(void) {
   CHECK_INT(err, 0);
   fw_check_series(run, "loss", 10, 0, 332.6841735839844, 9, 234.7978057861328);
   fw_check_hparam(run, "opt_learning_rate", "0.002");
+  /* params/batch_size holds "None", Keras autolog's repr of None: null. */
+  const tp_hparam *bs = tp_run_find_hparam(run, "batch_size");
+  CHECK(bs && bs->kind == TP_HP_NULL && strcmp(bs->text, "null") == 0);
+  bs = tp_run_find_hparam(run, "opt_nesterov"); /* "True" */
+  CHECK(bs && bs->kind == TP_HP_BOOL && bs->number == 1);
   CHECK_NEAR(run->start_s, 1628697775.478, 1e-6);
   CHECK_NEAR(run->end_s, 1628697851.678, 1e-6);
   tp_run_free(run);

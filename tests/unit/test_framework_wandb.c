@@ -104,6 +104,19 @@ static void test_corpus(void) {
   CHECK_INT(err, 0);
   CHECK(run->n_skipped > 0); /* histogram and table objects */
   tp_run_free(run);
+
+  /* config.yaml: "dispatch_batches: {desc: null, value: null}" and, nested,
+   * "accelerator_config: {value: {dispatch_batches: null, ...}}": nulls. */
+  run = fw_load_corpus("framework/wandb-binary-tevatron-3jp4rk/wandb/run-20240401_203202-6wtuv9pb",
+                       &err);
+  CHECK_INT(err, 0);
+  const tp_hparam *h = tp_run_find_hparam(run, "dispatch_batches");
+  CHECK(h && h->kind == TP_HP_NULL && strcmp(h->text, "null") == 0);
+  h = tp_run_find_hparam(run, "accelerator_config.dispatch_batches");
+  CHECK(h && h->kind == TP_HP_NULL);
+  h = tp_run_find_hparam(run, "accelerator_config.even_batches");
+  CHECK(h && h->kind == TP_HP_BOOL && h->number == 1);
+  tp_run_free(run);
 }
 
 int main(void) {

@@ -1,7 +1,8 @@
-/* test_hparams_yaml: flattening, typing, sequences, aliases, depth, errors. */
+/* test_hparams_yaml: flattening, typing, nulls, sequences, aliases, depth, errors. */
 #include <stdlib.h>
 
 #include "model/mem.h"
+#include "model/lab.h"
 #include "parser/hparams_yaml.h"
 #include "tp_test.h"
 
@@ -49,7 +50,7 @@ static void test_lightning(void) {
                               "config/amp=2:true\n"
                               "config/name=0:unet\n"
                               "config/q=0:5\n"
-                              "config/none=0:None\n"
+                              "config/none=3:null\n"
                               "config/sizes=0:[65, 384]\n"
                               "config/ratio=0:[1.0, 2.5]\n"
                               "config/mixed=0:['a', True, None, {'k': 1}]\n"
@@ -61,16 +62,38 @@ static void test_lightning(void) {
   tp_buf_free(&log), tp_buf_free(&dg);
 }
 
-static void test_alias_refused(void) {
+static void test_aliases(void) {
   tp_buf log, dg;
-  CHECK_INT(run("a: &x\n- 2\n- 2\nb: *x\nc: [1, *x]\nd: 1\n", &log, &dg), 0);
-  CHECK_STR(tp_buf_str(&log), "a=0:[2, 2]\nd=1:1\n");
+  /* An alias is its anchor's value written again (Python's yaml.dump shares
+   * lists that way); in a sequence too.  One inside its own anchor or of an
+   * unknown anchor is refused and its key skipped. */
+  CHECK_INT(run("a: &x\n- 2\n- 2\nb: *x\nc: [1, *x]\nm: &m {k: &s ~, j: [x]}\nn: *m\n"
+                "o: *s\np: &p [1, *p]\nq: *nope\nd: 1\n",
+                &log, &dg),
+            0);
+  CHECK_STR(tp_buf_str(&log), "a=0:[2, 2]\nb=0:[2, 2]\nc=0:[1, [2, 2]]\nm/k=3:null\n"
+                              "m/j=0:['x']\nn/k=3:null\nn/j=0:['x']\no=3:null\nd=1:1\n");
   CHECK_STR(tp_buf_str(&dg),
-            "warning: h.yaml: line 4: alias '*x' not expanded (aliases are refused); key 'b' "
-            "skipped\n"
-            "warning: h.yaml: line 5: alias '*x' not expanded (aliases are refused); key 'c' "
+            "warning: h.yaml: line 9: alias '*p' not expanded (an alias inside its own anchor); "
+            "key 'p' skipped\n"
+            "warning: h.yaml: line 10: alias '*nope' not expanded (unknown anchor); key 'q' "
             "skipped\n");
   tp_buf_free(&log), tp_buf_free(&dg);
+  /* Billion laughs: at most 10000 events are copied in all: l1 copies 10 x
+   * 12, l2 10 x 122 (1340 in all); one l2 in l3 (1222) fits, ... until the
+   * 9th would pass 10000. */
+  tp_buf bomb = {0};
+  tp_buf_adds(&bomb, "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+  for (int i = 1; i < 9; i++)
+    tp_buf_printf(&bomb, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n",
+                  i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+  tp_buf_adds(&bomb, "lr: 0.1\n");
+  CHECK_INT(run(tp_buf_str(&bomb), &log, &dg), 0);
+  CHECK(strstr(tp_buf_str(&log), "l2=") != NULL);
+  CHECK(strstr(tp_buf_str(&log), "l3=") == NULL);   /* past the bound */
+  CHECK(strstr(tp_buf_str(&log), "lr=1:0.1\n") != NULL);
+  CHECK(strstr(tp_buf_str(&dg), "(expansion limit reached)") != NULL);
+  tp_buf_free(&bomb), tp_buf_free(&log), tp_buf_free(&dg);
 }
 
 static void test_depth(void) {
@@ -145,8 +168,13 @@ static void test_corpus(void) {
   CHECK(h && h->kind == TP_HP_NUMBER && h->number == 0.5);
   h = tp_run_find_hparam(run, "config/RuntimeAug");
   CHECK(h && h->kind == TP_HP_BOOL && h->number == 0);
-  CHECK(tp_run_find_hparam(run, "model_config/nclass") == NULL); /* an alias: refused */
-  CHECK_INT(d.count, 3);
+  h = tp_run_find_hparam(run, "model_config/nclass"); /* nclass: *id001 */
+  CHECK(h && h->kind == TP_HP_STRING && strcmp(h->text, "[2, 2, 2]") == 0);
+  h = tp_run_find_hparam(run, "model_config/size_out"); /* size_out: *id003 */
+  CHECK(h && strcmp(h->text, "[65, 384, 384]") == 0);
+  h = tp_run_find_hparam(run, "config/dist_backend"); /* dist_backend: null */
+  CHECK(h && h->kind == TP_HP_NULL && strcmp(h->text, "null") == 0);
+  CHECK_INT(d.count, 0);
   CHECK_INT(run->n_inputs, 1);
   CHECK_INT(run->inputs[0].size, 1142);
   tp_run_free(run);
@@ -154,9 +182,51 @@ static void test_corpus(void) {
   free(path);
 }
 
+/* PyYAML's Python tags: objects unwrapped to their items and attributes,
+ * names as strings, None as null; the configuration leaves out placement,
+ * the seed and the repr's address. */
+static void test_python_tags(void) {
+  const char *path = TP_SOURCE_DIR "/tests/data/hparams/python-tags.yaml";
+  tp_buf log = {0};
+  tp_diags d = {0};
+  CHECK_INT(tp_hparams_yaml_read(path, add, &log, &d), 0);
+  CHECK_INT(d.count, 0);
+  CHECK_STR(tp_buf_str(&log), "args/lr=1:0.01\n"
+                              "args/batch_size=1:32\n"
+                              "args/scheduler=3:null\n"
+                              "args/act=0:torch.nn.modules.activation.ReLU\n"
+                              "opt/momentum=1:0.9\n"  /* dictitems */
+                              "opt/nesterov=2:true\n"
+                              "opt/momentum=1:0.9\n"  /* state: the same, set once in a run */
+                              "opt/nesterov=2:true\n"
+                              "device=0:['cuda', 0]\n"
+                              "shape=0:[224, 224]\n"
+                              "none_tagged=3:null\n"
+                              "tag_str=0:5\n"
+                              "loss_fn=0:<function mse_loss at 0x7f3a2c1d9e50>\n"
+                              "gpus=0:[0]\n"
+                              "seed=1:7\n");
+  tp_buf_free(&log);
+  tp_run *run = tp_run_new("exp/r", "exp/r");
+  CHECK_INT(tp_hparams_yaml_load(run, path, &d), 0);
+  CHECK_INT(run->n_hparams, 13);
+  CHECK_INT(run->diags.count, 0);
+  tp_run_finish(run);
+  tp_lab lab = {0};
+  tp_lab_add_run(&lab, run);
+  tp_lab_group(&lab);
+  CHECK_STR(run->config, "args/act=torch.nn.modules.activation.ReLU, args/batch_size=32, "
+                         "args/lr=0.01, args/scheduler=null, loss_fn=<function mse_loss>, "
+                         "none_tagged=null, opt/momentum=0.9, opt/nesterov=true, "
+                         "shape=[224, 224], tag_str=5");
+  tp_lab_free(&lab);
+  tp_diag_free(&d);
+}
+
 int main(void) {
+  TP_RUN(test_python_tags);
   TP_RUN(test_lightning);
-  TP_RUN(test_alias_refused);
+  TP_RUN(test_aliases);
   TP_RUN(test_depth);
   TP_RUN(test_bad);
   TP_RUN(test_corpus);

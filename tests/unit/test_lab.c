@@ -266,10 +266,66 @@ static void test_unknown_sums(void) {
   tp_lab_free(&dark_lab);
 }
 
+/* Placement keys (built in and configured) and Python reprs' addresses stay
+ * out of the configuration; two repeats on other GPUs group. */
+static void test_placement_and_addresses(void) {
+  CHECK(tp_lab_is_placement_key(NULL, "CUDA_VISIBLE_DEVICES"));
+  CHECK(tp_lab_is_placement_key(NULL, "trainer.gpus"));
+  CHECK(tp_lab_is_placement_key(NULL, "config/Devices"));
+  CHECK(tp_lab_is_placement_key(NULL, "local_rank"));
+  CHECK(tp_lab_is_placement_key(NULL, "trainer.gpus.0")); /* a flattened list */
+  CHECK(tp_lab_is_placement_key(NULL, "trainer/devices/1/2"));
+  CHECK(!tp_lab_is_placement_key(NULL, "gpus0"));
+  CHECK(!tp_lab_is_placement_key(NULL, "0"));
+  CHECK(!tp_lab_is_placement_key(NULL, "trainer.accelerator"));
+  CHECK(!tp_lab_is_placement_key(NULL, "num_gpus_per_model_x")); /* not a component */
+  CHECK(!tp_lab_is_placement_key(NULL, "xgpus"));
+  CHECK(!tp_lab_is_placement_key(NULL, "slurm_job"));
+  CHECK(!tp_lab_is_placement_key(NULL, "lora.rank")); /* a model's rank */
+
+  tp_config cfg;
+  tp_config_init(&cfg);
+  tp_config_strs_add(&cfg.placement_keys, "slurm_job");
+  tp_config_strs_add(&cfg.placement_keys, "data.cache_dir");
+  tp_lab lab = {0};
+  for (int i = 0; i < 2; i++) {
+    tp_run *r = tp_run_new(i ? "e/b" : "e/a", "/tmp");
+    char t[32];
+    tp_run_set_hparam(r, "trainer.gpus", TP_HP_STRING, i ? "[1]" : "[0]", NAN, "x");
+    tp_run_set_hparam(r, "local_rank", TP_HP_NUMBER, "0", 0, "x");
+    tp_run_set_hparam(r, "slurm_job", TP_HP_NUMBER, tp_fmt_double(t, 100 + i), 100 + i, "x");
+    tp_run_set_hparam(r, "exp.data.cache_dir", TP_HP_STRING, i ? "/b" : "/a", NAN, "x");
+    tp_run_set_hparam(r, "loss_fn", TP_HP_STRING,
+                      i ? "<function mse at 0x7f3a2c1d9e50>" : "<function mse at 0x0000020CB5CADEE0>",
+                      NAN, "x");
+    tp_run_set_hparam(r, "sched", TP_HP_NULL, "null", NAN, "x");
+    tp_run_set_hparam(r, "note", TP_HP_STRING, "meet at 0xford", NAN, "x"); /* no hex after 0x */
+    tp_run_finish(r);
+    tp_lab_add_run(&lab, r);
+  }
+  tp_lab_apply_config(&lab, &cfg);
+  tp_lab_group(&lab);
+  CHECK(tp_lab_is_placement_key(&lab, "slurm_job"));
+  CHECK(!tp_lab_is_config_key(&lab, "x/data.cache_dir"));
+  CHECK_INT(lab.n_experiments, 1);
+  CHECK_INT(lab.experiments[0].n_configs, 1);
+  CHECK_STR(lab.runs[0]->config, "loss_fn=<function mse>, note=meet at 0xford, sched=null");
+  /* The hparam itself is kept as written. */
+  CHECK_STR(tp_run_find_hparam(lab.runs[1], "loss_fn")->text, "<function mse at 0x7f3a2c1d9e50>");
+  tp_buf json = {0};
+  tp_summary_json(&lab, &json);
+  CHECK(strstr(tp_buf_str(&json), "\"sched\": null") != NULL);
+  CHECK(strstr(tp_buf_str(&json), "\"trainer.gpus\": \"[1]\"") != NULL); /* in the run's hparams */
+  tp_buf_free(&json);
+  tp_lab_free(&lab);
+  tp_config_free(&cfg);
+}
+
 int main(void) {
   TP_RUN(test_gpu_hours);
   TP_RUN(test_seed_keys);
   TP_RUN(test_unknown_sums);
+  TP_RUN(test_placement_and_addresses);
   TP_RUN(test_group);
   TP_RUN(test_rules_and_target);
   TP_RUN(test_rollups);

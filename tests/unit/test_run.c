@@ -185,6 +185,32 @@ static void test_fmt_shortest(void) {
   CHECK_INT(bad, 0);
 }
 
+/* A key read again: "None" then null, 0 then false take the typed form;
+ * the reverse keeps it; real differences keep the first and say so. */
+static void test_hparam_spellings(void) {
+  tp_run *r = tp_run_new("r", "r");
+  tp_run_set_hparam(r, "a", TP_HP_STRING, "None", NAN, "events");
+  tp_run_set_hparam(r, "a", TP_HP_NULL, "null", NAN, "hparams.yaml");
+  tp_run_set_hparam(r, "b", TP_HP_NUMBER, "0", 0, "events");
+  tp_run_set_hparam(r, "b", TP_HP_BOOL, "false", 0, "hparams.yaml");
+  tp_run_set_hparam(r, "c", TP_HP_NULL, "null", NAN, "hparams.yaml");
+  tp_run_set_hparam(r, "c", TP_HP_STRING, "None", NAN, "events");
+  tp_run_set_hparam(r, "c", TP_HP_NULL, "null", NAN, "other");
+  tp_run_set_hparam(r, "d", TP_HP_NUMBER, "2", 2, "events");
+  tp_run_set_hparam(r, "d", TP_HP_BOOL, "true", 1, "hparams.yaml");
+  const tp_hparam *h = tp_run_find_hparam(r, "a");
+  CHECK(h && h->kind == TP_HP_NULL && strcmp(h->text, "null") == 0 && isnan(h->number) &&
+        strcmp(h->source, "hparams.yaml") == 0);
+  h = tp_run_find_hparam(r, "b");
+  CHECK(h && h->kind == TP_HP_BOOL && strcmp(h->text, "false") == 0 && h->number == 0);
+  h = tp_run_find_hparam(r, "c");
+  CHECK(h && h->kind == TP_HP_NULL && strcmp(h->source, "hparams.yaml") == 0);
+  h = tp_run_find_hparam(r, "d");
+  CHECK(h && h->kind == TP_HP_NUMBER && h->number == 2);
+  CHECK_INT((int)r->diags.count, 1); /* d: 2 against true */
+  tp_run_free(r);
+}
+
 int main(void) {
   TP_RUN(test_restart_rule);
   TP_RUN(test_restarts_per_series);
@@ -192,5 +218,6 @@ int main(void) {
   TP_RUN(test_decimate);
   TP_RUN(test_fmt_and_tags);
   TP_RUN(test_fmt_shortest);
+  TP_RUN(test_hparam_spellings);
   return tp_test_summary();
 }

@@ -8,7 +8,9 @@
 #include "model/mem.h"
 #include "model/run.h"
 #include "parser/runbin.h"
+#include "parser/runfile.h"
 #include "render/runbin.h"
+#include "render/runfile.h"
 #include "tp_test.h"
 
 /* A run with every field set, awkward values included. */
@@ -24,6 +26,7 @@ static tp_run *S_full_run(void) {
   tp_run_set_hparam(r, "lr", TP_HP_NUMBER, "0.001", 0.001, "/data/exp/run-1/hparams.yaml");
   tp_run_set_hparam(r, "opt", TP_HP_STRING, "adam \"w\"", NAN, NULL);
   tp_run_set_hparam(r, "amp", TP_HP_BOOL, "true", 1, "x");
+  tp_run_set_hparam(r, "sched", TP_HP_NULL, "null", NAN, "x");
   tp_run_set_tag(r, "project", "vision");
   tp_run_add_scalar(r, "loss", 0, 1700000001, 2.5);
   tp_run_add_scalar(r, "loss", 10, 1700000002, -INFINITY);
@@ -98,9 +101,11 @@ static void test_round_trip(void) {
   CHECK(back->start_s == 1700000000.25 && isnan(back->declared_duration_s));
   CHECK(back->window_source && strcmp(back->window_source, "event wall times") == 0);
   CHECK_INT(back->restarts, 2);
-  CHECK_INT((int)back->n_hparams, 3);
+  CHECK_INT((int)back->n_hparams, 4);
   const tp_hparam *hp = tp_run_find_hparam(back, "opt");
   CHECK(hp && hp->kind == TP_HP_STRING && strcmp(hp->text, "adam \"w\"") == 0 && !hp->source);
+  hp = tp_run_find_hparam(back, "sched");
+  CHECK(hp && hp->kind == TP_HP_NULL && strcmp(hp->text, "null") == 0 && isnan(hp->number));
   CHECK_STR(tp_run_tag(back, "project"), "vision");
   const tp_series *loss = tp_run_find_series(back, "loss");
   CHECK(loss && loss->count == 3);
@@ -183,8 +188,28 @@ static void test_refusals(void) {
   tp_run_free(r);
 }
 
+/* The run summaries of scan (JSON) keep a null hparam null too. */
+static void test_runfile_null(void) {
+  tp_run *r = S_full_run();
+  tp_buf b = {0};
+  tp_runfile_write(r, NULL, NULL, &b);
+  CHECK(strstr(tp_buf_str(&b), "\"kind\": \"null\"") != NULL);
+  tp_run *back = NULL;
+  tp_diags d = {0};
+  CHECK_INT(tp_runfile_read_mem(b.data, b.len, "r.json", &back, NULL, NULL, &d), 0);
+  const tp_hparam *hp = back ? tp_run_find_hparam(back, "sched") : NULL;
+  CHECK(hp && hp->kind == TP_HP_NULL && strcmp(hp->text, "null") == 0 && isnan(hp->number));
+  hp = back ? tp_run_find_hparam(back, "amp") : NULL;
+  CHECK(hp && hp->kind == TP_HP_BOOL && hp->number == 1);
+  if (back) tp_run_free(back);
+  tp_run_free(r);
+  tp_buf_free(&b);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_round_trip);
+  TP_RUN(test_runfile_null);
   TP_RUN(test_refusals);
   return tp_test_summary();
 }
