@@ -432,18 +432,42 @@ typedef struct S_job_key {
   size_t i;
 } S_job_key;
 
+typedef struct S_job_size {
+  uint64_t size;  /* bytes; UINT64_MAX when it cannot be read */
+  size_t i;
+} S_job_size;
+
 static int S_cmp_job_key(const void *a, const void *b) {
   const S_job_key *x = a, *y = b;
   int c = strcmp(x->sha, y->sha);
   return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
+static int S_cmp_size(const void *a, const void *b) {
+  const S_job_size *x = a, *y = b;
+  return x->size != y->size ? (x->size > y->size) - (x->size < y->size)
+                            : (x->i > y->i) - (x->i < y->i);
+}
+
 static void S_merge_copies(S_state *st, S_trace_job *jobs, size_t n) {
-  S_job_key *order = tp_xcalloc(n + 1, sizeof *order);
+  /* Only files whose size another file shares can be copies: those are
+   * hashed here; the others get their digest when they are read. */
+  S_job_size *sz = tp_xcalloc(n + 1, sizeof *sz);
   for (size_t i = 0; i < n; i++) {
-    S_file_info(jobs[i].path, true, jobs[i].sha256, &(uint64_t){0}, &(int64_t){0}, NULL, 0, NULL);
-    order[i] = (S_job_key){jobs[i].sha256, i};
+    struct stat fst;
+    sz[i] = (S_job_size){stat(jobs[i].path, &fst) == 0 ? (uint64_t)fst.st_size : UINT64_MAX, i};
   }
+  if (n > 1) qsort(sz, n, sizeof *sz, S_cmp_size);
+  for (size_t k = 0; k < n; k++) {
+    bool twin = (k > 0 && sz[k - 1].size == sz[k].size) ||
+                (k + 1 < n && sz[k + 1].size == sz[k].size);
+    if (twin && sz[k].size != UINT64_MAX)
+      S_file_info(jobs[sz[k].i].path, true, jobs[sz[k].i].sha256, &(uint64_t){0},
+                  &(int64_t){0}, NULL, 0, NULL);
+  }
+  free(sz);
+  S_job_key *order = tp_xcalloc(n + 1, sizeof *order);
+  for (size_t i = 0; i < n; i++) order[i] = (S_job_key){jobs[i].sha256, i};
   /* By digest, then by position: each group's first is the first by path. */
   if (n > 1) qsort(order, n, sizeof *order, S_cmp_job_key);
   for (size_t g = 0; g < n;) {

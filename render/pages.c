@@ -709,11 +709,12 @@ static const char *S_change(char buf[64], double v, double base) {
 
 /* The what-ifs of the whole lab (model/whatif.h): by location (table and
  * chart), by PUE, by time (with an intensity series), and equivalents.  Null
- * without the reference tables. */
+ * without the reference tables, and when no run's energy is known (there is
+ * nothing to move a lever on). */
 static void S_whatif(S_ctx *x, tp_tval *root) {
   const tp_lab *lab = x->lab;
   const tp_reftables *tables = x->opts->tables;
-  if (!tables) {
+  if (!tables || !lab->n_runs_with_energy || !isfinite(lab->facility_j)) {
     tp_tval_set(root, "whatif", tp_tval_null());
     return;
   }
@@ -895,8 +896,8 @@ static int S_index(S_ctx *x) {
                            "was: a power trace beside the runs (nvidia-smi --query-gpu="
                            "timestamp,power.draw --format=csv -l 1, RAPL or perf stat energy "
                            "counters), CodeCarbon's emissions.csv in a run's folder, or the "
-                           "hardware the runs used (hardware: in trainprint.yaml, e.g. "
-                           "\"4x A100-SXM4-40GB\"), for an estimate with its range.");
+                           "hardware the runs used (--hardware \"4x A100-SXM4-40GB\", or "
+                           "hardware: in trainprint.yaml), for an estimate with its range.");
 
   tp_tval *tot = tp_tval_set_list(root, "totals");
   size_t nk = lab->n_runs_with_energy, nr = lab->n_runs;
@@ -1410,6 +1411,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
   t = S_table(root, "inputs", "inputs", "Input files");
   S_col(&t, "File", false);
   S_col(&t, "Format", false);
+  S_col(&t, "IT energy given", true);
   S_col(&t, "Size", true);
   S_col(&t, "Modified", false);
   S_col(&t, "SHA-256", false);
@@ -1418,6 +1420,7 @@ static void S_run_build(S_ctx *x, size_t ri, S_built *out) {
     S_row(&t);
     S_cell_full(&t, tp_paths_name(&x->paths, in->path), NULL, "path", true);
     S_cell(&t, in->format ? in->format : "");
+    S_num(&t, isfinite(in->energy_j) ? S_energy(buf, in->energy_j) : "–");
     S_num(&t, S_bytes(buf, in->size));
     S_cell_full(&t, in->mtime_s > 0 ? S_time(buf, (double)in->mtime_s) : "unknown", NULL,
                 "nowrap", false);
