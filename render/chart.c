@@ -1132,8 +1132,18 @@ static void S_layout(S_dl *dl, const tp_chart *c) {
 /* SVG                                                                       */
 /* ======================================================================== */
 
-/* A coordinate with one decimal, locale-independent, "-0" never. */
+/* Coordinates beyond this many SVG units are clamped to it: a degenerate
+ * scale (extreme values in a damaged input) can put a point anywhere, and
+ * rounding such a number to an integer would overflow.  Charts drawn from
+ * real data stay far inside (a few thousand units). */
+#define S_COORD_MAX 1e12
+
+/* A coordinate with one decimal, locale-independent, "-0" never; not a number
+ * is written as 0 and a value beyond +-S_COORD_MAX as that bound. */
 static void S_num(tp_buf *b, double v) {
+  if (isnan(v)) v = 0;
+  if (v > S_COORD_MAX) v = S_COORD_MAX;
+  if (v < -S_COORD_MAX) v = -S_COORD_MAX;
   long long t = llround(v * 10);
   if (t < 0) tp_buf_addc(b, '-'), t = -t;
   tp_buf_printf(b, "%lld", t / 10);

@@ -432,6 +432,29 @@ static void test_escaping_and_errors(void) {
   tp_chart_free(e);
 }
 
+
+/* Extreme values (a damaged input) draw without overflow: coordinates are
+ * clamped before they are rounded. */
+static void test_extreme_values(void) {
+  const double v[][2] = {{0, 1.7e308}, {0, -1.7e308}, {-1.7e308, 1.7e308}};
+  for (size_t k = 0; k < 3; k++) {
+    tp_chart *c = tp_chart_new(TP_CHART_LINE, "extreme", NULL);
+    tp_chart_series *s = tp_chart_add_series(c, "a", 0, TP_DRAW_DEFAULT);
+    tp_chart_series_add(s, v[k][0], v[k][1]);
+    tp_chart_series_add(s, 1, 0);
+    tp_chart_series_add(s, 2, 1e-300);
+    tp_chart_add_band(c, -1.7e308, 1.7e308, "band");
+    tp_chart_series_add_err(s, 3, 1, -1.7e308, 1.7e308);
+    tp_buf b = {0};
+    tp_chart_svg(c, &b);
+    xmlDocPtr doc = xmlReadMemory(b.data, (int)b.len, "x.svg", NULL, XML_PARSE_NONET);
+    CHECK(doc != NULL);
+    xmlFreeDoc(doc);
+    tp_buf_free(&b);
+    tp_chart_free(c);
+  }
+}
+
 static void test_csv(void) {
   tp_chart *c = S_bar_chart();
   tp_buf b = {0};
@@ -456,6 +479,7 @@ static void test_csv(void) {
 }
 
 int main(void) {
+  TP_RUN(test_extreme_values);
   TP_RUN(test_nice_step);
   TP_RUN(test_lttb);
   TP_RUN(test_pareto);
