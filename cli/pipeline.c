@@ -130,38 +130,29 @@ static void S_reader_merge(S_state *st, S_reader *rd) {
   *rd = (S_reader){0};
 }
 
-/* Size, modification time and (when `hash`) SHA-256 of a regular file, and its
- * first bytes (head, up to head_cap; may be NULL).  Leaves sha alone without
- * `hash`, "" when the file cannot be read. */
+/* Size and modification time of a regular file and, when `hash`, its SHA-256
+ * (parser/sha256.h); sha is left alone without `hash`, "" when the file
+ * cannot be read. */
 static void S_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
-                        int64_t *mtime_s, unsigned char *head, size_t head_cap, size_t *head_n) {
+                        int64_t *mtime_s) {
   if (hash) sha[0] = '\0';
   *size = 0;
   *mtime_s = 0;
-  if (head_n) *head_n = 0;
   struct stat fst;
   if (stat(path, &fst) != 0 || !S_ISREG(fst.st_mode)) return;
   *size = (uint64_t)fst.st_size;
   *mtime_s = (int64_t)fst.st_mtime;
+  if (hash && tp_sha256_file(path, sha, &(uint64_t){0}) != 0) sha[0] = '\0';
+}
+
+/* The first bytes of a file (at most cap), for sniffing its format; 0 when
+ * it cannot be read. */
+static size_t S_file_head(const char *path, unsigned char *head, size_t cap) {
   FILE *f = fopen(path, "rb");
-  if (!f) return;
-  tp_sha256 h;
-  tp_sha256_init(&h);
-  unsigned char buf[65536];
-  size_t n;
-  bool first = true;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-    if (first && head && head_n) {
-      *head_n = n < head_cap ? n : head_cap;
-      memcpy(head, buf, *head_n);
-    }
-    first = false;
-    if (!hash) break;
-    tp_sha256_update(&h, buf, n);
-  }
-  bool err = ferror(f) != 0;
+  if (!f) return 0;
+  size_t n = fread(head, 1, cap, f);
   fclose(f);
-  if (!err && hash) tp_sha256_hex(&h, sha);
+  return n;
 }
 
 /* True when dir is root or lies below it (path prefix at a '/' boundary). */
@@ -394,13 +385,14 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   /* The file as an input: size, time, digest (identical files count once). */
   char sha[65];
   memcpy(sha, job->sha256, sizeof sha);
-  unsigned char head[4096];
-  size_t head_n = 0;
   tp_attrib_file af = {.path = job->path, .sha256 = sha,
                        .scope = job->n_also ? NULL : job->under_dir};
-  S_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s, head, sizeof head, &head_n);
-  tp_power_format fmt = job->format != TP_POWER_AUTO ? job->format
-                                                     : tp_power_sniff(head, head_n);
+  S_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s);
+  tp_power_format fmt = job->format;
+  if (fmt == TP_POWER_AUTO) {
+    unsigned char head[4096];
+    fmt = tp_power_sniff(head, S_file_head(job->path, head, sizeof head));
+  }
   af.format = job->mlflow_run ? "mlflow-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
                                         : tp_power_format_name(fmt);
@@ -463,7 +455,7 @@ static void S_merge_copies(S_state *st, S_trace_job *jobs, size_t n) {
                 (k + 1 < n && sz[k + 1].size == sz[k].size);
     if (twin && sz[k].size != UINT64_MAX)
       S_file_info(jobs[sz[k].i].path, true, jobs[sz[k].i].sha256, &(uint64_t){0},
-                  &(int64_t){0}, NULL, 0, NULL);
+                  &(int64_t){0});
   }
   free(sz);
   S_job_key *order = tp_xcalloc(n + 1, sizeof *order);
@@ -732,7 +724,7 @@ static void S_note_hardware(S_state *st) {
   for (size_t i = 0; i < st->lab->n_runs; i++) {
     const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, st->lab->runs[i]->id);
     if (!hw) continue;
-    if (!have) S_file_info(st->cfg->path, true, sha, &af.size, &af.mtime_s, NULL, 0, NULL);
+    if (!have) S_file_info(st->cfg->path, true, sha, &af.size, &af.mtime_s);
     have = true;
     tp_attrib_hardware(st->attrib, i, &af, hw->line);
   }

@@ -319,15 +319,23 @@ static const char *S_part_in(char buf[240], const S_unit *u, double v, size_t kn
   return buf;
 }
 
-/* The lead of a page over n runs of which `known` have a known energy, when
- * some lack one: "{what}; the 3 of them with a known energy used X of IT
+/* The lead of a page over n runs of which `known` have a known energy:
+ * "{what} used X of IT energy, Y at the facility, and emitted Z." when every
+ * run has one (with `paren`: "... of IT energy (Y at the facility) and
+ * emitted Z."); "{what}; the 3 of them with a known energy used X of IT
  * energy (Y at the facility) and emitted Z; the energy of the other 2 is
- * unknown.", or "{what}; their energy is unknown: ..." when none has one.
- * NULL when every run has a known energy (the page words that itself). */
+ * unknown." when some lack one; "{what}; their energy is unknown: ..." when
+ * none has one.  A new string. */
 static char *S_energy_lead(const char *what, size_t n, size_t known, tp_range it, tp_range fac,
-                           tp_range co2e) {
+                           tp_range co2e, bool paren) {
   char r1[160], r2[160], r3[160];
-  if (known >= n) return NULL;
+  if (known >= n)
+    return paren ? tp_xasprintf("%s used %s of IT energy (%s at the facility) and emitted %s.",
+                                what, S_energy_rng(r1, it), S_energy_rng(r2, fac),
+                                S_co2e_rng(r3, co2e))
+                 : tp_xasprintf("%s used %s of IT energy, %s at the facility, and emitted %s.",
+                                what, S_energy_rng(r1, it), S_energy_rng(r2, fac),
+                                S_co2e_rng(r3, co2e));
   if (known == 0)
     return tp_xasprintf("%s; %s energy is unknown: no power trace, declared figure or estimate "
                         "covers %s.",
@@ -874,17 +882,12 @@ static int S_index(S_ctx *x) {
   const tp_lab *lab = x->lab;
   tp_tval *root = S_page(x, "Training energy report", "");
   const tp_uncertainty_sum *ut = &x->u.total;
-  char buf[64], r1[160], r2[160], r3[160];
+  char buf[64];
   char *what = tp_xasprintf("%zu runs in %zu experiments", lab->n_runs, lab->n_experiments);
   char *lead = S_energy_lead(what, lab->n_runs, lab->n_runs_with_energy,
                              S_lab_range(lab->it_j, ut->it_j),
                              S_lab_range(lab->facility_j, ut->facility_j),
-                             S_lab_range(lab->co2e_kg, ut->co2e_kg));
-  if (!lead)
-    lead = tp_xasprintf("%s used %s of IT energy, %s at the facility, and emitted %s.", what,
-                        S_energy_rng(r1, S_lab_range(lab->it_j, ut->it_j)),
-                        S_energy_rng(r2, S_lab_range(lab->facility_j, ut->facility_j)),
-                        S_co2e_rng(r3, S_lab_range(lab->co2e_kg, ut->co2e_kg)));
+                             S_lab_range(lab->co2e_kg, ut->co2e_kg), false);
   tp_tval_set_string(root, "lead", lead);
   free(lead);
   free(what);
@@ -1042,7 +1045,7 @@ static void S_target_rank(tp_tval *root, const tp_experiment *e, char *const *la
 
 static int S_experiment(S_ctx *x, const tp_experiment *e) {
   const tp_lab *lab = x->lab;
-  char buf[64], r1[160], r2[160], r3[160], cell[400];
+  char buf[64], cell[400];
   size_t ei = (size_t)(e - lab->experiments);
   const tp_uncertainty_sum *us = &x->u.experiments[ei];
   char *slug = tp_site_slug(e->name);
@@ -1052,12 +1055,7 @@ static int S_experiment(S_ctx *x, const tp_experiment *e) {
   char *lead = S_energy_lead(what, e->n_runs, e->n_runs_with_energy,
                              S_lab_range(e->it_j, us->it_j),
                              S_lab_range(e->facility_j, us->facility_j),
-                             S_lab_range(e->co2e_kg, us->co2e_kg));
-  if (!lead)
-    lead = tp_xasprintf("%s used %s of IT energy (%s at the facility) and emitted %s.", what,
-                        S_energy_rng(r1, S_lab_range(e->it_j, us->it_j)),
-                        S_energy_rng(r2, S_lab_range(e->facility_j, us->facility_j)),
-                        S_co2e_rng(r3, S_lab_range(e->co2e_kg, us->co2e_kg)));
+                             S_lab_range(e->co2e_kg, us->co2e_kg), true);
   tp_tval_set_string(root, "lead", lead);
   free(lead);
   free(what);
