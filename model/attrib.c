@@ -10,9 +10,9 @@
 
 #include "model/estimate.h"
 #include "model/mem.h"
+#include "model/units.h"
 #include "model/utctime.h"
 
-#define S_KWH_J 3.6e6
 #define S_EPOCH_1990 631152000.0 /* 1990-01-01T00:00:00Z */
 
 /* One device of one trace, as it reached one run. */
@@ -163,8 +163,8 @@ void tp_attrib_free(tp_attrib *a) {
 static const char *S_span(char buf[32], double s) {
   if (s < 120) snprintf(buf, 32, "%.0f s", s);
   else if (s < 7200) snprintf(buf, 32, "%.0f min", s / 60);
-  else if (s < 172800) snprintf(buf, 32, "%.1f h", s / 3600);
-  else snprintf(buf, 32, "%.1f days", s / 86400);
+  else if (s < 172800) snprintf(buf, 32, "%.1f h", s / TP_S_PER_H);
+  else snprintf(buf, 32, "%.1f days", s / TP_S_PER_DAY);
   return buf;
 }
 
@@ -388,7 +388,7 @@ static void S_one_device(tp_run *run, const tp_attrib_trace *tx, S_share *x,
                   "records device %s over the same time as %s (%s every %s against %s every "
                   "%s); %s is used and this trace's %.6f kWh for %s is not added",
                   l->id, wp, S_kind_name(l), S_span(b1, l->typical_s), S_kind_name(w),
-                  S_span(b2, w->typical_s), wp, l->energy_j / S_KWH_J, l->id);
+                  S_span(b2, w->typical_s), wp, l->energy_j / TP_J_PER_KWH, l->id);
     }
 }
 
@@ -571,7 +571,7 @@ static void S_charge(tp_attrib *a, tp_attrib_trace *t, S_row *w, size_t r, doubl
                   "declared energy (%.6f kWh, %s) passed over: the run's energy comes from "
                   "power traces, which take precedence (measured > integrated > declared > "
                   "estimated)",
-                  j / S_KWH_J, how);
+                  j / TP_J_PER_KWH, how);
     return;
   }
   w->charged_j += j;
@@ -596,7 +596,7 @@ static void S_charge(tp_attrib *a, tp_attrib_trace *t, S_row *w, size_t r, doubl
   tp_diag_add(&run->diags, TP_NOTE, t->path, -1, w->d.line,
               "energy declared by the tracking tool (%.6f kWh of IT energy, %s; its PUE %.3g "
               "divided out); no power trace covers this run",
-              j / S_KWH_J, how, w->d.tool_pue);
+              j / TP_J_PER_KWH, how, w->d.tool_pue);
 }
 
 static void S_resolve_row(tp_attrib *a, tp_attrib_trace *t, S_row *w) {
@@ -921,7 +921,7 @@ size_t tp_attrib_check(const tp_lab *lab, const tp_attrib *a, double now_s, tp_d
     const tp_run *r = lab->runs[i];
     const tp_run_energy *e = &r->energy;
     if (isfinite(r->start_s) &&
-        (r->start_s < S_EPOCH_1990 || r->end_s > now_s + 86400 || r->end_s < r->start_s)) {
+        (r->start_s < S_EPOCH_1990 || r->end_s > now_s + TP_S_PER_DAY || r->end_s < r->start_s)) {
       char x[40], y[40];
       tp_diag_add(out, TP_ERROR, r->dir, -1, -1,
                   "invariant: run %s has the window %s to %s, outside 1990-01-01 .. now + 1 "

@@ -224,6 +224,6 @@ void tp_carbon_apply(const tp_carbon *c, tp_run_energy *re, double start_s, doub
                   "%.2f h of the run lie outside the intensity series, which spans %s to %s "
                   "(its last row held for one typical interval, %g s): the run's CO2e is "
                   "left unknown",
-                  unc / 3600.0, S_when(a, from), S_when(b, to), to - c->series->rows[c->series->count - 1].t_s);
+                  unc / TP_S_PER_H, S_when(a, from), S_when(b, to), to - c->series->rows[c->series->count - 1].t_s);
   }
 }

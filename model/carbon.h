@@ -35,6 +35,7 @@
 #include "model/energy.h"
 #include "model/reftable.h"
 #include "model/run.h"
+#include "model/units.h"
 
 /* The shipped tables hold no general PUE: the default is the industry
  * average annual PUE of the Uptime Institute Global Data Center Survey 2023
@@ -43,8 +44,6 @@
 #define TP_PUE_DEFAULT_YEAR 2023
 #define TP_PUE_DEFAULT_SOURCE \
   "Uptime Institute Global Data Center Survey 2023: industry-average annual PUE 1.58"
-
-#define TP_J_PER_KWH 3.6e6
 
 /* One row of an intensity series. */
 typedef struct tp_intensity_row {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "model/mem.h"
+#include "model/units.h"
 
 void tp_lab_add_run(tp_lab *lab, tp_run *run) {
   TP_GROW(lab->runs, lab->cap_runs, lab->n_runs + 1);
@@ -470,7 +471,7 @@ static int S_cmp_rank(const void *a, const void *b) {
 static double S_device_gpu_hours(const tp_device_energy *dv) {
   if (strncmp(dv->id, "gpu", 3) != 0) return 0;
   double s = dv->share_s > 0 ? dv->share_s : dv->covered_s;
-  return isfinite(s) && s > 0 ? s / 3600.0 : 0;
+  return isfinite(s) && s > 0 ? s / TP_S_PER_H : 0;
 }
 
 /* GPU-hours of a run: from its traces' GPU devices; for an estimated or
@@ -480,7 +481,7 @@ static double S_run_gpu_hours(const tp_run *r) {
   if (e->method == TP_ENERGY_ESTIMATED || e->method == TP_ENERGY_DECLARED) {
     double dur = r->end_s - r->start_s;
     if (!(isfinite(dur) && dur > 0)) dur = r->declared_duration_s;
-    return e->gpu_count > 0 && isfinite(dur) && dur > 0 ? e->gpu_count * dur / 3600.0 : 0;
+    return e->gpu_count > 0 && isfinite(dur) && dur > 0 ? e->gpu_count * dur / TP_S_PER_H : 0;
   }
   double h = 0;
   for (size_t d = 0; d < e->n_devices; d++) h += S_device_gpu_hours(&e->devices[d]);

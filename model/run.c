@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/units.h"
 
 /* Open-addressing hash from tag to series index (index + 1; 0 = empty). */
 struct tp_run_index {
@@ -122,7 +123,7 @@ int tp_run_check_window(tp_run *run, double newest_mtime_s) {
     from = S_source_text(run, run->end_source);
     value = run->end_s;
   } else if (isfinite(newest_mtime_s) && newest_mtime_s > 0 &&
-             run->end_s > newest_mtime_s + 86400.0) {
+             run->end_s > newest_mtime_s + TP_S_PER_DAY) {
     snprintf(limit, sizeof limit, "ends more than a day after its newest input file was written (%s)",
              S_iso(when, newest_mtime_s));
     why = limit;

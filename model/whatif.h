@@ -47,6 +47,7 @@
 #include "model/energy.h"
 #include "model/lab.h"
 #include "model/reftable.h"
+#include "model/units.h"
 
 /* ---- by location ------------------------------------------------------- */
 
@@ -104,8 +105,8 @@ void tp_whatif_by_pue(tp_whatif_pue *out, const tp_reftables *t, double it_j,
 
 /* ---- by time ----------------------------------------------------------- */
 
-#define TP_WHATIF_HORIZON_S 86400.0 /* "the next 24 hours" */
-#define TP_WHATIF_STEP_S 3600.0     /* start times tried: every hour */
+#define TP_WHATIF_HORIZON_S TP_S_PER_DAY /* "the next 24 hours" */
+#define TP_WHATIF_STEP_S TP_S_PER_H      /* start times tried: every hour */
 
 typedef struct tp_whatif_time {
   double co2e_kg_actual;      /* as it ran, priced with the series as model/carbon

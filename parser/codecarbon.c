@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/units.h"
 
 #define S_MAX_COLS 128
 #define S_MAX_RUNS 65536   /* runs held before the older half is delivered early */
 #define S_SEARCH_RUNS 256  /* recent runs a row may belong to */
-#define S_KWH_J 3.6e6
 
 bool tp_codecarbon_sniff(const char *head, size_t len) {
   const char *nl = memchr(head, '\n', len);
@@ -70,7 +70,7 @@ static double S_energy(const S_cc *c, const tp_field *f, int which, double pue) 
   double v;
   if (k < 0 || f[k].n == 0 || tp_csv_number(f[k].s, f[k].n, &v) || !isfinite(v) || v < 0)
     return NAN;
-  return v * S_KWH_J / pue;
+  return v * TP_J_PER_KWH / pue;
 }
 
 static char *S_opt_str(const tp_field *f, int k) {
@@ -118,7 +118,7 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
         r->d.end_s = end;
         r->d.start_s = start;
         r->d.duration_s = dur;
-        r->d.it_energy_j = kwh * S_KWH_J / pue;
+        r->d.it_energy_j = kwh * TP_J_PER_KWH / pue;
         r->d.tool_pue = pue;
         r->d.cpu_j = S_energy(c, f, c->dev_2021 ? C_CPU_P : C_CPU_E, pue);
         r->d.gpu_j = S_energy(c, f, c->dev_2021 ? C_GPU_P : C_GPU_E, pue);
@@ -153,7 +153,7 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
                        .start_s = start,
                        .end_s = end,
                        .duration_s = dur,
-                       .it_energy_j = kwh * S_KWH_J / pue,
+                       .it_energy_j = kwh * TP_J_PER_KWH / pue,
                        .tool_pue = pue,
                        .cpu_j = S_energy(c, f, c->dev_2021 ? C_CPU_P : C_CPU_E, pue),
                        .gpu_j = S_energy(c, f, c->dev_2021 ? C_GPU_P : C_GPU_E, pue),

@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "model/mem.h"
+#include "model/units.h"
 #include "parser/csvmap.h"
 #include "parser/power.h"
 #include "parser/timefmt.h"
@@ -553,7 +554,7 @@ static const S_field k_power[] = {
     {.key = "timezone", .kind = F_FN, .off = offsetof(tp_config_power, timezone), .fn = S_timezone},
     {.key = "start", .kind = F_FN, .off = offsetof(tp_config_power, start), .fn = S_start},
     {.key = "interval", .kind = F_NUM, .off = offsetof(tp_config_power, interval_s), .lo = 1e-3,
-     .hi = 86400},
+     .hi = TP_S_PER_DAY},
 };
 
 static void S_power(S_ld *ld, const tp_ynode *item, const char *path) {

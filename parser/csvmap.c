@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/units.h"
 
 #define S_MAX_COLS 256
 
@@ -14,8 +15,8 @@ static const struct {
   double scale;      /* to W or J */
 } k_units[TP_UNIT_COUNT] = {
     [TP_UNIT_W] = {"W", 1},       [TP_UNIT_MW] = {"mW", 1e-3},   [TP_UNIT_KW] = {"kW", 1e3},
-    [TP_UNIT_J] = {"J", 1},       [TP_UNIT_KJ] = {"kJ", 1e3},    [TP_UNIT_WH] = {"Wh", 3600},
-    [TP_UNIT_KWH] = {"kWh", 3.6e6}, [TP_UNIT_UJ] = {"uJ", 1e-6}, [TP_UNIT_MJ] = {"mJ", 1e-3}};
+    [TP_UNIT_J] = {"J", 1},       [TP_UNIT_KJ] = {"kJ", 1e3},    [TP_UNIT_WH] = {"Wh", TP_J_PER_WH},
+    [TP_UNIT_KWH] = {"kWh", TP_J_PER_KWH}, [TP_UNIT_UJ] = {"uJ", 1e-6}, [TP_UNIT_MJ] = {"mJ", 1e-3}};
 
 const char *tp_value_unit_name(tp_value_unit u) {
   return (unsigned)u < TP_UNIT_COUNT ? k_units[u].name : "?";
