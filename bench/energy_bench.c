@@ -14,14 +14,18 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "model/energy.h"
+#include "model/units.h"
 
 int main(int argc, char **argv) {
-  double hours = argc > 1 ? atof(argv[1]) : 168;
-  int gpus = argc > 2 ? atoi(argv[2]) : 8;
-  double hz = argc > 3 ? atof(argv[3]) : 10;
+  double hours, hz;
+  int gpus;
+  if (S_arg_double(argc > 1 ? argv[1] : NULL, 168, &hours) || S_arg_int(argc > 2 ? argv[2] : NULL, 8, &gpus) ||
+      S_arg_double(argc > 3 ? argv[3] : NULL, 10, &hz))
+    return 2;
   if (!(hours > 0) || gpus < 1 || gpus > 64 || !(hz > 0)) return 2;
-  const double t0 = 1710000000.0, dur = hours * 3600.0;
+  const double t0 = 1710000000.0, dur = hours * TP_S_PER_H;
   static const char *const a_devs[] = {"0", "1", "2", "3"};
   static const char *const b_devs[] = {"2", "3", "4", "5"};
   tp_energy_window w[3] = {

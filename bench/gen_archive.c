@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench_args.h"
+
 static uint32_t T[256];
 static void crc_init(void) {
   for (uint32_t i = 0; i < 256; i++) {
@@ -102,7 +104,11 @@ static void mkdirs(const char *p) {
 int main(int argc, char **argv) {
   if (argc != 3) { fprintf(stderr, "usage: gen_archive DIR RUNS\n"); return 2; }
   const char *dir = argv[1];
-  int runs = atoi(argv[2]);
+  int runs;
+  if (S_arg_int(argv[2], 0, &runs) || runs < 0) {
+    fprintf(stderr, "gen_archive: RUNS must be a whole number, not %s\n", argv[2]);
+    return 2;
+  }
   crc_init();
   srand(1);
   const double t0 = 1767225600.0; /* 2026-01-01 UTC */

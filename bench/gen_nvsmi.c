@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "parser/power.h"
 #include "parser/timefmt.h"
 
@@ -113,9 +114,13 @@ static int S_parse(const char *path, const char *zone) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 3 && strcmp(argv[1], "gen") == 0)
-    return S_gen(argv[2], argc > 3 ? atof(argv[3]) : 168, argc > 4 ? atoi(argv[4]) : 8,
-                 argc > 5 ? atoi(argv[5]) : 10, argc > 6 ? argv[6] : "UTC");
+  if (argc >= 3 && strcmp(argv[1], "gen") == 0) {
+    double hours;
+    int gpus, hz;
+    if (!S_arg_double(argc > 3 ? argv[3] : NULL, 168, &hours) &&
+        !S_arg_int(argc > 4 ? argv[4] : NULL, 8, &gpus) && !S_arg_int(argc > 5 ? argv[5] : NULL, 10, &hz))
+      return S_gen(argv[2], hours, gpus, hz, argc > 6 ? argv[6] : "UTC");
+  }
   if (argc >= 3 && strcmp(argv[1], "parse") == 0)
     return S_parse(argv[2], argc > 3 ? argv[3] : "UTC");
   fprintf(stderr, "usage: gen_nvsmi gen FILE [HOURS] [GPUS] [HZ] [ZONE] | parse FILE [ZONE]\n");

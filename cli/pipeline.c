@@ -854,8 +854,12 @@ static void S_apply_root(tp_discovery *disc, char *const *paths, size_t n_paths,
     struct stat st;
     if (stat(d, &st) == 0 && !S_ISDIR(st.st_mode)) {
       char *slash = strrchr(d, '/');
-      if (slash) *slash = '\0';
-      else strcpy(d, ".");
+      if (slash) {
+        *slash = '\0';
+      } else { /* "." in place: d holds at least one character (stat found it) */
+        d[0] = '.';
+        d[1] = '\0';
+      }
     }
     if (!(strcmp(d, r) == 0 || (strncmp(d, r, rn) == 0 && d[rn] == '/'))) {
       tp_diag_add(diags, TP_WARN, paths[i], -1, -1,

@@ -553,8 +553,10 @@ void tp_run_finish(tp_run *run) {
 }
 
 const char *tp_fmt_double(char buf[32], double v) {
-  if (isnan(v)) return strcpy(buf, "nan");
-  if (isinf(v)) return strcpy(buf, v < 0 ? "-inf" : "inf");
+  if (isnan(v) || isinf(v)) {
+    snprintf(buf, 32, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
+    return buf;
+  }
   /* Whole numbers as integers ("200", not "2e+02"). */
   if (v == floor(v) && fabs(v) < 1e16) {
     snprintf(buf, 32, "%.0f", v);
