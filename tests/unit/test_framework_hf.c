@@ -1,5 +1,6 @@
-/* Tests for parser/hf_trainer: log_history series, train_runtime as a declared
- * duration, NaN as Python writes it, malformed states, and the real files. */
+/* Tests for parser/hf_trainer: malformed states and the real files.  Series,
+ * train_runtime as a declared duration and NaN as Python writes it are the
+ * data case tests/readers/hf_trainer/synthetic/. */
 #include <math.h>
 
 #include "fw_check.h"
@@ -13,29 +14,6 @@ static tp_run *S_load_text(const char *text, tp_diags *d) {
   unlink(p);
   rmdir(dir);
   return run;
-}
-
-static void test_synthetic(void) {
-  tp_diags d = {0};
-  tp_run *run = S_load_text("{\"best_metric\": 0.5, \"global_step\": 20, \"log_history\": [\n"
-                            " {\"epoch\": 0.5, \"grad_norm\": NaN, \"loss\": 2.0, \"step\": 10},\n"
-                            " {\"epoch\": 1.0, \"eval_loss\": 1.5, \"step\": 20},\n"
-                            " {\"epoch\": 1.0, \"loss\": \"high\", \"step\": 20},\n"
-                            " [1, 2],\n"
-                            " {\"epoch\": 1.0, \"step\": 20, \"train_runtime\": 12.5}],\n"
-                            " \"max_steps\": 20}\n",
-                            &d);
-  fw_check_series(run, "loss", 1, 10, 2.0, 10, 2.0);
-  fw_check_series(run, "grad_norm", 1, 10, NAN, 10, NAN);
-  fw_check_series(run, "eval_loss", 1, 20, 1.5, 20, 1.5);
-  fw_check_series(run, "best_metric", 1, 20, 0.5, 20, 0.5);
-  CHECK(tp_run_find_series(run, "epoch") == NULL);
-  CHECK_NEAR(run->declared_duration_s, 12.5, 0);
-  CHECK_STR(run->window_source, "declared duration");
-  fw_check_hparam(run, "max_steps", "20");
-  CHECK_INT(fw_count(&d, TP_WARN), 2); /* "high", the list entry */
-  tp_run_free(run);
-  tp_diag_free(&d);
 }
 
 static void test_malformed(void) {
@@ -94,7 +72,6 @@ static void test_corpus(void) {
 }
 
 int main(void) {
-  TP_RUN(test_synthetic);
   TP_RUN(test_malformed);
   TP_RUN(test_corpus);
   return tp_test_summary();

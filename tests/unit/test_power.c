@@ -1,4 +1,6 @@
-/* Power readers on small synthetic inputs with exact expected values. */
+/* Power readers on small synthetic inputs with exact expected values (the
+ * cases that need options or generated input; the others are data files in
+ * tests/readers/). */
 #include <stdlib.h>
 
 #include "model/mem.h"
@@ -74,38 +76,6 @@ static void test_units_and_na(void) {
       "2024/01/01 00:00:00.000, 10.00, 9.5\n",
       TP_POWER_AUTO, NULL);
   CHECK_NEAR(r.t.dev[0].v_first, 9.5, 0); /* power.draw absent: average before instant */
-  done(&r);
-}
-
-static void test_interleaved(void) {
-  result r;
-  run(&r,
-      "timestamp, index, name, power.draw [W]\n"
-      "2024/01/01 00:00:00.000, 0, A100, 100.00 W\n"
-      "2024/01/01 00:00:00.000, 1, A100, 200.00 W\n"
-      "2024/01/01 00:00:01.000, 0, A100, 101.00 W\n"
-      "2024/01/01 00:00:01.000, 1, A100, 201.00 W\n"
-      "2024/01/01 00:00:02.000, 0, A100, 102.00 W\n"
-      "2024/01/01 00:00:02.000, 1, A100, 202.00 W\n",
-      TP_POWER_AUTO, NULL);
-  CHECK_INT(r.t.n_dev, 2);
-  CHECK_STR(r.t.dev[1].id, "gpu1");
-  CHECK_STR(r.t.dev[1].name, "A100");
-  CHECK_INT(r.t.dev[0].n, 3);
-  CHECK_INT(r.t.dev[1].n, 3);
-  CHECK_NEAR(r.t.dev[1].v_last, 202.0, 0);
-  CHECK_NEAR(r.t.dev[1].t_last, 1704067202.0, 0);
-  done(&r);
-
-  /* No index, uuid or bus id: devices by position within the instant. */
-  run(&r,
-      "timestamp, power.draw [W]\n"
-      "2024/01/01 00:00:00.000, 1.00 W\n2024/01/01 00:00:00.000, 2.00 W\n"
-      "2024/01/01 00:00:01.000, 3.00 W\n2024/01/01 00:00:01.000, 4.00 W\n",
-      TP_POWER_AUTO, NULL);
-  CHECK_INT(r.t.n_dev, 2);
-  CHECK_NEAR(r.t.dev[0].v_last, 3.0, 0);
-  CHECK_NEAR(r.t.dev[1].v_last, 4.0, 0);
   done(&r);
 }
 
@@ -235,41 +205,6 @@ static void test_dmon(void) {
   done(&r);
 }
 
-static void test_rapl(void) {
-  result r;
-  /* Wraps at 262143328850 uJ: the raw counter goes to the sink with its wrap. */
-  run(&r,
-      "timestamp,domain,energy_uj,max_energy_range_uj\n"
-      "1700000000.0,package-0,262000000000,262143328850\n"
-      "1700000000.0,dram,1000000,65712999613\n"
-      "1700000001.0,package-0,262100000000,262143328850\n"
-      "1700000002.0,package-0,56671150,262143328850\n"
-      "1700000003.0,package-0,262143328851,262143328850\n",
-      TP_POWER_AUTO, NULL);
-  CHECK_INT(r.rc, 0);
-  CHECK_INT(r.t.n_dev, 2);
-  CHECK_STR(r.t.dev[0].id, "package-0");
-  CHECK_INT(r.t.dev[0].kind, TP_SAMPLE_ENERGY_J);
-  CHECK_NEAR(r.t.dev[0].wrap_j, 262143.32885, 1e-9);
-  CHECK_INT(r.t.dev[0].n, 3);
-  CHECK_NEAR(r.t.dev[0].v_last, 56.67115, 1e-12);
-  CHECK_NEAR(r.t.dev[1].v_first, 1.0, 1e-15);
-  CHECK(has_diag(&r, 6, "above max_energy_range_uj"));
-  CHECK_INT(warnings(&r), 1);
-  done(&r);
-
-  /* Unknown wrap value: a drop is flagged but kept for the model. */
-  run(&r,
-      "timestamp,domain,energy_uj\n"
-      "2024-01-01T00:00:00Z,package-0,5000000\n"
-      "2024-01-01T00:00:01Z,package-0,1000000\n",
-      TP_POWER_AUTO, NULL);
-  CHECK_INT(r.t.n_samples, 2);
-  CHECK_NEAR(r.t.dev[0].wrap_j, 0, 0);
-  CHECK(has_diag(&r, 3, "wrap or a reset"));
-  done(&r);
-}
-
 static void test_perf(void) {
   result r;
   run(&r,
@@ -317,32 +252,9 @@ static void test_perf(void) {
   done(&r);
 }
 
-static void test_codecarbon_pue(void) {
+/* The rows of one run and their PUE: tests/readers/codecarbon/pue.csv. */
+static void test_codecarbon_many(void) {
   result r;
-  run(&r,
-      "timestamp,project_name,run_id,duration,emissions,energy_consumed,cpu_energy,gpu_energy,ram_energy,gpu_model,country_iso_code,pue\n"
-      "2024-01-01T00:00:10,proj,abc,10.0,0.001,0.003,0.0015,0.0012,0.0003,1 x A100,FRA,1.5\n"
-      "2024-01-01T00:00:20,proj,abc,20.0,0.002,0.006,0.003,0.0024,0.0006,1 x A100,FRA,1.5\n"
-      "2024-01-01T01:00:00,proj,abc,5.0,0.002,0.0015,,,,1 x A100,FRA,1.5\n",
-      TP_POWER_AUTO, NULL);
-  CHECK_INT(r.rc, 0);
-  CHECK_INT(r.t.n_decl, 2); /* the second abc starts an hour later: another run */
-  tp_declared *d = &r.t.decl[0];
-  CHECK_NEAR(d->duration_s, 20.0, 0);
-  CHECK_NEAR(d->start_s, 1704067200.0, 0);
-  CHECK_NEAR(d->end_s, 1704067220.0, 0);
-  CHECK_NEAR(d->tool_pue, 1.5, 0);
-  CHECK_NEAR(d->it_energy_j, 0.006 * 3.6e6 / 1.5, 1e-9);
-  CHECK_NEAR(d->gpu_j, 0.0024 * 3.6e6 / 1.5, 1e-9);
-  CHECK_STR(d->hardware, "1 x A100");
-  CHECK_STR(d->run_name, "proj"); /* the names attribution places a row by */
-  CHECK_STR(d->run_id, "abc");
-  CHECK(d->experiment_id == NULL); /* no experiment_id column */
-  CHECK_INT(d->line, 3);
-  CHECK(isnan(r.t.decl[1].cpu_j));
-  CHECK(has_diag(&r, -1, "PUE (1.5"));
-  done(&r);
-
   /* Many runs: each delivered once, in order, in bounded time. */
   tp_buf b = {0};
   tp_buf_adds(&b, "timestamp,project_name,run_id,duration,emissions,energy_consumed\n");
@@ -451,13 +363,11 @@ static void test_numbers(void) {
 
 int main(void) {
   TP_RUN(test_units_and_na);
-  TP_RUN(test_interleaved);
   TP_RUN(test_noheader);
   TP_RUN(test_bad_input);
   TP_RUN(test_dmon);
-  TP_RUN(test_rapl);
   TP_RUN(test_perf);
-  TP_RUN(test_codecarbon_pue);
+  TP_RUN(test_codecarbon_many);
   TP_RUN(test_csvmap);
   TP_RUN(test_sniff);
   TP_RUN(test_numbers);
