@@ -42,3 +42,15 @@ def varint(v):
 def ld(field, body):
     """A length-delimited field."""
     return varint(field << 3 | 2) + varint(len(body)) + body
+
+
+def event(wall, step, tag=None, value=None, version=None):
+    """An Event payload: wall_time (1), step (2), file_version (3) when given,
+    and a summary (5) of one simple_value (float32) under tag when given."""
+    e = b"\x09" + struct.pack("<d", wall) + b"\x10" + varint(step)
+    if version:
+        e += ld(3, version.encode())
+    if tag is not None:
+        v = ld(1, tag.encode()) + b"\x15" + struct.pack("<f", value)
+        e += ld(5, ld(1, v))
+    return e

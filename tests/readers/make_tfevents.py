@@ -4,23 +4,13 @@ committed, and each file's .expect was checked by hand against this script).
 Values are exact in float32 so that the tallies read as written here.
 
 Event files are written with ../data/tfrecord.py (TensorFlow's framing)."""
-import os, struct, sys
+import os, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))
-from tfrecord import ld, record, varint  # noqa: E402
+from tfrecord import event, record  # noqa: E402
 
 T0 = 1717236000  # 2024-06-01 10:00:00 UTC
-
-
-def event(wall, step, tag=None, value=None, version=None):
-    e = b"\x09" + struct.pack("<d", wall) + b"\x10" + varint(step)
-    if version:
-        e += ld(3, version.encode())
-    if tag is not None:
-        v = ld(1, tag.encode()) + b"\x15" + struct.pack("<f", value)
-        e += ld(5, ld(1, v))
-    return e
 
 
 def scalars():

@@ -5,22 +5,13 @@ exactly [T0 + a, T0 + b]; every power trace is a constant power, so the energy
 of a window it covers is power x seconds (worked out in attribution.sh).
 
 Event files are written with ../tfrecord.py (TensorFlow's framing)."""
-import os, struct, sys
+import os, sys
 
 T0 = 1767607200  # 2026-01-05 10:00:00 UTC
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 sys.path.insert(0, os.path.dirname(HERE))
-from tfrecord import ld, record, varint  # noqa: E402
-
-def event(wall, step, tag=None, value=None, version=None):
-    e = b"\x09" + struct.pack("<d", wall) + b"\x10" + varint(step)
-    if version:
-        e += ld(3, version.encode())
-    if tag is not None:
-        v = ld(1, tag.encode()) + b"\x15" + struct.pack("<f", value)
-        e += ld(5, ld(1, v))
-    return e
+from tfrecord import event, record  # noqa: E402
 
 def run(path, a, b):
     """A run logging loss at T0+a, the middle and T0+b."""
