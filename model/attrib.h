@@ -117,6 +117,12 @@ tp_energy_piece *tp_attrib_pieces(tp_attrib *a, size_t run, size_t *n);
  * scan them together. */
 size_t tp_attrib_scanned_apart(tp_lab *lab);
 
+/* For runs brought together from summaries: drop the warnings of one scan
+ * that a trace or declared row joined no run (lab->diags) when a run of
+ * another scan took it, or weighed it and passed it over, as one scan of
+ * them all would not have warned.  Returns the number dropped. */
+size_t tp_attrib_drop_joined_elsewhere(tp_lab *lab);
+
 /* ---- invariants ---------------------------------------------------------- */
 
 /* Check a finished lab (a may be NULL when the lab came from summaries; then

@@ -46,12 +46,6 @@
 
 #define TP_J_PER_KWH 3.6e6
 
-/* One row of an intensity series. */
-typedef struct tp_intensity_row {
-  double t_s;                  /* UTC epoch seconds from which the row holds */
-  double intensity_g_per_kwh;  /* gCO2e per kWh */
-} tp_intensity_row;
-
 /* A series, rows in strictly increasing time. */
 typedef struct tp_intensity_series {
   tp_intensity_row *rows;
