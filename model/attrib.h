@@ -113,8 +113,9 @@ tp_energy_piece *tp_attrib_pieces(tp_attrib *a, size_t run, size_t *n);
  * of every two runs that took energy from the same trace content (SHA-256) on
  * the same device over overlapping windows without having been split against
  * each other (they were scanned apart, so each was charged that time in
- * full).  Returns the number of such pairs.  Splitting them needs the trace:
- * scan them together. */
+ * full).  Returns the number of such pairs.  tp_resplit (model/resplit.h)
+ * splits the runs whose summaries keep the trace's samples first, so this
+ * finds only those that do not. */
 size_t tp_attrib_scanned_apart(tp_lab *lab);
 
 /* For runs brought together from summaries: drop the warnings of one scan
