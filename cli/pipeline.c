@@ -293,10 +293,25 @@ typedef struct S_trace_job {
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
   char sha256[65];                 /* the content's digest when known, else "" */
+  const char *host;                /* the host the trace was taken on, or NULL: unknown */
   char **also_dirs;                /* identical copies of the file: their runs too */
   size_t n_also;
   bool skip;                       /* a copy of an earlier job's file: read there */
 } S_trace_job;
+
+/* Are a and b one host: equal, or one the other's short name ("node1" and
+ * "node1.cluster.org")? */
+static bool S_same_host(const char *a, const char *b) {
+  size_t na = strcspn(a, "."), nb = strcspn(b, ".");
+  if (strcmp(a, b) == 0) return true;
+  if (a[na] && b[nb]) return false; /* two full names that differ */
+  return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* Does the trace of job come from another host than run r ran on (both known)? */
+static bool S_other_host(const S_trace_job *job, const tp_run *r) {
+  return job->host && r->host && !S_same_host(job->host, r->host);
+}
 
 static bool S_job_takes(const S_trace_job *job, const tp_run *r) {
   bool under = !job->under_dir || S_under(r->dir, job->under_dir);
@@ -316,11 +331,16 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_energy_window *w = tp_xcalloc(lab->n_runs + 1, sizeof *w);
   char ***devs = tp_xcalloc(lab->n_runs + 1, sizeof *devs);
   size_t *run_index = tp_xcalloc(lab->n_runs + 1, sizeof *run_index);
-  size_t n = 0;
+  size_t *elsewhere = tp_xcalloc(lab->n_runs + 1, sizeof *elsewhere);
+  size_t n = 0, n_elsewhere = 0;
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
     if (!S_job_takes(job, r)) continue;
     if (!isfinite(r->start_s) || !isfinite(r->end_s)) continue;
+    if (S_other_host(job, r)) {
+      elsewhere[n_elsewhere++] = i;
+      continue;
+    }
     runs[n] = r;
     run_index[n] = i;
     w[n].start_s = r->start_s;
@@ -392,7 +412,10 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   af.format = job->mlflow_run ? "mlflow-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
                                         : tp_power_format_name(fmt);
+  af.host = job->host;
   rd->trace = tp_attrib_collect(e, lab, run_index, n, &af);
+  for (size_t i = 0; i < n_elsewhere; i++) tp_attrib_collect_other_host(rd->trace, elsewhere[i]);
+  free(elsewhere);
   tp_profiler_finish(rd->profiler);
   rd->profiler = NULL;
   /* The integrator knows no file names: its diagnostics are about this one. */
@@ -649,17 +672,18 @@ static void S_apply_config_traces(S_state *st) {
         st->claimed[st->n_claimed++] = real;
       }
       if (!ok) continue;
-      if (pw->host)
+      /* The trace's host names the host of the runs it is declared for that
+       * name none of their own; a run that names another is not given it. */
+      if (pw->host && pw->runs.count)
         for (size_t r = 0; r < st->lab->n_runs; r++)
-          if ((!pw->runs.count || tp_config_globs_match(&pw->runs, st->lab->runs[r]->id))) {
-            free(st->lab->runs[r]->host);
+          if (!st->lab->runs[r]->host && tp_config_globs_match(&pw->runs, st->lab->runs[r]->id))
             st->lab->runs[r]->host = tp_xstrdup(pw->host);
-          }
       S_trace_job job = {.path = files[k],
                          .has_start = has_start,
                          .start_s = start_s,
                          .interval_s = isfinite(pw->interval_s) ? pw->interval_s : 0,
                          .run_globs = &pw->runs,
+                         .host = pw->host,
                          .devices = &pw->devices,
                          .format = fmt != TP_POWER_AUTO ? fmt : st->force,
                          .tz = tz ? tz : st->tz,

@@ -42,7 +42,9 @@ typedef struct S_share {
 } S_share;
 
 /* Why a trace in a run's scope gave it nothing. */
-typedef enum { S_NO_SAMPLES, S_OTHER_DEVICES, S_ENDS_BEFORE, S_STARTS_AFTER, S_NONE_IN } S_why;
+typedef enum {
+  S_NO_SAMPLES, S_OTHER_DEVICES, S_ENDS_BEFORE, S_STARTS_AFTER, S_NONE_IN, S_OTHER_HOST
+} S_why;
 typedef struct S_miss {
   size_t run;
   S_why why;
@@ -59,6 +61,7 @@ typedef struct S_row {
 
 struct tp_attrib_trace {
   char *path, *format, *scope;
+  char *host;            /* the host it was taken on, or NULL */
   char sha256[65];
   uint64_t size;
   int64_t mtime_s;
@@ -144,6 +147,7 @@ void tp_attrib_trace_free(tp_attrib_trace *t) {
   free(t->path);
   free(t->format);
   free(t->scope);
+  free(t->host);
   free(t);
 }
 
@@ -201,9 +205,13 @@ static S_miss S_why_not(const tp_energy *e, const tp_run *r, size_t run, size_t 
   return (S_miss){run, S_NONE_IN, 0};
 }
 
-static char *S_why_text(const tp_attrib_trace *t, const S_miss *m) {
+static char *S_why_text(const tp_attrib_trace *t, const S_miss *m, const tp_run *r) {
   char g[32];
   switch (m->why) {
+    case S_OTHER_HOST:
+      return tp_xasprintf("other host: it was taken on %s (the configuration's power entry), "
+                          "the run ran on %s",
+                          t->host ? t->host : "?", r->host ? r->host : "?");
     case S_NO_SAMPLES: return tp_xstrdup("it has no samples");
     case S_OTHER_DEVICES:
       return tp_xasprintf("other devices: it records %s, none of which the run may use "
@@ -255,6 +263,7 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
   t->path = tp_xstrdup(file->path);
   t->format = tp_xstrdup(file->format ? file->format : "trace");
   t->scope = S_dup(file->scope);
+  t->host = S_dup(file->host);
   if (file->sha256 && strlen(file->sha256) < sizeof t->sha256)
     memcpy(t->sha256, file->sha256, strlen(file->sha256) + 1);
   t->size = file->size;
@@ -330,6 +339,11 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
     }
   }
   return t;
+}
+
+void tp_attrib_collect_other_host(tp_attrib_trace *t, size_t run) {
+  TP_GROW(t->misses, t->cap_misses, t->n_misses + 1);
+  t->misses[t->n_misses++] = (S_miss){run, S_OTHER_HOST, 0};
 }
 
 void tp_attrib_collect_declared(tp_attrib_trace *t, const tp_declared *d) {
@@ -812,7 +826,7 @@ static void S_say_misses(tp_attrib *a) {
   if (n > 1) qsort(refs, n, sizeof *refs, S_cmp_ref);
   for (size_t i = 0; i < n; i++) {
     const tp_attrib_trace *t = a->src[refs[i].src];
-    char *why = S_why_text(t, &t->misses[refs[i].share]);
+    char *why = S_why_text(t, &t->misses[refs[i].share], a->lab->runs[refs[i].run]);
     tp_diag_add(&a->lab->runs[refs[i].run]->diags, TP_NOTE, t->path, -1, -1,
                 "trace tried, not applied: %s", why);
     free(why);

@@ -23,6 +23,8 @@
 #               b the same; scanned apart, `render` splits them the same way
 #               from the samples the summaries keep (summaries without them:
 #               each is charged 6000 J, 0.001667 kWh, and render warns).
+#   hosts       runs on node1 and node2.cluster, a trace declared as node1's:
+#               100 W x 100 s = 0.002778 kWh to the first, none to the other.
 #   siblings    the same node log copied into two run folders, runs as in
 #               `shared`: one trace read once for both, so the same 5000 J each
 #               (not 6000 J each from two copies).
@@ -110,6 +112,11 @@ check "bare summaries: said" has "$scratch/bare-site.err" "runs a and b were sca
 "$tp" scan -q --timezone UTC "$data/shared" -o "$scratch/together" && "$tp" render "$scratch/together" -o "$scratch/together-site" 2>"$scratch/together-site.err"
 check "scanned together: split" energy together-site a integrated 0.001389 shared/gpu.csv 0.001389
 check "scanned together: no warning" bash -c "! grep -q 'scanned apart' '$scratch/together-site.err'"
+
+report hosts; check "hosts: exit 0" test $? -eq 0
+check "hosts: the trace's host gets it" energy hosts n1 integrated 0.002778 power/gpu.csv 0.002778
+check "hosts: another host does not" energy hosts n2 none null
+check "hosts: and says why" diag hosts n2 "gpu.csv: trace tried, not applied: other host: it was taken on node1 (the configuration's power entry), the run ran on node2.cluster"
 
 # resplit: three runs on two GPUs whose power varies, an intensity series and a
 # target; a and b scanned together, c apart.  render splits what c shares with

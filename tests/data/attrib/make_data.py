@@ -22,10 +22,10 @@ def event(wall, step, tag=None, value=None, version=None):
         e += ld(5, ld(1, v))
     return e
 
-def run(path, a, b):
-    """A run logging loss at T0+a, the middle and T0+b."""
+def run(path, a, b, host="node1"):
+    """A run logging loss at T0+a, the middle and T0+b, on host."""
     os.makedirs(path, exist_ok=True)
-    name = os.path.join(path, "events.out.tfevents.%d.node1.1.0" % (T0 + a))
+    name = os.path.join(path, "events.out.tfevents.%d.%s.1.0" % (T0 + a, host))
     recs = [event(T0 + a, 0, version="brain.Event:2")]
     for i, t in enumerate((a, (a + b) / 2, b)):
         recs.append(event(T0 + t, i, "loss", 1.0 / (i + 1)))
@@ -133,3 +133,12 @@ with open(d("resplit", "series.csv"), "w") as f:
         f.write("%s,%d\n" % (time.strftime("%Y-%m-%d %H:%M", time.gmtime(T0 + 3600 * h)), 300 + 40 * h))
 with open(d("resplit", "lab", "trainprint.yaml"), "w") as f:
     f.write('experiments:\n  - name: resplit\n    runs: "*"\n    metric: {tag: loss, goal: min, target: 0.5}\n')
+# hosts: two runs at [0, 100], on node1 and on node2.cluster (their event
+# files' names say so), and a trace the configuration declares as node1's:
+# 100 W x 100 s = 10 000 J = 0.002778 kWh to the node1 run; none to the other,
+# which says why (other host).
+run(d("hosts", "n1"), 0, 100, "node1")
+run(d("hosts", "n2"), 0, 100, "node2.cluster")
+nvsmi(d("hosts", "power", "gpu.csv"), -10, 110, 1, 100)
+with open(d("hosts", "trainprint.yaml"), "w") as f:
+    f.write('power:\n  - files: "power/gpu.csv"\n    host: node1\n')
