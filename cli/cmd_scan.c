@@ -83,7 +83,7 @@ int tp_cmd_scan(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       TP_CLI_PIPELINE_LONGOPTS,
       {NULL, 0, NULL, 0}};
-  tp_pipeline_opts opts = {.pue = NAN, .datadir = tp_cli_datadir()};
+  tp_pipeline_opts opts = {.pue = NAN, .datadir = tp_cli_datadir(), .keep_samples = true};
   const char *out = NULL;
   bool quiet = false;
   int c;

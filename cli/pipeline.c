@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "model/attrib.h"
+#include "model/resplit.h"
+#include "model/whatif.h"
 #include "model/carbon.h"
 #include "model/config.h"
 #include "model/estimate.h"
@@ -249,38 +251,31 @@ static char **S_run_devices(const tp_run *run, size_t *n) {
 }
 
 /* The series of the main metric of run's experiment, or NULL. */
-static const tp_series *S_main_series(const tp_lab *lab, const tp_run *run) {
-  const tp_experiment *e = tp_lab_experiment_of(lab, run);
-  return e && e->metric_tag ? tp_run_find_series(run, e->metric_tag) : NULL;
-}
 
-static int S_cmp_piece(const void *a, const void *b) {
-  double x = ((const tp_energy_piece *)a)->start_s, y = ((const tp_energy_piece *)b)->start_s;
-  return x < y ? -1 : x > y;
-}
-
-/* Fill run->metric_cum_j: IT energy from the window's start to each point of
- * the main metric, from the run's energy pieces (cut at those points). */
-static void S_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc, size_t np) {
-  const tp_series *ms = S_main_series(lab, run);
-  if (!ms || !ms->count ||
-      (run->energy.method != TP_ENERGY_INTEGRATED && run->energy.method != TP_ENERGY_MEASURED))
-    return;
-  qsort(pc, np, sizeof *pc, S_cmp_piece);
-  run->metric_cum_j = tp_xmalloc(ms->count * sizeof *run->metric_cum_j);
-  run->n_metric_cum = ms->count;
-  for (size_t p = 0; p < ms->count; p++) {
-    double t = ms->points[p].wall_time_s, sum = 0;
-    if (!isfinite(t)) {
-      run->metric_cum_j[p] = NAN;
-      continue;
-    }
-    for (size_t k = 0; k < np && pc[k].start_s < t; k++) {
-      if (pc[k].end_s <= t) sum += pc[k].energy_j;
-      else sum += pc[k].energy_j * (t - pc[k].start_s) / (pc[k].end_s - pc[k].start_s);
-    }
-    run->metric_cum_j[p] = sum;
+/* Keep with run the rows of series that price it and its what-ifs: the one
+ * in force at its start (or the first) through the first after its end plus
+ * the what-if horizon (or the last), so that the series as seen from them
+ * covers that time as the whole series does (`render` prices runs split again
+ * from them, model/resplit.h, and its by-time what-ifs from their union). */
+static void S_keep_rows(tp_run *run, const tp_intensity_series *s) {
+  if (!s->count || !isfinite(run->start_s) || !isfinite(run->end_s)) return;
+  double until = run->end_s + TP_WHATIF_HORIZON_S;
+  size_t a = 0, b = s->count;
+  while (a < b) { /* the first row after the start */
+    size_t m = a + (b - a) / 2;
+    if (s->rows[m].t_s <= run->start_s) a = m + 1;
+    else b = m;
   }
+  size_t lo = a ? a - 1 : 0, hi = s->count;
+  for (size_t k = lo; k < s->count; k++)
+    if (s->rows[k].t_s > until) {
+      hi = k + 1;
+      break;
+    }
+  run->n_intensity_rows = hi - lo;
+  run->intensity_rows = tp_xmalloc(run->n_intensity_rows * sizeof *run->intensity_rows);
+  memcpy(run->intensity_rows, s->rows + lo, run->n_intensity_rows * sizeof *s->rows);
+  run->intensity_interval_s = tp_intensity_series_interval(s);
 }
 
 /* Stream one trace file into the runs it belongs to. */
@@ -298,10 +293,25 @@ typedef struct S_trace_job {
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
   char sha256[65];                 /* the content's digest when known, else "" */
+  const char *host;                /* the host the trace was taken on, or NULL: unknown */
   char **also_dirs;                /* identical copies of the file: their runs too */
   size_t n_also;
   bool skip;                       /* a copy of an earlier job's file: read there */
 } S_trace_job;
+
+/* Are a and b one host: equal, or one the other's short name ("node1" and
+ * "node1.cluster.org")? */
+static bool S_same_host(const char *a, const char *b) {
+  size_t na = strcspn(a, "."), nb = strcspn(b, ".");
+  if (strcmp(a, b) == 0) return true;
+  if (a[na] && b[nb]) return false; /* two full names that differ */
+  return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* Does the trace of job come from another host than run r ran on (both known)? */
+static bool S_other_host(const S_trace_job *job, const tp_run *r) {
+  return job->host && r->host && !S_same_host(job->host, r->host);
+}
 
 static bool S_job_takes(const S_trace_job *job, const tp_run *r) {
   bool under = !job->under_dir || S_under(r->dir, job->under_dir);
@@ -321,11 +331,16 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_energy_window *w = tp_xcalloc(lab->n_runs + 1, sizeof *w);
   char ***devs = tp_xcalloc(lab->n_runs + 1, sizeof *devs);
   size_t *run_index = tp_xcalloc(lab->n_runs + 1, sizeof *run_index);
-  size_t n = 0;
+  size_t *elsewhere = tp_xcalloc(lab->n_runs + 1, sizeof *elsewhere);
+  size_t n = 0, n_elsewhere = 0;
   for (size_t i = 0; i < lab->n_runs; i++) {
     tp_run *r = lab->runs[i];
     if (!S_job_takes(job, r)) continue;
     if (!isfinite(r->start_s) || !isfinite(r->end_s)) continue;
+    if (S_other_host(job, r)) {
+      elsewhere[n_elsewhere++] = i;
+      continue;
+    }
     runs[n] = r;
     run_index[n] = i;
     w[n].start_s = r->start_s;
@@ -354,7 +369,7 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
       cuts[n_cuts++] = st->carbon.series->rows[k].t_s;
     }
   for (size_t k = 0; k < n; k++) {
-    const tp_series *ms = S_main_series(lab, runs[k]);
+    const tp_series *ms = tp_lab_main_series(lab, runs[k]);
     for (size_t p = 0; ms && p < ms->count; p++)
       if (isfinite(ms->points[p].wall_time_s)) {
         TP_GROW(cuts, cap_cuts, n_cuts + 1);
@@ -362,6 +377,7 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
       }
   }
   tp_energy *e = tp_energy_new(w, n, cuts, n_cuts);
+  if (st->opts->keep_samples) tp_energy_keep_samples(e);
   free(cuts);
   rd->energy = tp_energy_sink(e);
   rd->profiler = tp_profiler_new(runs, w, n);
@@ -396,7 +412,10 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   af.format = job->mlflow_run ? "mlflow-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
                                         : tp_power_format_name(fmt);
+  af.host = job->host;
   rd->trace = tp_attrib_collect(e, lab, run_index, n, &af);
+  for (size_t i = 0; i < n_elsewhere; i++) tp_attrib_collect_other_host(rd->trace, elsewhere[i]);
+  free(elsewhere);
   tp_profiler_finish(rd->profiler);
   rd->profiler = NULL;
   /* The integrator knows no file names: its diagnostics are about this one. */
@@ -653,17 +672,18 @@ static void S_apply_config_traces(S_state *st) {
         st->claimed[st->n_claimed++] = real;
       }
       if (!ok) continue;
-      if (pw->host)
+      /* The trace's host names the host of the runs it is declared for that
+       * name none of their own; a run that names another is not given it. */
+      if (pw->host && pw->runs.count)
         for (size_t r = 0; r < st->lab->n_runs; r++)
-          if ((!pw->runs.count || tp_config_globs_match(&pw->runs, st->lab->runs[r]->id))) {
-            free(st->lab->runs[r]->host);
+          if (!st->lab->runs[r]->host && tp_config_globs_match(&pw->runs, st->lab->runs[r]->id))
             st->lab->runs[r]->host = tp_xstrdup(pw->host);
-          }
       S_trace_job job = {.path = files[k],
                          .has_start = has_start,
                          .start_s = start_s,
                          .interval_s = isfinite(pw->interval_s) ? pw->interval_s : 0,
                          .run_globs = &pw->runs,
+                         .host = pw->host,
                          .devices = &pw->devices,
                          .format = fmt != TP_POWER_AUTO ? fmt : st->force,
                          .tz = tz ? tz : st->tz,
@@ -1328,7 +1348,8 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     size_t np;
     tp_energy_piece *pc = tp_attrib_pieces(st.attrib, i, &np);
     tp_carbon_apply(&st.carbon, &r->energy, r->start_s, r->end_s, pc, np, &r->diags);
-    S_metric_energy(lab, r, pc, np);
+    tp_lab_metric_energy(lab, r, pc, np);
+    if (opts->keep_samples && st.carbon.series) S_keep_rows(r, st.carbon.series);
   }
   S_record_assumptions(&st);
   tp_lab_compute_targets(lab);
@@ -1449,7 +1470,10 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
       tp_diag_add(&lab->diags, TP_WARN, NULL, -1, -1,
                   "run '%s' appears in more than one summary; both are shown",
                   lab->runs[i]->id);
+  tp_resplit(lab);
+  tp_resplit_series(lab);
   tp_attrib_scanned_apart(lab);
+  tp_attrib_drop_joined_elsewhere(lab);
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);
   tp_config_free(&cfg);

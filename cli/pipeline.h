@@ -38,6 +38,10 @@ typedef struct tp_pipeline_opts {
   const char *config_path;   /* -c FILE, or NULL: trainprint.yaml in the first
                                 path's directory when there is one.  Options given
                                 on the command line override its defaults. */
+  bool keep_samples;         /* `scan`: keep with each run the trace samples that
+                                gave it energy (and the intensity rows that price
+                                it), so that `render` can split runs scanned apart
+                                that shared a device (model/resplit.h) */
 } tp_pipeline_opts;
 
 /* Fill lab from paths.  Diagnostics go to the runs they concern or to

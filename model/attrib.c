@@ -24,6 +24,9 @@ typedef struct S_dev {
   bool shared;
   double *cell_j;        /* per segment of the share */
   bool dropped;          /* another trace of the same device won (rule 3) */
+  double wrap_j;         /* counter wrap value, 0 when unknown */
+  double *keep_t, *keep_v; /* kept samples meeting the window (see tp_trace_use) */
+  size_t n_keep;
 } S_dev;
 
 /* What one trace gave one run. */
@@ -39,7 +42,9 @@ typedef struct S_share {
 } S_share;
 
 /* Why a trace in a run's scope gave it nothing. */
-typedef enum { S_NO_SAMPLES, S_OTHER_DEVICES, S_ENDS_BEFORE, S_STARTS_AFTER, S_NONE_IN } S_why;
+typedef enum {
+  S_NO_SAMPLES, S_OTHER_DEVICES, S_ENDS_BEFORE, S_STARTS_AFTER, S_NONE_IN, S_OTHER_HOST
+} S_why;
 typedef struct S_miss {
   size_t run;
   S_why why;
@@ -56,6 +61,7 @@ typedef struct S_row {
 
 struct tp_attrib_trace {
   char *path, *format, *scope;
+  char *host;            /* the host it was taken on, or NULL */
   char sha256[65];
   uint64_t size;
   int64_t mtime_s;
@@ -123,6 +129,8 @@ void tp_attrib_trace_free(tp_attrib_trace *t) {
       free(s->devs[d].id);
       free(s->devs[d].name);
       free(s->devs[d].cell_j);
+      free(s->devs[d].keep_t);
+      free(s->devs[d].keep_v);
     }
     for (size_t k = 0; k < s->n_with; k++) free(s->with[k]);
     free(s->with);
@@ -139,6 +147,7 @@ void tp_attrib_trace_free(tp_attrib_trace *t) {
   free(t->path);
   free(t->format);
   free(t->scope);
+  free(t->host);
   free(t);
 }
 
@@ -196,9 +205,13 @@ static S_miss S_why_not(const tp_energy *e, const tp_run *r, size_t run, size_t 
   return (S_miss){run, S_NONE_IN, 0};
 }
 
-static char *S_why_text(const tp_attrib_trace *t, const S_miss *m) {
+static char *S_why_text(const tp_attrib_trace *t, const S_miss *m, const tp_run *r) {
   char g[32];
   switch (m->why) {
+    case S_OTHER_HOST:
+      return tp_xasprintf("other host: it was taken on %s (the configuration's power entry), "
+                          "the run ran on %s",
+                          t->host ? t->host : "?", r->host ? r->host : "?");
     case S_NO_SAMPLES: return tp_xstrdup("it has no samples");
     case S_OTHER_DEVICES:
       return tp_xasprintf("other devices: it records %s, none of which the run may use "
@@ -214,12 +227,43 @@ static char *S_why_text(const tp_attrib_trace *t, const S_miss *m) {
   }
 }
 
+/* The samples the integrator kept for device d that meet run r's window: from
+ * the last one at or before its start to the first at or after its end. */
+static void S_keep_window(const tp_energy *e, size_t d, const tp_run *r, S_dev *dv) {
+  const double *t, *v;
+  size_t n = tp_energy_kept(e, d, &t, &v);
+  if (!n) return;
+  /* lo: the last index with t <= start (0 when none); hi: one past the first
+   * with t >= end (n when none). */
+  size_t a = 0, b = n;
+  while (a < b) {
+    size_t m = a + (b - a) / 2;
+    if (t[m] <= r->start_s) a = m + 1;
+    else b = m;
+  }
+  size_t lo = a ? a - 1 : 0;
+  a = lo, b = n;
+  while (a < b) {
+    size_t m = a + (b - a) / 2;
+    if (t[m] < r->end_s) a = m + 1;
+    else b = m;
+  }
+  size_t hi = a < n ? a + 1 : n;
+  if (hi <= lo) return;
+  dv->n_keep = hi - lo;
+  dv->keep_t = tp_xmalloc(dv->n_keep * sizeof *dv->keep_t);
+  dv->keep_v = tp_xmalloc(dv->n_keep * sizeof *dv->keep_v);
+  memcpy(dv->keep_t, t + lo, dv->n_keep * sizeof *t);
+  memcpy(dv->keep_v, v + lo, dv->n_keep * sizeof *v);
+}
+
 tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const size_t *run_index,
                                    size_t n, const tp_attrib_file *file) {
   tp_attrib_trace *t = tp_xcalloc(1, sizeof *t);
   t->path = tp_xstrdup(file->path);
   t->format = tp_xstrdup(file->format ? file->format : "trace");
   t->scope = S_dup(file->scope);
+  t->host = S_dup(file->host);
   if (file->sha256 && strlen(file->sha256) < sizeof t->sha256)
     memcpy(t->sha256, file->sha256, strlen(file->sha256) + 1);
   t->size = file->size;
@@ -280,6 +324,8 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
                     .last_s = s.last_s, .shared = s.shared};
       dv->cell_j = tp_xcalloc(sh->n_seg + 1, sizeof *dv->cell_j);
       for (size_t g = 0; g < sh->n_seg; g++) dv->cell_j[g] = tp_energy_cell_j(e, k, d, g);
+      dv->wrap_j = s.wrap_j;
+      S_keep_window(e, d, r, dv);
       if (s.shared) shared = true;
     }
     if (!shared) continue;
@@ -293,6 +339,11 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
     }
   }
   return t;
+}
+
+void tp_attrib_collect_other_host(tp_attrib_trace *t, size_t run) {
+  TP_GROW(t->misses, t->cap_misses, t->n_misses + 1);
+  t->misses[t->n_misses++] = (S_miss){run, S_OTHER_HOST, 0};
 }
 
 void tp_attrib_collect_declared(tp_attrib_trace *t, const tp_declared *d) {
@@ -432,6 +483,43 @@ static void S_input_add(tp_input *in, double j) {
   in->energy_j = isnan(in->energy_j) ? j : in->energy_j + j;
 }
 
+/* Keep what share sh of trace t gave run (its kept devices with their
+ * samples, and its pieces), when the integrator kept samples. */
+static void S_record_use(tp_run *run, const tp_attrib_trace *t, const S_share *sh,
+                         const tp_energy_piece *pc, size_t np) {
+  bool any = false;
+  for (size_t d = 0; d < sh->n_devs; d++)
+    if (!sh->devs[d].dropped && sh->devs[d].n_keep) any = true;
+  if (!any || !t->sha256[0]) return;
+  tp_trace_use *u = tp_run_add_use(run, t->path, t->sha256);
+  u->devs = tp_xcalloc(sh->n_devs, sizeof *u->devs);
+  for (size_t d = 0; d < sh->n_devs; d++) {
+    const S_dev *dv = &sh->devs[d];
+    if (dv->dropped) continue;
+    tp_use_device *o = &u->devs[u->n_devs++];
+    *o = (tp_use_device){.id = tp_xstrdup(dv->id), .name = S_dup(dv->name), .kind = dv->kind,
+                         .wrap_j = dv->wrap_j, .typical_s = dv->typical_s,
+                         .energy_j = dv->energy_j, .covered_s = dv->covered_s,
+                         .share_s = dv->share_s, .n = dv->n_keep};
+    o->t_s = tp_xmalloc((dv->n_keep + 1) * sizeof *o->t_s);
+    o->v = tp_xmalloc((dv->n_keep + 1) * sizeof *o->v);
+    if (dv->n_keep) {
+      memcpy(o->t_s, dv->keep_t, dv->n_keep * sizeof *o->t_s);
+      memcpy(o->v, dv->keep_v, dv->n_keep * sizeof *o->v);
+    }
+  }
+  if (np) {
+    u->pieces = tp_xmalloc(np * sizeof *u->pieces);
+    memcpy(u->pieces, pc, np * sizeof *pc);
+    u->n_pieces = np;
+  }
+  if (sh->n_with) {
+    u->split_with = tp_xcalloc(sh->n_with, sizeof *u->split_with);
+    for (size_t k = 0; k < sh->n_with; k++) u->split_with[k] = tp_xstrdup(sh->with[k]);
+    u->n_split_with = sh->n_with;
+  }
+}
+
 /* A share's kept devices into the run's energy, inputs and pieces. */
 static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const S_share *sh) {
   tp_run *run = a->lab->runs[sh->run];
@@ -457,7 +545,7 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const S_share 
   }
   S_input_add(S_input(run, t->path, t->format, t->size, t->mtime_s, t->sha256), energy);
   /* Pieces: the kept devices' energy by segment (segments with none left out). */
-  size_t r = sh->run;
+  size_t r = sh->run, first = a->n_pieces[r];
   for (size_t g = 0; g < sh->n_seg; g++) {
     double e = 0;
     for (size_t d = 0; d < sh->n_devs; d++)
@@ -467,6 +555,7 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const S_share 
     a->pieces[r][a->n_pieces[r]++] =
         (tp_energy_piece){.start_s = sh->bounds[g], .end_s = sh->bounds[g + 1], .energy_j = e};
   }
+  S_record_use(run, t, sh, a->pieces[r] + first, a->n_pieces[r] - first);
   if (!shared) return;
   re->shared = true;
   for (size_t k = 0; k < sh->n_with; k++)
@@ -737,7 +826,7 @@ static void S_say_misses(tp_attrib *a) {
   if (n > 1) qsort(refs, n, sizeof *refs, S_cmp_ref);
   for (size_t i = 0; i < n; i++) {
     const tp_attrib_trace *t = a->src[refs[i].src];
-    char *why = S_why_text(t, &t->misses[refs[i].share]);
+    char *why = S_why_text(t, &t->misses[refs[i].share], a->lab->runs[refs[i].run]);
     tp_diag_add(&a->lab->runs[refs[i].run]->diags, TP_NOTE, t->path, -1, -1,
                 "trace tried, not applied: %s", why);
     free(why);
@@ -871,6 +960,44 @@ size_t tp_attrib_scanned_apart(tp_lab *lab) {
     }
   free(u);
   return found;
+}
+
+/* Did some run of lab take (or weigh and pass over) the source at file, line
+ * (line < 0: a whole trace)? */
+static bool S_joined_elsewhere(const tp_lab *lab, const char *file, int64_t line) {
+  for (size_t r = 0; r < lab->n_runs; r++) {
+    const tp_run *run = lab->runs[r];
+    for (size_t k = 0; line < 0 && k < run->n_inputs; k++)
+      if (strcmp(run->inputs[k].path, file) == 0 && isfinite(run->inputs[k].energy_j))
+        return true;
+    for (size_t k = 0; k < run->diags.count; k++) {
+      const tp_diag *g = &run->diags.items[k];
+      if (g->file && strcmp(g->file, file) == 0 && g->line == line &&
+          !strstr(g->message, "not applied"))
+        return true;
+    }
+  }
+  return false;
+}
+
+size_t tp_attrib_drop_joined_elsewhere(tp_lab *lab) {
+  size_t kept = 0, dropped = 0;
+  for (size_t i = 0; i < lab->diags.count; i++) {
+    tp_diag *g = &lab->diags.items[i];
+    bool unjoined = g->severity == TP_WARN && g->file &&
+                    (strstr(g->message, " overlap no run's window; not used") ||
+                     strstr(g->message, " join no run: "));
+    if (unjoined && S_joined_elsewhere(lab, g->file, g->line)) {
+      lab->diags.n_by_severity[g->severity]--;
+      free(g->file);
+      free(g->message);
+      dropped++;
+      continue;
+    }
+    lab->diags.items[kept++] = *g;
+  }
+  lab->diags.count = kept;
+  return dropped;
 }
 
 /* ---- invariants ------------------------------------------------------------ */

@@ -19,9 +19,9 @@
  *     device: the one that samples more finely is used (then: a counter before
  *     power samples, more seconds covered, the first by path), the other's
  *     energy for that device is not added, and a note says so.  Traces of one
- *     device that do not overlap in time (a rotated log) add up.  Host names
- *     are not known to traces; runs that span several hosts need one trace
- *     folder per host (their device ids differ only by folder).
+ *     device that do not overlap in time (a rotated log) add up.  A trace
+ *     knows its host only when the configuration declares it (power: host:);
+ *     then a run that names another host does not take it.
  *  4. Declared rows (CodeCarbon emissions.csv).  A row in a run's own folder
  *     belongs to that run.  A row elsewhere goes to the one run in its scope
  *     that its run_id, experiment_id or project_name names (equal to the run's
@@ -67,6 +67,7 @@ typedef struct tp_attrib_file {
   const char *sha256;     /* hex digest of the content, or NULL/"" when unknown
                              (then it is never taken for a copy of another) */
   const char *scope;      /* the folder whose runs it may join, or NULL: any run */
+  const char *host;       /* the host a trace was taken on, or NULL: unknown */
 } tp_attrib_file;
 
 typedef struct tp_attrib tp_attrib;
@@ -84,6 +85,10 @@ void tp_attrib_free(tp_attrib *a);
  * tp_attrib_add() (which takes it) or tp_attrib_trace_free(). */
 tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const size_t *run_index,
                                    size_t n, const tp_attrib_file *file);
+/* Run `run` (lab index) was in the trace's scope but ran on another host than
+ * the trace's (the caller left it out of the windows): said as the reason
+ * the trace did not apply, should the run get no energy. */
+void tp_attrib_collect_other_host(tp_attrib_trace *t, size_t run);
 /* Add a declared row the file holds (copied). */
 void tp_attrib_collect_declared(tp_attrib_trace *t, const tp_declared *d);
 void tp_attrib_trace_free(tp_attrib_trace *t);
@@ -113,9 +118,16 @@ tp_energy_piece *tp_attrib_pieces(tp_attrib *a, size_t run, size_t *n);
  * of every two runs that took energy from the same trace content (SHA-256) on
  * the same device over overlapping windows without having been split against
  * each other (they were scanned apart, so each was charged that time in
- * full).  Returns the number of such pairs.  Splitting them needs the trace:
- * scan them together. */
+ * full).  Returns the number of such pairs.  tp_resplit (model/resplit.h)
+ * splits the runs whose summaries keep the trace's samples first, so this
+ * finds only those that do not. */
 size_t tp_attrib_scanned_apart(tp_lab *lab);
+
+/* For runs brought together from summaries: drop the warnings of one scan
+ * that a trace or declared row joined no run (lab->diags) when a run of
+ * another scan took it, or weighed it and passed it over, as one scan of
+ * them all would not have warned.  Returns the number dropped. */
+size_t tp_attrib_drop_joined_elsewhere(tp_lab *lab);
 
 /* ---- invariants ---------------------------------------------------------- */
 

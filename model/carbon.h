@@ -45,11 +45,6 @@
 #define TP_PUE_DEFAULT_SOURCE \
   "Uptime Institute Global Data Center Survey 2023: industry-average annual PUE 1.58"
 
-/* One row of an intensity series. */
-typedef struct tp_intensity_row {
-  double t_s;                  /* UTC epoch seconds from which the row holds */
-  double intensity_g_per_kwh;  /* gCO2e per kWh */
-} tp_intensity_row;
 
 /* A series, rows in strictly increasing time. */
 typedef struct tp_intensity_series {

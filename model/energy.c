@@ -48,6 +48,10 @@ typedef struct S_device {
   /* Counts for the diagnostics given at finish. */
   size_t n_gaps, n_backwards, n_bad, n_counter_back;
   double gap_total_s;
+  /* Kept samples (tp_energy_keep_samples): those of every interval that
+   * meets the windows' hull, in time order. */
+  double *keep_t, *keep_v;
+  size_t n_keep, cap_keep_t, cap_keep_v;
 } S_device;
 
 struct tp_energy {
@@ -58,6 +62,7 @@ struct tp_energy {
   S_device *dev;
   size_t n_dev, cap_dev;
   bool finished;
+  bool keep;                /* keep the samples that meet the windows */
   tp_diags diags;
 };
 
@@ -132,6 +137,8 @@ void tp_energy_free(tp_energy *e) {
     free(e->dev[d].id);
     free(e->dev[d].name);
     free(e->dev[d].cells);
+    free(e->dev[d].keep_t);
+    free(e->dev[d].keep_v);
   }
   free(e->win);
   free(e->bounds);
@@ -213,12 +220,31 @@ static void S_interval(tp_energy *e, S_device *d, double t0, double v0, double t
   }
 }
 
+/* Keep sample (t, v) of d, after the ones kept so far; a sample at the time
+ * of the last kept one replaces it. */
+static void S_keep(S_device *d, double t, double v) {
+  if (d->n_keep && d->keep_t[d->n_keep - 1] == t) {
+    d->keep_v[d->n_keep - 1] = v;
+    return;
+  }
+  TP_GROW(d->keep_t, d->cap_keep_t, d->n_keep + 1);
+  TP_GROW(d->keep_v, d->cap_keep_v, d->n_keep + 1);
+  d->keep_t[d->n_keep] = t;
+  d->keep_v[d->n_keep++] = v;
+}
+
 /* Accept an in-order sample after the probe. */
 static void S_push(tp_energy *e, S_device *d, double t, double v) {
   if (d->have_last) {
     if (t == d->last_t) {
       d->last_v = v;
+      if (d->n_keep && d->keep_t[d->n_keep - 1] == t) d->keep_v[d->n_keep - 1] = v;
       return;
+    }
+    if (e->keep && e->n_bounds >= 2 && t > e->bounds[0] &&
+        d->last_t < e->bounds[e->n_bounds - 1]) {
+      S_keep(d, d->last_t, d->last_v);
+      S_keep(d, t, v);
     }
     S_interval(e, d, d->last_t, d->last_v, t, v);
   }
@@ -245,6 +271,25 @@ static void S_fix(tp_energy *e, S_device *d) {
   d->n_pend = 0;
 }
 
+void tp_energy_keep_samples(tp_energy *e) { e->keep = true; }
+
+void tp_energy_device_typical(tp_energy *e, int dev, double typical_s) {
+  if (dev < 0 || (size_t)dev >= e->n_dev || !(typical_s >= 0)) return;
+  S_device *d = &e->dev[dev];
+  if (d->fixed || d->n_pend) return;
+  d->typical_s = typical_s;
+  d->gap_s = TP_ENERGY_GAP_FACTOR * typical_s;
+  if (d->gap_s < TP_ENERGY_GAP_MIN_S) d->gap_s = TP_ENERGY_GAP_MIN_S;
+  d->fixed = true;
+}
+
+size_t tp_energy_kept(const tp_energy *e, size_t d, const double **t_s, const double **v) {
+  if (d >= e->n_dev) return 0;
+  *t_s = e->dev[d].keep_t;
+  *v = e->dev[d].keep_v;
+  return e->dev[d].n_keep;
+}
+
 void tp_energy_sample(tp_energy *e, int dev, double t_s, double value) {
   if (dev < 0 || (size_t)dev >= e->n_dev || e->finished) return;
   S_device *d = &e->dev[dev];
@@ -257,6 +302,7 @@ void tp_energy_sample(tp_energy *e, int dev, double t_s, double value) {
       d->n_backwards++;
       return;
     }
+    if (isnan(d->first_t)) d->first_t = t_s; /* typical interval given up front */
     S_push(e, d, t_s, value);
     return;
   }
@@ -456,7 +502,7 @@ void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share
   const S_device *dv = &e->dev[d];
   *out = (tp_energy_share){.id = dv->id, .name = dv->name, .kind = dv->kind,
                            .peak_w = NAN, .idle_w = NAN, .typical_s = dv->typical_s,
-                           .first_s = dv->first_t,
+                           .wrap_j = dv->wrap_j, .first_s = dv->first_t,
                            .last_s = dv->have_last ? dv->last_t : dv->first_t};
   if (i >= e->n_win || !e->win[i].valid) return;
   const S_window *w = &e->win[i];

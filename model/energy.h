@@ -57,12 +57,6 @@ typedef struct tp_energy_window {
   size_t n_devices;
 } tp_energy_window;
 
-/* A share of a run's IT energy over [start_s, end_s) (see tp_energy_profile). */
-typedef struct tp_energy_piece {
-  double start_s, end_s;        /* UTC epoch seconds */
-  double energy_j;              /* IT energy attributed to the run in it, joules */
-} tp_energy_piece;
-
 typedef struct tp_energy tp_energy;
 
 /* A new integrator for `n` run windows (copied, device lists included).  cuts_s
@@ -87,6 +81,19 @@ int tp_energy_device(tp_energy *e, const char *id, const char *name, tp_sample_k
  * diagnostic per device at finish).  A sample at the same time as the previous
  * one replaces it.  An unknown handle is ignored. */
 void tp_energy_sample(tp_energy *e, int dev, double t_s, double value);
+
+/* Keep the samples of every interval that meets the windows' hull (memory then
+ * grows with them): tp_energy_kept() gives them after the stream, so that a
+ * run's part of the trace can be stored and integrated again (`scan`, for
+ * `render`'s split of runs scanned apart).  Call before any sample. */
+void tp_energy_keep_samples(tp_energy *e);
+/* Fix the typical sampling interval of device dev instead of probing for it
+ * (samples kept from a longer trace, integrated again with its gap rule).
+ * Call before the device's first sample. */
+void tp_energy_device_typical(tp_energy *e, int dev, double typical_s);
+/* Device d's kept samples: their count, and *t_s, *v (owned by the
+ * integrator, valid until tp_energy_free). */
+size_t tp_energy_kept(const tp_energy *e, size_t d, const double **t_s, const double **v);
 
 /* A sink that feeds this integrator (declared figures are not taken: the
  * sink's `declared` is NULL), so a reader can stream straight in. */
@@ -132,6 +139,7 @@ typedef struct tp_energy_share {
   double peak_w, idle_w;        /* extremes within the window; NAN if none */
   bool shared;                  /* another window shares the device in it */
   double typical_s;             /* the device's typical sampling interval, s */
+  double wrap_j;                /* counter wrap value, 0 when unknown */
   double first_s, last_s;       /* the device's first and last sample; NAN if none */
 } tp_energy_share;
 

@@ -672,3 +672,37 @@ void tp_lab_free(tp_lab *lab) {
   tp_diag_free(&lab->diags);
   *lab = (tp_lab){0};
 }
+
+const tp_series *tp_lab_main_series(const tp_lab *lab, const tp_run *run) {
+  const tp_experiment *e = tp_lab_experiment_of(lab, run);
+  return e && e->metric_tag ? tp_run_find_series(run, e->metric_tag) : NULL;
+}
+
+static int S_cmp_piece(const void *a, const void *b) {
+  double x = ((const tp_energy_piece *)a)->start_s, y = ((const tp_energy_piece *)b)->start_s;
+  return x < y ? -1 : x > y;
+}
+
+double tp_energy_upto(const tp_energy_piece *pc, size_t np, double t_s) {
+  double sum = 0;
+  for (size_t k = 0; k < np && pc[k].start_s < t_s; k++) {
+    if (pc[k].end_s <= t_s) sum += pc[k].energy_j;
+    else sum += pc[k].energy_j * (t_s - pc[k].start_s) / (pc[k].end_s - pc[k].start_s);
+  }
+  return sum;
+}
+
+void tp_lab_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc, size_t np) {
+  const tp_series *ms = tp_lab_main_series(lab, run);
+  if (!ms || !ms->count ||
+      (run->energy.method != TP_ENERGY_INTEGRATED && run->energy.method != TP_ENERGY_MEASURED))
+    return;
+  qsort(pc, np, sizeof *pc, S_cmp_piece);
+  free(run->metric_cum_j);
+  run->metric_cum_j = tp_xmalloc(ms->count * sizeof *run->metric_cum_j);
+  run->n_metric_cum = ms->count;
+  for (size_t p = 0; p < ms->count; p++) {
+    double t = ms->points[p].wall_time_s;
+    run->metric_cum_j[p] = isfinite(t) ? tp_energy_upto(pc, np, t) : NAN;
+  }
+}

@@ -175,6 +175,15 @@ char *tp_lab_config_of(const tp_lab *lab, const tp_run *run, char *const *compar
                        size_t n_compare_by);
 /* The experiment a run belongs to after tp_lab_assign, or NULL. */
 const tp_experiment *tp_lab_experiment_of(const tp_lab *lab, const tp_run *run);
+/* The run's main metric series (its experiment's metric), or NULL. */
+const tp_series *tp_lab_main_series(const tp_lab *lab, const tp_run *run);
+/* IT energy of pieces pc[0..np), sorted by start, up to time t_s (a piece cut
+ * by t_s counts in proportion to its time before t_s), J. */
+double tp_energy_upto(const tp_energy_piece *pc, size_t np, double t_s);
+/* Fill run->metric_cum_j: IT energy from the window's start to each point of
+ * the main metric, from the run's energy pieces (cut at those points to be
+ * exact); sorts pc by start.  Only for traced runs (integrated or measured). */
+void tp_lab_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc, size_t np);
 
 /* Best and last value of tag in run (best by higher_better); false if the
  * run has no finite value of tag. */

@@ -185,6 +185,9 @@ void tp_run_free(tp_run *run) {
     free(p->count);
   }
   free(run->power);
+  for (size_t i = 0; i < run->n_uses; i++) tp_trace_use_free(&run->uses[i]);
+  free(run->uses);
+  free(run->intensity_rows);
   free(run->config);
   free(run->host);
   for (size_t i = 0; i < run->n_tags; i++) {
@@ -196,6 +199,30 @@ void tp_run_free(tp_run *run) {
   free(run->metric_cum_j);
   tp_diag_free(&run->diags);
   free(run);
+}
+
+void tp_trace_use_free(tp_trace_use *u) {
+  free(u->path);
+  for (size_t d = 0; d < u->n_devs; d++) {
+    free(u->devs[d].id);
+    free(u->devs[d].name);
+    free(u->devs[d].t_s);
+    free(u->devs[d].v);
+  }
+  free(u->devs);
+  free(u->pieces);
+  for (size_t k = 0; k < u->n_split_with; k++) free(u->split_with[k]);
+  free(u->split_with);
+  memset(u, 0, sizeof *u);
+}
+
+tp_trace_use *tp_run_add_use(tp_run *run, const char *path, const char *sha256) {
+  TP_GROW(run->uses, run->cap_uses, run->n_uses + 1);
+  tp_trace_use *u = &run->uses[run->n_uses++];
+  memset(u, 0, sizeof *u);
+  u->path = tp_xstrdup(path ? path : "");
+  if (sha256 && strlen(sha256) < sizeof u->sha256) memcpy(u->sha256, sha256, strlen(sha256) + 1);
+  return u;
 }
 
 tp_series *tp_run_series(tp_run *run, const char *tag) {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "model/diag.h"
+#include "model/trace.h"
 
 /* The earliest wall-clock time a training log can plausibly hold:
  * 1990-01-01T00:00:00Z, UTC epoch seconds.  A time before it is a unit or
@@ -149,6 +150,45 @@ typedef struct tp_power_profile {
   uint32_t *count;      /* samples in each bucket */
 } tp_power_profile;
 
+/* A share of a run's IT energy over [start_s, end_s) (see tp_energy_profile). */
+typedef struct tp_energy_piece {
+  double start_s, end_s;        /* UTC epoch seconds */
+  double energy_j;              /* IT energy attributed to the run in it, joules */
+} tp_energy_piece;
+
+/* One row of an intensity series (model/carbon.h). */
+typedef struct tp_intensity_row {
+  double t_s;                  /* UTC epoch seconds from which the row holds */
+  double intensity_g_per_kwh;  /* gCO2e per kWh */
+} tp_intensity_row;
+
+/* What one trace gave a run, kept with its samples so that runs that shared
+ * the trace's devices but were scanned apart can be split again when brought
+ * together (model/resplit.h).  Filled by model/attrib only when the integrator
+ * kept samples (`scan`); the samples are those of every interval of the
+ * device that meets the run's window, so that integrating them over the window
+ * gives what the whole trace gives. */
+typedef struct tp_use_device {
+  char *id, *name;      /* device id and hardware name (NULL if none) */
+  tp_sample_kind kind;  /* power samples (W) or a cumulative counter (J) */
+  double wrap_j;        /* counter wrap value, 0 when unknown */
+  double typical_s;     /* the device's typical sampling interval in the whole trace, s */
+  double energy_j, covered_s, share_s; /* what it gave the run (split as scanned) */
+  double *t_s, *v;      /* samples: UTC epoch seconds and W or J, in time order */
+  size_t n;
+} tp_use_device;
+
+typedef struct tp_trace_use {
+  char *path;           /* the trace, as the run's input names it */
+  char sha256[65];      /* its content digest (hex) */
+  tp_use_device *devs;  /* the devices it gave energy for */
+  size_t n_devs;
+  tp_energy_piece *pieces; /* that energy by segment, for pricing and energy-to-point */
+  size_t n_pieces;
+  char **split_with;    /* ids of the runs it was already split against */
+  size_t n_split_with;
+} tp_trace_use;
+
 typedef struct tp_run_index tp_run_index; /* private: tag -> series lookup */
 
 /* Where a run first reached its experiment's metric target (see model/lab.h). */
@@ -214,12 +254,24 @@ typedef struct tp_run {
   tp_target target;
   tp_power_profile *power;  /* per device, for drawing (see tp_power_profile) */
   size_t n_power, cap_power;
+  tp_trace_use *uses;       /* traces that gave energy, with samples (`scan` only) */
+  size_t n_uses, cap_uses;
+  tp_intensity_row *intensity_rows; /* with a series (`scan` only): the rows that price
+                               the window (the one in force at its start through the
+                               first after its end), so that render can price again */
+  size_t n_intensity_rows;
+  double intensity_interval_s; /* the series' typical row interval, s */
   tp_diags diags;           /* diagnostics about this run's inputs */
 } tp_run;
 
 /* A new, empty run.  id and dir are copied. */
 tp_run *tp_run_new(const char *id, const char *dir);
 void tp_run_free(tp_run *run);
+
+/* A new, empty trace use of run (path and digest copied); valid until the
+ * next call.  tp_trace_use_free frees what a use holds (not u itself). */
+tp_trace_use *tp_run_add_use(tp_run *run, const char *path, const char *sha256);
+void tp_trace_use_free(tp_trace_use *u);
 
 /* The series for tag, created empty if it does not exist yet. */
 tp_series *tp_run_series(tp_run *run, const char *tag);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/base64.h"
 #include "model/mem.h"
 #include "parser/yamldoc.h"
 
@@ -68,6 +69,92 @@ static void S_read_diags(const tp_ynode *dg, tp_diags *out) {
                 S_str(g, "file"), S_int(tp_ynode_get(g, "offset")),
                 S_int(tp_ynode_get(g, "line")), "%s", msg);
   }
+}
+
+/* A base64 array of doubles (model/base64.h) at key: a new array of a
+ * multiple of `group` values, or NULL (and *n = 0) when missing or malformed. */
+static double *S_b64(const tp_ynode *map, const char *key, size_t group, size_t *n) {
+  const char *s = S_str(map, key);
+  *n = 0;
+  if (!s) return NULL;
+  size_t m;
+  double *v = tp_base64_get_doubles(s, strlen(s), &m);
+  if (!v || m % group) {
+    free(v);
+    return NULL;
+  }
+  *n = m / group;
+  return v;
+}
+
+/* One device of a trace use; false when it is malformed. */
+static bool S_read_use_device(const tp_ynode *dn, tp_use_device *o) {
+  const char *id = S_str(dn, "id"), *kind = S_str(dn, "kind");
+  size_t n;
+  double *tv = S_b64(dn, "samples", 2, &n);
+  if (!id || !kind || !tv) {
+    free(tv);
+    return false;
+  }
+  *o = (tp_use_device){.id = tp_xstrdup(id), .name = S_dup(S_str(dn, "name")),
+                       .kind = strcmp(kind, "energy_j") == 0 ? TP_SAMPLE_ENERGY_J
+                                                             : TP_SAMPLE_POWER_W,
+                       .wrap_j = S_num(tp_ynode_get(dn, "wrap_j")),
+                       .typical_s = S_num(tp_ynode_get(dn, "typical_s")),
+                       .energy_j = S_num(tp_ynode_get(dn, "energy_j")),
+                       .covered_s = S_num(tp_ynode_get(dn, "covered_s")),
+                       .share_s = S_num(tp_ynode_get(dn, "share_s")), .n = n};
+  o->t_s = tp_xmalloc((n + 1) * sizeof *o->t_s);
+  o->v = tp_xmalloc((n + 1) * sizeof *o->v);
+  for (size_t k = 0; k < n; k++) {
+    o->t_s[k] = tv[2 * k];
+    o->v[k] = tv[2 * k + 1];
+  }
+  free(tv);
+  return true;
+}
+
+/* The trace uses and intensity rows `scan` keeps (render/runfile.c).  A use
+ * that is malformed is left out whole, so render does not split with it. */
+static void S_read_uses(const tp_ynode *root, tp_run *r) {
+  const tp_ynode *us = tp_ynode_get(root, "trace_uses");
+  for (size_t i = 0; i < S_len(us); i++) {
+    const tp_ynode *un = us->items[i];
+    const char *path = S_str(un, "path"), *sha = S_str(un, "sha256");
+    const tp_ynode *devs = tp_ynode_get(un, "devices");
+    size_t np;
+    double *pc = S_b64(un, "pieces", 3, &np);
+    if (!path || !sha || !S_len(devs) || (!pc && S_str(un, "pieces") && *S_str(un, "pieces"))) {
+      free(pc);
+      continue;
+    }
+    tp_trace_use *u = tp_run_add_use(r, path, sha);
+    u->devs = tp_xcalloc(S_len(devs), sizeof *u->devs);
+    bool ok = true;
+    for (size_t d = 0; d < S_len(devs) && ok; d++)
+      ok = S_read_use_device(devs->items[d], &u->devs[u->n_devs++]) || (u->n_devs--, false);
+    u->pieces = tp_xmalloc((np + 1) * sizeof *u->pieces);
+    for (size_t k = 0; k < np; k++)
+      u->pieces[k] = (tp_energy_piece){pc[3 * k], pc[3 * k + 1], pc[3 * k + 2]};
+    u->n_pieces = np;
+    free(pc);
+    const tp_ynode *sw = tp_ynode_get(un, "split_with");
+    u->split_with = tp_xcalloc(S_len(sw) + 1, sizeof *u->split_with);
+    for (size_t k = 0; k < S_len(sw); k++) {
+      const char *w = tp_ynode_str(sw->items[k]);
+      if (w) u->split_with[u->n_split_with++] = tp_xstrdup(w);
+    }
+    if (!ok) tp_trace_use_free(&r->uses[--r->n_uses]);
+  }
+  size_t nr;
+  double *rows = S_b64(root, "intensity_rows", 2, &nr);
+  if (!rows) return;
+  r->intensity_rows = tp_xmalloc((nr + 1) * sizeof *r->intensity_rows);
+  for (size_t k = 0; k < nr; k++)
+    r->intensity_rows[k] = (tp_intensity_row){rows[2 * k], rows[2 * k + 1]};
+  r->n_intensity_rows = nr;
+  r->intensity_interval_s = S_num(tp_ynode_get(root, "intensity_interval_s"));
+  free(rows);
 }
 
 static tp_run *S_run(const tp_ynode *root) {
@@ -223,6 +310,7 @@ static tp_run *S_run(const tp_ynode *root) {
     }
   }
 
+  S_read_uses(root, r);
   S_read_diags(tp_ynode_get(root, "diagnostics"), &r->diags);
   return r;
 }

@@ -3,6 +3,9 @@
 
 #include <math.h>
 
+#include <stdlib.h>
+
+#include "model/base64.h"
 #include "render/json.h"
 
 /* A number that reads back exactly; non-finite ones as strings. */
@@ -31,6 +34,70 @@ static void S_doubles(tp_json *j, const char *key, const double *v, size_t n) {
   tp_json_begin_array_flat(j, key);
   for (size_t i = 0; i < n; i++) S_num(j, NULL, v[i]);
   tp_json_end_array(j);
+}
+
+/* n doubles as one base64 string (model/base64.h), exact and compact. */
+static void S_b64(tp_json *j, const char *key, const double *v, size_t n) {
+  tp_buf b = {0};
+  tp_base64_put_doubles(&b, v, n);
+  tp_json_string(j, key, n ? tp_buf_str(&b) : "");
+  tp_buf_free(&b);
+}
+
+/* The traces that gave the run energy, with their samples, and the intensity
+ * rows that price it: what render needs to split runs scanned apart. */
+static void S_uses(tp_json *j, const tp_run *r) {
+  if (r->n_uses) tp_json_begin_array(j, "trace_uses");
+  for (size_t i = 0; i < r->n_uses; i++) {
+    const tp_trace_use *u = &r->uses[i];
+    tp_json_begin_object(j, NULL);
+    S_str(j, "path", u->path);
+    S_str(j, "sha256", u->sha256);
+    double *pc = tp_xmalloc((3 * u->n_pieces + 1) * sizeof *pc);
+    for (size_t k = 0; k < u->n_pieces; k++) {
+      pc[3 * k] = u->pieces[k].start_s;
+      pc[3 * k + 1] = u->pieces[k].end_s;
+      pc[3 * k + 2] = u->pieces[k].energy_j;
+    }
+    S_b64(j, "pieces", pc, 3 * u->n_pieces);
+    free(pc);
+    tp_json_begin_array_flat(j, "split_with");
+    for (size_t k = 0; k < u->n_split_with; k++) S_str(j, NULL, u->split_with[k]);
+    tp_json_end_array(j);
+    tp_json_begin_array(j, "devices");
+    for (size_t d = 0; d < u->n_devs; d++) {
+      const tp_use_device *dv = &u->devs[d];
+      tp_json_begin_object(j, NULL);
+      S_str(j, "id", dv->id);
+      S_str(j, "name", dv->name);
+      S_str(j, "kind", dv->kind == TP_SAMPLE_ENERGY_J ? "energy_j" : "power_w");
+      S_num(j, "wrap_j", dv->wrap_j);
+      S_num(j, "typical_s", dv->typical_s);
+      S_num(j, "energy_j", dv->energy_j);
+      S_num(j, "covered_s", dv->covered_s);
+      S_num(j, "share_s", dv->share_s);
+      double *tv = tp_xmalloc((2 * dv->n + 1) * sizeof *tv);
+      for (size_t k = 0; k < dv->n; k++) {
+        tv[2 * k] = dv->t_s[k];
+        tv[2 * k + 1] = dv->v[k];
+      }
+      S_b64(j, "samples", tv, 2 * dv->n);
+      free(tv);
+      tp_json_end_object(j);
+    }
+    tp_json_end_array(j);
+    tp_json_end_object(j);
+  }
+  if (r->n_uses) tp_json_end_array(j);
+  if (!r->n_intensity_rows) return;
+  double *rows = tp_xmalloc(2 * r->n_intensity_rows * sizeof *rows);
+  for (size_t k = 0; k < r->n_intensity_rows; k++) {
+    rows[2 * k] = r->intensity_rows[k].t_s;
+    rows[2 * k + 1] = r->intensity_rows[k].intensity_g_per_kwh;
+  }
+  S_b64(j, "intensity_rows", rows, 2 * r->n_intensity_rows);
+  free(rows);
+  S_num(j, "intensity_interval_s", r->intensity_interval_s);
 }
 
 static void S_diags(tp_json *j, const char *key, const tp_diags *d) {
@@ -191,6 +258,8 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     tp_json_end_object(&j);
   }
   tp_json_end_array(&j);
+
+  S_uses(&j, r);
 
   S_diags(&j, "diagnostics", &r->diags);
   S_diags(&j, "scan_diagnostics", scan_diags);

@@ -5,7 +5,7 @@ exactly [T0 + a, T0 + b]; every power trace is a constant power, so the energy
 of a window it covers is power x seconds (worked out in attribution.sh).
 
 Event files are written with ../tfrecord.py (TensorFlow's framing)."""
-import os, sys
+import os, sys, time
 
 T0 = 1767607200  # 2026-01-05 10:00:00 UTC
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -13,10 +13,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 from tfrecord import event, record  # noqa: E402
 
-def run(path, a, b):
-    """A run logging loss at T0+a, the middle and T0+b."""
+def run(path, a, b, host="node1"):
+    """A run logging loss at T0+a, the middle and T0+b, on host."""
     os.makedirs(path, exist_ok=True)
-    name = os.path.join(path, "events.out.tfevents.%d.node1.1.0" % (T0 + a))
+    name = os.path.join(path, "events.out.tfevents.%d.%s.1.0" % (T0 + a, host))
     recs = [event(T0 + a, 0, version="brain.Event:2")]
     for i, t in enumerate((a, (a + b) / 2, b)):
         recs.append(event(T0 + t, i, "loss", 1.0 / (i + 1)))
@@ -96,3 +96,40 @@ run(d("siblings", "a"), 0, 60)
 run(d("siblings", "b"), 40, 100)
 nvsmi(d("siblings", "a", "gpu.csv"), -10, 110, 1, 100)
 nvsmi(d("siblings", "b", "gpu.csv"), -10, 110, 1, 100)
+# resplit: three runs on the two GPUs of one trace in their parent, logging
+# loss every 60 s; a [0, 3000], b [1800, 5400], c [3600, 7200]; power varies
+# (a sine per GPU, sampled every 2 s), an hourly intensity series and a loss
+# target, so that `render` of summaries scanned apart must split, price and
+# cut exactly as `report` does.
+import math
+def run_every(path, a, b, every):
+    os.makedirs(path, exist_ok=True)
+    name = os.path.join(path, "events.out.tfevents.%d.node1.1.0" % (T0 + a))
+    recs = [event(T0 + a, 0, version="brain.Event:2")]
+    for i, t in enumerate(range(a, b + 1, every)):
+        recs.append(event(T0 + t, i, "loss", 2.0 / (1 + i / 10.0)))
+    with open(name, "wb") as f:
+        f.write(b"".join(record(r) for r in recs))
+for name, a, b in (("a", 0, 3000), ("b", 1800, 5400), ("c", 3600, 7200)):
+    run_every(d("resplit", "lab", name), a, b, 60)
+with open(d("resplit", "lab", "gpu.csv"), "w") as f:
+    f.write("timestamp, index, name, power.draw [W]\n")
+    for t in range(-60, 7301, 2):
+        for g in (0, 1):
+            w = 100 + 50 * math.sin((t + 60 * g) / 300.0)
+            f.write("%s, %d, NVIDIA A100-SXM4-40GB, %.2f W\n" % (stamp(T0 + t), g, w))
+with open(d("resplit", "series.csv"), "w") as f:
+    f.write("time,gco2e_per_kwh\n")
+    for h in range(-1, 4):
+        f.write("%s,%d\n" % (time.strftime("%Y-%m-%d %H:%M", time.gmtime(T0 + 3600 * h)), 300 + 40 * h))
+with open(d("resplit", "lab", "trainprint.yaml"), "w") as f:
+    f.write('experiments:\n  - name: resplit\n    runs: "*"\n    metric: {tag: loss, goal: min, target: 0.5}\n')
+# hosts: two runs at [0, 100], on node1 and on node2.cluster (their event
+# files' names say so), and a trace the configuration declares as node1's:
+# 100 W x 100 s = 10 000 J = 0.002778 kWh to the node1 run; none to the other,
+# which says why (other host).
+run(d("hosts", "n1"), 0, 100, "node1")
+run(d("hosts", "n2"), 0, 100, "node2.cluster")
+nvsmi(d("hosts", "power", "gpu.csv"), -10, 110, 1, 100)
+with open(d("hosts", "trainprint.yaml"), "w") as f:
+    f.write('power:\n  - files: "power/gpu.csv"\n    host: node1\n')

@@ -1,0 +1,109 @@
+/* test_resplit: the base64 form of sample arrays, and runs scanned apart that
+ * shared a GPU split again from the samples their summaries keep. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/base64.h"
+#include "model/lab.h"
+#include "model/resplit.h"
+#include "tp_test.h"
+
+static void test_base64(void) {
+  /* 1.0 is 00 00 00 00 00 00 f0 3f little-endian: "AAAAAAAA8D8=". */
+  double one = 1.0;
+  tp_buf b = {0};
+  tp_base64_put_doubles(&b, &one, 1);
+  CHECK_STR(tp_buf_str(&b), "AAAAAAAA8D8=");
+  tp_buf_free(&b);
+  /* Every count from 0 to 9 (all three paddings) and awkward values round-trip. */
+  double v[9] = {0.1, -0.0, 1e308, -4.9e-324, INFINITY, -INFINITY, NAN, 1767607200.123, 3};
+  for (size_t n = 0; n <= 9; n++) {
+    tp_buf t = {0};
+    tp_base64_put_doubles(&t, v, n);
+    size_t m;
+    double *w = tp_base64_get_doubles(n ? tp_buf_str(&t) : "", t.len, &m);
+    CHECK(w != NULL);
+    CHECK_INT(m, n);
+    for (size_t i = 0; w && i < m; i++) CHECK(memcmp(&w[i], &v[i], sizeof *w) == 0);
+    free(w);
+    tp_buf_free(&t);
+  }
+  /* Malformed: a length not a multiple of 4, a foreign character, a whole
+   * number of bytes that is not a whole number of doubles. */
+  size_t m = 7;
+  CHECK(tp_base64_get_doubles("AAAAAAAA8D8", 11, &m) == NULL && m == 0);
+  CHECK(tp_base64_get_doubles("AAAAAAAA8D*=", 12, &m) == NULL);
+  CHECK(tp_base64_get_doubles("AAAA", 4, &m) == NULL);
+}
+
+/* A run from a summary: window [a, b] (seconds after T0), 100 W on gpu0 every
+ * second from a - 1 to b + 1 kept, charged in full (its scan saw no other run). */
+#define T0 1767607200.0
+static tp_run *S_run(const char *id, double a, double b) {
+  tp_run *r = tp_run_new(id, id);
+  r->start_s = T0 + a;
+  r->end_s = T0 + b;
+  r->energy.method = TP_ENERGY_INTEGRATED;
+  r->energy.coverage = 1;
+  r->energy.it_j = 100.0 * (b - a);
+  tp_energy_merge_device(&r->energy, "gpu0", "A100", r->energy.it_j, b - a, b - a, 100, 100);
+  tp_input *in = tp_run_add_input(r, "gpu.csv", "nvidia-smi");
+  in->energy_j = r->energy.it_j;
+  memcpy(in->sha256, "ab", 3);
+  tp_trace_use *u = tp_run_add_use(r, "gpu.csv", "ab");
+  u->devs = calloc(1, sizeof *u->devs);
+  u->n_devs = 1;
+  tp_use_device *d = &u->devs[0];
+  *d = (tp_use_device){.id = strdup("gpu0"), .kind = TP_SAMPLE_POWER_W, .typical_s = 1,
+                       .energy_j = r->energy.it_j, .covered_s = b - a, .share_s = b - a};
+  size_t n = (size_t)(b - a) + 3;
+  d->t_s = malloc(n * sizeof *d->t_s);
+  d->v = malloc(n * sizeof *d->v);
+  for (size_t k = 0; k < n; k++) {
+    d->t_s[k] = T0 + a - 1 + (double)k;
+    d->v[k] = 100;
+  }
+  d->n = n;
+  u->pieces = malloc(sizeof *u->pieces);
+  u->pieces[0] = (tp_energy_piece){r->start_s, r->end_s, r->energy.it_j};
+  u->n_pieces = 1;
+  return r;
+}
+
+static void test_split(void) {
+  /* a [0, 60], b [40, 100] at 100 W: the overlap [40, 60] is halved, so each
+   * gets 40 x 100 + 20 x 50 = 5000 J; c [200, 260] overlaps neither: 6000 J. */
+  tp_lab lab = {0};
+  lab.assumptions.pue = 1.5;
+  lab.assumptions.intensity_g_per_kwh = 400;
+  tp_lab_add_run(&lab, S_run("a", 0, 60));
+  tp_lab_add_run(&lab, S_run("b", 40, 100));
+  tp_lab_add_run(&lab, S_run("c", 200, 260));
+  tp_lab_assign(&lab);
+  CHECK_INT(tp_resplit(&lab), 1);
+  for (size_t i = 0; i < lab.n_runs; i++) {
+    const tp_run *r = lab.runs[i];
+    bool c = strcmp(r->id, "c") == 0;
+    double want = c ? 6000 : 5000;
+    CHECK_NEAR(r->energy.it_j, want, 1e-6);
+    CHECK_NEAR(r->energy.devices[0].energy_j, want, 1e-6);
+    CHECK_NEAR(r->energy.devices[0].covered_s, 60, 1e-9);   /* covered is not split */
+    CHECK_NEAR(r->energy.devices[0].share_s, c ? 60 : 50, 1e-9); /* GPU-time is */
+    CHECK_NEAR(r->inputs[0].energy_j, want, 1e-6);
+    CHECK_NEAR(r->energy.facility_j, want * 1.5, 1e-6);
+    CHECK_NEAR(r->energy.co2e_kg, want * 1.5 / 3.6e6 * 400 / 1000, 1e-12);
+    CHECK(r->energy.shared == !c);
+  }
+  /* Split again, nothing changes (runs scanned together come out as they were). */
+  tp_resplit(&lab);
+  CHECK_NEAR(lab.runs[0]->energy.it_j, 5000, 1e-6);
+  CHECK_NEAR(lab.runs[1]->energy.it_j, 5000, 1e-6);
+  tp_lab_free(&lab);
+}
+
+int main(void) {
+  TP_RUN(test_base64);
+  TP_RUN(test_split);
+  return tp_test_summary();
+}
