@@ -592,16 +592,6 @@ static void S_numeric_ticks(S_scale *s, double lo, double hi, int target, bool e
   s->title = S_axis_title(label, ubuf);
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t S_days_from_civil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static void S_time_label(char buf[32], double t, double step) {
   struct tm tm;
   if (!tp_utc_tm(t, &tm)) {
@@ -651,7 +641,7 @@ static void S_time_ticks(S_scale *s, double lo, double hi, int target, const cha
     int64_t mi = tp_utc_tm(lo, &tm) ? (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon : 1970 * 12;
     mi = (mi + ms - 1) / ms * ms;
     for (int k = 0; k < 1000; k++, mi += ms) {
-      double v = 86400.0 * (double)S_days_from_civil(mi / 12, (int)(mi % 12) + 1, 1);
+      double v = 86400.0 * (double)tp_days_from_civil(mi / 12, (int)(mi % 12) + 1, 1);
       if (v < lo) continue;
       if (v > hi) break;
       S_time_label(lb, v, ms * 30.44 * 86400);

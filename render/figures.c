@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "model/mem.h"
-
-#define J_PER_WH 3600.0
+#include "model/units.h"
+#include "model/utctime.h"
 
 /* ======================================================================== */
 /* configurations and hyperparameters                                        */
@@ -181,8 +181,8 @@ static tp_chart *S_new(tp_chart_kind kind, const char *title, const char *desc) 
 /* One bar per experiment of what(e) (and a second series of what2(e) when
  * given), in the unit the axis names. */
 typedef double (*S_exp_value)(const tp_experiment *e);
-static double S_exp_it_wh(const tp_experiment *e) { return e->it_j / J_PER_WH; }
-static double S_exp_facility_wh(const tp_experiment *e) { return e->facility_j / J_PER_WH; }
+static double S_exp_it_wh(const tp_experiment *e) { return e->it_j / TP_J_PER_WH; }
+static double S_exp_facility_wh(const tp_experiment *e) { return e->facility_j / TP_J_PER_WH; }
 static double S_exp_co2e_g(const tp_experiment *e) { return e->co2e_kg * 1000.0; }
 
 static tp_chart *S_lab_bars(const tp_lab *lab, const char *title, const char *desc,
@@ -218,27 +218,15 @@ tp_chart *tp_figures_lab_co2e(const tp_lab *lab) {
                     "Emissions", "gCO2e", NULL, S_exp_co2e_g, 2, NULL, NULL);
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void S_civil(int64_t z, int *y, int *m, int *d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* The period key of a time: the Monday of its week (days since the epoch), or
  * year*12+month-1 for months. */
 static int64_t S_period(double t_s, bool months) {
   int64_t day = (int64_t)floor(t_s / 86400.0);
   if (!months) return day - ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
-  int y, m, d;
-  S_civil(day, &y, &m, &d);
-  return (int64_t)y * 12 + (m - 1);
+  int64_t y;
+  int m, d;
+  tp_civil_from_days(day, &y, &m, &d);
+  return y * 12 + (m - 1);
 }
 
 static void S_period_name(char buf[32], int64_t key, bool months) {
@@ -246,9 +234,10 @@ static void S_period_name(char buf[32], int64_t key, bool months) {
     snprintf(buf, 32, "%04d-%02d", (int)(key / 12), (int)(key % 12) + 1);
     return;
   }
-  int y, m, d;
-  S_civil(key, &y, &m, &d);
-  snprintf(buf, 32, "%04d-%02d-%02d", y, m, d);
+  int64_t y;
+  int m, d;
+  tp_civil_from_days(key, &y, &m, &d);
+  snprintf(buf, 32, "%04d-%02d-%02d", (int)y, m, d);
 }
 
 tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
@@ -284,7 +273,7 @@ tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
     sum[(S_period(r->start_s, months) - k0) / step] += r->energy.it_j;
   }
   tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_BARS);
-  for (size_t p = 0; p < np; p++) tp_chart_series_add(s, (double)p, sum[p] / J_PER_WH);
+  for (size_t p = 0; p < np; p++) tp_chart_series_add(s, (double)p, sum[p] / TP_J_PER_WH);
   free(sum);
   return c;
 }
@@ -308,9 +297,10 @@ tp_chart *tp_figures_exp_energy(const tp_lab *lab, const tp_experiment *e, char 
     if (st->n == 0) continue;
     any = true;
     if (st->n > 1)
-      tp_chart_series_add_err(s, x, st->mean / J_PER_WH, st->min / J_PER_WH, st->max / J_PER_WH);
+      tp_chart_series_add_err(s, x, st->mean / TP_J_PER_WH, st->min / TP_J_PER_WH,
+                              st->max / TP_J_PER_WH);
     else
-      tp_chart_series_add(s, x, st->mean / J_PER_WH);
+      tp_chart_series_add(s, x, st->mean / TP_J_PER_WH);
   }
   (void)lab;
   if (!any) tp_chart_free(c), c = NULL;
@@ -358,10 +348,10 @@ tp_chart *tp_figures_exp_pareto(const tp_lab *lab, const tp_experiment *e, char 
       if (r->energy.method == TP_ENERGY_NONE ||
           !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
         continue;
-      tp_chart_series_add(s, r->energy.it_j / J_PER_WH, last);
+      tp_chart_series_add(s, r->energy.it_j / TP_J_PER_WH, last);
       points++;
     }
-    mx[ci] = g->it_j.n ? g->it_j.mean / J_PER_WH : NAN;
+    mx[ci] = g->it_j.n ? g->it_j.mean / TP_J_PER_WH : NAN;
     my[ci] = g->metric_last.n ? g->metric_last.mean : NAN;
   }
   if (e->n_configs > 1)
@@ -433,8 +423,8 @@ static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char
     for (size_t k = 0; k < ser->count; k++) {
       const tp_point *p = &ser->points[k];
       double x = !by_energy ? p->wall_time_s - r->start_s
-                 : exact    ? r->metric_cum_j[k] / J_PER_WH
-                            : S_clock_at(&clock, p->wall_time_s) / J_PER_WH;
+                 : exact    ? r->metric_cum_j[k] / TP_J_PER_WH
+                            : S_clock_at(&clock, p->wall_time_s) / TP_J_PER_WH;
       if (!isfinite(x) || !isfinite(p->value)) continue;
       tp_chart_series_add(s, x, p->value);
       points++;
@@ -552,7 +542,7 @@ tp_chart *tp_figures_exp_parallel(const tp_lab *lab, const tp_experiment *e,
       for (size_t j = 0; hp && j < ncats[k]; j++)
         if (strcmp(cats[k][j]->text, hp->text) == 0) v[k] = (double)j;
     }
-    v[nk] = r->energy.method == TP_ENERGY_NONE ? NAN : r->energy.it_j / J_PER_WH;
+    v[nk] = r->energy.method == TP_ENERGY_NONE ? NAN : r->energy.it_j / TP_J_PER_WH;
     double best, last = NAN;
     if (e->metric_tag && !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
       last = NAN;
@@ -616,7 +606,7 @@ tp_chart *tp_figures_run_energy(const tp_run *run) {
   const size_t k = 200;
   for (size_t i = 0; i <= k; i++) {
     double t = run->start_s + (run->end_s - run->start_s) * (double)i / (double)k;
-    tp_chart_series_add(s, t, S_clock_at(&clock, t) / J_PER_WH);
+    tp_chart_series_add(s, t, S_clock_at(&clock, t) / TP_J_PER_WH);
   }
   S_clock_free(&clock);
   return c;
