@@ -15,7 +15,7 @@ WORK=bench/work
 mkdir -p "$WORK"
 CC=${CC:-cc}
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. \
-    bench/energy_bench.c model/energy.c model/run.c model/diag.c model/mem.c -lm \
+    bench/energy_bench.c model/energy.c model/run.c model/diag.c model/mem.c model/utctime.c -lm \
     -o "$WORK/energy_bench"
 for h in 1 "$HOURS"; do
   log="$WORK/time-energy-${h}h.txt"
