@@ -99,7 +99,8 @@ static void S_times_ten(char *buf, size_t size, int e3) {
                                     "\xE2\x81\xB8", "\xE2\x81\xB9"};
   int n = snprintf(buf, size, "\xC3\x97" "10%s", e3 < 0 ? "\xE2\x81\xBB" : "");
   int a = e3 < 0 ? -e3 : e3;
-  if (a >= 10 && n >= 0 && (size_t)n < size) n += snprintf(buf + n, size - (size_t)n, "%s", sup[a / 10 % 10]);
+  if (a >= 10 && n >= 0 && (size_t)n < size)
+    n += snprintf(buf + n, size - (size_t)n, "%s", sup[a / 10 % 10]);
   if (n >= 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, "%s", sup[a % 10]);
 }
 
@@ -145,7 +146,8 @@ static void S_time_label(char buf[32], double t, double step) {
   }
   if (step >= 365 * 86400.0) snprintf(buf, 32, "%04d", tm.tm_year + 1900);
   else if (step >= 28 * 86400.0) snprintf(buf, 32, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
-  else if (step >= 86400) snprintf(buf, 32, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  else if (step >= 86400)
+    snprintf(buf, 32, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   else if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
     snprintf(buf, 32, "%02d-%02d", tm.tm_mon + 1, tm.tm_mday);
   else if (step >= 60) snprintf(buf, 32, "%02d:%02d", tm.tm_hour, tm.tm_min);
