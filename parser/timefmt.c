@@ -12,32 +12,7 @@
 #include "model/mem.h"
 #include "parser/number.h"
 
-/* ---- Calendar arithmetic ---------------------------------------------- */
-
-/* Days from civil, after the well-known era-based algorithm (400-year cycles). */
-int64_t tp_days_from_civil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void tp_civil_from_days(int64_t z, int64_t *year, int *month, int *day) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *year = y + (m <= 2);
-  *month = m;
-  *day = d;
-}
+/* ---- Calendar arithmetic (the day counts are in model/utctime.c) ---- */
 
 static int S_days_in_month(int64_t y, int m) {
   static const int k_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/utctime.h"
+
 /* ---- Parsing ---------------------------------------------------------- */
 
 typedef enum tp_time_format {
@@ -70,10 +72,8 @@ int tp_time_parse_pattern(const char *s, size_t n, const char *pattern, tp_times
 const char *tp_time_format_name(tp_time_format f);
 int tp_time_format_parse(const char *name, tp_time_format *out);
 
-/* Days from 1970-01-01 to the given proleptic Gregorian date (negative before). */
-int64_t tp_days_from_civil(int64_t year, int month, int day);
-/* The inverse: date of a day count. */
-void tp_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+/* Calendar arithmetic (tp_days_from_civil, tp_civil_from_days) lives in
+ * model/utctime.h, included above. */
 
 /* ---- Zones ------------------------------------------------------------ */
 

@@ -31,6 +31,10 @@
  *
  * Ownership: a tp_chart owns copies of every string and array given to it;
  * tp_chart_free() releases everything.
+ *
+ * This is the layer's one public header.  The implementation is one file per
+ * concern (chart.c, chart_scale.c, chart_layout.c, chart_svg.c,
+ * chart_cairo.c, chart_csv.c) sharing the private render/chart_impl.h.
  */
 #ifndef TP_CHART_H
 #define TP_CHART_H

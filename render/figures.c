@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "model/mem.h"
-
-#define J_PER_WH 3600.0
+#include "model/units.h"
+#include "model/utctime.h"
 
 /* ======================================================================== */
 /* configurations and hyperparameters                                        */
@@ -181,8 +181,8 @@ static tp_chart *S_new(tp_chart_kind kind, const char *title, const char *desc) 
 /* One bar per experiment of what(e) (and a second series of what2(e) when
  * given), in the unit the axis names. */
 typedef double (*S_exp_value)(const tp_experiment *e);
-static double S_exp_it_wh(const tp_experiment *e) { return e->it_j / J_PER_WH; }
-static double S_exp_facility_wh(const tp_experiment *e) { return e->facility_j / J_PER_WH; }
+static double S_exp_it_wh(const tp_experiment *e) { return e->it_j / TP_J_PER_WH; }
+static double S_exp_facility_wh(const tp_experiment *e) { return e->facility_j / TP_J_PER_WH; }
 static double S_exp_co2e_g(const tp_experiment *e) { return e->co2e_kg * 1000.0; }
 
 static tp_chart *S_lab_bars(const tp_lab *lab, const char *title, const char *desc,
@@ -218,27 +218,15 @@ tp_chart *tp_figures_lab_co2e(const tp_lab *lab) {
                     "Emissions", "gCO2e", NULL, S_exp_co2e_g, 2, NULL, NULL);
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void S_civil(int64_t z, int *y, int *m, int *d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* The period key of a time: the Monday of its week (days since the epoch), or
  * year*12+month-1 for months. */
 static int64_t S_period(double t_s, bool months) {
   int64_t day = (int64_t)floor(t_s / 86400.0);
   if (!months) return day - ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
-  int y, m, d;
-  S_civil(day, &y, &m, &d);
-  return (int64_t)y * 12 + (m - 1);
+  int64_t y;
+  int m, d;
+  tp_civil_from_days(day, &y, &m, &d);
+  return y * 12 + (m - 1);
 }
 
 static void S_period_name(char buf[32], int64_t key, bool months) {
@@ -246,9 +234,10 @@ static void S_period_name(char buf[32], int64_t key, bool months) {
     snprintf(buf, 32, "%04d-%02d", (int)(key / 12), (int)(key % 12) + 1);
     return;
   }
-  int y, m, d;
-  S_civil(key, &y, &m, &d);
-  snprintf(buf, 32, "%04d-%02d-%02d", y, m, d);
+  int64_t y;
+  int m, d;
+  tp_civil_from_days(key, &y, &m, &d);
+  snprintf(buf, 32, "%04d-%02d-%02d", (int)y, m, d);
 }
 
 tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
@@ -284,7 +273,7 @@ tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
     sum[(S_period(r->start_s, months) - k0) / step] += r->energy.it_j;
   }
   tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_BARS);
-  for (size_t p = 0; p < np; p++) tp_chart_series_add(s, (double)p, sum[p] / J_PER_WH);
+  for (size_t p = 0; p < np; p++) tp_chart_series_add(s, (double)p, sum[p] / TP_J_PER_WH);
   free(sum);
   return c;
 }
@@ -308,9 +297,10 @@ tp_chart *tp_figures_exp_energy(const tp_lab *lab, const tp_experiment *e, char 
     if (st->n == 0) continue;
     any = true;
     if (st->n > 1)
-      tp_chart_series_add_err(s, x, st->mean / J_PER_WH, st->min / J_PER_WH, st->max / J_PER_WH);
+      tp_chart_series_add_err(s, x, st->mean / TP_J_PER_WH, st->min / TP_J_PER_WH,
+                              st->max / TP_J_PER_WH);
     else
-      tp_chart_series_add(s, x, st->mean / J_PER_WH);
+      tp_chart_series_add(s, x, st->mean / TP_J_PER_WH);
   }
   (void)lab;
   if (!any) tp_chart_free(c), c = NULL;
@@ -358,10 +348,10 @@ tp_chart *tp_figures_exp_pareto(const tp_lab *lab, const tp_experiment *e, char 
       if (r->energy.method == TP_ENERGY_NONE ||
           !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
         continue;
-      tp_chart_series_add(s, r->energy.it_j / J_PER_WH, last);
+      tp_chart_series_add(s, r->energy.it_j / TP_J_PER_WH, last);
       points++;
     }
-    mx[ci] = g->it_j.n ? g->it_j.mean / J_PER_WH : NAN;
+    mx[ci] = g->it_j.n ? g->it_j.mean / TP_J_PER_WH : NAN;
     my[ci] = g->metric_last.n ? g->metric_last.mean : NAN;
   }
   if (e->n_configs > 1)
@@ -382,17 +372,16 @@ static bool S_exact_cum(const tp_run *r, const tp_series *ser) {
   return false;
 }
 
-/* The main metric of every run of e, against cumulative energy or time. */
-static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char *const *labels,
-                                 bool by_energy) {
-  if (!e->metric_tag) return NULL;
-  char *title = tp_xasprintf(by_energy ? "%s against cumulative IT energy"
-                                       : "%s against time since the run's start",
-                             e->metric_tag);
-  /* Energy at each point: exact (metric_cum_j, integrated up to the point)
-   * where the run has it, else read off the power profile. */
+/* The description of a metric-curve chart; by energy, it says how the
+ * energy at each point was found (exact where runs have it, else read off the
+ * power profile). */
+static char *S_curves_desc(const tp_lab *lab, const tp_experiment *e, bool by_energy) {
+  if (!by_energy)
+    return tp_xasprintf("%s (%s) of every run against the wall-clock time since "
+                        "the run started.",
+                        e->metric_tag, S_goal(e));
   size_t n_exact = 0, n_approx = 0;
-  for (size_t i = 0; by_energy && i < e->n_runs; i++) {
+  for (size_t i = 0; i < e->n_runs; i++) {
     const tp_run *r = lab->runs[e->runs[i]];
     const tp_series *ser = tp_run_find_series(r, e->metric_tag);
     if (!ser || !isfinite(r->start_s)) continue;
@@ -403,12 +392,40 @@ static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char
                     : n_exact == 0 ? "the energy is read off the power profile, scaled to the run's total."
                                    : "integrated up to each point where known, else read off the "
                                      "power profile and scaled to the run's total.";
-  char *desc = by_energy ? tp_xasprintf("%s (%s) of every run at the IT energy the run had used "
-                                        "when it was logged: %s",
-                                        e->metric_tag, S_goal(e), how)
-                         : tp_xasprintf("%s (%s) of every run against the wall-clock time since "
-                                        "the run started.",
-                                        e->metric_tag, S_goal(e));
+  return tp_xasprintf("%s (%s) of every run at the IT energy the run had used "
+                      "when it was logged: %s",
+                      e->metric_tag, S_goal(e), how);
+}
+
+/* The points of one run's metric series ser into s, against the IT energy
+ * used so far (Wh) or the time since the run's start; returns how many. */
+static size_t S_add_curve(tp_chart_series *s, const tp_run *r, const tp_series *ser,
+                          bool by_energy) {
+  size_t points = 0;
+  bool exact = by_energy && S_exact_cum(r, ser);
+  S_clock clock;
+  S_clock_init(&clock, r);
+  for (size_t k = 0; k < ser->count; k++) {
+    const tp_point *p = &ser->points[k];
+    double x = !by_energy ? p->wall_time_s - r->start_s
+               : exact    ? r->metric_cum_j[k] / TP_J_PER_WH
+                          : S_clock_at(&clock, p->wall_time_s) / TP_J_PER_WH;
+    if (!isfinite(x) || !isfinite(p->value)) continue;
+    tp_chart_series_add(s, x, p->value);
+    points++;
+  }
+  S_clock_free(&clock);
+  return points;
+}
+
+/* The main metric of every run of e, against cumulative energy or time. */
+static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char *const *labels,
+                                 bool by_energy) {
+  if (!e->metric_tag) return NULL;
+  char *title = tp_xasprintf(by_energy ? "%s against cumulative IT energy"
+                                       : "%s against time since the run's start",
+                             e->metric_tag);
+  char *desc = S_curves_desc(lab, e, by_energy);
   tp_chart *c = S_new(TP_CHART_LINE, title, desc);
   free(title);
   free(desc);
@@ -427,19 +444,7 @@ static tp_chart *S_metric_curves(const tp_lab *lab, const tp_experiment *e, char
     int colour;
     const char *name = S_legend_once(e, labels, e->runs[i], named, &colour);
     tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_LINE_MARKERS);
-    bool exact = by_energy && S_exact_cum(r, ser);
-    S_clock clock;
-    S_clock_init(&clock, r);
-    for (size_t k = 0; k < ser->count; k++) {
-      const tp_point *p = &ser->points[k];
-      double x = !by_energy ? p->wall_time_s - r->start_s
-                 : exact    ? r->metric_cum_j[k] / J_PER_WH
-                            : S_clock_at(&clock, p->wall_time_s) / J_PER_WH;
-      if (!isfinite(x) || !isfinite(p->value)) continue;
-      tp_chart_series_add(s, x, p->value);
-      points++;
-    }
-    S_clock_free(&clock);
+    points += S_add_curve(s, r, ser, by_energy);
   }
   free(named);
   if (points == 0) tp_chart_free(c), c = NULL;
@@ -508,12 +513,67 @@ static int S_hp_cmp(const void *a, const void *b) {
   return strcmp(x->text, y->text);
 }
 
+/* The categorical axes of a parallel chart, one per varying key: the
+ * distinct values the key takes over the experiment's runs, sorted. */
+typedef struct S_hp_axes {
+  const char **keys;        /* the varying keys */
+  size_t nk;                /* how many */
+  const tp_hparam ***cats;  /* per key: its distinct values, sorted */
+  size_t *ncats;            /* per key: how many values */
+} S_hp_axes;
+
+static void S_hp_axes_add(tp_chart *c, const tp_lab *lab, const tp_experiment *e, S_hp_axes *hx) {
+  const tp_hparam **vals = tp_xcalloc(e->n_runs, sizeof *vals);
+  hx->cats = tp_xcalloc(hx->nk, sizeof *hx->cats);
+  hx->ncats = tp_xcalloc(hx->nk, sizeof *hx->ncats);
+  for (size_t k = 0; k < hx->nk; k++) {
+    tp_chart_paxis *ax = tp_chart_add_paxis(c, hx->keys[k], NULL, true);
+    size_t n = 0;
+    for (size_t i = 0; i < e->n_runs; i++) {
+      const tp_hparam *hp = tp_run_find_hparam(lab->runs[e->runs[i]], hx->keys[k]);
+      bool seen = !hp;
+      for (size_t j = 0; j < n && !seen; j++) seen = strcmp(vals[j]->text, hp->text) == 0;
+      if (!seen) vals[n++] = hp;
+    }
+    qsort(vals, n, sizeof *vals, S_hp_cmp);
+    hx->cats[k] = tp_xcalloc(n + 1, sizeof **hx->cats);
+    memcpy(hx->cats[k], vals, n * sizeof *vals);
+    hx->ncats[k] = n;
+    for (size_t j = 0; j < n; j++) tp_chart_paxis_add_category(ax, vals[j]->text);
+  }
+  free(vals);
+}
+
+static void S_hp_axes_free(S_hp_axes *hx) {
+  for (size_t k = 0; k < hx->nk; k++) free(hx->cats[k]);
+  free(hx->cats);
+  free(hx->ncats);
+  free(hx->keys);
+}
+
+/* Run r's values on the parallel axes into v: the category index of each
+ * key (NAN when the run lacks it), its IT energy in Wh, its last metric. */
+static void S_run_values(const tp_experiment *e, const tp_run *r, const S_hp_axes *hx, double *v) {
+  size_t nk = hx->nk;
+  for (size_t k = 0; k < nk; k++) {
+    const tp_hparam *hp = tp_run_find_hparam(r, hx->keys[k]);
+    v[k] = NAN;
+    for (size_t j = 0; hp && j < hx->ncats[k]; j++)
+      if (strcmp(hx->cats[k][j]->text, hp->text) == 0) v[k] = (double)j;
+  }
+  v[nk] = r->energy.method == TP_ENERGY_NONE ? NAN : r->energy.it_j / TP_J_PER_WH;
+  double best, last = NAN;
+  if (e->metric_tag && !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
+    last = NAN;
+  if (e->metric_tag) v[nk + 1] = last;
+}
+
 tp_chart *tp_figures_exp_parallel(const tp_lab *lab, const tp_experiment *e,
                                   char *const *labels) {
-  size_t nk;
-  const char **keys = tp_figures_varying_keys(lab, e, &nk);
-  if (nk == 0 || e->n_runs < 2) {
-    free(keys);
+  S_hp_axes hx = {0};
+  hx.keys = tp_figures_varying_keys(lab, e, &hx.nk);
+  if (hx.nk == 0 || e->n_runs < 2) {
+    free(hx.keys);
     return NULL;
   }
   tp_chart *c = S_new(TP_CHART_PARALLEL, "Hyperparameters, energy and metric",
@@ -521,52 +581,19 @@ tp_chart *tp_figures_exp_parallel(const tp_lab *lab, const tp_experiment *e,
                       "hyperparameters that vary in this experiment, the run's IT energy and "
                       "the last value of the main metric.");
   c->height_pt = 320;
-  size_t na = nk + 1 + (e->metric_tag ? 1 : 0);
-  /* Categorical axes for the hparams: their distinct values, sorted. */
-  const tp_hparam **vals = tp_xcalloc(e->n_runs, sizeof *vals);
-  const tp_hparam ***cats = tp_xcalloc(nk, sizeof *cats);
-  size_t *ncats = tp_xcalloc(nk, sizeof *ncats);
-  for (size_t k = 0; k < nk; k++) {
-    tp_chart_paxis *ax = tp_chart_add_paxis(c, keys[k], NULL, true);
-    size_t n = 0;
-    for (size_t i = 0; i < e->n_runs; i++) {
-      const tp_hparam *hp = tp_run_find_hparam(lab->runs[e->runs[i]], keys[k]);
-      bool seen = !hp;
-      for (size_t j = 0; j < n && !seen; j++) seen = strcmp(vals[j]->text, hp->text) == 0;
-      if (!seen) vals[n++] = hp;
-    }
-    qsort(vals, n, sizeof *vals, S_hp_cmp);
-    cats[k] = tp_xcalloc(n + 1, sizeof **cats);
-    memcpy(cats[k], vals, n * sizeof *vals);
-    ncats[k] = n;
-    for (size_t j = 0; j < n; j++) tp_chart_paxis_add_category(ax, vals[j]->text);
-  }
+  size_t na = hx.nk + 1 + (e->metric_tag ? 1 : 0);
+  S_hp_axes_add(c, lab, e, &hx);
   tp_chart_add_paxis(c, "IT energy", "Wh", false);
   if (e->metric_tag) tp_chart_add_paxis(c, e->metric_tag, NULL, false);
   double *v = tp_xcalloc(na, sizeof *v);
   for (size_t i = 0; i < e->n_runs; i++) {
-    const tp_run *r = lab->runs[e->runs[i]];
-    for (size_t k = 0; k < nk; k++) {
-      const tp_hparam *hp = tp_run_find_hparam(r, keys[k]);
-      v[k] = NAN;
-      for (size_t j = 0; hp && j < ncats[k]; j++)
-        if (strcmp(cats[k][j]->text, hp->text) == 0) v[k] = (double)j;
-    }
-    v[nk] = r->energy.method == TP_ENERGY_NONE ? NAN : r->energy.it_j / J_PER_WH;
-    double best, last = NAN;
-    if (e->metric_tag && !tp_lab_metric(r, e->metric_tag, e->metric_higher_better, &best, &last))
-      last = NAN;
-    if (e->metric_tag) v[nk + 1] = last;
+    S_run_values(e, lab->runs[e->runs[i]], &hx, v);
     int ci = tp_figures_config_of_run(e, e->runs[i]);
     tp_chart_add_pline(c, ci < 0 ? 0 : ci, v);
   }
   for (size_t ci = 0; ci < e->n_configs; ci++) tp_chart_add_key(c, labels[ci], (int)ci);
-  for (size_t k = 0; k < nk; k++) free(cats[k]);
-  free(cats);
-  free(ncats);
-  free(vals);
+  S_hp_axes_free(&hx);
   free(v);
-  free(keys);
   return c;
 }
 
@@ -616,7 +643,7 @@ tp_chart *tp_figures_run_energy(const tp_run *run) {
   const size_t k = 200;
   for (size_t i = 0; i <= k; i++) {
     double t = run->start_s + (run->end_s - run->start_s) * (double)i / (double)k;
-    tp_chart_series_add(s, t, S_clock_at(&clock, t) / J_PER_WH);
+    tp_chart_series_add(s, t, S_clock_at(&clock, t) / TP_J_PER_WH);
   }
   S_clock_free(&clock);
   return c;

@@ -1,0 +1,95 @@
+/* chart_csv: the numbers of a chart as CSV (RFC 4180), for the file or the
+ * table beside the chart: every point, not the downsampled ones (see
+ * tp_chart_csv in render/chart.h for the columns). */
+#include "render/chart_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/run.h"
+#include "model/utctime.h"
+
+static void S_csv_field(tp_buf *out, const char *s) {
+  char *t = tp_chart_clean(s);
+  if (strpbrk(t, ",\"\n\r")) {
+    tp_buf_addc(out, '"');
+    for (const char *p = t; *p; p++) {
+      if (*p == '"') tp_buf_addc(out, '"');
+      tp_buf_addc(out, *p);
+    }
+    tp_buf_addc(out, '"');
+  } else {
+    tp_buf_adds(out, t);
+  }
+  free(t);
+}
+
+static void S_csv_number(tp_buf *out, double v) {
+  char nb[32];
+  if (isfinite(v)) tp_buf_adds(out, tp_fmt_double(nb, v));
+}
+
+/* A value on an axis as CSV text: category name, ISO time, or number. */
+static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_t ncats, double v) {
+  if (kind == TP_AXIS_CATEGORY && v >= 0 && v < (double)ncats && v == floor(v)) {
+    S_csv_field(out, cats[(size_t)v]);
+  } else if (kind == TP_AXIS_TIME && isfinite(v)) {
+    struct tm tm;
+    if (tp_utc_tm(v, &tm))
+      tp_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  } else {
+    S_csv_number(out, v);
+  }
+}
+
+/* A parallel chart: one row per record, a column per axis, then its key. */
+static void S_csv_parallel(const tp_chart *c, tp_buf *out) {
+  for (size_t a = 0; a < c->n_paxes; a++) {
+    S_csv_field(out, c->paxes[a].label);
+    tp_buf_addc(out, ',');
+  }
+  tp_buf_adds(out, "key\r\n");
+  for (size_t r = 0; r < c->n_plines; r++) {
+    const tp_chart_pline *pl = &c->plines[r];
+    for (size_t a = 0; a < c->n_paxes; a++) {
+      const tp_chart_paxis *ax = &c->paxes[a];
+      S_csv_value(out, ax->categorical ? TP_AXIS_CATEGORY : TP_AXIS_NUMBER, ax->categories,
+                  ax->n_categories, pl->values[a]);
+      tp_buf_addc(out, ',');
+    }
+    for (size_t k = 0; k < c->n_keys; k++) {
+      if (c->keys[k].colour == pl->colour) {
+        S_csv_field(out, c->keys[k].name);
+        break;
+      }
+    }
+    tp_buf_adds(out, "\r\n");
+  }
+}
+
+void tp_chart_csv(const tp_chart *c, tp_buf *out) {
+  if (c->kind == TP_CHART_PARALLEL) {
+    S_csv_parallel(c, out);
+    return;
+  }
+  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
+  for (size_t i = 0; i < c->n_series; i++) {
+    const tp_chart_series *s = &c->series[i];
+    for (size_t k = 0; k < s->n; k++) {
+      S_csv_field(out, s->name);
+      tp_buf_addc(out, ',');
+      S_csv_value(out, c->x.kind, c->x.categories, c->x.n_categories, s->x[k]);
+      tp_buf_addc(out, ',');
+      S_csv_number(out, s->y[k]);
+      tp_buf_addc(out, ',');
+      if (s->lo) S_csv_number(out, s->lo[k]);
+      tp_buf_addc(out, ',');
+      if (s->hi) S_csv_number(out, s->hi[k]);
+      tp_buf_adds(out, "\r\n");
+    }
+  }
+}
