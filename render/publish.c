@@ -9,6 +9,7 @@
 
 #include "model/whatif.h"
 #include "render/chart.h"
+#include "render/csvout.h"
 #include "render/summary.h"
 
 #define S_KWH 3.6e6
@@ -912,9 +913,9 @@ static void S_write_zones_csv(tp_buf *b, const S_ctx *c) {
   double lo = c->zones.n ? c->zones.rows[c->zones.i_min].co2e_kg : NAN;
   for (size_t i = 0; i < c->zones.n; i++) {
     const tp_whatif_zone *z = &c->zones.rows[i];
-    tp_csv_field(b, z->code);
+    tp_csvout_field(b, z->code);
     tp_buf_addc(b, ',');
-    tp_csv_field(b, z->zone->name);
+    tp_csvout_field(b, z->zone->name);
     tp_buf_printf(b, ",%s,%d,", tp_fmt_double(n, z->zone->intensity_g_per_kwh), z->zone->year);
     /* Unknown energy: empty cells, never "nan" or 0. */
     if (isfinite(c->zones.facility_j)) tp_buf_printf(b, "%.6f", c->zones.facility_j / S_KWH);
@@ -923,7 +924,7 @@ static void S_write_zones_csv(tp_buf *b, const S_ctx *c) {
     tp_buf_addc(b, ',');
     if (lo > 0) tp_buf_printf(b, "%.4f", z->co2e_kg / lo);
     tp_buf_addc(b, ',');
-    tp_csv_field(b, z->zone->source);
+    tp_csvout_field(b, z->zone->source);
     tp_buf_addc(b, '\n');
   }
 }

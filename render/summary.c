@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/csvout.h"
 #include "render/json.h"
 #include "render/paths.h"
-
-#define J_PER_KWH 3.6e6
+#include "render/units.h"
 
 const char *tp_summary_iso_time(char buf[40], double t_s) {
   if (!isfinite(t_s) || t_s < -62135596800.0 || t_s > 253402300799.0) {
@@ -54,7 +54,7 @@ static void S_hparam_value(tp_json *j, const tp_hparam *h) {
 }
 
 static void S_kwh(tp_json *j, const char *key, double joules) {
-  tp_json_number(j, key, joules / J_PER_KWH, 6);
+  tp_json_number(j, key, tp_units_kwh(joules), 6);
 }
 
 static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths *paths,
@@ -297,31 +297,10 @@ void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
   tp_paths_free(&paths);
 }
 
-void tp_csv_field(tp_buf *b, const char *s) {
-  if (!s) return;
-  bool quote = strpbrk(s, ",\"\r\n") != NULL;
-  if (quote) tp_buf_addc(b, '"');
-  /* Invalid UTF-8 (a run named with bytes of another encoding) becomes
-   * U+FFFD, so the file is always valid UTF-8. */
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = strlen(s);
-  while (n) {
-    size_t len = tp_utf8_len(p, n);
-    if (len == 0) {
-      tp_buf_adds(b, "\xEF\xBF\xBD");
-      p++, n--;
-      continue;
-    }
-    if (len == 1 && *p == '"') tp_buf_addc(b, '"');
-    tp_buf_add(b, (const char *)p, len);
-    p += len, n -= len;
-  }
-  if (quote) tp_buf_addc(b, '"');
-}
-
+/* A field separator and v with `decimals` decimals (empty when unknown). */
 static void S_csv_num(tp_buf *b, double v, int decimals) {
   tp_buf_addc(b, ',');
-  if (isfinite(v)) tp_buf_printf(b, "%.*f", decimals, v);
+  tp_csvout_fixed(b, v, decimals);
 }
 
 void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
@@ -333,11 +312,11 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
     char t[40];
     const char *config = r->config;
     bool known = r->energy.method != TP_ENERGY_NONE;
-    tp_csv_field(out, r->id);
+    tp_csvout_field(out, r->id);
     tp_buf_addc(out, ',');
-    tp_csv_field(out, r->experiment);
+    tp_csvout_field(out, r->experiment);
     tp_buf_addc(out, ',');
-    tp_csv_field(out, config);
+    tp_csvout_field(out, config);
     tp_buf_addc(out, ',');
     tp_buf_adds(out, tp_summary_iso_time(t, r->start_s));
     tp_buf_addc(out, ',');
@@ -347,8 +326,8 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
     S_csv_num(out, dur, 3);
     tp_buf_printf(out, ",%d,%s", r->restarts, tp_summary_method_name(r->energy.method));
     S_csv_num(out, known ? r->energy.coverage : NAN, 4);
-    S_csv_num(out, known ? r->energy.it_j / J_PER_KWH : NAN, 6);
-    S_csv_num(out, known ? r->energy.facility_j / J_PER_KWH : NAN, 6);
+    S_csv_num(out, known ? tp_units_kwh(r->energy.it_j) : NAN, 6);
+    S_csv_num(out, known ? tp_units_kwh(r->energy.facility_j) : NAN, 6);
     S_csv_num(out, known ? r->energy.co2e_kg : NAN, 6);
     tp_buf_printf(out, ",%zu,%s,%zu\n", r->energy.n_devices, r->energy.shared ? "yes" : "no",
                   r->diags.count);

@@ -121,7 +121,7 @@ static void test_write(void) {
   if (rc == 0) rc = tp_publish_write(&site, &lab, &t, &o, &err);
   CHECK_INT(rc, 0);
   if (err) fprintf(stderr, "%s\n", err);
-  if (rc == 0) rc = tp_site_commit(&site, &err);
+  if (rc == 0) rc = tp_site_commit(&site, NULL, &err);
   else tp_site_abort(&site);
   CHECK_INT(rc, 0);
   free(err);
