@@ -79,12 +79,8 @@ static void S_target_rank(tp_tval *root, const tp_experiment *e, char *const *la
 static void S_head(const tp_pages_ctx *x, const tp_experiment *e, tp_tval *root) {
   const tp_uncertainty_sum *us = &x->u.experiments[e - x->lab->experiments];
   char *what = tp_xasprintf("%zu runs in %zu configurations", e->n_runs, e->n_configs);
-  char *lead = tp_pages_energy_lead(what, e->n_runs, e->n_runs_with_energy,
-                                    tp_pages_range_of(e->it_j, us->it_j),
-                                    tp_pages_range_of(e->facility_j, us->facility_j),
-                                    tp_pages_range_of(e->co2e_kg, us->co2e_kg), true);
-  tp_tval_set_string(root, "lead", lead);
-  free(lead);
+  tp_pages_set_lead(root, what, e->n_runs, e->n_runs_with_energy, e->it_j, e->facility_j,
+                    e->co2e_kg, us, true);
   free(what);
   if (e->metric_tag) {
     tp_tval *m = tp_tval_set_object(root, "metric");
@@ -102,6 +98,14 @@ static void S_metric_col(tp_pages_tab *t, const char *what, const tp_experiment 
   char *h = tp_xasprintf("%s %s", what, e->metric_tag ? e->metric_tag : "metric");
   tp_pages_col(t, h, true);
   free(h);
+}
+
+/* The columns of duration, IT energy and CO2e in units u (energy, CO2e,
+ * duration). */
+static void S_quantity_cols(tp_pages_tab *t, const tp_unit u[3]) {
+  tp_pages_col_unit(t, "Duration", u[2].name);
+  tp_pages_col_unit(t, "IT energy", u[0].name);
+  tp_pages_col_unit(t, "CO2e", u[1].name);
 }
 
 /* The cells of configuration i: runs, duration, IT energy and CO2e (means
@@ -158,9 +162,7 @@ static void S_configs(const tp_pages_ctx *x, const tp_experiment *e, tp_tval *ro
                                   "repeats; in brackets the range the mean lies in");
   tp_pages_col(&t, "Configuration", false);
   tp_pages_col(&t, "Runs", true);
-  tp_pages_col_unit(&t, "Duration", u[2].name);
-  tp_pages_col_unit(&t, "IT energy", u[0].name);
-  tp_pages_col_unit(&t, "CO2e", u[1].name);
+  S_quantity_cols(&t, u);
   S_metric_col(&t, "Best", e);
   S_metric_col(&t, "Last", e);
   tp_tval *full = tp_tval_set_list(root, "config_texts");
@@ -225,9 +227,7 @@ static void S_runs(const tp_pages_ctx *x, const tp_experiment *e, tp_tval *root,
   tp_pages_col(&t, "Run", false);
   tp_pages_col(&t, "Configuration", false);
   tp_pages_col(&t, "Start (UTC)", false);
-  tp_pages_col_unit(&t, "Duration", u[2].name);
-  tp_pages_col_unit(&t, "IT energy", u[0].name);
-  tp_pages_col_unit(&t, "CO2e", u[1].name);
+  S_quantity_cols(&t, u);
   tp_pages_col(&t, "Method", false);
   tp_pages_col(&t, "Coverage", true);
   S_metric_col(&t, "Last", e);

@@ -298,14 +298,9 @@ static void S_whatif(tp_pages_ctx *x, tp_tval *root) {
 /* The lead sentence, and without any figure how to get one. */
 static void S_index_lead(const tp_pages_ctx *x, tp_tval *root) {
   const tp_lab *lab = x->lab;
-  const tp_uncertainty_sum *ut = &x->u.total;
   char *what = tp_xasprintf("%zu runs in %zu experiments", lab->n_runs, lab->n_experiments);
-  char *lead = tp_pages_energy_lead(what, lab->n_runs, lab->n_runs_with_energy,
-                                    tp_pages_range_of(lab->it_j, ut->it_j),
-                                    tp_pages_range_of(lab->facility_j, ut->facility_j),
-                                    tp_pages_range_of(lab->co2e_kg, ut->co2e_kg), false);
-  tp_tval_set_string(root, "lead", lead);
-  free(lead);
+  tp_pages_set_lead(root, what, lab->n_runs, lab->n_runs_with_energy, lab->it_j,
+                    lab->facility_j, lab->co2e_kg, &x->u.total, false);
   free(what);
   /* Without any figure, the front page says how to get one. */
   tp_tval_set_string(root, "howto",

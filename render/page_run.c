@@ -19,13 +19,6 @@ static const char *S_role(const tp_lab *lab, const char *key) {
   return tp_lab_is_seed_key(key) ? "seed (repeats differ)" : "placement";
 }
 
-/* The experiment run r belongs to, or NULL. */
-static const tp_experiment *S_experiment_of(const tp_lab *lab, const tp_run *r) {
-  for (size_t i = 0; r->experiment && i < lab->n_experiments; i++)
-    if (strcmp(lab->experiments[i].name, r->experiment) == 0) return &lab->experiments[i];
-  return NULL;
-}
-
 /* The run's experiment (a link), configuration and window. */
 static void S_head(const tp_run *r, const tp_experiment *e, size_t ri, tp_tval *root) {
   char buf[64];
@@ -288,7 +281,7 @@ static void S_charts(tp_pages_ctx *x, const tp_run *r, const tp_experiment *e, t
 /* Build the page of run ri (its data and charts) into out, writing nothing. */
 static void S_run_build(tp_pages_ctx *x, size_t ri, tp_pages_built *out) {
   const tp_run *r = x->lab->runs[ri];
-  const tp_experiment *e = S_experiment_of(x->lab, r);
+  const tp_experiment *e = tp_lab_experiment_of(x->lab, r);
   tp_tval *root = tp_pages_page(x, r->id, "../");
   S_head(r, e, ri, root);
   S_energy(x, ri, e, root);
@@ -325,7 +318,7 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   tp_runbin_write(r, &x->keybuf);
   tp_hash_u64(&h, x->keybuf.len);
   tp_hash_bytes(&h, tp_buf_str(&x->keybuf), x->keybuf.len);
-  const tp_experiment *e = S_experiment_of(lab, r);
+  const tp_experiment *e = tp_lab_experiment_of(lab, r);
   tp_hash_u64(&h, e != NULL);
   if (e) {
     tp_hash_str(&h, e->name);

@@ -198,6 +198,16 @@ char *tp_pages_energy_lead(const char *what, size_t n, size_t known, tp_range it
                       tp_units_co2e_range(r3, co2e), n - known);
 }
 
+void tp_pages_set_lead(tp_tval *root, const char *what, size_t n, size_t known, double it_j,
+                       double facility_j, double co2e_kg, const tp_uncertainty_sum *u,
+                       bool paren) {
+  char *lead = tp_pages_energy_lead(what, n, known, tp_pages_range_of(it_j, u->it_j),
+                                    tp_pages_range_of(facility_j, u->facility_j),
+                                    tp_pages_range_of(co2e_kg, u->co2e_kg), paren);
+  tp_tval_set_string(root, "lead", lead);
+  free(lead);
+}
+
 int tp_pages_put(tp_pages_ctx *x, const char *rel, const tp_buf *b) {
   if (x->err) return -1;
   return tp_site_write(x->site, rel, tp_buf_str(b), b->len, &x->err);

@@ -121,6 +121,10 @@ const char *tp_pages_part_in(char buf[240], const tp_unit *u, double v, size_t k
 /* The lead sentence of a page over n runs (caller frees). */
 char *tp_pages_energy_lead(const char *what, size_t n, size_t known, tp_range it, tp_range fac,
                            tp_range co2e, bool paren);
+/* Set root's "lead" to that sentence over figures with their ranges in u. */
+void tp_pages_set_lead(tp_tval *root, const char *what, size_t n, size_t known, double it_j,
+                       double facility_j, double co2e_kg, const tp_uncertainty_sum *u,
+                       bool paren);
 /* Diagnostics as the page's notes, [{severity, text}]. */
 void tp_pages_notes(const tp_pages_ctx *x, tp_tval *root, const tp_diags *d);
 

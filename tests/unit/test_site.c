@@ -41,7 +41,17 @@ static void test_replace(void) {
 
   CHECK_INT(tp_site_begin(&s, out, &err), 0);
   CHECK_INT(tp_site_write(&s, "index.html", "two", 3, &err), 0);
-  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
+  /* That is said to the caller, as a note naming where the files are kept;
+   * the site prints nothing itself. */
+  tp_diags notes = {0};
+  CHECK_INT(tp_site_commit(&s, &notes, &err), 0);
+  CHECK_INT((int)notes.count, 1);
+  if (notes.count) {
+    CHECK_INT(notes.items[0].severity, TP_NOTE);
+    CHECK(notes.items[0].file && strncmp(notes.items[0].file, out, strlen(out)) == 0);
+    CHECK(strstr(notes.items[0].message, "kept there") != NULL);
+  }
+  tp_diag_free(&notes);
   t = S_read(p);
   CHECK_STR(t, "two");
   free(t);
