@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 struct tp_lab;
+struct tp_diags;
 
 int tp_cmd_inspect(int argc, char **argv);
 int tp_cmd_report(int argc, char **argv);
@@ -20,6 +21,8 @@ int tp_cmd_render(int argc, char **argv);
 /* Print the lab's diagnostics, then each run's, on stderr (only errors when
  * quiet). */
 void tp_cli_print_diags(const struct tp_lab *lab, bool quiet);
+/* Print every diagnostic of d on stderr, whatever their severity. */
+void tp_cli_print_diag_list(const struct tp_diags *d);
 
 /* True when the lab has no run, or no run of it holds anything read from its
  * logs (no series, no hparams, no window): every log was empty or unreadable.

@@ -20,6 +20,10 @@ static void S_print(const tp_diag *d) {
   free(s);
 }
 
+void tp_cli_print_diag_list(const tp_diags *d) {
+  for (size_t i = 0; i < d->count; i++) S_print(&d->items[i]);
+}
+
 void tp_cli_print_diags(const tp_lab *lab, bool quiet) {
   for (size_t i = 0; i < lab->diags.count; i++)
     if (!quiet || lab->diags.items[i].severity == TP_ERROR) S_print(&lab->diags.items[i]);

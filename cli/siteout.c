@@ -240,7 +240,12 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
     tp_site_abort(&site);
     goto fail;
   }
-  if (tp_site_commit(&site, &err) != 0) goto fail;
+  /* What went wrong without failing is printed here, as every diagnostic. */
+  tp_diags notes = {0};
+  rc = tp_site_commit(&site, &notes, &err);
+  tp_cli_print_diag_list(&notes);
+  tp_diag_free(&notes);
+  if (rc != 0) goto fail;
   return 0;
 fail:
   fprintf(stderr, "trainprint: error: %s\n", err ? err : "cannot write the report");

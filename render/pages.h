@@ -13,7 +13,7 @@
  *                                 hparams, provenance
  *
  * Energy and CO2e figures carry their range (model/uncertainty.h) as
- * `value (low–high)` (tp_publish_range_text); the what-ifs and default
+ * `value (low–high)` (tp_units_range_text, render/units.h); the what-ifs and default
  * ranges need the reference tables (opts->tables), and are left out without.
  *
  * Every chart (render/figures.h) is inlined in its page as SVG and also

@@ -13,7 +13,8 @@
  *   whatif-zones.csv         the by-location what-if, and its chart as
  *   whatif-zones.{svg,pdf,png}  SVG, PDF and PNG (300 dpi).
  *
- * Every figure carries its range (model/uncertainty.h) as `value (low–high)`.
+ * Every figure carries its range (model/uncertainty.h) as `value (low–high)`
+ * (tp_units_range_text, render/units.h).
  * Equivalents (car km, flights, household-years) are left out unless asked.
  *
  * Macro names (letters only, as LaTeX command names must be): \tp, then the
@@ -67,17 +68,6 @@ tp_publish_opts tp_publish_opts_default(void);
  * it) when a file cannot be written. */
 int tp_publish_write(tp_site *site, const tp_lab *lab, const tp_reftables *tables,
                      const tp_publish_opts *opts, char **err);
-
-/* `value (low–high)` (UTF-8 en dash) of r x scale, each to `sig` significant
- * digits (3 when sig <= 0); the value alone when the range has no spread at
- * that precision; "unknown" when the value is not finite.  E.g. for kWh from
- * joules: scale 1 / 3.6e6.  Writes at most n bytes to buf and returns buf. */
-const char *tp_publish_range_text(char *buf, size_t n, tp_range r, double scale, int sig);
-
-/* v to `sig` significant digits in plain decimal notation, significant
- * trailing zeros kept ("0.0349", "1.61", "3.50", "1234" for 1234.4); "0" for
- * 0, "unknown" when not finite.  buf holds 48 bytes. */
-const char *tp_publish_number(char buf[48], double v, int sig);
 
 /* Append s escaped for LaTeX text, for Markdown text. */
 void tp_publish_latex_escape(tp_buf *b, const char *s);

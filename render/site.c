@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/diag.h"
 #include "model/mem.h"
 
 bool tp_site_path_ok(const char *rel) {
@@ -638,8 +639,9 @@ void tp_site_group_key(tp_site *s, const char *key) {
 }
 
 /* Write the record of the committed site (its files now under s->dir);
- * a failure only costs the next report its reuse: a warning. */
-static void S_record_save(tp_site *s) {
+ * a failure only costs the next report its reuse: a warning in notes (when
+ * not NULL). */
+static void S_record_save(tp_site *s, tp_diags *notes) {
   tp_buf b = {0};
   tp_buf_adds(&b, S_RECORD_HEAD "\n");
   for (size_t gi = 0; gi < s->n_groups; gi++) {
@@ -669,17 +671,19 @@ static void S_record_save(tp_site *s) {
   if (f && fclose(f) != 0) ok = false;
   if (ok && rename(tmp, s->record) != 0) ok = false;
   if (!ok) {
+    int e = errno;
     unlink(tmp);
-    fprintf(stderr,
-            "trainprint: warning: %s: cannot write the record of the site's pages (%s); the "
-            "next report draws every page again\n",
-            s->record, strerror(errno));
+    if (notes)
+      tp_diag_add(notes, TP_WARN, s->record, -1, -1,
+                  "cannot write the record of the site's pages (%s); the next report draws "
+                  "every page again",
+                  strerror(e));
   }
   free(tmp);
   tp_buf_free(&b);
 }
 
-int tp_site_commit(tp_site *s, char **err) {
+int tp_site_commit(tp_site *s, tp_diags *notes, char **err) {
   tp_buf m = {0};
   for (size_t i = 0; i < s->n_files; i++) {
     tp_buf_adds(&m, s->files[i]);
@@ -718,16 +722,15 @@ int tp_site_commit(tp_site *s, char **err) {
     return -1;
   }
   if (old) {
-    if (!S_remove_old(old))
-      fprintf(stderr,
-              "trainprint: note: %s: the previous report held files trainprint did not write; "
-              "they were kept there\n",
-              old);
+    if (!S_remove_old(old) && notes)
+      tp_diag_add(notes, TP_NOTE, old, -1, -1,
+                  "the previous report held files trainprint did not write; they were kept "
+                  "there");
     free(old);
   }
   free(s->tmp);
   s->tmp = NULL;
-  if (s->record) S_record_save(s);
+  if (s->record) S_record_save(s, notes);
   tp_site_abort(s);
   return 0;
 }

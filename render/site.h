@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/diag.h"
+
 #define TP_SITE_MANIFEST ".trainprint-site"
 
 /* What is known of a file written into a site, to tell later whether it is
@@ -79,8 +81,11 @@ int tp_site_write(tp_site *s, const char *relpath, const void *data, size_t n, c
  * relpath is unsafe. */
 char *tp_site_path(tp_site *s, const char *relpath, char **err);
 /* Move the finished site into place.  0, or -1 with *err (the temporary site is
- * removed and the previous site is left as it was). */
-int tp_site_commit(tp_site *s, char **err);
+ * removed and the previous site is left as it was).  What went wrong without
+ * failing (the record of the pages could not be written, the previous report
+ * held files of its own) is added to notes for the caller to print; notes may
+ * be NULL, then it is dropped. */
+int tp_site_commit(tp_site *s, tp_diags *notes, char **err);
 /* Give up: remove the temporary site.  Safe after commit (does nothing). */
 void tp_site_abort(tp_site *s);
 

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/csvout.h"
 #include "render/json.h"
 #include "render/paths.h"
-
-#define J_PER_KWH 3.6e6
+#include "render/units.h"
 
 const char *tp_summary_iso_time(char buf[40], double t_s) {
   if (!isfinite(t_s) || t_s < -62135596800.0 || t_s > 253402300799.0) {
@@ -54,27 +54,11 @@ static void S_hparam_value(tp_json *j, const tp_hparam *h) {
 }
 
 static void S_kwh(tp_json *j, const char *key, double joules) {
-  tp_json_number(j, key, joules / J_PER_KWH, 6);
+  tp_json_number(j, key, tp_units_kwh(joules), 6);
 }
 
-static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths *paths,
-                  bool redact) {
-  char t[40];
-  const char *config = r->config;
-  tp_json_begin_object(j, NULL);
-  tp_json_string(j, "id", r->id);
-  tp_json_string(j, "experiment", r->experiment);
-  tp_json_string(j, "start", isfinite(r->start_s) ? tp_summary_iso_time(t, r->start_s) : NULL);
-  tp_json_string(j, "end", isfinite(r->end_s) ? tp_summary_iso_time(t, r->end_s) : NULL);
-  double dur = isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
-                                                           : r->declared_duration_s;
-  tp_json_number(j, "duration_s", dur, 3);
-  tp_json_string(j, "window_source", r->window_source);
-  tp_json_int(j, "restarts", r->restarts);
-  tp_json_begin_object(j, "hparams");
-  for (size_t i = 0; i < r->n_hparams; i++) S_hparam_value(j, &r->hparams[i]);
-  tp_json_end_object(j);
-  tp_json_string(j, "config", config);
+/* The run's metrics: count, last, min and max of each series as logged. */
+static void S_run_metrics(tp_json *j, const tp_run *r) {
   tp_json_begin_object(j, "metrics");
   for (size_t i = 0; i < r->n_series; i++) {
     const tp_series *s = &r->series[i];
@@ -88,6 +72,10 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
     tp_json_end_object(j);
   }
   tp_json_end_object(j);
+}
+
+/* The run's energy and its devices. */
+static void S_run_energy(tp_json *j, const tp_run *r) {
   const tp_run_energy *e = &r->energy;
   tp_json_begin_object(j, "energy");
   tp_json_string(j, "method", tp_summary_method_name(e->method));
@@ -112,6 +100,11 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
   }
   tp_json_end_array(j);
   tp_json_end_object(j);
+}
+
+/* The run's input files and diagnostics; with redact, paths as the pages
+ * name them (render/paths.h). */
+static void S_run_inputs(tp_json *j, const tp_run *r, const tp_paths *paths, bool redact) {
   tp_json_begin_array(j, "inputs");
   for (size_t i = 0; i < r->n_inputs; i++) {
     const tp_input *in = &r->inputs[i];
@@ -133,6 +126,10 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
     free(s);
   }
   tp_json_end_array(j);
+}
+
+/* Whether and when the run reached its experiment's target. */
+static void S_run_target(tp_json *j, const tp_run *r, const tp_lab *lab) {
   const tp_experiment *ex = tp_lab_experiment_of(lab, r);
   if (r->target.set && ex) {
     tp_json_begin_object(j, "target");
@@ -150,6 +147,30 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
     }
     tp_json_end_object(j);
   }
+}
+
+static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths *paths,
+                  bool redact) {
+  char t[40];
+  const char *config = r->config;
+  tp_json_begin_object(j, NULL);
+  tp_json_string(j, "id", r->id);
+  tp_json_string(j, "experiment", r->experiment);
+  tp_json_string(j, "start", isfinite(r->start_s) ? tp_summary_iso_time(t, r->start_s) : NULL);
+  tp_json_string(j, "end", isfinite(r->end_s) ? tp_summary_iso_time(t, r->end_s) : NULL);
+  double dur = isfinite(r->start_s) && isfinite(r->end_s) ? r->end_s - r->start_s
+                                                           : r->declared_duration_s;
+  tp_json_number(j, "duration_s", dur, 3);
+  tp_json_string(j, "window_source", r->window_source);
+  tp_json_int(j, "restarts", r->restarts);
+  tp_json_begin_object(j, "hparams");
+  for (size_t i = 0; i < r->n_hparams; i++) S_hparam_value(j, &r->hparams[i]);
+  tp_json_end_object(j);
+  tp_json_string(j, "config", config);
+  S_run_metrics(j, r);
+  S_run_energy(j, r);
+  S_run_inputs(j, r, paths, redact);
+  S_run_target(j, r, lab);
   tp_json_end_object(j);
 }
 
@@ -166,97 +187,103 @@ static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_
 
 void tp_summary_json(const tp_lab *lab, tp_buf *out) { tp_summary_json_redacted(lab, false, out); }
 
-void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
-  tp_paths paths;
-  tp_paths_init(&paths, lab);
-  tp_json j = {0};
-  const tp_assumptions *a = &lab->assumptions;
-  tp_json_begin_object(&j, NULL);
-  tp_json_string(&j, "trainprint_version", TP_VERSION);
-  tp_json_begin_object(&j, "assumptions");
-  tp_json_number(&j, "pue", a->pue, -1);
-  tp_json_string(&j, "pue_source", a->pue_source);
-  tp_json_number(&j, "intensity_g_per_kwh", a->intensity_g_per_kwh, -1);
-  tp_json_string(&j, "intensity_source", a->intensity_source);
-  tp_json_string(&j, "zone", a->zone);
-  if (a->intensity_year) tp_json_int(&j, "intensity_year", a->intensity_year);
-  else tp_json_null(&j, "intensity_year");
-  tp_json_bool(&j, "intensity_series", a->intensity_series);
-  tp_json_string(&j, "timezone", a->timezone);
-  tp_json_string(&j, "timezone_source", a->timezone_source);
-  tp_json_end_object(&j);
+/* The assumptions behind every figure. */
+static void S_assumptions(tp_json *j, const tp_assumptions *a) {
+  tp_json_begin_object(j, "assumptions");
+  tp_json_number(j, "pue", a->pue, -1);
+  tp_json_string(j, "pue_source", a->pue_source);
+  tp_json_number(j, "intensity_g_per_kwh", a->intensity_g_per_kwh, -1);
+  tp_json_string(j, "intensity_source", a->intensity_source);
+  tp_json_string(j, "zone", a->zone);
+  if (a->intensity_year) tp_json_int(j, "intensity_year", a->intensity_year);
+  else tp_json_null(j, "intensity_year");
+  tp_json_bool(j, "intensity_series", a->intensity_series);
+  tp_json_string(j, "timezone", a->timezone);
+  tp_json_string(j, "timezone_source", a->timezone_source);
+  tp_json_end_object(j);
+}
 
-  tp_json_begin_array(&j, "runs");
-  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab, &paths, redact);
-  tp_json_end_array(&j);
-
-  tp_json_begin_array(&j, "experiments");
-  for (size_t x = 0; x < lab->n_experiments; x++) {
-    const tp_experiment *e = &lab->experiments[x];
-    tp_json_begin_object(&j, NULL);
-    tp_json_string(&j, "name", e->name);
-    tp_json_begin_array(&j, "runs");
-    for (size_t i = 0; i < e->n_runs; i++) tp_json_string(&j, NULL, lab->runs[e->runs[i]]->id);
-    tp_json_end_array(&j);
-    if (e->metric_tag) {
-      tp_json_begin_object(&j, "metric");
-      tp_json_string(&j, "tag", e->metric_tag);
-      tp_json_string(&j, "goal", e->metric_higher_better ? "max" : "min");
-      tp_json_number(&j, "target", e->target, -1);
-      tp_json_string(&j, "reason", e->metric_reason);
-      tp_json_end_object(&j);
-    } else {
-      tp_json_null(&j, "metric");
-    }
-    tp_json_begin_array(&j, "configs");
-    for (size_t c = 0; c < e->n_configs; c++) {
-      const tp_config_group *g = &e->configs[c];
-      const tp_run *first = lab->runs[g->runs[0]];
-      tp_json_begin_object(&j, NULL);
-      tp_json_string(&j, "config", g->config);
-      tp_json_begin_object(&j, "hparams");
-      for (size_t h = 0; h < first->n_hparams; h++)
-        if (tp_lab_is_config_key(lab, first->hparams[h].key)) S_hparam_value(&j, &first->hparams[h]);
-      tp_json_end_object(&j);
-      tp_json_begin_array(&j, "runs");
-      for (size_t i = 0; i < g->n_runs; i++) tp_json_string(&j, NULL, lab->runs[g->runs[i]]->id);
-      tp_json_end_array(&j);
-      S_stat_kwh(&j, "it_kwh_mean", "it_kwh_std", g->it_j);
-      S_stat_kwh(&j, "facility_kwh_mean", "facility_kwh_std", g->facility_j);
-      tp_json_number(&j, "co2e_kg_mean", g->co2e_kg.mean, 6);
-      tp_json_number(&j, "co2e_kg_std", g->co2e_kg.sd, 6);
-      tp_json_number(&j, "duration_s_mean", g->duration_s.mean, 3);
-      tp_json_number(&j, "duration_s_std", g->duration_s.sd, 3);
-      if (e->metric_tag) {
-        tp_json_number(&j, "metric_best_mean", g->metric_best.mean, -1);
-        tp_json_number(&j, "metric_last_mean", g->metric_last.mean, -1);
-      }
-      if (isfinite(e->target)) {
-        tp_json_int(&j, "target_reached_runs", (int64_t)g->n_reached);
-        S_stat_kwh(&j, "target_it_kwh_mean", "target_it_kwh_std", g->target_it_j);
-        tp_json_number(&j, "target_time_s_mean", g->target_time_s.mean, 3);
-        tp_json_number(&j, "target_time_s_std", g->target_time_s.sd, 3);
-      }
-      tp_json_end_object(&j);
-    }
-    tp_json_end_array(&j);
-    if (e->config_rank) {
-      /* Configurations by mean IT energy to reach the target, those that never did last. */
-      tp_json_begin_array(&j, "target_ranking");
-      for (size_t c = 0; c < e->n_configs; c++)
-        tp_json_string(&j, NULL, e->configs[e->config_rank[c]].config);
-      tp_json_end_array(&j);
-    }
-    tp_json_int(&j, "runs_with_energy", (int64_t)e->n_runs_with_energy);
-    S_kwh(&j, "it_kwh", e->it_j);
-    S_kwh(&j, "facility_kwh", e->facility_j);
-    tp_json_number(&j, "co2e_kg", e->co2e_kg, 6);
-    tp_json_number(&j, "gpu_hours", S_gpu_hours(e->gpu_hours, e->n_runs_with_energy), 4);
-    tp_json_end_object(&j);
+/* One configuration of experiment e: its hyperparameters, runs and means. */
+static void S_config(tp_json *j, const tp_lab *lab, const tp_experiment *e,
+                     const tp_config_group *g) {
+  const tp_run *first = lab->runs[g->runs[0]];
+  tp_json_begin_object(j, NULL);
+  tp_json_string(j, "config", g->config);
+  tp_json_begin_object(j, "hparams");
+  for (size_t h = 0; h < first->n_hparams; h++)
+    if (tp_lab_is_config_key(lab, first->hparams[h].key)) S_hparam_value(j, &first->hparams[h]);
+  tp_json_end_object(j);
+  tp_json_begin_array(j, "runs");
+  for (size_t i = 0; i < g->n_runs; i++) tp_json_string(j, NULL, lab->runs[g->runs[i]]->id);
+  tp_json_end_array(j);
+  S_stat_kwh(j, "it_kwh_mean", "it_kwh_std", g->it_j);
+  S_stat_kwh(j, "facility_kwh_mean", "facility_kwh_std", g->facility_j);
+  tp_json_number(j, "co2e_kg_mean", g->co2e_kg.mean, 6);
+  tp_json_number(j, "co2e_kg_std", g->co2e_kg.sd, 6);
+  tp_json_number(j, "duration_s_mean", g->duration_s.mean, 3);
+  tp_json_number(j, "duration_s_std", g->duration_s.sd, 3);
+  if (e->metric_tag) {
+    tp_json_number(j, "metric_best_mean", g->metric_best.mean, -1);
+    tp_json_number(j, "metric_last_mean", g->metric_last.mean, -1);
   }
-  tp_json_end_array(&j);
+  if (isfinite(e->target)) {
+    tp_json_int(j, "target_reached_runs", (int64_t)g->n_reached);
+    S_stat_kwh(j, "target_it_kwh_mean", "target_it_kwh_std", g->target_it_j);
+    tp_json_number(j, "target_time_s_mean", g->target_time_s.mean, 3);
+    tp_json_number(j, "target_time_s_std", g->target_time_s.sd, 3);
+  }
+  tp_json_end_object(j);
+}
 
-  /* The lab archive's roll-ups. */
+/* One experiment: its runs, metric, configurations, ranking and sums. */
+static void S_experiment(tp_json *j, const tp_lab *lab, const tp_experiment *e) {
+  tp_json_begin_object(j, NULL);
+  tp_json_string(j, "name", e->name);
+  tp_json_begin_array(j, "runs");
+  for (size_t i = 0; i < e->n_runs; i++) tp_json_string(j, NULL, lab->runs[e->runs[i]]->id);
+  tp_json_end_array(j);
+  if (e->metric_tag) {
+    tp_json_begin_object(j, "metric");
+    tp_json_string(j, "tag", e->metric_tag);
+    tp_json_string(j, "goal", e->metric_higher_better ? "max" : "min");
+    tp_json_number(j, "target", e->target, -1);
+    tp_json_string(j, "reason", e->metric_reason);
+    tp_json_end_object(j);
+  } else {
+    tp_json_null(j, "metric");
+  }
+  tp_json_begin_array(j, "configs");
+  for (size_t c = 0; c < e->n_configs; c++) S_config(j, lab, e, &e->configs[c]);
+  tp_json_end_array(j);
+  if (e->config_rank) {
+    /* Configurations by mean IT energy to reach the target, those that never did last. */
+    tp_json_begin_array(j, "target_ranking");
+    for (size_t c = 0; c < e->n_configs; c++)
+      tp_json_string(j, NULL, e->configs[e->config_rank[c]].config);
+    tp_json_end_array(j);
+  }
+  tp_json_int(j, "runs_with_energy", (int64_t)e->n_runs_with_energy);
+  S_kwh(j, "it_kwh", e->it_j);
+  S_kwh(j, "facility_kwh", e->facility_j);
+  tp_json_number(j, "co2e_kg", e->co2e_kg, 6);
+  tp_json_number(j, "gpu_hours", S_gpu_hours(e->gpu_hours, e->n_runs_with_energy), 4);
+  tp_json_end_object(j);
+}
+
+/* The fields of a sum over runs: runs, runs with energy, IT and facility
+ * energy, CO2e and GPU-hours. */
+static void S_sums(tp_json *j, size_t runs, size_t with_energy, double it_j, double facility_j,
+                   double co2e_kg, double gpu_hours) {
+  tp_json_int(j, "runs", (int64_t)runs);
+  tp_json_int(j, "runs_with_energy", (int64_t)with_energy);
+  S_kwh(j, "it_kwh", it_j);
+  S_kwh(j, "facility_kwh", facility_j);
+  tp_json_number(j, "co2e_kg", co2e_kg, 6);
+  tp_json_number(j, "gpu_hours", S_gpu_hours(gpu_hours, with_energy), 4);
+}
+
+/* The lab archive's roll-ups. */
+static void S_rollups(tp_json *j, const tp_lab *lab) {
   const struct {
     const char *name;
     const tp_rollups *r;
@@ -264,64 +291,55 @@ void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
                {"by_gpu_model", &lab->by_gpu_model},
                {"by_host", &lab->by_host},
                {"by_tag", &lab->by_tag}};
-  tp_json_begin_object(&j, "rollups");
+  tp_json_begin_object(j, "rollups");
   for (size_t k = 0; k < sizeof rolls / sizeof *rolls; k++) {
-    tp_json_begin_array(&j, rolls[k].name);
+    tp_json_begin_array(j, rolls[k].name);
     for (size_t i = 0; i < rolls[k].r->count; i++) {
       const tp_rollup *x = &rolls[k].r->items[i];
-      tp_json_begin_object(&j, NULL);
-      tp_json_string(&j, "key", x->key);
-      tp_json_int(&j, "runs", (int64_t)x->n_runs);
-      tp_json_int(&j, "runs_with_energy", (int64_t)x->n_runs_with_energy);
-      S_kwh(&j, "it_kwh", x->it_j);
-      S_kwh(&j, "facility_kwh", x->facility_j);
-      tp_json_number(&j, "co2e_kg", x->co2e_kg, 6);
-      tp_json_number(&j, "gpu_hours", S_gpu_hours(x->gpu_hours, x->n_runs_with_energy), 4);
-      tp_json_end_object(&j);
+      tp_json_begin_object(j, NULL);
+      tp_json_string(j, "key", x->key);
+      S_sums(j, x->n_runs, x->n_runs_with_energy, x->it_j, x->facility_j, x->co2e_kg,
+             x->gpu_hours);
+      tp_json_end_object(j);
     }
-    tp_json_end_array(&j);
+    tp_json_end_array(j);
   }
-  tp_json_end_object(&j);
+  tp_json_end_object(j);
+}
 
-  tp_json_begin_object(&j, "totals");
-  tp_json_int(&j, "runs", (int64_t)lab->n_runs);
-  tp_json_int(&j, "runs_with_energy", (int64_t)lab->n_runs_with_energy);
-  S_kwh(&j, "it_kwh", lab->it_j);
-  S_kwh(&j, "facility_kwh", lab->facility_j);
-  tp_json_number(&j, "co2e_kg", lab->co2e_kg, 6);
-  tp_json_number(&j, "gpu_hours", S_gpu_hours(lab->gpu_hours, lab->n_runs_with_energy), 4);
-  tp_json_end_object(&j);
+/* The lab's totals. */
+static void S_totals(tp_json *j, const tp_lab *lab) {
+  tp_json_begin_object(j, "totals");
+  S_sums(j, lab->n_runs, lab->n_runs_with_energy, lab->it_j, lab->facility_j, lab->co2e_kg,
+         lab->gpu_hours);
+  tp_json_end_object(j);
+}
+
+void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
+  tp_paths paths;
+  tp_paths_init(&paths, lab);
+  tp_json j = {0};
+  tp_json_begin_object(&j, NULL);
+  tp_json_string(&j, "trainprint_version", TP_VERSION);
+  S_assumptions(&j, &lab->assumptions);
+  tp_json_begin_array(&j, "runs");
+  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab, &paths, redact);
+  tp_json_end_array(&j);
+  tp_json_begin_array(&j, "experiments");
+  for (size_t x = 0; x < lab->n_experiments; x++) S_experiment(&j, lab, &lab->experiments[x]);
+  tp_json_end_array(&j);
+  S_rollups(&j, lab);
+  S_totals(&j, lab);
   tp_json_end_object(&j);
   tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
   tp_buf_free(&j.out);
   tp_paths_free(&paths);
 }
 
-void tp_csv_field(tp_buf *b, const char *s) {
-  if (!s) return;
-  bool quote = strpbrk(s, ",\"\r\n") != NULL;
-  if (quote) tp_buf_addc(b, '"');
-  /* Invalid UTF-8 (a run named with bytes of another encoding) becomes
-   * U+FFFD, so the file is always valid UTF-8. */
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = strlen(s);
-  while (n) {
-    size_t len = tp_utf8_len(p, n);
-    if (len == 0) {
-      tp_buf_adds(b, "\xEF\xBF\xBD");
-      p++, n--;
-      continue;
-    }
-    if (len == 1 && *p == '"') tp_buf_addc(b, '"');
-    tp_buf_add(b, (const char *)p, len);
-    p += len, n -= len;
-  }
-  if (quote) tp_buf_addc(b, '"');
-}
-
+/* A field separator and v with `decimals` decimals (empty when unknown). */
 static void S_csv_num(tp_buf *b, double v, int decimals) {
   tp_buf_addc(b, ',');
-  if (isfinite(v)) tp_buf_printf(b, "%.*f", decimals, v);
+  tp_csvout_fixed(b, v, decimals);
 }
 
 void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
@@ -333,11 +351,11 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
     char t[40];
     const char *config = r->config;
     bool known = r->energy.method != TP_ENERGY_NONE;
-    tp_csv_field(out, r->id);
+    tp_csvout_field(out, r->id);
     tp_buf_addc(out, ',');
-    tp_csv_field(out, r->experiment);
+    tp_csvout_field(out, r->experiment);
     tp_buf_addc(out, ',');
-    tp_csv_field(out, config);
+    tp_csvout_field(out, config);
     tp_buf_addc(out, ',');
     tp_buf_adds(out, tp_summary_iso_time(t, r->start_s));
     tp_buf_addc(out, ',');
@@ -347,8 +365,8 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out) {
     S_csv_num(out, dur, 3);
     tp_buf_printf(out, ",%d,%s", r->restarts, tp_summary_method_name(r->energy.method));
     S_csv_num(out, known ? r->energy.coverage : NAN, 4);
-    S_csv_num(out, known ? r->energy.it_j / J_PER_KWH : NAN, 6);
-    S_csv_num(out, known ? r->energy.facility_j / J_PER_KWH : NAN, 6);
+    S_csv_num(out, known ? tp_units_kwh(r->energy.it_j) : NAN, 6);
+    S_csv_num(out, known ? tp_units_kwh(r->energy.facility_j) : NAN, 6);
     S_csv_num(out, known ? r->energy.co2e_kg : NAN, 6);
     tp_buf_printf(out, ",%zu,%s,%zu\n", r->energy.n_devices, r->energy.shared ? "yes" : "no",
                   r->diags.count);

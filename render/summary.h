@@ -27,7 +27,5 @@ void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out);
 const char *tp_summary_iso_time(char buf[40], double t_s);
 /* Name of an energy method as written in outputs ("integrated", ...; "none"). */
 const char *tp_summary_method_name(tp_energy_method m);
-/* Append s as a CSV field (quoted when it holds a comma, quote or line break). */
-void tp_csv_field(tp_buf *b, const char *s);
 
 #endif

@@ -148,7 +148,7 @@ static int S_build(const char *dir, const char *templates, bool figures,
   }
   tp_buf_free(&b);
   if (rc == 0) rc = tp_pages_write(&site, &lab, &o, err);
-  if (rc == 0) rc = tp_site_commit(&site, err);
+  if (rc == 0) rc = tp_site_commit(&site, NULL, err);
   else tp_site_abort(&site);
   tp_lab_free(&lab);
   return rc;

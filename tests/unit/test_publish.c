@@ -10,24 +10,25 @@
 #include "render/publish.h"
 #include "render/site.h"
 #include "render/summary.h"
+#include "render/units.h"
 #include "tp_test.h"
 
 static void test_numbers(void) {
   char b[48];
   /* Significant trailing zeros are kept; halves round as printf rounds. */
-  CHECK_STR(tp_publish_number(b, 1.610893, 3), "1.61");
-  CHECK_STR(tp_publish_number(b, 0.034923, 3), "0.0349");
-  CHECK_STR(tp_publish_number(b, 1234.5, 3), "1234");
-  CHECK_STR(tp_publish_number(b, 0.099996, 3), "0.100");
-  CHECK_STR(tp_publish_number(b, 0, 3), "0");
-  CHECK_STR(tp_publish_number(b, NAN, 3), "unknown");
+  CHECK_STR(tp_units_number(b, 1.610893, 3), "1.61");
+  CHECK_STR(tp_units_number(b, 0.034923, 3), "0.0349");
+  CHECK_STR(tp_units_number(b, 1234.5, 3), "1234");
+  CHECK_STR(tp_units_number(b, 0.099996, 3), "0.100");
+  CHECK_STR(tp_units_number(b, 0, 3), "0");
+  CHECK_STR(tp_units_number(b, NAN, 3), "unknown");
   char t[96];
-  CHECK_STR(tp_publish_range_text(t, sizeof t, (tp_range){3.6e6, 3.6e6, 7.2e6}, 1 / 3.6e6, 3),
+  CHECK_STR(tp_units_range_text(t, sizeof t, (tp_range){3.6e6, 3.6e6, 7.2e6}, 1 / 3.6e6, 3),
             "1.00 (1.00\xe2\x80\x93" "2.00)");
-  CHECK_STR(tp_publish_range_text(t, sizeof t, (tp_range){2.2515, 0.396, 4.5824}, 1, 3),
+  CHECK_STR(tp_units_range_text(t, sizeof t, (tp_range){2.2515, 0.396, 4.5824}, 1, 3),
             "2.25 (0.396\xe2\x80\x93" "4.58)");
-  CHECK_STR(tp_publish_range_text(t, sizeof t, (tp_range){5, 5, 5.0001}, 1, 3), "5.00");
-  CHECK_STR(tp_publish_range_text(t, sizeof t, (tp_range){5, NAN, NAN}, 1, 3), "5.00");
+  CHECK_STR(tp_units_range_text(t, sizeof t, (tp_range){5, 5, 5.0001}, 1, 3), "5.00");
+  CHECK_STR(tp_units_range_text(t, sizeof t, (tp_range){5, NAN, NAN}, 1, 3), "5.00");
 }
 
 static void test_names(void) {
@@ -121,7 +122,7 @@ static void test_write(void) {
   if (rc == 0) rc = tp_publish_write(&site, &lab, &t, &o, &err);
   CHECK_INT(rc, 0);
   if (err) fprintf(stderr, "%s\n", err);
-  if (rc == 0) rc = tp_site_commit(&site, &err);
+  if (rc == 0) rc = tp_site_commit(&site, NULL, &err);
   else tp_site_abort(&site);
   CHECK_INT(rc, 0);
   free(err);

@@ -27,7 +27,7 @@ static void test_replace(void) {
   CHECK_INT(tp_site_begin(&s, out, &err), 0);
   CHECK_INT(tp_site_write(&s, "index.html", "one", 3, &err), 0);
   CHECK_INT(tp_site_write(&s, "runs/a.html", "a", 1, &err), 0);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
   char *p = tp_xasprintf("%s/index.html", out);
   char *t = S_read(p);
   CHECK_STR(t, "one");
@@ -41,7 +41,17 @@ static void test_replace(void) {
 
   CHECK_INT(tp_site_begin(&s, out, &err), 0);
   CHECK_INT(tp_site_write(&s, "index.html", "two", 3, &err), 0);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  /* That is said to the caller, as a note naming where the files are kept;
+   * the site prints nothing itself. */
+  tp_diags notes = {0};
+  CHECK_INT(tp_site_commit(&s, &notes, &err), 0);
+  CHECK_INT((int)notes.count, 1);
+  if (notes.count) {
+    CHECK_INT(notes.items[0].severity, TP_NOTE);
+    CHECK(notes.items[0].file && strncmp(notes.items[0].file, out, strlen(out)) == 0);
+    CHECK(strstr(notes.items[0].message, "kept there") != NULL);
+  }
+  tp_diag_free(&notes);
   t = S_read(p);
   CHECK_STR(t, "two");
   free(t);
@@ -142,7 +152,7 @@ static void test_reuse(void) {
   CHECK(tp_site_recording(&s));
   CHECK(!tp_site_group_reuse(&s, "runs/a.html", da));
   S_write_two(&s, "page a", "page b", db);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
   CHECK(access(rec, F_OK) == 0);
   unsigned long long ia = S_ino(out, "runs/a.html"), ic = S_ino(out, "charts/a.svg");
   unsigned long long ib = S_ino(out, "runs/b.html");
@@ -159,7 +169,7 @@ static void test_reuse(void) {
   tp_site_group_end(&s);
   CHECK_INT(tp_site_write(&s, "index.html", "index", 5, &err), 0);
   CHECK_INT((int)s.n_reused, 1);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
   CHECK(S_ino(out, "runs/a.html") == ia && ia != 0);
   CHECK(S_ino(out, "charts/a.svg") == ic && ic != 0);
   char *t = S_read_in(out, "runs/a.html");
@@ -186,7 +196,7 @@ static void test_reuse(void) {
   tp_site_group_key(&s, k1);
   CHECK(tp_site_group_reuse(&s, "runs/b.html", db2));
   CHECK_INT(tp_site_write(&s, "index.html", "index", 5, &err), 0);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
   CHECK_INT(tp_site_begin(&s, out, &err), 0);
   CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
   CHECK(!tp_site_group_take_key(&s, "runs/a.html", k2, &tk));
@@ -194,7 +204,7 @@ static void test_reuse(void) {
   tp_site_group_add(&s, &tk);
   CHECK(tp_site_group_reuse(&s, "runs/b.html", db2));
   CHECK_INT(tp_site_write(&s, "index.html", "index", 5, &err), 0);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
   CHECK(S_ino(out, "runs/a.html") == ia);
   m = S_read_in(out, TP_SITE_MANIFEST);
   CHECK(m && strstr(m, "charts/a.svg\nruns/a.html\nruns/b.html\nindex.html\n"));
@@ -213,7 +223,7 @@ static void test_reuse(void) {
   CHECK_INT(tp_site_reuse_from(&s, rec, &err), 0);
   CHECK(!tp_site_group_reuse(&s, "runs/a.html", da));
   S_write_two(&s, "page a2", "page b2", db);
-  CHECK_INT(tp_site_commit(&s, &err), 0);
+  CHECK_INT(tp_site_commit(&s, NULL, &err), 0);
   t = S_read_in(out, "charts/a.svg");
   CHECK_STR(t, "<svg/>");
   free(t);

@@ -1,0 +1,362 @@
+/* page_run: runs/SLUG.html, one page per run: its window, power and energy
+ * (with ranges), target, devices, hyperparameters, scalars and input files;
+ * an unchanged run's page is taken from the previous site by its key without
+ * being built.
+ */
+#include "render/pages_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/figures.h"
+#include "render/runbin.h"
+#include "render/summary.h"
+
+static const char *S_role(const tp_lab *lab, const char *key) {
+  if (tp_lab_is_config_key(lab, key)) return "configuration";
+  return tp_lab_is_seed_key(key) ? "seed (repeats differ)" : "placement";
+}
+
+/* The run's experiment (a link), configuration and window. */
+static void S_head(const tp_run *r, const tp_experiment *e, size_t ri, tp_tval *root) {
+  char buf[64];
+  if (e) {
+    tp_tval *o = tp_tval_set_object(root, "experiment");
+    tp_tval_set_string(o, "name", e->name);
+    char *p = tp_pages_experiment_path(e->name);
+    char *href = tp_xasprintf("../%s", p);
+    tp_tval_set_string(o, "href", href);
+    free(href);
+    free(p);
+  } else {
+    tp_tval_set(root, "experiment", tp_tval_null());
+  }
+  const char *config = "";
+  int ci = e ? tp_figures_config_of_run(e, ri) : -1;
+  if (ci >= 0) config = e->configs[ci].config;
+  tp_tval_set_string(root, "config", config[0] ? config : "(no hyperparameters)");
+
+  tp_tval *facts = tp_tval_set_list(root, "window");
+  tp_pages_item(facts, "Start", tp_pages_time(buf, r->start_s), r->window_source);
+  tp_pages_item(facts, "End", tp_pages_time(buf, r->end_s), NULL);
+  tp_pages_item(facts, "Duration", tp_units_duration_text(buf, r->end_s - r->start_s), NULL);
+  snprintf(buf, sizeof buf, "%d", r->restarts);
+  tp_pages_item(facts, "Restarts", buf,
+                r->restarts ? "training resumed from a checkpoint" : NULL);
+}
+
+/* The energy figures of a run whose energy is known (or "unknown"): IT,
+ * facility and CO2e with their ranges, and the intensity. */
+static void S_figures(const tp_pages_ctx *x, size_t ri, tp_tval *ef) {
+  const tp_run_energy *en = &x->lab->runs[ri]->energy;
+  bool known = en->method != TP_ENERGY_NONE;
+  const tp_uncertainty_run *ur = &x->u.runs[ri];
+  char buf[64], rb[160];
+  char *gap = NULL;
+  if (known && ur->gap_device_s > 0)
+    gap = tp_xasprintf("the traces miss %s of device time: the high bound adds it at the "
+                       "highest power seen%s (at idle power: %s)",
+                       tp_units_duration_text(buf, ur->gap_device_s),
+                       ur->gap_unbounded ? ", where a device had any" : "",
+                       tp_units_energy_text(rb, ur->gap_idle_j));
+  tp_range it = tp_pages_range_of(en->it_j, ur->it_j);
+  tp_range fac = tp_pages_range_of(en->facility_j, ur->facility_j);
+  tp_range co2e = tp_pages_range_of(en->co2e_kg, ur->co2e_kg);
+  tp_pages_item(ef, "IT energy", known ? tp_units_energy_range(rb, it) : "unknown", gap);
+  free(gap);
+  tp_pages_item(ef, "Facility energy", known ? tp_units_energy_range(rb, fac) : "unknown",
+                known ? "IT energy × PUE, with the PUE's range" : NULL);
+  tp_pages_item(ef, "Emissions", known ? tp_units_co2e_range(rb, co2e) : "unknown",
+                known ? "facility energy × carbon intensity, with the intensity's range" : NULL);
+  snprintf(buf, sizeof buf, "%.0f gCO2e/kWh", en->intensity_g_per_kwh);
+  tp_pages_item(ef, "Carbon intensity",
+                !known                             ? "–"
+                : isfinite(en->intensity_g_per_kwh) ? buf
+                                                    : "unknown (see diagnostics)",
+                NULL);
+}
+
+/* Whether and when the run reached its experiment's target. */
+static void S_target(const tp_run *r, const tp_experiment *e, tp_tval *ef) {
+  const tp_target *tg = &r->target;
+  char *tt = tp_pages_target_text(e);
+  char *label = tp_xasprintf("Target %s", tt);
+  if (tg->reached) {
+    char *v = tp_xasprintf("reached at step %lld", (long long)tg->step);
+    char d1[64], d2[64];
+    char *d = tp_xasprintf("first logged point at the target: %s after the run's start, %s of "
+                           "IT energy from its start",
+                           tp_units_duration_text(d1, tg->time_s),
+                           isfinite(tg->it_j) ? tp_units_energy_text(d2, tg->it_j)
+                                              : "an unknown amount");
+    tp_pages_item(ef, label, v, d);
+    free(v);
+    free(d);
+  } else {
+    tp_pages_item(ef, label, "never reached", "no logged point of the main metric reached it");
+  }
+  free(label);
+  free(tt);
+}
+
+/* The energy list: method, coverage, figures, target, sharing. */
+static void S_energy(const tp_pages_ctx *x, size_t ri, const tp_experiment *e, tp_tval *root) {
+  const tp_run *r = x->lab->runs[ri];
+  const tp_run_energy *en = &r->energy;
+  bool known = en->method != TP_ENERGY_NONE;
+  char buf[64];
+  tp_tval *ef = tp_tval_set_list(root, "energy");
+  static const char *const how[] = {
+      "no trace, hardware or declared figure: unknown", "power samples integrated over the window",
+      "energy counters differenced", "rated hardware power × time",
+      "a tool's own figure, its PUE divided out"};
+  tp_pages_item(ef, "Method", tp_summary_method_name(en->method),
+                how[en->method <= TP_ENERGY_DECLARED ? en->method : 0]);
+  tp_pages_item(ef, "Coverage", known ? tp_pages_percent(buf, en->coverage) : "–",
+                known && en->coverage < 0.999 ? "share of the device-time the traces cover; the "
+                                                "rest is not counted"
+                                              : NULL);
+  S_figures(x, ri, ef);
+  if (r->target.set && e) S_target(r, e, ef);
+  if (en->shared)
+    tp_pages_item(ef, "Shared", "yes",
+                  "another run used the same devices at the same time; the energy of the "
+                  "overlap was split");
+}
+
+/* Energy per device. */
+static void S_devices(const tp_run_energy *en, tp_tval *root) {
+  char buf[64];
+  double max_j = 0, max_s = 0;
+  for (size_t d = 0; d < en->n_devices; d++) {
+    max_j = fmax(max_j, en->devices[d].energy_j);
+    max_s = fmax(max_s, en->devices[d].covered_s);
+  }
+  tp_unit ue = tp_units_for_energy(max_j), ud = tp_units_for_duration(max_s);
+  tp_unit w = tp_units_power_w();
+  tp_pages_tab t = tp_pages_table(root, "devices", "devices", "Energy per device");
+  tp_pages_col(&t, "Device", false);
+  tp_pages_col(&t, "Hardware", false);
+  tp_pages_col_unit(&t, "IT energy", ue.name);
+  tp_pages_col_unit(&t, "Covered", ud.name);
+  tp_pages_col_unit(&t, "Peak", w.name);
+  tp_pages_col_unit(&t, "Lowest", w.name);
+  for (size_t d = 0; d < en->n_devices; d++) {
+    const tp_device_energy *dv = &en->devices[d];
+    tp_pages_row(&t);
+    tp_pages_cell_full(&t, dv->id, NULL, NULL, true);
+    tp_pages_cell(&t, dv->name ? dv->name : "–");
+    tp_pages_num(&t, tp_units_in(buf, &ue, dv->energy_j));
+    tp_pages_num(&t, tp_units_in(buf, &ud, dv->covered_s));
+    tp_pages_num(&t, tp_units_in(buf, &w, dv->peak_w));
+    tp_pages_num(&t, tp_units_in(buf, &w, dv->idle_w));
+  }
+}
+
+/* The distinct source files of r's hyperparameters, by their names
+ * (*n_src of them; the caller frees the array); *unsourced when some have
+ * none. */
+static const char **S_hparam_sources(const tp_pages_ctx *x, const tp_run *r, size_t *n_src,
+                                     bool *unsourced) {
+  const char **hp_src = tp_xcalloc(r->n_hparams + 1, sizeof *hp_src);
+  *n_src = 0;
+  *unsourced = false;
+  for (size_t i = 0; i < r->n_hparams; i++) {
+    const char *sn = r->hparams[i].source ? tp_paths_name(&x->paths, r->hparams[i].source) : NULL;
+    if (!sn) {
+      *unsourced = true;
+      continue;
+    }
+    size_t k = 0;
+    while (k < *n_src && strcmp(hp_src[k], sn) != 0) k++;
+    if (k == *n_src) hp_src[(*n_src)++] = sn;
+  }
+  return hp_src;
+}
+
+/* Hyperparameters.  Each source file is named once: in the caption when
+ * they all come from one, else numbered there ("[1] a.yaml") with the
+ * number in each row. */
+static void S_hparams(const tp_pages_ctx *x, const tp_run *r, tp_tval *root) {
+  char buf[64];
+  size_t n_src;
+  bool unsourced;
+  const char **hp_src = S_hparam_sources(x, r, &n_src, &unsourced);
+  bool numbered = n_src > 1 || (n_src == 1 && unsourced);
+  tp_buf cap = {0};
+  tp_buf_adds(&cap, "Hyperparameters");
+  for (size_t k = 0; k < n_src; k++) {
+    if (numbered) tp_buf_printf(&cap, "%s[%zu] %s", k ? ", " : "; sources: ", k + 1, hp_src[k]);
+    else tp_buf_printf(&cap, ", from %s", hp_src[k]);
+  }
+  tp_pages_tab t = tp_pages_table(root, "hparams", "hparams", tp_buf_str(&cap));
+  tp_buf_free(&cap);
+  tp_pages_col(&t, "Key", false);
+  tp_pages_col(&t, "Value", false);
+  tp_pages_col(&t, "Role", false);
+  if (numbered) tp_pages_col(&t, "Source", true);
+  for (size_t i = 0; i < r->n_hparams; i++) {
+    const tp_hparam *hp = &r->hparams[i];
+    tp_pages_row(&t);
+    tp_pages_cell_full(&t, hp->key, NULL, NULL, true);
+    tp_pages_cell_full(&t, hp->text, NULL, hp->kind == TP_HP_NUMBER ? "num" : NULL, false);
+    tp_pages_cell(&t, S_role(x->lab, hp->key));
+    if (!numbered) continue;
+    const char *sn = hp->source ? tp_paths_name(&x->paths, hp->source) : NULL;
+    size_t k = 0;
+    while (sn && k < n_src && strcmp(hp_src[k], sn) != 0) k++;
+    if (sn) snprintf(buf, sizeof buf, "[%zu]", k + 1);
+    tp_pages_num(&t, sn ? buf : "–");
+  }
+  free(hp_src);
+}
+
+/* The logged scalars, as logged (not as thinned for drawing). */
+static void S_scalars(const tp_run *r, tp_tval *root) {
+  char buf[64];
+  tp_pages_tab t = tp_pages_table(root, "scalars", "scalars", "Logged scalars");
+  tp_pages_cols(&t, "Tag|#Points|#Steps|#First|#Last|#Min|#Max");
+  for (size_t i = 0; i < r->n_series; i++) {
+    const tp_series *s = &r->series[i];
+    tp_series_stats st;
+    tp_series_get_stats(s, &st);
+    tp_pages_row(&t);
+    tp_pages_cell_full(&t, s->tag, NULL, NULL, true);
+    snprintf(buf, sizeof buf, "%zu", st.count);
+    tp_pages_num(&t, buf);
+    if (st.count)
+      snprintf(buf, sizeof buf, "%lld–%lld", (long long)st.first_step, (long long)st.last_step);
+    tp_pages_num(&t, st.count ? buf : "–");
+    tp_pages_num(&t, tp_pages_metric(buf, st.first));
+    tp_pages_num(&t, tp_pages_metric(buf, st.last));
+    tp_pages_num(&t, tp_pages_metric(buf, st.min));
+    tp_pages_num(&t, tp_pages_metric(buf, st.max));
+  }
+}
+
+/* Provenance: the input files. */
+static void S_inputs(const tp_pages_ctx *x, const tp_run *r, tp_tval *root) {
+  char buf[64];
+  tp_pages_tab t = tp_pages_table(root, "inputs", "inputs", "Input files");
+  tp_pages_cols(&t, "File|Format|#IT energy given|#Size|Modified|SHA-256");
+  for (size_t i = 0; i < r->n_inputs; i++) {
+    const tp_input *in = &r->inputs[i];
+    tp_pages_row(&t);
+    tp_pages_cell_full(&t, tp_paths_name(&x->paths, in->path), NULL, "path", true);
+    tp_pages_cell(&t, in->format ? in->format : "");
+    tp_pages_num(&t, isfinite(in->energy_j) ? tp_units_energy_text(buf, in->energy_j) : "–");
+    tp_pages_num(&t, tp_pages_bytes(buf, in->size));
+    tp_pages_cell_full(&t, in->mtime_s > 0 ? tp_pages_time(buf, (double)in->mtime_s) : "unknown",
+                       NULL, "nowrap", false);
+    tp_pages_cell_full(&t, in->sha256[0] ? in->sha256 : "not computed", NULL, "hash", false);
+  }
+}
+
+/* Charts: power, cumulative energy, then every scalar (main metric first). */
+static void S_charts(tp_pages_ctx *x, const tp_run *r, const tp_experiment *e, tp_tval *root) {
+  char *slug = tp_site_slug(r->id);
+  tp_tval *charts = tp_tval_set_list(root, "charts");
+  char *stem = tp_xasprintf("run-%s-power", slug);
+  tp_pages_chart(x, charts, tp_figures_run_power(r), stem, "../");
+  free(stem);
+  stem = tp_xasprintf("run-%s-energy", slug);
+  tp_pages_chart(x, charts, tp_figures_run_energy(r), stem, "../");
+  free(stem);
+  tp_tval *mcharts = tp_tval_set_list(root, "metric_charts");
+  const tp_series *main_s = e && e->metric_tag ? tp_run_find_series(r, e->metric_tag) : NULL;
+  for (size_t i = 0; i <= r->n_series; i++) {
+    const tp_series *s = i == 0 ? main_s : &r->series[i - 1];
+    if (!s || (i > 0 && s == main_s)) continue;
+    char *tslug = tp_site_slug(s->tag);
+    stem = tp_xasprintf("run-%s-scalar-%s", slug, tslug);
+    tp_pages_chart(x, mcharts, tp_figures_run_series(r, s), stem, "../");
+    free(stem);
+    free(tslug);
+  }
+  free(slug);
+}
+
+/* Build the page of run ri (its data and charts) into out, writing nothing. */
+static void S_run_build(tp_pages_ctx *x, size_t ri, tp_pages_built *out) {
+  const tp_run *r = x->lab->runs[ri];
+  const tp_experiment *e = tp_lab_experiment_of(x->lab, r);
+  tp_tval *root = tp_pages_page(x, r->id, "../");
+  S_head(r, e, ri, root);
+  S_energy(x, ri, e, root);
+  S_devices(&r->energy, root);
+  S_hparams(x, r, root);
+  S_scalars(r, root);
+  S_inputs(x, r, root);
+  S_charts(x, r, e, root);
+  tp_pages_notes(x, root, &r->diags);
+  *out = (tp_pages_built){.root = root, .rel = tp_pages_run_path(r->id)};
+  tp_pages_take_pending(x, out);
+}
+
+/* The key of run ri's page: a fingerprint of everything S_run_build reads
+ * (the run, whole, as the cache encodes it; of its experiment the name,
+ * metric, goal, target and the run's configuration; the run's ranges; the
+ * program, template and options), so that an unchanged run's page is taken
+ * from the previous site without being built.  The page's digest (of what is
+ * built) stays the check of last resort: pages are recorded with both. */
+static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
+  const tp_lab *lab = x->lab;
+  const tp_run *r = lab->runs[ri];
+  tp_hash h;
+  tp_hash_init(&h);
+  tp_hash_str(&h, "run page inputs 2");
+  /* Input files are named relative to the arguments of every run. */
+  for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(&h, x->paths.roots[k]);
+  tp_hash_str(&h, x->opts->program_id);
+  tp_hash_str(&h, tp_template_digest(x->tpl_run));
+  tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
+  tp_hash_str(&h, x->opts->generator);
+  tp_hash_str(&h, x->opts->stamp);
+  tp_buf_clear(&x->keybuf);
+  tp_runbin_write(r, &x->keybuf);
+  tp_hash_u64(&h, x->keybuf.len);
+  tp_hash_bytes(&h, tp_buf_str(&x->keybuf), x->keybuf.len);
+  const tp_experiment *e = tp_lab_experiment_of(lab, r);
+  tp_hash_u64(&h, e != NULL);
+  if (e) {
+    tp_hash_str(&h, e->name);
+    tp_hash_str(&h, e->metric_tag);
+    tp_hash_u64(&h, e->metric_higher_better);
+    tp_hash_double(&h, e->target);
+    int ci = tp_figures_config_of_run(e, ri);
+    tp_hash_str(&h, ci >= 0 ? e->configs[ci].config : NULL);
+  }
+  const tp_uncertainty_run *u = &x->u.runs[ri];
+  tp_hash_double(&h, u->gap_device_s);
+  tp_hash_double(&h, u->gap_idle_j);
+  tp_hash_double(&h, u->gap_peak_j);
+  tp_hash_u64(&h, u->gap_unbounded);
+  const tp_range *rg[] = {&u->it_j, &u->facility_j, &u->co2e_kg};
+  for (size_t i = 0; i < 3; i++) {
+    tp_hash_double(&h, rg[i]->value);
+    tp_hash_double(&h, rg[i]->low);
+    tp_hash_double(&h, rg[i]->high);
+  }
+  tp_hash_hex(&h, out);
+}
+
+int tp_pages_run(tp_pages_ctx *x, size_t ri) {
+  char key[TP_HASH_HEX] = "";
+  if (!x->err && tp_site_recording(x->site)) {
+    S_run_key(x, ri, key);
+    char *rel = tp_pages_run_path(x->lab->runs[ri]->id);
+    tp_site_taken t;
+    bool taken = tp_site_group_take_key(x->site, rel, key, &t);
+    free(rel);
+    if (taken) {
+      tp_site_group_add(x->site, &t);
+      return 0;
+    }
+  }
+  tp_pages_built b;
+  S_run_build(x, ri, &b);
+  memcpy(b.key, key, sizeof key);
+  return tp_pages_finish(x, x->tpl_run, &b);
+}

@@ -1,0 +1,71 @@
+/* publish_impl: what the export writers share, private to render/.
+ *
+ * render/publish.h is the layer's header for the exports; this one joins the
+ * files that write them, one per format: publish_tex.c (footprint.tex),
+ * publish_md.c (footprint.md), publish_card.c (model-card YAML),
+ * publish_bib.c (references.bib) and publish_zones.c (the what-if by
+ * location as CSV and chart), with publish_common.c (escaping and the
+ * context every writer reads) and publish.c (writing them all).  Numbers
+ * with units come from render/units.h.
+ */
+#ifndef TP_PUBLISH_IMPL_H
+#define TP_PUBLISH_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/whatif.h"
+#include "render/chart.h"
+#include "render/publish.h"
+#include "render/units.h"
+
+/* Everything the writers need, computed once. */
+typedef struct tp_publish_ctx {
+  const tp_lab *lab;
+  const tp_reftables *tables;
+  const tp_publish_opts *opts;
+  tp_uncertainty u;
+  char **exp_words;        /* macro word of each experiment */
+  tp_whatif_zones zones;
+  char **zone_codes;       /* owned codes for zones (the asked list) */
+  size_t n_zone_codes;
+  tp_whatif_pue pue;
+  tp_whatif_time time;
+  size_t n_time_priced;
+  double coverage;         /* device-time share covered, traced runs; NAN if none */
+  double interval_s;       /* typical seconds between power samples; NAN if unknown */
+  tp_buf devices;          /* "NVIDIA A100-SXM4-40GB (8 devices)" ... */
+  size_t n_by_method[TP_ENERGY_DECLARED + 1];
+} tp_publish_ctx;
+
+/* ---- publish_common.c ---------------------------------------------------- */
+
+/* Compute everything the writers need for lab (tables may be NULL). */
+void tp_publish_ctx_init(tp_publish_ctx *c, const tp_lab *lab, const tp_reftables *t,
+                         const tp_publish_opts *o);
+void tp_publish_ctx_free(tp_publish_ctx *c);
+/* Append s as a double-quoted YAML scalar. */
+void tp_publish_yaml_quote(tp_buf *b, const char *s);
+/* "12 integrated, 3 estimated" over the methods used. */
+void tp_publish_methods_text(tp_buf *b, const tp_publish_ctx *c);
+/* " (SOURCE; data year YEAR)" of the intensity, escaped by esc. */
+void tp_publish_intensity_source(tp_buf *b, const tp_assumptions *a,
+                                 void (*esc)(tp_buf *, const char *));
+/* What was measured and how, as LaTeX (latex) or Markdown text. */
+void tp_publish_measured_text(tp_buf *b, const tp_publish_ctx *c, bool latex);
+
+/* ---- one writer per format ------------------------------------------------ */
+
+void tp_publish_tex(tp_buf *b, const tp_publish_ctx *c);    /* publish_tex.c */
+void tp_publish_md(tp_buf *b, const tp_publish_ctx *c);     /* publish_md.c */
+/* One co2_eq_emissions block for experiment i; with its file's header
+ * comment (tp_publish_model_card_file).  publish_card.c */
+void tp_publish_model_card(tp_buf *b, const tp_publish_ctx *c, size_t i);
+void tp_publish_model_card_file(tp_buf *b, const tp_publish_ctx *c, size_t i);
+void tp_publish_bib(tp_buf *b, const tp_publish_ctx *c);    /* publish_bib.c */
+/* The what-if by location as CSV, and as a chart (caller frees).
+ * publish_zones.c */
+void tp_publish_zones_csv(tp_buf *b, const tp_publish_ctx *c);
+tp_chart *tp_publish_zones_chart(const tp_publish_ctx *c);
+
+#endif
