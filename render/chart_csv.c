@@ -11,26 +11,17 @@
 
 #include "model/run.h"
 #include "model/utctime.h"
+#include "render/csvout.h"
 
+/* A text cell: cleaned for a chart (line breaks and tabs as spaces, control
+ * characters and bad UTF-8 as U+FFFD), then quoted by the one CSV writer. */
 static void S_csv_field(tp_buf *out, const char *s) {
   char *t = tp_chart_clean(s);
-  if (strpbrk(t, ",\"\n\r")) {
-    tp_buf_addc(out, '"');
-    for (const char *p = t; *p; p++) {
-      if (*p == '"') tp_buf_addc(out, '"');
-      tp_buf_addc(out, *p);
-    }
-    tp_buf_addc(out, '"');
-  } else {
-    tp_buf_adds(out, t);
-  }
+  tp_csvout_field(out, t);
   free(t);
 }
 
-static void S_csv_number(tp_buf *out, double v) {
-  char nb[32];
-  if (isfinite(v)) tp_buf_adds(out, tp_fmt_double(nb, v));
-}
+static void S_csv_number(tp_buf *out, double v) { tp_csvout_shortest(out, v); }
 
 /* A value on an axis as CSV text: category name, ISO time, or number. */
 static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_t ncats, double v) {
