@@ -20,7 +20,7 @@
 #include "render/figures.h"
 #include "render/paths.h"
 #include "render/publish.h"
-#include "render/runbin.h"
+#include "model/runbin.h"
 #include "render/summary.h"
 #include "render/template.h"
 
