@@ -11,6 +11,7 @@
 
 #include "model/mem.h"
 #include "parser/csv.h"
+#include "parser/hparam_text.h"
 #include "parser/hf_trainer.h"
 #include "parser/hparams_yaml.h"
 #include "parser/hydra.h"
@@ -26,26 +27,6 @@
 
 #define S_HEAD_BYTES 4096
 #define S_TEXT_HEAD_BYTES (1024 * 1024) /* logs open with long environment dumps */
-
-/* ---- sinks ------------------------------------------------------------------ */
-
-static void S_run_event(void *ctx, int64_t step, double t) { tp_run_note_event(ctx, step, t); }
-static void S_run_scalar(void *ctx, const char *tag, int64_t step, double t, double v) {
-  tp_run_add_scalar(ctx, tag, step, t, v);
-}
-
-static void S_run_time_source(void *ctx, const char *file, const char *column) {
-  tp_run_time_source(ctx, file, column);
-}
-
-tp_metric_sink tp_metric_sink_run(tp_run *run) {
-  return (tp_metric_sink){.ctx = run, .event = S_run_event, .scalar = S_run_scalar,
-                          .time_source = S_run_time_source};
-}
-
-void tp_metric_sink_time_source(const tp_metric_sink *sink, const char *file, const char *column) {
-  if (sink && sink->time_source) sink->time_source(sink->ctx, file, column);
-}
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -67,24 +48,6 @@ int tp_framework_parse_name(const char *name, tp_framework_kind *out) {
   for (size_t i = 0; i < sizeof k_names / sizeof *k_names; i++)
     if (strcmp(k_names[i].name, name) == 0) return *out = k_names[i].kind, 0;
   return -1;
-}
-
-void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, size_t len,
-                              const char *source) {
-  double v;
-  char buf[32];
-  char *s = tp_xstrndup(text, len);
-  if (strcmp(s, "None") == 0 || strcmp(s, "null") == 0)
-    tp_run_set_hparam(run, key, TP_HP_NULL, "null", NAN, source);
-  else if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
-    tp_run_set_hparam(run, key, TP_HP_BOOL, "true", 1, source);
-  else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0)
-    tp_run_set_hparam(run, key, TP_HP_BOOL, "false", 0, source);
-  else if (tp_parse_double(s, len, &v) == 0)
-    tp_run_set_hparam(run, key, TP_HP_NUMBER, tp_fmt_double(buf, v), v, source);
-  else
-    tp_run_set_hparam(run, key, TP_HP_STRING, s, NAN, source);
-  free(s);
 }
 
 /* ---- detection ---------------------------------------------------------------- */
@@ -264,7 +227,7 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const
       tp_field fl[3];
       if (tp_csv_split(line, len, ',', fl, 3) != 2 || tp_field_eq(fl[0], "key")) continue;
       char *key = tp_field_dup(fl[0]);
-      tp_framework_hparam_text(run, key, fl[1].s, fl[1].n, p);
+      tp_hparam_text_set(run, key, fl[1].s, fl[1].n, p);
       free(key);
     }
     tp_lines_free(&lr);
