@@ -26,11 +26,7 @@ const char *tp_file_kind_name(tp_file_kind k) {
   switch (k) {
     case TP_FILE_TFEVENTS: return "tfevents";
     case TP_FILE_HPARAMS_YAML: return "hparams.yaml";
-    case TP_FILE_NVSMI_CSV: return "nvidia-smi";
-    case TP_FILE_NVSMI_DMON: return "nvidia-smi-dmon";
-    case TP_FILE_RAPL_CSV: return "rapl";
-    case TP_FILE_PERF_STAT: return "perf-stat";
-    case TP_FILE_CODECARBON: return "codecarbon";
+    case TP_FILE_TRACE: return "trace";
     case TP_FILE_TRAINPRINT_YAML: return "trainprint.yaml";
     case TP_FILE_LIGHTNING_CSV: return "lightning-csv";
     case TP_FILE_HF_TRAINER_STATE: return "hf-trainer-state";
@@ -66,9 +62,11 @@ static void S_first_line(const unsigned char *head, size_t len, char *line, size
   line[i] = '\0';
 }
 
-tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len) {
+tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len,
+                               tp_power_format *format) {
   const char *base = strrchr(name, '/');
   base = base ? base + 1 : name;
+  if (format) *format = TP_POWER_UNKNOWN;
   if (S_is_event_file(base)) return TP_FILE_TFEVENTS;
   if (strcmp(base, "hparams.yaml") == 0) return TP_FILE_HPARAMS_YAML;
   if (strcmp(base, "trainprint.yaml") == 0 || strcmp(base, "trainprint.yml") == 0)
@@ -82,20 +80,11 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
     return TP_FILE_LIGHTNING_CSV;
   if (tp_hf_trainer_sniff((const char *)head, head_len)) return TP_FILE_HF_TRAINER_STATE;
   if (tp_keras_csv_sniff((const char *)head, head_len)) return TP_FILE_KERAS_CSV;
-  if (strstr(line, "timestamp") && strstr(line, "power.draw")) return TP_FILE_NVSMI_CSV;
-  if (strncmp(line, "# gpu", 5) == 0 || strncmp(line, "#Date", 5) == 0 ||
-      strncmp(line, "# Date", 6) == 0)
-    return TP_FILE_NVSMI_DMON;
-  if (strstr(line, "energy_uj") && strstr(line, "domain")) return TP_FILE_RAPL_CSV;
-  if (strstr(line, "energy_consumed") && strstr(line, "duration")) return TP_FILE_CODECARBON;
-  /* perf stat -I: "#           time             counts unit events" then rows
-   * naming power/energy-*; look anywhere in the head. */
-  char buf[TP_SNIFF_BYTES + 1];
-  size_t n = head_len < TP_SNIFF_BYTES ? head_len : TP_SNIFF_BYTES;
-  memcpy(buf, head, n);
-  buf[n] = '\0';
-  if (strstr(buf, "power/energy-")) return TP_FILE_PERF_STAT;
-  return TP_FILE_UNKNOWN;
+  /* Power and energy traces: the format table's rows, each by its sniffer. */
+  tp_power_format f = tp_power_sniff_file(base, head, head_len);
+  if (f == TP_POWER_UNKNOWN) return TP_FILE_UNKNOWN;
+  if (format) *format = f;
+  return TP_FILE_TRACE;
 }
 
 /* ---- the walk ---------------------------------------------------------- */
@@ -259,13 +248,15 @@ static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events
                       .from_snapshot = w->alias_dir && strcmp(dir, w->alias_dir) == 0};
 }
 
-static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind) {
+static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind,
+                        tp_power_format format) {
   tp_discovery *out = w->out;
   TP_GROW(out->traces, out->cap_traces, out->n_traces + 1);
   out->traces[out->n_traces++] = (tp_found_file){.path = tp_xstrdup(path),
                                                  .dir = tp_xstrdup(dir),
                                                  .root = tp_xstrdup(w->root),
-                                                 .kind = kind};
+                                                 .kind = kind,
+                                                 .format = format};
 }
 
 /* Count a file the walk leaves out, by the ending of its name. */
@@ -294,11 +285,12 @@ static void S_skip(tp_discovery *out, const char *path, const char *why) {
   out->skipped[out->n_skipped++] = (tp_skipped){.what = what, .why = why, .count = 1};
 }
 
-static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
+static tp_file_kind S_sniff_file(S_walk *w, const char *path, tp_power_format *format) {
   unsigned char head[TP_SNIFF_BYTES];
   size_t n = 0;
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
+  *format = TP_POWER_UNKNOWN;
   if (S_is_event_file(base)) return TP_FILE_TFEVENTS;
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -308,7 +300,7 @@ static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
   }
   n = fread(head, 1, sizeof head, f);
   fclose(f);
-  return tp_discover_sniff(path, head, n);
+  return tp_discover_sniff(path, head, n, format);
 }
 
 static bool S_is_framework_kind(tp_file_kind k) {
@@ -482,7 +474,8 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
       free(path);
       continue;
     }
-    tp_file_kind k = S_sniff_file(w, path);
+    tp_power_format format;
+    tp_file_kind k = S_sniff_file(w, path, &format);
     if (k == TP_FILE_UNKNOWN && S_is_textlog(path)) k = TP_FILE_TEXTLOG;
     if (k == TP_FILE_TFEVENTS) {
       TP_GROW(events, cap_events, n_events + 1);
@@ -495,7 +488,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_TRAINPRINT_YAML) {
       const char *was = S_seen_before(w, &cst, path);
       if (was) S_reached_twice(w, path, was, "file");
-      else S_add_trace(w, path, dir, k);
+      else S_add_trace(w, path, dir, k, format);
       free(path);
     } else {
       if (k == TP_FILE_UNKNOWN) S_skip(w->out, path, NULL);
@@ -672,7 +665,8 @@ static void S_discover_one(S_walk *w, const char *p) {
       free(dir);
       return;
     }
-    tp_file_kind k = S_sniff_file(w, p);
+    tp_power_format format;
+    tp_file_kind k = S_sniff_file(w, p, &format);
     if (k == TP_FILE_TFEVENTS) {
       /* An event file alone: a run named after its directory. */
       S_add_file_run(w, dir, p, true);
@@ -681,7 +675,7 @@ static void S_discover_one(S_walk *w, const char *p) {
       S_add_file_run(w, dir, p, false);
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
                k != TP_FILE_TRAINPRINT_YAML) {
-      S_add_trace(w, p, dir, k);
+      S_add_trace(w, p, dir, k, format);
     } else if (k == TP_FILE_UNKNOWN) {
       S_skip(out, p, NULL);
       tp_diag_add(diags, TP_WARN, p, -1, -1,
@@ -756,9 +750,9 @@ void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags) {
     tp_buf_printf(&b, "; %zu power trace%s found, with no run to join (", d->n_traces,
                   d->n_traces == 1 ? "" : "s");
     for (size_t i = 0; i < d->n_traces; i++) {
-      const char *k = tp_file_kind_name(d->traces[i].kind);
+      const char *k = tp_power_format_name(d->traces[i].format);
       bool seen = false;
-      for (size_t j = 0; j < i && !seen; j++) seen = d->traces[j].kind == d->traces[i].kind;
+      for (size_t j = 0; j < i && !seen; j++) seen = d->traces[j].format == d->traces[i].format;
       if (!seen) tp_buf_printf(&b, "%s%s", i ? ", " : "", k);
     }
     tp_buf_adds(&b, ")");

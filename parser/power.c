@@ -2,6 +2,7 @@
 #include "parser/power.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,23 +16,28 @@
 
 /* ---- The formats ------------------------------------------------------------ */
 
+/* A row of the table: one format one reader reads.  Adding a format is its
+ * module (a sniffer and a reader) and one row here; discovery, the command
+ * line and the configuration find it through this table. */
 typedef struct S_format {
   tp_power_format format;
-  const char *name;       /* for --format and messages */
-  tp_file_kind kind;      /* what discovery calls it */
-  /* Recognise by the first bytes (NULL: only when forced). */
+  const char *name;       /* for --format, the configuration, messages, inputs */
+  /* The file names it is offered (fnmatch patterns, NULL-terminated); NULL:
+   * any name, for a trace is told by its content whatever its name. */
+  const char *const *claims;
+  /* Recognise by the first bytes (NULL: only when named). */
   bool (*sniff)(const char *head, size_t len);
   int (*read)(tp_lines *lr, const tp_power_options *opt, tp_emit *e);
 } S_format;
 
 /* In sniffing order: the most specific headers first. */
 static const S_format k_formats[] = {
-    {TP_POWER_CODECARBON, "codecarbon", TP_FILE_CODECARBON, tp_codecarbon_sniff, tp_codecarbon_read},
-    {TP_POWER_RAPL_CSV, "rapl", TP_FILE_RAPL_CSV, tp_rapl_sniff_csv, tp_rapl_read_csv},
-    {TP_POWER_NVSMI_DMON, "nvidia-smi-dmon", TP_FILE_NVSMI_DMON, tp_nvsmi_sniff_dmon, tp_nvsmi_read_dmon},
-    {TP_POWER_NVSMI_CSV, "nvidia-smi", TP_FILE_NVSMI_CSV, tp_nvsmi_sniff_csv, tp_nvsmi_read_csv},
-    {TP_POWER_PERF_STAT, "perf-stat", TP_FILE_PERF_STAT, tp_rapl_sniff_perf, tp_rapl_read_perf},
-    {TP_POWER_CSVMAP, "csv", TP_FILE_UNKNOWN, NULL, tp_csvmap_read},
+    {TP_POWER_CODECARBON, "codecarbon", NULL, tp_codecarbon_sniff, tp_codecarbon_read},
+    {TP_POWER_RAPL_CSV, "rapl", NULL, tp_rapl_sniff_csv, tp_rapl_read_csv},
+    {TP_POWER_NVSMI_DMON, "nvidia-smi-dmon", NULL, tp_nvsmi_sniff_dmon, tp_nvsmi_read_dmon},
+    {TP_POWER_NVSMI_CSV, "nvidia-smi", NULL, tp_nvsmi_sniff_csv, tp_nvsmi_read_csv},
+    {TP_POWER_PERF_STAT, "perf-stat", NULL, tp_rapl_sniff_perf, tp_rapl_read_perf},
+    {TP_POWER_CSVMAP, "csv", NULL, NULL, tp_csvmap_read},
 };
 #define S_N_FORMATS (sizeof k_formats / sizeof *k_formats)
 
@@ -59,15 +65,25 @@ int tp_power_format_parse(const char *name, tp_power_format *out) {
   return -1;
 }
 
-tp_file_kind tp_power_file_kind(tp_power_format f) {
-  const S_format *s = S_find(f);
-  return s ? s->kind : TP_FILE_UNKNOWN;
+static bool S_claims(const S_format *s, const char *name) {
+  if (!s->claims) return true;
+  for (const char *const *c = s->claims; *c; c++)
+    if (fnmatch(*c, name, 0) == 0) return true;
+  return false;
 }
 
 tp_power_format tp_power_sniff(const unsigned char *head, size_t len) {
+  return tp_power_sniff_file(NULL, head, len);
+}
+
+tp_power_format tp_power_sniff_file(const char *name, const unsigned char *head, size_t len) {
   if (!head || len == 0) return TP_POWER_UNKNOWN;
+  const char *base = name ? strrchr(name, '/') : NULL;
+  base = base ? base + 1 : name;
   for (size_t k = 0; k < S_N_FORMATS; k++)
-    if (k_formats[k].sniff && k_formats[k].sniff((const char *)head, len)) return k_formats[k].format;
+    if (k_formats[k].sniff && (!base || S_claims(&k_formats[k], base)) &&
+        k_formats[k].sniff((const char *)head, len))
+      return k_formats[k].format;
   return TP_POWER_UNKNOWN;
 }
 

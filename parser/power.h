@@ -3,8 +3,11 @@
  * tp_power_read() opens a trace, recognises its format by content (or takes
  * the one it is given), and streams its samples into a tp_trace_sink.  The
  * formats live one per module (nvsmi.c, rapl.c, codecarbon.c, csvmap.c) and
- * are listed in one table in power.c: adding a format is one module with a
- * sniffer and a reader, and one row in that table.
+ * are listed in one table in power.c (name, the file names it claims, sniffer,
+ * reader): adding a format is one module with a sniffer and a reader, one row
+ * in that table and its id below.  Discovery (parser/discover.h) finds traces
+ * by asking the table, the format it found travels with the file to its
+ * reader, and --format and the configuration name a row of the same table.
  *
  * What a reader is given and how it hands samples over (checked, through
  * tp_emit) is parser/power_reader.h; the sink and a summarising sink are
@@ -19,7 +22,6 @@
 
 #include "model/diag.h"
 #include "model/trace.h"
-#include "parser/discover.h"
 #include "parser/power_reader.h"
 
 typedef enum tp_power_format {
@@ -36,9 +38,13 @@ typedef enum tp_power_format {
 /* For tp_power_read: recognise the format by content. */
 #define TP_POWER_AUTO TP_POWER_UNKNOWN
 
-/* Recognise a trace by its first bytes (head[0..len), up to ~4 KiB).  Returns
- * TP_POWER_UNKNOWN when it is none of the sniffable formats. */
+/* Recognise a trace by its first bytes (head[0..len), up to ~4 KiB), asking
+ * each row of the table in turn.  Returns TP_POWER_UNKNOWN when it is none of
+ * the sniffable formats. */
 tp_power_format tp_power_sniff(const unsigned char *head, size_t len);
+/* The same for the file at name (a path or a file name), asking only the rows
+ * that claim its name: what discovery asks. */
+tp_power_format tp_power_sniff_file(const char *name, const unsigned char *head, size_t len);
 
 /* Read the trace at path in format fmt (TP_POWER_AUTO: sniff it).  Problems go
  * to d, named after path, with line numbers.  Returns 0 when the file was read
@@ -54,7 +60,5 @@ int tp_power_read_stream(FILE *f, const char *name, tp_power_format fmt,
  * "codecarbon", "csv"), and back for --format (0 and *out, or -1). */
 const char *tp_power_format_name(tp_power_format f);
 int tp_power_format_parse(const char *name, tp_power_format *out);
-/* The discovery kind of a format (TP_FILE_UNKNOWN for CSVMAP). */
-tp_file_kind tp_power_file_kind(tp_power_format f);
 
 #endif
