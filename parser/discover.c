@@ -1,5 +1,6 @@
-/* discover: walk command-line paths, find runs (directories with event files)
- * and trace files (classified by content). */
+/* discover: walk command-line paths, find runs (directories with event files
+ * or framework logs) and trace files, classified by asking the framework and
+ * power format tables. */
 #include "parser/discover.h"
 
 #include <dirent.h>
@@ -13,9 +14,6 @@
 
 #include "model/mem.h"
 #include "parser/framework.h"
-#include "parser/hf_trainer.h"
-#include "parser/keras_csv.h"
-#include "parser/lightning_csv.h"
 #include "parser/mlflow.h"
 #include "parser/textlog.h"
 
@@ -50,18 +48,6 @@ static bool S_is_event_file(const char *name) {
   return true;
 }
 
-/* The first line of head (without CR/LF), copied into line (size cap). */
-static void S_first_line(const unsigned char *head, size_t len, char *line, size_t cap) {
-  size_t i = 0;
-  /* Skip a UTF-8 byte order mark. */
-  if (len >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) head += 3, len -= 3;
-  while (i < len && i + 1 < cap && head[i] != '\n' && head[i] != '\r') {
-    line[i] = (char)head[i];
-    i++;
-  }
-  line[i] = '\0';
-}
-
 tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len,
                                tp_power_format *format) {
   const char *base = strrchr(name, '/');
@@ -73,14 +59,10 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
     return TP_FILE_TRAINPRINT_YAML;
   for (size_t i = 0; i < head_len; i++)
     if (head[i] == 0) return TP_FILE_UNKNOWN; /* binary */
-  char line[1024];
-  S_first_line(head, head_len, line, sizeof line);
-  /* Framework logs, by name and content. */
-  if (strcmp(base, "metrics.csv") == 0 && tp_lightning_csv_header(line, strlen(line)))
-    return TP_FILE_LIGHTNING_CSV;
-  if (tp_hf_trainer_sniff((const char *)head, head_len)) return TP_FILE_HF_TRAINER_STATE;
-  if (tp_keras_csv_sniff((const char *)head, head_len)) return TP_FILE_KERAS_CSV;
-  /* Power and energy traces: the format table's rows, each by its sniffer. */
+  /* Framework logs, then power and energy traces: the rows of their format
+   * tables, each by its sniffer. */
+  tp_framework_kind fk = tp_framework_sniff_file(base, (const char *)head, head_len);
+  if (fk) return tp_framework_file_kind(fk);
   tp_power_format f = tp_power_sniff_file(base, head, head_len);
   if (f == TP_POWER_UNKNOWN) return TP_FILE_UNKNOWN;
   if (format) *format = f;
@@ -310,12 +292,10 @@ static bool S_is_framework_kind(tp_file_kind k) {
 
 #define TP_TEXTLOG_SNIFF_BYTES (1024 * 1024) /* logs open with long environment dumps */
 
-/* A *.log or *.txt file that a built-in text pattern set reads (3 records or
- * more in its first MiB). */
+/* A file the text-log row of the framework table claims (*.log, *.txt) that a
+ * built-in text pattern set reads (3 records or more in its first MiB). */
 static bool S_is_textlog(const char *path) {
-  size_t n = strlen(path);
-  if (n < 5 || (strcmp(path + n - 4, ".log") != 0 && strcmp(path + n - 4, ".txt") != 0))
-    return false;
+  if (!tp_framework_claims(TP_FW_TEXTLOG, path)) return false;
   FILE *f = fopen(path, "rb");
   if (!f) return false;
   char *head = tp_xmalloc(TP_TEXTLOG_SNIFF_BYTES);

@@ -20,6 +20,7 @@
 #include "model/diag.h"
 #include "model/metric.h"
 #include "model/run.h"
+#include "parser/discover.h"
 
 /* ---- Formats ------------------------------------------------------------- */
 
@@ -33,10 +34,22 @@ typedef enum tp_framework_kind {
   TP_FW_TEXTLOG = 1u << 6    /* plain-text logs through a pattern set */
 } tp_framework_kind;
 
-/* Short stable name ("lightning", "hf-trainer", "keras", "mlflow", "hydra",
- * "wandb", "textlog") of one kind, and back (0 and *out, or -1). */
+/* The formats are rows of one table in framework.c (kind, name, what
+ * discovery calls a file of it, the file names it claims, its sniffer).
+ * Short stable name ("lightning", "hf-trainer", "keras", "mlflow", "hydra",
+ * "wandb", "textlog") of one kind, and back for --format (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
+
+/* The format of the file at name (a path or a file name) by its first bytes
+ * (head[0..len), up to 4 KiB), asking the rows that claim its name in table
+ * order; 0 when none.  What discovery and the loader both ask. */
+tp_framework_kind tp_framework_sniff_file(const char *name, const char *head, size_t len);
+/* What discovery calls a file of kind k (TP_FILE_UNKNOWN for formats told by
+ * a directory's layout). */
+tp_file_kind tp_framework_file_kind(tp_framework_kind k);
+/* Whether kind k's row claims the file name (a path or a file name). */
+bool tp_framework_claims(tp_framework_kind k, const char *name);
 
 struct tp_tz;
 struct tp_textlog_set;
