@@ -16,7 +16,8 @@ WORK=bench/work
 mkdir -p "$WORK"
 CC=${CC:-cc}
 SRC="parser/timefmt.c parser/csv.c parser/nvsmi.c parser/rapl.c parser/codecarbon.c
-     parser/csvmap.c parser/power.c parser/number.c model/diag.c model/mem.c model/utctime.c"
+     parser/csvmap.c parser/power.c parser/power_reader.c parser/number.c model/diag.c
+     model/mem.c model/trace.c model/utctime.c"
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. \
     bench/gen_nvsmi.c $SRC -lm -lpthread -o "$WORK/gen_nvsmi"
 TRACE="$WORK/nvsmi-${HOURS}h-8gpu-10hz-paris.csv"

@@ -15,9 +15,7 @@
 #include "cli/cli.h"
 #include "model/mem.h"
 #include "model/run.h"
-#include "parser/discover.h"
-#include "parser/hparams_yaml.h"
-#include "parser/tfevents.h"
+#include "parser/parser.h"
 
 static void S_help(FILE *out) {
   fputs("Usage: trainprint inspect [--hparams | --stats] PATH...\n"

@@ -17,8 +17,7 @@
 #include "cli/options.h"
 #include "cli/pipeline.h"
 #include "model/mem.h"
-#include "render/runfile.h"
-#include "render/site.h"
+#include "render/render.h"
 
 static void S_help(FILE *out) {
   fprintf(out,

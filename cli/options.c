@@ -12,11 +12,7 @@
 #include "model/estimate.h"
 #include "model/mem.h"
 #include "model/reftable.h"
-#include "parser/framework.h"
-#include "parser/number.h"
-#include "parser/power.h"
-#include "parser/reftable.h"
-#include "parser/timefmt.h"
+#include "parser/parser.h"
 
 const char tp_cli_pipeline_help[] =
     "  -c, --config FILE       configuration (default: trainprint.yaml in the\n"

@@ -24,24 +24,9 @@
 #include "model/energy.h"
 #include "model/mem.h"
 #include "model/profile.h"
-#include "parser/config.h"
-#include "parser/csvmap.h"
-#include "parser/discover.h"
-#include "parser/framework.h"
-#include "parser/textlog.h"
-#include "parser/hparams_yaml.h"
-#include "parser/mlflow.h"
-#include "parser/number.h"
-#include "parser/power.h"
-#include "parser/reftable.h"
-#include "parser/runbin.h"
-#include "parser/runfile.h"
-#include "parser/runmeta.h"
-#include "parser/sha256.h"
-#include "render/runbin.h"
-#include "render/site.h"
-#include "parser/tfevents.h"
-#include "parser/timefmt.h"
+#include "model/runbin.h"
+#include "parser/parser.h"
+#include "render/render.h"
 
 /* Declared figures (CodeCarbon) a trace file holds, kept until the file's
  * collection for the attribution (model/attrib.h) is made. */
@@ -395,8 +380,14 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   po.has_start = job->has_start;
   po.start_s = job->start_s;
   po.dmon_interval_s = job->interval_s;
+  /* The format: as discovery found it or as named; else sniffed here, once. */
+  tp_power_format fmt = job->format;
+  if (fmt == TP_POWER_AUTO && !job->mlflow_run) {
+    unsigned char head[4096];
+    fmt = tp_power_sniff(head, S_file_head(job->path, head, sizeof head));
+  }
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
-  else tp_power_read(job->path, job->format, &po, &sink, &rd->diags);
+  else tp_power_read(job->path, fmt, &po, &sink, &rd->diags);
   tp_energy_close(e);
   /* The file as an input: size, time, digest (identical files count once). */
   char sha[65];
@@ -404,11 +395,6 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_attrib_file af = {.path = job->path, .sha256 = sha,
                        .scope = job->n_also ? NULL : job->under_dir};
   S_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s);
-  tp_power_format fmt = job->format;
-  if (fmt == TP_POWER_AUTO) {
-    unsigned char head[4096];
-    fmt = tp_power_sniff(head, S_file_head(job->path, head, sizeof head));
-  }
   af.format = job->mlflow_run ? "mlflow-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
                                         : tp_power_format_name(fmt);
@@ -914,13 +900,12 @@ static void S_apply_root(tp_discovery *disc, char *const *paths, size_t n_paths,
           hn = fread(head, 1, sizeof head, f);
           fclose(f);
         }
-        tp_file_kind k = tp_discover_sniff(fp, head, hn);
-        bool trace = k == TP_FILE_NVSMI_CSV || k == TP_FILE_NVSMI_DMON || k == TP_FILE_RAPL_CSV ||
-                     k == TP_FILE_PERF_STAT || k == TP_FILE_CODECARBON;
-        if (trace) {
+        tp_power_format pf;
+        tp_file_kind k = tp_discover_sniff(fp, head, hn, &pf);
+        if (k == TP_FILE_TRACE) {
           TP_GROW(disc->traces, disc->cap_traces, disc->n_traces + 1);
           disc->traces[disc->n_traces++] = (tp_found_file){
-              .path = fp, .dir = tp_xstrdup(d), .root = tp_xstrdup(r), .kind = k};
+              .path = fp, .dir = tp_xstrdup(d), .root = tp_xstrdup(r), .kind = k, .format = pf};
         } else {
           free(fp);
         }
@@ -1310,7 +1295,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     if (S_claimed(&st, tf->path)) continue; /* the configuration's power section reads it */
     jobs[n_jobs++] = (S_trace_job){.path = tf->path,
                                    .under_dir = strcmp(tf->root, tf->path) == 0 ? NULL : tf->dir,
-                                   .format = st.force,
+                                   .format = st.force != TP_POWER_AUTO ? st.force : tf->format,
                                    .tz = st.tz,
                                    .clock_offset_s = opts->clock_offset_s};
   }

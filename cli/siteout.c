@@ -14,12 +14,9 @@
 #include "cli/cli.h"
 #include "model/hash.h"
 #include "model/mem.h"
-#include "parser/number.h"
-#include "parser/reftable.h"
 #include "model/whatif.h"
-#include "render/chart.h"
-#include "render/site.h"
-#include "render/summary.h"
+#include "parser/parser.h"
+#include "render/render.h"
 
 const char tp_cli_site_help[] =
     "      --templates DIR     page templates and style.css to use instead of the\n"

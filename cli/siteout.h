@@ -7,8 +7,7 @@
 
 #include "cli/options.h"
 #include "model/lab.h"
-#include "render/pages.h"
-#include "render/publish.h"
+#include "render/render.h"
 
 typedef struct tp_cli_site_opts {
   tp_pages_opts pages;

@@ -47,4 +47,30 @@ typedef struct tp_trace_sink {
   void (*declared)(void *ctx, const tp_declared *d);
 } tp_trace_sink;
 
+/* ---- A summarising sink ------------------------------------------------------ */
+
+/* Counts what a reader delivers: per device the number of samples and the
+ * first and last (time, value); declared figures are kept (strings copied).
+ * For `inspect`-style summaries, tests and benchmarks.  Memory grows with
+ * devices and declared runs, not with samples. */
+typedef struct tp_power_tally_dev {
+  char *id, *name;       /* as announced (name may be NULL) */
+  tp_sample_kind kind;
+  double wrap_j;
+  size_t n;              /* samples */
+  double t_first, v_first, t_last, v_last;
+} tp_power_tally_dev;
+
+typedef struct tp_power_tally {
+  tp_power_tally_dev *dev;
+  size_t n_dev, cap_dev;
+  size_t n_samples;
+  tp_declared *decl;     /* copies; run_name/hardware/country owned */
+  size_t n_decl, cap_decl;
+} tp_power_tally;
+
+/* A sink writing into t (which must start zeroed and outlive the sink). */
+tp_trace_sink tp_power_tally_sink(tp_power_tally *t);
+void tp_power_tally_free(tp_power_tally *t);
+
 #endif

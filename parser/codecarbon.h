@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser/power.h"
+#include "parser/power_reader.h"
 
 bool tp_codecarbon_sniff(const char *head, size_t len);
 /* Read from lr, deliver through e->sink->declared.  Return 0, or -1 when the

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser/power.h"
+#include "parser/power_reader.h"
 #include "parser/timefmt.h"
 
 typedef enum tp_value_unit {

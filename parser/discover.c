@@ -1,5 +1,6 @@
-/* discover: walk command-line paths, find runs (directories with event files)
- * and trace files (classified by content). */
+/* discover: walk command-line paths, find runs (directories with event files
+ * or framework logs) and trace files, classified by asking the framework and
+ * power format tables. */
 #include "parser/discover.h"
 
 #include <dirent.h>
@@ -13,9 +14,6 @@
 
 #include "model/mem.h"
 #include "parser/framework.h"
-#include "parser/hf_trainer.h"
-#include "parser/keras_csv.h"
-#include "parser/lightning_csv.h"
 #include "parser/mlflow.h"
 #include "parser/textlog.h"
 
@@ -26,11 +24,7 @@ const char *tp_file_kind_name(tp_file_kind k) {
   switch (k) {
     case TP_FILE_TFEVENTS: return "tfevents";
     case TP_FILE_HPARAMS_YAML: return "hparams.yaml";
-    case TP_FILE_NVSMI_CSV: return "nvidia-smi";
-    case TP_FILE_NVSMI_DMON: return "nvidia-smi-dmon";
-    case TP_FILE_RAPL_CSV: return "rapl";
-    case TP_FILE_PERF_STAT: return "perf-stat";
-    case TP_FILE_CODECARBON: return "codecarbon";
+    case TP_FILE_TRACE: return "trace";
     case TP_FILE_TRAINPRINT_YAML: return "trainprint.yaml";
     case TP_FILE_LIGHTNING_CSV: return "lightning-csv";
     case TP_FILE_HF_TRAINER_STATE: return "hf-trainer-state";
@@ -54,48 +48,25 @@ static bool S_is_event_file(const char *name) {
   return true;
 }
 
-/* The first line of head (without CR/LF), copied into line (size cap). */
-static void S_first_line(const unsigned char *head, size_t len, char *line, size_t cap) {
-  size_t i = 0;
-  /* Skip a UTF-8 byte order mark. */
-  if (len >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) head += 3, len -= 3;
-  while (i < len && i + 1 < cap && head[i] != '\n' && head[i] != '\r') {
-    line[i] = (char)head[i];
-    i++;
-  }
-  line[i] = '\0';
-}
-
-tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len) {
+tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len,
+                               tp_power_format *format) {
   const char *base = strrchr(name, '/');
   base = base ? base + 1 : name;
+  if (format) *format = TP_POWER_UNKNOWN;
   if (S_is_event_file(base)) return TP_FILE_TFEVENTS;
   if (strcmp(base, "hparams.yaml") == 0) return TP_FILE_HPARAMS_YAML;
   if (strcmp(base, "trainprint.yaml") == 0 || strcmp(base, "trainprint.yml") == 0)
     return TP_FILE_TRAINPRINT_YAML;
   for (size_t i = 0; i < head_len; i++)
     if (head[i] == 0) return TP_FILE_UNKNOWN; /* binary */
-  char line[1024];
-  S_first_line(head, head_len, line, sizeof line);
-  /* Framework logs, by name and content. */
-  if (strcmp(base, "metrics.csv") == 0 && tp_lightning_csv_header(line, strlen(line)))
-    return TP_FILE_LIGHTNING_CSV;
-  if (tp_hf_trainer_sniff((const char *)head, head_len)) return TP_FILE_HF_TRAINER_STATE;
-  if (tp_keras_csv_sniff((const char *)head, head_len)) return TP_FILE_KERAS_CSV;
-  if (strstr(line, "timestamp") && strstr(line, "power.draw")) return TP_FILE_NVSMI_CSV;
-  if (strncmp(line, "# gpu", 5) == 0 || strncmp(line, "#Date", 5) == 0 ||
-      strncmp(line, "# Date", 6) == 0)
-    return TP_FILE_NVSMI_DMON;
-  if (strstr(line, "energy_uj") && strstr(line, "domain")) return TP_FILE_RAPL_CSV;
-  if (strstr(line, "energy_consumed") && strstr(line, "duration")) return TP_FILE_CODECARBON;
-  /* perf stat -I: "#           time             counts unit events" then rows
-   * naming power/energy-*; look anywhere in the head. */
-  char buf[TP_SNIFF_BYTES + 1];
-  size_t n = head_len < TP_SNIFF_BYTES ? head_len : TP_SNIFF_BYTES;
-  memcpy(buf, head, n);
-  buf[n] = '\0';
-  if (strstr(buf, "power/energy-")) return TP_FILE_PERF_STAT;
-  return TP_FILE_UNKNOWN;
+  /* Framework logs, then power and energy traces: the rows of their format
+   * tables, each by its sniffer. */
+  tp_framework_kind fk = tp_framework_sniff_file(base, (const char *)head, head_len);
+  if (fk) return tp_framework_file_kind(fk);
+  tp_power_format f = tp_power_sniff_file(base, head, head_len);
+  if (f == TP_POWER_UNKNOWN) return TP_FILE_UNKNOWN;
+  if (format) *format = f;
+  return TP_FILE_TRACE;
 }
 
 /* ---- the walk ---------------------------------------------------------- */
@@ -259,13 +230,15 @@ static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events
                       .from_snapshot = w->alias_dir && strcmp(dir, w->alias_dir) == 0};
 }
 
-static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind) {
+static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind,
+                        tp_power_format format) {
   tp_discovery *out = w->out;
   TP_GROW(out->traces, out->cap_traces, out->n_traces + 1);
   out->traces[out->n_traces++] = (tp_found_file){.path = tp_xstrdup(path),
                                                  .dir = tp_xstrdup(dir),
                                                  .root = tp_xstrdup(w->root),
-                                                 .kind = kind};
+                                                 .kind = kind,
+                                                 .format = format};
 }
 
 /* Count a file the walk leaves out, by the ending of its name. */
@@ -294,11 +267,12 @@ static void S_skip(tp_discovery *out, const char *path, const char *why) {
   out->skipped[out->n_skipped++] = (tp_skipped){.what = what, .why = why, .count = 1};
 }
 
-static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
+static tp_file_kind S_sniff_file(S_walk *w, const char *path, tp_power_format *format) {
   unsigned char head[TP_SNIFF_BYTES];
   size_t n = 0;
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
+  *format = TP_POWER_UNKNOWN;
   if (S_is_event_file(base)) return TP_FILE_TFEVENTS;
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -308,7 +282,7 @@ static tp_file_kind S_sniff_file(S_walk *w, const char *path) {
   }
   n = fread(head, 1, sizeof head, f);
   fclose(f);
-  return tp_discover_sniff(path, head, n);
+  return tp_discover_sniff(path, head, n, format);
 }
 
 static bool S_is_framework_kind(tp_file_kind k) {
@@ -318,12 +292,10 @@ static bool S_is_framework_kind(tp_file_kind k) {
 
 #define TP_TEXTLOG_SNIFF_BYTES (1024 * 1024) /* logs open with long environment dumps */
 
-/* A *.log or *.txt file that a built-in text pattern set reads (3 records or
- * more in its first MiB). */
+/* A file the text-log row of the framework table claims (*.log, *.txt) that a
+ * built-in text pattern set reads (3 records or more in its first MiB). */
 static bool S_is_textlog(const char *path) {
-  size_t n = strlen(path);
-  if (n < 5 || (strcmp(path + n - 4, ".log") != 0 && strcmp(path + n - 4, ".txt") != 0))
-    return false;
+  if (!tp_framework_claims(TP_FW_TEXTLOG, path)) return false;
   FILE *f = fopen(path, "rb");
   if (!f) return false;
   char *head = tp_xmalloc(TP_TEXTLOG_SNIFF_BYTES);
@@ -482,7 +454,8 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
       free(path);
       continue;
     }
-    tp_file_kind k = S_sniff_file(w, path);
+    tp_power_format format;
+    tp_file_kind k = S_sniff_file(w, path, &format);
     if (k == TP_FILE_UNKNOWN && S_is_textlog(path)) k = TP_FILE_TEXTLOG;
     if (k == TP_FILE_TFEVENTS) {
       TP_GROW(events, cap_events, n_events + 1);
@@ -495,7 +468,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_TRAINPRINT_YAML) {
       const char *was = S_seen_before(w, &cst, path);
       if (was) S_reached_twice(w, path, was, "file");
-      else S_add_trace(w, path, dir, k);
+      else S_add_trace(w, path, dir, k, format);
       free(path);
     } else {
       if (k == TP_FILE_UNKNOWN) S_skip(w->out, path, NULL);
@@ -672,7 +645,8 @@ static void S_discover_one(S_walk *w, const char *p) {
       free(dir);
       return;
     }
-    tp_file_kind k = S_sniff_file(w, p);
+    tp_power_format format;
+    tp_file_kind k = S_sniff_file(w, p, &format);
     if (k == TP_FILE_TFEVENTS) {
       /* An event file alone: a run named after its directory. */
       S_add_file_run(w, dir, p, true);
@@ -681,7 +655,7 @@ static void S_discover_one(S_walk *w, const char *p) {
       S_add_file_run(w, dir, p, false);
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
                k != TP_FILE_TRAINPRINT_YAML) {
-      S_add_trace(w, p, dir, k);
+      S_add_trace(w, p, dir, k, format);
     } else if (k == TP_FILE_UNKNOWN) {
       S_skip(out, p, NULL);
       tp_diag_add(diags, TP_WARN, p, -1, -1,
@@ -756,9 +730,9 @@ void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags) {
     tp_buf_printf(&b, "; %zu power trace%s found, with no run to join (", d->n_traces,
                   d->n_traces == 1 ? "" : "s");
     for (size_t i = 0; i < d->n_traces; i++) {
-      const char *k = tp_file_kind_name(d->traces[i].kind);
+      const char *k = tp_power_format_name(d->traces[i].format);
       bool seen = false;
-      for (size_t j = 0; j < i && !seen; j++) seen = d->traces[j].kind == d->traces[i].kind;
+      for (size_t j = 0; j < i && !seen; j++) seen = d->traces[j].format == d->traces[i].format;
       if (!seen) tp_buf_printf(&b, "%s%s", i ? ", " : "", k);
     }
     tp_buf_adds(&b, ")");

@@ -35,8 +35,9 @@
  *     a run too when it holds anything else (event files, other framework
  *     logs), without those files (split_off).
  *
- * Other regular files are classified by content (tp_discover_sniff) and kept
- * with the directory they sit in, so that the model can give a trace to every
+ * Other regular files are classified by content (tp_discover_sniff, which asks
+ * the power format table) and kept, with the format found, with the directory
+ * they sit in, so that the model can give a trace to every
  * run below that directory.  Symbolic links are followed.
  */
 #ifndef TP_DISCOVER_H
@@ -46,16 +47,14 @@
 #include <stddef.h>
 
 #include "model/diag.h"
+#include "parser/power.h"
 
 typedef enum tp_file_kind {
   TP_FILE_UNKNOWN = 0,
   TP_FILE_TFEVENTS,     /* TensorBoard event file */
   TP_FILE_HPARAMS_YAML, /* Lightning-style hparams.yaml beside a run */
-  TP_FILE_NVSMI_CSV,    /* nvidia-smi --query-gpu --format=csv */
-  TP_FILE_NVSMI_DMON,   /* nvidia-smi dmon */
-  TP_FILE_RAPL_CSV,     /* timestamp,domain,energy_uj */
-  TP_FILE_PERF_STAT,    /* perf stat -I ... -e power/energy-pkg/ */
-  TP_FILE_CODECARBON,   /* CodeCarbon emissions.csv */
+  TP_FILE_TRACE,        /* a power or energy trace: a row of the power format
+                           table (parser/power.h) recognised it */
   TP_FILE_TRAINPRINT_YAML, /* trainprint.yaml configuration */
   TP_FILE_LIGHTNING_CSV,   /* Lightning CSVLogger metrics.csv */
   TP_FILE_HF_TRAINER_STATE,/* Hugging Face trainer_state.json */
@@ -89,6 +88,8 @@ typedef struct tp_found_file {
   char *dir;          /* the directory holding it */
   char *root;         /* the argument it was found under */
   tp_file_kind kind;
+  tp_power_format format; /* for TP_FILE_TRACE: the row that recognised it, which
+                             reads it (no second sniff) */
 } tp_found_file;
 
 /* Files the walk saw and left out, counted by kind of name and reason
@@ -129,7 +130,12 @@ char *tp_discover_run_id(const tp_found_run *fr, const char *dir_id);
  * found that have no run to join.  Nothing when d has a run. */
 void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags);
 
-/* Classify a file by its name and first bytes (head, head_len: up to 4 KiB). */
-tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len);
+/* Classify a file by its name and first bytes (head, head_len: up to 4 KiB):
+ * by the names discovery itself knows (event files, hparams.yaml,
+ * trainprint.yaml), then by asking the framework readers and the power format
+ * table (tp_power_sniff_file).  For a trace, *format (when not NULL) is set to
+ * the row that recognised it. */
+tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size_t head_len,
+                               tp_power_format *format);
 
 #endif

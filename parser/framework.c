@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "model/mem.h"
 #include "parser/csv.h"
+#include "parser/hparam_text.h"
 #include "parser/hf_trainer.h"
 #include "parser/hparams_yaml.h"
 #include "parser/hydra.h"
@@ -27,64 +29,94 @@
 #define S_HEAD_BYTES 4096
 #define S_TEXT_HEAD_BYTES (1024 * 1024) /* logs open with long environment dumps */
 
-/* ---- sinks ------------------------------------------------------------------ */
+/* ---- the format table ----------------------------------------------------------- */
 
-static void S_run_event(void *ctx, int64_t step, double t) { tp_run_note_event(ctx, step, t); }
-static void S_run_scalar(void *ctx, const char *tag, int64_t step, double t, double v) {
-  tp_run_add_scalar(ctx, tag, step, t, v);
+/* The first line of head (a UTF-8 BOM, CR and LF left out). */
+static size_t S_first_line(const char **head, size_t len) {
+  const char *h = *head;
+  if (len >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3, len -= 3;
+  const char *nl = memchr(h, '\n', len);
+  size_t n = nl ? (size_t)(nl - h) : len;
+  if (n && h[n - 1] == '\r') n--;
+  *head = h;
+  return n;
 }
 
-static void S_run_time_source(void *ctx, const char *file, const char *column) {
-  tp_run_time_source(ctx, file, column);
+static bool S_sniff_lightning(const char *head, size_t len) {
+  size_t n = S_first_line(&head, len);
+  return tp_lightning_csv_header(head, n);
 }
 
-tp_metric_sink tp_metric_sink_run(tp_run *run) {
-  return (tp_metric_sink){.ctx = run, .event = S_run_event, .scalar = S_run_scalar,
-                          .time_source = S_run_time_source};
-}
-
-void tp_metric_sink_time_source(const tp_metric_sink *sink, const char *file, const char *column) {
-  if (sink && sink->time_source) sink->time_source(sink->ctx, file, column);
-}
-
-/* ---- names ------------------------------------------------------------------ */
-
-static const struct {
+/* A row of the table: one framework log format.  Adding a format is its
+ * module and one row here (and its bit in tp_framework_kind); discovery asks
+ * this table, and --format names a row of it. */
+typedef struct S_format {
   tp_framework_kind kind;
-  const char *name;
-} k_names[] = {{TP_FW_LIGHTNING, "lightning"}, {TP_FW_HF_TRAINER, "hf-trainer"},
-               {TP_FW_KERAS, "keras"},         {TP_FW_MLFLOW, "mlflow"},
-               {TP_FW_HYDRA, "hydra"},         {TP_FW_WANDB, "wandb"},
-               {TP_FW_TEXTLOG, "textlog"}};
+  const char *name;         /* for --format and messages */
+  tp_file_kind file_kind;   /* what discovery calls a file of it (TP_FILE_UNKNOWN:
+                               told by a directory's layout, not by one file) */
+  /* The file names it is offered (fnmatch patterns, NULL-terminated); NULL:
+   * any name. */
+  const char *const *claims;
+  /* Recognise a file by its first bytes (NULL: by layout, or by a pattern set). */
+  bool (*sniff)(const char *head, size_t len);
+} S_format;
+
+static const char *const k_lightning_names[] = {"metrics.csv", NULL};
+static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
+
+/* In sniffing order. */
+static const S_format k_formats[] = {
+    {TP_FW_LIGHTNING, "lightning", TP_FILE_LIGHTNING_CSV, k_lightning_names, S_sniff_lightning},
+    {TP_FW_HF_TRAINER, "hf-trainer", TP_FILE_HF_TRAINER_STATE, NULL, tp_hf_trainer_sniff},
+    {TP_FW_KERAS, "keras", TP_FILE_KERAS_CSV, NULL, tp_keras_csv_sniff},
+    {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL},
+    {TP_FW_HYDRA, "hydra", TP_FILE_UNKNOWN, NULL, NULL},
+    {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL},
+    {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL},
+};
+#define S_N_FORMATS (sizeof k_formats / sizeof *k_formats)
+
+static bool S_claims(const S_format *s, const char *name) {
+  if (!s->claims) return true;
+  for (const char *const *c = s->claims; *c; c++)
+    if (fnmatch(*c, name, 0) == 0) return true;
+  return false;
+}
 
 const char *tp_framework_name(tp_framework_kind k) {
-  for (size_t i = 0; i < sizeof k_names / sizeof *k_names; i++)
-    if (k_names[i].kind == k) return k_names[i].name;
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].kind == k) return k_formats[i].name;
   return "unknown";
 }
 
 int tp_framework_parse_name(const char *name, tp_framework_kind *out) {
-  for (size_t i = 0; i < sizeof k_names / sizeof *k_names; i++)
-    if (strcmp(k_names[i].name, name) == 0) return *out = k_names[i].kind, 0;
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (strcmp(k_formats[i].name, name) == 0) return *out = k_formats[i].kind, 0;
   return -1;
 }
 
-void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, size_t len,
-                              const char *source) {
-  double v;
-  char buf[32];
-  char *s = tp_xstrndup(text, len);
-  if (strcmp(s, "None") == 0 || strcmp(s, "null") == 0)
-    tp_run_set_hparam(run, key, TP_HP_NULL, "null", NAN, source);
-  else if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0)
-    tp_run_set_hparam(run, key, TP_HP_BOOL, "true", 1, source);
-  else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0)
-    tp_run_set_hparam(run, key, TP_HP_BOOL, "false", 0, source);
-  else if (tp_parse_double(s, len, &v) == 0)
-    tp_run_set_hparam(run, key, TP_HP_NUMBER, tp_fmt_double(buf, v), v, source);
-  else
-    tp_run_set_hparam(run, key, TP_HP_STRING, s, NAN, source);
-  free(s);
+tp_framework_kind tp_framework_sniff_file(const char *name, const char *head, size_t len) {
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].sniff && S_claims(&k_formats[i], base) && k_formats[i].sniff(head, len))
+      return k_formats[i].kind;
+  return 0;
+}
+
+tp_file_kind tp_framework_file_kind(tp_framework_kind k) {
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].kind == k) return k_formats[i].file_kind;
+  return TP_FILE_UNKNOWN;
+}
+
+bool tp_framework_claims(tp_framework_kind k, const char *name) {
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].kind == k) return S_claims(&k_formats[i], base);
+  return false;
 }
 
 /* ---- detection ---------------------------------------------------------------- */
@@ -155,20 +187,12 @@ static unsigned S_detect_files(const char *dir, char ***keras, size_t *n_keras) 
       continue;
     }
     size_t n = S_head(p, head, sizeof head);
-    const char *nl = memchr(head, '\n', n);
-    size_t first = nl ? (size_t)(nl - head) : n;
-    if (first && head[first - 1] == '\r') first--;
-    if (strcmp(e->d_name, "metrics.csv") == 0 && tp_lightning_csv_header(head, first)) {
-      kinds |= TP_FW_LIGHTNING;
-    } else if (strcmp(e->d_name, "trainer_state.json") == 0 || tp_hf_trainer_sniff(head, n)) {
-      if (tp_hf_trainer_sniff(head, n)) kinds |= TP_FW_HF_TRAINER;
-    } else if (tp_keras_csv_sniff(head, n)) {
-      kinds |= TP_FW_KERAS;
-      if (keras) {
-        *keras = tp_xrealloc(*keras, (*n_keras + 1) * sizeof **keras);
-        (*keras)[(*n_keras)++] = p;
-        p = NULL;
-      }
+    tp_framework_kind k = memchr(head, 0, n) ? 0 : tp_framework_sniff_file(e->d_name, head, n);
+    kinds |= k;
+    if (k == TP_FW_KERAS && keras) {
+      *keras = tp_xrealloc(*keras, (*n_keras + 1) * sizeof **keras);
+      (*keras)[(*n_keras)++] = p;
+      p = NULL;
     }
     free(p);
   }
@@ -264,7 +288,7 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const
       tp_field fl[3];
       if (tp_csv_split(line, len, ',', fl, 3) != 2 || tp_field_eq(fl[0], "key")) continue;
       char *key = tp_field_dup(fl[0]);
-      tp_framework_hparam_text(run, key, fl[1].s, fl[1].n, p);
+      tp_hparam_text_set(run, key, fl[1].s, fl[1].n, p);
       free(key);
     }
     tp_lines_free(&lr);

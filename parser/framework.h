@@ -7,9 +7,8 @@
  * metrics from all, hparams from all (a diagnostic where two disagree), and the
  * run window from the files' own wall times where they have them.
  *
- * The streaming readers (CSV, text logs, MLflow metric files) do not build
- * arrays; they hand each value to a tp_metric_sink, so that memory does not
- * grow with the file.  tp_metric_sink_run() makes a sink that fills a tp_run.
+ * The streaming readers (CSV, text logs, MLflow metric files) hand each value
+ * to a tp_metric_sink (model/metric.h).
  */
 #ifndef TP_FRAMEWORK_H
 #define TP_FRAMEWORK_H
@@ -19,28 +18,9 @@
 #include <stdint.h>
 
 #include "model/diag.h"
+#include "model/metric.h"
 #include "model/run.h"
-
-/* ---- Metric sink: what streaming readers deliver ------------------------- */
-
-typedef struct tp_metric_sink {
-  void *ctx;
-  /* One record (a CSV row, a log line, a metric line) at step and wall time
-   * (UTC epoch seconds, NAN when the format has none).  Called before the
-   * record's scalars.  May be NULL. */
-  void (*event)(void *ctx, int64_t step, double wall_time_s);
-  /* One value of metric `tag` (NUL-terminated, valid during the call). */
-  void (*scalar)(void *ctx, const char *tag, int64_t step, double wall_time_s, double value);
-  /* The wall times of the events that follow come from this file and column
-   * (or field), for diagnostics about the window.  May be NULL. */
-  void (*time_source)(void *ctx, const char *file, const char *column);
-} tp_metric_sink;
-
-/* Call sink->time_source when there is one. */
-void tp_metric_sink_time_source(const tp_metric_sink *sink, const char *file, const char *column);
-
-/* A sink that calls tp_run_note_event and tp_run_add_scalar on run. */
-tp_metric_sink tp_metric_sink_run(tp_run *run);
+#include "parser/discover.h"
 
 /* ---- Formats ------------------------------------------------------------- */
 
@@ -54,10 +34,22 @@ typedef enum tp_framework_kind {
   TP_FW_TEXTLOG = 1u << 6    /* plain-text logs through a pattern set */
 } tp_framework_kind;
 
-/* Short stable name ("lightning", "hf-trainer", "keras", "mlflow", "hydra",
- * "wandb", "textlog") of one kind, and back (0 and *out, or -1). */
+/* The formats are rows of one table in framework.c (kind, name, what
+ * discovery calls a file of it, the file names it claims, its sniffer).
+ * Short stable name ("lightning", "hf-trainer", "keras", "mlflow", "hydra",
+ * "wandb", "textlog") of one kind, and back for --format (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
+
+/* The format of the file at name (a path or a file name) by its first bytes
+ * (head[0..len), up to 4 KiB), asking the rows that claim its name in table
+ * order; 0 when none.  What discovery and the loader both ask. */
+tp_framework_kind tp_framework_sniff_file(const char *name, const char *head, size_t len);
+/* What discovery calls a file of kind k (TP_FILE_UNKNOWN for formats told by
+ * a directory's layout). */
+tp_file_kind tp_framework_file_kind(tp_framework_kind k);
+/* Whether kind k's row claims the file name (a path or a file name). */
+bool tp_framework_claims(tp_framework_kind k, const char *name);
 
 struct tp_tz;
 struct tp_textlog_set;
@@ -92,12 +84,5 @@ bool tp_framework_is_mlflow_run(const char *dir);
  * energy.  Returns the number of framework files read (0: none found). */
 int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
                           tp_diags *d);
-
-/* Set a hyperparameter from text: numbers and true/false are typed, "None"
- * (Python's repr of None, which MLflow params and meta_tags.csv hold) and
- * "null" (Hydra's override grammar) are NULL, the rest is a string.  Used for
- * MLflow params, Hydra overrides, legacy meta_tags. */
-void tp_framework_hparam_text(tp_run *run, const char *key, const char *text, size_t len,
-                              const char *source);
 
 #endif

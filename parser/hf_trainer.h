@@ -16,8 +16,8 @@
 #include <stddef.h>
 
 #include "model/diag.h"
+#include "model/metric.h"
 #include "model/run.h"
-#include "parser/framework.h"
 
 /* Read trainer_state.json at path: scalars go to sink, hparams and the
  * declared duration to run (run may be NULL).  Returns 0, or -1 when the file

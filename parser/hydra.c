@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "model/mem.h"
-#include "parser/framework.h"
+#include "parser/hparam_text.h"
 #include "parser/yamldoc.h"
 
 int tp_hydra_read_config(tp_run *run, const char *path, tp_diags *d) {
@@ -45,7 +45,7 @@ int tp_hydra_read_overrides(tp_run *run, const char *path, tp_diags *d) {
     while (*k == '+' || *k == '~') k++;
     if (k >= eq) continue;
     char *key = tp_xstrndup(k, (size_t)(eq - k));
-    tp_framework_hparam_text(run, key, eq + 1, strlen(eq + 1), path);
+    tp_hparam_text_set(run, key, eq + 1, strlen(eq + 1), path);
     free(key);
   }
   tp_ydoc_free(&doc);

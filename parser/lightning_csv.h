@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 #include "model/diag.h"
-#include "parser/framework.h"
+#include "model/metric.h"
 #include "parser/timefmt.h"
 
 #define TP_METRICS_CSV_MAX_COLS 4096

@@ -10,6 +10,7 @@
 
 #include "model/mem.h"
 #include "parser/csv.h"
+#include "parser/hparam_text.h"
 #include "parser/number.h"
 #include "parser/yamldoc.h"
 
@@ -250,7 +251,7 @@ static void S_load_param(void *vctx, const char *path, const char *key) {
   char *v = S_read_small(path, &len, c->d);
   if (!v) return;
   while (len && (v[len - 1] == '\n' || v[len - 1] == '\r')) v[--len] = '\0';
-  tp_framework_hparam_text(c->run, key, v, len, path);
+  tp_hparam_text_set(c->run, key, v, len, path);
   free(v);
   c->files++;
 }

@@ -21,9 +21,9 @@
 #include <stdio.h>
 
 #include "model/diag.h"
+#include "model/metric.h"
 #include "model/run.h"
 #include "model/trace.h"
-#include "parser/framework.h"
 
 typedef struct tp_mlflow_meta {
   char *run_id;          /* NULL when absent */

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser/power.h"
+#include "parser/power_reader.h"
 
 bool tp_nvsmi_sniff_csv(const char *head, size_t len);
 bool tp_nvsmi_sniff_dmon(const char *head, size_t len);

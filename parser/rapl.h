@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser/power.h"
+#include "parser/power_reader.h"
 
 bool tp_rapl_sniff_csv(const char *head, size_t len);
 bool tp_rapl_sniff_perf(const char *head, size_t len);

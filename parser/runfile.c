@@ -1,4 +1,4 @@
-/* runfile: reading run documents (see runfile.h and render/runfile.h). */
+/* runfile: reading run documents (see runfile.h and model/rundoc.h). */
 #include "parser/runfile.h"
 
 #include <math.h>
@@ -7,10 +7,8 @@
 
 #include "model/base64.h"
 #include "model/mem.h"
+#include "model/rundoc.h"
 #include "parser/yamldoc.h"
-
-#define TP_RUNFILE_FORMAT "trainprint-run"
-#define TP_RUNFILE_VERSION 1
 
 /* A number, or "nan"/"inf"/"-inf"; NAN for null or anything else. */
 static double S_num(const tp_ynode *n) {
@@ -332,16 +330,16 @@ static int S_read_doc(tp_ydoc *doc, const char *name, tp_run **out, tp_assumptio
   const tp_ynode *root = doc->root;
   const char *fmt = root ? S_str(root, "format") : NULL;
   if (!root || root->kind != TP_YNODE_MAP || doc->truncated || !fmt ||
-      strcmp(fmt, TP_RUNFILE_FORMAT) != 0) {
+      strcmp(fmt, TP_RUNDOC_FORMAT) != 0) {
     tp_diag_add(d, TP_WARN, name, -1, -1,
                 "not a complete trainprint run summary; not used");
     return -1;
   }
-  if (S_int(tp_ynode_get(root, "version")) != TP_RUNFILE_VERSION) {
+  if (S_int(tp_ynode_get(root, "version")) != TP_RUNDOC_VERSION) {
     tp_diag_add(d, TP_WARN, name, -1, -1,
                 "run summary of another format version (%lld, this trainprint reads %d); "
                 "not used",
-                (long long)S_int(tp_ynode_get(root, "version")), TP_RUNFILE_VERSION);
+                (long long)S_int(tp_ynode_get(root, "version")), TP_RUNDOC_VERSION);
     return -1;
   }
   if (!S_str(root, "id")) {

@@ -1,7 +1,7 @@
-/* runfile: reading back a run written by render/runfile (trainprint scan,
- * the cache).  A document of another format or version, or one that does
- * not hold what a run needs, is refused with a diagnostic: never trusted in
- * part. */
+/* runfile: reading back a run document (model/rundoc.h) written by
+ * render/runfile (trainprint scan).  A document of another format or
+ * version, or one that does not hold what a run needs, is refused with a
+ * diagnostic: never trusted in part. */
 #ifndef TP_PARSER_RUNFILE_H
 #define TP_PARSER_RUNFILE_H
 

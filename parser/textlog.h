@@ -33,7 +33,7 @@
 #include <stdio.h>
 
 #include "model/diag.h"
-#include "parser/framework.h"
+#include "model/metric.h"
 #include "parser/timefmt.h"
 
 #define TP_TEXTLOG_MATCH_LIMIT 100000u   /* pcre2_set_match_limit */

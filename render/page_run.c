@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "render/figures.h"
-#include "render/runbin.h"
+#include "model/runbin.h"
 #include "render/summary.h"
 
 static const char *S_role(const tp_lab *lab, const char *key) {

@@ -119,8 +119,8 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
                       tp_buf *out) {
   tp_json j = {0};
   tp_json_begin_object(&j, NULL);
-  S_str(&j, "format", TP_RUNFILE_FORMAT);
-  tp_json_int(&j, "version", TP_RUNFILE_VERSION);
+  S_str(&j, "format", TP_RUNDOC_FORMAT);
+  tp_json_int(&j, "version", TP_RUNDOC_VERSION);
   S_str(&j, "trainprint_version", TP_VERSION);
   S_str(&j, "id", r->id);
   S_str(&j, "dir", r->dir);

@@ -1,21 +1,12 @@
-/* runfile: one run, everything a report needs of it, as a JSON document.
- *
- * `trainprint scan` writes one per run and `trainprint render` reads them
- * back (parser/runfile.h), so that parsing can be spread over many machines
- * and the site built once; `--cache` keeps runs as read in the same form.
- * The document is versioned ("format": "trainprint-run", "version": N); a
- * reader refuses other versions.  Numbers are written in shortest round-trip
- * form, so a run read back holds exactly the values written; non-finite
- * numbers are written as the strings "nan", "inf" and "-inf".
+/* runfile: writing one run, everything a report needs of it, as the run
+ * document (model/rundoc.h describes it; parser/runfile.h reads it back).
  */
 #ifndef TP_RUNFILE_H
 #define TP_RUNFILE_H
 
 #include "model/lab.h"
 #include "model/mem.h"
-
-#define TP_RUNFILE_FORMAT "trainprint-run"
-#define TP_RUNFILE_VERSION 1
+#include "model/rundoc.h"
 
 /* Append the document for run to out, with the assumptions it was priced
  * with and the diagnostics of its scan that concern no single run (traces,

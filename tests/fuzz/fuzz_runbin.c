@@ -1,4 +1,4 @@
-/* Fuzz target for parser/runbin: any bytes as a cached run.  The input is
+/* Fuzz target for model/runbin: any bytes as a cached run.  The input is
  * the body; the target seals it with its fingerprint (as the writer does) so
  * that the decoder's own checks are what is exercised.  A run that is taken
  * must encode back to exactly the bytes it came from, and group and render
@@ -9,8 +9,7 @@
 
 #include "fuzz_common.h"
 #include "model/hash.h"
-#include "parser/runbin.h"
-#include "render/runbin.h"
+#include "model/runbin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -58,9 +58,10 @@ static void test_tree(void) {
   CHECK_INT(d.n_traces, 3);
   if (d.n_traces == 3) {
     CHECK(strstr(d.traces[0].path, "emissions.csv") != NULL);
-    CHECK_INT(d.traces[0].kind, TP_FILE_CODECARBON);
-    CHECK_INT(d.traces[1].kind, TP_FILE_NVSMI_CSV);
-    CHECK_INT(d.traces[2].kind, TP_FILE_RAPL_CSV);
+    CHECK_INT(d.traces[0].kind, TP_FILE_TRACE);
+    CHECK_INT(d.traces[0].format, TP_POWER_CODECARBON);
+    CHECK_INT(d.traces[1].format, TP_POWER_NVSMI_CSV);
+    CHECK_INT(d.traces[2].format, TP_POWER_RAPL_CSV);
   }
   /* The loop is entered once (exp1/loop -> root) and reported when it would
    * come back to a directory already on the path. */
@@ -105,15 +106,20 @@ static void test_missing(void) {
 
 static void test_sniff(void) {
   const char *nv = "timestamp, index, name, power.draw [W]\n2024/01/01 00:00:00.000, 0, X, 1 W\n";
-  CHECK_INT(tp_discover_sniff("whatever.log", (const unsigned char *)nv, strlen(nv)),
-            TP_FILE_NVSMI_CSV);
+  tp_power_format f;
+  CHECK_INT(tp_discover_sniff("whatever.log", (const unsigned char *)nv, strlen(nv), &f),
+            TP_FILE_TRACE);
+  CHECK_INT(f, TP_POWER_NVSMI_CSV);
   const char *dm = "# gpu    pwr  gtemp\n# Idx      W      C\n";
-  CHECK_INT(tp_discover_sniff("x", (const unsigned char *)dm, strlen(dm)), TP_FILE_NVSMI_DMON);
+  CHECK_INT(tp_discover_sniff("x", (const unsigned char *)dm, strlen(dm), &f), TP_FILE_TRACE);
+  CHECK_INT(f, TP_POWER_NVSMI_DMON);
   const char *perf = "#           time             counts unit events\n"
                      "     1.001    12.34 Joules power/energy-pkg/\n";
-  CHECK_INT(tp_discover_sniff("x", (const unsigned char *)perf, strlen(perf)), TP_FILE_PERF_STAT);
+  CHECK_INT(tp_discover_sniff("x", (const unsigned char *)perf, strlen(perf), &f), TP_FILE_TRACE);
+  CHECK_INT(f, TP_POWER_PERF_STAT);
   const unsigned char bin[] = {0x18, 0, 0, 0, 0, 0, 0, 0};
-  CHECK_INT(tp_discover_sniff("data.bin", bin, sizeof bin), TP_FILE_UNKNOWN);
+  CHECK_INT(tp_discover_sniff("data.bin", bin, sizeof bin, &f), TP_FILE_UNKNOWN);
+  CHECK_INT(f, TP_POWER_UNKNOWN);
 }
 
 int main(void) {

@@ -213,11 +213,11 @@ static void test_tree(void) {
 
 static void test_sniff(void) {
   const unsigned char lt[] = "epoch,lr,step\n,0.1,49\n";
-  CHECK_INT(tp_discover_sniff("x/metrics.csv", lt, sizeof lt - 1), TP_FILE_LIGHTNING_CSV);
+  CHECK_INT(tp_discover_sniff("x/metrics.csv", lt, sizeof lt - 1, NULL), TP_FILE_LIGHTNING_CSV);
   const unsigned char ke[] = "epoch,acc\n0,0.5\n";
-  CHECK_INT(tp_discover_sniff("x/training.log", ke, sizeof ke - 1), TP_FILE_KERAS_CSV);
+  CHECK_INT(tp_discover_sniff("x/training.log", ke, sizeof ke - 1, NULL), TP_FILE_KERAS_CSV);
   const unsigned char hf[] = "{\n  \"best_metric\": null,\n  \"log_history\": []}";
-  CHECK_INT(tp_discover_sniff("x/state.json", hf, sizeof hf - 1), TP_FILE_HF_TRAINER_STATE);
+  CHECK_INT(tp_discover_sniff("x/state.json", hf, sizeof hf - 1, NULL), TP_FILE_HF_TRAINER_STATE);
   CHECK_STR(tp_file_kind_name(TP_FILE_KERAS_CSV), "keras-csv");
 }
 

@@ -328,7 +328,10 @@ static void test_sniff(void) {
   tp_power_format f;
   CHECK_INT(tp_power_format_parse("nvidia-smi-dmon", &f), 0);
   CHECK_INT(f, TP_POWER_NVSMI_DMON);
-  CHECK_INT(tp_power_file_kind(TP_POWER_CODECARBON), TP_FILE_CODECARBON);
+  /* What discovery asks: the same rows, for a file of that name. */
+  CHECK_INT(tp_power_sniff_file("run/emissions.csv", (const unsigned char *)cases[7].head,
+                                strlen(cases[7].head)),
+            TP_POWER_CODECARBON);
   CHECK_STR(tp_power_format_name(TP_POWER_RAPL_CSV), "rapl");
 }
 

@@ -1,5 +1,5 @@
-/* Tests for the cache's binary form of a run: render/runbin writes it,
- * parser/runbin reads it back exactly, and refuses anything else. */
+/* Tests for the cache's binary form of a run: model/runbin writes it, reads
+ * it back exactly, and refuses anything else. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +7,8 @@
 #include "model/hash.h"
 #include "model/mem.h"
 #include "model/run.h"
-#include "parser/runbin.h"
+#include "model/runbin.h"
 #include "parser/runfile.h"
-#include "render/runbin.h"
 #include "render/runfile.h"
 #include "tp_test.h"
 
