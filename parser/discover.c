@@ -91,6 +91,8 @@ typedef struct S_walk {
   size_t n_slots;         /* a power of two, at least twice n_seen */
   const char *alias_dir;  /* a checkpoint snapshot directory whose run takes ... */
   const char *alias_of;   /* ... the id of this output directory */
+  char **alias_events;    /* ... and the output directory's runs/ event files */
+  size_t n_alias_events;
 } S_walk;
 
 static size_t S_seen_hash(dev_t dev, ino_t ino, size_t n_slots) {
@@ -213,6 +215,36 @@ static char *S_dir_id(const S_walk *w, const char *dir) {
   return rel;
 }
 
+/* Append event files (copied) to run r, keeping its event files in reading order. */
+static void S_take_events(tp_found_run *r, char *const *events, size_t n) {
+  r->event_files = tp_xrealloc(r->event_files, (r->n_event_files + n) * sizeof *r->event_files);
+  for (size_t i = 0; i < n; i++) r->event_files[r->n_event_files++] = tp_xstrdup(events[i]);
+  if (r->n_event_files > 1)
+    qsort(r->event_files, r->n_event_files, sizeof *r->event_files, S_cmp_event_file);
+}
+
+/* The event files in dir and in its subdirectories down to `depth` more
+ * levels, appended to *out. */
+static void S_collect_events(const char *dir, int depth, char ***out, size_t *n, size_t *cap) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char *path = S_join(dir, e->d_name);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && S_is_event_file(e->d_name)) {
+      TP_GROW(*out, *cap, *n + 1);
+      (*out)[(*n)++] = path;
+      continue;
+    }
+    if (depth > 0 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      S_collect_events(path, depth - 1, out, n, cap);
+    free(path);
+  }
+  closedir(d);
+}
+
 static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events, char **others,
                       size_t n_others) {
   tp_discovery *out = w->out;
@@ -228,6 +260,7 @@ static void S_add_run(S_walk *w, const char *dir, char **events, size_t n_events
                       .other_files = others,
                       .n_other_files = n_others,
                       .from_snapshot = w->alias_dir && strcmp(dir, w->alias_dir) == 0};
+  if (r->from_snapshot && w->n_alias_events) S_take_events(r, w->alias_events, w->n_alias_events);
 }
 
 static void S_add_trace(S_walk *w, const char *path, const char *dir, tp_file_kind kind,
@@ -554,19 +587,53 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     free(from);
   }
 
+  /* A Hugging Face output directory's TensorBoard logs (runs/<date_host>/,
+   * the Trainer's default logging_dir) are the same training's: they go with
+   * its run (which gets its window from them), not to a run of their own. */
+  size_t tb_sub = n_sub;
+  char **tb_events = NULL;
+  size_t n_tb = 0, cap_tb = 0;
+  bool tb_for_alias = false;
+  for (size_t i = 0; i < n_sub && (top_state || n_snap); i++) {
+    char buf[256];
+    if (!sublink[i] && strcmp(S_basename(subdirs[i], buf, sizeof buf), "runs") == 0) tb_sub = i;
+  }
+  if (tb_sub < n_sub) S_collect_events(subdirs[tb_sub], 2, &tb_events, &n_tb, &cap_tb);
+  if (n_tb) {
+    tp_found_run *own = NULL;
+    for (size_t i = w->out->n_runs; is_run && i-- > 0 && !own;)
+      if (strcmp(w->out->runs[i].dir, dir) == 0 && !w->out->runs[i].log_file)
+        own = &w->out->runs[i];
+    if (own) S_take_events(own, tb_events, n_tb);
+    else tb_for_alias = true; /* the snapshot's run, made in the walk below, takes them */
+    tp_diag_add(w->diags, TP_NOTE, subdirs[tb_sub], -1, -1,
+                "the Hugging Face Trainer's TensorBoard logs (%zu event file%s) of the training "
+                "in %s: read with its run, not as runs of their own",
+                n_tb, n_tb == 1 ? "" : "s", dir);
+  } else {
+    tb_sub = n_sub; /* no logs there: walk it as any folder */
+  }
+
   for (int pass = 0; pass < 2; pass++) /* real directories first, then links */
     for (size_t i = 0; i < n_sub; i++) {
       if (sublink[i] != (pass == 1)) continue;
+      if (i == tb_sub) continue;
       struct stat sst;
       /* A W&B run's files/ (output.log included) belongs to the run. */
       const char *sub = strrchr(subdirs[i], '/');
       bool wandb_files = wandb && sub && strcmp(sub, "/files") == 0;
       if (snap[i] && i != newest) continue;
       bool alias = snap[i] && !is_run;
-      if (alias) w->alias_dir = subdirs[i], w->alias_of = dir;
+      if (alias) {
+        w->alias_dir = subdirs[i], w->alias_of = dir;
+        w->alias_events = tb_for_alias ? tb_events : NULL;
+        w->n_alias_events = tb_for_alias ? n_tb : 0;
+      }
       if (!mlflow && !wandb_files && stat(subdirs[i], &sst) == 0) S_walk_dir(w, subdirs[i], &sst);
-      if (alias) w->alias_dir = w->alias_of = NULL;
+      if (alias) w->alias_dir = w->alias_of = NULL, w->alias_events = NULL, w->n_alias_events = 0;
     }
+  for (size_t i = 0; i < n_tb; i++) free(tb_events[i]);
+  free(tb_events);
   for (size_t i = 0; i < n_sub; i++) free(subdirs[i]);
   free(subdirs);
   free(sublink);

@@ -18,7 +18,9 @@ check "report" test $? -eq 0
 
 # ids, and the points of each: faster_rcnn logs iters 19..79 (4 points),
 # retinanet 19..59 (3); hf-out's newest snapshot (checkpoint-1000) holds the
-# losses at steps 90, 250, 500, 1000 (4); the others are in the data files.
+# losses at steps 90, 250, 500, 1000 (4), and the Trainer's TensorBoard log
+# in its runs/ (make_hf_runs.py) two train/loss points, read with the same run
+# (hf-top: three); the others are in the data files.
 python3 - "$scratch/report/summary.json" > "$scratch/runs.txt" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -27,8 +29,8 @@ for r in s["runs"]:
     print(r["id"], r["restarts"], counts)
 PY
 cat > "$scratch/want.txt" <<'TXT'
-hf-out 0 learning_rate=4,loss=4
-hf-top 0 learning_rate=3,loss=3
+hf-out 0 learning_rate=4,loss=4,train/loss=2
+hf-top 0 learning_rate=3,loss=3,train/loss=3
 two-keras/phase_a 0 loss=2,val_loss=2
 two-keras/phase_b 0 loss=3,val_loss=3
 two-trainings/faster_rcnn 0 loss_cls=4,lr=4,total_loss=4
@@ -37,6 +39,8 @@ TXT
 check "runs and their points" diff "$scratch/want.txt" "$scratch/runs.txt"
 check "the link is noted" grep -q "lab/latest: the same directory as" "$scratch/stderr"
 check "the second argument is noted" grep -q "the same directory as .*lab (reached again" "$scratch/stderr"
+check "the Trainer's TensorBoard logs noted" grep -q "hf-out/runs: the Hugging Face Trainer's TensorBoard logs (1 event file) of the training in" "$scratch/stderr"
+check "their window is the run's" python3 -c "import json,sys; r=[r for r in json.load(open(sys.argv[1]))['runs'] if r['id']=='hf-out'][0]; sys.exit(0 if (r['start'],r['end'])==('2026-01-05T10:00:00.000000Z','2026-01-05T10:02:00.000000Z') else 1)" "$scratch/report/summary.json"
 
 # scan per folder with --root, then render: the same ids (split logs keep
 # their /stem, the snapshot run keeps its output folder's name).
