@@ -349,6 +349,14 @@ static bool S_has_file(const char *dir, const char *rel) {
   return ok;
 }
 
+static bool S_has_dir(const char *dir, const char *rel) {
+  char *p = S_join(dir, rel);
+  struct stat st;
+  bool ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+  free(p);
+  return ok;
+}
+
 /* N of a Hugging Face snapshot directory name "checkpoint-N", or -1. */
 static long long S_snapshot_number(const char *path) {
   const char *base = strrchr(path, '/');
@@ -520,7 +528,17 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
 
   bool wandb = S_has_file(dir, "files/wandb-metadata.json") ||
                S_has_file(dir, "files/wandb-summary.json");
-  if (wandb || S_has_file(dir, ".hydra/config.yaml")) framework = true;
+  bool hydra = S_has_file(dir, ".hydra/config.yaml");
+  if (hydra && !wandb && !framework && !n_events && S_has_dir(dir, "mlruns")) {
+    /* A Hydra output folder whose training logged to MLflow inside it: the
+     * configuration fills the MLflow run's hyperparameters (framework.h);
+     * the folder is not a second run of the same training. */
+    tp_diag_add(w->diags, TP_NOTE, dir, -1, -1,
+                "Hydra output folder holding an MLflow store (mlruns/): its configuration "
+                "goes to the MLflow runs below, and the folder is not a run of its own");
+    hydra = false;
+  }
+  if (wandb || hydra) framework = true;
   if (tp_framework_is_mlflow_run(dir)) {
     /* Its metrics/, params/, tags/ and artifacts/ are the run's, not runs. */
     mlflow = true;

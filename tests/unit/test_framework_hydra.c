@@ -96,8 +96,27 @@ static void test_above_mlflow(void) {
   tp_diag_free(&d);
 }
 
+/* The Hydra output folder holding that MLflow store is not a run of its own:
+ * one training, one run (the MLflow run), and a note says so. */
+static void test_folder_not_a_run(void) {
+  char *paths[] = {TP_SOURCE_DIR "/tests/data/hydra-mlflow"};
+  tp_discovery disc;
+  tp_diags d = {0};
+  CHECK_INT(tp_discover(&disc, paths, 1, &d), 0);
+  CHECK_INT(disc.n_runs, 1);
+  if (disc.n_runs == 1)
+    CHECK_STR(disc.runs[0].id, "outputs/2024-05-01/12-00-00/mlruns/0/8f1e2d3c4b5a69788796a5b4c3d2e1f0");
+  size_t notes = 0;
+  for (size_t i = 0; i < d.count; i++)
+    notes += strstr(d.items[i].message, "Hydra output folder holding an MLflow store") != NULL;
+  CHECK_INT(notes, 1);
+  tp_discovery_free(&disc);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_synthetic);
+  TP_RUN(test_folder_not_a_run);
   TP_RUN(test_corpus);
   TP_RUN(test_above_mlflow);
   return tp_test_summary();
