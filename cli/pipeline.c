@@ -1236,12 +1236,10 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
 
   S_setup_carbon(&st);
 
-  tp_discovery disc = {0};
-  int rc = tp_discover(&disc, paths, n_paths, &lab->diags);
-  if (opts->root) S_apply_root(&disc, paths, n_paths, opts->root, &lab->diags);
-  tp_discovery_explain_empty(&disc, &lab->diags);
   /* Framework logs: the configuration's text-log patterns (the first
-   * `parsers` entry), --format naming a framework. */
+   * `parsers` entry), --format naming a framework.  Discovery knows the
+   * patterns too, so that a log they read is a run's log (and several in one
+   * folder are several runs). */
   tp_textlog_rule *rules = NULL;
   tp_textlog_set custom = {0};
   tp_framework_opts fo = {.tz = st.tz, .clock_offset_s = opts->clock_offset_s};
@@ -1266,6 +1264,10 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
       tp_diag_add(&lab->diags, TP_WARN, cfg.path, -1, cfg.parsers[1].line,
                   "parsers: only the first entry is used for now; the others are ignored");
   }
+  tp_discovery disc = {0};
+  int rc = tp_discover_with(&disc, paths, n_paths, fo.textlog, &lab->diags);
+  if (opts->root) S_apply_root(&disc, paths, n_paths, opts->root, &lab->diags);
+  tp_discovery_explain_empty(&disc, &lab->diags);
   tp_framework_kind fw_kind;
   if (opts->trace_format && tp_framework_parse_name(opts->trace_format, &fw_kind) == 0)
     fo.force = (unsigned)fw_kind;

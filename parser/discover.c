@@ -93,6 +93,7 @@ typedef struct S_walk {
   const char *alias_of;   /* ... the id of this output directory */
   char **alias_events;    /* ... and the output directory's runs/ event files */
   size_t n_alias_events;
+  tp_textlog *textlog;    /* the configuration's text-log patterns, compiled, or NULL */
 } S_walk;
 
 static size_t S_seen_hash(dev_t dev, ino_t ino, size_t n_slots) {
@@ -327,7 +328,25 @@ static bool S_is_framework_kind(tp_file_kind k) {
 
 /* A file the text-log row of the framework table claims (*.log, *.txt) that a
  * built-in text pattern set reads (3 records or more in its first MiB). */
-static bool S_is_textlog(const char *path) {
+static void S_no_scalar(void *ctx, const char *tag, int64_t step, double t_s, double v) {
+  (void)ctx, (void)tag, (void)step, (void)t_s, (void)v;
+}
+
+/* Does the configuration's compiled text-log set tl give a record in the
+ * got bytes of head (whole lines)? */
+static bool S_configured_log(tp_textlog *tl, const char *head, size_t got) {
+  FILE *mf = fmemopen((void *)head, got, "rb");
+  if (!mf) return false;
+  tp_metric_sink none = {.scalar = S_no_scalar};
+  tp_textlog_stats st = {0};
+  tp_diags quiet = {0};
+  tp_textlog_read(tl, mf, "", NULL, &none, &quiet, &st);
+  fclose(mf);
+  tp_diag_free(&quiet);
+  return st.records > 0;
+}
+
+static bool S_is_textlog(S_walk *w, const char *path) {
   if (!tp_framework_claims(TP_FW_TEXTLOG, path)) return false;
   FILE *f = fopen(path, "rb");
   if (!f) return false;
@@ -335,7 +354,9 @@ static bool S_is_textlog(const char *path) {
   size_t got = fread(head, 1, TP_TEXTLOG_SNIFF_BYTES, f);
   fclose(f);
   while (got && head[got - 1] != '\n') got--; /* whole lines only */
-  bool yes = got && !memchr(head, 0, got) && tp_textlog_sniff(head, got, 3) != NULL;
+  bool yes = got && !memchr(head, 0, got) &&
+             (tp_textlog_sniff(head, got, 3) != NULL ||
+              (w->textlog && S_configured_log(w->textlog, head, got)));
   free(head);
   return yes;
 }
@@ -497,7 +518,7 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
     }
     tp_power_format format;
     tp_file_kind k = S_sniff_file(w, path, &format);
-    if (k == TP_FILE_UNKNOWN && S_is_textlog(path)) k = TP_FILE_TEXTLOG;
+    if (k == TP_FILE_UNKNOWN && S_is_textlog(w, path)) k = TP_FILE_TEXTLOG;
     if (k == TP_FILE_TFEVENTS) {
       TP_GROW(events, cap_events, n_events + 1);
       events[n_events++] = path;
@@ -735,7 +756,7 @@ static void S_discover_one(S_walk *w, const char *p) {
     if (k == TP_FILE_TFEVENTS) {
       /* An event file alone: a run named after its directory. */
       S_add_file_run(w, dir, p, true);
-    } else if (S_is_framework_kind(k) || (k == TP_FILE_UNKNOWN && S_is_textlog(p))) {
+    } else if (S_is_framework_kind(k) || (k == TP_FILE_UNKNOWN && S_is_textlog(w, p))) {
       /* A framework log alone: a run of its directory, named after it. */
       S_add_file_run(w, dir, p, false);
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_HPARAMS_YAML &&
@@ -754,7 +775,17 @@ static void S_discover_one(S_walk *w, const char *p) {
 }
 
 int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags) {
+  return tp_discover_with(out, paths, n_paths, NULL, diags);
+}
+
+int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
+                     const tp_textlog_set *textlog, tp_diags *diags) {
   S_walk w = {.out = out, .diags = diags};
+  if (textlog) {
+    tp_diags quiet = {0}; /* the loader reports bad patterns */
+    w.textlog = tp_textlog_compile(textlog, &quiet);
+    tp_diag_free(&quiet);
+  }
   for (size_t i = 0; i < n_paths; i++) {
     /* "dir/" and "dir" name the same runs: ids and paths never keep the slash. */
     size_t plen = strlen(paths[i]);
@@ -768,6 +799,7 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
   for (size_t i = 0; i < w.n_seen; i++) free(w.seen[i].path);
   free(w.seen);
   free(w.slots);
+  tp_textlog_free(w.textlog);
   for (size_t i = 1; i < out->n_runs; i++)
     if (strcmp(out->runs[i].id, out->runs[i - 1].id) == 0)
       tp_diag_add(diags, TP_WARN, out->runs[i].dir, -1, -1,

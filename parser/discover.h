@@ -113,6 +113,12 @@ typedef struct tp_discovery {
 /* Walk every path.  Problems (missing path, unreadable directory, loop) become
  * diagnostics; returns 0 when at least one path could be read, else -1. */
 int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags);
+struct tp_textlog_set;
+/* tp_discover, where a *.log or *.txt file is also a text log (a run's log,
+ * and several in one folder several runs) when the configuration's pattern
+ * set `textlog` (may be NULL) reads a record from its first MiB. */
+int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
+                     const struct tp_textlog_set *textlog, tp_diags *diags);
 void tp_discovery_free(tp_discovery *d);
 
 /* The directory fr's id names: fr->dir, or for a run read from a checkpoint

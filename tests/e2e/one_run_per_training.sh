@@ -56,5 +56,18 @@ for r in json.load(open(sys.argv[1]))["runs"]:
 PY
 check "scan ids equal report ids" diff <(cut -d' ' -f1 "$scratch/want.txt") "$scratch/runs2.txt"
 
+# Two logs in one folder in a format only the configuration's pattern reads
+# (tests/data/discover-custom): two runs, each with all its points (3 and 2).
+"$tp" report "$src/tests/data/discover-custom" -o "$scratch/custom" 2> "$scratch/custom.err"
+check "configured logs: report" test $? -eq 0
+python3 - "$scratch/custom/summary.json" > "$scratch/custom.txt" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["runs"]:
+    print(r["id"], r["metrics"]["loss"]["count"], r["start"])
+PY
+printf '%s\n' "custom/train_a 3 2026-01-05T10:00:00.000000Z" "custom/train_b 2 2026-01-05T11:00:00.000000Z" > "$scratch/custom.want"
+check "configured logs: a run each" diff "$scratch/custom.want" "$scratch/custom.txt"
+check "configured logs: the split noted" grep -q "2 textlog logs in one directory: read as 2 different trainings" "$scratch/custom.err"
+
 echo "$pass passed, $fail failed"
 test $fail -eq 0
