@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "parser/power.h"
-#include "parser/timefmt.h"
+#include "parser/power/power.h"
+#include "parser/text/timefmt.h"
 
 static int S_gen(const char *path, double hours, int gpus, int hz, const char *zone) {
   FILE *f = fopen(path, "wb");
