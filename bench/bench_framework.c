@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "parser/lightning_csv.h"
-#include "parser/textlog.h"
+#include "parser/logs/lightning_csv.h"
+#include "parser/logs/textlog.h"
 
 static unsigned long long g_values, g_events;
 static double g_sum;

@@ -16,8 +16,8 @@
 #include <time.h>
 
 #include "bench_args.h"
-#include "parser/power.h"
-#include "parser/timefmt.h"
+#include "parser/power/power.h"
+#include "parser/text/timefmt.h"
 
 static int S_gen(const char *path, double hours, int gpus, int hz, const char *zone) {
   FILE *f = fopen(path, "wb");

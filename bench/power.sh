@@ -15,8 +15,8 @@ HOURS=${1:-168}
 WORK=bench/work
 mkdir -p "$WORK"
 CC=${CC:-cc}
-SRC="parser/timefmt.c parser/csv.c parser/nvsmi.c parser/rapl.c parser/codecarbon.c
-     parser/csvmap.c parser/power.c parser/power_reader.c parser/number.c model/diag.c
+SRC="parser/text/timefmt.c parser/text/csv.c parser/power/nvsmi.c parser/power/rapl.c parser/power/codecarbon.c
+     parser/power/csvmap.c parser/power/power.c parser/power/power_reader.c parser/text/number.c model/diag.c
      model/mem.c model/trace.c model/utctime.c"
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. \
     bench/gen_nvsmi.c $SRC -lm -lpthread -o "$WORK/gen_nvsmi"

@@ -118,7 +118,7 @@ static void S_reader_merge(S_state *st, S_reader *rd) {
 }
 
 /* Size and modification time of a regular file and, when `hash`, its SHA-256
- * (parser/sha256.h); sha is left alone without `hash`, "" when the file
+ * (parser/text/sha256.h); sha is left alone without `hash`, "" when the file
  * cannot be read. */
 static void S_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
                         int64_t *mtime_s) {

@@ -63,7 +63,7 @@ typedef struct tp_config_experiment {
 } tp_config_experiment;
 
 /* How to read a CSV trace that has no reader of its own (mirrors the
- * tp_csvmap of parser/csvmap.h, as text: the parser turns it into one). */
+ * tp_csvmap of parser/power/csvmap.h, as text: the parser turns it into one). */
 typedef struct tp_config_columns {
   char separator;       /* field separator; 0: ',' */
   bool no_header;       /* the first line is data: columns by position */

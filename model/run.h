@@ -238,7 +238,7 @@ typedef struct tp_run {
     double file_version;    /* Event.file_version of the latest one read ("brain.Event:2"
                                gives 2), 0 until one is read, -1 when unparseable */
     int64_t recent_step;    /* step of the latest event that did not purge; -1 at first */
-  } tb;                     /* private to parser/tfevents.c: TensorBoard's accumulator
+  } tb;                     /* private to parser/logs/tfevents.c: TensorBoard's accumulator
                                state, carried over the run's event files in order */
 
   tp_run_energy energy;

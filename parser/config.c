@@ -22,10 +22,10 @@
 
 #include "model/mem.h"
 #include "model/units.h"
-#include "parser/csvmap.h"
-#include "parser/power.h"
-#include "parser/timefmt.h"
-#include "parser/yamldoc.h"
+#include "parser/power/csvmap.h"
+#include "parser/power/power.h"
+#include "parser/text/timefmt.h"
+#include "parser/text/yamldoc.h"
 
 /* At most this many warnings per file; then one note says the rest were not
  * reported (a generated file with a million unknown keys stays cheap). */

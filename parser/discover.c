@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "model/mem.h"
-#include "parser/framework.h"
-#include "parser/mlflow.h"
-#include "parser/textlog.h"
+#include "parser/logs/framework.h"
+#include "parser/logs/mlflow.h"
+#include "parser/logs/textlog.h"
 
 #define TP_DISCOVER_MAX_DEPTH 64 /* deeper trees are reported and not entered */
 #define TP_SNIFF_BYTES 4096

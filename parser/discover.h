@@ -13,7 +13,7 @@
  * set reads, a .hydra/config.yaml, a W&B files/ directory, or an MLflow run
  * directory (id e.g. "mlruns/<exp>/<run_id>"; its subdirectories are not
  * walked, and runs marked deleted are left out with a note).  Its framework
- * files are listed in other_files; parser/framework.h loads them.
+ * files are listed in other_files; parser/logs/framework.h loads them.
  *
  * One run per training:
  *   - a directory or trace file reached twice (the same device and inode: a
@@ -47,14 +47,14 @@
 #include <stddef.h>
 
 #include "model/diag.h"
-#include "parser/power.h"
+#include "parser/power/power.h"
 
 typedef enum tp_file_kind {
   TP_FILE_UNKNOWN = 0,
   TP_FILE_TFEVENTS,     /* TensorBoard event file */
   TP_FILE_HPARAMS_YAML, /* Lightning-style hparams.yaml beside a run */
   TP_FILE_TRACE,        /* a power or energy trace: a row of the power format
-                           table (parser/power.h) recognised it */
+                           table (parser/power/power.h) recognised it */
   TP_FILE_TRAINPRINT_YAML, /* trainprint.yaml configuration */
   TP_FILE_LIGHTNING_CSV,   /* Lightning CSVLogger metrics.csv */
   TP_FILE_HF_TRAINER_STATE,/* Hugging Face trainer_state.json */

@@ -9,8 +9,8 @@
 #include <strings.h>
 
 #include "model/mem.h"
-#include "parser/number.h"
-#include "parser/timefmt.h"
+#include "parser/text/number.h"
+#include "parser/text/timefmt.h"
 
 #define S_MAX_COLS 16
 

@@ -12,7 +12,7 @@
 #include "model/carbon.h"
 #include "model/diag.h"
 #include "model/reftable.h"
-#include "parser/timefmt.h"
+#include "parser/text/timefmt.h"
 
 #define TP_REFTABLE_MAX_BYTES (64u << 20) /* a table or series larger than this is refused */
 

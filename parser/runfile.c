@@ -8,7 +8,7 @@
 #include "model/base64.h"
 #include "model/mem.h"
 #include "model/rundoc.h"
-#include "parser/yamldoc.h"
+#include "parser/text/yamldoc.h"
 
 /* A number, or "nan"/"inf"/"-inf"; NAN for null or anything else. */
 static double S_num(const tp_ynode *n) {

@@ -2,7 +2,7 @@
 # banned-calls.sh: fail on calls the project does not use, because each has a
 # safer form: strcpy/strcat (no size: snprintf or memcpy with a known length),
 # sprintf/vsprintf (snprintf/vsnprintf), atoi/atol/atof (no error: strtol or
-# strtod with the end checked, or parser/number.h), strtok (hidden state),
+# strtod with the end checked, or parser/text/number.h), strtok (hidden state),
 # gets (no size at all), sscanf (no overflow check).
 #
 #   scripts/banned-calls.sh [SOURCE_DIR]      (default: the checkout)

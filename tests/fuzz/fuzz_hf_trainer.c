@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "parser/framework.h"
-#include "parser/hf_trainer.h"
+#include "parser/logs/framework.h"
+#include "parser/logs/hf_trainer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "parser/hparams_yaml.h"
+#include "parser/logs/hparams_yaml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "parser/hydra.h"
+#include "parser/logs/hydra.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

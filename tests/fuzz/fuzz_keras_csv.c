@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 #include "fuzz_common.h"
-#include "parser/framework.h"
-#include "parser/keras_csv.h"
+#include "parser/logs/framework.h"
+#include "parser/logs/keras_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 
 #include "fuzz_common.h"
-#include "parser/framework.h"
-#include "parser/lightning_csv.h"
+#include "parser/logs/framework.h"
+#include "parser/logs/lightning_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "parser/framework.h"
-#include "parser/mlflow.h"
+#include "parser/logs/framework.h"
+#include "parser/logs/mlflow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

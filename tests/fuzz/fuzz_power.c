@@ -20,8 +20,8 @@
 
 #include "fuzz_common.h"
 #include "model/energy.h"
-#include "parser/csvmap.h"
-#include "parser/power.h"
+#include "parser/power/csvmap.h"
+#include "parser/power/power.h"
 
 #define MAX_DEV 5000
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "parser/textlog.h"
+#include "parser/logs/textlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "parser/tfevents.h"
+#include "parser/logs/tfevents.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "parser/runmeta.h"
-#include "parser/wandb.h"
+#include "parser/logs/runmeta.h"
+#include "parser/logs/wandb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "fuzz_common.h"
-#include "parser/yamldoc.h"
+#include "parser/text/yamldoc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,8 +16,8 @@
  * was: read a new one against its input by hand before committing it.
  *
  * Which reader a folder is for is the table k_families below: one function per
- * family, each a thin call of that family's front door (parser/power.h,
- * parser/framework.h, parser/tfevents.h).
+ * family, each a thin call of that family's front door (parser/power/power.h,
+ * parser/logs/framework.h, parser/logs/tfevents.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,9 +33,9 @@
 #include "model/mem.h"
 #include "model/run.h"
 #include "model/utctime.h"
-#include "parser/framework.h"
-#include "parser/power.h"
-#include "parser/tfevents.h"
+#include "parser/logs/framework.h"
+#include "parser/power/power.h"
+#include "parser/logs/tfevents.h"
 
 extern char **environ;
 
@@ -67,7 +67,7 @@ static void S_diags(tp_buf *out, const tp_diags *d) {
   }
 }
 
-/* ---- Power traces (parser/power.h) --------------------------------------- */
+/* ---- Power traces (parser/power/power.h) --------------------------------------- */
 
 static void S_declared(tp_buf *out, const tp_declared *c) {
   char a[32], b[32], e[32], f[32], g[32], h[32];

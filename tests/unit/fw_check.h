@@ -9,7 +9,7 @@
 
 #include "model/mem.h"
 #include "model/run.h"
-#include "parser/framework.h"
+#include "parser/logs/framework.h"
 #include "tp_test.h"
 
 /* A series' point count and its first and last (step, value), as written by hand. */

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parser/crc32c.h"
-#include "parser/sha256.h"
+#include "parser/text/crc32c.h"
+#include "parser/text/sha256.h"
 #include "tp_test.h"
 
 static void test_vectors(void) {

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fw_check.h"
-#include "parser/hf_trainer.h"
+#include "parser/logs/hf_trainer.h"
 
 static tp_run *S_load_text(const char *text, tp_diags *d) {
   const char *dir = fw_tmpdir();

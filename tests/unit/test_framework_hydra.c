@@ -1,7 +1,7 @@
 /* Tests for parser/hydra: nested config flattened, overrides, a config that is
  * a list, and the real .hydra/ directories. */
 #include "fw_check.h"
-#include "parser/hydra.h"
+#include "parser/logs/hydra.h"
 
 static void test_synthetic(void) {
   const char *dir = fw_tmpdir();

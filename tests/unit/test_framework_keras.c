@@ -1,7 +1,7 @@
 /* Tests for parser/keras_csv: epoch rows, append=True phases, detection by
  * content, malformed rows, and the real CSVLogger files. */
 #include "fw_check.h"
-#include "parser/keras_csv.h"
+#include "parser/logs/keras_csv.h"
 
 static void test_phases_and_bad_rows(void) {
   const char *text = "epoch,loss,val_loss\n0,1.0,1.1\n1,0.9,1.0\n0,0.8,0.95\n1,0.7,oops\n2,0.6\n"

@@ -4,7 +4,7 @@
 
 #include "fw_check.h"
 #include "model/lab.h"
-#include "parser/lightning_csv.h"
+#include "parser/logs/lightning_csv.h"
 
 static tp_run *S_read_text(const char *text, tp_diags *d) {
   tp_run *run = tp_run_new("t", ".");

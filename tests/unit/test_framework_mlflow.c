@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fw_check.h"
-#include "parser/mlflow.h"
+#include "parser/logs/mlflow.h"
 
 typedef struct S_trace {
   int devices;

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fw_check.h"
-#include "parser/textlog.h"
+#include "parser/logs/textlog.h"
 
 static tp_run *S_read(const tp_textlog_set *set, const char *text, tp_diags *d,
                       tp_textlog_stats *st) {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fw_check.h"
-#include "parser/wandb.h"
+#include "parser/logs/wandb.h"
 
 static void test_synthetic(void) {
   const char *dir = fw_tmpdir();

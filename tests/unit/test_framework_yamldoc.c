@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "fw_check.h"
-#include "parser/yamldoc.h"
+#include "parser/text/yamldoc.h"
 
 static void test_json(void) {
   const char *s = "{\"_step\":3,\"val/loss\":0.5,\"g\":NaN,\"h\":-Infinity,\"q\":\"1\",\"n\":null,"

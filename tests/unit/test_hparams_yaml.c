@@ -3,7 +3,7 @@
 
 #include "model/mem.h"
 #include "model/lab.h"
-#include "parser/hparams_yaml.h"
+#include "parser/logs/hparams_yaml.h"
 #include "tp_test.h"
 
 static void add(void *ctx, const char *key, tp_hparam_kind kind, const char *text, double n) {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 #include "model/mem.h"
-#include "parser/csv.h"
-#include "parser/csvmap.h"
-#include "parser/power.h"
+#include "parser/text/csv.h"
+#include "parser/power/csvmap.h"
+#include "parser/power/power.h"
 #include "tp_test.h"
 
 typedef struct result {

@@ -2,8 +2,8 @@
  * first/last values checked against the files by eye. */
 #include <stdlib.h>
 
-#include "parser/csvmap.h"
-#include "parser/power.h"
+#include "parser/power/csvmap.h"
+#include "parser/power/power.h"
 #include "tp_test.h"
 
 static const char *g_shared;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "model/mem.h"
-#include "parser/textlog.h"
+#include "parser/logs/textlog.h"
 #include "tp_test.h"
 
 /* A sink that writes everything it is given into a buffer. */

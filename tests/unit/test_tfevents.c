@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "model/mem.h"
-#include "parser/crc32c.h"
-#include "parser/tfevents.h"
+#include "parser/text/crc32c.h"
+#include "parser/logs/tfevents.h"
 #include "tp_test.h"
 
 /* ---- building protobuf and records ------------------------------------- */

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "model/mem.h"
-#include "parser/number.h"
-#include "parser/tfevents.h"
+#include "parser/text/number.h"
+#include "parser/logs/tfevents.h"
 #include "tp_test.h"
 
 /* What the reader gave for one file. */

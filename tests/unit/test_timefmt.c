@@ -1,7 +1,7 @@
 /* timefmt: timestamp formats, zones with their DST rules, clocks. */
 #include <stdlib.h>
 
-#include "parser/timefmt.h"
+#include "parser/text/timefmt.h"
 #include "tp_test.h"
 
 static double utc(const char *s, tp_time_format f, const tp_tz *tz) {

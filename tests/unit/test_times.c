@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "fw_check.h"
-#include "parser/keras_csv.h"
-#include "parser/textlog.h"
+#include "parser/logs/keras_csv.h"
+#include "parser/logs/textlog.h"
 
 /* Read text as a Keras-shaped CSV into run; start_s as tp_keras_csv_read. */
 static void S_read(tp_run *run, const char *text, double start_s, tp_diags *d,

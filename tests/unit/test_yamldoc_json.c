@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "model/mem.h"
-#include "parser/yamldoc.h"
+#include "parser/text/yamldoc.h"
 #include "tp_test.h"
 
 /* The diagnostics equal: count, severity, offset, line and text. */

@@ -1,0 +1,471 @@
+/* framework: detect framework logs in a run directory and load them into one run
+ * (see framework.h). */
+#include "parser/logs/framework.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model/mem.h"
+#include "parser/text/csv.h"
+#include "parser/logs/hparam_text.h"
+#include "parser/logs/hf_trainer.h"
+#include "parser/logs/hparams_yaml.h"
+#include "parser/logs/hydra.h"
+#include "parser/logs/keras_csv.h"
+#include "parser/logs/lightning_csv.h"
+#include "parser/text/sha256.h"
+#include "parser/logs/mlflow.h"
+#include "parser/text/number.h"
+#include "parser/logs/textlog.h"
+#include "parser/text/timefmt.h"
+#include "parser/logs/wandb.h"
+#include "parser/text/yamldoc.h"
+
+#define S_HEAD_BYTES 4096
+#define S_TEXT_HEAD_BYTES (1024 * 1024) /* logs open with long environment dumps */
+
+/* ---- the format table ----------------------------------------------------------- */
+
+/* The first line of head (a UTF-8 BOM, CR and LF left out). */
+static size_t S_first_line(const char **head, size_t len) {
+  const char *h = *head;
+  if (len >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3, len -= 3;
+  const char *nl = memchr(h, '\n', len);
+  size_t n = nl ? (size_t)(nl - h) : len;
+  if (n && h[n - 1] == '\r') n--;
+  *head = h;
+  return n;
+}
+
+static bool S_sniff_lightning(const char *head, size_t len) {
+  size_t n = S_first_line(&head, len);
+  return tp_lightning_csv_header(head, n);
+}
+
+/* A row of the table: one framework log format.  Adding a format is its
+ * module and one row here (and its bit in tp_framework_kind); discovery asks
+ * this table, and --format names a row of it. */
+typedef struct S_format {
+  tp_framework_kind kind;
+  const char *name;         /* for --format and messages */
+  tp_file_kind file_kind;   /* what discovery calls a file of it (TP_FILE_UNKNOWN:
+                               told by a directory's layout, not by one file) */
+  /* The file names it is offered (fnmatch patterns, NULL-terminated); NULL:
+   * any name. */
+  const char *const *claims;
+  /* Recognise a file by its first bytes (NULL: by layout, or by a pattern set). */
+  bool (*sniff)(const char *head, size_t len);
+} S_format;
+
+static const char *const k_lightning_names[] = {"metrics.csv", NULL};
+static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
+
+/* In sniffing order. */
+static const S_format k_formats[] = {
+    {TP_FW_LIGHTNING, "lightning", TP_FILE_LIGHTNING_CSV, k_lightning_names, S_sniff_lightning},
+    {TP_FW_HF_TRAINER, "hf-trainer", TP_FILE_HF_TRAINER_STATE, NULL, tp_hf_trainer_sniff},
+    {TP_FW_KERAS, "keras", TP_FILE_KERAS_CSV, NULL, tp_keras_csv_sniff},
+    {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL},
+    {TP_FW_HYDRA, "hydra", TP_FILE_UNKNOWN, NULL, NULL},
+    {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL},
+    {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL},
+};
+#define S_N_FORMATS (sizeof k_formats / sizeof *k_formats)
+
+static bool S_claims(const S_format *s, const char *name) {
+  if (!s->claims) return true;
+  for (const char *const *c = s->claims; *c; c++)
+    if (fnmatch(*c, name, 0) == 0) return true;
+  return false;
+}
+
+const char *tp_framework_name(tp_framework_kind k) {
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].kind == k) return k_formats[i].name;
+  return "unknown";
+}
+
+int tp_framework_parse_name(const char *name, tp_framework_kind *out) {
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (strcmp(k_formats[i].name, name) == 0) return *out = k_formats[i].kind, 0;
+  return -1;
+}
+
+tp_framework_kind tp_framework_sniff_file(const char *name, const char *head, size_t len) {
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].sniff && S_claims(&k_formats[i], base) && k_formats[i].sniff(head, len))
+      return k_formats[i].kind;
+  return 0;
+}
+
+tp_file_kind tp_framework_file_kind(tp_framework_kind k) {
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].kind == k) return k_formats[i].file_kind;
+  return TP_FILE_UNKNOWN;
+}
+
+bool tp_framework_claims(tp_framework_kind k, const char *name) {
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < S_N_FORMATS; i++)
+    if (k_formats[i].kind == k) return S_claims(&k_formats[i], base);
+  return false;
+}
+
+/* ---- detection ---------------------------------------------------------------- */
+
+static bool S_is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool S_is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static size_t S_head(const char *path, char *buf, size_t cap) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, cap, f);
+  fclose(f);
+  return n;
+}
+
+static bool S_hex32(const char *name) {
+  size_t n = strlen(name);
+  if (n != 32) return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f'))) return false;
+  return true;
+}
+
+bool tp_framework_is_mlflow_run(const char *dir) {
+  const char *base = strrchr(dir, '/');
+  base = base ? base + 1 : dir;
+  char *p = tp_xasprintf("%s/meta.yaml", dir);
+  bool has_meta = S_is_file(p), run_meta = false;
+  if (has_meta) {
+    char head[S_HEAD_BYTES + 1];
+    size_t n = S_head(p, head, S_HEAD_BYTES);
+    head[n] = '\0';
+    /* A run's meta.yaml has run_id (or run_uuid) and start_time; a model
+     * version's (mlruns/models/...) has run_id but no start_time. */
+    run_meta = (strstr(head, "\nrun_id:") || strncmp(head, "run_id:", 7) == 0 ||
+                strstr(head, "\nrun_uuid:") || strncmp(head, "run_uuid:", 9) == 0) &&
+               (strstr(head, "\nstart_time:") || strncmp(head, "start_time:", 11) == 0);
+  }
+  free(p);
+  if (run_meta) return true;
+  if (!S_hex32(base)) return false;
+  char *m = tp_xasprintf("%s/metrics", dir), *q = tp_xasprintf("%s/params", dir);
+  bool ok = has_meta || S_is_dir(m) || S_is_dir(q);
+  free(m);
+  free(q);
+  return ok;
+}
+
+/* Kinds told by the files directly in dir (names and first bytes). */
+static unsigned S_detect_files(const char *dir, char ***keras, size_t *n_keras) {
+  unsigned kinds = 0;
+  DIR *dh = opendir(dir);
+  if (!dh) return 0;
+  struct dirent *e;
+  char head[S_HEAD_BYTES];
+  while ((e = readdir(dh))) {
+    if (e->d_name[0] == '.') continue;
+    char *p = tp_xasprintf("%s/%s", dir, e->d_name);
+    if (!S_is_file(p)) {
+      free(p);
+      continue;
+    }
+    size_t n = S_head(p, head, sizeof head);
+    tp_framework_kind k = memchr(head, 0, n) ? 0 : tp_framework_sniff_file(e->d_name, head, n);
+    kinds |= k;
+    if (k == TP_FW_KERAS && keras) {
+      *keras = tp_xrealloc(*keras, (*n_keras + 1) * sizeof **keras);
+      (*keras)[(*n_keras)++] = p;
+      p = NULL;
+    }
+    free(p);
+  }
+  closedir(dh);
+  return kinds;
+}
+
+/* Every kind in dir; Keras files are listed into *keras when keras is not NULL. */
+static unsigned S_detect(const char *dir, char ***keras, size_t *n_keras) {
+  unsigned kinds = S_detect_files(dir, keras, n_keras);
+  if (tp_framework_is_mlflow_run(dir)) kinds |= TP_FW_MLFLOW;
+  char *p = tp_xasprintf("%s/.hydra/config.yaml", dir);
+  if (S_is_file(p)) kinds |= TP_FW_HYDRA;
+  free(p);
+  char *w = tp_wandb_files_dir(dir);
+  if (w) kinds |= TP_FW_WANDB;
+  free(w);
+  return kinds;
+}
+
+unsigned tp_framework_detect(const char *dir) { return S_detect(dir, NULL, NULL); }
+
+/* ---- loading ------------------------------------------------------------------ */
+
+/* Sink wrapper that remembers whether the files had wall times. */
+typedef struct S_timed {
+  tp_metric_sink inner;
+  bool timed;
+} S_timed;
+
+static void S_timed_event(void *ctx, int64_t step, double t) {
+  S_timed *s = ctx;
+  if (isfinite(t) && t > 0) s->timed = true;
+  if (s->inner.event) s->inner.event(s->inner.ctx, step, t);
+}
+static void S_timed_scalar(void *ctx, const char *tag, int64_t step, double t, double v) {
+  S_timed *s = ctx;
+  s->inner.scalar(s->inner.ctx, tag, step, t, v);
+}
+static void S_timed_source(void *ctx, const char *file, const char *column) {
+  S_timed *s = ctx;
+  tp_metric_sink_time_source(&s->inner, file, column);
+}
+
+static FILE *S_open(const char *path, tp_diags *d) {
+  FILE *f = fopen(path, "rb");
+  if (!f) tp_diag_add(d, TP_WARN, path, -1, -1, "cannot open (%s); skipped", strerror(errno));
+  return f;
+}
+
+static void S_input(tp_run *run, const char *path, const char *format) {
+  tp_input *in = tp_run_add_input(run, path, format);
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    in->size = (uint64_t)st.st_size;
+    in->mtime_s = (int64_t)st.st_mtime;
+  }
+}
+
+/* Lightning: metrics.csv, hparams.yaml, and the legacy meta_tags.csv. */
+static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const tp_metric_sink *sink,
+                            tp_diags *d, double *offset_duration) {
+  int n = 0;
+  char *p = tp_xasprintf("%s/metrics.csv", dir);
+  FILE *f = S_open(p, d);
+  if (f) {
+    tp_metrics_csv_stats cst;
+    tp_metrics_csv_opts mo = {.clock = clock, .start_s = run->start_s};
+    tp_metrics_csv_read(f, p, &mo, sink, d, &cst);
+    fclose(f);
+    if (cst.time_is_offset && isfinite(cst.last_offset_s)) *offset_duration = cst.last_offset_s;
+    S_input(run, p, "lightning-csv");
+    n++;
+  }
+  free(p);
+  p = tp_xasprintf("%s/hparams.yaml", dir);
+  if (S_is_file(p)) {
+    /* The same reader (and so the same keys) as for hparams.yaml beside event files. */
+    tp_hparams_yaml_load(run, p, d);
+    n++;
+  }
+  free(p);
+  p = tp_xasprintf("%s/meta_tags.csv", dir);
+  f = S_is_file(p) ? S_open(p, d) : NULL;
+  if (f) {
+    tp_rdiag rd;
+    tp_rdiag_init(&rd, d, p);
+    tp_lines lr;
+    tp_lines_init(&lr, f, &rd, 0);
+    const char *line;
+    size_t len;
+    while (tp_lines_next(&lr, &line, &len)) {
+      tp_field fl[3];
+      if (tp_csv_split(line, len, ',', fl, 3) != 2 || tp_field_eq(fl[0], "key")) continue;
+      char *key = tp_field_dup(fl[0]);
+      tp_hparam_text_set(run, key, fl[1].s, fl[1].n, p);
+      free(key);
+    }
+    tp_lines_free(&lr);
+    tp_rdiag_finish(&rd);
+    fclose(f);
+    S_input(run, p, "lightning-meta-tags");
+    n++;
+  }
+  free(p);
+  return n;
+}
+
+static bool S_text_name(const char *name) {
+  size_t n = strlen(name);
+  return (n > 4 && (strcmp(name + n - 4, ".log") == 0 || strcmp(name + n - 4, ".txt") == 0));
+}
+
+/* Whether the log at path is left out of this run (see only_file, skip_files). */
+static bool S_left_out(const tp_framework_opts *opt, const char *path) {
+  if (opt->only_file) return strcmp(path, opt->only_file) != 0;
+  for (size_t i = 0; i < opt->n_skip_files; i++)
+    if (strcmp(path, opt->skip_files[i]) == 0) return true;
+  return false;
+}
+
+/* Text logs directly in dir (and in a W&B files/ directory). */
+static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts *opt,
+                           tp_clock *clock, const tp_metric_sink *sink, tp_diags *d) {
+  int n = 0;
+  char *wdir = tp_wandb_files_dir(dir);
+  const char *dirs[2] = {dir, wdir && strcmp(wdir, dir) != 0 ? wdir : NULL};
+  char *head = tp_xmalloc(S_TEXT_HEAD_BYTES);
+  for (int k = 0; k < 2; k++) {
+    if (!dirs[k]) continue;
+    DIR *dh = opendir(dirs[k]);
+    if (!dh) continue;
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)))
+      if (e->d_name[0] != '.' && S_text_name(e->d_name)) {
+        TP_GROW(names, cap, nn + 1);
+        names[nn++] = tp_xstrdup(e->d_name);
+      }
+    closedir(dh);
+    for (size_t i = 0; i < nn; i++) {
+      char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
+      size_t hn = S_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
+      const tp_textlog_set *set = NULL;
+      if (hn && !tp_keras_csv_sniff(head, hn)) {
+        /* Sniff on whole lines only. */
+        size_t cut = hn;
+        while (cut && head[cut - 1] != '\n') cut--;
+        set = opt && opt->textlog ? opt->textlog : tp_textlog_sniff(head, cut, 3);
+      }
+      tp_textlog *tl = set ? tp_textlog_compile(set, d) : NULL;
+      FILE *f = tl ? S_open(p, d) : NULL;
+      if (f) {
+        tp_textlog_stats st;
+        tp_textlog_read(tl, f, p, clock, sink, d, &st);
+        fclose(f);
+        if (st.records) {
+          char *fmt = tp_xasprintf("textlog:%s", set->name ? set->name : "custom");
+          S_input(run, p, fmt);
+          free(fmt);
+          n++;
+        }
+      }
+      tp_textlog_free(tl);
+      free(p);
+      free(names[i]);
+    }
+    free(names);
+  }
+  free(head);
+  free(wdir);
+  return n;
+}
+
+int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
+                          tp_diags *d) {
+  tp_framework_opts none = {0};
+  if (!opt) opt = &none;
+  tp_clock clock;
+  tp_clock_init(&clock, opt->tz, opt->clock_offset_s);
+  bool had_window = isfinite(run->start_s) && isfinite(run->end_s);
+  const char *had_source = run->window_source;
+
+  char **keras = NULL;
+  size_t n_keras = 0;
+  unsigned kinds = S_detect(dir, &keras, &n_keras);
+  char *p;
+  if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
+  if (opt->only_file) kinds &= TP_FW_KERAS | TP_FW_TEXTLOG; /* one log file alone */
+  size_t kept = 0;
+  for (size_t i = 0; i < n_keras; i++) {
+    if (S_left_out(opt, keras[i])) free(keras[i]);
+    else keras[kept++] = keras[i];
+  }
+  n_keras = kept;
+
+  S_timed timed = {.inner = tp_metric_sink_run(run)};
+  tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar,
+                         .time_source = S_timed_source};
+  int n = 0;
+  double offset_duration = NAN; /* from a seconds-since-start column */
+  const char *was = run->reading; /* each format names itself (see tp_run_add_scalar) */
+  run->reading = "lightning-csv";
+  if (kinds & TP_FW_LIGHTNING)
+    n += S_load_lightning(run, dir, &clock, &sink, d, &offset_duration);
+  run->reading = "keras-csv";
+  if (kinds & TP_FW_KERAS)
+    for (size_t i = 0; i < n_keras; i++) {
+      FILE *f = S_open(keras[i], d);
+      if (!f) continue;
+      tp_metrics_csv_stats cst;
+      tp_keras_csv_read(f, keras[i], &clock, had_window ? run->start_s : NAN, &sink, d, &cst);
+      fclose(f);
+      if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(offset_duration))
+        offset_duration = cst.last_offset_s;
+      S_input(run, keras[i], "keras-csv");
+      n++;
+    }
+  for (size_t i = 0; i < n_keras; i++) free(keras[i]);
+  free(keras);
+  run->reading = "hf-trainer-state";
+  if (kinds & TP_FW_HF_TRAINER) {
+    p = tp_xasprintf("%s/trainer_state.json", dir);
+    if (S_is_file(p)) {
+      tp_hf_trainer_read(p, run, &sink, d);
+      S_input(run, p, "hf-trainer-state");
+      n++;
+      n += tp_hf_trainer_read_neighbours(dir, run, d);
+    }
+    free(p);
+  }
+  run->reading = "mlflow";
+  if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
+  if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
+  /* Hydra's output folder may hold MLflow's mlruns/EXPERIMENT/RUN: 3 levels up,
+   * and one more for an mlruns/mlruns written by a second tracking URI. */
+  else if (kinds & TP_FW_MLFLOW) tp_hydra_load_above(run, dir, 4, d);
+  run->reading = "wandb";
+  if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
+  run->reading = "textlog";
+  if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
+    n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
+  /* Provenance: every file a framework reader took has its real size and
+   * SHA-256 (the readers record only the path). */
+  for (size_t i = 0; i < run->n_inputs; i++) {
+    tp_input *in = &run->inputs[i];
+    if (in->sha256[0]) continue;
+    struct stat st;
+    if (stat(in->path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    in->mtime_s = (int64_t)st.st_mtime;
+    tp_sha256_file(in->path, in->sha256, &in->size);
+  }
+  run->reading = was;
+
+  /* The window: the files' own wall times, else event files, else a duration. */
+  if (run->window_source && strcmp(run->window_source, "run metadata") == 0) {
+    /* set by a reader from the run's own start and end (MLflow, W&B) */
+  } else if (timed.timed) {
+    run->window_source = "log timestamps";
+  } else if (had_window) {
+    run->window_source = had_source ? had_source : "event wall times";
+  } else if (isfinite(run->declared_duration_s) || isfinite(offset_duration)) {
+    if (isnan(run->declared_duration_s)) run->declared_duration_s = offset_duration;
+    run->window_source = "declared duration";
+    tp_diag_add(d, TP_NOTE, dir, -1, -1,
+                "the logs give a duration (%.3f s) but no wall-clock time: the run has no window, "
+                "so no power trace or declared figure can be joined to it",
+                run->declared_duration_s);
+  } else if (n) {
+    tp_diag_add(d, TP_NOTE, dir, -1, -1,
+                "no wall-clock time in these logs (and no event file beside them): the run has "
+                "no window, so no energy can be integrated for it");
+  }
+  return n;
+}
