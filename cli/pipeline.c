@@ -282,6 +282,7 @@ typedef struct S_trace_job {
   bool has_start;                  /* start_s is set (traces without dates) */
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
+  bool wandb_run;                  /* path is a W&B run directory: its run file's system metrics */
   char sha256[65];                 /* the content's digest when known, else "" */
   char **also_dirs;                /* identical copies of the file: their runs too */
   size_t n_also;
@@ -365,6 +366,7 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   po.start_s = job->start_s;
   po.dmon_interval_s = job->interval_s;
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
+  else if (job->wandb_run) tp_wandb_read_power(job->path, &sink, &rd->diags);
   else tp_power_read(job->path, job->format, &po, &sink, &rd->diags);
   tp_energy_close(e);
   /* The file as an input: size, time, digest (identical files count once). */
@@ -378,7 +380,8 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
     unsigned char head[4096];
     fmt = tp_power_sniff(head, S_file_head(job->path, head, sizeof head));
   }
-  af.format = job->mlflow_run ? "mlflow-system"
+  af.format = job->mlflow_run  ? "mlflow-system"
+              : job->wandb_run ? "wandb-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
                                         : tp_power_format_name(fmt);
   rd->trace = tp_attrib_collect(e, lab, run_index, n, &af);
@@ -1295,6 +1298,13 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     if (!has) continue;
     S_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
                        .tz = st.tz, .mlflow_run = true};
+    S_apply_trace(&st, &job);
+  }
+  /* So are W&B's, in the stats records of the run's .wandb file. */
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    if (!tp_wandb_has_run_file(lab->runs[i]->dir)) continue;
+    S_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
+                       .tz = st.tz, .wandb_run = true};
     S_apply_trace(&st, &job);
   }
   /* Traces and declared rows first, estimates only for runs neither reached

@@ -24,5 +24,6 @@
 #include "parser/textlog.h"
 #include "parser/tfevents.h"
 #include "parser/timefmt.h"
+#include "parser/wandb.h"
 
 #endif

@@ -302,6 +302,13 @@ static void S_power_stat(void *ctx, double t_s, const char *key, double value) {
   c->sink->sample(c->sink->ctx, c->handle[g], t_s, value);
 }
 
+bool tp_wandb_has_run_file(const char *run_dir) {
+  char *bin = tp_wandb_bin_find(run_dir, NULL);
+  bool has = bin != NULL;
+  free(bin);
+  return has;
+}
+
 int tp_wandb_read_power(const char *run_dir, const tp_trace_sink *sink, tp_diags *d) {
   char *bin = tp_wandb_bin_find(run_dir, NULL);
   if (!bin) return 0;
@@ -314,8 +321,8 @@ int tp_wandb_read_power(const char *run_dir, const tp_trace_sink *sink, tp_diags
   tp_diag_free(&again);
   if (c.found && !in.any_process_gpu)
     tp_diag_add(d, TP_NOTE, bin, -1, -1,
-                "no gpu.process.N key names the run's GPU: all %d GPUs of its system metrics "
-                "are taken as the run's", c.found);
+                "no gpu.process.N key names the run's GPU: every GPU of its system metrics "
+                "(%d) is taken as the run's", c.found);
   tp_wandb_bin_info_free(&in);
   free(bin);
   return c.found;

@@ -20,6 +20,8 @@
 #ifndef TP_WANDB_H
 #define TP_WANDB_H
 
+#include <stdbool.h>
+
 #include "model/diag.h"
 #include "model/run.h"
 #include "model/trace.h"
@@ -46,6 +48,9 @@ char *tp_wandb_files_dir(const char *dir);
 /* Load a run directory (or its files/): config, run file, summary, metadata,
  * window.  Returns files read (0: not a W&B run). */
 int tp_wandb_load_run(tp_run *run, const char *dir, tp_diags *d);
+
+/* Whether a run directory (or its files/) holds a run file, run-*.wandb. */
+bool tp_wandb_has_run_file(const char *run_dir);
 
 /* Stream the GPU power of a run's run file to the sink: gpu.N.powerWatts of
  * its system stats records as device "gpuN" (W, at the record's time), for

@@ -210,7 +210,7 @@ static int S_history(S_reader *r, tp_pb m) {
   if (isfinite(row.step_v) && fabs(row.step_v) < 9e15 && row.step_v == floor(row.step_v))
     row.step = (int64_t)row.step_v;
   else
-    row.step = S_history_step(m) < 0 ? 0 : S_history_step(m);
+    row.step = (row.step = S_history_step(m)) < 0 ? 0 : row.step;
   row.t_s = S_row_time(r, &row);
   if (isfinite(row.t_s)) r->info->last_history_s = row.t_s;
   if (r->h->row) r->h->row(r->h->ctx, row.step, row.t_s);

@@ -354,7 +354,7 @@ static void S_corpus_case(const char *shared, const S_case *c) {
   tp_wandb_bin_info_free(&in);
   tp_diag_free(&d);
   if (c->gpu)
-    S_energy(dir, c->start_s, c->gpu, c->energy_j, c->all_gpus ? "are taken as the run's" : NULL);
+    S_energy(dir, c->start_s, c->gpu, c->energy_j, c->all_gpus ? "is taken as the run's" : NULL);
   /* The whole run directory loads (the header-only one too). */
   tp_run *run = tp_run_new("c", dir);
   run->reading = "wandb";
@@ -368,6 +368,46 @@ done:
   free(dir);
 }
 
+/* The binary's config gives the hparams config.yaml gives (tevatron: both
+ * written by wandb 0.16.5); the run file is linked into a directory of its own. */
+static void S_config_equal(const char *shared) {
+  char *dir = tp_xasprintf("%s/corpus/framework/wandb-binary-tevatron-3jp4rk/wandb/"
+                           "run-20240401_195319-70eqrmff", shared);
+  char *bin = tp_xasprintf("%s/run-70eqrmff.wandb", dir);
+  char *yaml = tp_xasprintf("%s/files/config.yaml", dir);
+  if (!tp_test_need(bin) || !tp_test_need(yaml)) goto done;
+  char *link = tp_xasprintf("%s/run-70eqrmff.wandb", fw_tmpdir());
+  CHECK_INT(symlink(bin, link), 0);
+  char *tmp = tp_xstrndup(link, strlen(link) - strlen("/run-70eqrmff.wandb"));
+  tp_run *a = tp_run_new("a", dir), *b = tp_run_new("b", tmp);
+  tp_diags d = {0};
+  CHECK_INT(tp_wandb_read_config(yaml, a, &d), 0);
+  b->reading = "wandb";
+  CHECK_INT(tp_wandb_load_run(b, tmp, &d), 1);
+  tp_run_finish(a);
+  tp_run_finish(b);
+  CHECK(a->n_hparams > 100);
+  CHECK_INT(b->n_hparams, a->n_hparams);
+  size_t same = 0;
+  for (size_t i = 0; i < a->n_hparams; i++) {
+    const tp_hparam *h = tp_run_find_hparam(b, a->hparams[i].key);
+    if (h && h->kind == a->hparams[i].kind && strcmp(h->text, a->hparams[i].text) == 0) same++;
+    else fprintf(stderr, "  differs: %s = %s\n", a->hparams[i].key, a->hparams[i].text);
+  }
+  CHECK_INT(same, a->n_hparams);
+  unlink(link);
+  rmdir(tmp);
+  tp_run_free(a);
+  tp_run_free(b);
+  tp_diag_free(&d);
+  free(tmp);
+  free(link);
+done:
+  free(yaml);
+  free(bin);
+  free(dir);
+}
+
 static void test_corpus(void) {
   const char *shared = tp_test_shared();
   if (!shared) {
@@ -376,6 +416,7 @@ static void test_corpus(void) {
   }
   for (size_t i = 0; i < sizeof S_cases / sizeof S_cases[0]; i++)
     S_corpus_case(shared, &S_cases[i]);
+  S_config_equal(shared);
 }
 
 int main(void) {
