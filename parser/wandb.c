@@ -221,8 +221,12 @@ static void S_load_binary(tp_run *run, const char *path, bool take_config, tp_wa
 
 int tp_wandb_load_run(tp_run *run, const char *dir, tp_diags *d) {
   char *files = tp_wandb_files_dir(dir);
-  char *bin = tp_wandb_bin_find(dir, NULL);
+  int n_bin = 0;
+  char *bin = tp_wandb_bin_find(dir, &n_bin);
   if (!files && !bin) return 0;
+  if (n_bin > 1)
+    tp_diag_add(d, TP_NOTE, bin, -1, -1, "%d run files (run-*.wandb) in one run directory: only "
+                "this one, the first by name, is read", n_bin);
   int n = 0;
   double runtime = NAN, stamp = NAN;
   tp_wandb_meta m = {.start_s = NAN};

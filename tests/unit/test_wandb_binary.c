@@ -205,6 +205,23 @@ static void test_load_run(void) {
   CHECK_INT(run->n_inputs, 1);
   tp_run_free(run);
   tp_diag_free(&d);
+  /* Two run files in one directory: the first by name is read, with a note. */
+  const char *two = fw_tmpdir();
+  char *a = tp_xasprintf("%s/run-a.wandb", two), *b = tp_xasprintf("%s/run-b.wandb", two);
+  CHECK_INT(symlink(S_TWO, a), 0);
+  CHECK_INT(symlink(S_TWO, b), 0);
+  run = tp_run_new("t", two);
+  CHECK_INT(tp_wandb_load_run(run, two, &d), 1);
+  CHECK_INT(d.count, 1);
+  if (d.count) CHECK_STR(d.items[0].file, a);
+  CHECK_INT(run->n_series, 2);
+  unlink(a);
+  unlink(b);
+  rmdir(two);
+  free(a);
+  free(b);
+  tp_run_free(run);
+  tp_diag_free(&d);
 }
 
 /* A copy of the hand-written file, cut to `size` bytes and with byte `flip`
