@@ -8,8 +8,9 @@
  * gpu_nvidia[]).  <run>/run-<id>.wandb, the binary record log, holds the whole
  * history (parser/wandb_binary.h).
  *
- * With a run file: its history rows are the run's series (the summary is not
- * read: its values are the history's last), its config fills the hparams
+ * With a run file: its history rows are the run's series (when there are
+ * any, wandb-summary.json is not read: its values are the history's last;
+ * a header-only file leaves the summary to it), its config fills the hparams
  * when there is no config.yaml, its run record gives the start and the host
  * and its last exit record the end (start + runtime; without an exit record
  * the last record's time).  Without one: each summary metric is one point at
