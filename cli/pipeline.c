@@ -277,6 +277,7 @@ typedef struct S_trace_job {
   bool has_start;                  /* start_s is set (traces without dates) */
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
   bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
+  bool wandb_run;                  /* path is a W&B run directory: its run file's system metrics */
   char sha256[65];                 /* the content's digest when known, else "" */
   const char *host;                /* the host the trace was taken on, or NULL: unknown */
   char **also_dirs;                /* identical copies of the file: their runs too */
@@ -382,11 +383,12 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   po.dmon_interval_s = job->interval_s;
   /* The format: as discovery found it or as named; else sniffed here, once. */
   tp_power_format fmt = job->format;
-  if (fmt == TP_POWER_AUTO && !job->mlflow_run) {
+  if (fmt == TP_POWER_AUTO && !job->mlflow_run && !job->wandb_run) {
     unsigned char head[4096];
     fmt = tp_power_sniff(head, S_file_head(job->path, head, sizeof head));
   }
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
+  else if (job->wandb_run) tp_wandb_read_power(job->path, &sink, &rd->diags);
   else tp_power_read(job->path, fmt, &po, &sink, &rd->diags);
   tp_energy_close(e);
   /* The file as an input: size, time, digest (identical files count once). */
@@ -395,7 +397,8 @@ static void S_read_trace(S_state *st, const S_trace_job *job, S_reader *rd) {
   tp_attrib_file af = {.path = job->path, .sha256 = sha,
                        .scope = job->n_also ? NULL : job->under_dir};
   S_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s);
-  af.format = job->mlflow_run ? "mlflow-system"
+  af.format = job->mlflow_run  ? "mlflow-system"
+              : job->wandb_run ? "wandb-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
                                         : tp_power_format_name(fmt);
   af.host = job->host;
@@ -1321,6 +1324,13 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
     if (!has) continue;
     S_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
                        .tz = st.tz, .mlflow_run = true};
+    S_apply_trace(&st, &job);
+  }
+  /* So are W&B's, in the stats records of the run's .wandb file. */
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    if (!tp_wandb_has_run_file(lab->runs[i]->dir)) continue;
+    S_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
+                       .tz = st.tz, .wandb_run = true};
     S_apply_trace(&st, &job);
   }
   /* Traces and declared rows first, estimates only for runs neither reached

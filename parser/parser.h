@@ -24,5 +24,6 @@
 #include "parser/logs/textlog.h"
 #include "parser/logs/tfevents.h"
 #include "parser/text/timefmt.h"
+#include "parser/logs/wandb.h"
 
 #endif
