@@ -16,6 +16,7 @@
 #include "parser/logs/framework.h"
 #include "parser/logs/mlflow.h"
 #include "parser/logs/textlog.h"
+#include "parser/logs/wandb.h"
 
 #define TP_DISCOVER_MAX_DEPTH 64 /* deeper trees are reported and not entered */
 #define TP_SNIFF_BYTES 4096
@@ -547,8 +548,10 @@ static void S_walk_dir(S_walk *w, const char *dir, const struct stat *st) {
   for (size_t i = 0; i < n_others; i++)
     if (!split[i] && S_is_framework_kind(okinds[i])) framework = true;
 
+  /* A W&B run: its files/, or only its run file (an offline run, or one cut
+   * short, may have nothing else). */
   bool wandb = S_has_file(dir, "files/wandb-metadata.json") ||
-               S_has_file(dir, "files/wandb-summary.json");
+               S_has_file(dir, "files/wandb-summary.json") || tp_wandb_has_run_file(dir);
   bool hydra = S_has_file(dir, ".hydra/config.yaml");
   if (hydra && !wandb && !framework && !n_events && S_has_dir(dir, "mlruns")) {
     /* A Hydra output folder whose training logged to MLflow inside it: the

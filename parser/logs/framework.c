@@ -208,7 +208,7 @@ static unsigned S_detect(const char *dir, char ***keras, size_t *n_keras) {
   if (S_is_file(p)) kinds |= TP_FW_HYDRA;
   free(p);
   char *w = tp_wandb_files_dir(dir);
-  if (w) kinds |= TP_FW_WANDB;
+  if (w || tp_wandb_has_run_file(dir)) kinds |= TP_FW_WANDB; /* files/, or the run file alone */
   free(w);
   return kinds;
 }

@@ -12,6 +12,7 @@
 #include "parser/text/crc32.h"
 #include "parser/logs/wandb.h"
 #include "parser/logs/wandb_binary.h"
+#include "parser/discover.h"
 
 #define S_TWO_DIR TP_SOURCE_DIR "/tests/data/wandb-binary/run-20260101_000000-twogpus"
 #define S_TWO S_TWO_DIR "/run-twogpus.wandb"
@@ -425,6 +426,19 @@ done:
   free(dir);
 }
 
+/* A run folder that holds only its run file (an offline run) is a run:
+ * discovery finds it (and nothing else in tests/data/wandb-binary). */
+static void test_discovered_alone(void) {
+  char *paths[] = {TP_SOURCE_DIR "/tests/data/wandb-binary"};
+  tp_discovery disc;
+  tp_diags d = {0};
+  CHECK_INT(tp_discover(&disc, paths, 1, &d), 0);
+  CHECK_INT(disc.n_runs, 1);
+  if (disc.n_runs == 1) CHECK_STR(disc.runs[0].id, "run-20260101_000000-twogpus");
+  tp_discovery_free(&disc);
+  tp_diag_free(&d);
+}
+
 static void test_corpus(void) {
   const char *shared = tp_test_shared();
   if (!shared) {
@@ -441,6 +455,7 @@ int main(void) {
   TP_RUN(test_two_gpus);
   TP_RUN(test_load_run);
   TP_RUN(test_damage);
+  TP_RUN(test_discovered_alone);
   TP_RUN(test_corpus);
   return tp_test_summary();
 }
