@@ -783,6 +783,7 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
 
 int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
                      const tp_textlog_set *textlog, tp_diags *diags) {
+  memset(out, 0, sizeof *out);
   S_walk w = {.out = out, .diags = diags};
   if (textlog) {
     tp_diags quiet = {0}; /* the loader reports bad patterns */

@@ -110,8 +110,9 @@ typedef struct tp_discovery {
   size_t n_skipped, cap_skipped;
 } tp_discovery;
 
-/* Walk every path.  Problems (missing path, unreadable directory, loop) become
- * diagnostics; returns 0 when at least one path could be read, else -1. */
+/* Walk every path into out (which it sets whole; free with
+ * tp_discovery_free).  Problems (missing path, unreadable directory, loop)
+ * become diagnostics; returns 0 when at least one path could be read, else -1. */
 int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags *diags);
 struct tp_textlog_set;
 /* tp_discover, where a *.log or *.txt file is also a text log (a run's log,

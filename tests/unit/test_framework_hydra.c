@@ -100,7 +100,7 @@ static void test_above_mlflow(void) {
  * one training, one run (the MLflow run), and a note says so. */
 static void test_folder_not_a_run(void) {
   char *paths[] = {TP_SOURCE_DIR "/tests/data/hydra-mlflow"};
-  tp_discovery disc;
+  tp_discovery disc = {0};
   tp_diags d = {0};
   CHECK_INT(tp_discover(&disc, paths, 1, &d), 0);
   CHECK_INT(disc.n_runs, 1);

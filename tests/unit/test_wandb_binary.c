@@ -430,7 +430,7 @@ done:
  * discovery finds it (and nothing else in tests/data/wandb-binary). */
 static void test_discovered_alone(void) {
   char *paths[] = {TP_SOURCE_DIR "/tests/data/wandb-binary"};
-  tp_discovery disc;
+  tp_discovery disc = {0};
   tp_diags d = {0};
   CHECK_INT(tp_discover(&disc, paths, 1, &d), 0);
   CHECK_INT(disc.n_runs, 1);
