@@ -82,6 +82,8 @@ void tp_attrib_free(tp_attrib *a) {
   free(a);
 }
 
+/* ---- helpers the ledger's files share (attrib_impl.h) ------------------ */
+
 /* "3.5 h", "12 min", "40 s", "2.1 days" for a non-negative duration. */
 const char *tp_attrib_span(char buf[32], double s) {
   if (s < 120) snprintf(buf, 32, "%.0f s", s);

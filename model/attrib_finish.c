@@ -9,6 +9,8 @@
 #include "model/attrib_impl.h"
 #include "model/mem.h"
 
+/* Why trace t, tried for run r, gave it nothing (miss m), in words; the
+ * caller frees it. */
 static char *S_why_text(const tp_attrib_trace *t, const tp_attrib_miss *m, const tp_run *r) {
   char g[32];
   switch (m->why) {
