@@ -56,12 +56,8 @@ static void S_put_f64s(tp_buf *b, const double *v, size_t n) {
   for (size_t i = 0; i < n; i++) S_put_f64(b, v[i]);
 }
 
-void tp_runbin_write(const tp_run *r, tp_buf *out) {
-  size_t start = out->len; /* written straight into out, fingerprinted from here */
-  tp_buf_add(out, TP_RUNBIN_MAGIC, 8);
-  S_put_u32(out, TP_RUNBIN_VERSION);
-  S_put_str(out, TP_VERSION);
-
+/* The run's identity and window. */
+static void S_put_head(tp_buf *out, const tp_run *r) {
   S_put_str(out, r->id);
   S_put_str(out, r->dir);
   S_put_str(out, r->experiment);
@@ -71,7 +67,10 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
   S_put_str(out, r->window_source);
   S_put_f64(out, r->declared_duration_s);
   S_put_i64(out, r->restarts);
+}
 
+/* Hyperparameters, then tags. */
+static void S_put_params(tp_buf *out, const tp_run *r) {
   S_put_count(out, r->n_hparams);
   for (size_t i = 0; i < r->n_hparams; i++) {
     const tp_hparam *h = &r->hparams[i];
@@ -86,7 +85,10 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
     S_put_str(out, r->tag_keys[i]);
     S_put_str(out, r->tag_values[i]);
   }
+}
 
+/* Each series: its stats, then its points. */
+static void S_put_series(tp_buf *out, const tp_run *r) {
   S_put_count(out, r->n_series);
   for (size_t i = 0; i < r->n_series; i++) {
     const tp_series *s = &r->series[i];
@@ -114,7 +116,10 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
       tp_buf_add(out, raw, 24);
     }
   }
+}
 
+/* Skipped tags, then input files. */
+static void S_put_inputs(tp_buf *out, const tp_run *r) {
   S_put_count(out, r->n_skipped);
   for (size_t i = 0; i < r->n_skipped; i++) {
     S_put_str(out, r->skipped[i].tag);
@@ -131,7 +136,10 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
     S_put_str(out, in->sha256);
     S_put_f64(out, in->energy_j);
   }
+}
 
+/* Energy with its devices, cumulative energies, then the target. */
+static void S_put_energy(tp_buf *out, const tp_run *r) {
   const tp_run_energy *e = &r->energy;
   S_put_u8(out, (unsigned)e->method);
   S_put_f64(out, e->coverage);
@@ -161,7 +169,10 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
   S_put_i64(out, t->step);
   S_put_f64(out, t->time_s);
   S_put_f64(out, t->it_j);
+}
 
+/* Power profiles, then the run's notes. */
+static void S_put_power_diags(tp_buf *out, const tp_run *r) {
   S_put_count(out, r->n_power);
   for (size_t i = 0; i < r->n_power; i++) {
     const tp_power_profile *p = &r->power[i];
@@ -184,7 +195,19 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
     S_put_i64(out, g->line);
     S_put_str(out, g->message);
   }
+}
 
+void tp_runbin_write(const tp_run *r, tp_buf *out) {
+  size_t start = out->len; /* written straight into out, fingerprinted from here */
+  tp_buf_add(out, TP_RUNBIN_MAGIC, 8);
+  S_put_u32(out, TP_RUNBIN_VERSION);
+  S_put_str(out, TP_VERSION);
+  S_put_head(out, r);
+  S_put_params(out, r);
+  S_put_series(out, r);
+  S_put_inputs(out, r);
+  S_put_energy(out, r);
+  S_put_power_diags(out, r);
   tp_hash h;
   tp_hash_init(&h);
   tp_hash_bytes(&h, out->data + start, out->len - start);
@@ -387,16 +410,8 @@ static void S_power(S_in *in, tp_run *r) {
   }
 }
 
-static tp_run *S_run(S_in *in) {
-  char *id = S_need_str(in), *dir = S_need_str(in);
-  if (in->why) {
-    free(id);
-    free(dir);
-    return NULL;
-  }
-  tp_run *r = tp_run_new(id, dir);
-  free(id);
-  free(dir);
+/* What follows the run's id and folder: its experiment, host and window. */
+static void S_window(S_in *in, tp_run *r) {
   r->experiment = S_str(in);
   r->host = S_str(in);
   r->start_s = S_f64(in);
@@ -406,7 +421,9 @@ static tp_run *S_run(S_in *in) {
   int64_t restarts = S_i64(in);
   if (restarts < 0 || restarts > INT32_MAX) S_fail(in, "a restart count out of range");
   r->restarts = (int)restarts;
+}
 
+static void S_hparams(S_in *in, tp_run *r) {
   size_t n = S_count(in, 4 + 1 + 4 + 8 + 4);
   for (size_t i = 0; i < n && !in->why; i++) {
     char *key = S_need_str(in);
@@ -417,13 +434,16 @@ static tp_run *S_run(S_in *in) {
     if (kind > TP_HP_NULL) S_fail(in, "an unknown kind of hyperparameter");
     if (in->why) {
       free(key), free(text), free(source);
-      break;
+      return;
     }
     TP_GROW(r->hparams, r->cap_hparams, r->n_hparams + 1);
     r->hparams[r->n_hparams++] = (tp_hparam){
         .key = key, .kind = (tp_hparam_kind)kind, .text = text, .number = number, .source = source};
   }
-  n = S_count(in, 8);
+}
+
+static void S_tags(S_in *in, tp_run *r) {
+  size_t n = S_count(in, 8);
   for (size_t i = 0; i < n && !in->why; i++) {
     char *k = S_need_str(in), *v = S_need_str(in);
     if (k && v && tp_run_tag(r, k)) S_fail(in, "a tag named twice");
@@ -431,20 +451,24 @@ static tp_run *S_run(S_in *in) {
     free(k);
     free(v);
   }
-  S_series(in, r);
+}
 
-  n = S_count(in, 4 + 4 + 8);
+static void S_skipped(S_in *in, tp_run *r) {
+  size_t n = S_count(in, 4 + 4 + 8);
   for (size_t i = 0; i < n && !in->why; i++) {
     char *tag = S_need_str(in), *kind = S_need_str(in);
     uint64_t count = S_u64(in);
     if (in->why) {
       free(tag), free(kind);
-      break;
+      return;
     }
     TP_GROW(r->skipped, r->cap_skipped, r->n_skipped + 1);
     r->skipped[r->n_skipped++] = (tp_tagcount){.tag = tag, .kind = kind, .count = count};
   }
-  n = S_count(in, 4 + 4 + 8 + 8 + 4 + 8);
+}
+
+static void S_inputs(S_in *in, tp_run *r) {
+  size_t n = S_count(in, 4 + 4 + 8 + 8 + 4 + 8);
   for (size_t i = 0; i < n && !in->why; i++) {
     char *path = S_need_str(in), *fmt = S_need_str(in);
     uint64_t size = S_u64(in);
@@ -462,7 +486,10 @@ static tp_run *S_run(S_in *in) {
     }
     free(path), free(fmt), free(sha);
   }
+}
 
+/* The run's energy with its devices, then its cumulative energies. */
+static void S_energy(S_in *in, tp_run *r) {
   tp_run_energy *e = &r->energy;
   unsigned method = S_u8(in);
   if (method > TP_ENERGY_DECLARED) S_fail(in, "an unknown energy method");
@@ -473,7 +500,7 @@ static tp_run *S_run(S_in *in) {
   e->co2e_kg = S_f64(in);
   e->intensity_g_per_kwh = S_f64(in);
   e->shared = S_flag(in);
-  n = S_count(in, 4 + 4 + 32);
+  size_t n = S_count(in, 4 + 4 + 32);
   e->devices = tp_xcalloc(n + 1, sizeof *e->devices);
   for (size_t i = 0; i < n && !in->why; i++) {
     tp_device_energy *dv = &e->devices[e->n_devices++];
@@ -495,6 +522,9 @@ static tp_run *S_run(S_in *in) {
       S_f64s(in, r->metric_cum_j, n);
     }
   }
+}
+
+static void S_target(S_in *in, tp_run *r) {
   tp_target *t = &r->target;
   t->set = S_flag(in);
   t->reached = S_flag(in);
@@ -502,9 +532,10 @@ static tp_run *S_run(S_in *in) {
   t->step = S_i64(in);
   t->time_s = S_f64(in);
   t->it_j = S_f64(in);
-  S_power(in, r);
+}
 
-  n = S_count(in, 1 + 4 + 8 + 8 + 4);
+static void S_diags(S_in *in, tp_run *r) {
+  size_t n = S_count(in, 1 + 4 + 8 + 8 + 4);
   for (size_t i = 0; i < n && !in->why; i++) {
     unsigned sev = S_u8(in);
     char *file = S_str(in);
@@ -515,6 +546,29 @@ static tp_run *S_run(S_in *in) {
     free(file);
     free(msg);
   }
+}
+
+/* A run, its parts in the order tp_runbin_write puts them. */
+static tp_run *S_run(S_in *in) {
+  char *id = S_need_str(in), *dir = S_need_str(in);
+  if (in->why) {
+    free(id);
+    free(dir);
+    return NULL;
+  }
+  tp_run *r = tp_run_new(id, dir);
+  free(id);
+  free(dir);
+  S_window(in, r);
+  S_hparams(in, r);
+  S_tags(in, r);
+  S_series(in, r);
+  S_skipped(in, r);
+  S_inputs(in, r);
+  S_energy(in, r);
+  S_target(in, r);
+  S_power(in, r);
+  S_diags(in, r);
   return r;
 }
 

@@ -155,16 +155,7 @@ static void S_read_uses(const tp_ynode *root, tp_run *r) {
   free(rows);
 }
 
-static tp_run *S_run(const tp_ynode *root) {
-  tp_run *r = tp_run_new(S_str(root, "id"), S_str(root, "dir") ? S_str(root, "dir") : "");
-  r->experiment = S_dup(S_str(root, "experiment"));
-  r->host = S_dup(S_str(root, "host"));
-  r->start_s = S_num(tp_ynode_get(root, "start_s"));
-  r->end_s = S_num(tp_ynode_get(root, "end_s"));
-  r->window_source = S_window_source(S_str(root, "window_source"));
-  r->declared_duration_s = S_num(tp_ynode_get(root, "declared_duration_s"));
-  r->restarts = (int)S_int(tp_ynode_get(root, "restarts"));
-
+static void S_read_params(const tp_ynode *root, tp_run *r) {
   const tp_ynode *hp = tp_ynode_get(root, "hparams");
   for (size_t i = 0; i < S_len(hp); i++) {
     const tp_ynode *h = hp->items[i];
@@ -183,7 +174,9 @@ static tp_run *S_run(const tp_ynode *root) {
       const char *v = tp_ynode_str(tags->items[i]->items[1]);
       if (k && v) tp_run_set_tag(r, k, v);
     }
+}
 
+static void S_read_series(const tp_ynode *root, tp_run *r) {
   const tp_ynode *ser = tp_ynode_get(root, "series");
   for (size_t i = 0; i < S_len(ser); i++) {
     const tp_ynode *sn = ser->items[i];
@@ -213,7 +206,10 @@ static tp_run *S_run(const tp_ynode *root) {
     else
       s->decimated = false;
   }
+}
 
+/* Skipped tags, then input files. */
+static void S_read_inputs(const tp_ynode *root, tp_run *r) {
   const tp_ynode *sk = tp_ynode_get(root, "skipped");
   for (size_t i = 0; i < S_len(sk); i++) {
     const char *tag = S_str(sk->items[i], "tag"), *kind = S_str(sk->items[i], "kind");
@@ -233,8 +229,9 @@ static tp_run *S_run(const tp_ynode *root) {
     if (sha && strlen(sha) < sizeof ip->sha256) memcpy(ip->sha256, sha, strlen(sha) + 1);
     ip->energy_j = S_num(tp_ynode_get(x, "energy_j"));
   }
+}
 
-  const tp_ynode *en = tp_ynode_get(root, "energy");
+static void S_read_energy(const tp_ynode *en, tp_run *r) {
   if (en) {
     tp_run_energy *e = &r->energy;
     int64_t m = S_int(tp_ynode_get(en, "method"));
@@ -266,6 +263,10 @@ static tp_run *S_run(const tp_ynode *root) {
           .idle_w = S_num(tp_ynode_get(dv->items[i], "idle_w"))};
     }
   }
+}
+
+/* Cumulative energies, then the target. */
+static void S_read_target(const tp_ynode *root, tp_run *r) {
   const tp_ynode *mc = tp_ynode_get(root, "metric_cum_j");
   if (S_len(mc)) {
     r->n_metric_cum = S_len(mc);
@@ -280,7 +281,9 @@ static tp_run *S_run(const tp_ynode *root) {
                             .step = S_int(tp_ynode_get(tg, "step")),
                             .time_s = S_num(tp_ynode_get(tg, "time_s")),
                             .it_j = S_num(tp_ynode_get(tg, "it_j"))};
+}
 
+static void S_read_power(const tp_ynode *root, tp_run *r) {
   const tp_ynode *pw = tp_ynode_get(root, "power");
   for (size_t i = 0; i < S_len(pw); i++) {
     const tp_ynode *pn = pw->items[i];
@@ -307,7 +310,24 @@ static tp_run *S_run(const tp_ynode *root) {
       p->count[k] = c > 0 && c <= (int64_t)UINT32_MAX ? (uint32_t)c : 0;
     }
   }
+}
 
+/* A run from its document, its parts in the order of the document. */
+static tp_run *S_run(const tp_ynode *root) {
+  tp_run *r = tp_run_new(S_str(root, "id"), S_str(root, "dir") ? S_str(root, "dir") : "");
+  r->experiment = S_dup(S_str(root, "experiment"));
+  r->host = S_dup(S_str(root, "host"));
+  r->start_s = S_num(tp_ynode_get(root, "start_s"));
+  r->end_s = S_num(tp_ynode_get(root, "end_s"));
+  r->window_source = S_window_source(S_str(root, "window_source"));
+  r->declared_duration_s = S_num(tp_ynode_get(root, "declared_duration_s"));
+  r->restarts = (int)S_int(tp_ynode_get(root, "restarts"));
+  S_read_params(root, r);
+  S_read_series(root, r);
+  S_read_inputs(root, r);
+  S_read_energy(tp_ynode_get(root, "energy"), r);
+  S_read_target(root, r);
+  S_read_power(root, r);
   S_read_uses(root, r);
   S_read_diags(tp_ynode_get(root, "diagnostics"), &r->diags);
   return r;

@@ -588,6 +588,49 @@ static int S_condition(S_ctx *x, const xmlNode *n, const S_scope *sc, const char
   return 0;
 }
 
+/* The start tag of a literal element, without its closing '>': its literal
+ * attributes, unless a tp:attr-NAME replaces them, then the tp:attr-NAME
+ * ones with their values. */
+static int S_start_tag(S_ctx *x, const xmlNode *n, const S_scope *sc) {
+  tp_buf_addc(x->out, '<');
+  S_qname(x->out, n->ns, n->name);
+  S_ns_decls(x->out, n);
+  for (const xmlAttr *a = n->properties; a; a = a->next) {
+    if (S_is_tp(a->ns)) continue;
+    char over[128];
+    snprintf(over, sizeof over, "attr-%s", (const char *)a->name);
+    if (!a->ns && S_tp_attr(n, over)) continue;
+    char *v = S_attr_value(n, a);
+    S_attr(x->out, a, v);
+    xmlFree(v);
+  }
+  for (const xmlAttr *a = n->properties; a; a = a->next) {
+    if (!S_is_tp(a->ns) || strncmp((const char *)a->name, "attr-", 5) != 0) continue;
+    const char *name = (const char *)a->name + 5;
+    if (xmlValidateNCName((const xmlChar *)name, 0) != 0)
+      return S_fail(x, n, "tp:attr-%s: not a valid attribute name", name);
+    if (strncasecmp(name, "on", 2) == 0)
+      return S_fail(x, n, "tp:attr-%s: event handlers cannot take values", name);
+    char *path = S_attr_value(n, a);
+    const tp_tval *v = S_lookup(x, n, sc, path, "tp:attr");
+    xmlFree(path);
+    if (!v) return -1;
+    if (v->kind == TP_TVAL_NULL || (v->kind == TP_TVAL_BOOL && !v->b)) continue;
+    tp_buf val = {0};
+    if (v->kind == TP_TVAL_BOOL) tp_buf_adds(&val, name);
+    else if (S_scalar_text(x, n, v, &val, "tp:attr")) return tp_buf_free(&val), -1;
+    tp_buf_printf(x->out, " %s=\"", name);
+    /* A value never becomes a script: javascript: links are neutralised. */
+    if ((strcmp(name, "href") == 0 || strcmp(name, "src") == 0) &&
+        S_svg_unsafe_attr(&(xmlAttr){.name = (const xmlChar *)"href"}, tp_buf_str(&val)))
+      tp_buf_clear(&val), tp_buf_adds(&val, "#");
+    S_escs(x->out, tp_buf_str(&val));
+    tp_buf_addc(x->out, '"');
+    tp_buf_free(&val);
+  }
+  return 0;
+}
+
 /* One element, tp:each already applied. */
 static int S_element_once(S_ctx *x, const xmlNode *n, const S_scope *sc) {
   bool keep = true;
@@ -597,46 +640,7 @@ static int S_element_once(S_ctx *x, const xmlNode *n, const S_scope *sc) {
   bool block = S_is_tp(n->ns);
   if (block && strcmp((const char *)n->name, "block") != 0)
     return S_fail(x, n, "unknown element tp:%s", (const char *)n->name);
-
-  if (!block) {
-    tp_buf_addc(x->out, '<');
-    S_qname(x->out, n->ns, n->name);
-    S_ns_decls(x->out, n);
-    /* Literal attributes, unless a tp:attr-NAME replaces them. */
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-      if (S_is_tp(a->ns)) continue;
-      char over[128];
-      snprintf(over, sizeof over, "attr-%s", (const char *)a->name);
-      if (!a->ns && S_tp_attr(n, over)) continue;
-      char *v = S_attr_value(n, a);
-      S_attr(x->out, a, v);
-      xmlFree(v);
-    }
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-      if (!S_is_tp(a->ns) || strncmp((const char *)a->name, "attr-", 5) != 0) continue;
-      const char *name = (const char *)a->name + 5;
-      if (xmlValidateNCName((const xmlChar *)name, 0) != 0)
-        return S_fail(x, n, "tp:attr-%s: not a valid attribute name", name);
-      if (strncasecmp(name, "on", 2) == 0)
-        return S_fail(x, n, "tp:attr-%s: event handlers cannot take values", name);
-      char *path = S_attr_value(n, a);
-      const tp_tval *v = S_lookup(x, n, sc, path, "tp:attr");
-      xmlFree(path);
-      if (!v) return -1;
-      if (v->kind == TP_TVAL_NULL || (v->kind == TP_TVAL_BOOL && !v->b)) continue;
-      tp_buf val = {0};
-      if (v->kind == TP_TVAL_BOOL) tp_buf_adds(&val, name);
-      else if (S_scalar_text(x, n, v, &val, "tp:attr")) return tp_buf_free(&val), -1;
-      tp_buf_printf(x->out, " %s=\"", name);
-      /* A value never becomes a script: javascript: links are neutralised. */
-      if ((strcmp(name, "href") == 0 || strcmp(name, "src") == 0) &&
-          S_svg_unsafe_attr(&(xmlAttr){.name = (const xmlChar *)"href"}, tp_buf_str(&val)))
-        tp_buf_clear(&val), tp_buf_adds(&val, "#");
-      S_escs(x->out, tp_buf_str(&val));
-      tp_buf_addc(x->out, '"');
-      tp_buf_free(&val);
-    }
-  }
+  if (!block && S_start_tag(x, n, sc)) return -1;
 
   bool has_content = text || raw || n->children;
   if (!block && S_is_void(n)) {

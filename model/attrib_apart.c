@@ -1,0 +1,112 @@
+/* attrib_apart: runs brought together from summaries (`render`) - the
+ * warning for runs scanned apart that took the same trace, and dropping the
+ * warnings of one scan that another scan's runs answer. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/attrib_impl.h"
+#include "model/mem.h"
+
+/* ---- runs from summaries ------------------------------------------------ */
+
+typedef struct S_use {
+  const char *sha;      /* the trace's digest */
+  const char *path;
+  size_t run;
+} S_use;
+
+static int S_cmp_use(const void *x, const void *y) {
+  const S_use *a = x, *b = y;
+  int c = strcmp(a->sha, b->sha);
+  return c ? c : (a->run > b->run) - (a->run < b->run);
+}
+
+/* A device id both runs took energy from, or NULL. */
+static const char *S_common_device(const tp_run *a, const tp_run *b) {
+  for (size_t i = 0; i < a->energy.n_devices; i++)
+    for (size_t k = 0; k < b->energy.n_devices; k++)
+      if (strcmp(a->energy.devices[i].id, b->energy.devices[k].id) == 0)
+        return a->energy.devices[i].id;
+  return NULL;
+}
+
+/* Was run a split against run b when it was scanned (its note names b)? */
+static bool S_split_against(const tp_run *a, const tp_run *b) {
+  char *want = tp_xasprintf("overlaps run %s for ", b->id);
+  bool found = false;
+  for (size_t i = 0; i < a->diags.count && !found; i++)
+    found = strstr(a->diags.items[i].message, want) != NULL;
+  free(want);
+  return found;
+}
+
+size_t tp_attrib_scanned_apart(tp_lab *lab) {
+  S_use *u = NULL;
+  size_t n = 0, cap = 0, found = 0;
+  for (size_t r = 0; r < lab->n_runs; r++) {
+    const tp_run *run = lab->runs[r];
+    if (!tp_attrib_traced(run)) continue;
+    for (size_t k = 0; k < run->n_inputs; k++) {
+      const tp_input *in = &run->inputs[k];
+      if (!in->sha256[0] || !isfinite(in->energy_j)) continue;
+      TP_GROW(u, cap, n + 1);
+      u[n++] = (S_use){in->sha256, in->path, r};
+    }
+  }
+  if (n > 1) qsort(u, n, sizeof *u, S_cmp_use);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n && strcmp(u[j].sha, u[i].sha) == 0; j++) {
+      const tp_run *a = lab->runs[u[i].run], *b = lab->runs[u[j].run];
+      if (a == b) continue;
+      double ov = tp_attrib_overlap_s(a->start_s, a->end_s, b->start_s, b->end_s);
+      const char *dev = ov > 0 ? S_common_device(a, b) : NULL;
+      if (!dev || S_split_against(a, b)) continue;
+      found++;
+      tp_diag_add(&lab->diags, TP_WARN, u[i].path, -1, -1,
+                  "runs %s and %s were scanned apart but both took device %s of this trace "
+                  "for the %g s they overlap: each is charged that time in full; scan them "
+                  "together (one scan over their common folder) to split it",
+                  a->id, b->id, dev, ov);
+    }
+  free(u);
+  return found;
+}
+
+/* Did some run of lab take (or weigh and pass over) the source at file, line
+ * (line < 0: a whole trace)? */
+static bool S_joined_elsewhere(const tp_lab *lab, const char *file, int64_t line) {
+  for (size_t r = 0; r < lab->n_runs; r++) {
+    const tp_run *run = lab->runs[r];
+    for (size_t k = 0; line < 0 && k < run->n_inputs; k++)
+      if (strcmp(run->inputs[k].path, file) == 0 && isfinite(run->inputs[k].energy_j))
+        return true;
+    for (size_t k = 0; k < run->diags.count; k++) {
+      const tp_diag *g = &run->diags.items[k];
+      if (g->file && strcmp(g->file, file) == 0 && g->line == line &&
+          !strstr(g->message, "not applied"))
+        return true;
+    }
+  }
+  return false;
+}
+
+size_t tp_attrib_drop_joined_elsewhere(tp_lab *lab) {
+  size_t kept = 0, dropped = 0;
+  for (size_t i = 0; i < lab->diags.count; i++) {
+    tp_diag *g = &lab->diags.items[i];
+    bool unjoined = g->severity == TP_WARN && g->file &&
+                    (strstr(g->message, " overlap no run's window; not used") ||
+                     strstr(g->message, " join no run: "));
+    if (unjoined && S_joined_elsewhere(lab, g->file, g->line)) {
+      lab->diags.n_by_severity[g->severity]--;
+      free(g->file);
+      free(g->message);
+      dropped++;
+      continue;
+    }
+    lab->diags.items[kept++] = *g;
+  }
+  lab->diags.count = kept;
+  return dropped;
+}
