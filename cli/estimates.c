@@ -1,0 +1,62 @@
+/* estimates: energy for runs that nothing measured or declared.
+ *
+ * After the attribution has resolved traces and declared rows, a run still
+ * without energy is estimated from its hardware (Green Algorithms method,
+ * model/estimate.h): the configuration's entry for it, the GPUs its own
+ * metadata records, or --hardware.  The configuration, when it declares
+ * hardware for a run, is told to the attribution as an input.
+ */
+#include "cli/pipeline_impl.h"
+
+#include "model/estimate.h"
+
+/* Estimates from declared hardware for runs that no trace or declared
+ * figure covers (Green Algorithms method; see model/estimate.h).  The
+ * hardware, first that applies: the configuration's entry for the run, the
+ * GPUs the run's own metadata records, --hardware. */
+static void S_apply_estimates(tp_pipeline_state *st) {
+  tp_lab *lab = st->lab;
+  tp_hw_spec spec = {0};
+  char err[320];
+  if (st->opts->hardware &&
+      tp_estimate_parse_spec(&spec, st->opts->hardware, &st->tables, err, sizeof err) != 0)
+    tp_diag_add(&lab->diags, TP_ERROR, NULL, -1, -1, "--hardware: %s; not used", err);
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    tp_run *r = lab->runs[i];
+    if (r->energy.method != TP_ENERGY_NONE) continue;
+    tp_run_hw meta;
+    bool has_meta = tp_runmeta_hardware(r, &meta, &r->diags) == 0;
+    tp_estimate_sources src = {.config = tp_config_hardware_of(st->cfg, r->id),
+                               .config_path = st->cfg->path,
+                               .meta_gpu_model = has_meta ? meta.gpu_model : NULL,
+                               .meta_gpu_count = has_meta ? meta.gpu_count : 0,
+                               .meta_tool = has_meta ? meta.tool : NULL,
+                               .meta_path = has_meta ? meta.path : NULL,
+                               .fallback = &spec};
+    tp_estimate_from_sources(r, &st->tables, &src);
+    if (has_meta) tp_run_hw_free(&meta);
+  }
+  tp_hw_spec_free(&spec);
+}
+
+/* Tell the attribution which runs the configuration declares hardware for:
+ * an estimated run gets the configuration as its input, a run with a better
+ * source says the estimate was passed over. */
+static void S_note_hardware(tp_pipeline_state *st) {
+  if (!st->cfg->path) return;
+  char sha[65];
+  tp_attrib_file af = {.path = st->cfg->path, .format = "configuration", .sha256 = sha};
+  bool have = false;
+  for (size_t i = 0; i < st->lab->n_runs; i++) {
+    const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, st->lab->runs[i]->id);
+    if (!hw) continue;
+    if (!have) tp_traces_file_info(st->cfg->path, true, sha, &af.size, &af.mtime_s);
+    have = true;
+    tp_attrib_hardware(st->attrib, i, &af, hw->line);
+  }
+}
+
+void tp_estimates_apply(tp_pipeline_state *st) {
+  S_apply_estimates(st);
+  S_note_hardware(st);
+}

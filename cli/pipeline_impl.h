@@ -1,0 +1,150 @@
+/* pipeline_impl: what the parts of the pipeline share (private to cli/).
+ *
+ * tp_pipeline_run (cli/pipeline.c) holds one tp_pipeline_state for the whole
+ * join and hands it to its steps, each in the module that owns it:
+ *   cli/runload.c    reading the runs found, on threads (cli/runcache.c: --cache)
+ *   cli/rootscan.c   --root: ids relative to a root, traces of parent folders
+ *   cli/traces.c     trace jobs: copies merged, read side by side, applied
+ *   cli/cfgtraces.c  the traces the configuration's `power` section names
+ *   cli/carbonset.c  time zone, PUE and intensity in force; pricing the runs
+ *   cli/estimates.c  estimates for runs nothing else covers
+ *   cli/summaries.c  run summaries read back for `render`
+ */
+#ifndef TP_PIPELINE_IMPL_H
+#define TP_PIPELINE_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/pipeline.h"
+#include "model/attrib.h"
+#include "model/carbon.h"
+#include "model/config.h"
+#include "model/lab.h"
+#include "parser/parser.h"
+
+/* The state of one tp_pipeline_run. */
+typedef struct tp_pipeline_state {
+  tp_lab *lab;
+  const tp_pipeline_opts *opts;
+  tp_tz *tz;                 /* zone of naive times (never NULL once set up) */
+  tp_power_format force;     /* TP_POWER_AUTO unless --format */
+  tp_attrib *attrib;         /* the join of runs, traces and declared energy */
+  const tp_config *cfg;      /* the configuration (never NULL: empty when none) */
+  char **claimed;            /* trace paths the configuration's power section reads */
+  size_t n_claimed, cap_claimed;
+  tp_reftables tables;       /* shipped reference tables (data/) */
+  tp_carbon carbon;          /* PUE and intensity in force */
+  tp_intensity_series series;/* --intensity FILE, when given */
+  char *intensity_text;      /* owned source strings the carbon struct points to */
+} tp_pipeline_state;
+
+/* One trace file to read and the runs it may belong to. */
+typedef struct tp_trace_job {
+  const char *path;
+  const char *under_dir;           /* only runs below this directory, or NULL */
+  const tp_config_strs *run_globs; /* only runs matching one of these, or NULL */
+  const tp_config_strs *devices;   /* devices of the trace runs may use, or NULL: all */
+  tp_power_format format;          /* TP_POWER_AUTO: by content */
+  const tp_tz *tz;                 /* zone of naive times */
+  double clock_offset_s;
+  const tp_csvmap *csvmap;         /* for TP_POWER_CSVMAP */
+  bool has_start;                  /* start_s is set (traces without dates) */
+  double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */
+  bool mlflow_run;                 /* path is an MLflow run directory: its system metrics */
+  bool wandb_run;                  /* path is a W&B run directory: its run file's system metrics */
+  char sha256[65];                 /* the content's digest when known, else "" */
+  const char *host;                /* the host the trace was taken on, or NULL: unknown */
+  char **also_dirs;                /* identical copies of the file: their runs too */
+  size_t n_also;
+  bool skip;                       /* a copy of an earlier job's file: read there */
+} tp_trace_job;
+
+/* ---- cli/pipeline.c ---- */
+
+/* strcmp on two `char *` array elements, for qsort. */
+int tp_pipeline_cmp_cstr(const void *a, const void *b);
+
+/* ---- cli/runload.c ---- */
+
+/* Read every log of one run directory (a new run, never NULL). */
+tp_run *tp_runload_one(const tp_found_run *fr, const tp_framework_opts *fo);
+
+/* Threads for -j N: N, or the machine's cores when not given (at most 256). */
+int tp_runload_threads(int jobs);
+
+/* Read every run on `jobs` threads (0: one per processor), through the cache
+ * in cache_dir when not NULL.  The result (caller frees the array, the lab
+ * takes the runs) is in the order of runs, whatever the threads did. */
+tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
+                        int jobs, const char *cache_dir);
+
+/* ---- cli/runcache.c ---- */
+
+/* A run from the cache in cache_dir when its files are unchanged, else read
+ * (tp_runload_one) and cached. */
+tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
+                        const char *cache_dir);
+
+/* ---- cli/rootscan.c ---- */
+
+/* Re-base run ids on root and add the trace files of every directory between
+ * each path and root, so that runs scanned one by one get what `report ROOT`
+ * gives them. */
+void tp_rootscan_apply(tp_discovery *disc, char *const *paths, size_t n_paths, const char *root,
+                       tp_diags *diags);
+
+/* ---- cli/traces.c ---- */
+
+/* Size and modification time of a regular file and, when `hash`, its SHA-256;
+ * sha is left alone without `hash`, "" when the file cannot be read. */
+void tp_traces_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
+                         int64_t *mtime_s);
+
+/* The first bytes of a file (at most cap), for sniffing its format; 0 when
+ * it cannot be read. */
+size_t tp_traces_file_head(const char *path, unsigned char *head, size_t cap);
+
+/* Read one trace and hand what it found to the lab and the attribution. */
+void tp_traces_apply_one(tp_pipeline_state *st, const tp_trace_job *job);
+
+/* Read the traces discovery found (but those the configuration claimed),
+ * identical copies once, side by side where their runs differ; then the
+ * system metrics MLflow and W&B keep with each run. */
+void tp_traces_apply_found(tp_pipeline_state *st, const tp_discovery *disc);
+
+/* ---- cli/cfgtraces.c ---- */
+
+/* Read the trace files the configuration's `power` section names, and claim
+ * them (tp_cfgtraces_claimed). */
+void tp_cfgtraces_apply(tp_pipeline_state *st);
+
+/* Is path one of the files the configuration's `power` section read? */
+bool tp_cfgtraces_claimed(const tp_pipeline_state *st, const char *path);
+
+/* ---- cli/carbonset.c ---- */
+
+/* The time zone of naive times (--timezone, the configuration's, TZ, UTC),
+ * recorded in the lab's assumptions. */
+void tp_carbonset_timezone(tp_pipeline_state *st);
+
+/* PUE and intensity: the tables' defaults, then --zone, --intensity, --pue. */
+void tp_carbonset_setup(tp_pipeline_state *st);
+
+/* Price every run with energy in CO2e, and record the assumptions used. */
+void tp_carbonset_price(tp_pipeline_state *st);
+
+/* ---- cli/estimates.c ---- */
+
+/* Estimates from declared hardware for runs that no trace or declared figure
+ * covers, then the configuration's hardware entries told to the attribution. */
+void tp_estimates_apply(tp_pipeline_state *st);
+
+/* ---- cli/summaries.c ---- */
+
+/* Read run summaries (files, or directories of *.json files) into lab, the
+ * first one's assumptions as the lab's.  Returns how many were read. */
+size_t tp_summaries_read(tp_lab *lab, char *const *paths, size_t n_paths);
+
+#endif

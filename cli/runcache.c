@@ -1,0 +1,190 @@
+/* runcache: --cache, runs as read kept per run directory.
+ *
+ * Each run is stored in the binary run format (model/runbin.h) beside a key
+ * naming the program's version and every file that went into it (size,
+ * modification time, inode).  A run whose key still holds is loaded from its
+ * entry; any other is read again and stored.  Entries are written to a
+ * temporary name and renamed, the key last, so a key only ever names a
+ * complete document.
+ */
+#include "cli/pipeline_impl.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/mem.h"
+#include "model/runbin.h"
+#include "render/render.h"
+
+/* The key of a cached run: the program's version, then one line per file
+ * that went into it, with its size, modification time (ns) and inode.  A run
+ * whose key differs is read again. */
+static void S_key_line(tp_buf *b, char tag, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    tp_buf_printf(b, "%c\t%s\tmissing\n", tag, path);
+    return;
+  }
+  tp_buf_printf(b, "%c\t%s\t%lld\t%lld.%09ld\t%llu\n", tag, path, (long long)st.st_size,
+                (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                (unsigned long long)st.st_ino);
+}
+
+static char *S_cache_key(const tp_found_run *fr, const tp_run *run) {
+  tp_buf b = {0};
+  tp_buf_printf(&b, "trainprint %s run cache (binary %d)\nid\t%s\n", TP_VERSION, TP_RUNBIN_VERSION,
+                fr->id);
+  for (size_t i = 0; i < fr->n_event_files; i++) S_key_line(&b, 'F', fr->event_files[i]);
+  for (size_t i = 0; i < fr->n_other_files; i++) S_key_line(&b, 'F', fr->other_files[i]);
+  for (size_t i = 0; run && i < run->n_inputs; i++) S_key_line(&b, 'I', run->inputs[i].path);
+  return tp_buf_detach(&b);
+}
+
+typedef enum { S_CACHE_MISSING, S_CACHE_STALE, S_CACHE_OTHER_VERSION, S_CACHE_OK } S_cache_state;
+
+/* The key file's input lines ("I\t<path>") recomputed, with the found files. */
+static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr) {
+  FILE *f = fopen(keyfile, "rb");
+  if (!f) return S_CACHE_MISSING;
+  tp_buf old = {0};
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && old.len < (1u << 24))
+    tp_buf_add(&old, chunk, n);
+  fclose(f);
+  /* Rebuild the key from the found files and the inputs the old key names. */
+  tp_buf now = {0};
+  char *base = S_cache_key(fr, NULL);
+  tp_buf_adds(&now, base);
+  free(base);
+  const char *p = tp_buf_str(&old);
+  while ((p = strstr(p, "\nI\t"))) {
+    p += 3;
+    size_t len = strcspn(p, "\t\n");
+    char *path = tp_xstrndup(p, len);
+    S_key_line(&now, 'I', path);
+    free(path);
+  }
+  bool same = old.len == now.len && memcmp(tp_buf_str(&old), tp_buf_str(&now), old.len) == 0;
+  /* The first line names the program's version and the document format. */
+  size_t l1 = strcspn(tp_buf_str(&now), "\n");
+  bool version = old.len >= l1 && memcmp(tp_buf_str(&old), tp_buf_str(&now), l1) == 0 &&
+                 tp_buf_str(&old)[l1] == '\n';
+  tp_buf_free(&old);
+  tp_buf_free(&now);
+  return !version ? S_CACHE_OTHER_VERSION : same ? S_CACHE_OK : S_CACHE_STALE;
+}
+
+static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
+  /* Named after the run id, with a hash of the directory's real path so that
+   * runs of the same id under different roots do not share an entry. */
+  char *real = realpath(fr->dir, NULL);
+  char *slug = tp_site_slug(fr->id);
+  char *where = tp_site_slug(real ? real : fr->dir);
+  size_t wn = strlen(where);
+  char *base = tp_xasprintf("%s/%s-%s", cache_dir, slug, wn >= 8 ? where + wn - 8 : where);
+  free(where);
+  free(slug);
+  free(real);
+  return base;
+}
+
+static void S_cache_store(const char *base, const tp_found_run *fr, const tp_run *run) {
+  tp_buf doc = {0};
+  tp_runbin_write(run, &doc);
+  char *key = S_cache_key(fr, run);
+  const char *ext[2] = {".run", ".key"};
+  const char *data[2] = {tp_buf_str(&doc), key};
+  size_t len[2] = {doc.len, strlen(key)};
+  /* The document first, the key last: a key only ever names a complete document. */
+  for (int k = 0; k < 2; k++) {
+    char *tmp = tp_xasprintf("%s%s.tmp-XXXXXX", base, ext[k]);
+    char *dst = tp_xasprintf("%s%s", base, ext[k]);
+    int fd = mkstemp(tmp);
+    bool ok = false;
+    if (fd >= 0) {
+      FILE *f = fdopen(fd, "wb");
+      if (f) {
+        ok = fwrite(data[k], 1, len[k], f) == len[k];
+        ok = fclose(f) == 0 && ok && rename(tmp, dst) == 0;
+      } else {
+        close(fd);
+      }
+      if (!ok) unlink(tmp);
+    }
+    free(tmp);
+    free(dst);
+    if (!ok) break;
+  }
+  free(key);
+  tp_buf_free(&doc);
+}
+
+/* The cached run in file path, or NULL with *why and *at (-1 when the file
+ * cannot be read at all). */
+static tp_run *S_cache_load(const char *path, const char **why, long long *at) {
+  *why = "cannot be read";
+  *at = -1;
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return NULL;
+  struct stat st;
+  tp_run *run = NULL;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (1 << 30)) {
+    size_t n = (size_t)st.st_size, got = 0;
+    char *buf = tp_xmalloc(n ? n : 1);
+    while (got < n) {
+      ssize_t r = read(fd, buf + got, n - got);
+      if (r <= 0) break;
+      got += (size_t)r;
+    }
+    size_t off = 0;
+    if (got == n && tp_runbin_read(buf, n, &run, why, &off) == 0) *why = NULL;
+    else if (got == n) *at = (long long)off;
+    free(buf);
+  }
+  close(fd);
+  return run;
+}
+
+/* A run from the cache when its files are unchanged, else read and cached. */
+tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
+                        const char *cache_dir) {
+  if (!cache_dir) return tp_runload_one(fr, fo);
+  char *base = S_cache_base(cache_dir, fr);
+  char *keyfile = tp_xasprintf("%s.key", base);
+  char *docfile = tp_xasprintf("%s.run", base);
+  tp_run *run = NULL;
+  S_cache_state cs = S_cache_valid(keyfile, fr);
+  if (cs == S_CACHE_OTHER_VERSION)
+    fprintf(stderr, "trainprint: warning: %s: cache entry from another version of trainprint; "
+                    "ignored, the run is read again\n", keyfile);
+  if (cs == S_CACHE_OK) {
+    const char *why;
+    long long at;
+    run = S_cache_load(docfile, &why, &at);
+    if (run && strcmp(run->id, fr->id) != 0) {
+      tp_run_free(run);
+      run = NULL;
+      why = "it holds another run";
+      at = -1;
+    }
+    if (!run && at >= 0)
+      fprintf(stderr, "trainprint: warning: %s: byte %lld: cache entry unreadable (%s); "
+                      "ignored, the run is read again\n", docfile, at, why);
+    else if (!run)
+      fprintf(stderr, "trainprint: warning: %s: cache entry unreadable (%s); ignored, the run "
+                      "is read again\n", docfile, why);
+  }
+  if (!run) {
+    run = tp_runload_one(fr, fo);
+    S_cache_store(base, fr, run);
+  }
+  free(keyfile);
+  free(docfile);
+  free(base);
+  return run;
+}
