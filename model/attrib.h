@@ -12,7 +12,7 @@
  *     are one source: the copy whose folder holds the other's (the wider scope)
  *     is used, else the first by path; a note names both.  (The caller should
  *     read identical files found beside runs once, for the runs of all their
- *     folders, so that those runs are split as with one file; cli/pipeline.c
+ *     folders, so that those runs are split as with one file; cli/traces.c
  *     does.)
  *  3. One trace per device.  Two different traces that give one run the same
  *     device id with sample spans that overlap are two recordings of one
