@@ -87,6 +87,21 @@ static size_t S_need(S_reader *r, size_t n) {
 
 static uint32_t S_le32(const uint8_t *p) { return (uint32_t)tp_tfevents_le(p, 4); }
 
+/* Count the record at byte off as framed, and as good when its payload CRC
+ * matched (else it is skipped, with a warning).  Returns crc_ok. */
+static bool S_count_record(S_reader *r, int64_t off, bool crc_ok) {
+  r->dc.st.records++;
+  if (!crc_ok) {
+    r->dc.st.bad_crc++;
+    tp_tfevents_diag(&r->dc, TP_WARN, off,
+                     "payload CRC mismatch in record at byte %lld; record skipped",
+                     (long long)off);
+    return false;
+  }
+  r->good++;
+  return true;
+}
+
 /* A record too large to decode: stream its payload through the CRC, decode
  * the event fields found in its first bytes.  Returns 0, or -1 when the file
  * ended inside it. */
@@ -107,15 +122,7 @@ static int S_oversized(S_reader *r, int64_t off, uint64_t len) {
   if (S_need(r, 4) < 4) return -1;
   uint32_t want = S_le32(r->buf + r->pos);
   r->pos += 4;
-  r->dc.st.records++;
-  if (tp_crc32c_mask(crc) != want) {
-    r->dc.st.bad_crc++;
-    tp_tfevents_diag(&r->dc, TP_WARN, off,
-                     "payload CRC mismatch in record at byte %lld; record skipped",
-                     (long long)off);
-    return 0;
-  }
-  r->good++;
+  if (!S_count_record(r, off, tp_crc32c_mask(crc) == want)) return 0;
   if (e.what == TP_TFW_TOO_BIG || e.what == TP_TFW_SUMMARY)
     tp_tfevents_diag(&r->dc, TP_NOTE, off,
                      "record at byte %lld holds %llu bytes, over the %u MiB decoding limit; "
@@ -155,15 +162,8 @@ static int S_frame_payload(S_reader *r, int64_t off, uint64_t len) {
   const uint8_t *payload = r->buf + r->pos + 12;
   uint32_t want = S_le32(payload + len);
   r->pos += total;
-  r->dc.st.records++;
-  if (tp_crc32c_mask(tp_crc32c_update(0, payload, (size_t)len)) != want) {
-    r->dc.st.bad_crc++;
-    tp_tfevents_diag(&r->dc, TP_WARN, off,
-                     "payload CRC mismatch in record at byte %lld; record skipped",
-                     (long long)off);
+  if (!S_count_record(r, off, tp_crc32c_mask(tp_crc32c_update(0, payload, (size_t)len)) == want))
     return 0;
-  }
-  r->good++;
   tp_tfevents_dec_decode(&r->dc, payload, (size_t)len, off);
   return 0;
 }
