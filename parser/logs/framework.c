@@ -60,20 +60,38 @@ typedef struct S_format {
   const char *const *claims;
   /* Recognise a file by its first bytes (NULL: by layout, or by a pattern set). */
   bool (*sniff)(const char *head, size_t len);
+  /* Load this format's files of a run directory (see tp_framework_loader). */
+  tp_framework_loader load;
+  /* Which format a series read by it names (tp_run.reading). */
+  const char *reading;
 } S_format;
 
 static const char *const k_lightning_names[] = {"metrics.csv", NULL};
 static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
 
-/* In sniffing order. */
+static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_hf(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_mlflow(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
+
+/* In sniffing order, which is also the loading order (the sniffers claim
+ * disjoint files; a series two formats log keeps the points of the one read
+ * last). */
 static const S_format k_formats[] = {
-    {TP_FW_LIGHTNING, "lightning", TP_FILE_LIGHTNING_CSV, k_lightning_names, S_sniff_lightning},
-    {TP_FW_HF_TRAINER, "hf-trainer", TP_FILE_HF_TRAINER_STATE, NULL, tp_hf_trainer_sniff},
-    {TP_FW_KERAS, "keras", TP_FILE_KERAS_CSV, NULL, tp_keras_csv_sniff},
-    {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL},
-    {TP_FW_HYDRA, "hydra", TP_FILE_UNKNOWN, NULL, NULL},
-    {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL},
-    {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL},
+    {TP_FW_LIGHTNING, "lightning", TP_FILE_LIGHTNING_CSV, k_lightning_names, S_sniff_lightning,
+     S_load_lightning, "lightning-csv"},
+    {TP_FW_KERAS, "keras", TP_FILE_KERAS_CSV, NULL, tp_keras_csv_sniff, S_load_keras,
+     "keras-csv"},
+    {TP_FW_HF_TRAINER, "hf-trainer", TP_FILE_HF_TRAINER_STATE, NULL, tp_hf_trainer_sniff,
+     S_load_hf, "hf-trainer-state"},
+    {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL, S_load_mlflow, "mlflow"},
+    {TP_FW_HYDRA, "hydra", TP_FILE_UNKNOWN, NULL, NULL, S_load_hydra, "hydra"},
+    {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL, S_load_wandb, "wandb"},
+    {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
+     "textlog"},
 };
 #define S_N_FORMATS (sizeof k_formats / sizeof *k_formats)
 
@@ -253,17 +271,18 @@ static void S_input(tp_run *run, const char *path, const char *format) {
 }
 
 /* Lightning: metrics.csv, hparams.yaml, and the legacy meta_tags.csv. */
-static int S_load_lightning(tp_run *run, const char *dir, tp_clock *clock, const tp_metric_sink *sink,
-                            tp_diags *d, double *offset_duration) {
+static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  tp_diags *d = cx->d;
   int n = 0;
   char *p = tp_xasprintf("%s/metrics.csv", dir);
   FILE *f = S_open(p, d);
   if (f) {
     tp_metrics_csv_stats cst;
-    tp_metrics_csv_opts mo = {.clock = clock, .start_s = run->start_s};
-    tp_metrics_csv_read(f, p, &mo, sink, d, &cst);
+    tp_metrics_csv_opts mo = {.clock = cx->clock, .start_s = run->start_s};
+    tp_metrics_csv_read(f, p, &mo, cx->sink, d, &cst);
     fclose(f);
-    if (cst.time_is_offset && isfinite(cst.last_offset_s)) *offset_duration = cst.last_offset_s;
+    if (cst.time_is_offset && isfinite(cst.last_offset_s))
+      cx->offset_duration_s = cst.last_offset_s;
     S_input(run, p, "lightning-csv");
     n++;
   }
@@ -315,8 +334,9 @@ static bool S_left_out(const tp_framework_opts *opt, const char *path) {
 }
 
 /* Text logs directly in dir (and in a W&B files/ directory). */
-static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts *opt,
-                           tp_clock *clock, const tp_metric_sink *sink, tp_diags *d) {
+static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  const tp_framework_opts *opt = cx->opt;
+  tp_diags *d = cx->d;
   int n = 0;
   char *wdir = tp_wandb_files_dir(dir);
   const char *dirs[2] = {dir, wdir && strcmp(wdir, dir) != 0 ? wdir : NULL};
@@ -348,7 +368,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts
       FILE *f = tl ? S_open(p, d) : NULL;
       if (f) {
         tp_textlog_stats st;
-        tp_textlog_read(tl, f, p, clock, sink, d, &st);
+        tp_textlog_read(tl, f, p, cx->clock, cx->sink, d, &st);
         fclose(f);
         if (st.records) {
           char *fmt = tp_xasprintf("textlog:%s", set->name ? set->name : "custom");
@@ -368,76 +388,59 @@ static int S_load_textlogs(tp_run *run, const char *dir, const tp_framework_opts
   return n;
 }
 
-int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
-                          tp_diags *d) {
-  tp_framework_opts none = {0};
-  if (!opt) opt = &none;
-  tp_clock clock;
-  tp_clock_init(&clock, opt->tz, opt->clock_offset_s);
-  bool had_window = isfinite(run->start_s) && isfinite(run->end_s);
-  const char *had_source = run->window_source;
-
-  char **keras = NULL;
-  size_t n_keras = 0;
-  unsigned kinds = S_detect(dir, &keras, &n_keras);
-  char *p;
-  if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
-  if (opt->only_file) kinds &= TP_FW_KERAS | TP_FW_TEXTLOG; /* one log file alone */
-  size_t kept = 0;
-  for (size_t i = 0; i < n_keras; i++) {
-    if (S_left_out(opt, keras[i])) free(keras[i]);
-    else keras[kept++] = keras[i];
-  }
-  n_keras = kept;
-
-  S_timed timed = {.inner = tp_metric_sink_run(run)};
-  tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar,
-                         .time_source = S_timed_source};
+/* Keras: every CSVLogger file of dir, in directory order. */
+static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   int n = 0;
-  double offset_duration = NAN; /* from a seconds-since-start column */
-  const char *was = run->reading; /* each format names itself (see tp_run_add_scalar) */
-  run->reading = "lightning-csv";
-  if (kinds & TP_FW_LIGHTNING)
-    n += S_load_lightning(run, dir, &clock, &sink, d, &offset_duration);
-  run->reading = "keras-csv";
-  if (kinds & TP_FW_KERAS)
-    for (size_t i = 0; i < n_keras; i++) {
-      FILE *f = S_open(keras[i], d);
-      if (!f) continue;
-      tp_metrics_csv_stats cst;
-      tp_keras_csv_read(f, keras[i], &clock, had_window ? run->start_s : NAN, &sink, d, &cst);
-      fclose(f);
-      if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(offset_duration))
-        offset_duration = cst.last_offset_s;
-      S_input(run, keras[i], "keras-csv");
-      n++;
-    }
-  for (size_t i = 0; i < n_keras; i++) free(keras[i]);
-  free(keras);
-  run->reading = "hf-trainer-state";
-  if (kinds & TP_FW_HF_TRAINER) {
-    p = tp_xasprintf("%s/trainer_state.json", dir);
-    if (S_is_file(p)) {
-      tp_hf_trainer_read(p, run, &sink, d);
-      S_input(run, p, "hf-trainer-state");
-      n++;
-      n += tp_hf_trainer_read_neighbours(dir, run, d);
-    }
-    free(p);
+  for (size_t i = 0; i < cx->n_keras; i++) {
+    FILE *f = S_open(cx->keras[i], cx->d);
+    if (!f) continue;
+    tp_metrics_csv_stats cst;
+    tp_keras_csv_read(f, cx->keras[i], cx->clock, cx->had_window ? run->start_s : NAN, cx->sink,
+                      cx->d, &cst);
+    fclose(f);
+    if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(cx->offset_duration_s))
+      cx->offset_duration_s = cst.last_offset_s;
+    S_input(run, cx->keras[i], "keras-csv");
+    n++;
   }
-  run->reading = "mlflow";
-  if (kinds & TP_FW_MLFLOW) n += tp_mlflow_load_run(run, dir, d);
-  if (kinds & TP_FW_HYDRA) n += tp_hydra_load(run, dir, d);
-  /* Hydra's output folder may hold MLflow's mlruns/EXPERIMENT/RUN: 3 levels up,
-   * and one more for an mlruns/mlruns written by a second tracking URI. */
-  else if (kinds & TP_FW_MLFLOW) tp_hydra_load_above(run, dir, 4, d);
-  run->reading = "wandb";
-  if (kinds & TP_FW_WANDB) n += tp_wandb_load_run(run, dir, d);
-  run->reading = "textlog";
-  if (!(opt->force && !(opt->force & TP_FW_TEXTLOG)))
-    n += S_load_textlogs(run, dir, opt, &clock, &sink, d);
-  /* Provenance: every file a framework reader took has its real size and
-   * SHA-256 (the readers record only the path). */
+  return n;
+}
+
+/* Hugging Face: trainer_state.json and the files the Trainer writes beside it. */
+static int S_load_hf(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  int n = 0;
+  char *p = tp_xasprintf("%s/trainer_state.json", dir);
+  if (S_is_file(p)) {
+    tp_hf_trainer_read(p, run, cx->sink, cx->d);
+    S_input(run, p, "hf-trainer-state");
+    n++;
+    n += tp_hf_trainer_read_neighbours(dir, run, cx->d);
+  }
+  free(p);
+  return n;
+}
+
+/* MLflow: the run directory; without a .hydra/ of its own, Hydra's output
+ * folder may hold MLflow's mlruns/EXPERIMENT/RUN: 3 levels up, and one more
+ * for an mlruns/mlruns written by a second tracking URI (those files are not
+ * counted). */
+static int S_load_mlflow(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  int n = tp_mlflow_load_run(run, dir, cx->d);
+  if (!(cx->kinds & TP_FW_HYDRA)) tp_hydra_load_above(run, dir, 4, cx->d);
+  return n;
+}
+
+static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  return tp_hydra_load(run, dir, cx->d);
+}
+
+static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  return tp_wandb_load_run(run, dir, cx->d);
+}
+
+/* Provenance: every file a framework reader took has its real size and
+ * SHA-256 (the readers record only the path). */
+static void S_provenance(tp_run *run) {
   for (size_t i = 0; i < run->n_inputs; i++) {
     tp_input *in = &run->inputs[i];
     if (in->sha256[0]) continue;
@@ -446,17 +449,20 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     in->mtime_s = (int64_t)st.st_mtime;
     tp_sha256_file(in->path, in->sha256, &in->size);
   }
-  run->reading = was;
+}
 
-  /* The window: the files' own wall times, else event files, else a duration. */
+/* The window: the files' own wall times, else event files, else a duration. */
+static void S_window(tp_run *run, const char *dir, const tp_framework_ctx *cx, bool timed,
+                     const char *had_source, int n) {
+  tp_diags *d = cx->d;
   if (run->window_source && strcmp(run->window_source, "run metadata") == 0) {
     /* set by a reader from the run's own start and end (MLflow, W&B) */
-  } else if (timed.timed) {
+  } else if (timed) {
     run->window_source = "log timestamps";
-  } else if (had_window) {
+  } else if (cx->had_window) {
     run->window_source = had_source ? had_source : "event wall times";
-  } else if (isfinite(run->declared_duration_s) || isfinite(offset_duration)) {
-    if (isnan(run->declared_duration_s)) run->declared_duration_s = offset_duration;
+  } else if (isfinite(run->declared_duration_s) || isfinite(cx->offset_duration_s)) {
+    if (isnan(run->declared_duration_s)) run->declared_duration_s = cx->offset_duration_s;
     run->window_source = "declared duration";
     tp_diag_add(d, TP_NOTE, dir, -1, -1,
                 "the logs give a duration (%.3f s) but no wall-clock time: the run has no window, "
@@ -467,5 +473,45 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
                 "no wall-clock time in these logs (and no event file beside them): the run has "
                 "no window, so no energy can be integrated for it");
   }
+}
+
+int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts *opt,
+                          tp_diags *d) {
+  tp_framework_opts none = {0};
+  if (!opt) opt = &none;
+  tp_clock clock;
+  tp_clock_init(&clock, opt->tz, opt->clock_offset_s);
+  const char *had_source = run->window_source;
+  tp_framework_ctx cx = {.opt = opt, .clock = &clock, .d = d, .offset_duration_s = NAN,
+                         .had_window = isfinite(run->start_s) && isfinite(run->end_s)};
+
+  unsigned kinds = S_detect(dir, &cx.keras, &cx.n_keras);
+  if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
+  if (opt->only_file) kinds &= TP_FW_KERAS | TP_FW_TEXTLOG; /* one log file alone */
+  if (!(opt->force && !(opt->force & TP_FW_TEXTLOG))) kinds |= TP_FW_TEXTLOG;
+  cx.kinds = kinds;
+  size_t kept = 0;
+  for (size_t i = 0; i < cx.n_keras; i++) {
+    if (S_left_out(opt, cx.keras[i])) free(cx.keras[i]);
+    else cx.keras[kept++] = cx.keras[i];
+  }
+  cx.n_keras = kept;
+
+  S_timed timed = {.inner = tp_metric_sink_run(run)};
+  tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar,
+                         .time_source = S_timed_source};
+  cx.sink = &sink;
+  int n = 0;
+  const char *was = run->reading; /* each format names itself (see tp_run_add_scalar) */
+  for (size_t i = 0; i < S_N_FORMATS; i++) {
+    if (!(kinds & k_formats[i].kind)) continue;
+    run->reading = k_formats[i].reading;
+    n += k_formats[i].load(run, dir, &cx);
+  }
+  for (size_t i = 0; i < cx.n_keras; i++) free(cx.keras[i]);
+  free(cx.keras);
+  S_provenance(run);
+  run->reading = was;
+  S_window(run, dir, &cx, timed.timed, had_source, n);
   return n;
 }

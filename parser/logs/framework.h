@@ -35,8 +35,9 @@ typedef enum tp_framework_kind {
 } tp_framework_kind;
 
 /* The formats are rows of one table in framework.c (kind, name, what
- * discovery calls a file of it, the file names it claims, its sniffer).
- * Short stable name ("lightning", "hf-trainer", "keras", "mlflow", "hydra",
+ * discovery calls a file of it, the file names it claims, its sniffer, its
+ * loader), sniffed and loaded in table order.
+ * Short stable name ("lightning", "keras", "hf-trainer", "mlflow", "hydra",
  * "wandb", "textlog") of one kind, and back for --format (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
@@ -66,6 +67,26 @@ typedef struct tp_framework_opts {
   char *const *skip_files;      /* logs of dir that are runs of their own: not read */
   size_t n_skip_files;
 } tp_framework_opts;
+
+/* What a format's loader is given besides the run and its directory, the
+ * same for every row of the format table. */
+typedef struct tp_framework_ctx {
+  const tp_framework_opts *opt; /* never NULL */
+  unsigned kinds;               /* the kinds to load (after --format and only_file) */
+  struct tp_clock *clock;       /* turns the logs' times into epoch seconds */
+  const tp_metric_sink *sink;   /* where metric values go */
+  tp_diags *d;
+  bool had_window;              /* the run had a window (from event files) before */
+  char **keras;                 /* Keras CSVLogger files of the directory, owned */
+  size_t n_keras;
+  double offset_duration_s;     /* set by a loader: the last seconds-since-start offset of
+                                   a log, NAN when none */
+} tp_framework_ctx;
+
+/* A format's loader: reads its files of dir into run and returns how many
+ * files it read.  Adding a format is its module, one row in framework.c's
+ * table with its loader, and its bit in tp_framework_kind. */
+typedef int (*tp_framework_loader)(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* Which framework logs the directory holds (a bit set of tp_framework_kind),
  * told by file names and content.  Text logs are not included (they need a

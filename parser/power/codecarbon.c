@@ -77,6 +77,45 @@ static char *S_opt_str(const tp_field *f, int k) {
   return k >= 0 && f[k].n ? tp_field_dup(f[k]) : NULL;
 }
 
+/* A row of a run not held yet: hold it (delivering the older half of the
+ * runs held when the limit is reached). */
+static void S_new_run(S_cc *c, const tp_field *f, tp_field key, double start, double end,
+                      double dur, double kwh, double pue, tp_emit *e, int64_t line) {
+  if (c->n_runs == S_MAX_RUNS) { /* bound the memory: deliver the older half now */
+    size_t half = S_MAX_RUNS / 2;
+    for (size_t k = 0; k < half; k++) {
+      S_deliver(c, &c->runs[k], e);
+      S_run_free(&c->runs[k]);
+    }
+    memmove(c->runs, c->runs + half, (c->n_runs - half) * sizeof *c->runs);
+    c->n_runs -= half;
+  }
+  TP_GROW(c->runs, c->cap_runs, c->n_runs + 1);
+  S_run *r = &c->runs[c->n_runs++];
+  memset(r, 0, sizeof *r);
+  r->key = tp_field_dup(key);
+  r->project = S_opt_str(f, c->col[C_PROJECT]);
+  r->run_id = S_opt_str(f, c->col[C_RUN]);
+  r->experiment_id = S_opt_str(f, c->col[C_EXPERIMENT]);
+  r->hardware = S_opt_str(f, c->col[C_GPU_MODEL]);
+  if (!r->hardware) r->hardware = S_opt_str(f, c->col[C_CPU_MODEL]);
+  r->country = S_opt_str(f, c->col[C_COUNTRY]);
+  r->d = (tp_declared){.run_name = r->project,
+                       .run_id = r->run_id,
+                       .experiment_id = r->experiment_id,
+                       .start_s = start,
+                       .end_s = end,
+                       .duration_s = dur,
+                       .it_energy_j = kwh * TP_J_PER_KWH / pue,
+                       .tool_pue = pue,
+                       .cpu_j = S_energy(c, f, c->dev_2021 ? C_CPU_P : C_CPU_E, pue),
+                       .gpu_j = S_energy(c, f, c->dev_2021 ? C_GPU_P : C_GPU_E, pue),
+                       .ram_j = S_energy(c, f, C_RAM_E, pue),
+                       .hardware = r->hardware,
+                       .country = r->country,
+                       .line = line};
+}
+
 static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t line) {
   tp_rdiag *rd = e->rd;
   double end, dur, kwh, pue = 1;
@@ -128,39 +167,7 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
       return;
     }
   }
-  if (c->n_runs == S_MAX_RUNS) { /* bound the memory: deliver the older half now */
-    size_t half = S_MAX_RUNS / 2;
-    for (size_t k = 0; k < half; k++) {
-      S_deliver(c, &c->runs[k], e);
-      S_run_free(&c->runs[k]);
-    }
-    memmove(c->runs, c->runs + half, (c->n_runs - half) * sizeof *c->runs);
-    c->n_runs -= half;
-  }
-  TP_GROW(c->runs, c->cap_runs, c->n_runs + 1);
-  S_run *r = &c->runs[c->n_runs++];
-  memset(r, 0, sizeof *r);
-  r->key = tp_field_dup(key);
-  r->project = S_opt_str(f, c->col[C_PROJECT]);
-  r->run_id = S_opt_str(f, c->col[C_RUN]);
-  r->experiment_id = S_opt_str(f, c->col[C_EXPERIMENT]);
-  r->hardware = S_opt_str(f, c->col[C_GPU_MODEL]);
-  if (!r->hardware) r->hardware = S_opt_str(f, c->col[C_CPU_MODEL]);
-  r->country = S_opt_str(f, c->col[C_COUNTRY]);
-  r->d = (tp_declared){.run_name = r->project,
-                       .run_id = r->run_id,
-                       .experiment_id = r->experiment_id,
-                       .start_s = start,
-                       .end_s = end,
-                       .duration_s = dur,
-                       .it_energy_j = kwh * TP_J_PER_KWH / pue,
-                       .tool_pue = pue,
-                       .cpu_j = S_energy(c, f, c->dev_2021 ? C_CPU_P : C_CPU_E, pue),
-                       .gpu_j = S_energy(c, f, c->dev_2021 ? C_GPU_P : C_GPU_E, pue),
-                       .ram_j = S_energy(c, f, C_RAM_E, pue),
-                       .hardware = r->hardware,
-                       .country = r->country,
-                       .line = line};
+  S_new_run(c, f, key, start, end, dur, kwh, pue, e, line);
 }
 
 int tp_codecarbon_read(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {

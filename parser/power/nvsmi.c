@@ -361,6 +361,35 @@ static void S_dmon_header(S_dmon *m, const tp_field *t, size_t n) {
   m->have_cols = true;
 }
 
+/* The time of a dmon row of gpu idx: its Date and Time columns, else the
+ * start time given and the sampling interval.  -1 (noted) when not understood. */
+static int S_dmon_time(S_dmon *m, const tp_field *t, int64_t idx, tp_clock *clk,
+                       const tp_power_options *opt, double interval, tp_rdiag *rd, int64_t line,
+                       double *time_s) {
+  if (m->col_date >= 0 && m->col_time >= 0) {
+    char buf[64];
+    int bn = snprintf(buf, sizeof buf, "%.*s %.*s",
+                      (int)(t[m->col_date].n < 20 ? t[m->col_date].n : 20), t[m->col_date].s,
+                      (int)(t[m->col_time].n < 20 ? t[m->col_time].n : 20), t[m->col_time].s);
+    tp_timestamp ts;
+    if (tp_time_parse_pattern(buf, (size_t)bn, "%Y%m%d %H:%M:%S", &ts)) {
+      tp_rdiag_add(rd, TP_WARN, "bad timestamp", line,
+                   "date/time \"%s\" not understood; row skipped", buf);
+      return -1;
+    }
+    *time_s = tp_clock_utc(clk, &ts);
+  } else {
+    /* A gpu seen again starts the next instant. */
+    if (m->seen[idx]) {
+      memset(m->seen, 0, sizeof m->seen);
+      m->instant++;
+    }
+    m->seen[idx] = 1;
+    *time_s = opt->start_s + (double)m->instant * interval + opt->clock_offset_s;
+  }
+  return 0;
+}
+
 int tp_nvsmi_read_dmon(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
   S_dmon m;
   memset(&m, 0, sizeof m);
@@ -413,26 +442,7 @@ int tp_nvsmi_read_dmon(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
       continue;
     }
     double time_s;
-    if (m.col_date >= 0 && m.col_time >= 0) {
-      char buf[64];
-      int bn = snprintf(buf, sizeof buf, "%.*s %.*s", (int)(t[m.col_date].n < 20 ? t[m.col_date].n : 20),
-                        t[m.col_date].s, (int)(t[m.col_time].n < 20 ? t[m.col_time].n : 20),
-                        t[m.col_time].s);
-      tp_timestamp ts;
-      if (tp_time_parse_pattern(buf, (size_t)bn, "%Y%m%d %H:%M:%S", &ts)) {
-        tp_rdiag_add(rd, TP_WARN, "bad timestamp", lr->line, "date/time \"%s\" not understood; row skipped", buf);
-        continue;
-      }
-      time_s = tp_clock_utc(&clk, &ts);
-    } else {
-      /* A gpu seen again starts the next instant. */
-      if (m.seen[idx]) {
-        memset(m.seen, 0, sizeof m.seen);
-        m.instant++;
-      }
-      m.seen[idx] = 1;
-      time_s = opt->start_s + (double)m.instant * interval + opt->clock_offset_s;
-    }
+    if (S_dmon_time(&m, t, idx, &clk, opt, interval, rd, lr->line, &time_s)) continue;
     double w;
     tp_field unit;
     int r = tp_csv_value_unit(t[m.col_pwr], &w, &unit);

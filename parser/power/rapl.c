@@ -179,6 +179,52 @@ static bool S_need_start(S_perf *p, tp_rdiag *rd, int64_t line) {
   return false;
 }
 
+/* A comment line c[0..n) of perf stat output: "# started on <ctime>" gives
+ * the start time. */
+static void S_perf_comment(S_perf *p, tp_clock *clk, tp_rdiag *rd, const char *c, size_t n,
+                           int64_t line) {
+  static const char k_started[] = "# started on ";
+  size_t k = sizeof k_started - 1;
+  if (n > k && memcmp(c, k_started, k) == 0) {
+    tp_timestamp ts;
+    if (tp_time_parse(c + k, n - k, TP_TIME_CTIME, &ts) == 0) {
+      p->have_start = true;
+      p->start_s = tp_clock_utc(clk, &ts);
+    } else {
+      tp_rdiag_add(rd, TP_WARN, "bad start line", line, "start time not understood");
+    }
+  }
+}
+
+/* Whether a field names a perf aggregate (--per-socket "S0", --per-core "CPU0"). */
+static bool S_is_aggregate(tp_field f) {
+  return (f.n >= 2 && f.s[0] == 'S' && f.s[1] >= '0' && f.s[1] <= '9') ||
+         (f.n >= 3 && memcmp(f.s, "CPU", 3) == 0);
+}
+
+/* The energy of the fields t[k] (value) and t[k + 1] (unit) of an energy
+ * line of n fields, in J; -1 (noted) when not understood. */
+static int S_perf_energy(const tp_field *t, size_t n, size_t k, tp_rdiag *rd, int64_t line,
+                         double *energy_j) {
+  double j;
+  if (k + 2 >= n || S_perf_number(t[k], &j)) {
+    tp_rdiag_add(rd, TP_WARN, "bad line", line, "an energy line not understood; skipped");
+    return -1;
+  }
+  tp_field unit = t[k + 1];
+  double scale = tp_field_eq(unit, "Joules") || tp_field_eq(unit, "J") ? 1
+                 : tp_field_eq(unit, "mJ")                             ? 1e-3
+                                                                       : 0;
+  if (scale == 0 || !isfinite(j) || j < 0) {
+    tp_rdiag_add(rd, TP_WARN, "bad energy value", line,
+                 "energy \"%.*s %.*s\" not understood; skipped", (int)(t[k].n < 30 ? t[k].n : 30),
+                 t[k].s, (int)(unit.n < 20 ? unit.n : 20), unit.s);
+    return -1;
+  }
+  *energy_j = j * scale;
+  return 0;
+}
+
 int tp_rapl_read_perf(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
   tp_rdiag *rd = e->rd;
   tp_clock clk;
@@ -200,17 +246,7 @@ int tp_rapl_read_perf(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
     while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
     if (i == len) continue;
     if (s[i] == '#') {
-      static const char k_started[] = "# started on ";
-      size_t k = sizeof k_started - 1;
-      if (len - i > k && memcmp(s + i, k_started, k) == 0) {
-        tp_timestamp ts;
-        if (tp_time_parse(s + i + k, len - i - k, TP_TIME_CTIME, &ts) == 0) {
-          p.have_start = true;
-          p.start_s = tp_clock_utc(&clk, &ts);
-        } else {
-          tp_rdiag_add(rd, TP_WARN, "bad start line", lr->line, "start time not understood");
-        }
-      }
+      S_perf_comment(&p, &clk, rd, s + i, len - i, lr->line);
       continue;
     }
     bool csv = tp_mem_contains(s, len, ",Joules,") || tp_mem_contains(s, len, ",J,");
@@ -233,10 +269,7 @@ int tp_rapl_read_perf(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
                     !(tp_field_eq(t[1], "Joules") || tp_field_eq(t[1], "J"));
     if (interval) k = 1;
     agg = (tp_field){"", 0};
-    bool is_agg = k < n && ((t[k].n >= 2 && t[k].s[0] == 'S' && t[k].s[1] >= '0' &&
-                             t[k].s[1] <= '9') ||
-                            (t[k].n >= 3 && memcmp(t[k].s, "CPU", 3) == 0));
-    if (k + 2 < n && is_agg) {
+    if (k + 2 < n && S_is_aggregate(t[k])) {
       agg = t[k];
       k += 2; /* the aggregate's name and its CPU count */
     }
@@ -245,21 +278,9 @@ int tp_rapl_read_perf(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
                    "the event was not counted in this interval; no sample");
       continue;
     }
-    double j;
-    if (k + 2 >= n || S_perf_number(t[k], &j)) {
-      tp_rdiag_add(rd, TP_WARN, "bad line", lr->line, "an energy line not understood; skipped");
-      continue;
-    }
-    tp_field unit = t[k + 1], ev = t[k + 2];
-    double scale = tp_field_eq(unit, "Joules") || tp_field_eq(unit, "J") ? 1
-                   : tp_field_eq(unit, "mJ")                             ? 1e-3
-                                                                         : 0;
-    if (scale == 0 || !isfinite(j) || j < 0) {
-      tp_rdiag_add(rd, TP_WARN, "bad energy value", lr->line,
-                   "energy \"%.*s %.*s\" not understood; skipped", (int)(t[k].n < 30 ? t[k].n : 30),
-                   t[k].s, (int)(unit.n < 20 ? unit.n : 20), unit.s);
-      continue;
-    }
+    double energy_j;
+    if (S_perf_energy(t, n, k, rd, lr->line, &energy_j)) continue;
+    tp_field ev = t[k + 2];
     if (!S_need_start(&p, rd, lr->line)) {
       free(p.sum);
       return -1;
@@ -267,10 +288,10 @@ int tp_rapl_read_perf(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
     int dev = S_perf_device(&p, e, agg, ev, lr->line);
     if (dev < 0) continue;
     if (!interval) {
-      if (n_pending < 32) pending[n_pending] = dev, pending_j[n_pending++] = j * scale;
+      if (n_pending < 32) pending[n_pending] = dev, pending_j[n_pending++] = energy_j;
       continue;
     }
-    p.sum[dev].sum_j += j * scale;
+    p.sum[dev].sum_j += energy_j;
     tp_emit_sample(e, dev, p.start_s + rel, p.sum[dev].sum_j, lr->line);
   }
   free(p.sum);
