@@ -143,7 +143,10 @@ const char *tp_units_range_text(char *buf, size_t n, tp_range r, double scale, i
 }
 
 const char *tp_units_range_in(char buf[160], const tp_unit *u, tp_range r) {
-  if (!isfinite(r.value)) return "–";
+  if (!isfinite(r.value)) {
+    snprintf(buf, 160, "–"); /* callers may read buf whatever is returned */
+    return buf;
+  }
   return tp_units_range_text(buf, 160, r, 1.0 / u->scale, TP_UNITS_SIG);
 }
 
