@@ -16,6 +16,7 @@
 #include "parser/logs/hf_trainer.h"
 #include "parser/logs/hparams_yaml.h"
 #include "parser/logs/hydra.h"
+#include "parser/logs/jsonlines.h"
 #include "parser/logs/keras_csv.h"
 #include "parser/logs/lightning_csv.h"
 #include "parser/text/sha256.h"
@@ -68,6 +69,9 @@ typedef struct S_format {
 
 static const char *const k_lightning_names[] = {"metrics.csv", NULL};
 static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
+/* DETR log.txt, detectron2 metrics.json, MMEngine vis_data/scalars.json (its
+ * identical <timestamp>.json copy is not claimed, so it is read once). */
+static const char *const k_jsonlines_names[] = {"log.txt", "metrics.json", "scalars.json", NULL};
 
 static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx);
@@ -76,6 +80,7 @@ static int S_load_mlflow(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_jsonlines(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* In sniffing order, which is also the loading order (the sniffers claim
  * disjoint files; a series two formats log keeps the points of the one read
@@ -90,6 +95,8 @@ static const S_format k_formats[] = {
     {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL, S_load_mlflow, "mlflow"},
     {TP_FW_HYDRA, "hydra", TP_FILE_UNKNOWN, NULL, NULL, S_load_hydra, "hydra"},
     {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL, S_load_wandb, "wandb"},
+    {TP_FW_JSONLINES, "jsonlines", TP_FILE_JSONLINES, k_jsonlines_names, tp_jsonlines_sniff,
+     S_load_jsonlines, "jsonlines"},
     {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
      "textlog"},
 };
@@ -358,7 +365,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
       char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
       size_t hn = S_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
       const tp_textlog_set *set = NULL;
-      if (hn && !tp_keras_csv_sniff(head, hn)) {
+      if (hn && !tp_keras_csv_sniff(head, hn) && !tp_jsonlines_sniff(head, hn)) {
         /* Sniff on whole lines only. */
         size_t cut = hn;
         while (cut && head[cut - 1] != '\n') cut--;
@@ -417,6 +424,25 @@ static int S_load_hf(tp_run *run, const char *dir, tp_framework_ctx *cx) {
     n += tp_hf_trainer_read_neighbours(dir, run, cx->d);
   }
   free(p);
+  return n;
+}
+
+/* JSON lines: every file directly in dir that the row claims and sniffs. */
+static int S_load_jsonlines(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  int n = 0;
+  for (const char *const *name = k_jsonlines_names; *name; name++) {
+    char *p = tp_xasprintf("%s/%s", dir, *name);
+    char head[S_HEAD_BYTES];
+    size_t hn = S_is_file(p) && !S_left_out(cx->opt, p) ? S_head(p, head, sizeof head) : 0;
+    FILE *f = hn && !memchr(head, 0, hn) && tp_jsonlines_sniff(head, hn) ? S_open(p, cx->d) : NULL;
+    if (f) {
+      tp_jsonlines_read(f, p, run, cx->sink, cx->d, NULL);
+      fclose(f);
+      S_input(run, p, "jsonlines");
+      n++;
+    }
+    free(p);
+  }
   return n;
 }
 

@@ -31,14 +31,16 @@ typedef enum tp_framework_kind {
   TP_FW_MLFLOW = 1u << 3,    /* mlruns/<exp>/<run_id>/ */
   TP_FW_HYDRA = 1u << 4,     /* .hydra/config.yaml, overrides.yaml */
   TP_FW_WANDB = 1u << 5,     /* files/wandb-metadata.json, wandb-summary.json, config.yaml */
-  TP_FW_TEXTLOG = 1u << 6    /* plain-text logs through a pattern set */
+  TP_FW_TEXTLOG = 1u << 6,   /* plain-text logs through a pattern set */
+  TP_FW_JSONLINES = 1u << 7  /* JSON lines: DETR log.txt, detectron2 metrics.json,
+                                MMEngine scalars.json */
 } tp_framework_kind;
 
 /* The formats are rows of one table in framework.c (kind, name, what
  * discovery calls a file of it, the file names it claims, its sniffer, its
  * loader), sniffed and loaded in table order.
  * Short stable name ("lightning", "keras", "hf-trainer", "mlflow", "hydra",
- * "wandb", "textlog") of one kind, and back for --format (0 and *out, or -1). */
+ * "wandb", "textlog", "jsonlines") of one kind, and back for --format (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
 

@@ -159,6 +159,8 @@ int tp_ydoc_parse_yaml(tp_ydoc *doc, const char *buf, size_t len, const char *fi
     fprintf(stderr, "trainprint: out of memory (libyaml)\n");
     abort();
   }
+  tp_ypairs pairs;
+  if (tp_ypairs_rewrite(&pairs, buf, len)) buf = pairs.text, len = pairs.len;
   yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
   tp_yalias *al = tp_yalias_new(&parser, TP_YALIAS_MAX_REPLAYED);
   S_builder b = {.doc = doc, .d = d, .file = file, .aliases = al};
@@ -189,6 +191,8 @@ int tp_ydoc_parse_yaml(tp_ydoc *doc, const char *buf, size_t len, const char *fi
     tp_ynode *p = b.stack[i];
     if (p->kind == TP_YNODE_MAP && p->n < p->cap && p->keys[p->n]) p->n++;
   }
+  tp_ypairs_fix_cols(&pairs, doc);
+  tp_ypairs_free(&pairs);
   return rc || doc->truncated ? -1 : 0;
 }
 

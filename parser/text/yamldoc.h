@@ -14,7 +14,9 @@
  *   diagnostic;
  * - at most TP_YDOC_MAX_NODES nodes are built; the rest are dropped.
  *
- * JSON is read as YAML (JSON is YAML 1.2 flow style); the non-finite numbers
+ * JSON is read as YAML (JSON is YAML 1.2 flow style); a UTF-16 surrogate pair
+ * of \u escapes ("\ud83d\ude00", which libyaml refuses) in a double-quoted
+ * scalar is decoded to its character (UTF-8); the non-finite numbers
  * that Python writes (NaN, Infinity, -Infinity) and YAML's .nan/.inf read as
  * numbers.  Unknown tags (!!python/object:...) are kept and the value read as
  * a string.  On a syntax error the tree built so far is kept and a diagnostic
@@ -90,7 +92,7 @@ int tp_ydoc_parse(tp_ydoc *doc, const char *buf, size_t len, const char *file, t
  * 0 without diagnostics.  Returns TP_YDOC_DECLINED, with *doc empty and
  * nothing to free, for any input it does not read exactly like that: not
  * JSON, invalid UTF-8, a limit reached (depth, nodes), and the few valid JSON
- * inputs that libyaml reads differently or refuses (\u escapes of UTF-16
+ * inputs that libyaml reads differently or refuses (\u escapes of lone UTF-16
  * surrogates, a key more than about 1000 bytes or a line break before its
  * ':', tabs outside the top-level brackets, U+2028/U+2029/U+FEFF and C1
  * controls in strings).  Never adds diagnostics. */

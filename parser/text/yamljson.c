@@ -25,12 +25,15 @@
  * - strings are double-quoted scalars (quoted), with \uXXXX as UTF-8 and
  *   \u0000 as a NUL byte inside text (len counts it); numbers, true, false,
  *   null, NaN and +-Infinity are plain scalars with their text as written;
- * - libyaml refuses \u escapes of UTF-16 surrogates (even in pairs), and a
- *   key whose ':' is on a later line or more than 1024 characters after the
+ * - libyaml refuses \u escapes of UTF-16 surrogates (even in pairs): a pair
+ *   is decoded here to its character, as the libyaml path does after
+ *   rewriting it (yamlutf16.c), and a lone surrogate declined; libyaml refuses
+ *   a key whose ':' is on a later line or more than 1024 characters after the
  *   key's start, and a tab where a top-level token could start; it folds
  *   the line breaks NEL, U+2028 and U+2029 inside strings, and its reader
  *   refuses C1 controls, DEL, U+FFFE and U+FFFF.  This path declines all of
- *   these (and U+FEFF in strings, to be safe), and libyaml reads them as ever.
+ *   these but the pairs (and U+FEFF in strings, to be safe), and libyaml
+ *   reads them as ever.
  *
  * Nodes, texts and child arrays are carved from a few large blocks (doc->arena)
  * rather than allocated one by one; tp_ydoc_free releases the blocks. */
@@ -221,9 +224,20 @@ static int S_jstring(S_json *p, tp_ynode *n) {
           case 'u':
             if (close - k < 4 || S_hex4(s + k, &cp) != 0) return -1;
             k += 4;
-            /* libyaml refuses surrogate escapes, paired or not. */
-            if (cp >= 0xD800 && cp <= 0xDFFF) return -1;
-            if (cp < 0x80) {
+            /* A pair of surrogate escapes is one character (the libyaml path
+             * reads it as one \U escape); a lone surrogate is refused. */
+            if (cp >= 0xD800 && cp <= 0xDFFF) {
+              unsigned lo;
+              if (cp > 0xDBFF || close - k < 6 || s[k] != '\\' || s[k + 1] != 'u' ||
+                  S_hex4(s + k + 2, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF)
+                return -1;
+              k += 6;
+              cp = 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u);
+              out[o++] = (char)(0xF0 | cp >> 18);
+              out[o++] = (char)(0x80 | (cp >> 12 & 0x3F));
+              out[o++] = (char)(0x80 | (cp >> 6 & 0x3F));
+              out[o++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x80) {
               out[o++] = (char)cp;
             } else if (cp < 0x800) {
               out[o++] = (char)(0xC0 | cp >> 6);

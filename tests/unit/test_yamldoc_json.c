@@ -136,13 +136,47 @@ static void test_accepted(void) {
   tp_ydoc_free(&d);
 }
 
+/* UTF-16 surrogate pairs of \u escapes (what Python's json.dumps writes for
+ * characters past U+FFFF) decode to UTF-8 on both paths; only double-quoted
+ * scalars have escapes. */
+static void test_surrogate_pairs(void) {
+  accept_doc("{\"a\": \"x\\ud83d\\ude00y\", \"b\": [\"\\uD83D\\uDE00\\ud83d\\ude01\", 2],\n"
+             " \"c\\ud83d\\ude00\": 3, \"d\": \"\\\\ud83d\\\\ude00\"}");
+  tp_ydoc d;
+  tp_diags dd = {0};
+  const char *json = "{\"a\": \"x\\ud83d\\ude00y\", \"b\": 1}";
+  CHECK_INT(tp_ydoc_parse(&d, json, strlen(json), "t.json", &dd), 0);
+  CHECK_STR(tp_ynode_str(tp_ynode_get(d.root, "a")), "x\xF0\x9F\x98\x80y");
+  tp_ydoc_free(&d);
+  /* YAML through libyaml: the columns after a pair are those of the text */
+  const char *yaml = "{a: \"\\ud83d\\ude00\", b: 1}\n";
+  CHECK_INT(tp_ydoc_parse(&d, yaml, strlen(yaml), "t.yaml", &dd), 0);
+  CHECK_STR(tp_ynode_str(tp_ynode_get(d.root, "a")), "\xF0\x9F\x98\x80");
+  const tp_ynode *b = tp_ynode_get(d.root, "b");
+  CHECK_INT(b ? b->col : 0, 24);
+  tp_ydoc_free(&d);
+  yaml = "a: \"\\ud83d\\ude00\" # \"\\ud83d\\ude00\"\nb: '\\ud83d\\ude00'\nc: x\\ud83d\\ude00\n";
+  CHECK_INT(tp_ydoc_parse(&d, yaml, strlen(yaml), "t.yaml", &dd), 0);
+  CHECK_STR(tp_ynode_str(tp_ynode_get(d.root, "a")), "\xF0\x9F\x98\x80");
+  CHECK_STR(tp_ynode_str(tp_ynode_get(d.root, "b")), "\\ud83d\\ude00");
+  CHECK_STR(tp_ynode_str(tp_ynode_get(d.root, "c")), "x\\ud83d\\ude00");
+  tp_ydoc_free(&d);
+  CHECK_INT(dd.count, 0);
+  /* a lone surrogate is still refused, with a diagnostic */
+  CHECK_INT(tp_ydoc_parse(&d, "[\"\\ud83d\"]", 10, "t.json", &dd), -1);
+  CHECK_INT(dd.count, 1);
+  tp_ydoc_free(&d);
+  tp_diag_free(&dd);
+}
+
 static void test_declined(void) {
   static const char *const docs[] = {
       "[1,2,]", "{\"a\":1,}", "[,1]", "[1 2]", "[1\n2]", "{\"a\" 1}", "{a: 1}", "{'a': 1}",
       "{\"a\":1 \"b\":2}", "[1]]", "[[1]", "{\"a\":1", "[\"abc", "[\"abc]", "[\"a\\", "[",
-      /* escapes JSON has not, surrogate escapes (libyaml refuses them, even paired) */
+      /* escapes JSON has not, lone or reversed surrogate escapes (libyaml refuses them) */
       "[\"\\x41\"]", "[\"\\a\"]", "[\"\\U00000041\"]", "[\"\\u12\"]", "[\"\\u12G4\"]",
-      "[\"\\ud800\"]", "[\"\\udc00x\"]", "[\"\\ud83d\\ude00\"]",
+      "[\"\\ud800\"]", "[\"\\udc00x\"]", "[\"\\ude00\\ud83d\"]", "[\"\\ud83d\\u0041\"]",
+      "[\"\\ud83d\\ud83d\"]", "[\"\\ud83d\\\"]",
       /* raw controls, invalid or refused UTF-8 */
       "[\"a\tb\"]", "[\"a\nb\"]", "[\"a\rb\"]", "[\"\x7f\"]", "[\"\x01\"]", "[\"\xff\"]",
       "[\"\xc3\"]", "[\"\xc0\xaf\"]", "[\"\xe0\x80\xaf\"]", "[\"\xed\xa0\x80\"]",
@@ -388,6 +422,7 @@ static void test_same(void) {
 int main(void) {
   TP_RUN(test_accepted);
   TP_RUN(test_declined);
+  TP_RUN(test_surrogate_pairs);
   TP_RUN(test_long_keys);
   TP_RUN(test_limits);
   TP_RUN(test_generated);
