@@ -27,6 +27,7 @@ const char *tp_file_kind_name(tp_file_kind k) {
     case TP_FILE_HF_TRAINER_STATE: return "hf-trainer-state";
     case TP_FILE_KERAS_CSV: return "keras-csv";
     case TP_FILE_TEXTLOG: return "textlog";
+    case TP_FILE_SACRED_RUN: return "sacred-run";
     default: return "unknown";
   }
 }

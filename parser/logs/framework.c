@@ -20,6 +20,7 @@
 #include "parser/logs/lightning_csv.h"
 #include "parser/text/sha256.h"
 #include "parser/logs/mlflow.h"
+#include "parser/logs/sacred.h"
 #include "parser/text/number.h"
 #include "parser/logs/textlog.h"
 #include "parser/text/timefmt.h"
@@ -68,6 +69,7 @@ typedef struct S_format {
 
 static const char *const k_lightning_names[] = {"metrics.csv", NULL};
 static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
+static const char *const k_sacred_names[] = {"run.json", NULL};
 
 static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx);
@@ -76,6 +78,7 @@ static int S_load_mlflow(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* In sniffing order, which is also the loading order (the sniffers claim
  * disjoint files; a series two formats log keeps the points of the one read
@@ -90,6 +93,8 @@ static const S_format k_formats[] = {
     {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL, S_load_mlflow, "mlflow"},
     {TP_FW_HYDRA, "hydra", TP_FILE_UNKNOWN, NULL, NULL, S_load_hydra, "hydra"},
     {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL, S_load_wandb, "wandb"},
+    {TP_FW_SACRED, "sacred", TP_FILE_SACRED_RUN, k_sacred_names, tp_sacred_sniff, S_load_sacred,
+     "sacred"},
     {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
      "textlog"},
 };
@@ -436,6 +441,10 @@ static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx) {
 
 static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   return tp_wandb_load_run(run, dir, cx->d);
+}
+
+static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  return tp_sacred_load_run(run, dir, cx->clock, cx->sink, cx->d);
 }
 
 /* Provenance: every file a framework reader took has its real size and
