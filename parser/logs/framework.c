@@ -12,6 +12,7 @@
 
 #include "model/mem.h"
 #include "parser/text/csv.h"
+#include "parser/logs/dvclive.h"
 #include "parser/logs/hparam_text.h"
 #include "parser/logs/hf_trainer.h"
 #include "parser/logs/hparams_yaml.h"
@@ -70,6 +71,7 @@ typedef struct S_format {
 static const char *const k_lightning_names[] = {"metrics.csv", NULL};
 static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
 static const char *const k_sacred_names[] = {"run.json", NULL};
+static const char *const k_dvclive_names[] = {"dvc.yaml", "dvclive.json", NULL};
 
 static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx);
@@ -79,6 +81,7 @@ static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* In sniffing order, which is also the loading order (the sniffers claim
  * disjoint files; a series two formats log keeps the points of the one read
@@ -95,6 +98,8 @@ static const S_format k_formats[] = {
     {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL, S_load_wandb, "wandb"},
     {TP_FW_SACRED, "sacred", TP_FILE_SACRED_RUN, k_sacred_names, tp_sacred_sniff, S_load_sacred,
      "sacred"},
+    {TP_FW_DVCLIVE, "dvclive", TP_FILE_DVCLIVE, k_dvclive_names, tp_dvclive_sniff, S_load_dvclive,
+     "dvclive"},
     {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
      "textlog"},
 };
@@ -445,6 +450,10 @@ static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx) {
 
 static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   return tp_sacred_load_run(run, dir, cx->clock, cx->sink, cx->d);
+}
+
+static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  return tp_dvclive_load_run(run, dir, cx->clock, cx->sink, cx->d);
 }
 
 /* Provenance: every file a framework reader took has its real size and

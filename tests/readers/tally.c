@@ -197,7 +197,7 @@ static const struct {
     {"nvsmi", S_power, 0},          {"rapl", S_power, 0},           {"codecarbon", S_power, 0},
     {"keras", S_framework, 1},      {"lightning", S_framework, 1},  {"hf_trainer", S_framework, 1},
     {"mlflow", S_framework, 1},     {"textlog", S_framework, 1},    {"tfevents", S_tfevents, 0},
-    {"sacred", S_framework, 1},
+    {"sacred", S_framework, 1},     {"dvclive", S_framework, 1},
 };
 
 /* ---- Comparing ----------------------------------------------------------- */
