@@ -28,6 +28,8 @@ const char *tp_file_kind_name(tp_file_kind k) {
     case TP_FILE_KERAS_CSV: return "keras-csv";
     case TP_FILE_TEXTLOG: return "textlog";
     case TP_FILE_JSONLINES: return "jsonlines";
+    case TP_FILE_SACRED_RUN: return "sacred-run";
+    case TP_FILE_DVCLIVE: return "dvclive";
     default: return "unknown";
   }
 }

@@ -12,6 +12,7 @@
 
 #include "model/mem.h"
 #include "parser/text/csv.h"
+#include "parser/logs/dvclive.h"
 #include "parser/logs/hparam_text.h"
 #include "parser/logs/hf_trainer.h"
 #include "parser/logs/hparams_yaml.h"
@@ -21,6 +22,7 @@
 #include "parser/logs/lightning_csv.h"
 #include "parser/text/sha256.h"
 #include "parser/logs/mlflow.h"
+#include "parser/logs/sacred.h"
 #include "parser/text/number.h"
 #include "parser/logs/textlog.h"
 #include "parser/text/timefmt.h"
@@ -72,6 +74,8 @@ static const char *const k_textlog_names[] = {"*.log", "*.txt", NULL};
 /* DETR log.txt, detectron2 metrics.json, MMEngine vis_data/scalars.json (its
  * identical <timestamp>.json copy is not claimed, so it is read once). */
 static const char *const k_jsonlines_names[] = {"log.txt", "metrics.json", "scalars.json", NULL};
+static const char *const k_sacred_names[] = {"run.json", NULL};
+static const char *const k_dvclive_names[] = {"dvc.yaml", "dvclive.json", NULL};
 
 static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx);
@@ -81,6 +85,8 @@ static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_jsonlines(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* In sniffing order, which is also the loading order (the sniffers claim
  * disjoint files; a series two formats log keeps the points of the one read
@@ -97,6 +103,10 @@ static const S_format k_formats[] = {
     {TP_FW_WANDB, "wandb", TP_FILE_UNKNOWN, NULL, NULL, S_load_wandb, "wandb"},
     {TP_FW_JSONLINES, "jsonlines", TP_FILE_JSONLINES, k_jsonlines_names, tp_jsonlines_sniff,
      S_load_jsonlines, "jsonlines"},
+    {TP_FW_SACRED, "sacred", TP_FILE_SACRED_RUN, k_sacred_names, tp_sacred_sniff, S_load_sacred,
+     "sacred"},
+    {TP_FW_DVCLIVE, "dvclive", TP_FILE_DVCLIVE, k_dvclive_names, tp_dvclive_sniff, S_load_dvclive,
+     "dvclive"},
     {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
      "textlog"},
 };
@@ -462,6 +472,14 @@ static int S_load_hydra(tp_run *run, const char *dir, tp_framework_ctx *cx) {
 
 static int S_load_wandb(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   return tp_wandb_load_run(run, dir, cx->d);
+}
+
+static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  return tp_sacred_load_run(run, dir, cx->clock, cx->sink, cx->d);
+}
+
+static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  return tp_dvclive_load_run(run, dir, cx->clock, cx->sink, cx->d);
 }
 
 /* Provenance: every file a framework reader took has its real size and

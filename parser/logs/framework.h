@@ -3,6 +3,7 @@
  * Given a run directory, find which framework files it holds (Lightning
  * metrics.csv + hparams.yaml, Hugging Face trainer_state.json, a Keras
  * CSVLogger file, an MLflow run directory, Hydra's .hydra/, a W&B run's files/,
+ * a Sacred run folder, a DVCLive folder,
  * plain-text logs matching a pattern set) and load them all into one tp_run:
  * metrics from all, hparams from all (a diagnostic where two disagree), and the
  * run window from the files' own wall times where they have them.
@@ -32,15 +33,20 @@ typedef enum tp_framework_kind {
   TP_FW_HYDRA = 1u << 4,     /* .hydra/config.yaml, overrides.yaml */
   TP_FW_WANDB = 1u << 5,     /* files/wandb-metadata.json, wandb-summary.json, config.yaml */
   TP_FW_TEXTLOG = 1u << 6,   /* plain-text logs through a pattern set */
-  TP_FW_JSONLINES = 1u << 7  /* JSON lines: DETR log.txt, detectron2 metrics.json,
+  TP_FW_JSONLINES = 1u << 7, /* JSON lines: DETR log.txt, detectron2 metrics.json,
                                 MMEngine scalars.json */
+  TP_FW_SACRED = 1u << 8,    /* Sacred FileStorageObserver run folder: run.json, config.json,
+                                metrics.json */
+  TP_FW_DVCLIVE = 1u << 9    /* DVCLive folder: dvc.yaml + plots/metrics/, or 0.x's
+                                dvclive.json + dvclive/ */
 } tp_framework_kind;
 
 /* The formats are rows of one table in framework.c (kind, name, what
  * discovery calls a file of it, the file names it claims, its sniffer, its
  * loader), sniffed and loaded in table order.
  * Short stable name ("lightning", "keras", "hf-trainer", "mlflow", "hydra",
- * "wandb", "textlog", "jsonlines") of one kind, and back for --format (0 and *out, or -1). */
+ * "wandb", "textlog", "jsonlines", "sacred", "dvclive") of one kind, and back for --format
+ * (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
 
