@@ -441,6 +441,9 @@ static int S_load_hf(tp_run *run, const char *dir, tp_framework_ctx *cx) {
 static int S_load_jsonlines(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   int n = 0;
   for (const char *const *name = k_jsonlines_names; *name; name++) {
+    /* A DVCLive folder's metrics.json holds its final values, which the
+     * DVCLive reader takes from its TSV files: not a JSON-lines log. */
+    if ((cx->kinds & TP_FW_DVCLIVE) && strcmp(*name, "metrics.json") == 0) continue;
     char *p = tp_xasprintf("%s/%s", dir, *name);
     char head[S_HEAD_BYTES];
     size_t hn = S_is_file(p) && !S_left_out(cx->opt, p) ? S_head(p, head, sizeof head) : 0;

@@ -35,7 +35,9 @@ static void test_sniff(void) {
   CHECK(tp_dvclive_sniff("{\"step\": 9, \"loss\": 1}", 22));
   CHECK(!tp_dvclive_sniff("stages:\n  train:\n    cmd: python t.py\n", 37));
   CHECK(tp_framework_sniff_file("dvclive.json", "{\"step\": 1}", 11) == TP_FW_DVCLIVE);
-  CHECK(tp_framework_sniff_file("metrics.json", "{\"step\": 1}", 11) == 0);
+  /* A one-line metrics.json with a step may be a JSON-lines log (detectron2);
+   * it never marks a DVCLive folder, and in one the DVCLive reader has it. */
+  CHECK(tp_framework_sniff_file("metrics.json", "{\"step\": 1}", 11) != TP_FW_DVCLIVE);
 }
 
 /* Values read by hand from the corpus files. */
