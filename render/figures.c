@@ -472,7 +472,7 @@ static double S_total_power(const tp_run *r, size_t i, double *t_mid) {
     const tp_power_profile *p = &r->power[d];
     if (!(p->dt_s > 0)) continue;
     double fi = floor((*t_mid - p->t0_s) / p->dt_s);
-    if (fi < 0 || fi >= (double)p->n) continue;
+    if (!(fi >= 0 && fi < (double)p->n)) continue; /* NAN too (a profile without a start) */
     double w = tp_power_profile_mean(p, (size_t)fi);
     if (isfinite(w)) sum += w, any = true;
   }
