@@ -129,8 +129,10 @@ static void S_read_uses(const tp_ynode *root, tp_run *r) {
     tp_trace_use *u = tp_run_add_use(r, path, sha);
     u->devs = tp_xcalloc(S_len(devs), sizeof *u->devs);
     bool ok = true;
-    for (size_t d = 0; d < S_len(devs) && ok; d++)
-      ok = S_read_use_device(devs->items[d], &u->devs[u->n_devs++]) || (u->n_devs--, false);
+    for (size_t d = 0; d < S_len(devs) && ok; d++) {
+      ok = S_read_use_device(devs->items[d], &u->devs[u->n_devs]);
+      if (ok) u->n_devs++;
+    }
     u->pieces = tp_xmalloc((np + 1) * sizeof *u->pieces);
     for (size_t k = 0; k < np; k++)
       u->pieces[k] = (tp_energy_piece){pc[3 * k], pc[3 * k + 1], pc[3 * k + 2]};
