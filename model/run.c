@@ -12,11 +12,21 @@
 #include "model/mem.h"
 #include "model/units.h"
 
-/* Open-addressing hash from tag to series index (index + 1; 0 = empty). */
+/* Open-addressing hash from a key to an index in one of a run's arrays
+ * (index + 1; 0 = empty): series by tag, hparams by key.  n is how many
+ * entries of the array it holds; an index whose n differs from the array's
+ * count (entries added elsewhere, or the array sorted: n is then set to
+ * SIZE_MAX) is rebuilt before it is used. */
 struct tp_run_index {
   size_t *slots;
   size_t cap; /* power of two */
+  size_t n;
 };
+
+typedef const char *(*S_key_fn)(const tp_run *run, size_t i);
+
+static const char *S_series_key(const tp_run *run, size_t i) { return run->series[i].tag; }
+static const char *S_hparam_key(const tp_run *run, size_t i) { return run->hparams[i].key; }
 
 static uint64_t S_hash(const char *s) {
   uint64_t h = 1469598103934665603ULL; /* FNV-1a */
@@ -27,32 +37,53 @@ static uint64_t S_hash(const char *s) {
   return h;
 }
 
-static void S_index_rebuild(tp_run *run, size_t cap) {
-  tp_run_index *ix = run->index;
+static void S_index_put(tp_run_index *ix, const char *key, size_t i) {
+  size_t h = (size_t)S_hash(key) & (ix->cap - 1);
+  while (ix->slots[h]) h = (h + 1) & (ix->cap - 1);
+  ix->slots[h] = i + 1;
+}
+
+/* Index the first n entries of the array key() reads, in a table of at least
+ * twice that many slots. */
+static void S_index_rebuild(tp_run_index *ix, const tp_run *run, size_t n, S_key_fn key) {
+  size_t cap = 16;
+  while (cap < 2 * n + 2) cap *= 2;
   free(ix->slots);
   ix->slots = tp_xcalloc(cap, sizeof *ix->slots);
   ix->cap = cap;
-  for (size_t i = 0; i < run->n_series; i++) {
-    size_t h = (size_t)S_hash(run->series[i].tag) & (cap - 1);
-    while (ix->slots[h]) h = (h + 1) & (cap - 1);
-    ix->slots[h] = i + 1;
-  }
+  ix->n = n;
+  for (size_t i = 0; i < n; i++) S_index_put(ix, key(run, i), i);
 }
 
-static long S_index_find(const tp_run *run, const char *tag) {
-  const tp_run_index *ix = run->index;
-  if (!ix || !ix->cap) {
-    for (size_t i = 0; i < run->n_series; i++)
-      if (strcmp(run->series[i].tag, tag) == 0) return (long)i;
+/* The index of name among the n entries key() reads, or -1; rebuilds the
+ * index first when it does not hold exactly those n. */
+static long S_index_find(tp_run_index *ix, const tp_run *run, size_t n, S_key_fn key,
+                         const char *name) {
+  if (!ix) { /* not made by tp_run_new */
+    for (size_t i = 0; i < n; i++)
+      if (strcmp(key(run, i), name) == 0) return (long)i;
     return -1;
   }
-  size_t h = (size_t)S_hash(tag) & (ix->cap - 1);
+  if (ix->n != n || !ix->cap) S_index_rebuild(ix, run, n, key);
+  size_t h = (size_t)S_hash(name) & (ix->cap - 1);
   while (ix->slots[h]) {
     size_t i = ix->slots[h] - 1;
-    if (strcmp(run->series[i].tag, tag) == 0) return (long)i;
+    if (strcmp(key(run, i), name) == 0) return (long)i;
     h = (h + 1) & (ix->cap - 1);
   }
   return -1;
+}
+
+/* Record that entry n - 1 (just appended) holds name. */
+static void S_index_added(tp_run_index *ix, const tp_run *run, size_t n, S_key_fn key,
+                          const char *name) {
+  if (!ix) return;
+  if (ix->n != n - 1 || 2 * n + 2 > ix->cap) {
+    S_index_rebuild(ix, run, n, key);
+    return;
+  }
+  S_index_put(ix, name, n - 1);
+  ix->n = n;
 }
 
 tp_run *tp_run_new(const char *id, const char *dir) {
@@ -60,6 +91,7 @@ tp_run *tp_run_new(const char *id, const char *dir) {
   run->id = tp_xstrdup(id);
   run->dir = tp_xstrdup(dir);
   run->index = tp_xcalloc(1, sizeof *run->index);
+  run->hp_index = tp_xcalloc(1, sizeof *run->hp_index);
   run->start_s = run->end_s = NAN;
   run->declared_duration_s = NAN;
   run->time_source = run->start_source = run->end_source = -1;
@@ -154,6 +186,8 @@ void tp_run_free(tp_run *run) {
   free(run->series);
   if (run->index) free(run->index->slots);
   free(run->index);
+  if (run->hp_index) free(run->hp_index->slots);
+  free(run->hp_index);
   for (size_t i = 0; i < run->n_hparams; i++) {
     free(run->hparams[i].key);
     free(run->hparams[i].text);
@@ -226,25 +260,17 @@ tp_trace_use *tp_run_add_use(tp_run *run, const char *path, const char *sha256) 
 }
 
 tp_series *tp_run_series(tp_run *run, const char *tag) {
-  long i = S_index_find(run, tag);
+  long i = S_index_find(run->index, run, run->n_series, S_series_key, tag);
   if (i >= 0) return &run->series[i];
   TP_GROW(run->series, run->cap_series, run->n_series + 1);
   tp_series *s = &run->series[run->n_series++];
   *s = (tp_series){.tag = tp_xstrdup(tag)};
-  if (!run->index) run->index = tp_xcalloc(1, sizeof *run->index);
-  if (run->n_series * 2 > run->index->cap)
-    S_index_rebuild(run, run->index->cap ? run->index->cap * 2 : 16);
-  else {
-    tp_run_index *ix = run->index;
-    size_t h = (size_t)S_hash(tag) & (ix->cap - 1);
-    while (ix->slots[h]) h = (h + 1) & (ix->cap - 1);
-    ix->slots[h] = run->n_series;
-  }
+  S_index_added(run->index, run, run->n_series, S_series_key, s->tag);
   return s;
 }
 
 const tp_series *tp_run_find_series(const tp_run *run, const char *tag) {
-  long i = S_index_find(run, tag);
+  long i = S_index_find(run->index, run, run->n_series, S_series_key, tag);
   return i >= 0 ? &run->series[i] : NULL;
 }
 
@@ -312,7 +338,7 @@ void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wal
 }
 
 void tp_run_purge_tag(tp_run *run, const char *tag, int64_t step) {
-  long i = S_index_find(run, tag);
+  long i = S_index_find(run->index, run, run->n_series, S_series_key, tag);
   if (i >= 0) S_purge_from(&run->series[i], step);
 }
 
@@ -321,9 +347,8 @@ void tp_run_session_start(tp_run *run, int64_t step) {
 }
 
 const tp_hparam *tp_run_find_hparam(const tp_run *run, const char *key) {
-  for (size_t i = 0; i < run->n_hparams; i++)
-    if (strcmp(run->hparams[i].key, key) == 0) return &run->hparams[i];
-  return NULL;
+  long i = S_index_find(run->hp_index, run, run->n_hparams, S_hparam_key, key);
+  return i >= 0 ? &run->hparams[i] : NULL;
 }
 
 /* Whether (kind, text, number) is the value held as (ok, ot, on) in another
@@ -341,9 +366,8 @@ static int S_hparam_richer(tp_hparam_kind ok, const char *ot, double on, tp_hpar
 
 void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const char *text,
                        double number, const char *source) {
-  tp_hparam *old = NULL;
-  for (size_t i = 0; i < run->n_hparams && !old; i++)
-    if (strcmp(run->hparams[i].key, key) == 0) old = &run->hparams[i];
+  long at = S_index_find(run->hp_index, run, run->n_hparams, S_hparam_key, key);
+  tp_hparam *old = at >= 0 ? &run->hparams[at] : NULL;
   if (old) {
     int richer = S_hparam_richer(old->kind, old->text, old->number, kind, text, number);
     if (richer > 0) {
@@ -375,6 +399,7 @@ void tp_run_set_hparam(tp_run *run, const char *key, tp_hparam_kind kind, const 
       .number = kind == TP_HP_STRING || kind == TP_HP_NULL ? NAN : number,
       .source = source ? tp_xstrdup(source) : NULL,
   };
+  S_index_added(run->hp_index, run, run->n_hparams, S_hparam_key, key);
 }
 
 void tp_run_count_skipped(tp_run *run, const char *tag, const char *kind) {
@@ -552,7 +577,10 @@ static char *S_series_list(const tp_run *run, S_count what, size_t *n_out,
 }
 
 void tp_run_finish(tp_run *run) {
-  if (run->n_hparams > 1) qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
+  if (run->n_hparams > 1) {
+    qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
+    run->hp_index->n = SIZE_MAX; /* the order changed: rebuilt when next used */
+  }
   S_free_time_sources(run);
   size_t n;
   unsigned long long total;

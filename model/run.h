@@ -189,7 +189,7 @@ typedef struct tp_trace_use {
   size_t n_split_with;
 } tp_trace_use;
 
-typedef struct tp_run_index tp_run_index; /* private: tag -> series lookup */
+typedef struct tp_run_index tp_run_index; /* private: tag -> series, key -> hparam lookups */
 
 /* Where a run first reached its experiment's metric target (see model/lab.h). */
 typedef struct tp_target {
@@ -212,6 +212,7 @@ typedef struct tp_run {
 
   tp_hparam *hparams;   /* sorted by key once tp_run_finish() has run */
   size_t n_hparams, cap_hparams;
+  tp_run_index *hp_index;
 
   tp_tagcount *skipped; /* non-scalar summaries per tag */
   size_t n_skipped, cap_skipped;

@@ -70,8 +70,10 @@ static void S_attach(S_builder *b, tp_ynode *n) {
   }
   size_t cap_items = p->cap;
   TP_GROW(p->keys, p->cap, p->n + 1);
-  p->items = tp_xrealloc(p->items, p->cap * sizeof *p->items);
-  for (size_t i = cap_items; i < p->cap; i++) p->keys[i] = p->items[i] = NULL;
+  if (p->cap != cap_items) { /* keys grew: items follow, the new slots empty */
+    p->items = tp_xrealloc(p->items, p->cap * sizeof *p->items);
+    for (size_t i = cap_items; i < p->cap; i++) p->keys[i] = p->items[i] = NULL;
+  }
   p->keys[p->n] = n;
 }
 
