@@ -23,34 +23,6 @@ bool tp_cfgtraces_claimed(const tp_pipeline_state *st, const char *path) {
   return found;
 }
 
-/* A column mapping from the configuration, or -1 with a diagnostic. */
-static int S_csvmap_of(const tp_config_columns *c, tp_csvmap *m, tp_diags *d, long line) {
-  *m = (tp_csvmap){.sep = c->separator ? c->separator : ',',
-                   .no_header = c->no_header,
-                   .time_column = c->time_column,
-                   .time_index = c->time_index,
-                   .value_column = c->value_column,
-                   .value_index = c->value_index,
-                   .device_column = c->device_column,
-                   .device_index = c->device_index};
-  m->time_format = TP_TIME_AUTO;
-  if (c->time_format) {
-    if (strchr(c->time_format, '%')) {
-      m->time_format = TP_TIME_PATTERN;
-      m->time_pattern = c->time_format;
-    } else if (tp_time_format_parse(c->time_format, &m->time_format) != 0) {
-      tp_diag_add(d, TP_ERROR, NULL, -1, line, "power: unknown time format '%s'", c->time_format);
-      return -1;
-    }
-  }
-  m->unit = TP_UNIT_W;
-  if (c->unit && tp_value_unit_parse(c->unit, &m->unit) != 0) {
-    tp_diag_add(d, TP_ERROR, NULL, -1, line, "power: unknown unit '%s'", c->unit);
-    return -1;
-  }
-  return 0;
-}
-
 /* The files an entry's globs match, each once, in name order: a new array
  * (caller frees it and its strings) of *n paths. */
 static char **S_expand_globs(tp_pipeline_state *st, const tp_config_power *pw, size_t *n) {
@@ -85,6 +57,9 @@ typedef struct S_entry {
   tp_trace_job job;          /* the fields every file of the entry shares */
   tp_tz *tz;                 /* the entry's time zone, or NULL: the default */
   tp_csvmap map;             /* job.csvmap points here when the entry has columns */
+  char nvsmi_fields[TP_NVSMI_FIELDS_MAX]; /* job.nvsmi_columns points here when
+                                                   a headerless nvidia-smi log's
+                                                   positions are given */
   bool ok;                   /* false: the entry cannot be read (bad columns) */
 } S_entry;
 
@@ -99,9 +74,12 @@ static void S_entry_setup(tp_pipeline_state *st, const tp_config_power *pw, S_en
                   "power: time zone '%s' is not known; the default zone is used", pw->timezone);
   }
   tp_power_format fmt = TP_POWER_AUTO;
-  if (pw->has_columns) {
+  bool nvsmi = pw->format && strcmp(pw->format, "nvidia-smi") == 0;
+  if (pw->has_columns && !nvsmi) {
     fmt = TP_POWER_CSVMAP;
-    en->ok = S_csvmap_of(&pw->columns, &en->map, &st->lab->diags, pw->line) == 0;
+    char err[160];
+    en->ok = tp_csvmap_of_config(&en->map, &pw->columns, err, sizeof err) == 0;
+    if (!en->ok) tp_diag_add(&st->lab->diags, TP_ERROR, NULL, -1, pw->line, "power: %s", err);
   } else if (pw->format && tp_power_format_parse(pw->format, &fmt) != 0) {
     tp_diag_add(&st->lab->diags, TP_ERROR, cfg->path, -1, pw->line,
                 "power: unknown format '%s'; recognised by content instead", pw->format);
@@ -124,6 +102,13 @@ static void S_entry_setup(tp_pipeline_state *st, const tp_config_power *pw, S_en
                            .format = fmt != TP_POWER_AUTO ? fmt : st->force,
                            .tz = en->tz ? en->tz : st->tz,
                            .clock_offset_s = st->opts->clock_offset_s + pw->clock_offset_s};
+  char err[160];
+  if (nvsmi && pw->has_columns) {
+    if (tp_csvmap_nvsmi_fields(en->nvsmi_fields, &pw->columns, err, sizeof err) == 0)
+      en->job.nvsmi_columns = en->nvsmi_fields;
+    else
+      tp_diag_add(&st->lab->diags, TP_WARN, cfg->path, -1, pw->line, "power: %s", err);
+  }
 }
 
 /* Claim and read the files of one `power` entry. */
@@ -147,7 +132,7 @@ static void S_apply_entry(tp_pipeline_state *st, const tp_config_power *pw) {
           st->lab->runs[r]->host = tp_xstrdup(pw->host);
     tp_trace_job job = en.job;
     job.path = files[k];
-    job.csvmap = pw->has_columns ? &en.map : NULL;
+    job.csvmap = en.job.format == TP_POWER_CSVMAP ? &en.map : NULL;
     tp_traces_apply_one(st, &job);
   }
   for (size_t k = 0; k < nf; k++) free(files[k]);

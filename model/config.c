@@ -85,6 +85,8 @@ void tp_config_power_clear(tp_config_power *p) {
   free(p->format);
   free(p->columns.time_column);
   free(p->columns.time_format);
+  free(p->columns.time2_column);
+  free(p->columns.date_order);
   free(p->columns.value_column);
   free(p->columns.unit);
   free(p->columns.device_column);

@@ -69,6 +69,11 @@ typedef struct tp_config_columns {
   bool no_header;       /* the first line is data: columns by position */
   char *time_column;    /* time column by header name, or NULL ... */
   int time_index;       /* ... or by 1-based position (0: by name) */
+  char *time2_column;   /* with `time: [Date, Time]`: the time-of-day column by
+                           name, or NULL ... */
+  int time2_index;      /* ... or by position (0: by name, or none) */
+  char *date_order;     /* "dmy", "mdy" or "ymd": the order of numeric dates
+                           under the auto format; NULL: not stated */
   char *time_format;    /* a format name ("iso8601", "epoch-ms", ...) or a
                            strptime-like pattern (contains '%'); NULL: auto */
   char *value_column;   /* power or energy column by name, or NULL ... */

@@ -215,10 +215,34 @@ static void S_column(tp_config_ld *ld, const tp_ynode *v, const char *subj, char
   *index = 0;
 }
 
+/* `time`: one column, or a list of two: the date's and the time of day's. */
 static void S_col_time(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v, void *obj,
                        const char *subj, const char *path) {
   tp_config_columns *c = obj;
-  S_column(ld, v, subj, &c->time_column, &c->time_index);
+  free(c->time2_column);
+  c->time2_column = NULL;
+  c->time2_index = 0;
+  if (v->kind != TP_YNODE_SEQ) {
+    S_column(ld, v, subj, &c->time_column, &c->time_index);
+    return;
+  }
+  if (v->n != 2) {
+    tp_config_warn(ld, v, "%s should be one column or a list of two (the date's and the time "
+                   "of day's), not a list of %zu; ignored", subj, v->n);
+    return;
+  }
+  S_column(ld, v->items[0], subj, &c->time_column, &c->time_index);
+  S_column(ld, v->items[1], subj, &c->time2_column, &c->time2_index);
+}
+
+static void S_date_order(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v, void *obj,
+                         const char *subj, const char *path) {
+  const char *s = tp_config_text(v);
+  tp_date_order o;
+  if (!s) tp_config_wrong_type(ld, v, subj, "dmy, mdy or ymd");
+  else if (tp_date_order_parse(s, &o) != 0)
+    tp_config_warn(ld, v, "%s: '%s' is not a date order (dmy, mdy, ymd); ignored", subj, s);
+  else tp_config_set_str(TP_CFG_AT(obj, f, char *), tp_date_order_name(o));
 }
 
 static void S_col_value(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v, void *obj,
@@ -268,6 +292,8 @@ static const tp_config_field k_columns[] = {
     {.key = "time", .kind = TP_CF_FN, .fn = S_col_time},
     {.key = "time_format", .kind = TP_CF_FN, .off = offsetof(tp_config_columns, time_format),
      .fn = S_time_format},
+    {.key = "date_order", .kind = TP_CF_FN, .off = offsetof(tp_config_columns, date_order),
+     .fn = S_date_order},
     {.key = "value", .kind = TP_CF_FN, .fn = S_col_value},
     {.key = "unit", .kind = TP_CF_FN, .off = offsetof(tp_config_columns, unit), .fn = S_unit},
     {.key = "device", .kind = TP_CF_FN, .fn = S_col_device},
@@ -307,6 +333,19 @@ static const tp_config_field k_power[] = {
      .hi = TP_S_PER_DAY},
 };
 
+/* With format nvidia-smi, columns name the positions of a headerless log's
+ * time, power (`value`) and index (`device`): anything else is warned of (and
+ * without both positions the columns are not used). */
+static void S_nvsmi_positions(tp_config_ld *ld, const tp_ynode *item, const tp_config_power *p,
+                              const char *path) {
+  const tp_config_columns *c = &p->columns;
+  if (c->time_column || c->value_column || c->device_column || c->time2_column ||
+      c->time2_index || c->time_format || c->date_order || c->unit || c->separator)
+    tp_config_warn(ld, item, "'%s' has format 'nvidia-smi': its columns name the 1-based "
+                   "positions of time, value (power) and device (index) only; the rest is "
+                   "ignored", path);
+}
+
 static void S_power(tp_config_ld *ld, const tp_ynode *item, const char *path) {
   tp_config *cfg = ld->cfg;
   tp_config_power *p = tp_config_add_power(cfg);
@@ -320,9 +359,10 @@ static void S_power(tp_config_ld *ld, const tp_ynode *item, const char *path) {
     return;
   }
   if (p->has_columns && !p->format) p->format = tp_xstrdup("csv");
+  else if (p->has_columns && strcmp(p->format, "nvidia-smi") == 0) S_nvsmi_positions(ld, item, p, path);
   else if (p->has_columns && strcmp(p->format, "csv") != 0)
     tp_config_warn(ld, item, "'%s' has columns but format '%s'; the columns are used only with "
-                   "format 'csv'", path, p->format);
+                   "format 'csv' (or 'nvidia-smi', by position)", path, p->format);
 }
 
 /* ---- hardware ------------------------------------------------------------------ */

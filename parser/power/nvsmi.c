@@ -86,9 +86,31 @@ bool tp_nvsmi_sniff_csv(const char *head, size_t len) {
     if (tp_field_eq(name, "timestamp") || (name.n > 6 && strncasecmp(name.s, "power.", 6) == 0))
       has_key = true;
   }
-  /* A noheader row: nvidia-smi's own date format and its ", " separator. */
-  if (has_ts) return tp_mem_contains(line.s, line.n, ", ");
-  return all_known && has_key;
+  /* A noheader row is not this format by content (tp_nvsmi_sniff_noheader). */
+  return !has_ts && all_known && has_key;
+}
+
+bool tp_nvsmi_sniff_noheader(const char *head, size_t len) {
+  tp_field line = S_first_line(head, len, NULL);
+  tp_field f[S_MAX_COLS];
+  size_t n = tp_csv_split(line.s, line.n, ',', f, S_MAX_COLS);
+  if (n > S_MAX_COLS || n < 2) return false;
+  bool has_ts = false;
+  for (size_t k = 0; k < n && !has_ts; k++) {
+    tp_timestamp ts;
+    has_ts = tp_time_parse(f[k].s, f[k].n, TP_TIME_NVSMI, &ts) == 0;
+  }
+  /* nvidia-smi's own date format and its ", " separator. */
+  return has_ts && tp_mem_contains(line.s, line.n, ", ");
+}
+
+int tp_nvsmi_read_unstated(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
+  (void)lr, (void)opt;
+  tp_rdiag_add(e->rd, TP_NOTE, "headerless nvidia-smi", 1,
+               "looks like an nvidia-smi log without its header line (--format=csv,noheader): "
+               "not read as power unless --format nvidia-smi or the configuration's "
+               "power[].format: nvidia-smi says so");
+  return 0;
 }
 
 /* Whitespace/comma tokens of a dmon line (a leading '#' dropped).  Returns the
@@ -136,6 +158,8 @@ typedef struct S_csv {
   size_t prev_time_n;
   double prev_t;
   int pos_in_instant;        /* rows since the timestamp changed */
+  bool more_ok;              /* rows may have fields past ncols (a field list
+                                ending in "...") */
 } S_csv;
 
 /* Learn the columns from header-like fields.  Returns 0, or -1 (reported) when
@@ -182,15 +206,30 @@ static int S_csv_columns(S_csv *c, const tp_field *f, size_t n, const tp_power_o
   return 0;
 }
 
-/* A noheader file without a field list: time = the column holding an
- * nvidia-smi timestamp, power = the one column whose value ends in " W". */
-static int S_csv_infer(S_csv *c, const tp_field *f, size_t n, tp_rdiag *rd, int64_t line) {
+/* The query a headerless log is read as when no field list is given and its
+ * rows have as many fields (docs/configuration.md, README). */
+#define S_DEFAULT_QUERY "timestamp,index,name,power.draw"
+
+/* A noheader file without a field list: the documented query when the row
+ * has its four fields and starts with a timestamp; else time = the column
+ * holding an nvidia-smi timestamp, power = the one column whose value ends in
+ * " W".  Returns 0 (noted), or -1 (reported) when neither fits. */
+static int S_csv_infer(S_csv *c, const tp_field *f, size_t n, const tp_power_options *opt,
+                       tp_rdiag *rd, int64_t line) {
+  tp_timestamp ts;
+  if (n == 4 && tp_time_parse(f[0].s, f[0].n, TP_TIME_NVSMI, &ts) == 0) {
+    tp_field q[4];
+    tp_csv_split(S_DEFAULT_QUERY, strlen(S_DEFAULT_QUERY), ',', q, 4);
+    if (S_csv_columns(c, q, 4, opt, rd, line)) return -1;
+    tp_rdiag_add(rd, TP_NOTE, "no header", line,
+                 "no header: columns read as the query " S_DEFAULT_QUERY);
+    return 0;
+  }
   c->ncols = n;
   c->col_time = c->col_power = c->col_index = c->col_uuid = c->col_bus = c->col_name = -1;
   c->power_scale = 1;
   int n_power = 0;
   for (size_t k = 0; k < n && k < S_MAX_COLS; k++) {
-    tp_timestamp ts;
     double v;
     tp_field unit;
     if (c->col_time < 0 && tp_time_parse(f[k].s, f[k].n, TP_TIME_NVSMI, &ts) == 0)
@@ -200,8 +239,9 @@ static int S_csv_infer(S_csv *c, const tp_field *f, size_t n, tp_rdiag *rd, int6
   }
   if (c->col_time < 0 || n_power != 1) {
     tp_rdiag_add(rd, TP_ERROR, "no header", line,
-                 "a headerless nvidia-smi file whose power column cannot be told: give its "
-                 "query field list (e.g. timestamp,index,power.draw); file not used");
+                 "a headerless nvidia-smi file whose power column cannot be told (%zu fields, "
+                 "not the 4 of the query " S_DEFAULT_QUERY "): name the positions of its time, "
+                 "power and index in the configuration's columns; file not used", n);
     return -1;
   }
   snprintf(c->power_field, sizeof c->power_field, "column %d", c->col_power + 1);
@@ -296,7 +336,10 @@ int tp_nvsmi_read_csv(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
   bool have_cols = false;
   if (opt->nvsmi_columns) {
     size_t n = tp_csv_split(opt->nvsmi_columns, strlen(opt->nvsmi_columns), ',', f, S_MAX_COLS);
-    if (n > S_MAX_COLS || S_csv_columns(&c, f, n, opt, rd, -1)) return -1;
+    /* A list ending in "..." names the first fields; rows may have more. */
+    bool open_end = n > 1 && n <= S_MAX_COLS && tp_field_eq(f[n - 1], "...");
+    if (n > S_MAX_COLS || S_csv_columns(&c, f, n - open_end, opt, rd, -1)) return -1;
+    c.more_ok = open_end;
     have_cols = true;
   }
   bool no_power_noted = false;
@@ -316,7 +359,7 @@ int tp_nvsmi_read_csv(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
       continue;
     }
     if (!have_cols) {
-      if (S_csv_infer(&c, f, n, rd, lr->line)) return -1;
+      if (S_csv_infer(&c, f, n, opt, rd, lr->line)) return -1;
       have_cols = true;
     }
     if (c.col_power < 0) {
@@ -329,7 +372,7 @@ int tp_nvsmi_read_csv(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
       no_power_noted = true;
       continue;
     }
-    if (n != c.ncols) {
+    if (c.more_ok ? n < c.ncols : n != c.ncols) {
       tp_rdiag_add(rd, TP_WARN, "field count", lr->line,
                    "%zu fields where the header has %zu; row skipped", n, c.ncols);
       continue;

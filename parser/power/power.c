@@ -36,6 +36,8 @@ static const S_format k_formats[] = {
     {TP_POWER_RAPL_CSV, "rapl", NULL, tp_rapl_sniff_csv, tp_rapl_read_csv},
     {TP_POWER_NVSMI_DMON, "nvidia-smi-dmon", NULL, tp_nvsmi_sniff_dmon, tp_nvsmi_read_dmon},
     {TP_POWER_NVSMI_CSV, "nvidia-smi", NULL, tp_nvsmi_sniff_csv, tp_nvsmi_read_csv},
+    {TP_POWER_NVSMI_UNSTATED, "nvidia-smi-noheader", NULL, tp_nvsmi_sniff_noheader,
+     tp_nvsmi_read_unstated},
     {TP_POWER_PERF_STAT, "perf-stat", NULL, tp_rapl_sniff_perf, tp_rapl_read_perf},
     {TP_POWER_CSVMAP, "csv", NULL, NULL, tp_csvmap_read},
 };
@@ -58,7 +60,8 @@ int tp_power_format_parse(const char *name, tp_power_format *out) {
     return 0;
   }
   for (size_t k = 0; k < S_N_FORMATS; k++)
-    if (strcasecmp(name, k_formats[k].name) == 0) {
+    if (k_formats[k].format != TP_POWER_NVSMI_UNSTATED && /* found, never named */
+        strcasecmp(name, k_formats[k].name) == 0) {
       *out = k_formats[k].format;
       return 0;
     }
@@ -109,7 +112,10 @@ int tp_power_read_stream(FILE *f, const char *name, tp_power_format fmt,
       tp_diag_add(d, TP_ERROR, name, -1, -1, "cannot rewind the input after recognising it: not used");
       return -1;
     }
-    if (fmt == TP_POWER_UNKNOWN && opt->csvmap) fmt = TP_POWER_CSVMAP;
+    /* A field list or a column mapping given is a statement of the format. */
+    if (fmt == TP_POWER_NVSMI_UNSTATED && opt->nvsmi_columns) fmt = TP_POWER_NVSMI_CSV;
+    if ((fmt == TP_POWER_UNKNOWN || fmt == TP_POWER_NVSMI_UNSTATED) && opt->csvmap)
+      fmt = TP_POWER_CSVMAP;
     if (fmt == TP_POWER_UNKNOWN) {
       tp_diag_add(d, TP_ERROR, name, -1, -1,
                   "not a power or energy trace this version reads (nvidia-smi CSV or dmon, RAPL, "

@@ -27,7 +27,9 @@ typedef struct tp_power_options {
   double clock_offset_s;    /* added to every time (--clock-offset) */
   const struct tp_csvmap *csvmap; /* column mapping for TP_POWER_CSVMAP, or NULL */
   const char *nvsmi_columns;  /* query field list of a noheader nvidia-smi file,
-                                 e.g. "timestamp,index,power.draw"; NULL if none */
+                                 e.g. "timestamp,index,power.draw"; ending in
+                                 ",..." it names the first fields only; NULL if
+                                 none */
   const char *nvsmi_power_field; /* power column to use; NULL: power.draw, else
                                     power.draw.average, else power.draw.instant */
   bool has_start;           /* start_s is set */

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -280,6 +281,69 @@ int tp_time_parse_pattern(const char *s, size_t n, const char *pat, tp_timestamp
   out->has_offset = has_off;
   out->offset_s = off;
   return 0;
+}
+
+/* ---- Numeric dates in a stated order ------------------------------------ */
+
+static const char *const k_order_names[] = {
+    [TP_DATE_ORDER_NONE] = "none", [TP_DATE_DMY] = "dmy", [TP_DATE_MDY] = "mdy",
+    [TP_DATE_YMD] = "ymd"};
+
+const char *tp_date_order_name(tp_date_order o) {
+  return (unsigned)o < sizeof k_order_names / sizeof *k_order_names ? k_order_names[o] : "?";
+}
+
+int tp_date_order_parse(const char *name, tp_date_order *out) {
+  for (unsigned k = TP_DATE_DMY; k < sizeof k_order_names / sizeof *k_order_names; k++)
+    if (strcasecmp(name, k_order_names[k]) == 0) {
+      *out = (tp_date_order)k;
+      return 0;
+    }
+  return -1;
+}
+
+/* The three numbers of a leading numeric date: `wide` (0, 1 or 2) is the one
+ * of four digits, the others have one or two; the separator is one of "/.-"
+ * and the same twice.  *i is left after the date. */
+static int S_three_numbers(const char *s, size_t n, size_t *i, int wide, int v[3]) {
+  char sep = 0;
+  for (int k = 0; k < 3; k++) {
+    if (k > 0) {
+      if (*i >= n || !(s[*i] == '/' || s[*i] == '.' || s[*i] == '-')) return -1;
+      if (k == 1) sep = s[*i];
+      if (S_lit(s, n, i, sep)) return -1;
+    }
+    if (k == wide ? S_fixed(s, n, i, 4, &v[k]) : S_upto(s, n, i, 2, &v[k])) return -1;
+    if (*i < n && S_isdigit(s[*i])) return -1;
+  }
+  return 0;
+}
+
+bool tp_time_is_dm_date(const char *s, size_t n) {
+  S_trim(&s, &n);
+  size_t i = 0;
+  int v[3];
+  return S_three_numbers(s, n, &i, 2, v) == 0 && (i == n || s[i] == ' ' || s[i] == 'T');
+}
+
+int tp_time_parse_ordered(const char *s, size_t n, tp_date_order order, tp_timestamp *out) {
+  S_trim(&s, &n);
+  size_t i = 0;
+  int v[3], y, mo, d;
+  if (order == TP_DATE_YMD) {
+    if (S_three_numbers(s, n, &i, 0, v)) return -1;
+    y = v[0], mo = v[1], d = v[2];
+  } else if (order == TP_DATE_DMY || order == TP_DATE_MDY) {
+    if (S_three_numbers(s, n, &i, 2, v)) return -1;
+    y = v[2], mo = order == TP_DATE_DMY ? v[1] : v[0], d = order == TP_DATE_DMY ? v[0] : v[1];
+  } else {
+    return -1;
+  }
+  /* The date rewritten as ISO 8601, the rest as it was: one parser for the time. */
+  char iso[96];
+  if (n - i > sizeof iso - 16) return -1;
+  int len = snprintf(iso, sizeof iso, "%04d-%02d-%02d%.*s", y, mo, d, (int)(n - i), s + i);
+  return S_parse_dated(iso, (size_t)len, '-', true, out);
 }
 
 static const char *const k_format_names[] = {

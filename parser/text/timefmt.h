@@ -72,6 +72,30 @@ int tp_time_parse_pattern(const char *s, size_t n, const char *pattern, tp_times
 const char *tp_time_format_name(tp_time_format f);
 int tp_time_format_parse(const char *name, tp_time_format *out);
 
+/* The order of the numbers of a numeric date ("03/04/2024"), which the text
+ * does not say: none (such a date is not read), day-month-year,
+ * month-day-year, year-month-day. */
+typedef enum tp_date_order {
+  TP_DATE_ORDER_NONE = 0,
+  TP_DATE_DMY,
+  TP_DATE_MDY,
+  TP_DATE_YMD
+} tp_date_order;
+
+/* Names ("dmy", "mdy", "ymd"; "none" for none) and back (0 and *out, or -1;
+ * "none" is not accepted). */
+const char *tp_date_order_name(tp_date_order o);
+int tp_date_order_parse(const char *name, tp_date_order *out);
+/* Whether s[0..n) starts with a date of one or two digits, a separator ('/',
+ * '.' or '-'), one or two digits, the same separator and four digits, alone or
+ * followed by a blank or 'T': a date whose day/month order it does not say. */
+bool tp_time_is_dm_date(const char *s, size_t n);
+/* Parse s[0..n): a numeric date in the given order (the year of four digits,
+ * the others of one or two, separated by '/', '.' or '-'), then optionally
+ * [ T]HH:MM[:SS[.fff]][zone] as in ISO 8601.  Returns 0 and fills *out, or -1
+ * (also for TP_DATE_ORDER_NONE). */
+int tp_time_parse_ordered(const char *s, size_t n, tp_date_order order, tp_timestamp *out);
+
 /* Calendar arithmetic (tp_days_from_civil, tp_civil_from_days) lives in
  * model/utctime.h, included above. */
 

@@ -10,8 +10,11 @@
  *
  * Selector byte: bits 0-2 pick the reader (0 auto-detect, 1 nvidia-smi CSV,
  * 2 nvidia-smi dmon, 3 RAPL CSV, 4 perf stat, 5 CodeCarbon, 6 CSV mapping,
- * 7 auto again), bit 3 a start time and a noheader column list, bit 6 a
- * device column for the CSV mapping, bit 7 a mapping without header.
+ * 7 the headerless nvidia-smi note), bit 3 a start time and a noheader column
+ * list, bit 4 the mapping's time in two columns (date, time of day) and that
+ * list open-ended ("...": rows may have more fields), bit 5 a day-first date
+ * order, bit 6 a device column for the CSV mapping, bit 7 a mapping without
+ * header.
  */
 #include <math.h>
 #include <stdint.h>
@@ -71,7 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
   c.energy = tp_energy_sink(e);
   tp_trace_sink sink = {&c, S_device, S_sample, S_declared};
-  tp_csvmap map = {.time_index = 1, .value_index = 2, .device_index = (sel & 0x40) ? 3 : 0,
+  bool two = (sel & 0x10) != 0; /* time in columns 1 and 2 */
+  tp_csvmap map = {.time_index = 1, .time2_index = two ? 2 : 0, .value_index = two ? 3 : 2,
+                   .device_index = (sel & 0x40) ? (two ? 4 : 3) : 0,
+                   .date_order = (sel & 0x20) ? TP_DATE_DMY : TP_DATE_ORDER_NONE,
                    .no_header = (sel & 0x80) != 0, .unit = TP_UNIT_W};
   tp_power_options o;
   tp_power_options_init(&o);
@@ -80,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (sel & 0x08) {
     o.has_start = true;
     o.start_s = 1e9;
-    o.nvsmi_columns = "timestamp,index,power.draw";
+    o.nvsmi_columns = two ? "timestamp,index,power.draw,..." : "timestamp,index,power.draw";
   }
   tp_power_format fmt = (tp_power_format)((sel & 0x07) % TP_POWER_FORMAT_COUNT);
   FILE *f = size ? fmemopen((void *)data, size, "rb") : tmpfile();

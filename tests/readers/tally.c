@@ -33,7 +33,9 @@
 #include "model/mem.h"
 #include "model/run.h"
 #include "model/utctime.h"
+#include "parser/config.h"
 #include "parser/logs/framework.h"
+#include "parser/power/csvmap.h"
 #include "parser/power/power.h"
 #include "parser/logs/tfevents.h"
 
@@ -94,13 +96,53 @@ static const char *S_sniffed(const char *path) {
   return fmt == TP_POWER_UNKNOWN ? "unknown" : tp_power_format_name(fmt);
 }
 
+/* What a case's sidecar <input less its extension>.map.yaml states, read as
+ * the program reads its configuration: the first `power` entry's format, and
+ * its columns as a mapping (format csv) or as nvidia-smi positions. */
+typedef struct S_stated {
+  tp_config cfg;
+  tp_csvmap map;
+  char fields[TP_NVSMI_FIELDS_MAX];
+} S_stated;
+
+/* The format to read name in (TP_POWER_AUTO without a sidecar), with opt
+ * filled from the sidecar; its problems go to d. */
+static tp_power_format S_stated_format(const char *name, S_stated *s, tp_power_options *opt,
+                                       tp_diags *d) {
+  const char *dot = strrchr(name, '.');
+  char *side = tp_xasprintf("%.*s.map.yaml", (int)(dot ? dot - name : (long)strlen(name)), name);
+  struct stat st;
+  tp_power_format fmt = TP_POWER_AUTO;
+  if (stat(side, &st) != 0 || tp_config_load(&s->cfg, side, d) != 0 || s->cfg.n_power == 0) {
+    free(side);
+    return fmt;
+  }
+  free(side);
+  const tp_config_power *pw = &s->cfg.power[0];
+  char err[160];
+  if (pw->format && tp_power_format_parse(pw->format, &fmt) != 0) fmt = TP_POWER_AUTO;
+  if (pw->has_columns && fmt == TP_POWER_CSVMAP) {
+    if (tp_csvmap_of_config(&s->map, &pw->columns, err, sizeof err) == 0) opt->csvmap = &s->map;
+    else tp_diag_add(d, TP_ERROR, NULL, -1, -1, "map: %s", err);
+  } else if (pw->has_columns && fmt == TP_POWER_NVSMI_CSV) {
+    if (tp_csvmap_nvsmi_fields(s->fields, &pw->columns, err, sizeof err) == 0)
+      opt->nvsmi_columns = s->fields;
+    else tp_diag_add(d, TP_WARN, NULL, -1, -1, "map: %s", err);
+  }
+  return fmt;
+}
+
 static int S_power(tp_buf *out, const char *name) {
   tp_power_tally t = {0};
   tp_diags d = {0};
   tp_trace_sink sink = tp_power_tally_sink(&t);
   tp_power_options opt;
   tp_power_options_init(&opt);
-  int rc = tp_power_read(name, TP_POWER_AUTO, &opt, &sink, &d);
+  S_stated stated = {0};
+  tp_power_format fmt = S_stated_format(name, &stated, &opt, &d);
+  if (fmt != TP_POWER_AUTO) tp_buf_printf(out, "stated %s\n", tp_power_format_name(fmt));
+  int rc = tp_power_read(name, fmt, &opt, &sink, &d);
+  tp_config_free(&stated.cfg);
   tp_buf_printf(out, "read %s as %s: rc %d, %zu samples, %zu devices, %zu declared\n", name,
                 S_sniffed(name), rc, t.n_samples, t.n_dev, t.n_decl);
   for (size_t i = 0; i < t.n_dev; i++) {
@@ -195,6 +237,7 @@ static const struct {
   int dirs;                                    /* 1: the inputs are run directories */
 } k_families[] = {
     {"nvsmi", S_power, 0},          {"rapl", S_power, 0},           {"codecarbon", S_power, 0},
+    {"csvmap", S_power, 0},
     {"keras", S_framework, 1},      {"lightning", S_framework, 1},  {"hf_trainer", S_framework, 1},
     {"mlflow", S_framework, 1},     {"textlog", S_framework, 1},    {"tfevents", S_tfevents, 0},
     {"jsonlines", S_framework, 1},
@@ -296,7 +339,9 @@ static int S_folder(const char *dir, int update) {
   size_t n = 0, cap = 0;
   for (struct dirent *e; (e = readdir(dh));) {
     size_t nlen = strlen(e->d_name);
-    if (e->d_name[0] == '.' || (nlen > 7 && strcmp(e->d_name + nlen - 7, ".expect") == 0)) continue;
+    if (e->d_name[0] == '.' || (nlen > 7 && strcmp(e->d_name + nlen - 7, ".expect") == 0) ||
+        (nlen > 9 && strcmp(e->d_name + nlen - 9, ".map.yaml") == 0)) /* a case's statement */
+      continue;
     TP_GROW(names, cap, n + 1);
     names[n++] = tp_xstrdup(e->d_name);
   }

@@ -726,9 +726,55 @@ static void test_power_start(void) {
   tp_diag_free(&d);
 }
 
+/* power[].columns: a date and a time column, a date order, and positions of
+ * a headerless nvidia-smi log. */
+static void test_power_columns(void) {
+  tp_config cfg;
+  tp_diags d = {0};
+  CHECK_INT(S_load(&cfg,
+                   "power:\n"
+                   "  - files: [a.csv]\n"
+                   "    columns: {time: [Date, 2], date_order: DMY, value: Power}\n"
+                   "  - files: [b.log]\n"
+                   "    format: nvidia-smi\n"
+                   "    columns: {time: 1, value: 4, device: 2}\n"
+                   "  - files: [c.log]\n"
+                   "    format: nvidia-smi\n"
+                   "    columns: {time: ts, value: 4, unit: mW}\n"
+                   "  - files: [d.csv]\n"
+                   "    columns: {time: [a, b, c], date_order: yesterday, value: 2}\n",
+                   &d),
+            0);
+  CHECK_INT(cfg.n_power, 4);
+  const tp_config_columns *c = &cfg.power[0].columns;
+  CHECK_STR(c->time_column, "Date");
+  CHECK(c->time2_column == NULL);
+  CHECK_INT(c->time2_index, 2);
+  CHECK_STR(c->date_order, "dmy");
+  CHECK_STR(cfg.power[0].format, "csv");
+  c = &cfg.power[1].columns;
+  CHECK_STR(cfg.power[1].format, "nvidia-smi");
+  CHECK_INT(c->time_index, 1);
+  CHECK_INT(c->value_index, 4);
+  CHECK_INT(c->device_index, 2);
+  CHECK(S_find(&d, "line 7, column 5: 'power[2]' has format 'nvidia-smi': its columns name the "
+                   "1-based positions of time, value (power) and device (index) only; the rest "
+                   "is ignored"));
+  CHECK(S_find(&d, "'time' in 'power[3].columns' should be one column or a list of two (the "
+                   "date's and the time of day's), not a list of 3; ignored"));
+  CHECK(S_find(&d, "'date_order' in 'power[3].columns': 'yesterday' is not a date order (dmy, "
+                   "mdy, ymd); ignored"));
+  CHECK(cfg.power[3].columns.date_order == NULL);
+  S_dump(&d);
+  CHECK_INT(d.count, 4); /* the three above, and power[3] names no time column */
+  tp_config_free(&cfg);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_every_key);
   TP_RUN(test_power_start);
+  TP_RUN(test_power_columns);
   TP_RUN(test_defaults);
   TP_RUN(test_unknown_and_wrong_types);
   TP_RUN(test_values_checked);

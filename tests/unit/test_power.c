@@ -90,15 +90,53 @@ static void test_noheader(void) {
   CHECK_INT(r.t.n_dev, 2);
   CHECK_NEAR(r.t.dev[1].v_first, 60.5, 0);
   done(&r);
-  /* Without the field list and without units: not guessable. */
+  /* Not stated: not read as power, with a note (its columns are a guess). */
   run(&r, text, TP_POWER_AUTO, NULL);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 0);
+  CHECK(has_diag(&r, 1, "--format nvidia-smi"));
+  CHECK_INT(r.d.n_by_severity[TP_NOTE], 1);
+  done(&r);
+  /* Stated, without the field list and without units: not guessable. */
+  run(&r, text, TP_POWER_NVSMI_CSV, NULL);
   CHECK_INT(r.rc, -1);
   CHECK_INT(r.d.n_by_severity[TP_ERROR], 1);
+  CHECK(has_diag(&r, 1, "(3 fields, not the 4 of the query timestamp,index,name,power.draw)"));
   done(&r);
   /* With units the power column can be told. */
-  run(&r, "2024/01/01 00:00:00.000, 0, 50.25 W\n", TP_POWER_AUTO, NULL);
+  run(&r, "2024/01/01 00:00:00.000, 0, 50.25 W\n", TP_POWER_NVSMI_CSV, NULL);
   CHECK_INT(r.rc, 0);
   CHECK_INT(r.t.n_samples, 1);
+  done(&r);
+  /* Four fields: the documented query timestamp,index,name,power.draw, with
+   * or without units. */
+  run(&r,
+      "2024/01/01 00:00:00.000, 1, NVIDIA A100-SXM4-40GB, 50.25 W\n"
+      "2024/01/01 00:00:02.000, 1, NVIDIA A100-SXM4-40GB, 70.25 W\n",
+      TP_POWER_NVSMI_CSV, NULL);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_dev, 1);
+  CHECK_STR(r.t.dev[0].id, "gpu1");
+  CHECK_STR(r.t.dev[0].name, "NVIDIA A100-SXM4-40GB");
+  CHECK_NEAR(r.t.dev[0].v_last, 70.25, 0);
+  CHECK_NEAR(r.t.dev[0].t_last, 1704067202.0, 0);
+  CHECK(has_diag(&r, 1, "no header: columns read as the query timestamp,index,name,power.draw"));
+  done(&r);
+  run(&r, "2024/01/01 00:00:00.000, 0, Tesla T4, 27.5\n", TP_POWER_NVSMI_CSV, NULL);
+  CHECK_INT(r.t.n_samples, 1);
+  CHECK_NEAR(r.t.dev[0].v_first, 27.5, 0);
+  done(&r);
+  /* Positions (the configuration's columns) as a field list naming the first
+   * fields: rows may have more. */
+  o.nvsmi_columns = "-,timestamp,index,power.draw,...";
+  run(&r, "x, 2024/01/01 00:00:00.000, 3, 40.5, P0, 33\n", TP_POWER_NVSMI_CSV, &o);
+  CHECK_INT(r.t.n_samples, 1);
+  CHECK_STR(r.t.dev[0].id, "gpu3");
+  CHECK_NEAR(r.t.dev[0].v_first, 40.5, 0);
+  done(&r);
+  run(&r, "x, 2024/01/01 00:00:00.000, 3\n", TP_POWER_NVSMI_CSV, &o);
+  CHECK_INT(r.t.n_samples, 0);
+  CHECK(has_diag(&r, 1, "3 fields where the header has 4"));
   done(&r);
 }
 
@@ -307,6 +345,59 @@ static void test_csvmap(void) {
   CHECK(!tp_value_unit_is_energy(TP_UNIT_MW));
 }
 
+/* Date and time in two columns, joined by one space; a stated day/month
+ * order; header cells matched trimmed. */
+static void test_csvmap_dates(void) {
+  result r;
+  tp_csvmap m = {.time_column = "Date", .time2_column = "Time", .value_column = "power.draw [W]",
+                 .unit = TP_UNIT_W};
+  tp_power_options o;
+  tp_power_options_init(&o);
+  o.csvmap = &m;
+  const char *text = "Date, Time, \" power.draw [W] \"\n"
+                     "03/04/2024, 10:00:00, 100\n"
+                     "03/04/2024, 10:00:10, 300\n";
+  /* Unstated: refused at the first such date, never guessed. */
+  run(&r, text, TP_POWER_CSVMAP, &o);
+  CHECK_INT(r.rc, -1);
+  CHECK_INT(r.t.n_samples, 0);
+  CHECK(has_diag(&r, 2, "date \"03/04/2024 10:00:00\" does not say whether day or month comes "
+                        "first, and the mapping states no date_order (dmy, mdy or ymd): file not "
+                        "used"));
+  done(&r);
+  m.date_order = TP_DATE_DMY; /* 3 April */
+  run(&r, text, TP_POWER_CSVMAP, &o);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 2);
+  CHECK_NEAR(r.t.dev[0].t_first, 1712138400.0, 0);
+  CHECK_NEAR(r.t.dev[0].v_last, 300, 0);
+  done(&r);
+  m.date_order = TP_DATE_MDY; /* 4 March */
+  run(&r, text, TP_POWER_CSVMAP, &o);
+  CHECK_NEAR(r.t.dev[0].t_first, 1709546400.0, 0);
+  done(&r);
+  /* One pattern over both columns; a name with blanks matches a bare cell. */
+  m = (tp_csvmap){.time_column = "Date", .time2_column = "Time", .value_column = " W ",
+                  .time_format = TP_TIME_PATTERN, .time_pattern = "%d/%m/%Y %H:%M:%S"};
+  run(&r, "Date,Time,W\n03/04/2024,10:00:00,5\n", TP_POWER_CSVMAP, &o);
+  CHECK_INT(r.t.n_samples, 1);
+  CHECK_NEAR(r.t.dev[0].t_first, 1712138400.0, 0);
+  done(&r);
+  /* Year first with dots, by position; a bad time of day skips its row. */
+  m = (tp_csvmap){.no_header = true, .time_index = 1, .time2_index = 2, .value_index = 3,
+                  .date_order = TP_DATE_YMD};
+  run(&r, "2024.04.03,10:00,7\n2024.04.03,25:00,8\n", TP_POWER_CSVMAP, &o);
+  CHECK_INT(r.t.n_samples, 1);
+  CHECK_NEAR(r.t.dev[0].t_first, 1712138400.0, 0);
+  CHECK(has_diag(&r, 2, "time \"2024.04.03 25:00\" not understood as auto; row skipped"));
+  done(&r);
+  m.time2_index = 9;
+  run(&r, "2024.04.03,10:00,7\n", TP_POWER_CSVMAP, &o);
+  CHECK_INT(r.rc, -1);
+  CHECK(has_diag(&r, 1, "the time of day column 9 is past the 3 columns: file not used"));
+  done(&r);
+}
+
 static void test_sniff(void) {
   struct {
     const char *head;
@@ -314,7 +405,7 @@ static void test_sniff(void) {
   } cases[] = {
       {"timestamp, power.draw [W]\n2024/10/30 18:42:33.189, 22.89 W\n", TP_POWER_NVSMI_CSV},
       {"name, pstate, timestamp, utilization.gpu [%]\n", TP_POWER_NVSMI_CSV},
-      {"2024/10/30 18:42:33.189, 0, 22.89\n", TP_POWER_NVSMI_CSV},
+      {"2024/10/30 18:42:33.189, 0, 22.89\n", TP_POWER_NVSMI_UNSTATED},
       {"timestamp,gpu,index,memory.used,power.draw\n", TP_POWER_UNKNOWN},
       {"# gpu     sm    mem \n# Idx      %      % \n", TP_POWER_NVSMI_DMON},
       {"timestamp,domain,energy_uj\n", TP_POWER_RAPL_CSV},
@@ -328,6 +419,7 @@ static void test_sniff(void) {
   tp_power_format f;
   CHECK_INT(tp_power_format_parse("nvidia-smi-dmon", &f), 0);
   CHECK_INT(f, TP_POWER_NVSMI_DMON);
+  CHECK_INT(tp_power_format_parse("nvidia-smi-noheader", &f), -1); /* found, never named */
   /* What discovery asks: the same rows, for a file of that name. */
   CHECK_INT(tp_power_sniff_file("run/emissions.csv", (const unsigned char *)cases[7].head,
                                 strlen(cases[7].head)),
@@ -372,6 +464,7 @@ int main(void) {
   TP_RUN(test_perf);
   TP_RUN(test_codecarbon_many);
   TP_RUN(test_csvmap);
+  TP_RUN(test_csvmap_dates);
   TP_RUN(test_sniff);
   TP_RUN(test_numbers);
   return tp_test_summary();

@@ -57,6 +57,37 @@ static void test_pattern(void) {
   CHECK_STR(tp_time_format_name(TP_TIME_ISO8601), "iso8601");
 }
 
+/* Numeric dates whose order the text does not say: read only as stated. */
+static void test_date_order(void) {
+  tp_timestamp ts;
+  CHECK(tp_time_is_dm_date("03/04/2024", 10));
+  CHECK(tp_time_is_dm_date(" 3.4.2024 10:00:00", 18));
+  CHECK(tp_time_is_dm_date("03-04-2024T10:00", 16));
+  CHECK(!tp_time_is_dm_date("2024/03/04 10:00:00", 19));
+  CHECK(!tp_time_is_dm_date("03/04/24", 8));
+  CHECK(!tp_time_is_dm_date("03/04-2024", 10));
+  CHECK(!tp_time_is_dm_date("03/04/20245", 11));
+  CHECK_INT(tp_time_parse_ordered("03/04/2024 10:00:00", 19, TP_DATE_DMY, &ts), 0);
+  CHECK_INT(ts.wall_s, 1712138400); /* 2024-04-03 */
+  CHECK_INT(tp_time_parse_ordered("03/04/2024 10:00:00", 19, TP_DATE_MDY, &ts), 0);
+  CHECK_INT(ts.wall_s, 1709546400); /* 2024-03-04 */
+  CHECK_INT(tp_time_parse_ordered("2024.4.3T10:00:00.5Z", 20, TP_DATE_YMD, &ts), 0);
+  CHECK_INT(ts.wall_s, 1712138400);
+  CHECK(ts.has_offset && ts.frac_s == 0.5);
+  CHECK_INT(tp_time_parse_ordered("3/4/2024", 8, TP_DATE_DMY, &ts), 0);
+  CHECK_INT(ts.wall_s, 1712102400);
+  CHECK_INT(tp_time_parse_ordered("13/04/2024", 10, TP_DATE_MDY, &ts), -1); /* month 13 */
+  CHECK_INT(tp_time_parse_ordered("03/04/2024", 10, TP_DATE_ORDER_NONE, &ts), -1);
+  CHECK_INT(tp_time_parse_ordered("03/04/2024 10", 13, TP_DATE_DMY, &ts), -1);
+  /* Unstated, such a date is not read (today's AUTO does not guess). */
+  CHECK_INT(tp_time_parse("03/04/2024 10:00:00", 19, TP_TIME_AUTO, &ts), -1);
+  tp_date_order o;
+  CHECK_INT(tp_date_order_parse("MDY", &o), 0);
+  CHECK_INT(o, TP_DATE_MDY);
+  CHECK_INT(tp_date_order_parse("none", &o), -1);
+  CHECK_STR(tp_date_order_name(TP_DATE_YMD), "ymd");
+}
+
 static void test_civil(void) {
   for (int64_t d = -800000; d <= 800000; d += 997) {
     int64_t y;
@@ -147,6 +178,7 @@ static void test_clock_offset(void) {
 int main(void) {
   TP_RUN(test_formats);
   TP_RUN(test_pattern);
+  TP_RUN(test_date_order);
   TP_RUN(test_civil);
   TP_RUN(test_zones);
   TP_RUN(test_clock_offset);
