@@ -11,6 +11,10 @@
  * and first and last points; then every diagnostic with its line or byte.
  * A difference is printed as a unified diff and fails the test.
  *
+ * A power case may have a sidecar, <input less its extension>.map.yaml: a
+ * configuration whose first power entry states the format and columns to
+ * read it with (see S_stated_format).
+ *
  * --update (or TP_READERS_UPDATE=1 in the environment) writes the tallies as
  * the .expect files instead.  An expect file is only worth what its checking
  * was: read a new one against its input by hand before committing it.
