@@ -105,6 +105,34 @@ void tp_carbonset_setup(tp_pipeline_state *st) {
   else if (isfinite(cd->pue)) tp_carbon_use_pue(&st->carbon, cd->pue, "configuration (defaults.pue)");
 }
 
+/* Water per kWh: on-site WUE and the grid's water intensity, each from the
+ * configuration, else the shipped table (the zone's row, else its default). */
+static void S_record_water(tp_pipeline_state *st) {
+  tp_assumptions *a = &st->lab->assumptions;
+  const tp_config_defaults *cd = &st->cfg->defaults;
+  const tp_water_intensity *wue = tp_reftable_find_water(&st->tables, "WUE");
+  const tp_water_intensity *zone = tp_reftable_find_water(&st->tables, a->zone);
+  if (!zone) zone = tp_reftable_find_water(&st->tables, "DEFAULT");
+  free(a->wue_source);
+  free(a->water_offsite_source);
+  a->wue_source = a->water_offsite_source = NULL;
+  a->wue_l_per_kwh = a->water_offsite_l_per_kwh = NAN;
+  if (isfinite(cd->wue_l_per_kwh)) {
+    a->wue_l_per_kwh = cd->wue_l_per_kwh;
+    a->wue_source = tp_xstrdup("configuration (defaults.wue)");
+  } else if (wue) {
+    a->wue_l_per_kwh = wue->l_per_kwh;
+    a->wue_source = tp_xstrdup(wue->source);
+  }
+  if (isfinite(cd->water_l_per_kwh)) {
+    a->water_offsite_l_per_kwh = cd->water_l_per_kwh;
+    a->water_offsite_source = tp_xstrdup("configuration (defaults.water_intensity)");
+  } else if (zone) {
+    a->water_offsite_l_per_kwh = zone->l_per_kwh;
+    a->water_offsite_source = tp_xstrdup(zone->source);
+  }
+}
+
 static void S_record_assumptions(tp_pipeline_state *st) {
   tp_assumptions *a = &st->lab->assumptions;
   const tp_carbon *c = &st->carbon;
@@ -124,6 +152,7 @@ static void S_record_assumptions(tp_pipeline_state *st) {
   a->intensity_year = c->intensity_year;
   free(a->zone);
   a->zone = c->zone ? tp_xstrdup(c->zone) : NULL;
+  S_record_water(st);
 }
 
 /* Keep with run the rows of series that price it and its what-ifs: the one
