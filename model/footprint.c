@@ -146,6 +146,10 @@ static void S_device(tp_footprint_run *f, double *w_j, const tp_run *run,
                                                         interval);
   f->sensor_low += e_j * (1 + (s ? s->rel_low : 0));
   f->sensor_high += e_j * (1 + (s ? s->rel_high : 0));
+  if (s && (!f->sensor_row || e_j > f->sensor_row_j)) {
+    f->sensor_row = s;
+    f->sensor_row_j = e_j;
+  }
   *w_j += e_j;
   if (strncmp(dv->id, "gpu", 3) != 0) return;
   const tp_hardware *h =
@@ -160,18 +164,19 @@ static void S_device(tp_footprint_run *f, double *w_j, const tp_run *run,
 
 /* Embodied emissions of the run's GPU-hours, per device for traces, by the
  * declared GPU model otherwise. */
-static double S_embodied(const tp_run *run, const tp_reftables *t) {
+static double S_embodied(tp_footprint_run *f, const tp_run *run, const tp_reftables *t) {
   const tp_run_energy *e = &run->energy;
   if (e->method == TP_ENERGY_ESTIMATED || e->method == TP_ENERGY_DECLARED) {
     double h = tp_lab_run_gpu_hours(run);
-    double k = tp_footprint_embodied_per_gpu_h(t, e->gpu_model, NULL, NULL);
+    double k = tp_footprint_embodied_per_gpu_h(t, e->gpu_model, &f->gpu_row, &f->server_row);
     return h > 0 && isfinite(k) ? h * k : NAN;
   }
   double kg = NAN;
   for (size_t d = 0; d < e->n_devices; d++) {
     double h = tp_lab_device_gpu_hours(&e->devices[d]);
-    double k = tp_footprint_embodied_per_gpu_h(t, e->devices[d].name, NULL, NULL);
-    if (h > 0 && isfinite(k)) kg = (isfinite(kg) ? kg : 0) + h * k;
+    if (!(h > 0)) continue;
+    double k = tp_footprint_embodied_per_gpu_h(t, e->devices[d].name, &f->gpu_row, &f->server_row);
+    if (isfinite(k)) kg = (isfinite(kg) ? kg : 0) + h * k;
   }
   return kg;
 }
@@ -184,6 +189,7 @@ tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
     for (size_t d = 0; d < e->n_devices; d++) S_device(&f, &w_j, run, &e->devices[d], t);
   } else if (e->method == TP_ENERGY_DECLARED && isfinite(e->it_j)) {
     const tp_sensor_accuracy *s = tp_footprint_sensor_row(t, NULL, "declared", NAN);
+    f.sensor_row = s;
     w_j = e->it_j;
     f.sensor_low = w_j * (1 + (s ? s->rel_low : 0));
     f.sensor_high = w_j * (1 + (s ? s->rel_high : 0));
@@ -196,6 +202,6 @@ tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
     f.sensor_low = f.sensor_high = 1;
     f.sampling_rel = 0;
   }
-  if (e->method != TP_ENERGY_NONE) f.embodied_kg = S_embodied(run, t);
+  if (e->method != TP_ENERGY_NONE) f.embodied_kg = S_embodied(&f, run, t);
   return f;
 }

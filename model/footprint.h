@@ -55,6 +55,9 @@ typedef struct tp_footprint_run {
   double embodied_kg;             /* amortized manufacturing emissions; NAN: no GPU-hours */
   double idle_j;                  /* GPU energy drawn while idle; NAN: not known */
   double gpu_j;                   /* GPU energy the idle share is of; NAN: not known */
+  const tp_sensor_accuracy *sensor_row; /* the row of the device with most energy, or NULL */
+  double sensor_row_j;            /* private: that device's energy */
+  const tp_embodied *gpu_row, *server_row; /* embodied rows used (last device's), or NULL */
 } tp_footprint_run;
 
 /* The first sensor row for a device named `name` (may be NULL), a reading
