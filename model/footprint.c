@@ -25,8 +25,8 @@ const tp_sensor_accuracy *tp_footprint_sensor_row(const tp_reftables *t, const c
   for (size_t i = 0; t && i < t->n_sensors; i++) {
     const tp_sensor_accuracy *s = &t->sensors[i];
     if (strcasecmp(s->field, field) != 0 || !S_fits(s->device, name)) continue;
-    if (isfinite(interval_s) && !(interval_s >= s->interval_min_s && interval_s < s->interval_max_s))
-      continue;
+    bool in_band = interval_s >= s->interval_min_s && interval_s < s->interval_max_s;
+    if (isfinite(interval_s) && !in_band) continue;
     return s;
   }
   return NULL;

@@ -5,8 +5,8 @@
  * zone, ISO country codes, cloud regions (zone and PUE), rated power (TDP) of
  * hardware (with cores per processor for the CPUs cpu_cores.csv lists), and
  * equivalences for CO2e; and, where shipped, the accuracy of power readings,
- * the embodied emissions of GPUs and servers, and water per kWh.  Every row keeps its source text, so a
- * report can cite what it used.
+ * the embodied emissions of GPUs and servers, and water per kWh.  Every row
+ * keeps its source text, so a report can cite what it used.
  *
  * Ownership: a tp_reftables owns every string and array it points to;
  * tp_reftables_free() releases all of it.  Lookups return pointers into the
