@@ -7,7 +7,8 @@
 #   - water is IT kWh x WUE + facility kWh x the grid's water intensity;
 #   - embodied is GPU-hours x (150 + 2500 / 8) / (6 x 8760 x 0.85) for the
 #     samples' A100s (data/embodied.csv), and never part of co2e_kg;
-#   - defaults.wue and defaults.water_intensity of the configuration are used.
+#   - defaults.wue and defaults.water_intensity of the configuration are used,
+#     by `report` and by `scan` then `render` alike.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 src=$2 scratch=$4
@@ -22,6 +23,14 @@ else
 fi
 "$tp" report "$scratch/lab" --timezone Europe/Berlin -o "$scratch/r2" 2>/dev/null || {
   echo "FAIL: report with water configured"; exit 1; }
+# scan then render carries the configured water figures (in each summary's assumptions).
+"$tp" scan -q --timezone Europe/Berlin "$scratch/lab" -o "$scratch/sums" &&
+  "$tp" render -q -c "$scratch/lab/trainprint.yaml" "$scratch/sums" -o "$scratch/r3" || {
+  echo "FAIL: scan and render"; exit 1; }
+cmp -s "$scratch/r2/summary.json" "$scratch/r3/summary.json" || {
+  echo "FAIL: render's summary.json differs from report's"
+  diff "$scratch/r2/summary.json" "$scratch/r3/summary.json" | head -20
+  exit 1; }
 
 python3 - "$scratch/r1/summary.json" "$scratch/r2/summary.json" <<'PY'
 import json, sys
