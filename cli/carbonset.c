@@ -105,6 +105,35 @@ void tp_carbonset_setup(tp_pipeline_state *st) {
   else if (isfinite(cd->pue)) tp_carbon_use_pue(&st->carbon, cd->pue, "configuration (defaults.pue)");
 }
 
+/* One water figure: the configuration's value (named by key), else the
+ * table row's, else none (NAN, no source). */
+static void S_water_figure(double configured, const char *key, const tp_water_intensity *row,
+                           double *l_per_kwh, char **source) {
+  free(*source);
+  *source = NULL;
+  *l_per_kwh = NAN;
+  if (isfinite(configured)) {
+    *l_per_kwh = configured;
+    *source = tp_xasprintf("configuration (defaults.%s)", key);
+  } else if (row) {
+    *l_per_kwh = row->l_per_kwh;
+    *source = tp_xstrdup(row->source);
+  }
+}
+
+/* Water per kWh: on-site WUE and the grid's water intensity, each from the
+ * configuration, else the shipped table (the zone's row, else its default). */
+static void S_record_water(tp_pipeline_state *st) {
+  tp_assumptions *a = &st->lab->assumptions;
+  const tp_config_defaults *cd = &st->cfg->defaults;
+  const tp_water_intensity *zone = tp_reftable_find_water(&st->tables, a->zone);
+  if (!zone) zone = tp_reftable_find_water(&st->tables, "DEFAULT");
+  S_water_figure(cd->wue_l_per_kwh, "wue", tp_reftable_find_water(&st->tables, "WUE"),
+                 &a->wue_l_per_kwh, &a->wue_source);
+  S_water_figure(cd->water_l_per_kwh, "water_intensity", zone, &a->water_offsite_l_per_kwh,
+                 &a->water_offsite_source);
+}
+
 static void S_record_assumptions(tp_pipeline_state *st) {
   tp_assumptions *a = &st->lab->assumptions;
   const tp_carbon *c = &st->carbon;
@@ -124,6 +153,7 @@ static void S_record_assumptions(tp_pipeline_state *st) {
   a->intensity_year = c->intensity_year;
   free(a->zone);
   a->zone = c->zone ? tp_xstrdup(c->zone) : NULL;
+  S_record_water(st);
 }
 
 /* Keep with run the rows of series that price it and its what-ifs: the one

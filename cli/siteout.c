@@ -164,13 +164,15 @@ static char *S_record_path(const char *cache_dir, const char *dir) {
 /* The machine-readable exports of a lab, made apart from the pages. */
 typedef struct S_exports {
   const tp_lab *lab;
+  const tp_reftables *tables;          /* for the ranges and the footprint */
+  const tp_uncertainty_opts *uncertainty;
   bool redact_paths;
   tp_buf json, csv; /* summary.json, runs.csv */
 } S_exports;
 
 static void *S_make_exports(void *arg) {
   S_exports *ex = arg;
-  tp_summary_json_redacted(ex->lab, ex->redact_paths, &ex->json);
+  tp_summary_json_with(ex->lab, ex->tables, ex->uncertainty, ex->redact_paths, &ex->json);
   tp_summary_runs_csv(ex->lab, &ex->csv);
   return NULL;
 }
@@ -202,19 +204,21 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
               o->cache_dir);
     }
   }
-  /* summary.json and runs.csv are made on a thread of their own while the
-   * pages are written (both only read the lab), and written after them. */
-  S_exports ex = {.lab = lab, .redact_paths = o->redact_paths};
-  pthread_t th;
-  bool threaded = pthread_create(&th, NULL, S_make_exports, &ex) == 0;
-  if (!threaded) S_make_exports(&ex);
-  int rc = 0;
-  /* The reference tables give the pages and publish/ their default ranges,
-   * what-ifs and equivalents. */
+  /* The reference tables give the pages, summary.json and publish/ their
+   * default ranges, what-ifs and equivalents. */
   tp_reftables tables = {0};
   tp_diags quiet = {0};
   char *dd = tp_xasprintf("%s/data", tp_cli_datadir());
   tp_reftable_load(&tables, dd, &quiet);
+  /* summary.json and runs.csv are made on a thread of their own while the
+   * pages are written (both only read the lab and the tables), and written
+   * after them. */
+  S_exports ex = {.lab = lab, .tables = &tables, .uncertainty = &o->publish.uncertainty,
+                  .redact_paths = o->redact_paths};
+  pthread_t th;
+  bool threaded = pthread_create(&th, NULL, S_make_exports, &ex) == 0;
+  if (!threaded) S_make_exports(&ex);
+  int rc = 0;
   o->pages.tables = &tables;
   o->pages.uncertainty = &o->publish.uncertainty; /* --pue-range applies to the pages too */
   o->pages.compare_zones = o->publish.compare_zones;

@@ -24,6 +24,8 @@ static void S_free_assumptions(tp_assumptions *a) {
   free(a->zone);
   free(a->timezone);
   free(a->timezone_source);
+  free(a->wue_source);
+  free(a->water_offsite_source);
   *a = (tp_assumptions){0};
 }
 

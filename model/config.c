@@ -27,6 +27,8 @@ void tp_config_init(tp_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->defaults.pue = NAN;
   cfg->defaults.intensity_value = NAN;
+  cfg->defaults.wue_l_per_kwh = NAN;
+  cfg->defaults.water_l_per_kwh = NAN;
   cfg->equivalents = true;
 }
 

@@ -44,6 +44,9 @@ typedef struct tp_config_defaults {
   double intensity_value; /* constant intensity, gCO2e/kWh; NAN if unset */
   char *intensity_file; /* intensity time series (CSV), resolved path, or NULL */
   char *timezone;       /* IANA zone for naive timestamps, or NULL */
+  double wue_l_per_kwh; /* on-site water per IT kWh (defaults.wue), L/kWh; NAN if unset */
+  double water_l_per_kwh; /* off-site water per kWh of the grid (defaults.water_intensity),
+                             L/kWh; NAN if unset */
 } tp_config_defaults;
 
 typedef struct tp_config_metric {

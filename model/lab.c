@@ -468,7 +468,7 @@ static int S_cmp_rank(const void *a, const void *b) {
 /* Hours of one GPU device charged to its run: its share of the covered
  * time (a GPU shared by overlapping runs is split among them, so that each
  * physical GPU counts once per hour); covered_s where the share is not known. */
-static double S_device_gpu_hours(const tp_device_energy *dv) {
+double tp_lab_device_gpu_hours(const tp_device_energy *dv) {
   if (strncmp(dv->id, "gpu", 3) != 0) return 0;
   double s = dv->share_s > 0 ? dv->share_s : dv->covered_s;
   return isfinite(s) && s > 0 ? s / TP_S_PER_H : 0;
@@ -476,7 +476,7 @@ static double S_device_gpu_hours(const tp_device_energy *dv) {
 
 /* GPU-hours of a run: from its traces' GPU devices; for an estimated or
  * declared figure, the GPUs it was for x the run's duration. */
-static double S_run_gpu_hours(const tp_run *r) {
+double tp_lab_run_gpu_hours(const tp_run *r) {
   const tp_run_energy *e = &r->energy;
   if (e->method == TP_ENERGY_ESTIMATED || e->method == TP_ENERGY_DECLARED) {
     double dur = r->end_s - r->start_s;
@@ -484,7 +484,7 @@ static double S_run_gpu_hours(const tp_run *r) {
     return e->gpu_count > 0 && isfinite(dur) && dur > 0 ? e->gpu_count * dur / TP_S_PER_H : 0;
   }
   double h = 0;
-  for (size_t d = 0; d < e->n_devices; d++) h += S_device_gpu_hours(&e->devices[d]);
+  for (size_t d = 0; d < e->n_devices; d++) h += tp_lab_device_gpu_hours(&e->devices[d]);
   return h;
 }
 
@@ -531,7 +531,7 @@ static void S_unknown_if_none(double *it_j, double *facility_j, double *co2e_kg,
 static void S_build_rollups(tp_lab *lab) {
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_run *r = lab->runs[i];
-    double gh = S_run_gpu_hours(r);
+    double gh = tp_lab_run_gpu_hours(r);
     char month[16] = "unknown";
     struct tm tm;
     if (tp_utc_tm(r->start_s, &tm)) {
@@ -568,7 +568,7 @@ static void S_build_rollups(tp_lab *lab) {
                    model) == 0)
           first = false;
       S_rollup_add(&lab->by_gpu_model, model, r, total > 0 ? dv->energy_j / total : 0,
-                   S_device_gpu_hours(dv), first);
+                   tp_lab_device_gpu_hours(dv), first);
     }
   }
   tp_rollups *all[] = {&lab->by_month, &lab->by_gpu_model, &lab->by_host, &lab->by_tag};
@@ -594,7 +594,7 @@ void tp_lab_aggregate(tp_lab *lab) {
         e->facility_j += r->energy.facility_j;
         e->co2e_kg += r->energy.co2e_kg;
       }
-      e->gpu_hours += S_run_gpu_hours(r);
+      e->gpu_hours += tp_lab_run_gpu_hours(r);
     }
     S_group_configs(lab, e);
     if (isfinite(e->target) && e->n_configs) {
@@ -669,6 +669,8 @@ void tp_lab_free(tp_lab *lab) {
   free(a->zone);
   free(a->timezone);
   free(a->timezone_source);
+  free(a->wue_source);
+  free(a->water_offsite_source);
   tp_diag_free(&lab->diags);
   *lab = (tp_lab){0};
 }

@@ -32,6 +32,10 @@ typedef struct tp_assumptions {
   bool intensity_series;      /* priced interval by interval from a time series */
   char *timezone;             /* zone naive timestamps were read in, e.g. "UTC" */
   char *timezone_source;      /* "--timezone", "TZ environment", "default" */
+  double wue_l_per_kwh;       /* on-site water per kWh of IT energy, L/kWh */
+  char *wue_source;           /* where it came from; NULL: no water figures */
+  double water_offsite_l_per_kwh; /* water per kWh of the grid's electricity, L/kWh */
+  char *water_offsite_source; /* where it came from; NULL: no off-site water */
 } tp_assumptions;
 
 typedef struct tp_stat {
@@ -165,6 +169,12 @@ bool tp_lab_is_seed_key(const char *key);
 bool tp_lab_is_placement_key(const tp_lab *lab, const char *key);
 /* True for keys that define a configuration: not seed-like, not placement. */
 bool tp_lab_is_config_key(const tp_lab *lab, const char *key);
+/* Hours of one GPU device ("gpu*" ids; 0 for others) charged to its run: its
+ * share of the covered time, covered_s where the share is not known. */
+double tp_lab_device_gpu_hours(const tp_device_energy *dv);
+/* GPU-hours of a run: its traced GPUs', or for an estimated or declared
+ * figure the GPUs it was for x the run's duration; 0 when none. */
+double tp_lab_run_gpu_hours(const tp_run *r);
 /* Append an hparam's text as the configuration text shows it: Python reprs'
  * memory addresses (" at 0x7f3a2c>") left out, so that repeats group. */
 void tp_lab_config_value(tp_buf *b, const char *text);

@@ -29,6 +29,22 @@ void tp_reftables_free(tp_reftables *t) {
     free(t->equivalences[i].unit);
     free(t->equivalences[i].source);
   }
+  for (size_t i = 0; i < t->n_sensors; i++) {
+    free(t->sensors[i].device);
+    free(t->sensors[i].field);
+    free(t->sensors[i].source);
+  }
+  for (size_t i = 0; i < t->n_embodied; i++) {
+    free(t->embodied[i].model);
+    free(t->embodied[i].source);
+  }
+  for (size_t i = 0; i < t->n_water; i++) {
+    free(t->water[i].zone);
+    free(t->water[i].source);
+  }
+  free(t->sensors);
+  free(t->embodied);
+  free(t->water);
   free(t->zones);
   free(t->countries);
   free(t->regions);
@@ -70,5 +86,11 @@ const tp_cloud_region *tp_reftable_find_region(const tp_reftables *t, const char
 const tp_equivalence *tp_reftable_find_equivalence(const tp_reftables *t, const char *name) {
   for (size_t i = 0; name && i < t->n_equivalences; i++)
     if (strcmp(t->equivalences[i].name, name) == 0) return &t->equivalences[i];
+  return NULL;
+}
+
+const tp_water_intensity *tp_reftable_find_water(const tp_reftables *t, const char *zone) {
+  for (size_t i = 0; t && zone && i < t->n_water; i++)
+    if (strcasecmp(t->water[i].zone, zone) == 0) return &t->water[i];
   return NULL;
 }

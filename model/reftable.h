@@ -4,8 +4,9 @@
  * data/README.md for where each value comes from): grid carbon intensity per
  * zone, ISO country codes, cloud regions (zone and PUE), rated power (TDP) of
  * hardware (with cores per processor for the CPUs cpu_cores.csv lists), and
- * equivalences for CO2e.  Every row keeps its source text, so a
- * report can cite what it used.
+ * equivalences for CO2e; and, where shipped, the accuracy of power readings,
+ * the embodied emissions of GPUs and servers, and water per kWh.  Every row
+ * keeps its source text, so a report can cite what it used.
  *
  * Ownership: a tp_reftables owns every string and array it points to;
  * tp_reftables_free() releases all of it.  Lookups return pointers into the
@@ -14,6 +15,7 @@
 #ifndef TP_REFTABLE_H
 #define TP_REFTABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Grid carbon intensity of one zone (grid_intensity.csv). */
@@ -64,12 +66,45 @@ typedef struct tp_equivalence {
   char *source;
 } tp_equivalence;
 
+/* Relative accuracy of one kind of power reading (power_sensor_uncertainty.csv). */
+typedef struct tp_sensor_accuracy {
+  char *device;                /* GPU name pattern ("A100": a substring of the
+                                  device's name, any case), or "*" for any device */
+  char *field;                 /* "power.draw", "power.draw.instant",
+                                  "power.draw.average", "counter", "declared", "power" */
+  double interval_min_s, interval_max_s; /* sampling interval band [min, max), s */
+  double rel_low, rel_high;    /* relative error bounds (-0.05 and 0.05: +-5%) */
+  char *source;
+} tp_sensor_accuracy;
+
+/* Manufacturing emissions of a GPU or of a server per GPU (embodied.csv). */
+typedef struct tp_embodied {
+  bool server;                 /* a server's row (false: the GPU's own) */
+  char *model;                 /* GPU name pattern, or "*" for any */
+  double kg_co2e;              /* manufacturing emissions of one unit, kg CO2e */
+  double life_years;           /* service life over which they are amortized, years */
+  double utilization;          /* share of the service life in use, 0..1 */
+  double per_server;           /* GPUs per server (a server's kg is split over them) */
+  char *source;
+} tp_embodied;
+
+/* Water per kWh (water_intensity.csv): the on-site WUE row ("WUE"), zones'
+ * off-site electricity water intensity, and the default ("DEFAULT"). */
+typedef struct tp_water_intensity {
+  char *zone;
+  double l_per_kwh;            /* litres per kWh */
+  char *source;
+} tp_water_intensity;
+
 typedef struct tp_reftables {
   tp_zone_intensity *zones;  size_t n_zones;
   tp_country_code *countries; size_t n_countries;
   tp_cloud_region *regions;  size_t n_regions;
   tp_hardware *hardware;     size_t n_hardware;
   tp_equivalence *equivalences; size_t n_equivalences;
+  tp_sensor_accuracy *sensors; size_t n_sensors;   /* optional: empty when not shipped */
+  tp_embodied *embodied;     size_t n_embodied;    /* optional */
+  tp_water_intensity *water; size_t n_water;       /* optional */
 } tp_reftables;
 
 /* Release everything the tables hold and zero them. */
@@ -84,6 +119,8 @@ const tp_zone_intensity *tp_reftable_find_zone(const tp_reftables *t, const char
  * A bare name that more than one provider uses matches none (NULL). */
 const tp_cloud_region *tp_reftable_find_region(const tp_reftables *t, const char *region);
 
+/* The water row of this zone (or "WUE", "DEFAULT"), case-insensitively, or NULL. */
+const tp_water_intensity *tp_reftable_find_water(const tp_reftables *t, const char *zone);
 /* The equivalence of this name, or NULL. */
 const tp_equivalence *tp_reftable_find_equivalence(const tp_reftables *t, const char *name);
 

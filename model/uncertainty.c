@@ -10,6 +10,15 @@
 #include "model/estimate.h"
 #include "model/mem.h"
 
+const char *const tp_uncertainty_source_names[TP_US_COUNT] = {
+    "sensor", "sampling", "coverage", "pue", "intensity", "estimate"};
+
+static tp_factors S_factors_one(void) {
+  tp_factors f;
+  for (int k = 0; k < TP_US_COUNT; k++) f.low[k] = f.high[k] = 1;
+  return f;
+}
+
 tp_uncertainty_opts tp_uncertainty_opts_default(void) {
   tp_uncertainty_opts o = {.pue_low = NAN, .pue_high = NAN, .intensity_low = NAN,
                            .intensity_high = NAN, .intensity_rel = 0};
@@ -89,30 +98,55 @@ static double S_rated_w(const tp_device_energy *dev, const tp_reftables *t) {
   return h ? h->tdp_w : NAN;
 }
 
+/* Device-seconds of gap in the run's traces, priced at idle and peak power. */
+static void S_gaps(tp_uncertainty_run *u, const tp_run *run, const tp_reftables *t) {
+  const tp_run_energy *re = &run->energy;
+  double window_s = run->end_s - run->start_s;
+  if (!((re->method == TP_ENERGY_INTEGRATED || re->method == TP_ENERGY_MEASURED) &&
+        isfinite(window_s) && window_s > 0))
+    return; /* only traces leave gaps; estimates and declared figures cover the window */
+  for (size_t d = 0; d < re->n_devices; d++) {
+    const tp_device_energy *dev = &re->devices[d];
+    double covered = isfinite(dev->covered_s) ? dev->covered_s : 0;
+    double gap = window_s - covered;
+    if (!(gap > 0)) continue;
+    u->gap_device_s += gap;
+    if (isfinite(dev->idle_w) && dev->idle_w > 0) u->gap_idle_j += gap * dev->idle_w;
+    double peak = isfinite(dev->peak_w) && dev->peak_w > 0 ? dev->peak_w : S_rated_w(dev, t);
+    if (isfinite(peak) && peak > 0) u->gap_peak_j += gap * peak;
+    else u->gap_unbounded = true;
+  }
+}
+
+/* The IT energy's factors and range: sensor, sampling, estimate, coverage. */
+static void S_it_range(tp_uncertainty_run *u, const tp_run_energy *re) {
+  tp_factors *f = &u->factors;
+  double s = u->fp.sampling_rel < 1 ? u->fp.sampling_rel : 1;
+  f->low[TP_US_SENSOR] = u->fp.sensor_low;
+  f->high[TP_US_SENSOR] = u->fp.sensor_high;
+  f->low[TP_US_SAMPLING] = 1 - s;
+  f->high[TP_US_SAMPLING] = 1 + s;
+  if (re->method == TP_ENERGY_ESTIMATED) f->low[TP_US_ESTIMATE] = TP_ESTIMATE_LOW_SHARE;
+  if (re->it_j > 0) f->high[TP_US_COVERAGE] = 1 + u->gap_peak_j / re->it_j;
+  double lo = re->it_j, hi = re->it_j;
+  for (int k = TP_US_SENSOR; k <= TP_US_SAMPLING; k++) {
+    lo *= f->low[k];
+    hi *= f->high[k];
+  }
+  lo *= f->low[TP_US_ESTIMATE];
+  u->it_j = (tp_range){re->it_j, lo < re->it_j ? lo : re->it_j, hi + u->gap_peak_j};
+}
+
 tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity,
                                          const tp_reftables *t) {
   const tp_run_energy *re = &run->energy;
   tp_uncertainty_run u = {.it_j = S_nan_range(), .facility_j = S_nan_range(),
-                          .co2e_kg = S_nan_range()};
+                          .co2e_kg = S_nan_range(), .factors = S_factors_one(),
+                          .water_onsite_l = NAN, .water_offsite_l = NAN};
+  u.fp = tp_footprint_of_run(run, t);
   if (re->method == TP_ENERGY_NONE || !isfinite(re->it_j)) return u;
-  /* Gaps: only traces leave them; estimates and declared figures cover the window. */
-  double window_s = run->end_s - run->start_s;
-  if ((re->method == TP_ENERGY_INTEGRATED || re->method == TP_ENERGY_MEASURED) &&
-      isfinite(window_s) && window_s > 0) {
-    for (size_t d = 0; d < re->n_devices; d++) {
-      const tp_device_energy *dev = &re->devices[d];
-      double covered = isfinite(dev->covered_s) ? dev->covered_s : 0;
-      double gap = window_s - covered;
-      if (!(gap > 0)) continue;
-      u.gap_device_s += gap;
-      if (isfinite(dev->idle_w) && dev->idle_w > 0) u.gap_idle_j += gap * dev->idle_w;
-      double peak = isfinite(dev->peak_w) && dev->peak_w > 0 ? dev->peak_w : S_rated_w(dev, t);
-      if (isfinite(peak) && peak > 0) u.gap_peak_j += gap * peak;
-      else u.gap_unbounded = true;
-    }
-  }
-  u.it_j = (tp_range){re->it_j, re->it_j, re->it_j + u.gap_peak_j};
-  if (re->method == TP_ENERGY_ESTIMATED) u.it_j.low = re->it_j * TP_ESTIMATE_LOW_SHARE;
+  S_gaps(&u, run, t);
+  S_it_range(&u, re);
 
   double pue_v = re->it_j > 0 && isfinite(re->facility_j) ? re->facility_j / re->it_j
                  : isfinite(pue.value)                    ? pue.value
@@ -120,6 +154,10 @@ tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_ran
   double plo, phi, ilo, ihi;
   S_ratios(pue, &plo, &phi);
   S_ratios(intensity, &ilo, &ihi);
+  u.factors.low[TP_US_PUE] = plo;
+  u.factors.high[TP_US_PUE] = phi;
+  u.factors.low[TP_US_INTENSITY] = ilo;
+  u.factors.high[TP_US_INTENSITY] = ihi;
   u.facility_j = (tp_range){re->facility_j, u.it_j.low * pue_v * plo,
                             u.it_j.high * pue_v * phi};
   /* The run's effective intensity (time-weighted with a series), kg per J. */
@@ -181,7 +219,38 @@ static void S_intensity_range(tp_uncertainty *u, const tp_lab *lab, const tp_ref
   }
 }
 
+/* x + v, where a NAN x is nothing yet and a NAN v adds nothing. */
+static double S_add_known(double x, double v) {
+  if (!isfinite(v)) return x;
+  return isfinite(x) ? x + v : v;
+}
+
+/* Weigh the run's factors into the sum's: IT energy for the sources acting
+ * on it, facility energy for PUE, CO2e for intensity. */
+static void S_sum_factors(tp_uncertainty_sum *s, const tp_uncertainty_run *r) {
+  for (int k = 0; k < TP_US_COUNT; k++) {
+    double w = k == TP_US_PUE ? r->facility_j.value
+               : k == TP_US_INTENSITY ? r->co2e_kg.value
+                                      : r->it_j.value;
+    if (!(isfinite(w) && w > 0)) continue;
+    double total = s->weight[k] + w;
+    s->factors.low[k] = (s->factors.low[k] * s->weight[k] + r->factors.low[k] * w) / total;
+    s->factors.high[k] = (s->factors.high[k] * s->weight[k] + r->factors.high[k] * w) / total;
+    s->weight[k] = total;
+  }
+}
+
 static void S_sum_add(tp_uncertainty_sum *s, const tp_uncertainty_run *r) {
+  if (s->n_known == 0) {
+    s->factors = S_factors_one();
+    s->embodied_kg = s->water_onsite_l = s->water_offsite_l = s->idle_j = s->gpu_j = NAN;
+  }
+  S_sum_factors(s, r);
+  s->embodied_kg = S_add_known(s->embodied_kg, r->fp.embodied_kg);
+  s->water_onsite_l = S_add_known(s->water_onsite_l, r->water_onsite_l);
+  s->water_offsite_l = S_add_known(s->water_offsite_l, r->water_offsite_l);
+  s->idle_j = S_add_known(s->idle_j, r->fp.idle_j);
+  s->gpu_j = S_add_known(s->gpu_j, r->fp.gpu_j);
   tp_range_add(&s->it_j, r->it_j);
   tp_range_add(&s->facility_j, r->facility_j);
   tp_range_add(&s->co2e_kg, r->co2e_kg);
@@ -193,7 +262,22 @@ static void S_sum_add(tp_uncertainty_sum *s, const tp_uncertainty_run *r) {
 
 /* A sum over no run with a known energy is unknown, not 0. */
 static void S_sum_unknown_if_empty(tp_uncertainty_sum *s) {
-  if (s->n_known == 0) s->it_j = s->facility_j = s->co2e_kg = S_nan_range();
+  if (s->n_known > 0) return;
+  s->it_j = s->facility_j = s->co2e_kg = S_nan_range();
+  s->factors = S_factors_one();
+  s->embodied_kg = s->water_onsite_l = s->water_offsite_l = s->idle_j = s->gpu_j = NAN;
+}
+
+/* Water of a run with energy: IT kWh x on-site WUE, facility kWh x the
+ * grid's water intensity (Li, Yang, Islam and Ren 2023). */
+static void S_water(tp_uncertainty_run *u, const tp_run *run, const tp_assumptions *a) {
+  const tp_run_energy *re = &run->energy;
+  if (re->method == TP_ENERGY_NONE) return;
+  if (a->wue_source && isfinite(a->wue_l_per_kwh) && isfinite(re->it_j))
+    u->water_onsite_l = re->it_j / TP_J_PER_KWH * a->wue_l_per_kwh;
+  if (a->water_offsite_source && isfinite(a->water_offsite_l_per_kwh) &&
+      isfinite(re->facility_j))
+    u->water_offsite_l = re->facility_j / TP_J_PER_KWH * a->water_offsite_l_per_kwh;
 }
 
 static void S_range_scale(tp_range *r, double k) {
@@ -214,6 +298,7 @@ void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_refta
   u->runs = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *u->runs);
   for (size_t i = 0; i < lab->n_runs; i++) {
     u->runs[i] = tp_uncertainty_of_run(lab->runs[i], u->pue, u->intensity, t);
+    S_water(&u->runs[i], lab->runs[i], &lab->assumptions);
     if (isfinite(u->runs[i].it_j.value)) S_sum_add(&u->total, &u->runs[i]);
   }
   S_sum_unknown_if_empty(&u->total);
@@ -246,6 +331,11 @@ void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_refta
       s->gap_device_s *= k;
       s->gap_idle_j *= k;
       s->gap_peak_j *= k;
+      s->embodied_kg *= k;
+      s->water_onsite_l *= k;
+      s->water_offsite_l *= k;
+      s->idle_j *= k;
+      s->gpu_j *= k;
     }
   }
 }

@@ -37,6 +37,19 @@
  *              without a spread, so no range unless the options give a
  *              relative one or an absolute range.
  *
+ *   sensor     The accuracy of the readings the energy came from, and
+ *   sampling   the trapezoid rule's error between samples: model/footprint.h.
+ *              IT energy = value x sensor x (1 +- sampling), the lows and the
+ *              highs together; a declared figure takes its tool's row.
+ *
+ * Each source's part is kept as a factor [low, high] on the figure it acts
+ * on (tp_factors): sensor, sampling, coverage and estimate on IT energy, PUE
+ * on facility energy, intensity on CO2e.  A run's IT range is value x the
+ * product of the low factors up to value x the product of the high ones,
+ * plus the coverage bound (gap seconds x peak power) on the high side.  The
+ * factors of a sum are its runs' factors weighted by the figure they act on
+ * (IT, facility or CO2e energy of each run).
+ *
  * Ranges combine by interval arithmetic: facility = IT x PUE takes the low
  * ends together and the high ends together, CO2e = facility x intensity
  * likewise; a sum of figures (experiment, lab) is the sum of the ranges; a
@@ -53,6 +66,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/footprint.h"
 #include "model/lab.h"
 #include "model/reftable.h"
 
@@ -86,6 +100,21 @@ typedef struct tp_uncertainty_opts {
 /* The options that apply the rules above and nothing else. */
 tp_uncertainty_opts tp_uncertainty_opts_default(void);
 
+/* The sources of a range, in the order summary.json lists them. */
+typedef enum tp_uncertainty_source {
+  TP_US_SENSOR, TP_US_SAMPLING, TP_US_COVERAGE, TP_US_PUE, TP_US_INTENSITY, TP_US_ESTIMATE,
+  TP_US_COUNT
+} tp_uncertainty_source;
+
+/* "sensor", "sampling", "coverage", "pue", "intensity", "estimate". */
+extern const char *const tp_uncertainty_source_names[TP_US_COUNT];
+
+/* Each source's part of a range as factors on the figure it acts on
+ * (1 and 1: no part). */
+typedef struct tp_factors {
+  double low[TP_US_COUNT], high[TP_US_COUNT];
+} tp_factors;
+
 /* One run's gap and ranges. */
 typedef struct tp_uncertainty_run {
   double gap_device_s;   /* device-seconds of the window no trace covered */
@@ -94,6 +123,10 @@ typedef struct tp_uncertainty_run {
   bool gap_unbounded;    /* a device with a gap had no power seen (no peak_w): the
                             high bound leaves that gap out */
   tp_range it_j, facility_j, co2e_kg;
+  tp_factors factors;    /* each source's part of the ranges */
+  tp_footprint_run fp;   /* sensor, sampling, embodied, idle (model/footprint.h) */
+  double water_onsite_l, water_offsite_l; /* IT kWh x WUE, facility kWh x the grid's
+                                             water intensity; NAN when unknown */
 } tp_uncertainty_run;
 
 /* Ranges of a sum (experiment, lab) or a mean (configuration). */
@@ -101,6 +134,11 @@ typedef struct tp_uncertainty_sum {
   tp_range it_j, facility_j, co2e_kg; /* all NAN when no run of it has a known energy */
   double gap_device_s, gap_idle_j, gap_peak_j; /* summed (mean for a configuration) */
   size_t n_known;      /* runs with a known energy that went in */
+  tp_factors factors;  /* the runs' factors weighted by the figure each acts on */
+  double weight[TP_US_COUNT]; /* private: the weights summed so far */
+  double embodied_kg, water_onsite_l, water_offsite_l; /* summed (mean for a configuration);
+                                                          NAN when no run has one */
+  double idle_j, gpu_j; /* idle GPU energy and the GPU energy it is a share of */
 } tp_uncertainty_sum;
 
 typedef struct tp_uncertainty {
@@ -141,7 +179,9 @@ double tp_uncertainty_quantile(const double *sorted, size_t n, double p);
 
 /* One run's ranges from its energy, PUE range and intensity range (a range
  * with NAN bounds means exact); t (may be NULL) gives the rated power of a
- * device with a gap but no power seen.  The CO2e range scales the run's effective
+ * device with a gap but no power seen, and the sensor accuracy and embodied
+ * emissions (none without it).  Water is left NAN (tp_uncertainty_compute
+ * sets it from the lab's assumptions).  The CO2e range scales the run's effective
  * intensity by intensity.low / intensity.value and .high / .value. */
 tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity,
                                          const tp_reftables *t);

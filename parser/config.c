@@ -113,6 +113,10 @@ static const tp_config_field k_defaults[] = {
     {.key = "intensity", .kind = TP_CF_FN, .fn = S_intensity},
     {.key = "timezone", .kind = TP_CF_FN, .off = offsetof(tp_config_defaults, timezone),
      .fn = S_timezone},
+    {.key = "wue", .kind = TP_CF_NUM, .off = offsetof(tp_config_defaults, wue_l_per_kwh),
+     .lo = 0, .hi = 100},
+    {.key = "water_intensity", .kind = TP_CF_NUM,
+     .off = offsetof(tp_config_defaults, water_l_per_kwh), .lo = 0, .hi = 1000},
 };
 
 /* ---- experiments -------------------------------------------------------------- */

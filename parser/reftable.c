@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "model/mem.h"
 #include "parser/text/number.h"
@@ -277,6 +279,63 @@ static const char *S_equivalence_row(void *ctx, const S_csv *c) {
   return NULL;
 }
 
+/* A row of power_sensor_uncertainty.csv. */
+static const char *S_sensor_row(void *ctx, const S_csv *c) {
+  S_grow *g = ctx;
+  double lo_s, hi_s, lo, hi;
+  const char *problem = S_text(c, 0);
+  if (!problem) problem = S_text(c, 1);
+  if (!problem) problem = S_number(c, 2, &lo_s);
+  if (!problem && (tp_parse_double(c->f[3], c->flen[3], &hi_s) != 0 || !(hi_s > lo_s)))
+    problem = "an interval band whose end does not parse or is not after its start";
+  if (!problem && (tp_parse_double(c->f[4], c->flen[4], &lo) != 0 || !(lo > -1 && lo <= 0) ||
+                   tp_parse_double(c->f[5], c->flen[5], &hi) != 0 || !(hi >= 0 && hi < 10)))
+    problem = "relative bounds that are not -1 < low <= 0 <= high < 10";
+  if (problem) return problem;
+  tp_sensor_accuracy **rows = (tp_sensor_accuracy **)g->arr;
+  TP_GROW(*rows, g->cap, *g->n + 1);
+  (*rows)[(*g->n)++] = (tp_sensor_accuracy){
+      .device = tp_xstrdup(c->f[0]), .field = tp_xstrdup(c->f[1]), .interval_min_s = lo_s,
+      .interval_max_s = hi_s, .rel_low = lo, .rel_high = hi, .source = tp_xstrdup(c->f[6])};
+  return NULL;
+}
+
+/* A row of embodied.csv. */
+static const char *S_embodied_row(void *ctx, const S_csv *c) {
+  S_grow *g = ctx;
+  double kg, life, util, per;
+  bool server = strcasecmp(c->f[0], "server") == 0;
+  if (!server && strcasecmp(c->f[0], "gpu") != 0) return "a kind that is not gpu or server";
+  const char *problem = S_text(c, 1);
+  if (!problem) problem = S_number(c, 2, &kg);
+  if (!problem) problem = S_number(c, 3, &life);
+  if (!problem) problem = S_number(c, 4, &util);
+  if (!problem) problem = S_number(c, 5, &per);
+  if (!problem && !(life > 0 && util > 0 && util <= 1 && per >= 1))
+    problem = "a service life, utilization or GPU count out of range";
+  if (problem) return problem;
+  tp_embodied **rows = (tp_embodied **)g->arr;
+  TP_GROW(*rows, g->cap, *g->n + 1);
+  (*rows)[(*g->n)++] = (tp_embodied){.server = server, .model = tp_xstrdup(c->f[1]),
+                                     .kg_co2e = kg, .life_years = life, .utilization = util,
+                                     .per_server = per, .source = tp_xstrdup(c->f[6])};
+  return NULL;
+}
+
+/* A row of water_intensity.csv. */
+static const char *S_water_row(void *ctx, const S_csv *c) {
+  S_grow *g = ctx;
+  double v;
+  const char *problem = S_text(c, 0);
+  if (!problem) problem = S_number(c, 1, &v);
+  if (problem) return problem;
+  tp_water_intensity **rows = (tp_water_intensity **)g->arr;
+  TP_GROW(*rows, g->cap, *g->n + 1);
+  (*rows)[(*g->n)++] = (tp_water_intensity){.zone = tp_xstrdup(c->f[0]), .l_per_kwh = v,
+                                            .source = tp_xstrdup(c->f[2])};
+  return NULL;
+}
+
 /* Read dir/name into the array *arr with count *n. */
 static int S_table(const char *dir, const char *name, const char *const *want, size_t n_want,
                    S_row_fn fn, void **arr, size_t *n, tp_diags *d) {
@@ -285,6 +344,38 @@ static int S_table(const char *dir, const char *name, const char *const *want, s
   int rc = S_read(path, want, n_want, fn, &g, d);
   free(path);
   return rc;
+}
+
+/* The tables of the footprint beyond operational CO2e: a data directory
+ * without them (one made for an older version) is used without them. */
+static void S_optional_tables(tp_reftables *t, const char *dir, tp_diags *d) {
+  static const char *const sensor_cols[] = {"device", "field", "interval_min_s", "interval_max_s",
+                                            "rel_low", "rel_high", "source"};
+  static const char *const emb_cols[] = {"kind", "model", "kg_co2e", "service_life_years",
+                                         "utilization", "units_per_server", "source"};
+  static const char *const water_cols[] = {"zone", "l_per_kwh", "source"};
+  static const struct {
+    const char *name;
+    const char *const *cols;
+    size_t n_cols;
+    S_row_fn fn;
+    size_t off, off_n;
+  } opt[] = {
+      {"power_sensor_uncertainty.csv", sensor_cols, 7, S_sensor_row,
+       offsetof(tp_reftables, sensors), offsetof(tp_reftables, n_sensors)},
+      {"embodied.csv", emb_cols, 7, S_embodied_row, offsetof(tp_reftables, embodied),
+       offsetof(tp_reftables, n_embodied)},
+      {"water_intensity.csv", water_cols, 3, S_water_row, offsetof(tp_reftables, water),
+       offsetof(tp_reftables, n_water)},
+  };
+  for (size_t i = 0; i < sizeof opt / sizeof *opt; i++) {
+    char *path = tp_xasprintf("%s/%s", dir, opt[i].name);
+    bool there = access(path, F_OK) == 0;
+    free(path);
+    if (there)
+      S_table(dir, opt[i].name, opt[i].cols, opt[i].n_cols, opt[i].fn,
+              (void **)((char *)t + opt[i].off), (size_t *)((char *)t + opt[i].off_n), d);
+  }
 }
 
 int tp_reftable_load(tp_reftables *t, const char *dir, tp_diags *d) {
@@ -309,6 +400,7 @@ int tp_reftable_load(tp_reftables *t, const char *dir, tp_diags *d) {
   free(cores);
   rc |= S_table(dir, "equivalences.csv", eq_cols, 4, S_equivalence_row,
                 (void **)&t->equivalences, &t->n_equivalences, d);
+  S_optional_tables(t, dir, d);
   return rc ? -1 : 0;
 }
 

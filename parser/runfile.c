@@ -345,6 +345,10 @@ static void S_assumptions(const tp_ynode *an, tp_assumptions *a) {
   a->intensity_series = S_bool(tp_ynode_get(an, "intensity_series"));
   a->timezone = S_dup(S_str(an, "timezone"));
   a->timezone_source = S_dup(S_str(an, "timezone_source"));
+  a->wue_l_per_kwh = S_num(tp_ynode_get(an, "wue_l_per_kwh"));
+  a->wue_source = S_dup(S_str(an, "wue_source"));
+  a->water_offsite_l_per_kwh = S_num(tp_ynode_get(an, "water_offsite_l_per_kwh"));
+  a->water_offsite_source = S_dup(S_str(an, "water_offsite_source"));
 }
 
 static int S_read_doc(tp_ydoc *doc, const char *name, tp_run **out, tp_assumptions *a,

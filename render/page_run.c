@@ -47,6 +47,31 @@ static void S_head(const tp_run *r, const tp_experiment *e, size_t ri, tp_tval *
                 r->restarts ? "training resumed from a checkpoint" : NULL);
 }
 
+/* The footprint beside operational CO2e: embodied emissions, water and the
+ * idle share of GPU energy (model/footprint.h). */
+static void S_beyond(const tp_uncertainty_run *u, tp_tval *ef) {
+  char buf[64], v[160];
+  if (isfinite(u->fp.embodied_kg))
+    tp_pages_item(ef, "Embodied emissions", tp_units_co2e_text(buf, u->fp.embodied_kg),
+                  "manufacturing of the GPUs and their servers, amortized per GPU-hour; "
+                  "beside the emissions above, not in them");
+  if (isfinite(u->water_onsite_l) && isfinite(u->water_offsite_l)) {
+    char on[48], off[48], all[48];
+    snprintf(v, sizeof v, "%s L", tp_units_number(all, u->water_onsite_l + u->water_offsite_l, 3));
+    char *d = tp_xasprintf("%s L on site (IT energy × WUE), %s L off site (facility energy × "
+                           "the grid's water intensity)",
+                           tp_units_number(on, u->water_onsite_l, 3),
+                           tp_units_number(off, u->water_offsite_l, 3));
+    tp_pages_item(ef, "Water", v, d);
+    free(d);
+  }
+  if (u->fp.gpu_j > 0 && isfinite(u->fp.idle_j)) {
+    snprintf(v, sizeof v, "%.1f%%", 100 * u->fp.idle_j / u->fp.gpu_j);
+    tp_pages_item(ef, "Idle GPU energy", v,
+                  "share of the GPUs' energy drawn at no more than a fifth of their rated power");
+  }
+}
+
 /* The energy figures of a run whose energy is known (or "unknown"): IT,
  * facility and CO2e with their ranges, and the intensity. */
 static void S_figures(const tp_pages_ctx *x, size_t ri, tp_tval *ef) {
@@ -67,15 +92,16 @@ static void S_figures(const tp_pages_ctx *x, size_t ri, tp_tval *ef) {
   tp_pages_item(ef, "IT energy", known ? tp_units_energy_range(rb, it) : "unknown", gap);
   free(gap);
   tp_pages_item(ef, "Facility energy", known ? tp_units_energy_range(rb, fac) : "unknown",
-                known ? "IT energy × PUE, with the PUE's range" : NULL);
+                known ? "IT energy × PUE, with the ranges of both" : NULL);
   tp_pages_item(ef, "Emissions", known ? tp_units_co2e_range(rb, co2e) : "unknown",
-                known ? "facility energy × carbon intensity, with the intensity's range" : NULL);
+                known ? "facility energy × carbon intensity, with the ranges of both" : NULL);
   snprintf(buf, sizeof buf, "%.0f gCO2e/kWh", en->intensity_g_per_kwh);
   tp_pages_item(ef, "Carbon intensity",
                 !known                             ? "–"
                 : isfinite(en->intensity_g_per_kwh) ? buf
                                                     : "unknown (see diagnostics)",
                 NULL);
+  if (known) S_beyond(ur, ef);
 }
 
 /* Whether and when the run reached its experiment's target. */
@@ -124,6 +150,35 @@ static void S_energy(const tp_pages_ctx *x, size_t ri, const tp_experiment *e, t
     tp_pages_item(ef, "Shared", "yes",
                   "another run used the same devices at the same time; the energy of the "
                   "overlap was split");
+}
+
+/* Which part of the range comes from where: each source's factors. */
+static void S_range_sources(const tp_pages_ctx *x, size_t ri, tp_tval *root) {
+  const tp_uncertainty_run *u = &x->u.runs[ri];
+  tp_pages_tab t = tp_pages_table(root, "ranges", "ranges", "Where the range comes from");
+  if (!isfinite(u->it_j.value)) return;
+  static const char *const acts[TP_US_COUNT] = {"IT energy", "IT energy", "IT energy",
+                                                "facility energy", "emissions", "IT energy"};
+  const char *basis[TP_US_COUNT] = {
+      u->fp.sensor_row ? u->fp.sensor_row->source : "no accuracy known for these readings",
+      "power change between samples (at most |ΔP| × Δt / 2 per interval)",
+      "gaps in the traces, at the highest power seen",
+      x->u.pue_basis,
+      x->u.intensity_basis,
+      "rated power is an upper bound; the low end is half of it"};
+  tp_pages_cols(&t, "Source|Acts on|#Low|#High|Basis");
+  char lo[32], hi[32];
+  for (int k = 0; k < TP_US_COUNT; k++) {
+    if (u->factors.low[k] == 1 && u->factors.high[k] == 1) continue;
+    tp_pages_row(&t);
+    tp_pages_cell_full(&t, tp_uncertainty_source_names[k], NULL, NULL, true);
+    tp_pages_cell(&t, acts[k]);
+    snprintf(lo, sizeof lo, "×%.3f", u->factors.low[k]);
+    snprintf(hi, sizeof hi, "×%.3f", u->factors.high[k]);
+    tp_pages_num(&t, lo);
+    tp_pages_num(&t, hi);
+    tp_pages_cell(&t, basis[k] ? basis[k] : "–");
+  }
 }
 
 /* Energy per device. */
@@ -286,6 +341,7 @@ static void S_run_build(tp_pages_ctx *x, size_t ri, tp_pages_built *out) {
   S_head(r, e, ri, root);
   S_energy(x, ri, e, root);
   S_devices(&r->energy, root);
+  S_range_sources(x, ri, root);
   S_hparams(x, r, root);
   S_scalars(r, root);
   S_inputs(x, r, root);
@@ -333,6 +389,18 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   tp_hash_double(&h, u->gap_idle_j);
   tp_hash_double(&h, u->gap_peak_j);
   tp_hash_u64(&h, u->gap_unbounded);
+  for (int k = 0; k < TP_US_COUNT; k++) {
+    tp_hash_double(&h, u->factors.low[k]);
+    tp_hash_double(&h, u->factors.high[k]);
+  }
+  tp_hash_double(&h, u->fp.embodied_kg);
+  tp_hash_double(&h, u->fp.idle_j);
+  tp_hash_double(&h, u->fp.gpu_j);
+  tp_hash_double(&h, u->water_onsite_l);
+  tp_hash_double(&h, u->water_offsite_l);
+  tp_hash_str(&h, u->fp.sensor_row ? u->fp.sensor_row->source : NULL);
+  tp_hash_str(&h, x->u.pue_basis);
+  tp_hash_str(&h, x->u.intensity_basis);
   const tp_range *rg[] = {&u->it_j, &u->facility_j, &u->co2e_kg};
   for (size_t i = 0; i < 3; i++) {
     tp_hash_double(&h, rg[i]->value);

@@ -275,6 +275,10 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     tp_json_bool(&j, "intensity_series", a->intensity_series);
     S_str(&j, "timezone", a->timezone);
     S_str(&j, "timezone_source", a->timezone_source);
+    S_num(&j, "wue_l_per_kwh", a->wue_l_per_kwh);
+    S_str(&j, "wue_source", a->wue_source);
+    S_num(&j, "water_offsite_l_per_kwh", a->water_offsite_l_per_kwh);
+    S_str(&j, "water_offsite_source", a->water_offsite_source);
     tp_json_end_object(&j);
   }
   tp_json_end_object(&j);

@@ -11,6 +11,8 @@
 #include "render/csvout.h"
 #include "render/json.h"
 #include "render/paths.h"
+#include "model/uncertainty.h"
+#include "model/units.h"
 #include "render/units.h"
 
 const char *tp_summary_iso_time(char buf[40], double t_s) {
@@ -74,8 +76,55 @@ static void S_run_metrics(tp_json *j, const tp_run *r) {
   tp_json_end_object(j);
 }
 
+/* [low, high] of a range, scaled (1 / J_PER_KWH for kWh), or null. */
+static void S_pair(tp_json *j, const char *key, double low, double high, double scale,
+                   int decimals) {
+  if (!(isfinite(low) && isfinite(high))) {
+    tp_json_null(j, key);
+    return;
+  }
+  tp_json_begin_array_flat(j, key);
+  tp_json_number(j, NULL, low * scale, decimals);
+  tp_json_number(j, NULL, high * scale, decimals);
+  tp_json_end_array(j);
+}
+
+/* The ranges, each source's factors, embodied emissions, water and idle
+ * share of a figure (a run's or a sum's): model/uncertainty.h. */
+static void S_footprint(tp_json *j, tp_range it_j, tp_range co2e_kg, const tp_factors *f,
+                        double embodied_kg, double onsite_l, double offsite_l, double idle_j,
+                        double gpu_j) {
+  bool known = isfinite(it_j.value);
+  S_pair(j, "it_kwh_range", it_j.low, it_j.high, 1 / TP_J_PER_KWH, 6);
+  S_pair(j, "co2e_kg_range", co2e_kg.low, co2e_kg.high, 1, 6);
+  if (known) {
+    tp_json_begin_object(j, "uncertainty");
+    for (int k = 0; k < TP_US_COUNT; k++)
+      S_pair(j, tp_uncertainty_source_names[k], f->low[k], f->high[k], 1, 4);
+    tp_json_end_object(j);
+  } else {
+    tp_json_null(j, "uncertainty");
+  }
+  tp_json_number(j, "embodied_kg", embodied_kg, 6);
+  double water = isfinite(onsite_l) && isfinite(offsite_l) ? onsite_l + offsite_l : NAN;
+  tp_json_number(j, "water_l", water, 3);
+  tp_json_number(j, "water_onsite_l", onsite_l, 3);
+  tp_json_number(j, "water_offsite_l", offsite_l, 3);
+  tp_json_number(j, "idle_share", gpu_j > 0 ? idle_j / gpu_j : NAN, 4);
+}
+
+static void S_footprint_run(tp_json *j, const tp_uncertainty_run *u) {
+  S_footprint(j, u->it_j, u->co2e_kg, &u->factors, u->fp.embodied_kg, u->water_onsite_l,
+              u->water_offsite_l, u->fp.idle_j, u->fp.gpu_j);
+}
+
+static void S_footprint_sum(tp_json *j, const tp_uncertainty_sum *s) {
+  S_footprint(j, s->it_j, s->co2e_kg, &s->factors, s->embodied_kg, s->water_onsite_l,
+              s->water_offsite_l, s->idle_j, s->gpu_j);
+}
+
 /* The run's energy and its devices. */
-static void S_run_energy(tp_json *j, const tp_run *r) {
+static void S_run_energy(tp_json *j, const tp_run *r, const tp_uncertainty_run *u) {
   const tp_run_energy *e = &r->energy;
   tp_json_begin_object(j, "energy");
   tp_json_string(j, "method", tp_summary_method_name(e->method));
@@ -86,6 +135,7 @@ static void S_run_energy(tp_json *j, const tp_run *r) {
   tp_json_number(j, "co2e_kg", known ? e->co2e_kg : NAN, 6);
   tp_json_number(j, "intensity_g_per_kwh", known ? e->intensity_g_per_kwh : NAN, 3);
   tp_json_bool(j, "shared", e->shared);
+  S_footprint_run(j, u);
   tp_json_begin_array(j, "devices");
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
@@ -150,7 +200,7 @@ static void S_run_target(tp_json *j, const tp_run *r, const tp_lab *lab) {
 }
 
 static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths *paths,
-                  bool redact) {
+                  bool redact, const tp_uncertainty_run *u) {
   char t[40];
   const char *config = r->config;
   tp_json_begin_object(j, NULL);
@@ -168,7 +218,7 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
   tp_json_end_object(j);
   tp_json_string(j, "config", config);
   S_run_metrics(j, r);
-  S_run_energy(j, r);
+  S_run_energy(j, r, u);
   S_run_inputs(j, r, paths, redact);
   S_run_target(j, r, lab);
   tp_json_end_object(j);
@@ -187,8 +237,53 @@ static void S_stat_kwh(tp_json *j, const char *mean_key, const char *sd_key, tp_
 
 void tp_summary_json(const tp_lab *lab, tp_buf *out) { tp_summary_json_redacted(lab, false, out); }
 
+void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
+  tp_summary_json_with(lab, NULL, NULL, redact, out);
+}
+
+/* Add source text s of table `table` to the list, once. */
+static void S_source_once(const char ***list, size_t *n, size_t *cap, const char *s) {
+  if (!s) return;
+  for (size_t i = 0; i < *n; i++)
+    if ((*list)[i] == s) return;
+  TP_GROW(*list, *cap, *n + 1);
+  (*list)[(*n)++] = s;
+}
+
+/* The ranges' bases and the footprint tables' rows the runs used. */
+static void S_footprint_assumptions(tp_json *j, const tp_uncertainty *u) {
+  tp_json_string(j, "pue_range_basis", u->pue_basis);
+  tp_json_string(j, "intensity_range_basis", u->intensity_basis);
+  const char **sensor = NULL, **emb = NULL;
+  size_t ns = 0, cs = 0, ne = 0, ce = 0;
+  for (size_t i = 0; i < u->n_runs; i++) {
+    const tp_footprint_run *f = &u->runs[i].fp;
+    S_source_once(&sensor, &ns, &cs, f->sensor_row ? f->sensor_row->source : NULL);
+    S_source_once(&emb, &ne, &ce, f->gpu_row ? f->gpu_row->source : NULL);
+    S_source_once(&emb, &ne, &ce, f->server_row ? f->server_row->source : NULL);
+  }
+  tp_json_begin_object(j, "tables");
+  const struct {
+    const char *key, *file;
+    const char **list;
+    size_t n;
+  } tabs[] = {{"sensor", "power_sensor_uncertainty.csv", sensor, ns},
+              {"embodied", "embodied.csv", emb, ne}};
+  for (size_t k = 0; k < sizeof tabs / sizeof *tabs; k++) {
+    tp_json_begin_object(j, tabs[k].key);
+    tp_json_string(j, "table", tabs[k].file);
+    tp_json_begin_array(j, "sources");
+    for (size_t i = 0; i < tabs[k].n; i++) tp_json_string(j, NULL, tabs[k].list[i]);
+    tp_json_end_array(j);
+    tp_json_end_object(j);
+  }
+  tp_json_end_object(j);
+  free(sensor);
+  free(emb);
+}
+
 /* The assumptions behind every figure. */
-static void S_assumptions(tp_json *j, const tp_assumptions *a) {
+static void S_assumptions(tp_json *j, const tp_assumptions *a, const tp_uncertainty *u) {
   tp_json_begin_object(j, "assumptions");
   tp_json_number(j, "pue", a->pue, -1);
   tp_json_string(j, "pue_source", a->pue_source);
@@ -200,6 +295,12 @@ static void S_assumptions(tp_json *j, const tp_assumptions *a) {
   tp_json_bool(j, "intensity_series", a->intensity_series);
   tp_json_string(j, "timezone", a->timezone);
   tp_json_string(j, "timezone_source", a->timezone_source);
+  tp_json_number(j, "wue_l_per_kwh", a->wue_source ? a->wue_l_per_kwh : NAN, -1);
+  tp_json_string(j, "wue_source", a->wue_source);
+  tp_json_number(j, "water_offsite_l_per_kwh",
+                 a->water_offsite_source ? a->water_offsite_l_per_kwh : NAN, -1);
+  tp_json_string(j, "water_offsite_source", a->water_offsite_source);
+  S_footprint_assumptions(j, u);
   tp_json_end_object(j);
 }
 
@@ -236,7 +337,8 @@ static void S_config(tp_json *j, const tp_lab *lab, const tp_experiment *e,
 }
 
 /* One experiment: its runs, metric, configurations, ranking and sums. */
-static void S_experiment(tp_json *j, const tp_lab *lab, const tp_experiment *e) {
+static void S_experiment(tp_json *j, const tp_lab *lab, const tp_experiment *e,
+                         const tp_uncertainty_sum *u) {
   tp_json_begin_object(j, NULL);
   tp_json_string(j, "name", e->name);
   tp_json_begin_array(j, "runs");
@@ -267,6 +369,7 @@ static void S_experiment(tp_json *j, const tp_lab *lab, const tp_experiment *e) 
   S_kwh(j, "facility_kwh", e->facility_j);
   tp_json_number(j, "co2e_kg", e->co2e_kg, 6);
   tp_json_number(j, "gpu_hours", S_gpu_hours(e->gpu_hours, e->n_runs_with_energy), 4);
+  S_footprint_sum(j, u);
   tp_json_end_object(j);
 }
 
@@ -308,32 +411,39 @@ static void S_rollups(tp_json *j, const tp_lab *lab) {
 }
 
 /* The lab's totals. */
-static void S_totals(tp_json *j, const tp_lab *lab) {
+static void S_totals(tp_json *j, const tp_lab *lab, const tp_uncertainty_sum *u) {
   tp_json_begin_object(j, "totals");
   S_sums(j, lab->n_runs, lab->n_runs_with_energy, lab->it_j, lab->facility_j, lab->co2e_kg,
          lab->gpu_hours);
+  S_footprint_sum(j, u);
   tp_json_end_object(j);
 }
 
-void tp_summary_json_redacted(const tp_lab *lab, bool redact, tp_buf *out) {
+void tp_summary_json_with(const tp_lab *lab, const tp_reftables *t,
+                          const tp_uncertainty_opts *o, bool redact, tp_buf *out) {
+  tp_uncertainty u;
+  tp_uncertainty_compute(&u, lab, t, o);
   tp_paths paths;
   tp_paths_init(&paths, lab);
   tp_json j = {0};
   tp_json_begin_object(&j, NULL);
   tp_json_string(&j, "trainprint_version", TP_VERSION);
-  S_assumptions(&j, &lab->assumptions);
+  S_assumptions(&j, &lab->assumptions, &u);
   tp_json_begin_array(&j, "runs");
-  for (size_t i = 0; i < lab->n_runs; i++) S_run(&j, lab->runs[i], lab, &paths, redact);
+  for (size_t i = 0; i < lab->n_runs; i++)
+    S_run(&j, lab->runs[i], lab, &paths, redact, &u.runs[i]);
   tp_json_end_array(&j);
   tp_json_begin_array(&j, "experiments");
-  for (size_t x = 0; x < lab->n_experiments; x++) S_experiment(&j, lab, &lab->experiments[x]);
+  for (size_t x = 0; x < lab->n_experiments; x++)
+    S_experiment(&j, lab, &lab->experiments[x], &u.experiments[x]);
   tp_json_end_array(&j);
   S_rollups(&j, lab);
-  S_totals(&j, lab);
+  S_totals(&j, lab, &u.total);
   tp_json_end_object(&j);
   tp_buf_add(out, tp_buf_str(&j.out), j.out.len);
   tp_buf_free(&j.out);
   tp_paths_free(&paths);
+  tp_uncertainty_free(&u);
 }
 
 /* A field separator and v with `decimals` decimals (empty when unknown). */

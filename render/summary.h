@@ -13,6 +13,8 @@
 
 #include "model/lab.h"
 #include "model/mem.h"
+#include "model/reftable.h"
+#include "model/uncertainty.h"
 
 void tp_summary_json(const tp_lab *lab, tp_buf *out);
 /* summary.json with each input's path as given left out ("path": null) and
@@ -20,6 +22,12 @@ void tp_summary_json(const tp_lab *lab, tp_buf *out);
  * "name", the path relative to the argument it was found under, remains
  * (render/paths.h).  tp_summary_json keeps both. */
 void tp_summary_json_redacted(const tp_lab *lab, bool redact_paths, tp_buf *out);
+/* summary.json with the ranges, each source's part of them, embodied
+ * emissions, water and idle share (model/uncertainty.h) from tables t and
+ * options o (either may be NULL: no table-based ranges, default options).
+ * tp_summary_json and _redacted are this with t and o NULL. */
+void tp_summary_json_with(const tp_lab *lab, const tp_reftables *t,
+                          const tp_uncertainty_opts *o, bool redact_paths, tp_buf *out);
 void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out);
 
 /* "2026-01-01T00:00:00.000000Z" for an epoch time, "" when not finite.

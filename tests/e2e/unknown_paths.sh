@@ -43,11 +43,12 @@ s=$work/part/summary.json
 [ "$(json "$s" "[r['energy']['it_kwh'] for r in d['runs']]")" = "[0.0002, None]" ] || fail "run energies"
 has "$work/part/runs.csv" "exp/run_b,exp,,2023-11-14T22:13:20.000000Z,2023-11-14T22:13:22.000000Z,2.000,0,none,,,,,0,no,"
 has "$work/part/index.html" "1 of 2 runs: 0.200 Wh (the rest unknown)"
-has "$work/part/index.html" "the 1 of them with a known energy used 0.200 Wh of IT energy"
+# (the run's power readings carry the sensor's +-10%: data/power_sensor_uncertainty.csv)
+has "$work/part/index.html" "the 1 of them with a known energy used 0.200 (0.180–0.220) Wh of IT energy"
 has "$work/part/index.html" "the energy of the other 1 is unknown."
 has "$work/part/experiments/"*.html "the energy of the other 1 is unknown."
 has "$work/part/experiments/"*.html "1 of 2 runs: 0.200" # the configuration's mean
-has "$work/part/publish/footprint.md" "| **total** | | 2 | 1 of 2 runs: 0.000200 (the rest unknown) |"
+has "$work/part/publish/footprint.md" "| **total** | | 2 | 1 of 2 runs: 0.000200 (0.000180–0.000220) (the rest unknown) |"
 has "$work/part/publish/footprint.tex" '\newcommand{\tpTotalRunsWithEnergy}{1}'
 has "$work/part/publish/footprint.tex" 'Total & \tpTotalRunsWithEnergy{} of \tpTotalRuns &'
 grep -q "how to get\|To get a figure" "$work/part/index.html" && fail "partial lab: the how-to is for labs without any figure"

@@ -43,6 +43,15 @@ static void test_shipped(void) {
     if (strcmp(h->model, "Intel Xeon E5-2680 v3") == 0) CHECK_INT(h->cores, 12);
   }
   CHECK_INT(with_cores, 115);
+  /* The footprint tables: every row with a source. */
+  CHECK_INT(t.n_sensors, 10);
+  CHECK_INT(t.n_embodied, 4);
+  CHECK_INT(t.n_water, 3);
+  for (size_t i = 0; i < t.n_sensors; i++) CHECK(t.sensors[i].source[0] != '\0');
+  for (size_t i = 0; i < t.n_embodied; i++) CHECK(strstr(t.embodied[i].source, "JMLR") != NULL);
+  const tp_water_intensity *wue = tp_reftable_find_water(&t, "wue");
+  CHECK(wue && wue->l_per_kwh == 0.55);
+  CHECK(tp_reftable_find_water(&t, "DEFAULT") != NULL);
   tp_reftables_free(&t);
   tp_diag_free(&d);
 }
@@ -74,7 +83,12 @@ static void test_bad_rows(void) {
   S_write("hardware_tdp.csv", "kind,model,tdp_watts,source\nfpga,Thing,30,src\n"
                               "gpu,Card,0,src\ngpu,Card 2,70,src\n");
   S_write("cpu_cores.csv", "model,cores,source\nCard 2,4,src\n"); /* not a CPU row */
-  /* equivalences.csv is missing. */
+  /* An interval band that ends before it starts; a good row. */
+  S_write("power_sensor_uncertainty.csv",
+          "device,field,interval_min_s,interval_max_s,rel_low,rel_high,source\n"
+          "A100,power.draw,1,0.5,-0.1,0.1,src\n*,counter,0,inf,-0.05,0.05,ok\n");
+  /* equivalences.csv is missing; embodied.csv and water_intensity.csv are
+   * optional and missing. */
   tp_reftables t = {0};
   tp_diags d = {0};
   CHECK_INT(tp_reftable_load(&t, S_dir, &d), -1);
@@ -83,7 +97,9 @@ static void test_bad_rows(void) {
   CHECK_INT(t.n_regions, 0);
   CHECK_INT(t.n_hardware, 1);
   CHECK_INT(t.n_equivalences, 0);
-  CHECK_INT(d.n_by_severity[TP_WARN], 8);
+  CHECK_INT(t.n_sensors, 1);
+  CHECK_INT(t.n_embodied, 0);
+  CHECK_INT(d.n_by_severity[TP_WARN], 9);
   CHECK_INT(d.n_by_severity[TP_ERROR], 1);
   CHECK_INT(d.items[0].line, 3);
   CHECK_INT(d.items[1].line, 4);
