@@ -7,8 +7,9 @@
  * *_power W, *_energy and energy_consumed kWh.  As in CodeCarbon, energies
  * include the PUE (facility energy) and the `pue` column says which, so a
  * reader that divides it out (trainprint's own, parser/power/codecarbon.c)
- * gets the IT energy back.  timestamp is the end of the run's window (UTC,
- * written without a zone as CodeCarbon writes local time).  What trainprint
+ * gets the IT energy back.  timestamp is the end of the run's window, in UTC
+ * with its "Z" (CodeCarbon writes local time without a zone; a time with its
+ * zone reads the same wherever it is read).  What trainprint
  * does not know (os, python_version, cpu_model, location, ...) is an empty
  * cell, and so is an unknown figure: never 0.  cpu_energy and ram_energy are
  * empty: the traces do not tell CPU from memory counters.
@@ -61,12 +62,13 @@ static S_gpus S_gpus_of(const tp_run *r) {
   return g;
 }
 
-/* timestamp: the end of the window, "YYYY-MM-DDTHH:MM:SS"; empty when unknown. */
+/* timestamp: the end of the window, "YYYY-MM-DDTHH:MM:SSZ" (UTC); empty when
+ * unknown. */
 static void S_timestamp(tp_buf *b, double t_s) {
   struct tm tm;
   if (!tp_utc_tm(t_s, &tm)) return;
   char s[32];
-  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
+  strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
   tp_buf_adds(b, s);
 }
 

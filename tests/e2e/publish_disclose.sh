@@ -70,13 +70,23 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 
-# A report inside its own folder: the second run does not read the first.
+# A report inside its own folder: the second run does not read the first
+# (its emissions.csv would be taken as CodeCarbon's), and gives the same
+# summary.json.  The sample lab without its traces, estimated from declared
+# hardware: declared figures would beat its estimates.
 mkdir -p "$work/lab"
 cp -r "$src/samples/." "$work/lab/"
-expect 0 "$tp" report "$work/lab" -o "$work/lab/report" -q
+rm -f "$work"/lab/lab/*/gpu-power.csv
+expect 0 "$tp" report "$work/lab" --hardware "4x A100-SXM4-40GB" -o "$work/lab/report" -q
 cp "$work/lab/report/summary.json" "$work/first.json"
-expect 0 "$tp" report "$work/lab" -o "$work/lab/report"
-grep -q "a trainprint report" "$work/err" "$work/out" || fail "no note on the skipped report"
+expect 0 "$tp" report "$work/lab" --hardware "4x A100-SXM4-40GB" -o "$work/lab/report"
+grep -q "a trainprint report" "$work/err" || fail "no note on the skipped report"
+# Read back, its emissions.csv would be 20 declared rows, each with a warning.
+if grep "lab/report/" "$work/err" | grep -qv "a trainprint report"; then
+  fail "the second report read the first: $(grep -m1 'lab/report/.' "$work/err")"
+fi
+cmp -s "$work/first.json" "$work/lab/report/summary.json" ||
+  fail "the second report's summary.json differs from the first's"
 python3 - "$work/first.json" "$work/lab/report/summary.json" <<'EOF' || fail "totals changed"
 import json, sys
 a, b = (json.load(open(p))["totals"] for p in sys.argv[1:3])
