@@ -99,6 +99,14 @@ static void S_context(tp_buf *b, const tp_publish_ctx *c, const S_gpus *g) {
   tp_csvout_shortest(b, a->pue);
 }
 
+/* ",v" for each of v[0..n), shortest form; NAN an empty cell. */
+static void S_cells(tp_buf *b, const double *v, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    tp_buf_addc(b, ',');
+    tp_csvout_shortest(b, v[k]);
+  }
+}
+
 static void S_row(tp_buf *b, const tp_publish_ctx *c, size_t i) {
   const tp_run *r = c->lab->runs[i];
   const tp_run_energy *e = &r->energy;
@@ -115,30 +123,23 @@ static void S_row(tp_buf *b, const tp_publish_ctx *c, size_t i) {
   tp_csvout_field(b, r->experiment);
   tp_buf_addc(b, ',');
   tp_csvout_field(b, r->id);
-  tp_buf_addc(b, ',');
-  tp_csvout_shortest(b, dur);
-  tp_buf_addc(b, ',');
-  tp_csvout_shortest(b, co2);
-  tp_buf_addc(b, ',');
-  tp_csvout_shortest(b, dur > 0 ? co2 / dur : NAN);
-  tp_buf_adds(b, ",,"); /* cpu_power: not told apart */
-  tp_csvout_shortest(b, dur > 0 ? gpu_j / dur : NAN);
-  tp_buf_adds(b, ",,,"); /* ram_power, cpu_energy */
-  tp_csvout_shortest(b, tp_units_kwh(gpu_j * pue));
-  tp_buf_adds(b, ",,"); /* ram_energy */
-  tp_csvout_shortest(b, known ? tp_units_kwh(e->facility_j) : NAN);
+  /* duration .. energy_consumed; NAN: an empty cell (CPU and RAM are not
+   * told apart) */
+  double cells[] = {dur, co2, dur > 0 ? co2 / dur : NAN, NAN, dur > 0 ? gpu_j / dur : NAN,
+                    NAN, NAN, tp_units_kwh(gpu_j * pue), NAN,
+                    known ? tp_units_kwh(e->facility_j) : NAN};
+  S_cells(b, cells, sizeof cells / sizeof *cells);
   tp_buf_addc(b, ',');
   S_context(b, c, &g);
   tp_buf_addc(b, ',');
   tp_buf_adds(b, tp_summary_method_name(e->method));
-  tp_buf_addc(b, ',');
-  tp_csvout_shortest(b, known ? e->coverage : NAN);
-  double cells[] = {known ? tp_units_kwh(e->it_j) : NAN, tp_units_kwh(u->it_j.low),
-                    tp_units_kwh(u->it_j.high), u->co2e_kg.low, u->co2e_kg.high};
-  for (size_t k = 0; k < sizeof cells / sizeof *cells; k++) {
-    tp_buf_addc(b, ',');
-    tp_csvout_shortest(b, known ? cells[k] : NAN);
-  }
+  double ours[] = {known ? e->coverage : NAN,
+                   known ? tp_units_kwh(e->it_j) : NAN,
+                   known ? tp_units_kwh(u->it_j.low) : NAN,
+                   known ? tp_units_kwh(u->it_j.high) : NAN,
+                   known ? u->co2e_kg.low : NAN,
+                   known ? u->co2e_kg.high : NAN};
+  S_cells(b, ours, sizeof ours / sizeof *ours);
   tp_buf_addc(b, '\n');
 }
 

@@ -115,7 +115,7 @@ static void S_exp_table(tp_buf *b, const tp_publish_ctx *c) {
   for (size_t i = 0; i < lab->n_experiments; i++) {
     const tp_experiment *e = &lab->experiments[i];
     const tp_uncertainty_sum *s = &c->u.experiments[i];
-    double gh = e->n_runs_with_energy || e->gpu_hours > 0 ? e->gpu_hours : NAN;
+    double gh = tp_publish_gpu_hours(e->gpu_hours, e->n_runs_with_energy);
     tp_buf_adds(b, "| ");
     tp_publish_md_escape(b, e->name);
     tp_buf_printf(b, " | %zu | %s | %s | ", e->n_runs, tp_units_number(n1, gh, TP_UNITS_SIG),
@@ -125,7 +125,7 @@ static void S_exp_table(tp_buf *b, const tp_publish_ctx *c) {
     tp_publish_md_part(b, s->co2e_kg, 1, s->n_known, e->n_runs);
     tp_buf_adds(b, " |\n");
   }
-  double gh = lab->n_runs_with_energy || lab->gpu_hours > 0 ? lab->gpu_hours : NAN;
+  double gh = tp_publish_gpu_hours(lab->gpu_hours, lab->n_runs_with_energy);
   tp_buf_printf(b, "| **total** | %zu | %s | %s | ", lab->n_runs,
                 tp_units_number(n1, gh, TP_UNITS_SIG),
                 tp_units_number(n2, S_hours(lab, NULL, 0), TP_UNITS_SIG));
@@ -156,7 +156,7 @@ static void S_totals_sentence(tp_buf *b, const tp_publish_ctx *c) {
 void tp_publish_neurips(tp_buf *b, const tp_publish_ctx *c) {
   const tp_lab *lab = c->lab;
   char n1[48], n2[48];
-  double gh = lab->n_runs_with_energy || lab->gpu_hours > 0 ? lab->gpu_hours : NAN;
+  double gh = tp_publish_gpu_hours(lab->gpu_hours, lab->n_runs_with_energy);
   tp_buf_adds(b, "# Experiments compute resources\n\n"
                  "For item 8 of the NeurIPS Paper Checklist, \"Experiments compute resources\": "
                  "for each experiment, the type of compute workers (CPU or GPU, internal cluster "
@@ -237,7 +237,7 @@ static void S_known_table(tp_buf *b, const tp_publish_ctx *c) {
 void tp_publish_eu_ai_act(tp_buf *b, const tp_publish_ctx *c) {
   const tp_lab *lab = c->lab;
   char n1[48], n2[48];
-  double gh = lab->n_runs_with_energy || lab->gpu_hours > 0 ? lab->gpu_hours : NAN;
+  double gh = tp_publish_gpu_hours(lab->gpu_hours, lab->n_runs_with_energy);
   tp_buf_adds(b, "# Energy consumption of training\n\n"
                  "For the technical documentation of a general-purpose AI model (EU AI Act, "
                  "Regulation (EU) 2024/1689, Article 53(1)(a)): Annex XI, Section 1, point 2(e) "

@@ -54,6 +54,10 @@ void tp_publish_methods_text(tp_buf *b, const tp_publish_ctx *c);
 /* " (SOURCE; data year YEAR)" of the intensity, escaped by esc. */
 void tp_publish_intensity_source(tp_buf *b, const tp_assumptions *a,
                                  void (*esc)(tp_buf *, const char *));
+/* GPU-hours h of a total over runs of which n_known have a known energy, as
+ * summary.json gives them: unknown (NAN) rather than 0 when none were
+ * counted and no run has a known energy. */
+double tp_publish_gpu_hours(double h, size_t n_known);
 /* What was measured and how, as LaTeX (latex) or Markdown text. */
 void tp_publish_measured_text(tp_buf *b, const tp_publish_ctx *c, bool latex);
 

@@ -87,8 +87,7 @@ void tp_publish_years_csv(tp_buf *b, const tp_publish_ctx *c) {
                  "facility_kwh,co2e_kg,co2e_kg_low,co2e_kg_high\n");
   for (size_t i = 0; i < n; i++) {
     const S_year *y = &ys[i];
-    /* GPU-hours are unknown, not 0, when none were counted and no run has energy. */
-    double gh = y->n_known || y->gpu_hours > 0 ? y->gpu_hours : NAN;
+    double gh = tp_publish_gpu_hours(y->gpu_hours, y->n_known);
     tp_buf_printf(b, "%s,%zu,%zu,", y->key, y->n_runs, y->n_known);
     double cells[] = {tp_units_kwh(y->it_j),      tp_units_kwh(y->it_r.low),
                       tp_units_kwh(y->it_r.high), tp_units_kwh(y->facility_j),
@@ -113,7 +112,7 @@ void tp_publish_years_md(tp_buf *b, const tp_publish_ctx *c) {
                  "| CO2e (kg) |\n|---|---:|---:|---|---:|---|\n");
   for (size_t i = 0; i < n; i++) {
     const S_year *y = &ys[i];
-    double gh = y->n_known || y->gpu_hours > 0 ? y->gpu_hours : NAN;
+    double gh = tp_publish_gpu_hours(y->gpu_hours, y->n_known);
     tp_buf_printf(b, "| %s | %zu | %s | ", y->key, y->n_runs,
                   tp_units_number(n1, gh, TP_UNITS_SIG));
     tp_range it = y->it_r;
