@@ -29,7 +29,8 @@
 #define S_MAX_LISTED 10 /* run ids named in "left out" before "and N more" */
 
 /* The hardware: the traced devices by name and count, then the GPUs that
- * declared and estimated runs name ("8 x NVIDIA A100 (declared)"). */
+ * declared and estimated runs name, each model once per method, with the
+ * count of its first run ("8 x NVIDIA A100 (declared)"). */
 static void S_hardware(tp_buf *b, const tp_publish_ctx *c) {
   size_t start = b->len;
   tp_publish_md_escape(b, tp_buf_str(&c->devices));
@@ -44,6 +45,7 @@ static void S_hardware(tp_buf *b, const tp_publish_ctx *c) {
     }
     if (seen) continue;
     if (b->len > start) tp_buf_adds(b, ", ");
+    if (e->gpu_count > 0 && !strstr(e->gpu_model, " x ")) tp_buf_printf(b, "%g x ", e->gpu_count);
     tp_publish_md_escape(b, e->gpu_model);
     tp_buf_printf(b, " (%s)", tp_summary_method_name(e->method));
   }
@@ -81,9 +83,8 @@ static void S_left_out(tp_buf *b, const tp_publish_ctx *c) {
                   none, lab->n_runs);
     for (size_t i = 0; i < lab->n_runs && listed < S_MAX_LISTED; i++) {
       if (lab->runs[i]->energy.method != TP_ENERGY_NONE) continue;
-      tp_buf_adds(b, listed++ ? ", `" : "`");
+      if (listed++) tp_buf_adds(b, ", ");
       tp_publish_md_escape(b, lab->runs[i]->id);
-      tp_buf_addc(b, '`');
     }
     if (none > listed) tp_buf_printf(b, " and %zu more", none - listed);
     tp_buf_adds(b, ".\n");
@@ -143,6 +144,10 @@ static void S_totals_sentence(tp_buf *b, const tp_publish_ctx *c) {
   const tp_lab *lab = c->lab;
   const tp_uncertainty_sum *t = &c->u.total;
   char n1[48];
+  if (t->n_known == 0) {
+    tp_buf_adds(b, "an energy and CO2e that are unknown: no run has a known energy");
+    return;
+  }
   tp_buf_adds(b, "an IT energy (what the devices drew) of ");
   tp_publish_md_part(b, t->it_j, 1 / TP_J_PER_KWH, t->n_known, lab->n_runs);
   tp_buf_adds(b, " kWh, ");
@@ -165,8 +170,9 @@ void tp_publish_neurips(tp_buf *b, const tp_publish_ctx *c) {
                  "(<https://neurips.cc/public/guides/PaperChecklist>). Written from the logs and "
                  "power traces read; add what they do not hold: the workers' memory and storage, "
                  "and the cluster or cloud provider.\n\n## Answer\n\n");
-  tp_buf_printf(b, "The experiments ran as %zu training runs in %zu experiments on ", lab->n_runs,
-                lab->n_experiments);
+  tp_buf_printf(b, "The experiments ran as %zu training run%s in %zu experiment%s on ",
+                lab->n_runs, lab->n_runs == 1 ? "" : "s", lab->n_experiments,
+                lab->n_experiments == 1 ? "" : "s");
   S_hardware(b, c);
   tp_buf_printf(b, ". They used %s GPU-hours over %s hours of training (wall clock, summed over "
                    "runs), with ",
@@ -174,7 +180,7 @@ void tp_publish_neurips(tp_buf *b, const tp_publish_ctx *c) {
                 tp_units_number(n2, S_hours(lab, NULL, 0), TP_UNITS_SIG));
   S_totals_sentence(b, c);
   size_t none = S_n_unknown(lab);
-  if (none)
+  if (none && none < lab->n_runs)
     tp_buf_printf(b, "; %zu of the runs have no known energy and are not in these figures",
                   none);
   tp_buf_adds(b, ". Per experiment:\n\n");
