@@ -1,8 +1,9 @@
 /* publish_codecarbon: emissions.csv, the lab's runs in CodeCarbon's format, so
  * that dashboards and scripts built for CodeCarbon read trainprint's figures.
  *
- * The columns are those CodeCarbon 2.2 to 2.8 writes, in its order (the file
- * most tools and the Hugging Face Hub hold), one row per run, with
+ * The columns are those CodeCarbon 2.2 to 2.5 write (3.x added and moved
+ * some), in their order: the file most tools and the Hugging Face Hub hold.
+ * One row per run, with
  * CodeCarbon's units: duration s, emissions kg CO2e, emissions_rate kg/s,
  * *_power W, *_energy and energy_consumed kWh.  As in CodeCarbon, energies
  * include the PUE (facility energy) and the `pue` column says which, so a
