@@ -4,6 +4,9 @@
  * or inside itself, is noted and not entered), its entries sorted by name
  * into subdirectories, event files, framework logs and traces; the runs of a
  * directory are made by discover_runs.c before its subdirectories are walked.
+ * A directory holding a report's manifest (TP_SITE_MANIFEST) is a report
+ * trainprint wrote: it is noted and not entered, so that a report written
+ * inside the folder it reports on is never read back as inputs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "model/mem.h"
+#include "model/sitemark.h"
 #include "parser/discover_impl.h"
 #include "parser/logs/framework.h"
 #include "parser/logs/textlog.h"
@@ -297,10 +301,23 @@ static void S_dir_free(tp_discover_dir *D) {
   free(D->snap);
 }
 
+/* Is dir a report trainprint wrote (it holds the site manifest)?  Noted
+ * when it is. */
+static bool S_is_report(tp_discover_walk *w, const char *dir) {
+  char *mark = tp_discover_join(dir, TP_SITE_MANIFEST);
+  struct stat mst;
+  bool yes = stat(mark, &mst) == 0 && S_ISREG(mst.st_mode);
+  free(mark);
+  if (yes)
+    tp_diag_add(w->diags, TP_NOTE, dir, -1, -1,
+                "a trainprint report (it holds %s): not read as inputs", TP_SITE_MANIFEST);
+  return yes;
+}
+
 void tp_discover_walk_dir(tp_discover_walk *w, const char *dir, const struct stat *st) {
   char **names;
   size_t n_names;
-  if (!S_enter(w, dir, st, &names, &n_names)) return;
+  if (S_is_report(w, dir) || !S_enter(w, dir, st, &names, &n_names)) return;
   tp_discover_dir D = {.dir = dir};
   S_sort_entries(w, &D, names, n_names);
   tp_discover_make_run(w, &D);

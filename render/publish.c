@@ -43,6 +43,19 @@ int tp_publish_write(tp_site *site, const tp_lab *lab, const tp_reftables *table
     tp_publish_bib(&b, &c);
     rc = S_put(site, "publish/references.bib", &b, err);
   }
+  /* The disclosures, the CodeCarbon-compatible runs and the yearly table. */
+  static const struct {
+    const char *path;
+    void (*write)(tp_buf *, const tp_publish_ctx *);
+  } more[] = {{"publish/neurips-compute.md", tp_publish_neurips},
+              {"publish/eu-ai-act-energy.md", tp_publish_eu_ai_act},
+              {"publish/emissions.csv", tp_publish_codecarbon_csv},
+              {"publish/lab-years.csv", tp_publish_years_csv},
+              {"publish/lab-years.md", tp_publish_years_md}};
+  for (size_t k = 0; rc == 0 && k < sizeof more / sizeof *more; k++) {
+    more[k].write(&b, &c);
+    rc = S_put(site, more[k].path, &b, err);
+  }
   if (rc == 0 && c.zones.n) {
     tp_publish_zones_csv(&b, &c);
     rc = S_put(site, "publish/whatif-zones.csv", &b, err);

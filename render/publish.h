@@ -12,6 +12,13 @@
  *   references.bib           the data sources and methods cited.
  *   whatif-zones.csv         the by-location what-if, and its chart as
  *   whatif-zones.{svg,pdf,png}  SVG, PDF and PNG (300 dpi).
+ *   neurips-compute.md       the NeurIPS Paper Checklist's compute-resources
+ *                            answer (hardware, hours, energy, CO2e, left out).
+ *   eu-ai-act-energy.md      the EU AI Act's Annex XI energy section (known or
+ *                            estimated energy of training, with the method).
+ *   emissions.csv            the runs in CodeCarbon's columns, one row each.
+ *   lab-years.{csv,md}       the whole lab by year: runs, GPU-hours, energy,
+ *                            CO2e.
  *
  * Every figure carries its range (model/uncertainty.h) as `value (low–high)`
  * (tp_units_range_text, render/units.h).

@@ -214,6 +214,8 @@ void tp_publish_methods_text(tp_buf *b, const tp_publish_ctx *c) {
     tp_buf_printf(b, "%s%zu without energy", any ? ", " : "", c->n_by_method[TP_ENERGY_NONE]);
 }
 
+double tp_publish_gpu_hours(double h, size_t n_known) { return n_known || h > 0 ? h : NAN; }
+
 /* " (SOURCE; data year YEAR)" of the intensity, escaped by esc. */
 void tp_publish_intensity_source(tp_buf *b, const tp_assumptions *a,
                                void (*esc)(tp_buf *, const char *)) {

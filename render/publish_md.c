@@ -14,7 +14,7 @@ static void S_md_range(tp_buf *b, tp_range r, double scale) {
 /* A total over runs of which `known` of `total` have a known energy:
  * "3 of 5 runs: X (the rest unknown)" when some lack one, "unknown" when
  * none has one. */
-static void S_md_part(tp_buf *b, tp_range r, double scale, size_t known, size_t total) {
+void tp_publish_md_part(tp_buf *b, tp_range r, double scale, size_t known, size_t total) {
   if (known == 0 || !isfinite(r.value)) {
     tp_buf_adds(b, "unknown");
     return;
@@ -103,11 +103,11 @@ static void S_md_table(tp_buf *b, const tp_publish_ctx *c) {
     tp_buf_adds(b, "| ");
     tp_publish_md_escape(b, e->name);
     tp_buf_printf(b, " | all | %zu | ", e->n_runs);
-    S_md_part(b, s->it_j, 1 / TP_J_PER_KWH, s->n_known, e->n_runs);
+    tp_publish_md_part(b, s->it_j, 1 / TP_J_PER_KWH, s->n_known, e->n_runs);
     tp_buf_adds(b, " | ");
-    S_md_part(b, s->facility_j, 1 / TP_J_PER_KWH, s->n_known, e->n_runs);
+    tp_publish_md_part(b, s->facility_j, 1 / TP_J_PER_KWH, s->n_known, e->n_runs);
     tp_buf_adds(b, " | ");
-    S_md_part(b, s->co2e_kg, 1, s->n_known, e->n_runs);
+    tp_publish_md_part(b, s->co2e_kg, 1, s->n_known, e->n_runs);
     tp_buf_adds(b, " |\n");
     for (size_t k = 0; k < e->n_configs; k++) {
       const tp_uncertainty_sum *cs = &c->u.configs[i][k];
@@ -117,27 +117,27 @@ static void S_md_table(tp_buf *b, const tp_publish_ctx *c) {
       tp_publish_md_escape(b, e->configs[k].config[0] ? e->configs[k].config : "(no hparams)");
       tp_buf_printf(b, " | %zu | ", e->configs[k].n_runs);
       size_t ck = cs->n_known, cn = e->configs[k].n_runs;
-      S_md_part(b, cs->it_j, 1 / TP_J_PER_KWH, ck, cn);
+      tp_publish_md_part(b, cs->it_j, 1 / TP_J_PER_KWH, ck, cn);
       tp_buf_adds(b, ck ? " (mean) | " : " | ");
-      S_md_part(b, cs->facility_j, 1 / TP_J_PER_KWH, ck, cn);
+      tp_publish_md_part(b, cs->facility_j, 1 / TP_J_PER_KWH, ck, cn);
       tp_buf_adds(b, ck ? " (mean) | " : " | ");
-      S_md_part(b, cs->co2e_kg, 1, ck, cn);
+      tp_publish_md_part(b, cs->co2e_kg, 1, ck, cn);
       tp_buf_adds(b, ck ? " (mean) |\n" : " |\n");
     }
   }
   tp_buf_printf(b, "| **total** | | %zu | ", lab->n_runs);
   size_t tk = c->u.total.n_known;
-  S_md_part(b, c->u.total.it_j, 1 / TP_J_PER_KWH, tk, lab->n_runs);
+  tp_publish_md_part(b, c->u.total.it_j, 1 / TP_J_PER_KWH, tk, lab->n_runs);
   tp_buf_adds(b, " | ");
-  S_md_part(b, c->u.total.facility_j, 1 / TP_J_PER_KWH, tk, lab->n_runs);
+  tp_publish_md_part(b, c->u.total.facility_j, 1 / TP_J_PER_KWH, tk, lab->n_runs);
   tp_buf_adds(b, " | ");
-  S_md_part(b, c->u.total.co2e_kg, 1, tk, lab->n_runs);
+  tp_publish_md_part(b, c->u.total.co2e_kg, 1, tk, lab->n_runs);
   tp_buf_adds(b, " |\n\nFigures are `value (low–high)`; configuration rows are means over their "
                  "runs.\n\n## Method\n\n");
 }
 
 /* The method: what was measured, PUE and intensity with their ranges, gaps. */
-static void S_md_method(tp_buf *b, const tp_publish_ctx *c) {
+void tp_publish_md_method(tp_buf *b, const tp_publish_ctx *c) {
   const tp_assumptions *a = &c->lab->assumptions;
   char n1[48], n2[48];
   tp_publish_measured_text(b, c, false);
@@ -173,7 +173,7 @@ static void S_md_method(tp_buf *b, const tp_publish_ctx *c) {
 void tp_publish_md(tp_buf *b, const tp_publish_ctx *c) {
   const tp_lab *lab = c->lab;
   S_md_table(b, c);
-  S_md_method(b, c);
+  tp_publish_md_method(b, c);
   S_md_whatif(b, c);
   tp_buf_adds(b, "## Model cards\n\nHugging Face `co2_eq_emissions` metadata per experiment "
                  "(also in `model-card-*.yaml`):\n");

@@ -19,8 +19,7 @@
 #include <stddef.h>
 
 #include "model/diag.h"
-
-#define TP_SITE_MANIFEST ".trainprint-site"
+#include "model/sitemark.h" /* TP_SITE_MANIFEST */
 
 /* What is known of a file written into a site, to tell later whether it is
  * still as written. */

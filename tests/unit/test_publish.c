@@ -6,6 +6,8 @@
 
 #include "model/carbon.h"
 #include "model/mem.h"
+#include "model/trace.h"
+#include "parser/power/power.h"
 #include "render/chart.h"
 #include "render/publish.h"
 #include "render/site.h"
@@ -88,6 +90,45 @@ static tp_run *S_run(const char *id, double it_kwh, const char *name) {
                                             r->energy.it_j, 3600, 300, 60, 0};
   tp_run_set_hparam(r, "lr", TP_HP_NUMBER, "0.1", 0.1, "test");
   return r;
+}
+
+/* The disclosures of test_write's lab (3.5 kWh IT, 5.53 facility, 2.63 kg):
+ * emissions.csv read back by the CodeCarbon reader gives each run's IT
+ * energy; the Markdown files and the yearly table hold the totals. */
+static void S_check_disclosures(const char *dir) {
+  char *path = tp_xasprintf("%s/publish/emissions.csv", dir);
+  tp_power_tally t = {0};
+  tp_trace_sink sink = tp_power_tally_sink(&t);
+  tp_diags d = {0};
+  tp_power_options o;
+  tp_power_options_init(&o);
+  CHECK_INT(tp_power_read(path, TP_POWER_AUTO, &o, &sink, &d), 0);
+  CHECK_INT(t.n_decl, 3);
+  const double kwh[] = {1, 2, 0.5};
+  for (size_t i = 0; i < t.n_decl && i < 3; i++) {
+    CHECK_NEAR(t.decl[i].it_energy_j, kwh[i] * 3.6e6, 1e-6);
+    CHECK_NEAR(t.decl[i].tool_pue, 1.58, 0);
+    CHECK_NEAR(t.decl[i].duration_s, 3600, 0);
+    CHECK_NEAR(t.decl[i].end_s, 1.7e9 + 3600, 0);
+  }
+  if (t.n_decl == 3) CHECK_STR(t.decl[0].run_id, "sweep_#1 & co/a");
+  tp_power_tally_free(&t);
+  tp_diag_free(&d);
+  free(path);
+  const char *md_files[] = {"neurips-compute.md", "eu-ai-act-energy.md"};
+  for (size_t k = 0; k < 2; k++) {
+    path = tp_xasprintf("%s/publish/%s", dir, md_files[k]);
+    char *md = S_slurp(path);
+    CHECK(md && strstr(md, "3.50") && strstr(md, "5.53") && strstr(md, "2.63"));
+    CHECK(md && strstr(md, k == 0 ? "3 training runs in 2 experiments" : "Annex XI") != NULL);
+    free(md);
+    free(path);
+  }
+  path = tp_xasprintf("%s/publish/lab-years.csv", dir);
+  char *csv = S_slurp(path);
+  CHECK(csv && strstr(csv, "\n2023,3,3,3.0000,3.500000,") != NULL);
+  free(csv);
+  free(path);
 }
 
 /* Two experiments, one with LaTeX specials in its name; the defaults (PUE
@@ -177,6 +218,7 @@ static void test_write(void) {
   CHECK(md && strstr(md, "sweep\\_\\#1 & co") != NULL);
   free(md);
   free(path);
+  S_check_disclosures(dir);
   free(dir);
   tp_lab_free(&lab);
 }
