@@ -30,6 +30,8 @@ const char *tp_file_kind_name(tp_file_kind k) {
     case TP_FILE_JSONLINES: return "jsonlines";
     case TP_FILE_SACRED_RUN: return "sacred-run";
     case TP_FILE_DVCLIVE: return "dvclive";
+    case TP_FILE_KERAS_HISTORY: return "keras-history";
+    case TP_FILE_ULTRALYTICS: return "ultralytics";
     default: return "unknown";
   }
 }

@@ -63,6 +63,8 @@ typedef enum tp_file_kind {
   TP_FILE_JSONLINES,       /* JSON-lines training log (DETR, detectron2, MMEngine) */
   TP_FILE_SACRED_RUN,      /* Sacred FileStorageObserver run.json */
   TP_FILE_DVCLIVE,         /* DVCLive's dvc.yaml, or 0.x's dvclive.json */
+  TP_FILE_KERAS_HISTORY,   /* Keras history saved by pandas, no epoch column */
+  TP_FILE_ULTRALYTICS,     /* Ultralytics results.csv */
   TP_FILE_KIND_COUNT
 } tp_file_kind;
 

@@ -128,7 +128,7 @@ tp_file_kind tp_discover_sniff_file(tp_discover_walk *w, const char *path,
 bool tp_discover_is_framework_kind(tp_file_kind k) {
   return k == TP_FILE_LIGHTNING_CSV || k == TP_FILE_HF_TRAINER_STATE || k == TP_FILE_KERAS_CSV ||
          k == TP_FILE_TEXTLOG || k == TP_FILE_JSONLINES || k == TP_FILE_SACRED_RUN ||
-         k == TP_FILE_DVCLIVE;
+         k == TP_FILE_DVCLIVE || k == TP_FILE_KERAS_HISTORY || k == TP_FILE_ULTRALYTICS;
 }
 
 /* A sink that keeps nothing: only the count of records matters. */

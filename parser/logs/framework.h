@@ -2,7 +2,8 @@
  *
  * Given a run directory, find which framework files it holds (Lightning
  * metrics.csv + hparams.yaml, Hugging Face trainer_state.json, a Keras
- * CSVLogger file, an MLflow run directory, Hydra's .hydra/, a W&B run's files/,
+ * CSVLogger file or a Keras history saved by pandas, an Ultralytics run folder,
+ * an MLflow run directory, Hydra's .hydra/, a W&B run's files/,
  * a Sacred run folder, a DVCLive folder,
  * plain-text logs matching a pattern set) and load them all into one tp_run:
  * metrics from all, hparams from all (a diagnostic where two disagree), and the
@@ -37,15 +38,17 @@ typedef enum tp_framework_kind {
                                 MMEngine scalars.json */
   TP_FW_SACRED = 1u << 8,    /* Sacred FileStorageObserver run folder: run.json, config.json,
                                 metrics.json */
-  TP_FW_DVCLIVE = 1u << 9    /* DVCLive folder: dvc.yaml + plots/metrics/, or 0.x's
+  TP_FW_DVCLIVE = 1u << 9,   /* DVCLive folder: dvc.yaml + plots/metrics/, or 0.x's
                                 dvclive.json + dvclive/ */
+  TP_FW_KERAS_HISTORY = 1u << 10, /* Keras history saved by pandas: no epoch column */
+  TP_FW_ULTRALYTICS = 1u << 11    /* Ultralytics results.csv (+ args.yaml) */
 } tp_framework_kind;
 
 /* The formats are rows of one table in framework.c (kind, name, what
  * discovery calls a file of it, the file names it claims, its sniffer, its
  * loader), sniffed and loaded in table order.
  * Short stable name ("lightning", "keras", "hf-trainer", "mlflow", "hydra",
- * "wandb", "textlog", "jsonlines", "sacred", "dvclive") of one kind, and back for --format
+ * "wandb", "textlog", "jsonlines", "sacred", "dvclive", "keras-history", "ultralytics") of one kind, and back for --format
  * (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
@@ -85,8 +88,10 @@ typedef struct tp_framework_ctx {
   const tp_metric_sink *sink;   /* where metric values go */
   tp_diags *d;
   bool had_window;              /* the run had a window (from event files) before */
-  char **keras;                 /* Keras CSVLogger files of the directory, owned */
-  size_t n_keras;
+  char **logs;                  /* the directory's logs of the per-file kinds (Keras
+                                   CSVLogger files and histories), owned */
+  tp_framework_kind *log_kinds; /* the kind of each */
+  size_t n_logs;
   double offset_duration_s;     /* set by a loader: the last seconds-since-start offset of
                                    a log, NAN when none */
 } tp_framework_ctx;
