@@ -12,6 +12,7 @@
 
 #include "model/mem.h"
 #include "parser/text/csv.h"
+#include "parser/logs/csvlog.h"
 #include "parser/logs/dvclive.h"
 #include "parser/logs/hparam_text.h"
 #include "parser/logs/hf_trainer.h"
@@ -90,6 +91,7 @@ static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_ultralytics(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_keras_history(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_csvlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* In sniffing order, which is also the loading order (the sniffers claim
  * disjoint files; a series two formats log keeps the points of the one read
@@ -116,6 +118,7 @@ static const S_format k_formats[] = {
      "dvclive"},
     {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
      "textlog"},
+    {TP_FW_CSVLOG, "csvlog", TP_FILE_CSVLOG, NULL, NULL, S_load_csvlogs, "csvlog"},
 };
 #define S_N_FORMATS (sizeof k_formats / sizeof *k_formats)
 
@@ -158,6 +161,24 @@ bool tp_framework_claims(tp_framework_kind k, const char *name) {
   base = base ? base + 1 : name;
   for (size_t i = 0; i < S_N_FORMATS; i++)
     if (k_formats[i].kind == k) return S_claims(&k_formats[i], base);
+  return false;
+}
+
+const tp_config_parser *tp_framework_csv_parser(const tp_framework_opts *opt, const char *name) {
+  if (!opt) return NULL;
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < opt->n_parsers; i++)
+    if (tp_csvlog_claims(&opt->parsers[i], base)) return &opt->parsers[i];
+  return NULL;
+}
+
+bool tp_framework_text_name(const tp_framework_opts *opt, const char *name) {
+  if (!opt || !opt->textlog_files) return tp_framework_claims(TP_FW_TEXTLOG, name);
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < opt->n_textlog_files; i++)
+    if (fnmatch(opt->textlog_files[i], base, 0) == 0) return true;
   return false;
 }
 
@@ -230,6 +251,11 @@ static unsigned S_detect_files(const char *dir, tp_framework_ctx *cx) {
     if (e->d_name[0] == '.') continue;
     char *p = tp_xasprintf("%s/%s", dir, e->d_name);
     if (!S_is_file(p)) {
+      free(p);
+      continue;
+    }
+    if (cx && tp_framework_csv_parser(cx->opt, e->d_name)) { /* named: read by it alone */
+      kinds |= TP_FW_CSVLOG;
       free(p);
       continue;
     }
@@ -351,10 +377,6 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx) 
   return n;
 }
 
-static bool S_text_name(const char *name) {
-  size_t n = strlen(name);
-  return (n > 4 && (strcmp(name + n - 4, ".log") == 0 || strcmp(name + n - 4, ".txt") == 0));
-}
 
 /* Whether the log at path is left out of this run (see only_file, skip_files). */
 static bool S_left_out(const tp_framework_opts *opt, const char *path) {
@@ -380,7 +402,8 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
     size_t nn = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(dh)))
-      if (e->d_name[0] != '.' && S_text_name(e->d_name)) {
+      if (e->d_name[0] != '.' && tp_framework_text_name(opt, e->d_name) &&
+          !tp_framework_csv_parser(opt, e->d_name)) {
         TP_GROW(names, cap, nn + 1);
         names[nn++] = tp_xstrdup(e->d_name);
       }
@@ -453,6 +476,35 @@ static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx) {
 static int S_load_keras_history(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   (void)dir;
   return S_load_per_file(run, cx, TP_FW_KERAS_HISTORY);
+}
+
+/* CSV logs that a configured parser names, directly in dir, in directory order. */
+static int S_load_csvlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  int n = 0;
+  DIR *dh = opendir(dir);
+  if (!dh) return 0;
+  struct dirent *e;
+  while ((e = readdir(dh))) {
+    const tp_config_parser *cp = tp_framework_csv_parser(cx->opt, e->d_name);
+    if (e->d_name[0] == '.' || !cp) continue;
+    char *p = tp_xasprintf("%s/%s", dir, e->d_name);
+    FILE *f = S_is_file(p) && !S_left_out(cx->opt, p) ? S_open(p, cx->d) : NULL;
+    if (f) {
+      tp_metrics_csv_stats cst;
+      tp_csvlog_read(f, p, cp, cx->clock, cx->had_window ? run->start_s : NAN, cx->sink, cx->d,
+                     &cst);
+      fclose(f);
+      if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(cx->offset_duration_s))
+        cx->offset_duration_s = cst.last_offset_s;
+      char *fmt = tp_xasprintf("csvlog:%s", cp->name ? cp->name : "configured");
+      S_input(run, p, fmt);
+      free(fmt);
+      n++;
+    }
+    free(p);
+  }
+  closedir(dh);
+  return n;
 }
 
 /* Ultralytics: results.csv and args.yaml, the offsets anchored on the start
@@ -576,7 +628,7 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
 
   unsigned kinds = S_detect(dir, &cx);
   if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
-  if (opt->only_file) kinds &= S_PER_FILE | TP_FW_TEXTLOG; /* one log file alone */
+  if (opt->only_file) kinds &= S_PER_FILE | TP_FW_TEXTLOG | TP_FW_CSVLOG; /* one log alone */
   if (!(opt->force && !(opt->force & TP_FW_TEXTLOG))) kinds |= TP_FW_TEXTLOG;
   cx.kinds = kinds;
   size_t kept = 0;

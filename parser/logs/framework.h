@@ -41,7 +41,9 @@ typedef enum tp_framework_kind {
   TP_FW_DVCLIVE = 1u << 9,   /* DVCLive folder: dvc.yaml + plots/metrics/, or 0.x's
                                 dvclive.json + dvclive/ */
   TP_FW_KERAS_HISTORY = 1u << 10, /* Keras history saved by pandas: no epoch column */
-  TP_FW_ULTRALYTICS = 1u << 11    /* Ultralytics results.csv (+ args.yaml) */
+  TP_FW_ULTRALYTICS = 1u << 11,   /* Ultralytics results.csv (+ args.yaml) */
+  TP_FW_CSVLOG = 1u << 12         /* a CSV log read through a configured parser's column
+                                     roles (parsers[].columns) */
 } tp_framework_kind;
 
 /* The formats are rows of one table in framework.c (kind, name, what
@@ -65,6 +67,7 @@ bool tp_framework_claims(tp_framework_kind k, const char *name);
 
 struct tp_tz;
 struct tp_textlog_set;
+struct tp_config_parser;
 
 typedef struct tp_framework_opts {
   const struct tp_tz *tz;       /* zone for naive times (NULL: UTC) */
@@ -77,7 +80,22 @@ typedef struct tp_framework_opts {
                                    holding several trainings' logs (tp_found_run.log_file) */
   char *const *skip_files;      /* logs of dir that are runs of their own: not read */
   size_t n_skip_files;
+  char *const *textlog_files;   /* the names (fnmatch globs) text logs have; NULL: *.log,
+                                   *.txt (the configured parser's files) */
+  size_t n_textlog_files;
+  const struct tp_config_parser *parsers; /* the configuration's parsers; those with
+                                             columns read the CSV logs their files name */
+  size_t n_parsers;
 } tp_framework_opts;
+
+/* The configured CSV log parser (one of opt->parsers with columns) whose
+ * files globs (default "*.csv") match the file name (a path or a name), or
+ * NULL.  A file it names is read by it alone, whatever its content. */
+const struct tp_config_parser *tp_framework_csv_parser(const tp_framework_opts *opt,
+                                                       const char *name);
+/* Whether name (a path or a name) is one that text logs may have (see
+ * textlog_files). */
+bool tp_framework_text_name(const tp_framework_opts *opt, const char *name);
 
 /* What a format's loader is given besides the run and its directory, the
  * same for every row of the format table. */
