@@ -97,8 +97,8 @@ static bool S_wanted(const tp_metrics_csv_opts *opt, const char *tag) {
 /* The step and time columns of the header (-1: none), as the caller named
  * them or by the default names; a named column the header lacks is warned
  * about, and so is a named metric. */
-static void S_roles(tp_rdiag *rd, const tp_metrics_csv_opts *opt, tp_field *hdr, size_t n,
-                    long *c_step, long *c_epoch, long *c_time) {
+static void S_roles(tp_rdiag *rd, int64_t line, const tp_metrics_csv_opts *opt, tp_field *hdr,
+                    size_t n, long *c_step, long *c_epoch, long *c_time) {
   *c_step = S_col(hdr, n, opt->step_col ? opt->step_col : "step");
   *c_epoch = opt->step_col ? -1 : S_col(hdr, n, "epoch");
   *c_time = opt->time_col ? S_col(hdr, n, opt->time_col) : -1;
@@ -106,14 +106,14 @@ static void S_roles(tp_rdiag *rd, const tp_metrics_csv_opts *opt, tp_field *hdr,
        i++)
     *c_time = S_col(hdr, n, k_time_cols[i]);
   if (opt->step_col && opt->step_col[0] && *c_step < 0) /* "": the index, when there is one */
-    tp_rdiag_add(rd, TP_WARN, "no step column", 1,
+    tp_rdiag_add(rd, TP_WARN, "no step column", line,
                  "no column '%s' for the step: rows are numbered from 0 instead", opt->step_col);
   if (opt->time_col && *c_time < 0)
-    tp_rdiag_add(rd, TP_WARN, "no time column", 1, "no column '%s' for the time: no time read",
+    tp_rdiag_add(rd, TP_WARN, "no time column", line, "no column '%s' for the time: no time read",
                  opt->time_col);
   for (size_t k = 0; opt->metric_cols && k < opt->n_metric_cols; k++)
     if (S_col(hdr, n, opt->metric_cols[k]) < 0)
-      tp_rdiag_add(rd, TP_WARN, "no metric column", 1, "no column '%s' for a metric",
+      tp_rdiag_add(rd, TP_WARN, "no metric column", line, "no column '%s' for a metric",
                    opt->metric_cols[k]);
 }
 
@@ -169,7 +169,7 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
   }
   tags = tp_xcalloc(n_cols, sizeof *tags);
   for (size_t i = 0; i < n_cols; i++) tags[i] = tp_field_dup(fields[i]);
-  S_roles(&rd, opt, fields, n_cols, &c_step, &c_epoch, &c_time);
+  S_roles(&rd, lr.line, opt, fields, n_cols, &c_step, &c_epoch, &c_time);
   if (opt->time_set) tkind = opt->time_is_offset ? S_TIME_OFFSET : S_TIME_WALL;
   st->has_time = c_time >= 0;
   if (c_time >= 0) {
