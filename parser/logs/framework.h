@@ -120,8 +120,8 @@ typedef struct tp_framework_ctx {
 typedef int (*tp_framework_loader)(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* Which framework logs the directory holds (a bit set of tp_framework_kind),
- * told by file names and content.  Text logs are not included (they need a
- * pattern set: see tp_framework_load_run). */
+ * told by file names and content.  Text logs and configured CSV logs are not
+ * included (they need the configuration: see tp_framework_load_run). */
 unsigned tp_framework_detect(const char *dir);
 
 /* True when the directory is an MLflow run directory (32-hex name, or a
