@@ -327,6 +327,20 @@ static void S_input(tp_run *run, const char *path, const char *format) {
   }
 }
 
+/* An input whose format is "<kind>:<name>" (a text log's pattern set, a
+ * configured CSV parser). */
+static void S_input_named(tp_run *run, const char *path, const char *kind, const char *name) {
+  char *fmt = tp_xasprintf("%s:%s", kind, name);
+  S_input(run, path, fmt);
+  free(fmt);
+}
+
+/* A CSV log's offsets give the run's duration unless an earlier log gave one. */
+static void S_take_duration(tp_framework_ctx *cx, const tp_metrics_csv_stats *cst) {
+  if (cst->time_is_offset && isfinite(cst->last_offset_s) && isnan(cx->offset_duration_s))
+    cx->offset_duration_s = cst->last_offset_s;
+}
+
 /* Lightning: metrics.csv, hparams.yaml, and the legacy meta_tags.csv. */
 static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   tp_diags *d = cx->d;
@@ -427,9 +441,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
         tp_textlog_read(tl, f, p, cx->clock, cx->sink, d, &st);
         fclose(f);
         if (st.records) {
-          char *fmt = tp_xasprintf("textlog:%s", set->name ? set->name : "custom");
-          S_input(run, p, fmt);
-          free(fmt);
+          S_input_named(run, p, "textlog", set->name ? set->name : "custom");
           n++;
         }
       }
@@ -460,8 +472,7 @@ static int S_load_per_file(tp_run *run, tp_framework_ctx *cx, tp_framework_kind 
       tp_keras_csv_read(f, cx->logs[i], cx->clock, cx->had_window ? run->start_s : NAN, cx->sink,
                         cx->d, &cst);
     fclose(f);
-    if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(cx->offset_duration_s))
-      cx->offset_duration_s = cst.last_offset_s;
+    S_take_duration(cx, &cst);
     S_input(run, cx->logs[i], history ? "keras-history" : "keras-csv");
     n++;
   }
@@ -494,11 +505,8 @@ static int S_load_csvlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
       tp_csvlog_read(f, p, cp, cx->clock, cx->had_window ? run->start_s : NAN, cx->sink, cx->d,
                      &cst);
       fclose(f);
-      if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(cx->offset_duration_s))
-        cx->offset_duration_s = cst.last_offset_s;
-      char *fmt = tp_xasprintf("csvlog:%s", cp->name ? cp->name : "configured");
-      S_input(run, p, fmt);
-      free(fmt);
+      S_take_duration(cx, &cst);
+      S_input_named(run, p, "csvlog", cp->name ? cp->name : "configured");
       n++;
     }
     free(p);
