@@ -55,15 +55,21 @@ typedef struct S_textlog {
   tp_textlog_set custom;     /* a set over rules */
 } S_textlog;
 
-/* Framework logs: the configuration's text-log patterns (the first
- * `parsers` entry).  Discovery knows the patterns too, so that a log they
- * read is a run's log (and several in one folder are several runs). */
+/* Framework logs: the configuration's text-log patterns (its first text
+ * `parsers` entry) and its CSV log parsers (every entry with columns).
+ * Discovery knows them too, so that a log they read is a run's log (and
+ * several in one folder are several runs). */
 static void S_framework_opts(tp_pipeline_state *st, tp_framework_opts *fo, S_textlog *tl) {
   const tp_config *cfg = st->cfg;
-  *fo = (tp_framework_opts){.tz = st->tz, .clock_offset_s = st->opts->clock_offset_s};
+  *fo = (tp_framework_opts){.tz = st->tz, .clock_offset_s = st->opts->clock_offset_s,
+                            .parsers = cfg->parsers, .n_parsers = cfg->n_parsers};
   *tl = (S_textlog){0};
-  if (!cfg->n_parsers) return;
-  const tp_config_parser *cp = &cfg->parsers[0];
+  const tp_config_parser *cp = NULL, *other = NULL;
+  for (size_t i = 0; i < cfg->n_parsers && !other; i++)
+    if (!cfg->parsers[i].has_columns) *(cp ? &other : &cp) = &cfg->parsers[i];
+  if (!cp) return;
+  if (cp->files.count)
+    fo->textlog_files = cp->files.items, fo->n_textlog_files = cp->files.count;
   if (cp->patterns.count) {
     tl->rules = tp_xcalloc(cp->patterns.count, sizeof *tl->rules);
     for (size_t k = 0; k < cp->patterns.count; k++)
@@ -79,9 +85,10 @@ static void S_framework_opts(tp_pipeline_state *st, tp_framework_opts *fo, S_tex
       tp_diag_add(&st->lab->diags, TP_ERROR, cfg->path, -1, cp->line,
                   "parsers: no built-in pattern set named '%s'", cp->set);
   }
-  if (cfg->n_parsers > 1)
-    tp_diag_add(&st->lab->diags, TP_WARN, cfg->path, -1, cfg->parsers[1].line,
-                "parsers: only the first entry is used for now; the others are ignored");
+  if (other)
+    tp_diag_add(&st->lab->diags, TP_WARN, cfg->path, -1, other->line,
+                "parsers: only the first text-log entry is used for now; the other text-log "
+                "entries are ignored");
 }
 
 /* The --cache directory, made when missing; NULL when not given or not
@@ -104,7 +111,7 @@ static int S_discover_and_load(tp_pipeline_state *st, char *const *paths, size_t
   tp_framework_opts fo;
   S_textlog tl;
   S_framework_opts(st, &fo, &tl);
-  int rc = tp_discover_with(disc, paths, n_paths, fo.textlog, &lab->diags);
+  int rc = tp_discover_with_opts(disc, paths, n_paths, &fo, &lab->diags);
   if (opts->root) tp_rootscan_apply(disc, paths, n_paths, opts->root, &lab->diags);
   tp_discovery_explain_empty(disc, &lab->diags);
   tp_framework_kind fw_kind;

@@ -110,6 +110,10 @@ void tp_config_parser_clear(tp_config_parser *p) {
   tp_config_strs_free(&p->patterns);
   free(p->time_format);
   tp_config_strs_free(&p->files);
+  free(p->columns.step);
+  free(p->columns.time);
+  free(p->columns.time_format);
+  tp_config_strs_free(&p->columns.metrics);
   memset(p, 0, sizeof *p);
 }
 

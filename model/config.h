@@ -115,12 +115,26 @@ typedef struct tp_config_hardware {
   long line;            /* where it was declared (1-based), or 0 */
 } tp_config_hardware;
 
+/* The column roles of a configured CSV log (parsers[].columns). */
+typedef struct tp_config_csvlog {
+  char *step;           /* the step column, or NULL: rows numbered from 0 */
+  int step_base;        /* the step column's first value (1: 1-based epochs), so that
+                           the first row is step 0; default 0 */
+  char *time;           /* the time column, or NULL: none */
+  char *time_format;    /* how it is written (as power[].columns.time_format), or
+                           "elapsed-s" (seconds since the start), or NULL: told by
+                           its first value */
+  tp_config_strs metrics; /* the metric columns; empty: every other column */
+} tp_config_csvlog;
+
 typedef struct tp_config_parser {
   char *name;           /* the parser's name, for diagnostics and provenance */
   char *set;            /* a built-in pattern set name, or NULL ... */
   tp_config_strs patterns; /* ... or PCRE2 patterns with named groups (step, time, metrics) */
   char *time_format;    /* how the time group is written (as columns.time_format), or NULL */
   tp_config_strs files; /* globs over file names within a run directory ("*.log") */
+  bool has_columns;     /* a CSV log parser: columns gives the roles (no patterns) */
+  tp_config_csvlog columns;
   long line;            /* where it was declared (1-based), or 0 */
 } tp_config_parser;
 

@@ -450,6 +450,36 @@ static void S_patterns(tp_config_ld *ld, const tp_config_field *f, const tp_ynod
   tp_config_read_strs(ld, v, subj, &p->patterns, false, S_pattern_check);
 }
 
+/* A CSV log's time_format: a time format, or "elapsed-s". */
+static void S_csv_time_format(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v,
+                              void *obj, const char *subj, const char *path) {
+  const char *s = tp_config_text(v);
+  if (s && strcmp(s, "elapsed-s") == 0) tp_config_set_str(TP_CFG_AT(obj, f, char *), s);
+  else S_time_format(ld, f, v, obj, subj, path);
+}
+
+static const tp_config_field k_csvlog[] = {
+    {.key = "step", .kind = TP_CF_STR, .off = offsetof(tp_config_csvlog, step)},
+    {.key = "step_base", .kind = TP_CF_INT, .off = offsetof(tp_config_csvlog, step_base),
+     .lo = 0, .hi = 1},
+    {.key = "time", .kind = TP_CF_STR, .off = offsetof(tp_config_csvlog, time)},
+    {.key = "time_format", .kind = TP_CF_FN, .off = offsetof(tp_config_csvlog, time_format),
+     .fn = S_csv_time_format},
+    {.key = "metrics", .kind = TP_CF_STRS, .off = offsetof(tp_config_csvlog, metrics)},
+};
+
+/* parsers[].columns: the roles of a CSV log's columns. */
+static void S_parser_columns(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v,
+                             void *obj, const char *subj, const char *path) {
+  tp_config_parser *p = obj;
+  if (v->kind != TP_YNODE_MAP) {
+    tp_config_wrong_type(ld, v, subj, "a mapping");
+    return;
+  }
+  tp_config_read_map(ld, v, path, k_csvlog, TP_CFG_N(k_csvlog), &p->columns);
+  p->has_columns = true;
+}
+
 static const tp_config_field k_parser[] = {
     {.key = "name", .kind = TP_CF_STR, .off = offsetof(tp_config_parser, name)},
     {.key = "set", .kind = TP_CF_STR, .off = offsetof(tp_config_parser, set)},
@@ -457,6 +487,7 @@ static const tp_config_field k_parser[] = {
     {.key = "time_format", .kind = TP_CF_FN, .off = offsetof(tp_config_parser, time_format),
      .fn = S_time_format},
     {.key = "files", .kind = TP_CF_STRS, .off = offsetof(tp_config_parser, files)},
+    {.key = "columns", .kind = TP_CF_FN, .fn = S_parser_columns},
 };
 
 static void S_parser(tp_config_ld *ld, const tp_ynode *item, const char *path) {
@@ -464,7 +495,14 @@ static void S_parser(tp_config_ld *ld, const tp_ynode *item, const char *path) {
   tp_config_parser *p = tp_config_add_parser(cfg);
   p->line = item->line;
   tp_config_read_map(ld, item, path, k_parser, TP_CFG_N(k_parser), p);
-  if (!p->set && p->patterns.count == 0) {
+  if (p->has_columns && (p->set || p->patterns.count)) {
+    tp_config_warn(ld, item, "'%s' has both columns (a CSV log) and patterns (a text log); the "
+                   "patterns are used", path);
+    p->has_columns = false;
+  }
+  if (p->has_columns && p->files.count == 0)
+    tp_config_warn(ld, item, "'%s' reads CSV logs but names no files; it reads \"*.csv\"", path);
+  if (!p->set && p->patterns.count == 0 && !p->has_columns) {
     tp_config_warn(ld, item, "'%s' has neither a pattern set nor usable patterns; ignored", path);
     tp_config_parser_clear(p);
     cfg->n_parsers--;

@@ -30,6 +30,9 @@ const char *tp_file_kind_name(tp_file_kind k) {
     case TP_FILE_JSONLINES: return "jsonlines";
     case TP_FILE_SACRED_RUN: return "sacred-run";
     case TP_FILE_DVCLIVE: return "dvclive";
+    case TP_FILE_KERAS_HISTORY: return "keras-history";
+    case TP_FILE_ULTRALYTICS: return "ultralytics";
+    case TP_FILE_CSVLOG: return "csvlog";
     default: return "unknown";
   }
 }
@@ -196,8 +199,15 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
 
 int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
                      const tp_textlog_set *textlog, tp_diags *diags) {
+  tp_framework_opts fo = {.textlog = textlog};
+  return tp_discover_with_opts(out, paths, n_paths, &fo, diags);
+}
+
+int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,
+                          const tp_framework_opts *fo, tp_diags *diags) {
   memset(out, 0, sizeof *out);
-  tp_discover_walk w = {.out = out, .diags = diags};
+  tp_discover_walk w = {.out = out, .diags = diags, .fw = fo};
+  const tp_textlog_set *textlog = fo ? fo->textlog : NULL;
   if (textlog) {
     tp_diags quiet = {0}; /* the loader reports bad patterns */
     w.textlog = tp_textlog_compile(textlog, &quiet);

@@ -63,6 +63,9 @@ typedef enum tp_file_kind {
   TP_FILE_JSONLINES,       /* JSON-lines training log (DETR, detectron2, MMEngine) */
   TP_FILE_SACRED_RUN,      /* Sacred FileStorageObserver run.json */
   TP_FILE_DVCLIVE,         /* DVCLive's dvc.yaml, or 0.x's dvclive.json */
+  TP_FILE_KERAS_HISTORY,   /* Keras history saved by pandas, no epoch column */
+  TP_FILE_ULTRALYTICS,     /* Ultralytics results.csv */
+  TP_FILE_CSVLOG,          /* a CSV log a configured parser names (parsers[].columns) */
   TP_FILE_KIND_COUNT
 } tp_file_kind;
 
@@ -123,6 +126,14 @@ struct tp_textlog_set;
  * set `textlog` (may be NULL) reads a record from its first MiB. */
 int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
                      const struct tp_textlog_set *textlog, tp_diags *diags);
+struct tp_framework_opts;
+/* tp_discover_with, where what the configuration says of logs comes from the
+ * framework options fo (may be NULL): its pattern set (fo->textlog), the names
+ * text logs have (fo->textlog_files), and its CSV log parsers, whose every
+ * named file is a log (a run of its own directory, and several in one folder
+ * several runs). */
+int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,
+                          const struct tp_framework_opts *fo, tp_diags *diags);
 void tp_discovery_free(tp_discovery *d);
 
 /* The directory fr's id names: fr->dir, or for a run read from a checkpoint

@@ -47,6 +47,7 @@ typedef struct tp_discover_walk {
   char **alias_events;    /* ... and the output directory's runs/ event files */
   size_t n_alias_events;
   tp_textlog *textlog;    /* the configuration's text-log patterns, compiled, or NULL */
+  const struct tp_framework_opts *fw; /* what the configuration says of logs, or NULL */
 } tp_discover_walk;
 
 /* What the walk knows of one directory while it is in it. */

@@ -189,7 +189,8 @@ static void S_add_split_run(tp_discover_walk *w, const char *dir, const char *pa
  * returns how many. */
 static size_t S_mark_split(tp_discover_walk *w, const char *dir, const tp_file_kind *kinds,
                            size_t n, bool *split) {
-  static const tp_file_kind per_file[] = {TP_FILE_KERAS_CSV, TP_FILE_TEXTLOG};
+  static const tp_file_kind per_file[] = {TP_FILE_KERAS_CSV, TP_FILE_KERAS_HISTORY,
+                                                TP_FILE_TEXTLOG, TP_FILE_CSVLOG};
   size_t total = 0;
   for (size_t k = 0; k < sizeof per_file / sizeof *per_file; k++) {
     size_t c = 0;

@@ -118,6 +118,7 @@ tp_file_kind tp_discover_sniff_file(tp_discover_walk *w, const char *path,
   base = base ? base + 1 : path;
   *format = TP_POWER_UNKNOWN;
   if (tp_discover_is_event_file(base)) return TP_FILE_TFEVENTS;
+  if (tp_framework_csv_parser(w->fw, base)) return TP_FILE_CSVLOG; /* named: its log */
   FILE *f = fopen(path, "rb");
   if (!f) {
     tp_diag_add(w->diags, TP_WARN, path, -1, -1, "cannot open (%s); file skipped",
@@ -132,7 +133,8 @@ tp_file_kind tp_discover_sniff_file(tp_discover_walk *w, const char *path,
 bool tp_discover_is_framework_kind(tp_file_kind k) {
   return k == TP_FILE_LIGHTNING_CSV || k == TP_FILE_HF_TRAINER_STATE || k == TP_FILE_KERAS_CSV ||
          k == TP_FILE_TEXTLOG || k == TP_FILE_JSONLINES || k == TP_FILE_SACRED_RUN ||
-         k == TP_FILE_DVCLIVE;
+         k == TP_FILE_DVCLIVE || k == TP_FILE_KERAS_HISTORY || k == TP_FILE_ULTRALYTICS ||
+         k == TP_FILE_CSVLOG;
 }
 
 /* A sink that keeps nothing: only the count of records matters. */
@@ -155,7 +157,7 @@ static bool S_configured_log(tp_textlog *tl, const char *head, size_t got) {
 }
 
 bool tp_discover_is_textlog(tp_discover_walk *w, const char *path) {
-  if (!tp_framework_claims(TP_FW_TEXTLOG, path)) return false;
+  if (!tp_framework_text_name(w->fw, path)) return false;
   FILE *f = fopen(path, "rb");
   if (!f) return false;
   char *head = tp_xmalloc(TP_TEXTLOG_SNIFF_BYTES);

@@ -12,6 +12,7 @@
 
 #include "model/mem.h"
 #include "parser/text/csv.h"
+#include "parser/logs/csvlog.h"
 #include "parser/logs/dvclive.h"
 #include "parser/logs/hparam_text.h"
 #include "parser/logs/hf_trainer.h"
@@ -25,6 +26,7 @@
 #include "parser/logs/sacred.h"
 #include "parser/text/number.h"
 #include "parser/logs/textlog.h"
+#include "parser/logs/ultralytics.h"
 #include "parser/text/timefmt.h"
 #include "parser/logs/wandb.h"
 #include "parser/text/yamldoc.h"
@@ -87,6 +89,9 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_jsonlines(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_sacred(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_ultralytics(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_keras_history(tp_run *run, const char *dir, tp_framework_ctx *cx);
+static int S_load_csvlogs(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* In sniffing order, which is also the loading order (the sniffers claim
  * disjoint files; a series two formats log keeps the points of the one read
@@ -94,8 +99,12 @@ static int S_load_dvclive(tp_run *run, const char *dir, tp_framework_ctx *cx);
 static const S_format k_formats[] = {
     {TP_FW_LIGHTNING, "lightning", TP_FILE_LIGHTNING_CSV, k_lightning_names, S_sniff_lightning,
      S_load_lightning, "lightning-csv"},
+    {TP_FW_ULTRALYTICS, "ultralytics", TP_FILE_ULTRALYTICS, tp_ultralytics_names,
+     tp_ultralytics_sniff, S_load_ultralytics, "ultralytics"},
     {TP_FW_KERAS, "keras", TP_FILE_KERAS_CSV, NULL, tp_keras_csv_sniff, S_load_keras,
      "keras-csv"},
+    {TP_FW_KERAS_HISTORY, "keras-history", TP_FILE_KERAS_HISTORY, tp_keras_history_names,
+     tp_keras_history_sniff, S_load_keras_history, "keras-history"},
     {TP_FW_HF_TRAINER, "hf-trainer", TP_FILE_HF_TRAINER_STATE, NULL, tp_hf_trainer_sniff,
      S_load_hf, "hf-trainer-state"},
     {TP_FW_MLFLOW, "mlflow", TP_FILE_UNKNOWN, NULL, NULL, S_load_mlflow, "mlflow"},
@@ -109,6 +118,7 @@ static const S_format k_formats[] = {
      "dvclive"},
     {TP_FW_TEXTLOG, "textlog", TP_FILE_TEXTLOG, k_textlog_names, NULL, S_load_textlogs,
      "textlog"},
+    {TP_FW_CSVLOG, "csvlog", TP_FILE_CSVLOG, NULL, NULL, S_load_csvlogs, "csvlog"},
 };
 #define S_N_FORMATS (sizeof k_formats / sizeof *k_formats)
 
@@ -151,6 +161,24 @@ bool tp_framework_claims(tp_framework_kind k, const char *name) {
   base = base ? base + 1 : name;
   for (size_t i = 0; i < S_N_FORMATS; i++)
     if (k_formats[i].kind == k) return S_claims(&k_formats[i], base);
+  return false;
+}
+
+const tp_config_parser *tp_framework_csv_parser(const tp_framework_opts *opt, const char *name) {
+  if (!opt) return NULL;
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < opt->n_parsers; i++)
+    if (tp_csvlog_claims(&opt->parsers[i], base)) return &opt->parsers[i];
+  return NULL;
+}
+
+bool tp_framework_text_name(const tp_framework_opts *opt, const char *name) {
+  if (!opt || !opt->textlog_files) return tp_framework_claims(TP_FW_TEXTLOG, name);
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < opt->n_textlog_files; i++)
+    if (fnmatch(opt->textlog_files[i], base, 0) == 0) return true;
   return false;
 }
 
@@ -207,8 +235,13 @@ bool tp_framework_is_mlflow_run(const char *dir) {
   return ok;
 }
 
-/* Kinds told by the files directly in dir (names and first bytes). */
-static unsigned S_detect_files(const char *dir, char ***keras, size_t *n_keras) {
+/* The kinds whose every file is a log of its own (a run each when a
+ * directory holds several): listed by S_detect_files. */
+#define S_PER_FILE (TP_FW_KERAS | TP_FW_KERAS_HISTORY)
+
+/* Kinds told by the files directly in dir (names and first bytes); the logs
+ * of the per-file kinds are listed into cx when cx is not NULL. */
+static unsigned S_detect_files(const char *dir, tp_framework_ctx *cx) {
   unsigned kinds = 0;
   DIR *dh = opendir(dir);
   if (!dh) return 0;
@@ -221,12 +254,19 @@ static unsigned S_detect_files(const char *dir, char ***keras, size_t *n_keras) 
       free(p);
       continue;
     }
+    if (cx && tp_framework_csv_parser(cx->opt, e->d_name)) { /* named: read by it alone */
+      kinds |= TP_FW_CSVLOG;
+      free(p);
+      continue;
+    }
     size_t n = S_head(p, head, sizeof head);
     tp_framework_kind k = memchr(head, 0, n) ? 0 : tp_framework_sniff_file(e->d_name, head, n);
     kinds |= k;
-    if (k == TP_FW_KERAS && keras) {
-      *keras = tp_xrealloc(*keras, (*n_keras + 1) * sizeof **keras);
-      (*keras)[(*n_keras)++] = p;
+    if ((k & S_PER_FILE) && cx) {
+      cx->logs = tp_xrealloc(cx->logs, (cx->n_logs + 1) * sizeof *cx->logs);
+      cx->log_kinds = tp_xrealloc(cx->log_kinds, (cx->n_logs + 1) * sizeof *cx->log_kinds);
+      cx->log_kinds[cx->n_logs] = k;
+      cx->logs[cx->n_logs++] = p;
       p = NULL;
     }
     free(p);
@@ -235,9 +275,9 @@ static unsigned S_detect_files(const char *dir, char ***keras, size_t *n_keras) 
   return kinds;
 }
 
-/* Every kind in dir; Keras files are listed into *keras when keras is not NULL. */
-static unsigned S_detect(const char *dir, char ***keras, size_t *n_keras) {
-  unsigned kinds = S_detect_files(dir, keras, n_keras);
+/* Every kind in dir; per-file logs are listed into cx when it is not NULL. */
+static unsigned S_detect(const char *dir, tp_framework_ctx *cx) {
+  unsigned kinds = S_detect_files(dir, cx);
   if (tp_framework_is_mlflow_run(dir)) kinds |= TP_FW_MLFLOW;
   char *p = tp_xasprintf("%s/.hydra/config.yaml", dir);
   if (S_is_file(p)) kinds |= TP_FW_HYDRA;
@@ -248,7 +288,7 @@ static unsigned S_detect(const char *dir, char ***keras, size_t *n_keras) {
   return kinds;
 }
 
-unsigned tp_framework_detect(const char *dir) { return S_detect(dir, NULL, NULL); }
+unsigned tp_framework_detect(const char *dir) { return S_detect(dir, NULL); }
 
 /* ---- loading ------------------------------------------------------------------ */
 
@@ -285,6 +325,20 @@ static void S_input(tp_run *run, const char *path, const char *format) {
     in->size = (uint64_t)st.st_size;
     in->mtime_s = (int64_t)st.st_mtime;
   }
+}
+
+/* An input whose format is "<kind>:<name>" (a text log's pattern set, a
+ * configured CSV parser). */
+static void S_input_named(tp_run *run, const char *path, const char *kind, const char *name) {
+  char *fmt = tp_xasprintf("%s:%s", kind, name);
+  S_input(run, path, fmt);
+  free(fmt);
+}
+
+/* A CSV log's offsets give the run's duration unless an earlier log gave one. */
+static void S_take_duration(tp_framework_ctx *cx, const tp_metrics_csv_stats *cst) {
+  if (cst->time_is_offset && isfinite(cst->last_offset_s) && isnan(cx->offset_duration_s))
+    cx->offset_duration_s = cst->last_offset_s;
 }
 
 /* Lightning: metrics.csv, hparams.yaml, and the legacy meta_tags.csv. */
@@ -337,10 +391,6 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx) 
   return n;
 }
 
-static bool S_text_name(const char *name) {
-  size_t n = strlen(name);
-  return (n > 4 && (strcmp(name + n - 4, ".log") == 0 || strcmp(name + n - 4, ".txt") == 0));
-}
 
 /* Whether the log at path is left out of this run (see only_file, skip_files). */
 static bool S_left_out(const tp_framework_opts *opt, const char *path) {
@@ -366,7 +416,8 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
     size_t nn = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(dh)))
-      if (e->d_name[0] != '.' && S_text_name(e->d_name)) {
+      if (e->d_name[0] != '.' && tp_framework_text_name(opt, e->d_name) &&
+          !tp_framework_csv_parser(opt, e->d_name)) {
         TP_GROW(names, cap, nn + 1);
         names[nn++] = tp_xstrdup(e->d_name);
       }
@@ -375,7 +426,9 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
       char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
       size_t hn = S_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
       const tp_textlog_set *set = NULL;
-      if (hn && !tp_keras_csv_sniff(head, hn) && !tp_jsonlines_sniff(head, hn)) {
+      bool history = tp_framework_claims(TP_FW_KERAS_HISTORY, names[i]) &&
+                     tp_keras_history_sniff(head, hn);
+      if (hn && !history && !tp_keras_csv_sniff(head, hn) && !tp_jsonlines_sniff(head, hn)) {
         /* Sniff on whole lines only. */
         size_t cut = hn;
         while (cut && head[cut - 1] != '\n') cut--;
@@ -388,9 +441,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
         tp_textlog_read(tl, f, p, cx->clock, cx->sink, d, &st);
         fclose(f);
         if (st.records) {
-          char *fmt = tp_xasprintf("textlog:%s", set->name ? set->name : "custom");
-          S_input(run, p, fmt);
-          free(fmt);
+          S_input_named(run, p, "textlog", set->name ? set->name : "custom");
           n++;
         }
       }
@@ -405,21 +456,72 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   return n;
 }
 
-/* Keras: every CSVLogger file of dir, in directory order. */
-static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+/* Keras: every CSVLogger file (kind TP_FW_KERAS) or every history saved by
+ * pandas (TP_FW_KERAS_HISTORY) of dir, in directory order. */
+static int S_load_per_file(tp_run *run, tp_framework_ctx *cx, tp_framework_kind kind) {
   int n = 0;
-  for (size_t i = 0; i < cx->n_keras; i++) {
-    FILE *f = S_open(cx->keras[i], cx->d);
+  bool history = kind == TP_FW_KERAS_HISTORY;
+  for (size_t i = 0; i < cx->n_logs; i++) {
+    if (cx->log_kinds[i] != kind) continue;
+    FILE *f = S_open(cx->logs[i], cx->d);
     if (!f) continue;
     tp_metrics_csv_stats cst;
-    tp_keras_csv_read(f, cx->keras[i], cx->clock, cx->had_window ? run->start_s : NAN, cx->sink,
-                      cx->d, &cst);
+    if (history)
+      tp_keras_history_read(f, cx->logs[i], cx->sink, cx->d, &cst);
+    else
+      tp_keras_csv_read(f, cx->logs[i], cx->clock, cx->had_window ? run->start_s : NAN, cx->sink,
+                        cx->d, &cst);
     fclose(f);
-    if (cst.time_is_offset && isfinite(cst.last_offset_s) && isnan(cx->offset_duration_s))
-      cx->offset_duration_s = cst.last_offset_s;
-    S_input(run, cx->keras[i], "keras-csv");
+    S_take_duration(cx, &cst);
+    S_input(run, cx->logs[i], history ? "keras-history" : "keras-csv");
     n++;
   }
+  return n;
+}
+
+static int S_load_keras(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  (void)dir;
+  return S_load_per_file(run, cx, TP_FW_KERAS);
+}
+
+static int S_load_keras_history(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  (void)dir;
+  return S_load_per_file(run, cx, TP_FW_KERAS_HISTORY);
+}
+
+/* CSV logs that a configured parser names, directly in dir, in directory order. */
+static int S_load_csvlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  int n = 0;
+  DIR *dh = opendir(dir);
+  if (!dh) return 0;
+  struct dirent *e;
+  while ((e = readdir(dh))) {
+    const tp_config_parser *cp = tp_framework_csv_parser(cx->opt, e->d_name);
+    if (e->d_name[0] == '.' || !cp) continue;
+    char *p = tp_xasprintf("%s/%s", dir, e->d_name);
+    FILE *f = S_is_file(p) && !S_left_out(cx->opt, p) ? S_open(p, cx->d) : NULL;
+    if (f) {
+      tp_metrics_csv_stats cst;
+      tp_csvlog_read(f, p, cp, cx->clock, cx->had_window ? run->start_s : NAN, cx->sink, cx->d,
+                     &cst);
+      fclose(f);
+      S_take_duration(cx, &cst);
+      S_input_named(run, p, "csvlog", cp->name ? cp->name : "configured");
+      n++;
+    }
+    free(p);
+  }
+  closedir(dh);
+  return n;
+}
+
+/* Ultralytics: results.csv and args.yaml, the offsets anchored on the start
+ * the event files gave. */
+static int S_load_ultralytics(tp_run *run, const char *dir, tp_framework_ctx *cx) {
+  double dur = NAN;
+  int n = tp_ultralytics_load_run(run, dir, cx->clock, cx->had_window ? run->start_s : NAN,
+                                  cx->sink, cx->d, &dur);
+  if (isfinite(dur) && isnan(cx->offset_duration_s)) cx->offset_duration_s = dur;
   return n;
 }
 
@@ -532,17 +634,21 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
   tp_framework_ctx cx = {.opt = opt, .clock = &clock, .d = d, .offset_duration_s = NAN,
                          .had_window = isfinite(run->start_s) && isfinite(run->end_s)};
 
-  unsigned kinds = S_detect(dir, &cx.keras, &cx.n_keras);
+  unsigned kinds = S_detect(dir, &cx);
   if (opt->force) kinds = (kinds & opt->force) | (opt->force & TP_FW_TEXTLOG);
-  if (opt->only_file) kinds &= TP_FW_KERAS | TP_FW_TEXTLOG; /* one log file alone */
+  if (opt->only_file) kinds &= S_PER_FILE | TP_FW_TEXTLOG | TP_FW_CSVLOG; /* one log alone */
   if (!(opt->force && !(opt->force & TP_FW_TEXTLOG))) kinds |= TP_FW_TEXTLOG;
   cx.kinds = kinds;
   size_t kept = 0;
-  for (size_t i = 0; i < cx.n_keras; i++) {
-    if (S_left_out(opt, cx.keras[i])) free(cx.keras[i]);
-    else cx.keras[kept++] = cx.keras[i];
+  for (size_t i = 0; i < cx.n_logs; i++) {
+    if (S_left_out(opt, cx.logs[i])) {
+      free(cx.logs[i]);
+    } else {
+      cx.log_kinds[kept] = cx.log_kinds[i];
+      cx.logs[kept++] = cx.logs[i];
+    }
   }
-  cx.n_keras = kept;
+  cx.n_logs = kept;
 
   S_timed timed = {.inner = tp_metric_sink_run(run)};
   tp_metric_sink sink = {.ctx = &timed, .event = S_timed_event, .scalar = S_timed_scalar,
@@ -555,8 +661,9 @@ int tp_framework_load_run(tp_run *run, const char *dir, const tp_framework_opts 
     run->reading = k_formats[i].reading;
     n += k_formats[i].load(run, dir, &cx);
   }
-  for (size_t i = 0; i < cx.n_keras; i++) free(cx.keras[i]);
-  free(cx.keras);
+  for (size_t i = 0; i < cx.n_logs; i++) free(cx.logs[i]);
+  free(cx.logs);
+  free(cx.log_kinds);
   S_provenance(run);
   run->reading = was;
   S_window(run, dir, &cx, timed.timed, had_source, n);

@@ -2,7 +2,8 @@
  *
  * Given a run directory, find which framework files it holds (Lightning
  * metrics.csv + hparams.yaml, Hugging Face trainer_state.json, a Keras
- * CSVLogger file, an MLflow run directory, Hydra's .hydra/, a W&B run's files/,
+ * CSVLogger file or a Keras history saved by pandas, an Ultralytics run folder,
+ * an MLflow run directory, Hydra's .hydra/, a W&B run's files/,
  * a Sacred run folder, a DVCLive folder,
  * plain-text logs matching a pattern set) and load them all into one tp_run:
  * metrics from all, hparams from all (a diagnostic where two disagree), and the
@@ -37,15 +38,19 @@ typedef enum tp_framework_kind {
                                 MMEngine scalars.json */
   TP_FW_SACRED = 1u << 8,    /* Sacred FileStorageObserver run folder: run.json, config.json,
                                 metrics.json */
-  TP_FW_DVCLIVE = 1u << 9    /* DVCLive folder: dvc.yaml + plots/metrics/, or 0.x's
+  TP_FW_DVCLIVE = 1u << 9,   /* DVCLive folder: dvc.yaml + plots/metrics/, or 0.x's
                                 dvclive.json + dvclive/ */
+  TP_FW_KERAS_HISTORY = 1u << 10, /* Keras history saved by pandas: no epoch column */
+  TP_FW_ULTRALYTICS = 1u << 11,   /* Ultralytics results.csv (+ args.yaml) */
+  TP_FW_CSVLOG = 1u << 12         /* a CSV log read through a configured parser's column
+                                     roles (parsers[].columns) */
 } tp_framework_kind;
 
 /* The formats are rows of one table in framework.c (kind, name, what
  * discovery calls a file of it, the file names it claims, its sniffer, its
  * loader), sniffed and loaded in table order.
  * Short stable name ("lightning", "keras", "hf-trainer", "mlflow", "hydra",
- * "wandb", "textlog", "jsonlines", "sacred", "dvclive") of one kind, and back for --format
+ * "wandb", "textlog", "jsonlines", "sacred", "dvclive", "keras-history", "ultralytics") of one kind, and back for --format
  * (0 and *out, or -1). */
 const char *tp_framework_name(tp_framework_kind k);
 int tp_framework_parse_name(const char *name, tp_framework_kind *out);
@@ -62,6 +67,7 @@ bool tp_framework_claims(tp_framework_kind k, const char *name);
 
 struct tp_tz;
 struct tp_textlog_set;
+struct tp_config_parser;
 
 typedef struct tp_framework_opts {
   const struct tp_tz *tz;       /* zone for naive times (NULL: UTC) */
@@ -74,7 +80,22 @@ typedef struct tp_framework_opts {
                                    holding several trainings' logs (tp_found_run.log_file) */
   char *const *skip_files;      /* logs of dir that are runs of their own: not read */
   size_t n_skip_files;
+  char *const *textlog_files;   /* the names (fnmatch globs) text logs have; NULL: *.log,
+                                   *.txt (the configured parser's files) */
+  size_t n_textlog_files;
+  const struct tp_config_parser *parsers; /* the configuration's parsers; those with
+                                             columns read the CSV logs their files name */
+  size_t n_parsers;
 } tp_framework_opts;
+
+/* The configured CSV log parser (one of opt->parsers with columns) whose
+ * files globs (default "*.csv") match the file name (a path or a name), or
+ * NULL.  A file it names is read by it alone, whatever its content. */
+const struct tp_config_parser *tp_framework_csv_parser(const tp_framework_opts *opt,
+                                                       const char *name);
+/* Whether name (a path or a name) is one that text logs may have (see
+ * textlog_files). */
+bool tp_framework_text_name(const tp_framework_opts *opt, const char *name);
 
 /* What a format's loader is given besides the run and its directory, the
  * same for every row of the format table. */
@@ -85,8 +106,10 @@ typedef struct tp_framework_ctx {
   const tp_metric_sink *sink;   /* where metric values go */
   tp_diags *d;
   bool had_window;              /* the run had a window (from event files) before */
-  char **keras;                 /* Keras CSVLogger files of the directory, owned */
-  size_t n_keras;
+  char **logs;                  /* the directory's logs of the per-file kinds (Keras
+                                   CSVLogger files and histories), owned */
+  tp_framework_kind *log_kinds; /* the kind of each */
+  size_t n_logs;
   double offset_duration_s;     /* set by a loader: the last seconds-since-start offset of
                                    a log, NAN when none */
 } tp_framework_ctx;
@@ -97,8 +120,8 @@ typedef struct tp_framework_ctx {
 typedef int (*tp_framework_loader)(tp_run *run, const char *dir, tp_framework_ctx *cx);
 
 /* Which framework logs the directory holds (a bit set of tp_framework_kind),
- * told by file names and content.  Text logs are not included (they need a
- * pattern set: see tp_framework_load_run). */
+ * told by file names and content.  Text logs and configured CSV logs are not
+ * included (they need the configuration: see tp_framework_load_run). */
 unsigned tp_framework_detect(const char *dir);
 
 /* True when the directory is an MLflow run directory (32-hex name, or a

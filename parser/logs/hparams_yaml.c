@@ -349,13 +349,17 @@ static void S_load_one(void *ctx, const char *key, tp_hparam_kind kind, const ch
 }
 
 int tp_hparams_yaml_load(tp_run *run, const char *path, tp_diags *d) {
+  return tp_hparams_yaml_load_as(run, path, "hparams.yaml", d);
+}
+
+int tp_hparams_yaml_load_as(tp_run *run, const char *path, const char *format, tp_diags *d) {
   size_t n = 0;
   struct stat st;
   char *data = S_slurp(path, &n, &st, d);
   if (!data) return -1;
   S_load l = {run, path};
   int rc = tp_hparams_yaml_read_mem(data, n, path, S_load_one, &l, d);
-  tp_input *in = tp_run_add_input(run, path, "hparams.yaml");
+  tp_input *in = tp_run_add_input(run, path, format);
   in->size = n;
   in->mtime_s = (int64_t)st.st_mtime;
   tp_sha256 sha;

@@ -41,5 +41,7 @@ int tp_hparams_yaml_read_mem(const char *data, size_t n, const char *path, tp_hp
 /* Read the file into run's hyperparameters (source: path) and record it as
  * an input of format "hparams.yaml".  Returns as tp_hparams_yaml_read. */
 int tp_hparams_yaml_load(tp_run *run, const char *path, tp_diags *d);
+/* The same, recording the input as of the given format ("ultralytics-args"). */
+int tp_hparams_yaml_load_as(tp_run *run, const char *path, const char *format, tp_diags *d);
 
 #endif

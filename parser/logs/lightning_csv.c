@@ -74,6 +74,49 @@ static S_time_kind S_time_decide(tp_rdiag *rd, int64_t line, const char *col, co
   return S_TIME_UNUSED;
 }
 
+/* A wall-clock time in s[0..n) as the caller's format says (else told apart
+ * by shape): 0 and *t, or -1. */
+static int S_wall_time(const tp_metrics_csv_opts *opt, tp_clock *clock, const char *s, size_t n,
+                       double *t) {
+  if (!opt->time_set || opt->time_fmt != TP_TIME_PATTERN || !opt->time_pattern)
+    return tp_clock_parse(clock, s, n, opt->time_set ? opt->time_fmt : TP_TIME_AUTO, t);
+  tp_timestamp ts;
+  if (tp_time_parse_pattern(s, n, opt->time_pattern, &ts) != 0) return -1;
+  *t = tp_clock_utc(clock, &ts);
+  return 0;
+}
+
+/* Whether the column named tag is a metric the caller asked for. */
+static bool S_wanted(const tp_metrics_csv_opts *opt, const char *tag) {
+  if (!opt->metric_cols) return true;
+  for (size_t i = 0; i < opt->n_metric_cols; i++)
+    if (strcmp(opt->metric_cols[i], tag) == 0) return true;
+  return false;
+}
+
+/* The step and time columns of the header (-1: none), as the caller named
+ * them or by the default names; a named column the header lacks is warned
+ * about, and so is a named metric. */
+static void S_roles(tp_rdiag *rd, int64_t line, const tp_metrics_csv_opts *opt, tp_field *hdr,
+                    size_t n, long *c_step, long *c_epoch, long *c_time) {
+  *c_step = S_col(hdr, n, opt->step_col ? opt->step_col : "step");
+  *c_epoch = opt->step_col ? -1 : S_col(hdr, n, "epoch");
+  *c_time = opt->time_col ? S_col(hdr, n, opt->time_col) : -1;
+  for (size_t i = 0; !opt->time_col && i < sizeof k_time_cols / sizeof *k_time_cols && *c_time < 0;
+       i++)
+    *c_time = S_col(hdr, n, k_time_cols[i]);
+  if (opt->step_col && opt->step_col[0] && *c_step < 0) /* "": the index, when there is one */
+    tp_rdiag_add(rd, TP_WARN, "no step column", line,
+                 "no column '%s' for the step: rows are numbered from 0 instead", opt->step_col);
+  if (opt->time_col && *c_time < 0)
+    tp_rdiag_add(rd, TP_WARN, "no time column", line, "no column '%s' for the time: no time read",
+                 opt->time_col);
+  for (size_t k = 0; opt->metric_cols && k < opt->n_metric_cols; k++)
+    if (S_col(hdr, n, opt->metric_cols[k]) < 0)
+      tp_rdiag_add(rd, TP_WARN, "no metric column", line, "no column '%s' for a metric",
+                   opt->metric_cols[k]);
+}
+
 int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *opt,
                         const tp_metric_sink *sink, tp_diags *d, tp_metrics_csv_stats *st) {
   tp_metrics_csv_opts none = {0};
@@ -126,17 +169,15 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
   }
   tags = tp_xcalloc(n_cols, sizeof *tags);
   for (size_t i = 0; i < n_cols; i++) tags[i] = tp_field_dup(fields[i]);
-  c_step = S_col(fields, n_cols, "step");
-  c_epoch = S_col(fields, n_cols, "epoch");
-  for (size_t i = 0; i < sizeof k_time_cols / sizeof *k_time_cols && c_time < 0; i++)
-    c_time = S_col(fields, n_cols, k_time_cols[i]);
+  S_roles(&rd, lr.line, opt, fields, n_cols, &c_step, &c_epoch, &c_time);
+  if (opt->time_set) tkind = opt->time_is_offset ? S_TIME_OFFSET : S_TIME_WALL;
   st->has_time = c_time >= 0;
   if (c_time >= 0) {
     char *col = tp_xasprintf("column %s", tags[c_time]);
     tp_metric_sink_time_source(sink, name, col);
     free(col);
   }
-  c_axis = opt->epoch_is_step ? c_epoch : (c_step >= 0 ? c_step : c_epoch);
+  c_axis = opt->step_col ? c_step : opt->epoch_is_step ? c_epoch : (c_step >= 0 ? c_step : c_epoch);
 
   int64_t step = 0, last_step = -1, offset = 0, prev_epoch = INT64_MIN, row_no = 0;
   while (tp_lines_next(&lr, &line, &len)) {
@@ -174,7 +215,7 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
         }
         prev_epoch = v;
       }
-      step = offset + v;
+      step = offset + v - opt->step_base;
     } else if (c_axis < 0) {
       step = row_no - 1;
     } /* else: an empty step keeps the previous one (LearningRateMonitor rows) */
@@ -203,7 +244,7 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
           t = base + num; /* NAN without a known start */
         }
       } else if (tkind == S_TIME_WALL) {
-        if (tp_clock_parse(clock, ts, tn, TP_TIME_AUTO, &t) != 0) {
+        if (S_wall_time(opt, clock, ts, tn, &t) != 0) {
           tp_rdiag_add(&rd, TP_WARN, "bad time", lr.line, "%s '%.*s' is not a time; time ignored",
                        tags[c_time], S_span(tn), ts);
           t = NAN;
@@ -223,7 +264,9 @@ int tp_metrics_csv_read(FILE *f, const char *name, const tp_metrics_csv_opts *op
     last_step = step;
     st->rows++;
     for (size_t i = 0; i < n_cols; i++) {
-      if ((long)i == c_step || (long)i == c_epoch || (long)i == c_time || !fields[i].n) continue;
+      if ((long)i == c_step || (long)i == c_epoch || (long)i == c_time || !fields[i].n ||
+          !S_wanted(opt, tags[i]))
+        continue;
       double v;
       if (tp_csv_number(fields[i].s, fields[i].n, &v) != 0) {
         tp_rdiag_add(&rd, TP_WARN, "not a number", lr.line,

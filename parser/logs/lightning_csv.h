@@ -32,6 +32,20 @@ typedef struct tp_metrics_csv_opts {
   bool epoch_is_step;       /* Keras: the epoch column is the step axis */
   bool split_on_epoch_reset;/* Keras append=True: when epoch goes back, continue
                                the step count after the previous phase */
+  /* Column roles named by the caller (a configured CSV parser, a history
+   * without an epoch column); NULL or 0: the rules above. */
+  const char *step_col;     /* the step column ("": the header cell left empty, as
+                               pandas writes its index); NULL: "step", else "epoch" */
+  int64_t step_base;        /* the step column's first value (1: 1-based epochs), taken
+                               off every step so that the first row is step 0 */
+  const char *time_col;     /* the time column; NULL: the first of the time names */
+  bool time_set;            /* time_fmt and time_is_offset say what time_col holds
+                               (else its first value decides) */
+  tp_time_format time_fmt;  /* time_set: how a wall-clock time is written */
+  const char *time_pattern; /* time_fmt TP_TIME_PATTERN: the strptime-like pattern */
+  bool time_is_offset;      /* time_set: seconds since the start, never an epoch */
+  char *const *metric_cols; /* only these columns are metrics; NULL: every other one */
+  size_t n_metric_cols;
 } tp_metrics_csv_opts;
 
 typedef struct tp_metrics_csv_stats {

@@ -245,7 +245,7 @@ static const struct {
     {"keras", S_framework, 1},      {"lightning", S_framework, 1},  {"hf_trainer", S_framework, 1},
     {"mlflow", S_framework, 1},     {"textlog", S_framework, 1},    {"tfevents", S_tfevents, 0},
     {"jsonlines", S_framework, 1},
-    {"sacred", S_framework, 1},     {"dvclive", S_framework, 1},
+    {"sacred", S_framework, 1},     {"dvclive", S_framework, 1},    {"ultralytics", S_framework, 1},
 };
 
 /* ---- Comparing ----------------------------------------------------------- */

@@ -771,8 +771,46 @@ static void test_power_columns(void) {
   tp_diag_free(&d);
 }
 
+/* parsers[].columns: a CSV log parser's column roles. */
+static void test_csv_parser(void) {
+  tp_config cfg;
+  tp_diags d = {0};
+  const char *text = "parsers:\n"
+                     "  - name: mycsv\n"
+                     "    files: [\"log*.csv\"]\n"
+                     "    columns: {step: iter, step_base: 1, time: wall, time_format: elapsed-s,\n"
+                     "              metrics: [loss, acc]}\n"
+                     "  - columns: {step: it, step_base: 2, time_format: fortnightly}\n"
+                     "  - name: both\n"
+                     "    patterns: ['(?<loss>\\S+)']\n"
+                     "    columns: {step: it}\n";
+  CHECK_INT(S_load(&cfg, text, &d), 0);
+  CHECK_INT(cfg.n_parsers, 3);
+  const tp_config_parser *q = &cfg.parsers[0];
+  CHECK(q->has_columns);
+  CHECK_STR(q->columns.step, "iter");
+  CHECK_INT(q->columns.step_base, 1);
+  CHECK_STR(q->columns.time, "wall");
+  CHECK_STR(q->columns.time_format, "elapsed-s");
+  CHECK_INT(q->columns.metrics.count, 2);
+  CHECK_STR(q->columns.metrics.items[1], "acc");
+  q = &cfg.parsers[1]; /* a bad base and format are ignored, with warnings */
+  CHECK(q->has_columns);
+  CHECK_INT(q->columns.step_base, 0);
+  CHECK(q->columns.time_format == NULL);
+  CHECK(S_find(&d, "names no files"));
+  CHECK(S_find(&d, "not a whole number in [0, 1]"));
+  CHECK(S_find(&d, "'fortnightly' is not a time format"));
+  q = &cfg.parsers[2]; /* patterns win over columns */
+  CHECK(!q->has_columns);
+  CHECK(S_find(&d, "has both columns"));
+  tp_config_free(&cfg);
+  tp_diag_free(&d);
+}
+
 int main(void) {
   TP_RUN(test_every_key);
+  TP_RUN(test_csv_parser);
   TP_RUN(test_power_start);
   TP_RUN(test_power_columns);
   TP_RUN(test_defaults);

@@ -243,14 +243,15 @@ static void test_corpus(void) {
   /* DETR log.txt (2), detectron2 metrics.json (2) and MMEngine scalars.json
    * (1) are JSON-lines runs; the 3 Sacred run folders and the 3 DVCLive
    * folders are runs (Sacred's _sources/ are not).  Ultralytics 7.x folders
-   * are not read yet; the two 8.2-era Ultralytics
-   * results.csv with blank-padded cells are (as Keras-shaped CSV).  One run
+   * are not read yet; the four Ultralytics results.csv folders (8.2-era
+   * blank-padded cells, and 8.3 with a time column) are, and so are the two
+   * Keras histories saved by pandas without an epoch column.  One run
    * per training changes nothing here: the corpus keeps no symbolic links
    * (W&B's latest-run was left out when it was copied), no checkpoint-N
    * snapshots, and no folder holds two logs of one kind (detectron2-textlog-
    * bupt's tail80 copy holds a single iteration line, so it is not a
    * training log). */
-  CHECK_INT(d.n_runs, 61);
+  CHECK_INT(d.n_runs, 63);
   CHECK_INT(diags_with(&g, "reached again"), 0);
   tp_discovery_free(&d);
   tp_diag_free(&g);
