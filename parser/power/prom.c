@@ -16,7 +16,6 @@
 #include "parser/power/dcgm.h"
 
 #define S_BUF 65536
-#define S_MAX_DEPTH 64
 
 /* ---- Bytes: plain or gzip ------------------------------------------------------ */
 
@@ -209,8 +208,8 @@ static int S_string(S_p *p, char *out, size_t cap, size_t *n) {
 static int S_bare(S_p *p, char *out, size_t cap, size_t *n) {
   S_ws(p);
   *n = 0;
-  for (int c = S_peek(p->src); c >= 0 && (strchr("+-.eE", c) || (c >= '0' && c <= '9') ||
-                                           (c >= 'a' && c <= 'z'));
+  for (int c = S_peek(p->src); (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '+' ||
+                               c == '-' || c == '.' || c == 'E';
        c = S_peek(p->src)) {
     if (*n + 1 >= cap) return S_fail(p, "a number too long");
     out[(*n)++] = (char)S_get(p->src);
@@ -251,27 +250,41 @@ static int S_next_item(S_p *p, bool *first) {
   return 1;
 }
 
-/* Any value, passed over. */
-static int S_skip(S_p *p, int depth) {
-  if (depth > S_MAX_DEPTH) return S_fail(p, "values nested too deep");
+/* Any value, passed over: brackets counted and strings stepped through, what
+ * it holds not checked (only an answer's own shape is read). */
+static int S_skip(S_p *p) {
   S_ws(p);
-  int c = S_peek(p->src), r;
-  char tmp[64];
-  size_t n;
-  bool first = true;
-  if (c == '{') {
-    S_get(p->src);
-    while ((r = S_next_key(p, &first, tmp, sizeof tmp)) == 1)
-      if (S_skip(p, depth + 1)) return -1;
-    return r;
+  int c = S_peek(p->src);
+  if (c != '{' && c != '[') {
+    char tmp[64];
+    size_t n;
+    return S_scalar(p, tmp, sizeof tmp, &n);
   }
-  if (c == '[') {
-    S_get(p->src);
-    while ((r = S_next_item(p, &first)) == 1)
-      if (S_skip(p, depth + 1)) return -1;
-    return r;
+  S_src *s = p->src;
+  size_t depth = 0;
+  bool in_str = false, esc = false;
+  while (s->pos < s->end || S_fill(s)) {
+    for (; s->pos < s->end; s->pos++) {
+      c = s->buf[s->pos];
+      if (in_str) {
+        if (esc) esc = false;
+        else if (c == '\\') esc = true;
+        else if (c == '"') in_str = false;
+      } else if (c == '"') {
+        in_str = true;
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) {
+          s->pos++;
+          return 0;
+        }
+      } else if (c == '\n') {
+        s->line++;
+      }
+    }
   }
-  return S_scalar(p, tmp, sizeof tmp, &n);
+  return S_fail(p, "the file ends inside a value");
 }
 
 /* ---- Answers -------------------------------------------------------------------- */
@@ -310,7 +323,7 @@ static int S_pair(S_p *p, int h) {
 }
 
 static int S_values(S_p *p, int h) {
-  if (h < 0) return S_skip(p, 1);
+  if (h < 0) return S_skip(p);
   if (S_expect(p, '[', "the values ('[') expected")) return -1;
   bool first = true;
   int r;
@@ -337,7 +350,7 @@ static int S_series(S_p *p) {
         tp_rdiag_add(p->rd, TP_WARN, "values before labels", line,
                      "a series whose values come before its labels; skipped");
       if (S_values(p, have_metric ? h : -1)) return -1;
-    } else if (S_skip(p, 1)) {
+    } else if (S_skip(p)) {
       return -1;
     }
   }
@@ -369,7 +382,7 @@ static int S_data(S_p *p, int64_t line) {
                      type);
     } else if (strcmp(key, "result") == 0 && strcmp(type, "matrix") == 0) {
       if (S_result(p)) return -1;
-    } else if (S_skip(p, 1)) {
+    } else if (S_skip(p)) {
       return -1;
     }
   }
@@ -388,7 +401,7 @@ static int S_answer(S_p *p) {
     if (strcmp(key, "status") == 0) r = S_string(p, status, sizeof status, &n);
     else if (strcmp(key, "error") == 0) r = S_string(p, error, sizeof error, &n);
     else if (strcmp(key, "data") == 0 && strcmp(status, "error") != 0) r = S_data(p, line);
-    else r = S_skip(p, 1);
+    else r = S_skip(p);
     if (r) return -1;
   }
   if (r == 0 && strcmp(status, "success") != 0 && !p->g->survey)
