@@ -246,9 +246,9 @@ void tp_dcgm_finish(tp_dcgm *g) {
                  g->n_power_unused, TP_DCGM_POWER_METRIC, TP_DCGM_ENERGY_METRIC);
   if (g->n_repeats)
     tp_rdiag_add(g->rd, TP_NOTE, "repeated values", -1,
-                 "%zu values repeat a device's time already read (MIG instances, a GPU shared "
-                 "by jobs, overlapping answers): counted once",
-                 g->n_repeats);
+                 "%zu value%s at or before a time of the device already read (MIG instances, a "
+                 "GPU shared by jobs, overlapping answers or rows out of order): counted once",
+                 g->n_repeats, g->n_repeats == 1 ? "" : "s");
   S_sampling_note(g, 0);
   S_sampling_note(g, 1);
 }

@@ -10,8 +10,8 @@
  *
  * Selector byte: bits 0-2 pick the reader (0 auto-detect, 1 nvidia-smi CSV,
  * 2 nvidia-smi dmon, 3 RAPL CSV, 4 perf stat, 5 CodeCarbon, 6 CSV mapping,
- * 7 Prometheus answers of DCGM metrics), bit 3 a start time and a noheader
- * column list, bit 6 a
+ * 7 Prometheus answers of DCGM metrics; Grafana CSV exports through 0), bit
+ * 3 a start time and a noheader column list, bit 6 a
  * device column for the CSV mapping, bit 7 a mapping without header.
  */
 #include <math.h>

@@ -248,6 +248,32 @@ static void test_gzip(void) {
   done(&r);
 }
 
+static void test_grafana(void) {
+  /* The same power as a Grafana wide export (times as written, one cell
+   * empty), and an energy counter as a long one (epoch ms, formatted values). */
+  static const char wide[] =
+      "\"Time\",\"DCGM_FI_DEV_POWER_USAGE{Hostname=\"\"node1\"\", UUID=\"\"GPU-aaa\"\", "
+      "gpu=\"\"0\"\"}\",\"DCGM_FI_DEV_POWER_USAGE{Hostname=\"\"node1\"\", gpu=\"\"1\"\"}\"\n"
+      "2024-01-01 00:00:00,100,50\n2024-01-01 00:00:15,100,50\n2024-01-01 00:00:30,200,\n"
+      "2024-01-01 00:00:45,200,50\n2024-01-01 00:01:00,300,50\n";
+  result r;
+  run_bytes(&r, wide, strlen(wide));
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_dev, 2);
+  CHECK_NEAR(r.run->energy.it_j, 13500.0, 13.5);
+  done(&r);
+  static const char lng[] =
+      "Series,Time,Value\n"
+      "\"" ENERGY "{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}\",1704067200000,5.00 kJ\n"
+      "\"" ENERGY "{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}\",1704067215000,6.50 kJ\n"
+      "\"" ENERGY "{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}\",1704067230000,8000000\n";
+  run_bytes(&r, lng, strlen(lng));
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
+  CHECK_NEAR(r.run->energy.it_j, 3000.0, 3.0);
+  done(&r);
+}
+
 static void test_sniff(void) {
   const char *pretty = "{\n  \"status\": \"success\",\n  \"data\": {\n    \"resultType\": \"matrix\",";
   CHECK_INT(tp_power_sniff((const unsigned char *)pretty, strlen(pretty)), TP_POWER_PROMETHEUS);
@@ -262,6 +288,7 @@ int main(void) {
   TP_RUN(test_counter_reset);
   TP_RUN(test_refused);
   TP_RUN(test_gzip);
+  TP_RUN(test_grafana);
   TP_RUN(test_sniff);
   return tp_test_summary();
 }
