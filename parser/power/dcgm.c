@@ -8,14 +8,24 @@
 
 #include "model/mem.h"
 
-/* What one device's series of one metric delivered, for the sampling note. */
+/* Repeats of a value held back, at most: a quarter of an hour at a 15 s step,
+ * past Prometheus's 5-minute lookback. */
+#define S_HELD 64
+
+/* One device's values of one metric: what was delivered (for the sampling
+ * note), and the repeats of the last value held back until a new value comes
+ * (then they are delivered) or the file ends (then those past the value's
+ * expected life are stale). */
 typedef struct S_stream {
   int emit;            /* tp_emit device index, -1 before the first value */
   double last_t;       /* last delivered time (-INFINITY before) */
   double last_v;       /* its value as the exporter gave it */
+  double seen_t;       /* last time delivered or held (-INFINITY before) */
   size_t n;            /* values delivered */
   size_t changes;      /* of which differ from the one before */
   double first_t;      /* first delivered time */
+  double held_t[S_HELD]; /* times of repeats of last_v not yet delivered */
+  size_t n_held;
 } S_stream;
 
 struct tp_dcgm_dev {
@@ -119,6 +129,7 @@ static tp_dcgm_dev *S_device(tp_dcgm *g, const tp_dcgm_labels *l) {
   for (int k = 0; k < 2; k++) {
     d->s[k].emit = -1;
     d->s[k].last_t = -INFINITY;
+    d->s[k].seen_t = -INFINITY;
   }
   return d;
 }
@@ -173,15 +184,10 @@ int tp_dcgm_series(tp_dcgm *g, const tp_dcgm_labels *l, int64_t line) {
   return (int)((size_t)(d - g->dev) * 2 + (size_t)kind);
 }
 
-void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
-  if (h < 0 || (size_t)h / 2 >= g->n_dev) return;
-  tp_dcgm_dev *d = &g->dev[h / 2];
-  int kind = h % 2;
+/* Deliver value (the exporter's unit) of device d's metric kind at t_s. */
+static void S_deliver(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s, double value,
+                      int64_t line) {
   S_stream *s = &d->s[kind];
-  if (t_s <= s->last_t) {
-    g->n_repeats++;
-    return;
-  }
   if (s->emit < 0) {
     s->emit = tp_emit_device(g->e, d->id, strlen(d->id), d->model,
                              kind ? TP_SAMPLE_ENERGY_J : TP_SAMPLE_POWER_W, 0, line);
@@ -200,6 +206,54 @@ void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
   s->n++;
   s->last_t = t_s;
   s->last_v = value;
+}
+
+/* Deliver the first k held repeats of d's metric kind, and forget the rest. */
+static void S_release(tp_dcgm *g, tp_dcgm_dev *d, int kind, size_t k) {
+  S_stream *s = &d->s[kind];
+  for (size_t i = 0; i < k && i < s->n_held; i++)
+    S_deliver(g, d, kind, s->held_t[i], s->last_v, -1);
+  s->n_held = 0;
+}
+
+void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
+  if (h < 0 || (size_t)h / 2 >= g->n_dev) return;
+  tp_dcgm_dev *d = &g->dev[h / 2];
+  int kind = h % 2;
+  S_stream *s = &d->s[kind];
+  if (t_s <= s->seen_t) {
+    g->n_repeats++;
+    return;
+  }
+  s->seen_t = t_s;
+  if (s->n && value == s->last_v) {
+    if (s->n_held == S_HELD) { /* a long steady stretch: the oldest is not at the end */
+      S_deliver(g, d, kind, s->held_t[0], value, -1);
+      memmove(s->held_t, s->held_t + 1, (S_HELD - 1) * sizeof *s->held_t);
+      s->n_held--;
+    }
+    s->held_t[s->n_held++] = t_s;
+    return;
+  }
+  S_release(g, d, kind, s->n_held);
+  S_deliver(g, d, kind, t_s, value, line);
+}
+
+/* At the end: the repeats held for d's metric kind that lie within twice the
+ * effective sampling interval of the value's first time are delivered; later
+ * ones are a value repeated past its end (a target gone, and an answer
+ * without staleness markers: federation, other backends) and are not. */
+static void S_trim(tp_dcgm *g, tp_dcgm_dev *d, int kind) {
+  S_stream *s = &d->s[kind];
+  if (!s->n_held) return;
+  double life_s = s->changes ? 2 * (s->last_t - s->first_t) / (double)s->changes : INFINITY;
+  size_t keep = 0;
+  while (keep < s->n_held && s->held_t[keep] - s->last_t <= life_s) keep++;
+  if (keep < s->n_held) {
+    g->n_stale++;
+    g->stale_s += s->held_t[s->n_held - 1] - (keep ? s->held_t[keep - 1] : s->last_t);
+  }
+  S_release(g, d, kind, keep);
 }
 
 /* The sampling note of one metric (kind) over all devices. */
@@ -230,6 +284,16 @@ static void S_sampling_note(tp_dcgm *g, int kind) {
 }
 
 void tp_dcgm_finish(tp_dcgm *g) {
+  for (size_t k = 0; k < g->n_dev; k++) {
+    S_trim(g, &g->dev[k], 0);
+    S_trim(g, &g->dev[k], 1);
+  }
+  if (g->n_stale)
+    tp_rdiag_add(g->rd, TP_WARN, "stale values", -1,
+                 "%zu device%s end%s on a value repeated for longer than twice its effective "
+                 "sampling interval (%.0f s in all): taken as stale (a target gone, in an answer "
+                 "without staleness markers) and not counted",
+                 g->n_stale, g->n_stale == 1 ? "" : "s", g->n_stale == 1 ? "s" : "", g->stale_s);
   if (g->n_unnamed > 1)
     tp_rdiag_add(g->rd, TP_WARN, "computed series", -1,
                  "%zu series without a metric name in all: not used", g->n_unnamed);

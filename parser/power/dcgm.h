@@ -21,6 +21,11 @@
  *   repeat and is not delivered again, so nothing is counted twice.
  * - A counter that goes back is a reset (driver reload): reported; the model
  *   does not count that interval.
+ * - A value repeated at the end of the file for longer than twice the
+ *   effective sampling interval is stale (a target gone, in an answer without
+ *   staleness markers: federation, other backends): those repeats are not
+ *   delivered, and a warning says how long they lasted.  (Repeats are held
+ *   back until a new value or the end, at most S_HELD of them per device.)
  * - At the end, a note per metric tells the sampling: how often samples come
  *   and how often their values change (DCGM collects every 30 s by default
  *   while Prometheus may scrape faster, so values repeat): the effective
@@ -75,6 +80,8 @@ typedef struct tp_dcgm {
   size_t n_power_unused;  /* power series not used: the device has a counter */
   size_t n_repeats;       /* values not delivered: a repeat of a delivered time */
   size_t n_series;        /* series used */
+  size_t n_stale;         /* device metrics that ended on a stale value */
+  double stale_s;         /* seconds of stale repeats not counted */
 } tp_dcgm;
 
 void tp_dcgm_init(tp_dcgm *g, tp_emit *e, tp_rdiag *rd);

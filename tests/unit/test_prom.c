@@ -170,6 +170,27 @@ static void test_repeats_once(void) {
   done(&r);
 }
 
+static void test_stale(void) {
+  /* Changing every 15 s to 60 s, then 150 W repeated for 7.5 min: the target
+   * went away and the answer repeats its last value (no staleness markers).
+   * The repeats within twice the effective interval (2 x 15 s) of 60 s are
+   * kept, to 90 s: 3 x 2250 J + 2625 J + 150 W x 30 s = 13 875 J. */
+  double v[35] = {100, 200, 100, 200};
+  for (int k = 4; k < 35; k++) v[k] = 150;
+  tp_buf b = {0};
+  S_begin(&b);
+  S_series(&b, POWER, GPU0, 0, v, 35);
+  S_end(&b);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 7);
+  CHECK_NEAR(r.t.dev[0].t_last, T0 + 90, 1e-6);
+  CHECK_NEAR(r.run->energy.it_j, 13875.0, 13.9);
+  CHECK(has_diag(&r, "stale"));
+  done(&r);
+}
+
 static void test_counter_reset(void) {
   static const double mj[] = {5e6, 6.5e6, 1.5e6, 3e6}; /* 1 500 + (reset) + 1 500 J */
   tp_buf b = {0};
@@ -285,6 +306,7 @@ int main(void) {
   TP_RUN(test_integrated);
   TP_RUN(test_counter_preferred);
   TP_RUN(test_repeats_once);
+  TP_RUN(test_stale);
   TP_RUN(test_counter_reset);
   TP_RUN(test_refused);
   TP_RUN(test_gzip);
