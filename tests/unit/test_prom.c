@@ -37,6 +37,14 @@ static void S_series(tp_buf *b, const char *name, const char *labels, double fro
   tp_buf_adds(b, "]}");
 }
 
+/* An answer of one series (arguments as S_series). */
+static void S_answer1(tp_buf *b, const char *name, const char *labels, double from_s,
+                      const double *v, size_t n) {
+  S_begin(b);
+  S_series(b, name, labels, from_s, v, n);
+  S_end(b);
+}
+
 /* ---- Reading ------------------------------------------------------------------- */
 
 typedef struct result {
@@ -126,9 +134,7 @@ static void test_counter_preferred(void) {
   S_series(&b, POWER, GPU0, 0, k_p0, 5); /* before the counter: still passed over */
   S_series(&b, POWER, GPU1, 0, k_p1, 5);
   S_end(&b);
-  S_begin(&b);
-  S_series(&b, ENERGY, GPU0, 0, mj, 5);
-  S_end(&b);
+  S_answer1(&b, ENERGY, GPU0, 0, mj, 5);
   result r;
   run(&r, &b);
   CHECK_INT(r.rc, 0);
@@ -161,9 +167,7 @@ static void test_repeats_once(void) {
   S_series(&b, POWER, GPU0 ",\"hpc_job\":\"101\"", 0, k_p0, 3);
   S_series(&b, POWER, GPU0 ",\"hpc_job\":\"102\"", 30, k_p0 + 2, 2);
   S_end(&b);
-  S_begin(&b);
-  S_series(&b, POWER, GPU0 ",\"hpc_job\":\"102\"", 45, k_p0 + 3, 2);
-  S_end(&b);
+  S_answer1(&b, POWER, GPU0 ",\"hpc_job\":\"102\"", 45, k_p0 + 3, 2);
   run(&r, &b);
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
@@ -178,9 +182,7 @@ static void test_stale(void) {
   double v[35] = {100, 200, 100, 200};
   for (int k = 4; k < 35; k++) v[k] = 150;
   tp_buf b = {0};
-  S_begin(&b);
-  S_series(&b, POWER, GPU0, 0, v, 35);
-  S_end(&b);
+  S_answer1(&b, POWER, GPU0, 0, v, 35);
   result r;
   run(&r, &b);
   CHECK_INT(r.rc, 0);
@@ -194,9 +196,7 @@ static void test_stale(void) {
 static void test_counter_reset(void) {
   static const double mj[] = {5e6, 6.5e6, 1.5e6, 3e6}; /* 1 500 + (reset) + 1 500 J */
   tp_buf b = {0};
-  S_begin(&b);
-  S_series(&b, ENERGY, GPU0, 0, mj, 4);
-  S_end(&b);
+  S_answer1(&b, ENERGY, GPU0, 0, mj, 4);
   result r;
   run(&r, &b);
   CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
@@ -209,9 +209,7 @@ static void test_refused(void) {
   /* rate() and increase() drop the metric name: refused. */
   static const double w[] = {100, 100, 100};
   tp_buf b = {0};
-  S_begin(&b);
-  S_series(&b, NULL, GPU0, 0, w, 3);
-  S_end(&b);
+  S_answer1(&b, NULL, GPU0, 0, w, 3);
   result r;
   run(&r, &b);
   CHECK_INT(r.rc, -1);
@@ -241,9 +239,7 @@ static void test_refused(void) {
 
 static void test_gzip(void) {
   tp_buf b = {0};
-  S_begin(&b);
-  S_series(&b, POWER, GPU0, 0, k_p0, 5);
-  S_end(&b);
+  S_answer1(&b, POWER, GPU0, 0, k_p0, 5);
   unsigned char out[4096];
   z_stream z;
   memset(&z, 0, sizeof z);
