@@ -152,14 +152,17 @@ static int S_expect(S_p *p, int want, const char *msg) {
 }
 
 /* Append code point u as UTF-8 to out[cap] at *n (dropped when full). */
-static void S_utf8(char *out, size_t cap, size_t *n, unsigned u) {
-  char b[3];
+static void S_utf8(char *out, size_t cap, size_t *n, unsigned long u) {
+  char b[4];
   size_t k = 0;
   if (u < 0x80) b[k++] = (char)u;
   else if (u < 0x800) b[k++] = (char)(0xc0 | (u >> 6)), b[k++] = (char)(0x80 | (u & 0x3f));
-  else
+  else if (u < 0x10000)
     b[k++] = (char)(0xe0 | (u >> 12)), b[k++] = (char)(0x80 | ((u >> 6) & 0x3f)),
     b[k++] = (char)(0x80 | (u & 0x3f));
+  else
+    b[k++] = (char)(0xf0 | (u >> 18)), b[k++] = (char)(0x80 | ((u >> 12) & 0x3f)),
+    b[k++] = (char)(0x80 | ((u >> 6) & 0x3f)), b[k++] = (char)(0x80 | (u & 0x3f));
   if (*n + k < cap) memcpy(out + *n, b, k), *n += k;
 }
 
@@ -174,6 +177,18 @@ static int S_hex4(S_p *p, unsigned *u) {
     *u = *u * 16 + (unsigned)d;
   }
   return 0;
+}
+
+/* The character of \u escape u: a high surrogate with the low one escaped
+ * after it is one character past U+FFFF (as Python's json.dumps writes it); a
+ * lone surrogate is '?'. */
+static unsigned long S_surrogates(S_p *p, unsigned u) {
+  if (u < 0xd800 || u > 0xdfff) return u;
+  unsigned lo;
+  if (u > 0xdbff || S_peek(p->src) != '\\') return '?';
+  S_get(p->src);
+  if (S_get(p->src) != 'u' || S_hex4(p, &lo) || lo < 0xdc00 || lo > 0xdfff) return '?';
+  return 0x10000ul + ((unsigned long)(u - 0xd800) << 10) + (lo - 0xdc00);
 }
 
 /* A string into out[cap] (truncated to fit, NUL-terminated), its length in *n. */
@@ -192,7 +207,7 @@ static int S_string(S_p *p, char *out, size_t cap, size_t *n) {
       unsigned u;
       if (c == 'u') {
         if (S_hex4(p, &u)) return -1;
-        S_utf8(out, cap, n, u >= 0xd800 && u <= 0xdfff ? '?' : u);
+        S_utf8(out, cap, n, S_surrogates(p, u));
         continue;
       }
       if (!at) return S_fail(p, "a bad escape in a string");
