@@ -318,7 +318,9 @@ static void S_one_device(tp_run *run, const tp_attrib_trace *tx, tp_attrib_share
     for (size_t dy = 0; dy < y->n_devs; dy++) {
       tp_attrib_dev *p = &x->devs[dx], *q = &y->devs[dy];
       if (p->dropped || q->dropped || strcmp(p->id, q->id) != 0) continue;
-      if (!(fmax(p->first_s, q->first_s) <= fmin(p->last_s, q->last_s))) continue;
+      /* Spans that only touch (a file split in time, its boundary sample in both) are
+       * consecutive, not two recordings of one time. */
+      if (!(fmax(p->first_s, q->first_s) < fmin(p->last_s, q->last_s))) continue;
       bool keep_p = S_better(p, q);
       tp_attrib_dev *w = keep_p ? p : q, *l = keep_p ? q : p;
       const char *wp = keep_p ? tx->path : ty->path, *lp = keep_p ? ty->path : tx->path;

@@ -19,7 +19,9 @@
  *     device: the one that samples more finely is used (then: a counter before
  *     power samples, more seconds covered, the first by path), the other's
  *     energy for that device is not added, and a note says so.  Traces of one
- *     device that do not overlap in time (a rotated log) add up.  A trace
+ *     device that do not overlap in time (a rotated log) add up; spans that
+ *     only touch (a range split over files, the boundary sample in both) do not
+ *     overlap.  A trace
  *     knows its host only when the configuration declares it (power: host:);
  *     then a run that names another host does not take it.
  *  4. Declared rows (CodeCarbon emissions.csv).  A row in a run's own folder

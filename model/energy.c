@@ -351,7 +351,10 @@ static bool S_allows(const S_window *w, const char *id) {
     bool digits = n > 0;
     for (size_t i = 0; i < n; i++)
       if (!isdigit((unsigned char)want[i])) digits = false;
-    if (digits && strncmp(id, "gpu", 3) == 0 && strcmp(id + 3, want) == 0) return true;
+    /* "gpuN", or "HOST/gpuN" of a trace of several hosts (DCGM metrics) */
+    const char *slash = strrchr(id, '/');
+    const char *gpu = slash ? slash + 1 : id;
+    if (digits && strncmp(gpu, "gpu", 3) == 0 && strcmp(gpu + 3, want) == 0) return true;
   }
   return false;
 }

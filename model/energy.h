@@ -52,8 +52,8 @@ typedef struct tp_energy_window {
                                    has end_s <= start_s gets nothing */
   const char *const *devices;   /* device ids the run may use; NULL = every device of
                                    the trace.  An entry matches a device id exactly, or
-                                   a bare index "N" matches "gpuN" (so the caller can
-                                   pass CUDA_VISIBLE_DEVICES entries as they are) */
+                                   a bare index "N" matches "gpuN" or "HOST/gpuN" (so the
+                                   caller can pass CUDA_VISIBLE_DEVICES entries as they are) */
   size_t n_devices;
 } tp_energy_window;
 

@@ -60,7 +60,9 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
   if (strcmp(base, "hparams.yaml") == 0) return TP_FILE_HPARAMS_YAML;
   if (strcmp(base, "trainprint.yaml") == 0 || strcmp(base, "trainprint.yml") == 0)
     return TP_FILE_TRAINPRINT_YAML;
-  for (size_t i = 0; i < head_len; i++)
+  /* Binary, unless gzip: a compressed trace is told by its sniffer. */
+  bool gz = head_len >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+  for (size_t i = 0; i < head_len && !gz; i++)
     if (head[i] == 0) return TP_FILE_UNKNOWN; /* binary */
   /* Framework logs, then power and energy traces: the rows of their format
    * tables, each by its sniffer. */

@@ -11,7 +11,9 @@
 #include "model/mem.h"
 #include "parser/power/codecarbon.h"
 #include "parser/power/csvmap.h"
+#include "parser/power/grafana.h"
 #include "parser/power/nvsmi.h"
+#include "parser/power/prom.h"
 #include "parser/power/rapl.h"
 
 /* ---- The formats ------------------------------------------------------------ */
@@ -33,6 +35,8 @@ typedef struct S_format {
 /* In sniffing order: the most specific headers first. */
 static const S_format k_formats[] = {
     {TP_POWER_CODECARBON, "codecarbon", NULL, tp_codecarbon_sniff, tp_codecarbon_read},
+    {TP_POWER_PROMETHEUS, "prometheus", NULL, tp_prom_sniff, tp_prom_read},
+    {TP_POWER_GRAFANA_CSV, "grafana-csv", NULL, tp_grafana_sniff, tp_grafana_read},
     {TP_POWER_RAPL_CSV, "rapl", NULL, tp_rapl_sniff_csv, tp_rapl_read_csv},
     {TP_POWER_NVSMI_DMON, "nvidia-smi-dmon", NULL, tp_nvsmi_sniff_dmon, tp_nvsmi_read_dmon},
     {TP_POWER_NVSMI_CSV, "nvidia-smi", NULL, tp_nvsmi_sniff_csv, tp_nvsmi_read_csv},

@@ -34,6 +34,8 @@ typedef enum tp_power_format {
   TP_POWER_CSVMAP,      /* any CSV through a tp_csvmap (never sniffed) */
   TP_POWER_NVSMI_UNSTATED, /* from sniffing only: a headerless nvidia-smi CSV,
                               read (as TP_POWER_NVSMI_CSV) only when stated */
+  TP_POWER_PROMETHEUS,  /* Prometheus query_range answers of DCGM metrics (JSON, JSON lines, gzip) */
+  TP_POWER_GRAFANA_CSV, /* Grafana panel CSV export of DCGM metrics (wide or long) */
   TP_POWER_FORMAT_COUNT
 } tp_power_format;
 

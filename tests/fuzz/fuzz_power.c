@@ -10,11 +10,14 @@
  *
  * Selector byte: bits 0-2 pick the reader (0 auto-detect, 1 nvidia-smi CSV,
  * 2 nvidia-smi dmon, 3 RAPL CSV, 4 perf stat, 5 CodeCarbon, 6 CSV mapping,
- * 7 the headerless nvidia-smi note), bit 3 a start time and a noheader column
- * list, bit 4 the mapping's time in two columns (date, time of day) and that
- * list open-ended ("...": rows may have more fields), bit 5 a day-first date
- * order, bit 6 a device column for the CSV mapping, bit 7 a mapping without
- * header.
+ * 7 one of the formats past those, picked by bits 5-6: 0 the headerless
+ * nvidia-smi note, 1 and 3 Prometheus answers of DCGM metrics, 2 Grafana CSV
+ * exports; Grafana is also reached through 0), bit 3 a start time and a
+ * noheader column list, bit 4 the mapping's time in two columns (date, time
+ * of day) and that list open-ended ("...": rows may have more fields), bit 5
+ * a day-first date order, bit 6 a device column for the CSV mapping (bits 5
+ * and 6 set options of the CSV mapping only, so they are free to pick among
+ * the later formats), bit 7 a mapping without header.
  */
 #include <math.h>
 #include <stdint.h>
@@ -88,7 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.start_s = 1e9;
     o.nvsmi_columns = two ? "timestamp,index,power.draw,..." : "timestamp,index,power.draw";
   }
-  tp_power_format fmt = (tp_power_format)((sel & 0x07) % TP_POWER_FORMAT_COUNT);
+  static const tp_power_format later[4] = {TP_POWER_NVSMI_UNSTATED, TP_POWER_PROMETHEUS,
+                                           TP_POWER_GRAFANA_CSV, TP_POWER_PROMETHEUS};
+  tp_power_format fmt = (tp_power_format)(sel & 0x07);
+  if ((sel & 0x07) == 7) fmt = later[(sel >> 5) & 3];
   FILE *f = size ? fmemopen((void *)data, size, "rb") : tmpfile();
   if (!f) {
     tp_energy_free(e);

@@ -246,6 +246,7 @@ static const struct {
     {"mlflow", S_framework, 1},     {"textlog", S_framework, 1},    {"tfevents", S_tfevents, 0},
     {"jsonlines", S_framework, 1},
     {"sacred", S_framework, 1},     {"dvclive", S_framework, 1},    {"ultralytics", S_framework, 1},
+    {"prometheus", S_power, 0},     {"grafana", S_power, 0},
 };
 
 /* ---- Comparing ----------------------------------------------------------- */

@@ -1,0 +1,318 @@
+/* dcgm: dcgm-exporter series to devices and samples (see dcgm.h). */
+#include "parser/power/dcgm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+
+/* Repeats of a value held back, at most: a quarter of an hour at a 15 s step,
+ * past Prometheus's 5-minute lookback. */
+#define S_HELD 64
+
+/* One device's values of one metric: what was delivered (for the sampling
+ * note), and the repeats of the last value held back until a new value comes
+ * (then they are delivered) or the file ends (then those past the value's
+ * expected life are stale). */
+typedef struct S_stream {
+  int emit;            /* tp_emit device index, -1 before the first value */
+  double last_t;       /* last delivered time (-INFINITY before) */
+  double last_v;       /* its value as the exporter gave it */
+  double seen_t;       /* last time delivered or held (-INFINITY before) */
+  size_t n;            /* values delivered */
+  size_t changes;      /* of which differ from the one before */
+  double first_t;      /* first delivered time */
+  double held_t[S_HELD]; /* times of repeats of last_v not yet delivered */
+  size_t n_held;
+} S_stream;
+
+struct tp_dcgm_dev {
+  char *key;           /* host, 0x1f, then the UUID or "gpu" and the index */
+  char *id;            /* what the sink is told */
+  char *model;         /* modelName, or NULL */
+  bool has_counter;    /* an energy counter series exists for it (survey) */
+  S_stream s[2];       /* [0] power, [1] energy counter */
+};
+
+/* ---- Labels ------------------------------------------------------------------ */
+
+void tp_dcgm_labels_clear(tp_dcgm_labels *l) { memset(l, 0, sizeof *l); }
+
+static bool S_key_is(const char *k, size_t kn, const char *want) {
+  return strlen(want) == kn && memcmp(k, want, kn) == 0;
+}
+
+/* Copy v[0..n) into out[cap], truncated, NUL-terminated. */
+static void S_put(char *out, size_t cap, const char *v, size_t n) {
+  if (n >= cap) n = cap - 1;
+  memcpy(out, v, n);
+  out[n] = '\0';
+}
+
+void tp_dcgm_labels_set(tp_dcgm_labels *l, const char *key, size_t kn, const char *value,
+                        size_t vn) {
+  if (S_key_is(key, kn, "__name__")) {
+    l->has_name = true;
+    S_put(l->name, sizeof l->name, value, vn);
+  } else if (S_key_is(key, kn, "Hostname") || S_key_is(key, kn, "hostname")) {
+    S_put(l->hostname, sizeof l->hostname, value, vn);
+  } else if (S_key_is(key, kn, "instance")) {
+    /* "host:port", "[v6]:port": the port goes. */
+    const char *colon = NULL;
+    for (size_t k = vn; k-- > 0;)
+      if (value[k] == ':' || value[k] == ']') {
+        colon = value[k] == ':' ? value + k : NULL;
+        break;
+      }
+    size_t n = colon ? (size_t)(colon - value) : vn;
+    if (n >= 2 && value[0] == '[' && value[n - 1] == ']') value++, n -= 2;
+    S_put(l->instance, sizeof l->instance, value, n);
+  } else if (S_key_is(key, kn, "gpu")) {
+    S_put(l->gpu, sizeof l->gpu, value, vn);
+  } else if (S_key_is(key, kn, "UUID") || S_key_is(key, kn, "uuid")) {
+    S_put(l->uuid, sizeof l->uuid, value, vn);
+  } else if (S_key_is(key, kn, "modelName")) {
+    S_put(l->model, sizeof l->model, value, vn);
+  } else if (S_key_is(key, kn, "GPU_I_ID")) {
+    S_put(l->mig, sizeof l->mig, value, vn);
+  } else if (S_key_is(key, kn, "hpc_job") || S_key_is(key, kn, "job_id")) {
+    S_put(l->job, sizeof l->job, value, vn);
+  }
+}
+
+/* ---- Devices ----------------------------------------------------------------- */
+
+void tp_dcgm_init(tp_dcgm *g, tp_emit *e, tp_rdiag *rd) {
+  memset(g, 0, sizeof *g);
+  g->e = e;
+  g->rd = rd;
+  g->survey = true;
+}
+
+void tp_dcgm_free(tp_dcgm *g) {
+  for (size_t k = 0; k < g->n_dev; k++) {
+    free(g->dev[k].key);
+    free(g->dev[k].id);
+    free(g->dev[k].model);
+  }
+  free(g->dev);
+  g->dev = NULL;
+  g->n_dev = 0;
+}
+
+void tp_dcgm_deliver(tp_dcgm *g) {
+  g->survey = false;
+  g->n_unnamed = g->n_other = g->n_no_device = g->n_power_unused = g->n_repeats = 0;
+  g->n_series = 0;
+}
+
+/* The device of labels l, made on first sight; NULL past TP_EMIT_MAX_DEVICES. */
+static tp_dcgm_dev *S_device(tp_dcgm *g, const tp_dcgm_labels *l) {
+  const char *host = l->hostname[0] ? l->hostname : l->instance;
+  char key[256], id[256];
+  snprintf(key, sizeof key, "%s\x1f%s%s", host, l->uuid[0] ? "" : "gpu",
+           l->uuid[0] ? l->uuid : l->gpu);
+  for (size_t k = 0; k < g->n_dev; k++)
+    if (strcmp(g->dev[k].key, key) == 0) return &g->dev[k];
+  if (g->n_dev >= TP_EMIT_MAX_DEVICES) return NULL;
+  const char *which = l->gpu[0] ? l->gpu : l->uuid;
+  snprintf(id, sizeof id, "%s%sgpu%s", host, host[0] ? "/" : "", which);
+  if (!l->gpu[0]) snprintf(id, sizeof id, "%s%s%s", host, host[0] ? "/" : "", l->uuid);
+  TP_GROW(g->dev, g->cap_dev, g->n_dev + 1);
+  tp_dcgm_dev *d = &g->dev[g->n_dev++];
+  memset(d, 0, sizeof *d);
+  d->key = tp_xstrdup(key);
+  d->id = tp_xstrdup(id);
+  d->model = l->model[0] ? tp_xstrdup(l->model) : NULL;
+  for (int k = 0; k < 2; k++) {
+    d->s[k].emit = -1;
+    d->s[k].last_t = -INFINITY;
+    d->s[k].seen_t = -INFINITY;
+  }
+  return d;
+}
+
+/* Which metric: 0 power, 1 energy counter, -1 another. */
+static int S_metric(const tp_dcgm_labels *l) {
+  if (strcmp(l->name, TP_DCGM_POWER_METRIC) == 0) return 0;
+  if (strcmp(l->name, TP_DCGM_ENERGY_METRIC) == 0) return 1;
+  return -1;
+}
+
+int tp_dcgm_series(tp_dcgm *g, const tp_dcgm_labels *l, int64_t line) {
+  bool say = !g->survey;
+  if (!l->has_name) {
+    if (say && g->n_unnamed++ == 0)
+      tp_rdiag_add(g->rd, TP_WARN, "computed series", line,
+                   "a series without a metric name: a computed result (rate(), increase(), "
+                   "sum by ...), which Prometheus extrapolates; not used as energy (save the raw "
+                   "%s or %s series instead)",
+                   TP_DCGM_ENERGY_METRIC, TP_DCGM_POWER_METRIC);
+    return -1;
+  }
+  int kind = S_metric(l);
+  if (kind < 0) {
+    if (say && g->n_other++ == 0)
+      tp_rdiag_add(g->rd, TP_NOTE, "other metric", line,
+                   "series of %s: not a DCGM power or energy metric; skipped", l->name);
+    return -1;
+  }
+  if (!l->gpu[0] && !l->uuid[0]) {
+    if (say && g->n_no_device++ == 0)
+      tp_rdiag_add(g->rd, TP_WARN, "no device", line,
+                   "a %s series with neither a gpu nor a UUID label; skipped", l->name);
+    return -1;
+  }
+  tp_dcgm_dev *d = S_device(g, l);
+  if (!d) {
+    if (say)
+      tp_rdiag_add(g->rd, TP_WARN, "too many devices", line,
+                   "more than %d devices in one file; series skipped", TP_EMIT_MAX_DEVICES);
+    return -1;
+  }
+  if (g->survey) {
+    if (kind == 1) d->has_counter = true;
+    return -1;
+  }
+  if (kind == 0 && d->has_counter) {
+    g->n_power_unused++;
+    return -1;
+  }
+  g->n_series++;
+  return (int)((size_t)(d - g->dev) * 2 + (size_t)kind);
+}
+
+/* Deliver value (the exporter's unit) of device d's metric kind at t_s. */
+static void S_deliver(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s, double value,
+                      int64_t line) {
+  S_stream *s = &d->s[kind];
+  if (s->emit < 0) {
+    s->emit = tp_emit_device(g->e, d->id, strlen(d->id), d->model,
+                             kind ? TP_SAMPLE_ENERGY_J : TP_SAMPLE_POWER_W, 0, line);
+    if (s->emit < 0) return;
+  }
+  double v = kind ? value * 1e-3 : value;
+  double prev = s->last_v;
+  if (!tp_emit_sample(g->e, s->emit, t_s, v, line)) return;
+  if (s->n == 0) s->first_t = t_s;
+  else if (value != prev) s->changes++;
+  if (kind && s->n && value < prev)
+    tp_rdiag_add(g->rd, TP_WARN, "counter reset", line,
+                 "%s energy counter went back from %.3f J to %.3f J: a reset (driver reload); "
+                 "that interval is not counted",
+                 d->id, prev * 1e-3, v);
+  s->n++;
+  s->last_t = t_s;
+  s->last_v = value;
+}
+
+/* Deliver the first k held repeats of d's metric kind, and forget the rest. */
+static void S_release(tp_dcgm *g, tp_dcgm_dev *d, int kind, size_t k) {
+  S_stream *s = &d->s[kind];
+  for (size_t i = 0; i < k && i < s->n_held; i++)
+    S_deliver(g, d, kind, s->held_t[i], s->last_v, -1);
+  s->n_held = 0;
+}
+
+void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
+  if (h < 0 || (size_t)h / 2 >= g->n_dev) return;
+  tp_dcgm_dev *d = &g->dev[h / 2];
+  int kind = h % 2;
+  S_stream *s = &d->s[kind];
+  if (t_s <= s->seen_t) {
+    g->n_repeats++;
+    return;
+  }
+  s->seen_t = t_s;
+  if (s->n && value == s->last_v) {
+    if (s->n_held == S_HELD) { /* a long steady stretch: the oldest is not at the end */
+      S_deliver(g, d, kind, s->held_t[0], value, -1);
+      memmove(s->held_t, s->held_t + 1, (S_HELD - 1) * sizeof *s->held_t);
+      s->n_held--;
+    }
+    s->held_t[s->n_held++] = t_s;
+    return;
+  }
+  S_release(g, d, kind, s->n_held);
+  S_deliver(g, d, kind, t_s, value, line);
+}
+
+/* At the end: the repeats held for d's metric kind that lie within twice the
+ * effective sampling interval of the value's first time are delivered; later
+ * ones are a value repeated past its end (a target gone, and an answer
+ * without staleness markers: federation, other backends) and are not. */
+static void S_trim(tp_dcgm *g, tp_dcgm_dev *d, int kind) {
+  S_stream *s = &d->s[kind];
+  if (!s->n_held) return;
+  double life_s = s->changes ? 2 * (s->last_t - s->first_t) / (double)s->changes : INFINITY;
+  size_t keep = 0;
+  while (keep < s->n_held && s->held_t[keep] - s->last_t <= life_s) keep++;
+  if (keep < s->n_held) {
+    g->n_stale++;
+    g->stale_s += s->held_t[s->n_held - 1] - (keep ? s->held_t[keep - 1] : s->last_t);
+  }
+  S_release(g, d, kind, keep);
+}
+
+/* The sampling note of one metric (kind) over all devices. */
+static void S_sampling_note(tp_dcgm *g, int kind) {
+  size_t n_dev = 0, intervals = 0, changes = 0;
+  double span_s = 0;
+  for (size_t k = 0; k < g->n_dev; k++) {
+    const S_stream *s = &g->dev[k].s[kind];
+    if (s->n < 2) continue;
+    n_dev++;
+    intervals += s->n - 1;
+    changes += s->changes;
+    span_s += s->last_t - s->first_t;
+  }
+  if (n_dev == 0 || span_s <= 0) return;
+  const char *what = kind ? TP_DCGM_ENERGY_METRIC : TP_DCGM_POWER_METRIC;
+  if (changes == 0) {
+    tp_rdiag_add(g->rd, TP_NOTE, "sampling", -1,
+                 "%s: %zu device%s, a sample every %.3g s, values never change", what, n_dev,
+                 n_dev == 1 ? "" : "s", span_s / (double)intervals);
+    return;
+  }
+  tp_rdiag_add(g->rd, TP_NOTE, "sampling", -1,
+               "%s: %zu device%s, a sample every %.3g s, values changing every %.3g s (the "
+               "effective sampling interval)",
+               what, n_dev, n_dev == 1 ? "" : "s", span_s / (double)intervals,
+               span_s / (double)changes);
+}
+
+void tp_dcgm_finish(tp_dcgm *g) {
+  for (size_t k = 0; k < g->n_dev; k++) {
+    S_trim(g, &g->dev[k], 0);
+    S_trim(g, &g->dev[k], 1);
+  }
+  if (g->n_stale)
+    tp_rdiag_add(g->rd, TP_WARN, "stale values", -1,
+                 "%zu device%s end%s on a value repeated for longer than twice its effective "
+                 "sampling interval (%.0f s in all): taken as stale (a target gone, in an answer "
+                 "without staleness markers) and not counted",
+                 g->n_stale, g->n_stale == 1 ? "" : "s", g->n_stale == 1 ? "s" : "", g->stale_s);
+  if (g->n_unnamed > 1)
+    tp_rdiag_add(g->rd, TP_WARN, "computed series", -1,
+                 "%zu series without a metric name in all: not used", g->n_unnamed);
+  if (g->n_other > 1)
+    tp_rdiag_add(g->rd, TP_NOTE, "other metric", -1,
+                 "%zu series of other metrics in all: skipped", g->n_other);
+  if (g->n_no_device > 1)
+    tp_rdiag_add(g->rd, TP_WARN, "no device", -1,
+                 "%zu series naming no GPU in all: skipped", g->n_no_device);
+  if (g->n_power_unused)
+    tp_rdiag_add(g->rd, TP_NOTE, "counter preferred", -1,
+                 "%zu %s series not used: their devices have an energy counter (%s), which is "
+                 "used instead",
+                 g->n_power_unused, TP_DCGM_POWER_METRIC, TP_DCGM_ENERGY_METRIC);
+  if (g->n_repeats)
+    tp_rdiag_add(g->rd, TP_NOTE, "repeated values", -1,
+                 "%zu value%s at or before a time of the device already read (MIG instances, a "
+                 "GPU shared by jobs, overlapping answers or rows out of order): counted once",
+                 g->n_repeats, g->n_repeats == 1 ? "" : "s");
+  S_sampling_note(g, 0);
+  S_sampling_note(g, 1);
+}

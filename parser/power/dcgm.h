@@ -1,0 +1,103 @@
+/* dcgm: NVIDIA dcgm-exporter series, as Prometheus or Grafana saved them,
+ * turned into devices and samples.
+ *
+ * The two readers of saved DCGM metrics (prom.c: Prometheus query_range JSON;
+ * grafana.c: Grafana panel CSV) find series with their labels and hand them
+ * here; this module decides what each series is and delivers its values
+ * through tp_emit:
+ *
+ * - Metrics: DCGM_FI_DEV_POWER_USAGE (W, integrated) and
+ *   DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION (mJ since the driver loaded, a
+ *   counter: measured).  Where a device has both, only the counter is used.
+ *   A series without a metric name is a computed result (rate(), increase(),
+ *   sum by ...: Prometheus extrapolates and drops the name) and is refused.
+ * - A device is (host, UUID), else (host, gpu index): the host is the
+ *   `Hostname` label (`hostname` in newer exporters), else `instance` without
+ *   its port; `modelName` names it.  Its id is "<host>/gpu<index>" ("gpu<index>"
+ *   without a host; the UUID stands for the index when there is none).
+ * - Series that repeat a device's figures (MIG instances, GPU_I_ID; a GPU shared
+ *   by two jobs, once per job label; the same series in two answers of one file)
+ *   are one device: a value at or before the device's last delivered time is a
+ *   repeat and is not delivered again, so nothing is counted twice.
+ * - A counter that goes back is a reset (driver reload): reported; the model
+ *   does not count that interval.
+ * - A value repeated at the end of the file for longer than twice the
+ *   effective sampling interval is stale (a target gone, in an answer without
+ *   staleness markers: federation, other backends): those repeats are not
+ *   delivered, and a warning says how long they lasted.  (Repeats are held
+ *   back until a new value or the end, at most S_HELD of them per device.)
+ * - At the end, a note per metric tells the sampling: how often samples come
+ *   and how often their values change (DCGM collects every 30 s by default
+ *   while Prometheus may scrape faster, so values repeat): the effective
+ *   sampling interval.
+ *
+ * Readers that cannot know whether a counter exists before a power series
+ * comes (both metrics in one file, any order) read twice: a survey pass
+ * (tp_dcgm_survey) that only notes which devices have counters, then the
+ * delivering pass.  Memory grows with devices, never with samples.
+ */
+#ifndef TP_DCGM_H
+#define TP_DCGM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parser/power/power_reader.h"
+
+#define TP_DCGM_POWER_METRIC "DCGM_FI_DEV_POWER_USAGE"
+#define TP_DCGM_ENERGY_METRIC "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"
+
+/* The labels of one series that matter here (values truncated to fit). */
+typedef struct tp_dcgm_labels {
+  bool has_name;       /* a __name__ (the metric) was given */
+  char name[64];       /* the metric name */
+  char hostname[128];  /* Hostname / hostname label */
+  char instance[128];  /* instance label, port removed */
+  char gpu[32];        /* gpu index label */
+  char uuid[96];       /* UUID / uuid label */
+  char model[96];      /* modelName label */
+  char mig[32];        /* GPU_I_ID label: a MIG instance */
+  char job[96];        /* hpc_job / job_id label */
+} tp_dcgm_labels;
+
+void tp_dcgm_labels_clear(tp_dcgm_labels *l);
+/* Take label key[0..kn) = value[0..vn); labels of no interest are ignored. */
+void tp_dcgm_labels_set(tp_dcgm_labels *l, const char *key, size_t kn, const char *value,
+                        size_t vn);
+
+typedef struct tp_dcgm_dev tp_dcgm_dev; /* private to dcgm.c */
+
+typedef struct tp_dcgm {
+  tp_emit *e;             /* where samples go */
+  tp_rdiag *rd;           /* problems */
+  bool survey;            /* survey pass: note counters, deliver nothing, say nothing */
+  tp_dcgm_dev *dev;       /* devices by (host, UUID or index) */
+  size_t n_dev, cap_dev;
+  size_t n_unnamed;       /* series refused: no metric name (computed results) */
+  size_t n_other;         /* series of other metrics, skipped */
+  size_t n_no_device;     /* series naming no GPU, skipped */
+  size_t n_power_unused;  /* power series not used: the device has a counter */
+  size_t n_repeats;       /* values not delivered: a repeat of a delivered time */
+  size_t n_series;        /* series used */
+  size_t n_stale;         /* device metrics that ended on a stale value */
+  double stale_s;         /* seconds of stale repeats not counted */
+} tp_dcgm;
+
+void tp_dcgm_init(tp_dcgm *g, tp_emit *e, tp_rdiag *rd);
+void tp_dcgm_free(tp_dcgm *g);
+/* Start the delivering pass after a survey pass (what the survey noted stays). */
+void tp_dcgm_deliver(tp_dcgm *g);
+
+/* A series with labels l, first met at `line`.  Returns the handle to pass
+ * with its values, or -1 when its values are not to be read (refused, another
+ * metric, a power series of a device with a counter, or the survey pass);
+ * refusals are reported (once per kind, with a count at the end). */
+int tp_dcgm_series(tp_dcgm *g, const tp_dcgm_labels *l, int64_t line);
+/* One value of series h (as the exporter gives it: W or mJ) at t_s. */
+void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line);
+/* The notes of the delivering pass: counts of what was left out, and the
+ * sampling of each metric. */
+void tp_dcgm_finish(tp_dcgm *g);
+
+#endif

@@ -1,0 +1,220 @@
+/* grafana: Grafana panel CSV exports of DCGM metrics (see grafana.h). */
+#include "parser/power/grafana.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+#include "parser/power/dcgm.h"
+
+#define S_MAX_COLS 1024
+
+/* The separator of header line s[0..n): ';' when it has more of them than
+ * ',' outside quotes (the old panel menu's export), else ','. */
+static char S_sep(const char *s, size_t n) {
+  size_t commas = 0, semis = 0;
+  bool quoted = false;
+  for (size_t k = 0; k < n; k++) {
+    if (s[k] == '"') quoted = !quoted;
+    else if (!quoted && s[k] == ',') commas++;
+    else if (!quoted && s[k] == ';') semis++;
+  }
+  return semis > commas ? ';' : ',';
+}
+
+/* The header's shape: 1 long (Series, Time, Value), 2 wide (Time, series...),
+ * 0 neither. */
+static int S_shape(const tp_field *f, size_t n) {
+  if (n == 3 && tp_field_eq(f[0], "Series") && tp_field_eq(f[1], "Time") &&
+      tp_field_eq(f[2], "Value"))
+    return 1;
+  return n >= 2 && n <= S_MAX_COLS && tp_field_eq(f[0], "Time") ? 2 : 0;
+}
+
+bool tp_grafana_sniff(const char *head, size_t len) {
+  if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) head += 3, len -= 3;
+  if (!tp_mem_contains(head, len, "DCGM_FI_DEV_")) return false;
+  const char *nl = memchr(head, '\n', len);
+  size_t n = nl ? (size_t)(nl - head) : len;
+  if (n && head[n - 1] == '\r') n--;
+  tp_field f[4];
+  size_t nf = tp_csv_split(head, n, S_sep(head, n), f, 4);
+  return S_shape(f, nf < 4 ? nf : 4) != 0;
+}
+
+/* The labels of series name f: `metric{k="v", ...}` (quotes doubled, as the
+ * CSV cell leaves them) or the old `metric(k=v,...)`. */
+static void S_labels(tp_field f, tp_dcgm_labels *l) {
+  tp_dcgm_labels_clear(l);
+  size_t i = 0;
+  while (i < f.n && f.s[i] != '{' && f.s[i] != '(') i++;
+  size_t ne = i;
+  while (ne > 0 && f.s[ne - 1] == ' ') ne--;
+  if (ne) tp_dcgm_labels_set(l, "__name__", 8, f.s, ne);
+  i++;
+  while (i < f.n) {
+    while (i < f.n && (f.s[i] == ' ' || f.s[i] == ',')) i++;
+    size_t kb = i;
+    while (i < f.n && f.s[i] != '=' && f.s[i] != '}' && f.s[i] != ')') i++;
+    if (i >= f.n || f.s[i] != '=') break;
+    size_t ke = i++, vb, ve;
+    if (i < f.n && f.s[i] == '"') {
+      while (i < f.n && f.s[i] == '"') i++;
+      vb = i;
+      while (i < f.n && f.s[i] != '"') i++;
+      ve = i;
+      while (i < f.n && f.s[i] == '"') i++;
+    } else {
+      vb = i;
+      while (i < f.n && f.s[i] != ',' && f.s[i] != '}' && f.s[i] != ')') i++;
+      ve = i;
+    }
+    tp_dcgm_labels_set(l, f.s + kb, ke - kb, f.s + vb, ve - vb);
+  }
+}
+
+/* A cell's value in the exporter's own unit (W, or mJ for the counter): 0
+ * with *v; 1 when the cell holds none (empty, undefined, null); -1 when it is
+ * not understood. */
+static int S_value(tp_field f, double *v) {
+  static const struct {
+    const char *unit;
+    double scale;
+  } k_units[] = {{"W", 1}, {"kW", 1e3}, {"mW", 1e-3}, {"mJ", 1}, {"J", 1e3}, {"kJ", 1e6}};
+  if (f.n == 0 || tp_field_eq(f, "undefined") || tp_field_eq(f, "null")) return 1;
+  tp_field unit;
+  int r = tp_csv_value_unit(f, v, &unit);
+  if (r) return r > 0 ? 1 : -1;
+  if (unit.n == 0) return 0;
+  for (size_t k = 0; k < sizeof k_units / sizeof *k_units; k++)
+    if (strlen(k_units[k].unit) == unit.n && memcmp(k_units[k].unit, unit.s, unit.n) == 0) {
+      *v *= k_units[k].scale;
+      return 0;
+    }
+  return -1;
+}
+
+/* One cell of series h at t_s. */
+static void S_cell(tp_dcgm *g, int h, double t_s, tp_field cell, int64_t line) {
+  double v;
+  int r = S_value(cell, &v);
+  if (r == 0) tp_dcgm_value(g, h, t_s, v, line);
+  else if (r < 0)
+    tp_rdiag_add(g->rd, TP_WARN, "bad value", line, "value \"%.*s\" not understood; skipped",
+                 (int)(cell.n < 40 ? cell.n : 40), cell.s);
+}
+
+/* The time of a row; false (reported) when it is not understood. */
+static bool S_time(tp_clock *clk, tp_rdiag *rd, tp_field f, int64_t line, double *t_s) {
+  if (tp_clock_parse(clk, f.s, f.n, TP_TIME_AUTO, t_s) == 0) return true;
+  tp_rdiag_add(rd, TP_WARN, "bad timestamp", line, "time \"%.*s\" not understood; row skipped",
+               (int)(f.n < 40 ? f.n : 40), f.s);
+  return false;
+}
+
+/* Series as columns: the header says every series, so the survey is the
+ * header itself. */
+static void S_wide(tp_lines *lr, char sep, tp_field *f, size_t ncols, tp_dcgm *g, tp_clock *clk) {
+  int *h = tp_xmalloc(ncols * sizeof *h);
+  tp_dcgm_labels *l = tp_xmalloc(ncols * sizeof *l);
+  for (size_t c = 1; c < ncols; c++) {
+    S_labels(f[c], &l[c]);
+    tp_dcgm_series(g, &l[c], lr->line);
+  }
+  tp_dcgm_deliver(g);
+  for (size_t c = 1; c < ncols; c++) h[c] = tp_dcgm_series(g, &l[c], lr->line);
+  free(l);
+  size_t n;
+  double t;
+  while (tp_csv_next_row(lr, sep, f, S_MAX_COLS, &n)) {
+    if (n != ncols) {
+      tp_rdiag_add(g->rd, TP_WARN, "field count", lr->line,
+                   "%zu fields where the header has %zu; row skipped", n, ncols);
+      continue;
+    }
+    if (!S_time(clk, g->rd, f[0], lr->line, &t)) continue;
+    for (size_t c = 1; c < ncols; c++)
+      if (h[c] >= 0) S_cell(g, h[c], t, f[c], lr->line);
+  }
+  free(h);
+}
+
+/* One pass over the rows of a long export (header read): the survey when
+ * g->survey, else the delivering pass. */
+static void S_long_pass(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk) {
+  char *last = NULL; /* the series of the row before, and its handle */
+  int h = -1;
+  size_t n;
+  double t;
+  tp_dcgm_labels l;
+  while (tp_csv_next_row(lr, sep, f, S_MAX_COLS, &n)) {
+    if (n != 3) {
+      if (!g->survey)
+        tp_rdiag_add(g->rd, TP_WARN, "field count", lr->line,
+                     "%zu fields where the header has 3; row skipped", n);
+      continue;
+    }
+    if (!last || !tp_field_eq(f[0], last) || strlen(last) != f[0].n) {
+      free(last);
+      last = tp_field_dup(f[0]);
+      S_labels(f[0], &l);
+      h = tp_dcgm_series(g, &l, lr->line);
+    }
+    if (h >= 0 && S_time(clk, g->rd, f[1], lr->line, &t)) S_cell(g, h, t, f[2], lr->line);
+  }
+  free(last);
+}
+
+/* Series as rows: a survey over the whole file, then the rows again. */
+static int S_long(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk) {
+  S_long_pass(lr, sep, f, g, clk);
+  tp_dcgm_deliver(g);
+  if (fseek(lr->f, 0, SEEK_SET) != 0) {
+    tp_rdiag_add(g->rd, TP_ERROR, "cannot rewind", -1,
+                 "the input cannot be read twice (a pipe?): not used");
+    return -1;
+  }
+  tp_lines again;
+  tp_lines_init(&again, lr->f, lr->rd, lr->max_line);
+  size_t n;
+  tp_csv_next_row(&again, sep, f, S_MAX_COLS, &n); /* the header */
+  S_long_pass(&again, sep, f, g, clk);
+  tp_lines_free(&again);
+  return 0;
+}
+
+int tp_grafana_read(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
+  tp_field *f = tp_xmalloc(S_MAX_COLS * sizeof *f);
+  tp_dcgm g;
+  tp_dcgm_init(&g, e, e->rd);
+  tp_clock clk;
+  tp_clock_init(&clk, opt->tz, opt->clock_offset_s);
+  const char *s;
+  size_t len, n;
+  int rc = -1, shape = 0;
+  char sep = ',';
+  while (tp_lines_next(lr, &s, &len))
+    if (len) {
+      sep = S_sep(s, len);
+      n = tp_csv_split(s, len, sep, f, S_MAX_COLS);
+      shape = S_shape(f, n);
+      break;
+    }
+  if (shape == 0) {
+    tp_rdiag_add(e->rd, TP_ERROR, "no header", lr->line,
+                 "expected a header \"Time\",<series>... or Series,Time,Value: file not used");
+    goto done;
+  }
+  rc = shape == 1 ? S_long(lr, sep, f, &g, &clk) : (S_wide(lr, sep, f, n, &g, &clk), 0);
+  tp_dcgm_finish(&g);
+  if (rc == 0 && e->n_samples == 0) {
+    tp_rdiag_add(e->rd, TP_ERROR, "no samples", -1, "no %s or %s samples: file not used",
+                 TP_DCGM_POWER_METRIC, TP_DCGM_ENERGY_METRIC);
+    rc = -1;
+  }
+done:
+  tp_dcgm_free(&g);
+  free(f);
+  return rc;
+}

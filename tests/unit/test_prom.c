@@ -1,0 +1,312 @@
+/* DCGM metrics saved from Prometheus (query_range answers): energies worked
+ * out by hand, through the reader and the energy integrator, and the cases
+ * the reader refuses.  Answers follow the Prometheus HTTP API documentation;
+ * metric and label names are dcgm-exporter's. */
+#include <stdlib.h>
+#include <zlib.h>
+
+#include "model/energy.h"
+#include "model/mem.h"
+#include "parser/power/power.h"
+#include "tp_test.h"
+
+#define T0 1704067200.0 /* 2024-01-01 00:00:00 UTC */
+#define POWER "DCGM_FI_DEV_POWER_USAGE"
+#define ENERGY "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"
+#define GPU0 "\"Hostname\":\"node1\",\"gpu\":\"0\",\"UUID\":\"GPU-aaa\",\"modelName\":\"NVIDIA A100-SXM4-80GB\""
+#define GPU1 "\"Hostname\":\"node1\",\"gpu\":\"1\",\"UUID\":\"GPU-bbb\",\"modelName\":\"NVIDIA A100-SXM4-80GB\""
+
+/* ---- Writing answers ------------------------------------------------------------ */
+
+static void S_begin(tp_buf *b) {
+  tp_buf_adds(b, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+}
+
+static void S_end(tp_buf *b) { tp_buf_adds(b, "]}}\n"); }
+
+/* One series: metric name (NULL: none, as rate() gives), other labels, then n
+ * values every 15 s from T0 + from_s. */
+static void S_series(tp_buf *b, const char *name, const char *labels, double from_s,
+                     const double *v, size_t n) {
+  if (b->len && b->data[b->len - 1] == '}') tp_buf_addc(b, ',');
+  tp_buf_adds(b, "{\"metric\":{");
+  if (name) tp_buf_printf(b, "\"__name__\":\"%s\",", name);
+  tp_buf_printf(b, "%s,\"instance\":\"10.0.0.1:9400\",\"job\":\"dcgm\"},\"values\":[", labels);
+  for (size_t k = 0; k < n; k++)
+    tp_buf_printf(b, "%s[%.3f,\"%.17g\"]", k ? "," : "", T0 + from_s + 15.0 * (double)k, v[k]);
+  tp_buf_adds(b, "]}");
+}
+
+/* An answer of one series (arguments as S_series). */
+static void S_answer1(tp_buf *b, const char *name, const char *labels, double from_s,
+                      const double *v, size_t n) {
+  S_begin(b);
+  S_series(b, name, labels, from_s, v, n);
+  S_end(b);
+}
+
+/* ---- Reading ------------------------------------------------------------------- */
+
+typedef struct result {
+  int rc;
+  tp_run *run;       /* energy over a window of [T0 - 600, T0 + 600] */
+  tp_power_tally t;
+  tp_diags d;
+} result;
+
+typedef struct both {
+  tp_trace_sink a, b;
+} both;
+
+static int S_dev(void *ctx, const char *id, const char *name, tp_sample_kind k, double w) {
+  both *x = ctx;
+  int h = x->a.device(x->a.ctx, id, name, k, w);
+  x->b.device(x->b.ctx, id, name, k, w);
+  return h;
+}
+
+static void S_sample(void *ctx, int dev, double t, double v) {
+  both *x = ctx;
+  x->a.sample(x->a.ctx, dev, t, v);
+  x->b.sample(x->b.ctx, dev, t, v);
+}
+
+static void run_bytes(result *r, const void *bytes, size_t n) {
+  memset(r, 0, sizeof *r);
+  tp_energy_window w = {T0 - 600, T0 + 600, NULL, 0};
+  tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
+  both x = {tp_energy_sink(e), tp_power_tally_sink(&r->t)};
+  tp_trace_sink sink = {&x, S_dev, S_sample, NULL};
+  FILE *f = fmemopen((void *)bytes, n, "rb");
+  r->rc = tp_power_read_stream(f, "dcgm.json", TP_POWER_AUTO, NULL, &sink, &r->d);
+  fclose(f);
+  r->run = tp_run_new("a", ".");
+  tp_energy_finish(e, &r->run, 1);
+  tp_energy_free(e);
+}
+
+static void run(result *r, tp_buf *b) {
+  run_bytes(r, b->data, b->len);
+  tp_buf_free(b);
+}
+
+static void done(result *r) {
+  tp_run_free(r->run);
+  tp_power_tally_free(&r->t);
+  tp_diag_free(&r->d);
+}
+
+static bool has_diag(const result *r, const char *word) {
+  for (size_t k = 0; k < r->d.count; k++)
+    if (strstr(r->d.items[k].message, word)) return true;
+  return false;
+}
+
+static const double k_p0[] = {100, 100, 200, 200, 300}; /* 10 500 J over 60 s */
+static const double k_p1[] = {50, 50, 50, 50, 50};      /* 3 000 J */
+
+/* ---- Cases -------------------------------------------------------------------- */
+
+static void test_integrated(void) {
+  tp_buf b = {0};
+  S_begin(&b);
+  S_series(&b, POWER, GPU0, 0, k_p0, 5);
+  S_series(&b, POWER, GPU1, 0, k_p1, 5);
+  S_end(&b);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_dev, 2);
+  CHECK_STR(r.t.dev[0].id, "node1/gpu0");
+  CHECK_STR(r.t.dev[0].name, "NVIDIA A100-SXM4-80GB");
+  CHECK_INT(r.run->energy.method, TP_ENERGY_INTEGRATED);
+  CHECK_NEAR(r.run->energy.it_j, 13500.0, 13.5); /* within 0.1% */
+  CHECK_NEAR(r.run->energy.devices[0].energy_j, 10500.0, 10.5);
+  /* Values change every 30 s here for GPU 0 (and never for GPU 1). */
+  CHECK(has_diag(&r, "a sample every 15 s"));
+  done(&r);
+}
+
+static void test_counter_preferred(void) {
+  static const double mj[] = {5e6, 6.5e6, 8e6, 9.5e6, 11e6}; /* 6 000 J */
+  tp_buf b = {0};
+  S_begin(&b);
+  S_series(&b, POWER, GPU0, 0, k_p0, 5); /* before the counter: still passed over */
+  S_series(&b, POWER, GPU1, 0, k_p1, 5);
+  S_end(&b);
+  S_answer1(&b, ENERGY, GPU0, 0, mj, 5);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_dev, 2);
+  CHECK_INT(r.t.dev[0].kind, TP_SAMPLE_POWER_W); /* GPU 1: power only */
+  CHECK_INT(r.t.dev[1].kind, TP_SAMPLE_ENERGY_J);
+  CHECK_NEAR(r.t.dev[1].v_first, 5000.0, 1e-9);
+  CHECK_NEAR(r.run->energy.it_j, 9000.0, 9.0);
+  CHECK(has_diag(&r, "energy counter"));
+  done(&r);
+}
+
+static void test_repeats_once(void) {
+  /* MIG instances of GPU 0, and GPU 0 shared by two jobs: one GPU, once. */
+  tp_buf b = {0};
+  S_begin(&b);
+  S_series(&b, POWER, GPU0 ",\"GPU_I_ID\":\"1\",\"hpc_job\":\"101\"", 0, k_p0, 5);
+  S_series(&b, POWER, GPU0 ",\"GPU_I_ID\":\"2\",\"hpc_job\":\"102\"", 0, k_p0, 5);
+  S_end(&b);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.t.n_dev, 1);
+  CHECK_INT(r.t.n_samples, 5);
+  CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
+  CHECK(has_diag(&r, "counted once"));
+  done(&r);
+  /* Two jobs one after the other on GPU 0, and an answer split in time (JSON
+   * lines) sharing its boundary sample: one trace of 60 s. */
+  S_begin(&b);
+  S_series(&b, POWER, GPU0 ",\"hpc_job\":\"101\"", 0, k_p0, 3);
+  S_series(&b, POWER, GPU0 ",\"hpc_job\":\"102\"", 30, k_p0 + 2, 2);
+  S_end(&b);
+  S_answer1(&b, POWER, GPU0 ",\"hpc_job\":\"102\"", 45, k_p0 + 3, 2);
+  run(&r, &b);
+  CHECK_INT(r.t.n_samples, 5);
+  CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
+  done(&r);
+}
+
+static void test_stale(void) {
+  /* Changing every 15 s to 60 s, then 150 W repeated for 7.5 min: the target
+   * went away and the answer repeats its last value (no staleness markers).
+   * The repeats within twice the effective interval (2 x 15 s) of 60 s are
+   * kept, to 90 s: 3 x 2250 J + 2625 J + 150 W x 30 s = 13 875 J. */
+  double v[35] = {100, 200, 100, 200};
+  for (int k = 4; k < 35; k++) v[k] = 150;
+  tp_buf b = {0};
+  S_answer1(&b, POWER, GPU0, 0, v, 35);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 7);
+  CHECK_NEAR(r.t.dev[0].t_last, T0 + 90, 1e-6);
+  CHECK_NEAR(r.run->energy.it_j, 13875.0, 13.9);
+  CHECK(has_diag(&r, "stale"));
+  done(&r);
+}
+
+static void test_counter_reset(void) {
+  static const double mj[] = {5e6, 6.5e6, 1.5e6, 3e6}; /* 1 500 + (reset) + 1 500 J */
+  tp_buf b = {0};
+  S_answer1(&b, ENERGY, GPU0, 0, mj, 4);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
+  CHECK_NEAR(r.run->energy.it_j, 3000.0, 3.0);
+  CHECK(has_diag(&r, "a reset"));
+  done(&r);
+}
+
+static void test_refused(void) {
+  /* rate() and increase() drop the metric name: refused. */
+  static const double w[] = {100, 100, 100};
+  tp_buf b = {0};
+  S_answer1(&b, NULL, GPU0, 0, w, 3);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.rc, -1);
+  CHECK_INT(r.t.n_samples, 0);
+  CHECK(has_diag(&r, "computed result"));
+  done(&r);
+  /* An instant query's vector; an error answer. */
+  tp_buf_adds(&b, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":"
+                  "{\"__name__\":\"" POWER "\"," GPU0 "},\"value\":[1704067200,\"100\"]}]}}\n"
+                  "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"exceeded maximum "
+                  "resolution of 11,000 points per timeseries\",\"data\":{\"resultType\":\"\"}}\n");
+  run(&r, &b);
+  CHECK_INT(r.rc, -1);
+  CHECK(has_diag(&r, "instant query"));
+  CHECK(has_diag(&r, "11,000 points"));
+  done(&r);
+  /* Broken JSON: what came before the error is kept. */
+  S_begin(&b);
+  S_series(&b, POWER, GPU0, 0, k_p0, 5);
+  tp_buf_adds(&b, ",{\"metric\":{\"__name__\" \"x\"}}");
+  run(&r, &b);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 5);
+  CHECK(has_diag(&r, "':' expected"));
+  done(&r);
+}
+
+static void test_gzip(void) {
+  tp_buf b = {0};
+  S_answer1(&b, POWER, GPU0, 0, k_p0, 5);
+  unsigned char out[4096];
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  CHECK_INT(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  z.next_in = (unsigned char *)b.data;
+  z.avail_in = (uInt)b.len;
+  z.next_out = out;
+  z.avail_out = sizeof out;
+  CHECK_INT(deflate(&z, Z_FINISH), Z_STREAM_END);
+  size_t n = sizeof out - z.avail_out;
+  deflateEnd(&z);
+  tp_buf_free(&b);
+  CHECK_INT(tp_power_sniff(out, n), TP_POWER_PROMETHEUS);
+  result r;
+  run_bytes(&r, out, n);
+  CHECK_INT(r.rc, 0);
+  CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
+  done(&r);
+  /* Cut short: what was inflated is kept, and the cut is said. */
+  run_bytes(&r, out, n - 12);
+  CHECK_INT(r.t.n_samples, 5);
+  CHECK(has_diag(&r, "gzip"));
+  done(&r);
+}
+
+static void test_grafana(void) {
+  /* The same power as a Grafana wide export (times as written, one cell
+   * empty), and an energy counter as a long one (epoch ms, formatted values). */
+  static const char wide[] =
+      "\"Time\",\"DCGM_FI_DEV_POWER_USAGE{Hostname=\"\"node1\"\", UUID=\"\"GPU-aaa\"\", "
+      "gpu=\"\"0\"\"}\",\"DCGM_FI_DEV_POWER_USAGE{Hostname=\"\"node1\"\", gpu=\"\"1\"\"}\"\n"
+      "2024-01-01 00:00:00,100,50\n2024-01-01 00:00:15,100,50\n2024-01-01 00:00:30,200,\n"
+      "2024-01-01 00:00:45,200,50\n2024-01-01 00:01:00,300,50\n";
+  result r;
+  run_bytes(&r, wide, strlen(wide));
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_dev, 2);
+  CHECK_NEAR(r.run->energy.it_j, 13500.0, 13.5);
+  done(&r);
+  static const char lng[] =
+      "Series,Time,Value\n"
+      "\"" ENERGY "{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}\",1704067200000,5.00 kJ\n"
+      "\"" ENERGY "{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}\",1704067215000,6.50 kJ\n"
+      "\"" ENERGY "{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}\",1704067230000,8000000\n";
+  run_bytes(&r, lng, strlen(lng));
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
+  CHECK_NEAR(r.run->energy.it_j, 3000.0, 3.0);
+  done(&r);
+}
+
+static void test_sniff(void) {
+  const char *pretty = "{\n  \"status\": \"success\",\n  \"data\": {\n    \"resultType\": \"matrix\",";
+  CHECK_INT(tp_power_sniff((const unsigned char *)pretty, strlen(pretty)), TP_POWER_PROMETHEUS);
+  const char *other = "{\"status\": \"ok\", \"loss\": 0.5}";
+  CHECK_INT(tp_power_sniff((const unsigned char *)other, strlen(other)), TP_POWER_UNKNOWN);
+}
+
+int main(void) {
+  TP_RUN(test_integrated);
+  TP_RUN(test_counter_preferred);
+  TP_RUN(test_repeats_once);
+  TP_RUN(test_stale);
+  TP_RUN(test_counter_reset);
+  TP_RUN(test_refused);
+  TP_RUN(test_gzip);
+  TP_RUN(test_grafana);
+  TP_RUN(test_sniff);
+  return tp_test_summary();
+}
