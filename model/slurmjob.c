@@ -7,6 +7,7 @@
 
 #include "model/hash.h"
 #include "model/mem.h"
+#include "model/run.h"
 
 /* Put item i (its id) into the index, which has a free slot. */
 static void S_index_put(tp_slurm_jobs *jobs, size_t i) {
@@ -38,33 +39,71 @@ tp_slurm_job *tp_slurm_jobs_find(tp_slurm_jobs *jobs, const char *job_id) {
   return NULL;
 }
 
+/* An empty job with id job_id (copied). */
+static void S_job_init(tp_slurm_job *job, const char *job_id) {
+  memset(job, 0, sizeof *job);
+  job->job_id = tp_xstrdup(job_id);
+  job->gpus = -1;
+  job->consumed_energy_j = NAN;
+}
+
+tp_slurm_job *tp_slurm_job_new(const char *job_id) {
+  tp_slurm_job *job = tp_xmalloc(sizeof *job);
+  S_job_init(job, job_id);
+  return job;
+}
+
 tp_slurm_job *tp_slurm_jobs_get(tp_slurm_jobs *jobs, const char *job_id, bool *added) {
   tp_slurm_job *job = tp_slurm_jobs_find(jobs, job_id);
   if (added) *added = !job;
   if (job) return job;
   TP_GROW(jobs->items, jobs->cap, jobs->count + 1);
   job = &jobs->items[jobs->count++];
-  memset(job, 0, sizeof *job);
-  job->job_id = tp_xstrdup(job_id);
-  job->gpus = -1;
-  job->consumed_energy_j = NAN;
+  S_job_init(job, job_id);
   if (2 * jobs->count + 2 > jobs->n_slots) S_index_grow(jobs);
   else S_index_put(jobs, jobs->count - 1);
   return job;
 }
 
+/* Free what job holds (not job itself). */
+static void S_job_clear(tp_slurm_job *job) {
+  free(job->job_id);
+  free(job->name);
+  free(job->user);
+  free(job->state);
+  free(job->workdir);
+  for (size_t k = 0; k < job->n_nodes; k++) free(job->nodes[k]);
+  free(job->nodes);
+  free(job->segments);
+}
+
+static char *S_dup(const char *s) { return s ? tp_xstrdup(s) : NULL; }
+
+tp_slurm_job *tp_slurm_job_copy(const tp_slurm_job *job) {
+  tp_slurm_job *c = tp_xmalloc(sizeof *c);
+  *c = *job;
+  c->job_id = S_dup(job->job_id);
+  c->name = S_dup(job->name);
+  c->user = S_dup(job->user);
+  c->state = S_dup(job->state);
+  c->workdir = S_dup(job->workdir);
+  c->nodes = tp_xcalloc(job->n_nodes, sizeof *c->nodes);
+  c->cap_nodes = job->n_nodes;
+  for (size_t k = 0; k < job->n_nodes; k++) c->nodes[k] = tp_xstrdup(job->nodes[k]);
+  c->segments = tp_xcalloc(job->n_segments, sizeof *c->segments);
+  c->cap_segments = job->n_segments;
+  if (job->n_segments) memcpy(c->segments, job->segments, job->n_segments * sizeof *c->segments);
+  return c;
+}
+
+void tp_slurm_job_free(tp_slurm_job *job) {
+  if (!job) return;
+  S_job_clear(job);
+  free(job);
+}
+
 void tp_slurm_jobs_free(tp_slurm_jobs *jobs) {
-  for (size_t i = 0; i < jobs->count; i++) {
-    tp_slurm_job *job = &jobs->items[i];
-    free(job->job_id);
-    free(job->name);
-    free(job->user);
-    free(job->state);
-    free(job->workdir);
-    for (size_t k = 0; k < job->n_nodes; k++) free(job->nodes[k]);
-    free(job->nodes);
-    free(job->segments);
-  }
+  for (size_t i = 0; i < jobs->count; i++) S_job_clear(&jobs->items[i]);
   free(jobs->items);
   free(jobs->slots);
   memset(jobs, 0, sizeof *jobs);
@@ -104,4 +143,31 @@ double tp_slurm_job_end_s(const tp_slurm_job *job) {
 
 bool tp_slurm_job_running(const tp_slurm_job *job) {
   return job->n_segments && isnan(job->segments[job->n_segments - 1].end_s);
+}
+
+tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
+                         double data_end_s) {
+  double start_s = tp_slurm_job_start_s(job), end_s = tp_slurm_job_end_s(job);
+  if (isnan(start_s)) return NULL;
+  char *id = tp_xasprintf("slurm/%s", job->job_id);
+  tp_run *run = tp_run_new(id, dir);
+  free(id);
+  if (isnan(end_s)) {
+    end_s = data_end_s > start_s ? data_end_s : start_s;
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s is still running: charged up to the end of the data (when the "
+                "accounting was written)", job->job_id);
+  }
+  if (job->n_segments > 1)
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s was requeued: %zu records, its window from the first start to the "
+                "last end", job->job_id, job->n_segments);
+  run->start_s = start_s;
+  run->end_s = end_s;
+  run->window_source = "Slurm accounting";
+  if (job->n_nodes == 1) run->host = tp_xstrdup(job->nodes[0]);
+  run->job = tp_slurm_job_copy(job);
+  tp_run_add_input(run, file, "sacct");
+  tp_run_finish(run);
+  return run;
 }

@@ -61,12 +61,30 @@ tp_slurm_job *tp_slurm_jobs_find(tp_slurm_jobs *jobs, const char *job_id);
 tp_slurm_job *tp_slurm_jobs_get(tp_slurm_jobs *jobs, const char *job_id, bool *added);
 void tp_slurm_jobs_free(tp_slurm_jobs *jobs);
 
+/* A new job with id job_id (copied), empty: no GPUs known (-1), no energy
+ * (NAN); free with tp_slurm_job_free. */
+tp_slurm_job *tp_slurm_job_new(const char *job_id);
+/* A copy of job, everything in it copied (free with tp_slurm_job_free). */
+struct tp_slurm_job *tp_slurm_job_copy(const tp_slurm_job *job);
+/* Free a job made by tp_slurm_job_copy (NULL: nothing). */
+void tp_slurm_job_free(tp_slurm_job *job);
+
 /* Add host to the job's nodes unless it is there already (copied). */
 void tp_slurm_job_add_node(tp_slurm_job *job, const char *host, size_t len);
 /* Start a new segment (a record of the job). */
 void tp_slurm_job_add_segment(tp_slurm_job *job, double start_s, double end_s);
 /* Replace *field by a copy of s[0..n) (NULL when n is 0). */
 void tp_slurm_job_set(char **field, const char *s, size_t n);
+
+struct tp_run;
+/* The run a job with no run folder becomes: id "slurm/<job id>", directory
+ * dir, window the job's allocation (first Start to last End; a job still
+ * running ends at data_end_s, the end of the data, and a note says so), host
+ * its node when it held one, the job copied into it, and file (the
+ * accounting file, format "sacct") as its input.  NULL when the job never
+ * started.  The caller owns the run. */
+struct tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
+                                double data_end_s);
 
 /* The window over all segments: the first start and the last end (NAN when
  * the latest segment is still running, or when there is no segment). */

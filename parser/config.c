@@ -450,6 +450,13 @@ static void S_tag(tp_config_ld *ld, const tp_ynode *item, const char *path) {
   if (!t->runs) t->runs = tp_xstrdup("**");
 }
 
+/* ---- slurm ---------------------------------------------------------------------- */
+
+static const tp_config_field k_slurm[] = {
+    {.key = "files", .kind = TP_CF_PATHS, .off = offsetof(tp_config_slurm, files)},
+    {.key = "columns", .kind = TP_CF_STR, .off = offsetof(tp_config_slurm, columns)},
+};
+
 /* ---- the top level --------------------------------------------------------------- */
 
 static const tp_config_field k_top[] = {
@@ -464,6 +471,8 @@ static const tp_config_field k_top[] = {
     {.key = "tags", .kind = TP_CF_LIST, .item = S_tag},
     {.key = "equivalents", .kind = TP_CF_BOOL, .off = offsetof(tp_config, equivalents)},
     {.key = "placement_keys", .kind = TP_CF_STRS, .off = offsetof(tp_config, placement_keys)},
+    {.key = "slurm", .kind = TP_CF_MAP, .off = offsetof(tp_config, slurm), .sub = k_slurm,
+     .n_sub = TP_CFG_N(k_slurm)},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

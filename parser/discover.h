@@ -36,7 +36,8 @@
  *     logs), without those files (split_off).
  *
  * Other regular files are classified by content (tp_discover_sniff, which asks
- * the power format table) and kept, with the format found, with the directory
+ * the power format table; Slurm accounting files, parser/cluster/, go to
+ * clusters instead) and kept, with the format found, with the directory
  * they sit in, so that the model can give a trace to every
  * run below that directory.  Symbolic links are followed.
  */
@@ -63,6 +64,7 @@ typedef enum tp_file_kind {
   TP_FILE_JSONLINES,       /* JSON-lines training log (DETR, detectron2, MMEngine) */
   TP_FILE_SACRED_RUN,      /* Sacred FileStorageObserver run.json */
   TP_FILE_DVCLIVE,         /* DVCLive's dvc.yaml, or 0.x's dvclive.json */
+  TP_FILE_SACCT,           /* Slurm accounting: sacct -P or sacct --json output */
   TP_FILE_KIND_COUNT
 } tp_file_kind;
 
@@ -108,6 +110,8 @@ typedef struct tp_discovery {
   size_t n_runs, cap_runs;
   tp_found_file *traces;/* power/energy files, sorted by path */
   size_t n_traces, cap_traces;
+  tp_found_file *clusters; /* scheduler records (TP_FILE_SACCT), sorted by path */
+  size_t n_clusters, cap_clusters;
   size_t n_paths_ok;    /* arguments that existed and could be read */
   tp_skipped *skipped;  /* files left out, in the order first seen */
   size_t n_skipped, cap_skipped;
