@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "model/mem.h"
@@ -32,6 +33,60 @@ static double S_data_end(const tp_slurm_jobs *jobs, const char *path) {
   return end;
 }
 
+/* The job id a Slurm output file name gives ("slurm-4242.out": 4242;
+ * "slurm-4240_7.out": 4240_7), newly allocated, or NULL. */
+static char *S_out_name_id(const char *name) {
+  size_t n = strlen(name);
+  if (n < 11 || strncmp(name, "slurm-", 6) != 0 || strcmp(name + n - 4, ".out") != 0)
+    return NULL;
+  size_t digits = 0, unders = 0;
+  for (size_t i = 6; i < n - 4; i++) {
+    if (name[i] >= '0' && name[i] <= '9') digits++;
+    else if (name[i] == '_' && digits && !unders && i + 1 < n - 4) unders++;
+    else return NULL;
+  }
+  return tp_xstrndup(name + 6, n - 10);
+}
+
+/* The job whose output file a run folder holds (the first such file by
+ * name), or NULL; newly allocated. */
+static char *S_folder_job_id(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return NULL;
+  char *best = NULL, *best_name = NULL;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    char *id = S_out_name_id(e->d_name);
+    if (!id) continue;
+    if (!best_name || strcmp(e->d_name, best_name) < 0) {
+      free(best);
+      free(best_name);
+      best = id;
+      best_name = tp_xstrdup(e->d_name);
+    } else {
+      free(id);
+    }
+  }
+  closedir(d);
+  free(best_name);
+  return best;
+}
+
+/* Runs of folders that hold a job's output file become that job's runs;
+ * claimed[i] is set for each job i so taken.  folder_ids[r]: the job id of
+ * run r's folder (lab index), or NULL. */
+static void S_claim_folders(tp_pipeline_state *st, tp_slurm_jobs *jobs, char **folder_ids,
+                            size_t n_runs, const char *path, double data_end_s,
+                            bool *claimed) {
+  for (size_t r = 0; r < n_runs; r++) {
+    tp_run *run = st->lab->runs[r];
+    if (!folder_ids[r] || run->job) continue;
+    tp_slurm_job *job = tp_slurm_jobs_find(jobs, folder_ids[r]);
+    if (!job || tp_slurm_job_claim(run, job, path, data_end_s) != 0) continue;
+    claimed[job - jobs->items] = true;
+  }
+}
+
 static bool S_has_run(const tp_lab *lab, const char *id) {
   for (size_t i = 0; i < lab->n_runs; i++)
     if (strcmp(lab->runs[i]->id, id) == 0) return true;
@@ -41,7 +96,7 @@ static bool S_has_run(const tp_lab *lab, const char *id) {
 /* The jobs of one accounting file (path, in folder dir; columns: the
  * configured column list, or NULL) as runs of the lab. */
 static void S_apply_file(tp_pipeline_state *st, const char *path, const char *dir,
-                         const char *columns) {
+                         const char *columns, char **folder_ids, size_t n_runs) {
   tp_lab *lab = st->lab;
   tp_clock clock;
   tp_clock_init(&clock, st->tz, st->opts->clock_offset_s);
@@ -54,9 +109,12 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
   double data_end_s = S_data_end(&jobs, path);
   tp_input info = {0};
   tp_traces_file_info(path, true, info.sha256, &info.size, &info.mtime_s);
+  bool *claimed = tp_xcalloc(jobs.count + 1, sizeof *claimed);
+  S_claim_folders(st, &jobs, folder_ids, n_runs, path, data_end_s, claimed);
   size_t made = 0, unstarted = 0;
   for (size_t i = 0; i < jobs.count; i++) {
     const tp_slurm_job *job = &jobs.items[i];
+    if (claimed[i]) continue;
     char *id = tp_xasprintf("slurm/%s", job->job_id);
     bool dup = S_has_run(lab, id);
     free(id);
@@ -78,6 +136,7 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
   tp_diag_add(&lab->diags, TP_NOTE, path, -1, -1,
               "Slurm accounting: %zu job%s as runs%s", made, made == 1 ? "" : "s",
               unstarted ? "; jobs that never started are not runs" : "");
+  free(claimed);
   tp_slurm_jobs_free(&jobs);
 }
 
@@ -90,15 +149,22 @@ static char *S_dir_of(const char *path) {
 
 void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc) {
   const tp_config_slurm *cs = &st->cfg->slurm;
+  if (!cs->files.count && !disc->n_clusters) return;
+  size_t n_runs = st->lab->n_runs; /* the runs of folders: jobs' runs come after */
+  char **folder_ids = tp_xcalloc(n_runs + 1, sizeof *folder_ids);
+  for (size_t r = 0; r < n_runs; r++) folder_ids[r] = S_folder_job_id(st->lab->runs[r]->dir);
   for (size_t i = 0; i < cs->files.count; i++) {
     char *dir = S_dir_of(cs->files.items[i]);
-    S_apply_file(st, cs->files.items[i], dir, cs->columns);
+    S_apply_file(st, cs->files.items[i], dir, cs->columns, folder_ids, n_runs);
     free(dir);
   }
   for (size_t i = 0; i < disc->n_clusters; i++) {
     bool named = false;
     for (size_t k = 0; k < cs->files.count && !named; k++)
       named = strcmp(cs->files.items[k], disc->clusters[i].path) == 0;
-    if (!named) S_apply_file(st, disc->clusters[i].path, disc->clusters[i].dir, NULL);
+    if (!named)
+      S_apply_file(st, disc->clusters[i].path, disc->clusters[i].dir, NULL, folder_ids, n_runs);
   }
+  for (size_t r = 0; r < n_runs; r++) free(folder_ids[r]);
+  free(folder_ids);
 }

@@ -2,12 +2,14 @@
 #include "model/slurmjob.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/hash.h"
 #include "model/mem.h"
 #include "model/run.h"
+#include "model/utctime.h"
 
 /* Put item i (its id) into the index, which has a free slot. */
 static void S_index_put(tp_slurm_jobs *jobs, size_t i) {
@@ -145,13 +147,21 @@ bool tp_slurm_job_running(const tp_slurm_job *job) {
   return job->n_segments && isnan(job->segments[job->n_segments - 1].end_s);
 }
 
-tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
-                         double data_end_s) {
+/* "2024-03-01 10:00:00" for t_s, "?" when it has no date. */
+static const char *S_utc(char buf[32], double t_s) {
+  struct tm tm;
+  if (!tp_utc_tm(t_s, &tm)) return "?";
+  /* tp_utc_tm gives years 1-9999: every field keeps its width */
+  snprintf(buf, 32, "%04d-%02d-%02d %02d:%02d:%02d", (tm.tm_year + 1900) % 10000,
+           (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+           tm.tm_sec % 100);
+  return buf;
+}
+
+int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
+                       double data_end_s) {
   double start_s = tp_slurm_job_start_s(job), end_s = tp_slurm_job_end_s(job);
-  if (isnan(start_s)) return NULL;
-  char *id = tp_xasprintf("slurm/%s", job->job_id);
-  tp_run *run = tp_run_new(id, dir);
-  free(id);
+  if (isnan(start_s)) return -1;
   if (isnan(end_s)) {
     end_s = data_end_s > start_s ? data_end_s : start_s;
     tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
@@ -162,12 +172,30 @@ tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *f
     tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
                 "job %s was requeued: %zu records, its window from the first start to the "
                 "last end", job->job_id, job->n_segments);
+  if (isfinite(run->start_s) && isfinite(run->end_s)) {
+    char a[32], b[32];
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "window: Slurm job %s's allocation (the GPUs were held from its start to its "
+                "end); the logs' own window is %s to %s UTC", job->job_id,
+                S_utc(a, run->start_s), S_utc(b, run->end_s));
+  }
   run->start_s = start_s;
   run->end_s = end_s;
   run->window_source = "Slurm accounting";
-  if (job->n_nodes == 1) run->host = tp_xstrdup(job->nodes[0]);
+  if (job->n_nodes == 1 && !run->host) run->host = tp_xstrdup(job->nodes[0]);
+  tp_slurm_job_free(run->job);
   run->job = tp_slurm_job_copy(job);
   tp_run_add_input(run, file, "sacct");
+  return 0;
+}
+
+tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
+                         double data_end_s) {
+  if (isnan(tp_slurm_job_start_s(job))) return NULL;
+  char *id = tp_xasprintf("slurm/%s", job->job_id);
+  tp_run *run = tp_run_new(id, dir);
+  free(id);
+  tp_slurm_job_claim(run, job, file, data_end_s);
   tp_run_finish(run);
   return run;
 }

@@ -86,6 +86,14 @@ struct tp_run;
 struct tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
                                 double data_end_s);
 
+/* Make run (a run folder the job wrote its output in) the job's run: its
+ * window becomes the job's allocation as in tp_slurm_job_run (a note gives
+ * the logs' own window), its host the job's node when it held one and the
+ * run names none, the job copied into it, file its input.  Returns 0, or -1
+ * (nothing changed) when the job never started. */
+int tp_slurm_job_claim(struct tp_run *run, const tp_slurm_job *job, const char *file,
+                       double data_end_s);
+
 /* The window over all segments: the first start and the last end (NAN when
  * the latest segment is still running, or when there is no segment). */
 double tp_slurm_job_start_s(const tp_slurm_job *job);

@@ -69,9 +69,23 @@ static void S_fold_step(tp_slurm_job *job, bool added, const tp_sacct_record *re
   S_add_energy(job, rec->energy_j);
 }
 
+/* Whether s[0..n) is a job id as Slurm writes them: digits, with an array
+ * task ("12_3", "12_[1-5]") or a heterogeneous part ("12+1"). */
+static bool S_valid_id(const char *s, size_t n) {
+  if (n == 0 || n > 64 || s[0] < '0' || s[0] > '9') return false;
+  for (size_t i = 0; i < n; i++)
+    if (!strchr("0123456789_+[]-,%", s[i]) || s[i] == '\0') return false;
+  return true;
+}
+
 void tp_sacct_fold(tp_slurm_jobs *jobs, const tp_sacct_record *rec, tp_rdiag *rd) {
   const char *dot = memchr(rec->id.s, '.', rec->id.n);
   size_t id_n = dot ? (size_t)(dot - rec->id.s) : rec->id.n;
+  if (!S_valid_id(rec->id.s, id_n)) {
+    tp_rdiag_add(rd, TP_WARN, "bad job id", rec->line, "\"%.*s\" is not a job id: record skipped",
+                 (int)(rec->id.n > 64 ? 64 : rec->id.n), rec->id.s);
+    return;
+  }
   char *id = tp_xstrndup(rec->id.s, id_n);
   bool added;
   tp_slurm_job *job = tp_slurm_jobs_get(jobs, id, &added);

@@ -9,7 +9,9 @@
 #     (14:30-14:50): one run from 14:20 to 14:50 on both hosts;
 #   - 7019 is still running: charged up to the end of the data, the file's
 #     time (set to 2024-03-01T18:00:00Z here), and says so;
-#   - 7020 never started (PENDING): no run.
+#   - 7020 never started (PENDING): no run;
+#   - cluster/runs/train-3 holds slurm-7003.out: it is job 7003's run, its
+#     window the allocation (09:30-09:50), not its logs' (09:32-09:48).
 # With --hardware "A100-SXM4-40GB" each is estimated at 400 W per GPU Slurm
 # allocated: 7004, 12 x 400 W x 1200 s = 5 760 000 J = 1.6 kWh.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
@@ -44,8 +46,13 @@ want["7009"] = (["gpu-01"], 1, t(12, 30), t(12, 50))
 want["7013"] = (["gpu-03", "gpu-02"], 2, t(14, 20), t(14, 50))
 want["7019"] = (["gpu-02"], 4, t(17, 30), t(18, 0))
 want["8100"] = (["gpu-02", "gpu-03"], 8, "2024-03-01T11:00:00.000000Z", "2024-03-01T12:00:00.000000Z")
-got = {k[len("slurm/"):]: r for k, r in runs.items() if k.startswith("slurm/")}
+got = {r["slurm"]["job_id"]: r for r in runs.values() if r.get("slurm")}
 if len(got) != 21 or len(runs) != 21: fail("runs", sorted(runs))
+# The run folder holding slurm-7003.out is job 7003's run (not slurm/7003),
+# charged for the allocation, its logs' window (09:32-09:48) in a note.
+if "cluster/runs/train-3" not in runs or "slurm/7003" in runs: fail("7003's folder", sorted(runs))
+if not any("logs' own window is 2024-03-01 09:32:00" in d
+           for d in got.get("7003", {}).get("diagnostics", [])): fail("7003 note")
 for jid, (hosts, gpus, start, end) in want.items():
     r = got.get(jid)
     if not r: fail("missing", jid); continue
