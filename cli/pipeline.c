@@ -171,6 +171,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   /* Traces and declared rows first, estimates only for runs neither reached
    * (precedence: measured > integrated > declared > estimated). */
   tp_attrib_resolve(st.attrib);
+  tp_slurmjobs_declare(&st);
   tp_estimates_apply(&st);
   tp_attrib_finish(st.attrib);
   tp_carbonset_price(&st);

@@ -128,6 +128,10 @@ bool tp_cfgtraces_claimed(const tp_pipeline_state *st, const char *path);
  * files, read with its columns) and discovery found, as runs of the lab
  * (those that started and are not runs yet). */
 void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc);
+/* Jobs' runs that no trace gave energy take their ConsumedEnergyRaw as
+ * declared energy (the configuration's slurm.energy_scope says of what);
+ * after the traces are resolved, before estimates. */
+void tp_slurmjobs_declare(tp_pipeline_state *st);
 
 /* ---- cli/carbonset.c ---- */
 

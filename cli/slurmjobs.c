@@ -77,12 +77,13 @@ static char *S_folder_job_id(const char *dir) {
  * run r's folder (lab index), or NULL. */
 static void S_claim_folders(tp_pipeline_state *st, tp_slurm_jobs *jobs, char **folder_ids,
                             size_t n_runs, const char *path, double data_end_s,
-                            bool *claimed) {
+                            double mtime_s, bool *claimed) {
   for (size_t r = 0; r < n_runs; r++) {
     tp_run *run = st->lab->runs[r];
     if (!folder_ids[r] || run->job) continue;
     tp_slurm_job *job = tp_slurm_jobs_find(jobs, folder_ids[r]);
     if (!job || tp_slurm_job_claim(run, job, path, data_end_s) != 0) continue;
+    tp_run_check_window(run, mtime_s);
     claimed[job - jobs->items] = true;
   }
 }
@@ -110,7 +111,8 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
   tp_input info = {0};
   tp_traces_file_info(path, true, info.sha256, &info.size, &info.mtime_s);
   bool *claimed = tp_xcalloc(jobs.count + 1, sizeof *claimed);
-  S_claim_folders(st, &jobs, folder_ids, n_runs, path, data_end_s, claimed);
+  S_claim_folders(st, &jobs, folder_ids, n_runs, path, data_end_s, (double)info.mtime_s,
+                  claimed);
   size_t made = 0, unstarted = 0;
   for (size_t i = 0; i < jobs.count; i++) {
     const tp_slurm_job *job = &jobs.items[i];
@@ -129,6 +131,7 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
       memcpy(in->sha256, info.sha256, sizeof in->sha256);
       in->size = info.size;
       in->mtime_s = info.mtime_s;
+      tp_run_check_window(run, (double)info.mtime_s);
       tp_lab_add_run(lab, run);
       made++;
     }
@@ -167,4 +170,10 @@ void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc) {
   }
   for (size_t r = 0; r < n_runs; r++) free(folder_ids[r]);
   free(folder_ids);
+}
+
+void tp_slurmjobs_declare(tp_pipeline_state *st) {
+  const char *scope = st->cfg->slurm.energy_scope;
+  bool cpu_only = scope && strcmp(scope, "cpu") == 0;
+  for (size_t i = 0; i < st->lab->n_runs; i++) tp_slurm_job_declare(st->lab->runs[i], cpu_only);
 }

@@ -139,6 +139,7 @@ void tp_config_free(tp_config *cfg) {
   tp_config_strs_free(&cfg->placement_keys);
   tp_config_strs_free(&cfg->slurm.files);
   free(cfg->slurm.columns);
+  free(cfg->slurm.energy_scope);
   tp_config_init(cfg);
 }
 

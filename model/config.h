@@ -52,6 +52,9 @@ typedef struct tp_config_slurm {
                            --noheader cannot be recognised by content) */
   char *columns;        /* their column list as given to sacct --format
                            ("JobID,JobName,Start,End,..."), for --noheader output; or NULL */
+  char *energy_scope;   /* what ConsumedEnergyRaw covers: "node" (the whole node, GPUs
+                           included: ipmi, pm_counters) or "cpu" (CPU and DRAM only:
+                           rapl); NULL: "node" */
 } tp_config_slurm;
 
 typedef struct tp_config_metric {

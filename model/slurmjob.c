@@ -9,6 +9,7 @@
 #include "model/hash.h"
 #include "model/mem.h"
 #include "model/run.h"
+#include "model/units.h"
 #include "model/utctime.h"
 
 /* Put item i (its id) into the index, which has a free slot. */
@@ -182,6 +183,8 @@ int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
   run->start_s = start_s;
   run->end_s = end_s;
   run->window_source = "Slurm accounting";
+  tp_run_time_source(run, file, "Start, End");
+  tp_run_window_from_time_source(run);
   if (job->n_nodes == 1 && !run->host) run->host = tp_xstrdup(job->nodes[0]);
   tp_slurm_job_free(run->job);
   run->job = tp_slurm_job_copy(job);
@@ -198,4 +201,36 @@ tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *f
   tp_slurm_job_claim(run, job, file, data_end_s);
   tp_run_finish(run);
   return run;
+}
+
+int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
+  const tp_slurm_job *job = run->job;
+  if (!job || !(job->consumed_energy_j > 0) || !isfinite(run->start_s)) return -1;
+  if (run->energy.method != TP_ENERGY_NONE) {
+    tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                "Slurm's ConsumedEnergyRaw of job %s (%.6f kWh) passed over: the run's energy "
+                "comes from %s", job->job_id, job->consumed_energy_j / TP_J_PER_KWH,
+                run->energy.method == TP_ENERGY_DECLARED
+                    ? "the run's own tracking tool"
+                    : "power traces, which take precedence");
+    return -1;
+  }
+  tp_input *in = NULL;
+  for (size_t k = 0; k < run->n_inputs; k++)
+    if (strcmp(run->inputs[k].format, "sacct") == 0) in = &run->inputs[k];
+  if (!in) return -1;
+  tp_run_energy *re = &run->energy;
+  re->method = TP_ENERGY_DECLARED;
+  re->it_j = job->consumed_energy_j;
+  re->coverage = 1.0;
+  re->gpu_count = !cpu_only && job->gpus > 0 ? job->gpus : 0;
+  re->gpu_j = NAN;
+  in->energy_j = job->consumed_energy_j;
+  tp_diag_add(&run->diags, TP_NOTE, in->path, -1, job->line,
+              "energy declared by Slurm's accounting (ConsumedEnergyRaw of job %s, %.6f kWh, "
+              "%s); no power trace covers this run",
+              job->job_id, job->consumed_energy_j / TP_J_PER_KWH,
+              cpu_only ? "CPU and DRAM only: the GPUs are not in it"
+                       : "the whole node's, GPUs included");
+  return 0;
 }

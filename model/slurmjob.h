@@ -94,6 +94,14 @@ struct tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const 
 int tp_slurm_job_claim(struct tp_run *run, const tp_slurm_job *job, const char *file,
                        double data_end_s);
 
+/* A run that is a job and that nothing else gave energy (method NONE) takes
+ * the job's ConsumedEnergyRaw as declared energy (its accounting file, the
+ * run's "sacct" input, gave it); cpu_only says the cluster's energy plugin
+ * counts CPU and DRAM only (rapl), else the whole node (ipmi, pm_counters).
+ * A note says which, or that traces took precedence.  Returns 0, or -1
+ * (energy unchanged). */
+int tp_slurm_job_declare(struct tp_run *run, bool cpu_only);
+
 /* The window over all segments: the first start and the last end (NAN when
  * the latest segment is still running, or when there is no segment). */
 double tp_slurm_job_start_s(const tp_slurm_job *job);

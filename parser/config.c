@@ -452,9 +452,22 @@ static void S_tag(tp_config_ld *ld, const tp_ynode *item, const char *path) {
 
 /* ---- slurm ---------------------------------------------------------------------- */
 
+static void S_energy_scope(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v,
+                           void *obj, const char *subj, const char *path) {
+  tp_config_slurm *s = obj;
+  const char *t = tp_config_text(v);
+  if (t && (strcmp(t, "node") == 0 || strcmp(t, "cpu") == 0)) {
+    tp_config_set_str(&s->energy_scope, t);
+    return;
+  }
+  if (t) tp_config_warn(ld, v, "%s should be node or cpu, not '%s'; ignored", subj, t);
+  else tp_config_wrong_type(ld, v, subj, "node or cpu");
+}
+
 static const tp_config_field k_slurm[] = {
     {.key = "files", .kind = TP_CF_PATHS, .off = offsetof(tp_config_slurm, files)},
     {.key = "columns", .kind = TP_CF_STR, .off = offsetof(tp_config_slurm, columns)},
+    {.key = "energy_scope", .kind = TP_CF_FN, .fn = S_energy_scope},
 };
 
 /* ---- the top level --------------------------------------------------------------- */

@@ -93,6 +93,8 @@ long tp_hostlist_expand(const char *s, size_t n, tp_hostlist_fn fn, void *ctx) {
   while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
   if ((n == 13 && memcmp(s, "None assigned", 13) == 0) || (n == 6 && memcmp(s, "(null)", 6) == 0))
     return 0;
+  for (size_t k = 0; k < n; k++)
+    if ((unsigned char)s[k] <= ' ' || s[k] == 0x7f) return -1; /* no host name holds these */
   size_t i = 0;
   while (i < n) {
     size_t j = i;

@@ -20,8 +20,9 @@ typedef void (*tp_hostlist_fn)(void *ctx, const char *host, size_t len);
 
 /* Expand s[0..n), calling fn for each host.  Returns the number of hosts, or
  * -1 when the list is malformed (an unclosed bracket, a range that is not
- * numbers, a range going down) or expands past TP_HOSTLIST_MAX: the hosts
- * before the problem have been given. */
+ * numbers, a range going down, a blank or control character inside) or
+ * expands past TP_HOSTLIST_MAX: the hosts before the problem have been
+ * given. */
 long tp_hostlist_expand(const char *s, size_t n, tp_hostlist_fn fn, void *ctx);
 
 #endif

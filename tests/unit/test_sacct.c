@@ -35,6 +35,8 @@ static void test_hostlist(void) {
   S_check_hosts("gpu-[3-1]", -1, NULL);
   S_check_hosts("gpu-[a-b]", -1, NULL);
   S_check_hosts("n[0-99999999]", -1, NULL);
+  S_check_hosts("a b", -1, NULL);
+  S_check_hosts(" n1 ", 1, "n1");
 }
 
 /* Read text as sacct -P output (columns: NULL for a header) into jobs. */
