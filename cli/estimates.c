@@ -9,6 +9,20 @@
 #include "cli/pipeline_impl.h"
 
 #include "model/estimate.h"
+#include "model/slurmjob.h"
+
+/* The hardware a run is estimated with when nothing else names it: --hardware,
+ * its GPU count replaced by the GPUs a Slurm job held (a note says so).  The
+ * result points into spec; it is not freed on its own. */
+static tp_hw_spec S_job_spec(tp_run *r, const tp_hw_spec *spec) {
+  tp_hw_spec s = *spec;
+  if (!r->job || r->job->gpus < 0 || !spec->gpu_model || s.n_gpus == r->job->gpus) return s;
+  s.n_gpus = r->job->gpus;
+  tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,
+              "--hardware: %d GPU%s, as Slurm allocated to job %s", r->job->gpus,
+              r->job->gpus == 1 ? "" : "s", r->job->job_id);
+  return s;
+}
 
 /* Estimates from declared hardware for runs that no trace or declared
  * figure covers (Green Algorithms method; see model/estimate.h).  The
@@ -26,13 +40,14 @@ static void S_apply_estimates(tp_pipeline_state *st) {
     if (r->energy.method != TP_ENERGY_NONE) continue;
     tp_run_hw meta;
     bool has_meta = tp_runmeta_hardware(r, &meta, &r->diags) == 0;
+    tp_hw_spec job_spec = S_job_spec(r, &spec);
     tp_estimate_sources src = {.config = tp_config_hardware_of(st->cfg, r->id),
                                .config_path = st->cfg->path,
                                .meta_gpu_model = has_meta ? meta.gpu_model : NULL,
                                .meta_gpu_count = has_meta ? meta.gpu_count : 0,
                                .meta_tool = has_meta ? meta.tool : NULL,
                                .meta_path = has_meta ? meta.path : NULL,
-                               .fallback = &spec};
+                               .fallback = &job_spec};
     tp_estimate_from_sources(r, &st->tables, &src);
     if (has_meta) tp_run_hw_free(&meta);
   }

@@ -169,6 +169,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_carbonset_setup(&st);
   tp_discovery disc = {0};
   int rc = S_discover_and_load(&st, paths, n_paths, &disc);
+  tp_slurmjobs_apply(&st, &disc);
   tp_lab_apply_config(lab, &cfg);
   tp_lab_assign(lab);
   st.attrib = tp_attrib_new(lab);
@@ -177,6 +178,7 @@ int tp_pipeline_run(tp_lab *lab, char *const *paths, size_t n_paths,
   /* Traces and declared rows first, estimates only for runs neither reached
    * (precedence: measured > integrated > declared > estimated). */
   tp_attrib_resolve(st.attrib);
+  tp_slurmjobs_declare(&st);
   tp_estimates_apply(&st);
   tp_attrib_finish(st.attrib);
   tp_carbonset_price(&st);

@@ -124,6 +124,16 @@ void tp_cfgtraces_apply(tp_pipeline_state *st);
 /* Is path one of the files the configuration's `power` section read? */
 bool tp_cfgtraces_claimed(const tp_pipeline_state *st, const char *path);
 
+/* ---- cli/slurmjobs.c ---- */
+/* The jobs of the Slurm accounting files the configuration names (slurm:
+ * files, read with its columns) and discovery found, as runs of the lab
+ * (those that started and are not runs yet). */
+void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc);
+/* Jobs' runs that no trace gave energy take their ConsumedEnergyRaw as
+ * declared energy (the configuration's slurm.energy_scope says of what);
+ * after the traces are resolved, before estimates. */
+void tp_slurmjobs_declare(tp_pipeline_state *st);
+
 /* ---- cli/carbonset.c ---- */
 
 /* The time zone of naive times (--timezone, the configuration's, TZ, UTC),

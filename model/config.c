@@ -145,6 +145,9 @@ void tp_config_free(tp_config *cfg) {
   for (size_t i = 0; i < cfg->n_tags; i++) tp_config_tag_clear(&cfg->tags[i]);
   free(cfg->tags);
   tp_config_strs_free(&cfg->placement_keys);
+  tp_config_strs_free(&cfg->slurm.files);
+  free(cfg->slurm.columns);
+  free(cfg->slurm.energy_scope);
   tp_config_init(cfg);
 }
 

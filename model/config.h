@@ -49,6 +49,17 @@ typedef struct tp_config_defaults {
                              L/kWh; NAN if unset */
 } tp_config_defaults;
 
+/* Slurm accounting the configuration names (docs/configuration.md#slurm). */
+typedef struct tp_config_slurm {
+  tp_config_strs files; /* sacct output files, resolved paths (those written with
+                           --noheader cannot be recognised by content) */
+  char *columns;        /* their column list as given to sacct --format
+                           ("JobID,JobName,Start,End,..."), for --noheader output; or NULL */
+  char *energy_scope;   /* what ConsumedEnergyRaw covers: "node" (the whole node, GPUs
+                           included: ipmi, pm_counters) or "cpu" (CPU and DRAM only:
+                           rapl); NULL: "node" */
+} tp_config_slurm;
+
 typedef struct tp_config_metric {
   char *tag;            /* the scalar tag that measures quality ("val/acc"), or NULL */
   bool goal_set;        /* goal was given ... */
@@ -159,6 +170,7 @@ typedef struct tp_config {
   size_t n_parsers, cap_parsers;
   tp_config_tag *tags;
   size_t n_tags, cap_tags;
+  tp_config_slurm slurm;
   bool equivalents;     /* show everyday equivalents (km driven, ...) on pages; default true */
   tp_config_strs placement_keys; /* hparam keys that say where a run was placed, added to
                                     the built-in list (model/lab.h) */

@@ -115,3 +115,12 @@ void tp_hash_hex(const tp_hash *h, char out[TP_HASH_HEX]) {
   }
   out[32] = '\0';
 }
+
+uint64_t tp_hash_cstr(const char *s) {
+  uint64_t h = 14695981039346656037ULL; /* FNV-1a 64 offset basis */
+  for (; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}

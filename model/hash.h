@@ -42,4 +42,8 @@ void tp_hash_str(tp_hash *h, const char *s);
  * data may follow. */
 void tp_hash_hex(const tp_hash *h, char out[TP_HASH_HEX]);
 
+/* A quick 64-bit hash of a NUL-terminated string (FNV-1a), for in-memory
+ * lookup tables; not a fingerprint. */
+uint64_t tp_hash_cstr(const char *s);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/slurmjob.h"
 #include "model/units.h"
 
 /* Open-addressing hash from a key to an index in one of a run's arrays
@@ -179,6 +180,7 @@ void tp_run_free(tp_run *run) {
   free(run->id);
   free(run->dir);
   free(run->experiment);
+  tp_slurm_job_free(run->job);
   for (size_t i = 0; i < run->n_series; i++) {
     free(run->series[i].tag);
     free(run->series[i].points);

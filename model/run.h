@@ -246,6 +246,8 @@ typedef struct tp_run {
   char *config;             /* configuration text, set by tp_lab_assign */
   char *host;               /* machine it ran on (from log file names or the
                                configuration), or NULL */
+  struct tp_slurm_job *job; /* the scheduler job this run is (model/slurmjob.h; owned),
+                               or NULL */
   char **tag_keys, **tag_values; /* lab-chosen tags (project, person, ...) */
   size_t n_tags, cap_tags;
   double *metric_cum_j;     /* IT energy from the window's start to each point of the

@@ -532,6 +532,26 @@ static void S_tag(tp_config_ld *ld, const tp_ynode *item, const char *path) {
   if (!t->runs) t->runs = tp_xstrdup("**");
 }
 
+/* ---- slurm ---------------------------------------------------------------------- */
+
+static void S_energy_scope(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v,
+                           void *obj, const char *subj, const char *path) {
+  tp_config_slurm *s = obj;
+  const char *t = tp_config_text(v);
+  if (t && (strcmp(t, "node") == 0 || strcmp(t, "cpu") == 0)) {
+    tp_config_set_str(&s->energy_scope, t);
+    return;
+  }
+  if (t) tp_config_warn(ld, v, "%s should be node or cpu, not '%s'; ignored", subj, t);
+  else tp_config_wrong_type(ld, v, subj, "node or cpu");
+}
+
+static const tp_config_field k_slurm[] = {
+    {.key = "files", .kind = TP_CF_PATHS, .off = offsetof(tp_config_slurm, files)},
+    {.key = "columns", .kind = TP_CF_STR, .off = offsetof(tp_config_slurm, columns)},
+    {.key = "energy_scope", .kind = TP_CF_FN, .fn = S_energy_scope},
+};
+
 /* ---- the top level --------------------------------------------------------------- */
 
 static const tp_config_field k_top[] = {
@@ -546,6 +566,8 @@ static const tp_config_field k_top[] = {
     {.key = "tags", .kind = TP_CF_LIST, .item = S_tag},
     {.key = "equivalents", .kind = TP_CF_BOOL, .off = offsetof(tp_config, equivalents)},
     {.key = "placement_keys", .kind = TP_CF_STRS, .off = offsetof(tp_config, placement_keys)},
+    {.key = "slurm", .kind = TP_CF_MAP, .off = offsetof(tp_config, slurm), .sub = k_slurm,
+     .n_sub = TP_CFG_N(k_slurm)},
 };
 
 /* ---- entry points ------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "model/mem.h"
+#include "parser/cluster/sacct.h"
 #include "parser/discover_impl.h"
 #include "parser/logs/framework.h"
 #include "parser/logs/textlog.h"
@@ -33,6 +34,7 @@ const char *tp_file_kind_name(tp_file_kind k) {
     case TP_FILE_KERAS_HISTORY: return "keras-history";
     case TP_FILE_ULTRALYTICS: return "ultralytics";
     case TP_FILE_CSVLOG: return "csvlog";
+    case TP_FILE_SACCT: return "sacct";
     default: return "unknown";
   }
 }
@@ -68,6 +70,9 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
    * tables, each by its sniffer. */
   tp_framework_kind fk = tp_framework_sniff_file(base, (const char *)head, head_len);
   if (fk) return tp_framework_file_kind(fk);
+  if (tp_sacct_sniff((const char *)head, head_len) ||
+      tp_sacct_json_sniff((const char *)head, head_len))
+    return TP_FILE_SACCT;
   tp_power_format f = tp_power_sniff_file(base, head, head_len);
   if (f == TP_POWER_UNKNOWN) return TP_FILE_UNKNOWN;
   if (format) *format = f;
@@ -225,6 +230,8 @@ int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,
   }
   if (out->n_runs > 1) qsort(out->runs, out->n_runs, sizeof *out->runs, S_cmp_run);
   if (out->n_traces > 1) qsort(out->traces, out->n_traces, sizeof *out->traces, S_cmp_trace);
+  if (out->n_clusters > 1)
+    qsort(out->clusters, out->n_clusters, sizeof *out->clusters, S_cmp_trace);
   for (size_t i = 0; i < w.n_seen; i++) free(w.seen[i].path);
   free(w.seen);
   free(w.slots);
@@ -235,6 +242,16 @@ int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,
                   "run id '%s' is also the id of %s (found under another argument); both kept",
                   out->runs[i].id, out->runs[i - 1].dir);
   return out->n_paths_ok ? 0 : -1;
+}
+
+/* Free a list of found files and what each holds. */
+static void S_free_found(tp_found_file *list, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(list[i].path);
+    free(list[i].dir);
+    free(list[i].root);
+  }
+  free(list);
 }
 
 void tp_discovery_free(tp_discovery *d) {
@@ -252,19 +269,16 @@ void tp_discovery_free(tp_discovery *d) {
     free(r->split_off);
   }
   free(d->runs);
-  for (size_t i = 0; i < d->n_traces; i++) {
-    free(d->traces[i].path);
-    free(d->traces[i].dir);
-    free(d->traces[i].root);
-  }
-  free(d->traces);
+  S_free_found(d->traces, d->n_traces);
+  S_free_found(d->clusters, d->n_clusters);
   for (size_t i = 0; i < d->n_skipped; i++) free(d->skipped[i].what);
   free(d->skipped);
   *d = (tp_discovery){0};
 }
 
 void tp_discovery_explain_empty(const tp_discovery *d, tp_diags *diags) {
-  if (d->n_runs || !d->n_paths_ok) return; /* unreadable paths have their own errors */
+  /* unreadable paths have their own errors; jobs of Slurm accounting are runs too */
+  if (d->n_runs || d->n_clusters || !d->n_paths_ok) return;
   tp_buf b = {0};
   tp_buf_adds(&b, "no training run found (no event file, framework log or text log trainprint "
                   "reads)");

@@ -36,7 +36,8 @@
  *     logs), without those files (split_off).
  *
  * Other regular files are classified by content (tp_discover_sniff, which asks
- * the power format table) and kept, with the format found, with the directory
+ * the power format table; Slurm accounting files, parser/cluster/, go to
+ * clusters instead) and kept, with the format found, with the directory
  * they sit in, so that the model can give a trace to every
  * run below that directory.  Symbolic links are followed.
  */
@@ -66,6 +67,7 @@ typedef enum tp_file_kind {
   TP_FILE_KERAS_HISTORY,   /* Keras history saved by pandas, no epoch column */
   TP_FILE_ULTRALYTICS,     /* Ultralytics results.csv */
   TP_FILE_CSVLOG,          /* a CSV log a configured parser names (parsers[].columns) */
+  TP_FILE_SACCT,           /* Slurm accounting: sacct -P or sacct --json output */
   TP_FILE_KIND_COUNT
 } tp_file_kind;
 
@@ -111,6 +113,8 @@ typedef struct tp_discovery {
   size_t n_runs, cap_runs;
   tp_found_file *traces;/* power/energy files, sorted by path */
   size_t n_traces, cap_traces;
+  tp_found_file *clusters; /* scheduler records (TP_FILE_SACCT), sorted by path */
+  size_t n_clusters, cap_clusters;
   size_t n_paths_ok;    /* arguments that existed and could be read */
   tp_skipped *skipped;  /* files left out, in the order first seen */
   size_t n_skipped, cap_skipped;

@@ -113,7 +113,8 @@ const char *tp_discover_basename(const char *path, char *buf, size_t cap);
  * be NULL); its id is dir's relative to the argument walked. */
 void tp_discover_add_run(tp_discover_walk *w, const char *dir, char **events, size_t n_events,
                          char **others, size_t n_others);
-/* A trace file (path copied) found in dir. */
+/* A trace file (path copied) found in dir; a Slurm accounting file (kind
+ * TP_FILE_SACCT) goes to the cluster records instead. */
 void tp_discover_add_trace(tp_discover_walk *w, const char *path, const char *dir,
                            tp_file_kind kind, tp_power_format format);
 /* The runs of D's directory: one of the directory when it holds event files

@@ -134,8 +134,15 @@ void tp_discover_add_run(tp_discover_walk *w, const char *dir, char **events, si
 void tp_discover_add_trace(tp_discover_walk *w, const char *path, const char *dir,
                            tp_file_kind kind, tp_power_format format) {
   tp_discovery *out = w->out;
-  TP_GROW(out->traces, out->cap_traces, out->n_traces + 1);
-  out->traces[out->n_traces++] = (tp_found_file){.path = tp_xstrdup(path),
+  tp_found_file *list;
+  if (kind == TP_FILE_SACCT) {
+    TP_GROW(out->clusters, out->cap_clusters, out->n_clusters + 1);
+    list = &out->clusters[out->n_clusters++];
+  } else {
+    TP_GROW(out->traces, out->cap_traces, out->n_traces + 1);
+    list = &out->traces[out->n_traces++];
+  }
+  *list = (tp_found_file){.path = tp_xstrdup(path),
                                                  .dir = tp_xstrdup(dir),
                                                  .root = tp_xstrdup(w->root),
                                                  .kind = kind,

@@ -9,6 +9,7 @@
 #ifndef TP_PARSER_H
 #define TP_PARSER_H
 
+#include "parser/cluster/sacct.h"
 #include "parser/config.h"
 #include "parser/power/csvmap.h"
 #include "parser/discover.h"

@@ -8,6 +8,7 @@
 #include "model/base64.h"
 #include "model/mem.h"
 #include "model/rundoc.h"
+#include "model/slurmjob.h"
 #include "parser/text/yamldoc.h"
 
 /* A number, or "nan"/"inf"/"-inf"; NAN for null or anything else. */
@@ -46,7 +47,7 @@ static char *S_dup(const char *s) { return s ? tp_xstrdup(s) : NULL; }
 /* window_source is a static string in the model: map back to the known ones. */
 static const char *S_window_source(const char *s) {
   static const char *const known[] = {"event wall times", "log timestamps", "declared duration",
-                                      "run metadata"};
+                                      "run metadata", "Slurm accounting"};
   if (!s) return NULL;
   for (size_t i = 0; i < sizeof known / sizeof *known; i++)
     if (strcmp(s, known[i]) == 0) return known[i];
@@ -314,6 +315,30 @@ static void S_read_power(const tp_ynode *root, tp_run *r) {
   }
 }
 
+/* The Slurm job the run is (a "slurm" object), if any. */
+static void S_read_job(const tp_ynode *jn, tp_run *r) {
+  if (!jn || jn->kind != TP_YNODE_MAP || !S_str(jn, "job_id")) return;
+  tp_slurm_job *job = r->job = tp_slurm_job_new(S_str(jn, "job_id"));
+  job->name = S_dup(S_str(jn, "name"));
+  job->user = S_dup(S_str(jn, "user"));
+  job->state = S_dup(S_str(jn, "state"));
+  job->workdir = S_dup(S_str(jn, "workdir"));
+  int64_t gpus = S_int(tp_ynode_get(jn, "gpus"));
+  job->gpus = gpus >= 0 && gpus < 1000000 ? (int)gpus : -1;
+  job->consumed_energy_j = S_num(tp_ynode_get(jn, "consumed_energy_j"));
+  job->line = S_int(tp_ynode_get(jn, "line"));
+  const tp_ynode *nodes = tp_ynode_get(jn, "nodes");
+  for (size_t k = 0; k < S_len(nodes); k++) {
+    const char *h = tp_ynode_str(nodes->items[k]);
+    if (h && *h) tp_slurm_job_add_node(job, h, strlen(h));
+  }
+  const tp_ynode *seg = tp_ynode_get(jn, "segments");
+  for (size_t k = 0; k + 1 < S_len(seg); k += 2) {
+    double s = S_num(seg->items[k]), e = S_num(seg->items[k + 1]);
+    if (isfinite(s) && (isnan(e) || e >= s)) tp_slurm_job_add_segment(job, s, e);
+  }
+}
+
 /* A run from its document, its parts in the order of the document. */
 static tp_run *S_run(const tp_ynode *root) {
   tp_run *r = tp_run_new(S_str(root, "id"), S_str(root, "dir") ? S_str(root, "dir") : "");
@@ -322,6 +347,7 @@ static tp_run *S_run(const tp_ynode *root) {
   r->start_s = S_num(tp_ynode_get(root, "start_s"));
   r->end_s = S_num(tp_ynode_get(root, "end_s"));
   r->window_source = S_window_source(S_str(root, "window_source"));
+  S_read_job(tp_ynode_get(root, "slurm"), r);
   r->declared_duration_s = S_num(tp_ynode_get(root, "declared_duration_s"));
   r->restarts = (int)S_int(tp_ynode_get(root, "restarts"));
   S_read_params(root, r);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "model/base64.h"
+#include "model/slurmjob.h"
 #include "render/json.h"
 
 /* A number that reads back exactly; non-finite ones as strings. */
@@ -115,6 +116,33 @@ static void S_diags(tp_json *j, const char *key, const tp_diags *d) {
   tp_json_end_array(j);
 }
 
+/* The Slurm job a run is, or null. */
+static void S_job(tp_json *j, const tp_slurm_job *job) {
+  if (!job) {
+    tp_json_null(j, "slurm");
+    return;
+  }
+  tp_json_begin_object(j, "slurm");
+  S_str(j, "job_id", job->job_id);
+  S_str(j, "name", job->name);
+  S_str(j, "user", job->user);
+  S_str(j, "state", job->state);
+  S_str(j, "workdir", job->workdir);
+  tp_json_int(j, "gpus", job->gpus);
+  S_num(j, "consumed_energy_j", job->consumed_energy_j);
+  tp_json_int(j, "line", job->line);
+  tp_json_begin_array(j, "nodes");
+  for (size_t k = 0; k < job->n_nodes; k++) S_str(j, NULL, job->nodes[k]);
+  tp_json_end_array(j);
+  tp_json_begin_array(j, "segments");
+  for (size_t k = 0; k < job->n_segments; k++) {
+    S_num(j, NULL, job->segments[k].start_s);
+    S_num(j, NULL, job->segments[k].end_s);
+  }
+  tp_json_end_array(j);
+  tp_json_end_object(j);
+}
+
 void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *scan_diags,
                       tp_buf *out) {
   tp_json j = {0};
@@ -129,6 +157,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
   S_num(&j, "start_s", r->start_s);
   S_num(&j, "end_s", r->end_s);
   S_str(&j, "window_source", r->window_source);
+  S_job(&j, r->job);
   S_num(&j, "declared_duration_s", r->declared_duration_s);
   tp_json_int(&j, "restarts", r->restarts);
 

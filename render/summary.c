@@ -212,6 +212,7 @@ static void S_run(tp_json *j, const tp_run *r, const tp_lab *lab, const tp_paths
                                                            : r->declared_duration_s;
   tp_json_number(j, "duration_s", dur, 3);
   tp_json_string(j, "window_source", r->window_source);
+  tp_summary_run_job(j, r);
   tp_json_int(j, "restarts", r->restarts);
   tp_json_begin_object(j, "hparams");
   for (size_t i = 0; i < r->n_hparams; i++) S_hparam_value(j, &r->hparams[i]);

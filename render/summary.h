@@ -30,6 +30,11 @@ void tp_summary_json_with(const tp_lab *lab, const tp_reftables *t,
                           const tp_uncertainty_opts *o, bool redact_paths, tp_buf *out);
 void tp_summary_runs_csv(const tp_lab *lab, tp_buf *out);
 
+struct tp_json;
+/* A run's "hosts" (the job's nodes, else its host; [] when unknown) and, for
+ * a run that is a Slurm job, its "slurm" object (render/summary_job.c). */
+void tp_summary_run_job(struct tp_json *j, const tp_run *r);
+
 /* "2026-01-01T00:00:00.000000Z" for an epoch time, "" when not finite.
  * buf must hold 40 bytes. */
 const char *tp_summary_iso_time(char buf[40], double t_s);

@@ -1,0 +1,236 @@
+/* slurmjob: the list of scheduler jobs, found by id through a hash index. */
+#include "model/slurmjob.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/hash.h"
+#include "model/mem.h"
+#include "model/run.h"
+#include "model/units.h"
+#include "model/utctime.h"
+
+/* Put item i (its id) into the index, which has a free slot. */
+static void S_index_put(tp_slurm_jobs *jobs, size_t i) {
+  size_t mask = jobs->n_slots - 1;
+  size_t h = (size_t)tp_hash_cstr(jobs->items[i].job_id) & mask;
+  while (jobs->slots[h]) h = (h + 1) & mask;
+  jobs->slots[h] = i + 1;
+}
+
+/* Make the index at least twice as large as the list, and fill it. */
+static void S_index_grow(tp_slurm_jobs *jobs) {
+  size_t n = 64;
+  while (n < 2 * jobs->count + 2) n *= 2;
+  free(jobs->slots);
+  jobs->slots = tp_xcalloc(n, sizeof *jobs->slots);
+  jobs->n_slots = n;
+  for (size_t i = 0; i < jobs->count; i++) S_index_put(jobs, i);
+}
+
+tp_slurm_job *tp_slurm_jobs_find(tp_slurm_jobs *jobs, const char *job_id) {
+  if (!jobs->n_slots) return NULL;
+  size_t mask = jobs->n_slots - 1;
+  size_t h = (size_t)tp_hash_cstr(job_id) & mask;
+  while (jobs->slots[h]) {
+    tp_slurm_job *job = &jobs->items[jobs->slots[h] - 1];
+    if (strcmp(job->job_id, job_id) == 0) return job;
+    h = (h + 1) & mask;
+  }
+  return NULL;
+}
+
+/* An empty job with id job_id (copied). */
+static void S_job_init(tp_slurm_job *job, const char *job_id) {
+  memset(job, 0, sizeof *job);
+  job->job_id = tp_xstrdup(job_id);
+  job->gpus = -1;
+  job->consumed_energy_j = NAN;
+}
+
+tp_slurm_job *tp_slurm_job_new(const char *job_id) {
+  tp_slurm_job *job = tp_xmalloc(sizeof *job);
+  S_job_init(job, job_id);
+  return job;
+}
+
+tp_slurm_job *tp_slurm_jobs_get(tp_slurm_jobs *jobs, const char *job_id, bool *added) {
+  tp_slurm_job *job = tp_slurm_jobs_find(jobs, job_id);
+  if (added) *added = !job;
+  if (job) return job;
+  TP_GROW(jobs->items, jobs->cap, jobs->count + 1);
+  job = &jobs->items[jobs->count++];
+  S_job_init(job, job_id);
+  if (2 * jobs->count + 2 > jobs->n_slots) S_index_grow(jobs);
+  else S_index_put(jobs, jobs->count - 1);
+  return job;
+}
+
+/* Free what job holds (not job itself). */
+static void S_job_clear(tp_slurm_job *job) {
+  free(job->job_id);
+  free(job->name);
+  free(job->user);
+  free(job->state);
+  free(job->workdir);
+  for (size_t k = 0; k < job->n_nodes; k++) free(job->nodes[k]);
+  free(job->nodes);
+  free(job->segments);
+}
+
+static char *S_dup(const char *s) { return s ? tp_xstrdup(s) : NULL; }
+
+tp_slurm_job *tp_slurm_job_copy(const tp_slurm_job *job) {
+  tp_slurm_job *c = tp_xmalloc(sizeof *c);
+  *c = *job;
+  c->job_id = S_dup(job->job_id);
+  c->name = S_dup(job->name);
+  c->user = S_dup(job->user);
+  c->state = S_dup(job->state);
+  c->workdir = S_dup(job->workdir);
+  c->nodes = tp_xcalloc(job->n_nodes, sizeof *c->nodes);
+  c->cap_nodes = job->n_nodes;
+  for (size_t k = 0; k < job->n_nodes; k++) c->nodes[k] = tp_xstrdup(job->nodes[k]);
+  c->segments = tp_xcalloc(job->n_segments, sizeof *c->segments);
+  c->cap_segments = job->n_segments;
+  if (job->n_segments) memcpy(c->segments, job->segments, job->n_segments * sizeof *c->segments);
+  return c;
+}
+
+void tp_slurm_job_free(tp_slurm_job *job) {
+  if (!job) return;
+  S_job_clear(job);
+  free(job);
+}
+
+void tp_slurm_jobs_free(tp_slurm_jobs *jobs) {
+  for (size_t i = 0; i < jobs->count; i++) S_job_clear(&jobs->items[i]);
+  free(jobs->items);
+  free(jobs->slots);
+  memset(jobs, 0, sizeof *jobs);
+}
+
+void tp_slurm_job_add_node(tp_slurm_job *job, const char *host, size_t len) {
+  for (size_t k = 0; k < job->n_nodes; k++)
+    if (strlen(job->nodes[k]) == len && memcmp(job->nodes[k], host, len) == 0) return;
+  TP_GROW(job->nodes, job->cap_nodes, job->n_nodes + 1);
+  job->nodes[job->n_nodes++] = tp_xstrndup(host, len);
+}
+
+void tp_slurm_job_add_segment(tp_slurm_job *job, double start_s, double end_s) {
+  TP_GROW(job->segments, job->cap_segments, job->n_segments + 1);
+  job->segments[job->n_segments++] = (tp_job_segment){start_s, end_s};
+}
+
+void tp_slurm_job_set(char **field, const char *s, size_t n) {
+  free(*field);
+  *field = n ? tp_xstrndup(s, n) : NULL;
+}
+
+double tp_slurm_job_start_s(const tp_slurm_job *job) {
+  double t = NAN;
+  for (size_t i = 0; i < job->n_segments; i++)
+    if (isnan(t) || job->segments[i].start_s < t) t = job->segments[i].start_s;
+  return t;
+}
+
+double tp_slurm_job_end_s(const tp_slurm_job *job) {
+  if (!job->n_segments || tp_slurm_job_running(job)) return NAN;
+  double t = NAN;
+  for (size_t i = 0; i < job->n_segments; i++)
+    if (isnan(t) || job->segments[i].end_s > t) t = job->segments[i].end_s;
+  return t;
+}
+
+bool tp_slurm_job_running(const tp_slurm_job *job) {
+  return job->n_segments && isnan(job->segments[job->n_segments - 1].end_s);
+}
+
+/* "2024-03-01 10:00:00" for t_s, "?" when it has no date. */
+static const char *S_utc(char buf[32], double t_s) {
+  struct tm tm;
+  if (!tp_utc_tm(t_s, &tm)) return "?";
+  /* tp_utc_tm gives years 1-9999: every field keeps its width */
+  snprintf(buf, 32, "%04d-%02d-%02d %02d:%02d:%02d", (tm.tm_year + 1900) % 10000,
+           (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+           tm.tm_sec % 100);
+  return buf;
+}
+
+int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
+                       double data_end_s) {
+  double start_s = tp_slurm_job_start_s(job), end_s = tp_slurm_job_end_s(job);
+  if (isnan(start_s)) return -1;
+  if (isnan(end_s)) {
+    end_s = data_end_s > start_s ? data_end_s : start_s;
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s is still running: charged up to the end of the data (when the "
+                "accounting was written)", job->job_id);
+  }
+  if (job->n_segments > 1)
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s was requeued: %zu records, its window from the first start to the "
+                "last end", job->job_id, job->n_segments);
+  if (isfinite(run->start_s) && isfinite(run->end_s)) {
+    char a[32], b[32];
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "window: Slurm job %s's allocation (the GPUs were held from its start to its "
+                "end); the logs' own window is %s to %s UTC", job->job_id,
+                S_utc(a, run->start_s), S_utc(b, run->end_s));
+  }
+  run->start_s = start_s;
+  run->end_s = end_s;
+  run->window_source = "Slurm accounting";
+  tp_run_time_source(run, file, "Start, End");
+  tp_run_window_from_time_source(run);
+  if (job->n_nodes == 1 && !run->host) run->host = tp_xstrdup(job->nodes[0]);
+  tp_slurm_job_free(run->job);
+  run->job = tp_slurm_job_copy(job);
+  tp_run_add_input(run, file, "sacct");
+  return 0;
+}
+
+tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
+                         double data_end_s) {
+  if (isnan(tp_slurm_job_start_s(job))) return NULL;
+  char *id = tp_xasprintf("slurm/%s", job->job_id);
+  tp_run *run = tp_run_new(id, dir);
+  free(id);
+  tp_slurm_job_claim(run, job, file, data_end_s);
+  tp_run_finish(run);
+  return run;
+}
+
+int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
+  const tp_slurm_job *job = run->job;
+  if (!job || !(job->consumed_energy_j > 0) || !isfinite(run->start_s)) return -1;
+  if (run->energy.method != TP_ENERGY_NONE) {
+    tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                "Slurm's ConsumedEnergyRaw of job %s (%.6f kWh) passed over: the run's energy "
+                "comes from %s", job->job_id, job->consumed_energy_j / TP_J_PER_KWH,
+                run->energy.method == TP_ENERGY_DECLARED
+                    ? "the run's own tracking tool"
+                    : "power traces, which take precedence");
+    return -1;
+  }
+  tp_input *in = NULL;
+  for (size_t k = 0; k < run->n_inputs; k++)
+    if (strcmp(run->inputs[k].format, "sacct") == 0) in = &run->inputs[k];
+  if (!in) return -1;
+  tp_run_energy *re = &run->energy;
+  re->method = TP_ENERGY_DECLARED;
+  re->it_j = job->consumed_energy_j;
+  re->coverage = 1.0;
+  re->gpu_count = !cpu_only && job->gpus > 0 ? job->gpus : 0;
+  re->gpu_j = NAN;
+  in->energy_j = job->consumed_energy_j;
+  tp_diag_add(&run->diags, TP_NOTE, in->path, -1, job->line,
+              "energy declared by Slurm's accounting (ConsumedEnergyRaw of job %s, %.6f kWh, "
+              "%s); no power trace covers this run",
+              job->job_id, job->consumed_energy_j / TP_J_PER_KWH,
+              cpu_only ? "CPU and DRAM only: the GPUs are not in it"
+                       : "the whole node's, GPUs included");
+  return 0;
+}

@@ -1,0 +1,112 @@
+/* slurmjob: jobs of a batch scheduler (Slurm's accounting) as the model keeps them.
+ *
+ * A job is what `sacct` lists under one job id once its steps (.batch,
+ * .extern, .0, ...) are folded in: a name, a user, a state, a working
+ * directory, the hosts it held (expanded: "gpu-[01-02]" is gpu-01 and
+ * gpu-02), the GPUs it was allocated, and one or more segments of time: a
+ * requeued job has several records under one id, each a segment of the same
+ * run.  A segment without an end is a job still running.
+ *
+ * The readers (parser/cluster/) fill a tp_slurm_jobs list; the list finds a
+ * job by id in constant time, so a file of many jobs reads in linear time.
+ *
+ * Ownership: a tp_slurm_jobs owns its jobs and every string in them;
+ * tp_slurm_jobs_free releases them.  Times are UTC epoch seconds, energies
+ * joules.
+ */
+#ifndef TP_SLURMJOB_H
+#define TP_SLURMJOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One record of a job: from its Start to its End. */
+typedef struct tp_job_segment {
+  double start_s;       /* Start, UTC epoch seconds */
+  double end_s;         /* End, or NAN while the job is still running */
+} tp_job_segment;
+
+typedef struct tp_slurm_job {
+  char *job_id;         /* "4242", "4242_7" (array task), "4242+1" (heterogeneous part) */
+  char *name;           /* JobName, or NULL */
+  char *user;           /* User, or NULL */
+  char *state;          /* State of the latest record, first word ("CANCELLED by 5"
+                           gives "CANCELLED"), or NULL */
+  char *workdir;        /* WorkDir, or NULL */
+  char **nodes;         /* hosts held, in the order first named, each once */
+  size_t n_nodes, cap_nodes;
+  int gpus;             /* GPUs allocated (a MIG slice counts 1); -1 when not known */
+  tp_job_segment *segments; /* in the order read; at least one once a record is added */
+  size_t n_segments, cap_segments;
+  double consumed_energy_j; /* ConsumedEnergyRaw summed over the records (not the
+                               steps: a job row already sums them); NAN if unknown */
+  int64_t line;         /* line (or, for JSON, 0) of the job's first record */
+  bool steps_only;      /* no record of the job itself was read, only of its steps:
+                           the window, GPUs and energy are theirs */
+} tp_slurm_job;
+
+typedef struct tp_slurm_jobs {
+  tp_slurm_job *items;  /* in order of first appearance */
+  size_t count, cap;
+  size_t *slots;        /* private: open-addressing index, item index + 1, 0 empty */
+  size_t n_slots;       /* private: a power of two, or 0 */
+} tp_slurm_jobs;
+
+/* The job with id job_id, or NULL. */
+tp_slurm_job *tp_slurm_jobs_find(tp_slurm_jobs *jobs, const char *job_id);
+/* The job with id job_id, added empty (gpus -1, energy NAN) when it is not
+ * there yet; *added says which (may be NULL).  The pointer is valid until the
+ * next call that adds. */
+tp_slurm_job *tp_slurm_jobs_get(tp_slurm_jobs *jobs, const char *job_id, bool *added);
+void tp_slurm_jobs_free(tp_slurm_jobs *jobs);
+
+/* A new job with id job_id (copied), empty: no GPUs known (-1), no energy
+ * (NAN); free with tp_slurm_job_free. */
+tp_slurm_job *tp_slurm_job_new(const char *job_id);
+/* A copy of job, everything in it copied (free with tp_slurm_job_free). */
+struct tp_slurm_job *tp_slurm_job_copy(const tp_slurm_job *job);
+/* Free a job made by tp_slurm_job_copy (NULL: nothing). */
+void tp_slurm_job_free(tp_slurm_job *job);
+
+/* Add host to the job's nodes unless it is there already (copied). */
+void tp_slurm_job_add_node(tp_slurm_job *job, const char *host, size_t len);
+/* Start a new segment (a record of the job). */
+void tp_slurm_job_add_segment(tp_slurm_job *job, double start_s, double end_s);
+/* Replace *field by a copy of s[0..n) (NULL when n is 0). */
+void tp_slurm_job_set(char **field, const char *s, size_t n);
+
+struct tp_run;
+/* The run a job with no run folder becomes: id "slurm/<job id>", directory
+ * dir, window the job's allocation (first Start to last End; a job still
+ * running ends at data_end_s, the end of the data, and a note says so), host
+ * its node when it held one, the job copied into it, and file (the
+ * accounting file, format "sacct") as its input.  NULL when the job never
+ * started.  The caller owns the run. */
+struct tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *file,
+                                double data_end_s);
+
+/* Make run (a run folder the job wrote its output in) the job's run: its
+ * window becomes the job's allocation as in tp_slurm_job_run (a note gives
+ * the logs' own window), its host the job's node when it held one and the
+ * run names none, the job copied into it, file its input.  Returns 0, or -1
+ * (nothing changed) when the job never started. */
+int tp_slurm_job_claim(struct tp_run *run, const tp_slurm_job *job, const char *file,
+                       double data_end_s);
+
+/* A run that is a job and that nothing else gave energy (method NONE) takes
+ * the job's ConsumedEnergyRaw as declared energy (its accounting file, the
+ * run's "sacct" input, gave it); cpu_only says the cluster's energy plugin
+ * counts CPU and DRAM only (rapl), else the whole node (ipmi, pm_counters).
+ * A note says which, or that traces took precedence.  Returns 0, or -1
+ * (energy unchanged). */
+int tp_slurm_job_declare(struct tp_run *run, bool cpu_only);
+
+/* The window over all segments: the first start and the last end (NAN when
+ * the latest segment is still running, or when there is no segment). */
+double tp_slurm_job_start_s(const tp_slurm_job *job);
+double tp_slurm_job_end_s(const tp_slurm_job *job);
+/* Whether the latest segment has no end. */
+bool tp_slurm_job_running(const tp_slurm_job *job);
+
+#endif

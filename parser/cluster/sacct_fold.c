@@ -1,0 +1,114 @@
+/* sacct_fold: records of either sacct form folded into jobs (steps into their
+ * job, a requeued job's records into segments). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/mem.h"
+#include "parser/cluster/hostlist.h"
+#include "parser/cluster/sacct_impl.h"
+
+#define S_ENERGY_MAX_J 1e18 /* past this, Slurm's NO_VAL64 and kin: no value */
+
+double tp_sacct_energy(double j) {
+  if (!isfinite(j) || j <= 0 || j >= S_ENERGY_MAX_J) return NAN;
+  return j;
+}
+
+static void S_add_host(void *ctx, const char *host, size_t len) {
+  tp_slurm_job_add_node(ctx, host, len);
+}
+
+/* Add a record's energy (NAN: unknown, adds nothing) to the job's. */
+static void S_add_energy(tp_slurm_job *job, double energy_j) {
+  if (isnan(energy_j)) return;
+  job->consumed_energy_j =
+      isnan(job->consumed_energy_j) ? energy_j : job->consumed_energy_j + energy_j;
+}
+
+/* The state's first word: "CANCELLED by 1000" is CANCELLED. */
+static void S_set_state(tp_slurm_job *job, tp_field f) {
+  size_t n = 0;
+  while (n < f.n && f.s[n] != ' ') n++;
+  tp_slurm_job_set(&job->state, f.s, n);
+}
+
+/* Whether the job already has a segment that starts at start_s (the same
+ * record read twice). */
+static bool S_has_segment(const tp_slurm_job *job, double start_s) {
+  for (size_t i = 0; i < job->n_segments; i++)
+    if (job->segments[i].start_s == start_s) return true;
+  return false;
+}
+
+static void S_nodes(tp_slurm_job *job, const tp_sacct_record *rec, tp_rdiag *rd) {
+  if (!rec->nodes.n) return;
+  if (tp_hostlist_expand(rec->nodes.s, rec->nodes.n, S_add_host, job) < 0)
+    tp_rdiag_add(rd, TP_WARN, "bad node list", rec->line,
+                 "job %s: node list \"%.*s\" cannot be expanded: hosts after the problem left out",
+                 job->job_id, (int)(rec->nodes.n > 200 ? 200 : rec->nodes.n), rec->nodes.s);
+}
+
+/* A step: its hosts join the job's; a job seen only through its steps (its own
+ * row filtered out) takes its window, GPUs and energy from them. */
+static void S_fold_step(tp_slurm_job *job, bool added, const tp_sacct_record *rec,
+                        tp_rdiag *rd) {
+  S_nodes(job, rec, rd);
+  if (added) {
+    job->steps_only = true;
+    job->line = rec->line;
+  }
+  if (!job->steps_only) return;
+  if (!isnan(rec->start_s)) {
+    if (!job->n_segments) tp_slurm_job_add_segment(job, rec->start_s, rec->end_s);
+    tp_job_segment *g = &job->segments[0];
+    if (rec->start_s < g->start_s) g->start_s = rec->start_s;
+    if (!isnan(g->end_s) && (isnan(rec->end_s) || rec->end_s > g->end_s)) g->end_s = rec->end_s;
+  }
+  if (rec->gpus > job->gpus) job->gpus = rec->gpus;
+  S_add_energy(job, rec->energy_j);
+}
+
+/* Whether s[0..n) is a job id as Slurm writes them: digits, with an array
+ * task ("12_3", "12_[1-5]") or a heterogeneous part ("12+1"). */
+static bool S_valid_id(const char *s, size_t n) {
+  if (n == 0 || n > 64 || s[0] < '0' || s[0] > '9') return false;
+  for (size_t i = 0; i < n; i++)
+    if (!strchr("0123456789_+[]-,%", s[i]) || s[i] == '\0') return false;
+  return true;
+}
+
+void tp_sacct_fold(tp_slurm_jobs *jobs, const tp_sacct_record *rec, tp_rdiag *rd) {
+  const char *dot = memchr(rec->id.s, '.', rec->id.n);
+  size_t id_n = dot ? (size_t)(dot - rec->id.s) : rec->id.n;
+  if (!S_valid_id(rec->id.s, id_n)) {
+    tp_rdiag_add(rd, TP_WARN, "bad job id", rec->line, "\"%.*s\" is not a job id: record skipped",
+                 (int)(rec->id.n > 64 ? 64 : rec->id.n), rec->id.s);
+    return;
+  }
+  char *id = tp_xstrndup(rec->id.s, id_n);
+  bool added;
+  tp_slurm_job *job = tp_slurm_jobs_get(jobs, id, &added);
+  free(id);
+  if (dot) {
+    S_fold_step(job, added, rec, rd);
+    return;
+  }
+  if (added || job->steps_only) {
+    /* the job's own row: what steps gave before it is replaced */
+    job->steps_only = false;
+    job->line = rec->line;
+    job->n_segments = 0;
+    job->consumed_energy_j = NAN;
+  } else if (!isnan(rec->start_s) && S_has_segment(job, rec->start_s)) {
+    return; /* the same record again */
+  }
+  if (!isnan(rec->start_s)) tp_slurm_job_add_segment(job, rec->start_s, rec->end_s);
+  if (rec->name.n) tp_slurm_job_set(&job->name, rec->name.s, rec->name.n);
+  if (rec->user.n) tp_slurm_job_set(&job->user, rec->user.s, rec->user.n);
+  if (rec->workdir.n) tp_slurm_job_set(&job->workdir, rec->workdir.s, rec->workdir.n);
+  if (rec->state.n) S_set_state(job, rec->state);
+  if (rec->gpus >= 0) job->gpus = rec->gpus;
+  S_nodes(job, rec, rd);
+  S_add_energy(job, rec->energy_j);
+}
