@@ -19,6 +19,7 @@
 typedef struct S_columns {
   int id, id_raw, name, user, state, start, end, nodes, tres, workdir, energy;
   size_t n;          /* columns in all */
+  char sep;          /* the field separator: '|' (-P, -p), or a tab (--delimiter) */
 } S_columns;
 
 static const struct {
@@ -33,12 +34,12 @@ static const struct {
     {"ConsumedEnergyRaw", offsetof(S_columns, energy)},
 };
 
-/* Split line[0..len) at every '|' (no quoting, no trimming: sacct -P writes
+/* Split line[0..len) at every sep (no quoting, no trimming: sacct -P writes
  * values as they are).  Returns the number of fields, which may exceed max. */
-static size_t S_split(const char *line, size_t len, tp_field *out, size_t max) {
+static size_t S_split(const char *line, size_t len, char sep, tp_field *out, size_t max) {
   size_t n = 0, start = 0;
   for (size_t i = 0; i <= len; i++) {
-    if (i < len && line[i] != '|') continue;
+    if (i < len && line[i] != sep) continue;
     if (n < max) out[n] = (tp_field){line + start, i - start};
     n++;
     start = i + 1;
@@ -67,6 +68,7 @@ static void S_columns_init(S_columns *c) {
 /* The columns of a configured --format list "JobID,JobName%30,...". */
 static void S_columns_from_list(S_columns *c, const char *list) {
   S_columns_init(c);
+  c->sep = '|';
   const char *s = list;
   while (c->n < S_MAX_FIELDS) {
     const char *comma = strchr(s, ',');
@@ -77,13 +79,18 @@ static void S_columns_from_list(S_columns *c, const char *list) {
   }
 }
 
-/* The columns of a header line; false when it is not one (no job id column). */
+/* The columns of a header line; false when it is not one (no job id column).
+ * The separator is '|' when the line holds one, else a tab (sacct -P
+ * --delimiter=$'\t', as --format=ALL users write it). */
 static bool S_columns_from_header(S_columns *c, const char *line, size_t len) {
+  char sep = memchr(line, '|', len) ? '|' : memchr(line, '\t', len) ? '\t' : 0;
+  if (!sep) return false;
   tp_field f[S_MAX_FIELDS];
-  size_t n = S_split(line, len, f, S_MAX_FIELDS);
+  size_t n = S_split(line, len, sep, f, S_MAX_FIELDS);
   if (n > S_MAX_FIELDS) return false;
   if (n > 1 && f[n - 1].n == 0) n--; /* -p: every line ends with '|' */
   S_columns_init(c);
+  c->sep = sep;
   for (size_t i = 0; i < n; i++) S_column(c, (int)i, f[i].s, f[i].n);
   c->n = n;
   return c->id >= 0 || c->id_raw >= 0;
@@ -181,7 +188,7 @@ static size_t S_align(tp_field *f, size_t n, size_t at, size_t extra) {
 static int S_line(const char *line, size_t len, const S_columns *c, const tp_sacct_options *opt,
                   int64_t no, tp_slurm_jobs *jobs, tp_rdiag *rd) {
   tp_field f[S_MAX_FIELDS];
-  size_t n = S_split(line, len, f, S_MAX_FIELDS);
+  size_t n = S_split(line, len, c->sep, f, S_MAX_FIELDS);
   if (n > S_MAX_FIELDS) {
     tp_rdiag_add(rd, TP_WARN, "too many fields", no, "more than %d fields: line skipped",
                  S_MAX_FIELDS);
@@ -239,7 +246,6 @@ bool tp_sacct_sniff(const char *head, size_t len) {
   const char *nl = memchr(head, '\n', len);
   size_t n = nl ? (size_t)(nl - head) : len;
   if (n && head[n - 1] == '\r') n--;
-  if (!memchr(head, '|', n)) return false;
   S_columns c;
   return S_columns_from_header(&c, head, n) && (c.start >= 0 || c.end >= 0 || c.nodes >= 0);
 }

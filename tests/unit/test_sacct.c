@@ -154,6 +154,68 @@ static void test_order_and_noheader(void) {
   CHECK(!tp_sacct_sniff("a,b,c\n1,2,3\n", 12));
 }
 
+/* sacct -P --delimiter=$'\t' (as --format=ALL users write it): a job name
+ * may hold '|' then, which is no separator. */
+static void test_tab_delimited(void) {
+  tp_slurm_jobs jobs = {0};
+  tp_diags d = {0};
+  const char *t = "JobID\tJobName\tStart\tEnd\tNodeList\tAllocTRES\n"
+                  "77\ta|b\t2026-01-15T19:33:36\t2026-01-15T19:46:34\tcpu03\tcpu=1,gres/gpu=2\n"
+                  "77.batch\tbatch\t2026-01-15T19:33:36\t2026-01-15T19:46:34\tcpu03\tcpu=1\n";
+  CHECK(tp_sacct_sniff(t, strlen(t)));
+  CHECK_INT(S_read(t, NULL, &jobs, &d), 2);
+  tp_slurm_job *j = tp_slurm_jobs_find(&jobs, "77");
+  CHECK(j != NULL);
+  if (j) {
+    CHECK_STR(j->name, "a|b");
+    CHECK_INT(j->gpus, 2);
+    CHECK_INT(j->n_nodes, 1);
+    CHECK_NEAR(tp_slurm_job_end_s(j) - tp_slurm_job_start_s(j), 778, 1e-9);
+  }
+  CHECK_INT(d.count, 0);
+  tp_slurm_jobs_free(&jobs);
+  tp_diag_free(&d);
+}
+
+/* The real files of the shared corpus: a tab-separated --format=ALL export
+ * (one job, its .batch and .0 steps: 2026-01-15 19:33:36 to 19:46:34 on
+ * slurm-cpu03, ConsumedEnergyRaw 0, which says nothing was measured), and a
+ * -P export without JobID or Start (refused). */
+static void test_corpus(void) {
+  const char *shared = tp_test_shared();
+  if (!shared) {
+    tp_test_skip("corpus sacct files");
+    return;
+  }
+  char path[1024];
+  snprintf(path, sizeof path, "%s/corpus/cluster/sacct-tab-all-fields-genomique/sacct.csv", shared);
+  if (tp_test_need(path)) {
+    tp_slurm_jobs jobs = {0};
+    tp_diags d = {0};
+    CHECK_INT(tp_sacct_load(path, NULL, &jobs, &d), 3);
+    tp_slurm_job *j = tp_slurm_jobs_find(&jobs, "33979");
+    CHECK(j != NULL);
+    if (j) {
+      CHECK_STR(j->user, "hermes");
+      CHECK_INT(j->n_nodes, 1);
+      CHECK_INT(j->gpus, 0);
+      CHECK_NEAR(tp_slurm_job_start_s(j), 1768505616, 1e-6); /* 2026-01-15T19:33:36 as UTC */
+      CHECK_NEAR(tp_slurm_job_end_s(j) - tp_slurm_job_start_s(j), 778, 1e-9);
+    }
+    tp_slurm_jobs_free(&jobs);
+    tp_diag_free(&d);
+  }
+  snprintf(path, sizeof path, "%s/corpus/cluster/sacct-kabre-cenat/sacct.csv", shared);
+  if (tp_test_need(path)) {
+    tp_slurm_jobs jobs = {0};
+    tp_diags d = {0};
+    CHECK_INT(tp_sacct_load(path, NULL, &jobs, &d), -1);
+    CHECK_INT(d.n_by_severity[TP_ERROR], 1);
+    tp_slurm_jobs_free(&jobs);
+    tp_diag_free(&d);
+  }
+}
+
 static const char k_json40[] =
     "{\"jobs\": [\n"
     " {\"job_id\": 201, \"name\": \"train\", \"user\": \"ana\", \"nodes\": \"gpu-[01-02]\",\n"
@@ -234,6 +296,8 @@ int main(void) {
   TP_RUN(test_hostlist);
   TP_RUN(test_parsable);
   TP_RUN(test_order_and_noheader);
+  TP_RUN(test_tab_delimited);
+  TP_RUN(test_corpus);
   TP_RUN(test_json);
   TP_RUN(test_many);
   return tp_test_summary();
