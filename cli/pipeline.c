@@ -48,47 +48,63 @@ static void S_trace_format(tp_pipeline_state *st) {
   }
 }
 
-/* The configuration's text-log patterns, as a pattern set the framework
- * readers and discovery can use. */
+/* The configuration's text-log parsers, as the pattern sets and names the
+ * framework readers and discovery use. */
 typedef struct S_textlog {
-  tp_textlog_rule *rules;    /* owned; NULL when the configuration has none */
-  tp_textlog_set custom;     /* a set over rules */
+  tp_framework_textlog *entries; /* one per text `parsers` entry, in order; owned */
+  tp_textlog_rule **rules;       /* each entry's rules, owned; NULL where it has none */
+  tp_textlog_set *custom;        /* each entry's set over its rules */
+  size_t n;
 } S_textlog;
 
-/* Framework logs: the configuration's text-log patterns (its first text
- * `parsers` entry) and its CSV log parsers (every entry with columns).
- * Discovery knows them too, so that a log they read is a run's log (and
- * several in one folder are several runs). */
+/* The entry for configured text-log parser cp into tl's slot i. */
+static void S_text_entry(tp_pipeline_state *st, const tp_config_parser *cp, S_textlog *tl,
+                         size_t i) {
+  tp_framework_textlog *e = &tl->entries[i];
+  if (cp->files.count) e->files = cp->files.items, e->n_files = cp->files.count;
+  const char *name = cp->name ? cp->name : "configured";
+  if (cp->patterns.count) {
+    tl->rules[i] = tp_xcalloc(cp->patterns.count, sizeof *tl->rules[i]);
+    for (size_t k = 0; k < cp->patterns.count; k++)
+      tl->rules[i][k] = (tp_textlog_rule){.name = name, .line = cp->patterns.items[k],
+                                          .time_format = cp->time_format};
+    tl->custom[i] = (tp_textlog_set){.name = name, .rules = tl->rules[i],
+                                     .n_rules = cp->patterns.count};
+    e->set = &tl->custom[i];
+  } else if (cp->set) {
+    e->set = tp_textlog_builtin(cp->set);
+    if (!e->set)
+      tp_diag_add(&st->lab->diags, TP_ERROR, st->cfg->path, -1, cp->line,
+                  "parsers: no built-in pattern set named '%s'", cp->set);
+  }
+}
+
+/* Framework logs: the configuration's text-log parsers (every `parsers`
+ * entry without columns; a file is read by the first whose files match it)
+ * and its CSV log parsers (every entry with columns).  Discovery knows them
+ * too, so that a log they read is a run's log (and several in one folder are
+ * several runs). */
 static void S_framework_opts(tp_pipeline_state *st, tp_framework_opts *fo, S_textlog *tl) {
   const tp_config *cfg = st->cfg;
   *fo = (tp_framework_opts){.tz = st->tz, .clock_offset_s = st->opts->clock_offset_s,
                             .parsers = cfg->parsers, .n_parsers = cfg->n_parsers};
   *tl = (S_textlog){0};
-  const tp_config_parser *cp = NULL, *other = NULL;
-  for (size_t i = 0; i < cfg->n_parsers && !other; i++)
-    if (!cfg->parsers[i].has_columns) *(cp ? &other : &cp) = &cfg->parsers[i];
-  if (!cp) return;
-  if (cp->files.count)
-    fo->textlog_files = cp->files.items, fo->n_textlog_files = cp->files.count;
-  if (cp->patterns.count) {
-    tl->rules = tp_xcalloc(cp->patterns.count, sizeof *tl->rules);
-    for (size_t k = 0; k < cp->patterns.count; k++)
-      tl->rules[k] = (tp_textlog_rule){.name = cp->name ? cp->name : "configured",
-                                       .line = cp->patterns.items[k],
-                                       .time_format = cp->time_format};
-    tl->custom = (tp_textlog_set){.name = cp->name ? cp->name : "configured",
-                                  .rules = tl->rules, .n_rules = cp->patterns.count};
-    fo->textlog = &tl->custom;
-  } else if (cp->set) {
-    fo->textlog = tp_textlog_builtin(cp->set);
-    if (!fo->textlog)
-      tp_diag_add(&st->lab->diags, TP_ERROR, cfg->path, -1, cp->line,
-                  "parsers: no built-in pattern set named '%s'", cp->set);
-  }
-  if (other)
-    tp_diag_add(&st->lab->diags, TP_WARN, cfg->path, -1, other->line,
-                "parsers: only the first text-log entry is used for now; the other text-log "
-                "entries are ignored");
+  for (size_t i = 0; i < cfg->n_parsers; i++) tl->n += !cfg->parsers[i].has_columns;
+  if (!tl->n) return;
+  tl->entries = tp_xcalloc(tl->n, sizeof *tl->entries);
+  tl->rules = tp_xcalloc(tl->n, sizeof *tl->rules);
+  tl->custom = tp_xcalloc(tl->n, sizeof *tl->custom);
+  size_t k = 0;
+  for (size_t i = 0; i < cfg->n_parsers; i++)
+    if (!cfg->parsers[i].has_columns) S_text_entry(st, &cfg->parsers[i], tl, k++);
+  fo->textlogs = tl->entries, fo->n_textlogs = tl->n;
+}
+
+static void S_textlog_free(S_textlog *tl) {
+  for (size_t i = 0; i < tl->n; i++) free(tl->rules[i]);
+  free(tl->rules);
+  free(tl->custom);
+  free(tl->entries);
 }
 
 /* The --cache directory, made when missing; NULL when not given or not
@@ -121,7 +137,7 @@ static int S_discover_and_load(tp_pipeline_state *st, char *const *paths, size_t
   tp_run **loaded = tp_runload_all(disc->runs, disc->n_runs, &fo, opts->jobs, cache);
   for (size_t i = 0; i < disc->n_runs; i++) tp_lab_add_run(lab, loaded[i]);
   free(loaded);
-  free(tl.rules);
+  S_textlog_free(&tl);
   return rc;
 }
 

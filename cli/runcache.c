@@ -1,8 +1,8 @@
 /* runcache: --cache, runs as read kept per run directory.
  *
  * Each run is stored in the binary run format (model/runbin.h) beside a key
- * naming the program's version and every file that went into it (size,
- * modification time, inode).  A run whose key still holds is loaded from its
+ * naming the program's version, the configured log parsers and every file
+ * that went into it (size, modification time, inode).  A run whose key still holds is loaded from its
  * entry; any other is read again and stored.  Entries are written to a
  * temporary name and renamed, the key last, so a key only ever names a
  * complete document.
@@ -20,9 +20,9 @@
 #include "model/runbin.h"
 #include "render/render.h"
 
-/* The key of a cached run: the program's version, then one line per file
- * that went into it, with its size, modification time (ns) and inode.  A run
- * whose key differs is read again. */
+/* The key of a cached run: the program's version, the configured parsers
+ * (S_key_parsers), then one line per file that went into it, with its size,
+ * modification time (ns) and inode.  A run whose key differs is read again. */
 static void S_key_line(tp_buf *b, char tag, const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) {
@@ -34,10 +34,52 @@ static void S_key_line(tp_buf *b, char tag, const char *path) {
                 (unsigned long long)st.st_ino);
 }
 
-static char *S_cache_key(const tp_found_run *fr, const tp_run *run) {
+/* One field of a parser line: a tab, then s with its tabs and line breaks
+ * escaped ("-" for none). */
+static void S_key_field(tp_buf *b, const char *s) {
+  tp_buf_addc(b, '\t');
+  if (!s) s = "-";
+  for (; *s; s++) {
+    if (*s == '\t') tp_buf_adds(b, "\\t");
+    else if (*s == '\n') tp_buf_adds(b, "\\n");
+    else if (*s == '\\') tp_buf_adds(b, "\\\\");
+    else tp_buf_addc(b, *s);
+  }
+}
+
+static void S_key_strs(tp_buf *b, const tp_config_strs *l) {
+  tp_buf_printf(b, "\t%zu", l->count);
+  for (size_t i = 0; i < l->count; i++) S_key_field(b, l->items[i]);
+}
+
+/* The configured log parsers, one "P" line each, so that a run read through
+ * other parsers is read again. */
+static void S_key_parsers(tp_buf *b, const tp_framework_opts *fo) {
+  for (size_t i = 0; fo && i < fo->n_parsers; i++) {
+    const tp_config_parser *cp = &fo->parsers[i];
+    tp_buf_addc(b, 'P');
+    S_key_field(b, cp->name);
+    S_key_field(b, cp->set);
+    S_key_field(b, cp->time_format);
+    S_key_strs(b, &cp->patterns);
+    S_key_strs(b, &cp->files);
+    if (cp->has_columns) {
+      const tp_config_csvlog *c = &cp->columns;
+      tp_buf_printf(b, "\tcolumns\t%d", c->step_base);
+      S_key_field(b, c->step);
+      S_key_field(b, c->time);
+      S_key_field(b, c->time_format);
+      S_key_strs(b, &c->metrics);
+    }
+    tp_buf_addc(b, '\n');
+  }
+}
+
+static char *S_cache_key(const tp_found_run *fr, const tp_framework_opts *fo, const tp_run *run) {
   tp_buf b = {0};
   tp_buf_printf(&b, "trainprint %s run cache (binary %d)\nid\t%s\n", TP_VERSION, TP_RUNBIN_VERSION,
                 fr->id);
+  S_key_parsers(&b, fo);
   for (size_t i = 0; i < fr->n_event_files; i++) S_key_line(&b, 'F', fr->event_files[i]);
   for (size_t i = 0; i < fr->n_other_files; i++) S_key_line(&b, 'F', fr->other_files[i]);
   for (size_t i = 0; run && i < run->n_inputs; i++) S_key_line(&b, 'I', run->inputs[i].path);
@@ -47,7 +89,8 @@ static char *S_cache_key(const tp_found_run *fr, const tp_run *run) {
 typedef enum { S_CACHE_MISSING, S_CACHE_STALE, S_CACHE_OTHER_VERSION, S_CACHE_OK } S_cache_state;
 
 /* The key file's input lines ("I\t<path>") recomputed, with the found files. */
-static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr) {
+static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr,
+                                   const tp_framework_opts *fo) {
   FILE *f = fopen(keyfile, "rb");
   if (!f) return S_CACHE_MISSING;
   tp_buf old = {0};
@@ -58,7 +101,7 @@ static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr) 
   fclose(f);
   /* Rebuild the key from the found files and the inputs the old key names. */
   tp_buf now = {0};
-  char *base = S_cache_key(fr, NULL);
+  char *base = S_cache_key(fr, fo, NULL);
   tp_buf_adds(&now, base);
   free(base);
   const char *p = tp_buf_str(&old);
@@ -93,10 +136,11 @@ static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
   return base;
 }
 
-static void S_cache_store(const char *base, const tp_found_run *fr, const tp_run *run) {
+static void S_cache_store(const char *base, const tp_found_run *fr, const tp_framework_opts *fo,
+                          const tp_run *run) {
   tp_buf doc = {0};
   tp_runbin_write(run, &doc);
-  char *key = S_cache_key(fr, run);
+  char *key = S_cache_key(fr, fo, run);
   const char *ext[2] = {".run", ".key"};
   const char *data[2] = {tp_buf_str(&doc), key};
   size_t len[2] = {doc.len, strlen(key)};
@@ -158,7 +202,7 @@ tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
   char *keyfile = tp_xasprintf("%s.key", base);
   char *docfile = tp_xasprintf("%s.run", base);
   tp_run *run = NULL;
-  S_cache_state cs = S_cache_valid(keyfile, fr);
+  S_cache_state cs = S_cache_valid(keyfile, fr, fo);
   if (cs == S_CACHE_OTHER_VERSION)
     fprintf(stderr, "trainprint: warning: %s: cache entry from another version of trainprint; "
                     "ignored, the run is read again\n", keyfile);
@@ -181,7 +225,7 @@ tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
   }
   if (!run) {
     run = tp_runload_one(fr, fo);
-    S_cache_store(base, fr, run);
+    S_cache_store(base, fr, fo, run);
   }
   free(keyfile);
   free(docfile);

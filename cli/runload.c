@@ -50,6 +50,15 @@ static char *S_host_of_event_file(const char *path) {
   return tp_xstrndup(p, n);
 }
 
+/* Whether a configured text-log parser has patterns (or a built-in set) of
+ * its own: its logs may sit beside event files that discovery did not pair
+ * with them. */
+static bool S_has_text_patterns(const tp_framework_opts *fo) {
+  for (size_t i = 0; i < fo->n_textlogs; i++)
+    if (fo->textlogs[i].set) return true;
+  return false;
+}
+
 /* Read every log of one run directory: event files, then framework logs
  * (metrics from all, hparams from all; disagreements are diagnosed). */
 tp_run *tp_runload_one(const tp_found_run *fr, const tp_framework_opts *fo) {
@@ -57,7 +66,7 @@ tp_run *tp_runload_one(const tp_found_run *fr, const tp_framework_opts *fo) {
   for (size_t i = 0; i < fr->n_event_files; i++)
     tp_tfevents_load_run(run, fr->event_files[i], &run->diags);
   if (fr->n_event_files) run->host = S_host_of_event_file(fr->event_files[0]);
-  if (fr->n_other_files || !fr->n_event_files || fo->textlog) {
+  if (fr->n_other_files || !fr->n_event_files || S_has_text_patterns(fo)) {
     /* One log of several trainings' in fr->dir, or the directory without them. */
     tp_framework_opts own = *fo;
     own.only_file = fr->log_file;

@@ -206,7 +206,8 @@ int tp_discover(tp_discovery *out, char *const *paths, size_t n_paths, tp_diags 
 
 int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
                      const tp_textlog_set *textlog, tp_diags *diags) {
-  tp_framework_opts fo = {.textlog = textlog};
+  tp_framework_textlog entry = {.set = textlog};
+  tp_framework_opts fo = {.textlogs = &entry, .n_textlogs = textlog ? 1 : 0};
   return tp_discover_with_opts(out, paths, n_paths, &fo, diags);
 }
 
@@ -214,12 +215,14 @@ int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,
                           const tp_framework_opts *fo, tp_diags *diags) {
   memset(out, 0, sizeof *out);
   tp_discover_walk w = {.out = out, .diags = diags, .fw = fo};
-  const tp_textlog_set *textlog = fo ? fo->textlog : NULL;
-  if (textlog) {
-    tp_diags quiet = {0}; /* the loader reports bad patterns */
-    w.textlog = tp_textlog_compile(textlog, &quiet);
-    tp_diag_free(&quiet);
-  }
+  size_t n_tl = fo ? fo->n_textlogs : 0;
+  w.textlogs = n_tl ? tp_xcalloc(n_tl, sizeof *w.textlogs) : NULL;
+  for (size_t i = 0; i < n_tl; i++)
+    if (fo->textlogs[i].set) {
+      tp_diags quiet = {0}; /* the loader reports bad patterns */
+      w.textlogs[i] = tp_textlog_compile(fo->textlogs[i].set, &quiet);
+      tp_diag_free(&quiet);
+    }
   for (size_t i = 0; i < n_paths; i++) {
     /* "dir/" and "dir" name the same runs: ids and paths never keep the slash. */
     size_t plen = strlen(paths[i]);
@@ -235,7 +238,8 @@ int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,
   for (size_t i = 0; i < w.n_seen; i++) free(w.seen[i].path);
   free(w.seen);
   free(w.slots);
-  tp_textlog_free(w.textlog);
+  for (size_t i = 0; i < n_tl; i++) tp_textlog_free(w.textlogs[i]);
+  free(w.textlogs);
   for (size_t i = 1; i < out->n_runs; i++)
     if (strcmp(out->runs[i].id, out->runs[i - 1].id) == 0)
       tp_diag_add(diags, TP_WARN, out->runs[i].dir, -1, -1,

@@ -132,8 +132,10 @@ int tp_discover_with(tp_discovery *out, char *const *paths, size_t n_paths,
                      const struct tp_textlog_set *textlog, tp_diags *diags);
 struct tp_framework_opts;
 /* tp_discover_with, where what the configuration says of logs comes from the
- * framework options fo (may be NULL): its pattern set (fo->textlog), the names
- * text logs have (fo->textlog_files), and its CSV log parsers, whose every
+ * framework options fo (may be NULL): its text-log parsers (fo->textlogs: the
+ * names each reads and its pattern set; a file is read by the first whose
+ * names match it, and is a log when that set or a built-in one reads a record
+ * from its first MiB), and its CSV log parsers, whose every
  * named file is a log (a run of its own directory, and several in one folder
  * several runs). */
 int tp_discover_with_opts(tp_discovery *out, char *const *paths, size_t n_paths,

@@ -46,7 +46,8 @@ typedef struct tp_discover_walk {
   const char *alias_of;   /* ... the id of this output directory */
   char **alias_events;    /* ... and the output directory's runs/ event files */
   size_t n_alias_events;
-  tp_textlog *textlog;    /* the configuration's text-log patterns, compiled, or NULL */
+  tp_textlog **textlogs;  /* each configured text-log parser's patterns, compiled
+                             (parallel to fw->textlogs; NULL where it has none) */
   const struct tp_framework_opts *fw; /* what the configuration says of logs, or NULL */
 } tp_discover_walk;
 

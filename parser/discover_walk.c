@@ -142,7 +142,7 @@ static void S_no_scalar(void *ctx, const char *tag, int64_t step, double t_s, do
   (void)ctx, (void)tag, (void)step, (void)t_s, (void)v;
 }
 
-/* Does the configuration's compiled text-log set tl give a record in the
+/* Does the compiled text-log set tl (a configured parser's) give a record in the
  * got bytes of head (whole lines)? */
 static bool S_configured_log(tp_textlog *tl, const char *head, size_t got) {
   FILE *mf = fmemopen((void *)head, got, "rb");
@@ -158,6 +158,9 @@ static bool S_configured_log(tp_textlog *tl, const char *head, size_t got) {
 
 bool tp_discover_is_textlog(tp_discover_walk *w, const char *path) {
   if (!tp_framework_text_name(w->fw, path)) return false;
+  /* The configured parser that would read it (the first whose files match). */
+  const tp_framework_textlog *entry = tp_framework_text_entry(w->fw, path);
+  tp_textlog *tl = entry ? w->textlogs[entry - w->fw->textlogs] : NULL;
   FILE *f = fopen(path, "rb");
   if (!f) return false;
   char *head = tp_xmalloc(TP_TEXTLOG_SNIFF_BYTES);
@@ -166,7 +169,7 @@ bool tp_discover_is_textlog(tp_discover_walk *w, const char *path) {
   while (got && head[got - 1] != '\n') got--; /* whole lines only */
   bool yes = got && !memchr(head, 0, got) &&
              (tp_textlog_sniff(head, got, 3) != NULL ||
-              (w->textlog && S_configured_log(w->textlog, head, got)));
+              (tl && S_configured_log(tl, head, got)));
   free(head);
   return yes;
 }

@@ -173,13 +173,27 @@ const tp_config_parser *tp_framework_csv_parser(const tp_framework_opts *opt, co
   return NULL;
 }
 
-bool tp_framework_text_name(const tp_framework_opts *opt, const char *name) {
-  if (!opt || !opt->textlog_files) return tp_framework_claims(TP_FW_TEXTLOG, name);
+/* Whether the textlog entry e's files (default *.log, *.txt) match base. */
+static bool S_entry_claims(const tp_framework_textlog *e, const char *base) {
+  if (!e->files) return tp_framework_claims(TP_FW_TEXTLOG, base);
+  for (size_t i = 0; i < e->n_files; i++)
+    if (fnmatch(e->files[i], base, 0) == 0) return true;
+  return false;
+}
+
+const tp_framework_textlog *tp_framework_text_entry(const tp_framework_opts *opt,
+                                                    const char *name) {
+  if (!opt) return NULL;
   const char *base = strrchr(name, '/');
   base = base ? base + 1 : name;
-  for (size_t i = 0; i < opt->n_textlog_files; i++)
-    if (fnmatch(opt->textlog_files[i], base, 0) == 0) return true;
-  return false;
+  for (size_t i = 0; i < opt->n_textlogs; i++)
+    if (S_entry_claims(&opt->textlogs[i], base)) return &opt->textlogs[i];
+  return NULL;
+}
+
+bool tp_framework_text_name(const tp_framework_opts *opt, const char *name) {
+  if (!opt || !opt->n_textlogs) return tp_framework_claims(TP_FW_TEXTLOG, name);
+  return tp_framework_text_entry(opt, name) != NULL;
 }
 
 /* ---- detection ---------------------------------------------------------------- */
@@ -432,7 +446,8 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
         /* Sniff on whole lines only. */
         size_t cut = hn;
         while (cut && head[cut - 1] != '\n') cut--;
-        set = opt && opt->textlog ? opt->textlog : tp_textlog_sniff(head, cut, 3);
+        const tp_framework_textlog *entry = tp_framework_text_entry(opt, names[i]);
+        set = entry && entry->set ? entry->set : tp_textlog_sniff(head, cut, 3);
       }
       tp_textlog *tl = set ? tp_textlog_compile(set, d) : NULL;
       FILE *f = tl ? S_open(p, d) : NULL;

@@ -69,20 +69,28 @@ struct tp_tz;
 struct tp_textlog_set;
 struct tp_config_parser;
 
+/* One configured text-log parser (a `parsers` entry without columns): the
+ * files it reads and how. */
+typedef struct tp_framework_textlog {
+  const struct tp_textlog_set *set; /* its pattern set; NULL: the built-in sets, sniffed */
+  char *const *files;           /* the names (fnmatch globs) it reads; NULL: *.log, *.txt */
+  size_t n_files;
+} tp_framework_textlog;
+
 typedef struct tp_framework_opts {
   const struct tp_tz *tz;       /* zone for naive times (NULL: UTC) */
   double clock_offset_s;        /* added to every time */
   unsigned force;               /* --format: only these kinds (0: detect) */
-  const struct tp_textlog_set *textlog; /* pattern set for text logs; NULL: try the
-                                           built-in sets on *.log / *.txt files */
+  const tp_framework_textlog *textlogs; /* the configured text-log parsers, in order
+                                          (a file is read by the first whose files
+                                          match it); none: try the built-in sets on
+                                          *.log / *.txt files */
+  size_t n_textlogs;
   const char *only_file;        /* when set, read this log of dir (a Keras CSV or a text
                                    log) and nothing else: a run split off a directory
                                    holding several trainings' logs (tp_found_run.log_file) */
   char *const *skip_files;      /* logs of dir that are runs of their own: not read */
   size_t n_skip_files;
-  char *const *textlog_files;   /* the names (fnmatch globs) text logs have; NULL: *.log,
-                                   *.txt (the configured parser's files) */
-  size_t n_textlog_files;
   const struct tp_config_parser *parsers; /* the configuration's parsers; those with
                                              columns read the CSV logs their files name */
   size_t n_parsers;
@@ -93,9 +101,14 @@ typedef struct tp_framework_opts {
  * NULL.  A file it names is read by it alone, whatever its content. */
 const struct tp_config_parser *tp_framework_csv_parser(const tp_framework_opts *opt,
                                                        const char *name);
-/* Whether name (a path or a name) is one that text logs may have (see
- * textlog_files). */
+/* Whether name (a path or a name) is one that text logs may have: one that
+ * a configured text-log parser's files match (*.log, *.txt when none). */
 bool tp_framework_text_name(const tp_framework_opts *opt, const char *name);
+/* The configured text-log parser that reads the file name (a path or a
+ * name): the first of opt->textlogs whose files match it; NULL when none
+ * does (or none is configured). */
+const tp_framework_textlog *tp_framework_text_entry(const tp_framework_opts *opt,
+                                                    const char *name);
 
 /* What a format's loader is given besides the run and its directory, the
  * same for every row of the format table. */

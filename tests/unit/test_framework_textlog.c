@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "fw_check.h"
+#include "parser/logs/framework.h"
 #include "parser/logs/textlog.h"
 
 static tp_run *S_read(const tp_textlog_set *set, const char *text, tp_diags *d,
@@ -124,9 +125,32 @@ static void test_corpus(void) {
   tp_run_free(run);
 }
 
+/* Several configured text-log parsers: a file is read by the first whose
+ * globs match its name; with none configured, *.log and *.txt are names. */
+static void test_entries(void) {
+  char g_train[] = "train*.log", g_out[] = "*.out", g_log[] = "*.log";
+  char *a_files[] = {g_train};
+  char *b_files[] = {g_out, g_log};
+  tp_framework_textlog entries[2] = {{.set = tp_textlog_builtin("fairseq"), .files = a_files,
+                                      .n_files = 1},
+                                     {.set = NULL, .files = b_files, .n_files = 2}};
+  tp_framework_opts fo = {.textlogs = entries, .n_textlogs = 2};
+  CHECK(tp_framework_text_entry(&fo, "dir/train-1.log") == &entries[0]);
+  CHECK(tp_framework_text_entry(&fo, "eval.log") == &entries[1]);
+  CHECK(tp_framework_text_entry(&fo, "x/eval.out") == &entries[1]);
+  CHECK(tp_framework_text_entry(&fo, "notes.txt") == NULL);
+  CHECK(tp_framework_text_name(&fo, "eval.out"));
+  CHECK(!tp_framework_text_name(&fo, "notes.txt"));
+  tp_framework_opts none = {0};
+  CHECK(tp_framework_text_entry(&none, "train.log") == NULL);
+  CHECK(tp_framework_text_name(&none, "notes.txt"));
+  CHECK(!tp_framework_text_name(&none, "eval.out"));
+}
+
 int main(void) {
   TP_RUN(test_builtins);
   TP_RUN(test_limits_and_errors);
   TP_RUN(test_corpus);
+  TP_RUN(test_entries);
   return tp_test_summary();
 }
