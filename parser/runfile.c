@@ -259,6 +259,7 @@ static void S_read_energy(const tp_ynode *en, tp_run *r) {
       e->devices[e->n_devices++] = (tp_device_energy){
           .id = tp_xstrdup(id),
           .name = S_dup(S_str(dv->items[i], "name")),
+          .host = S_dup(S_str(dv->items[i], "host")),
           .energy_j = S_num(tp_ynode_get(dv->items[i], "energy_j")),
           .covered_s = S_num(tp_ynode_get(dv->items[i], "covered_s")),
           .share_s = S_num(tp_ynode_get(dv->items[i], "share_s")),

@@ -248,6 +248,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     tp_json_begin_object(&j, NULL);
     S_str(&j, "id", dv->id);
     S_str(&j, "name", dv->name);
+    S_str(&j, "host", dv->host);
     S_num(&j, "energy_j", dv->energy_j);
     S_num(&j, "covered_s", dv->covered_s);
     S_num(&j, "share_s", dv->share_s);
