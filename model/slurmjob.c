@@ -234,3 +234,50 @@ int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
                        : "the whole node's, GPUs included");
   return 0;
 }
+
+const char *tp_slurm_run_job_id(const tp_run *run) {
+  static const char *const keys[] = {"SLURM_JOB_ID", "slurm_job_id", "job_id"};
+  for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+    size_t kn = strlen(keys[k]);
+    for (size_t i = 0; i < run->n_hparams; i++) {
+      const tp_hparam *h = &run->hparams[i];
+      size_t n = strlen(h->key);
+      if (n < kn || strcmp(h->key + n - kn, keys[k]) != 0) continue;
+      if (n > kn && h->key[n - kn - 1] != '.') continue;
+      if (h->text && *h->text && strcmp(h->text, "null") != 0) return h->text;
+    }
+  }
+  return NULL;
+}
+
+/* How many trailing path components a and b have in common (slashes repeated
+ * or at the end are ignored). */
+static size_t S_common_tail(const char *a, const char *b) {
+  const char *pa = a + strlen(a), *pb = b + strlen(b);
+  size_t n = 0;
+  for (;;) {
+    while (pa > a && pa[-1] == '/') pa--;
+    while (pb > b && pb[-1] == '/') pb--;
+    const char *sa = pa, *sb = pb;
+    while (sa > a && sa[-1] != '/') sa--;
+    while (sb > b && sb[-1] != '/') sb--;
+    size_t la = (size_t)(pa - sa), lb = (size_t)(pb - sb);
+    if (!la || la != lb || memcmp(sa, sb, la) != 0) return n;
+    n++;
+    pa = sa;
+    pb = sb;
+  }
+}
+
+tp_slurm_job *tp_slurm_jobs_by_workdir(tp_slurm_jobs *jobs, const char *dir, const bool *skip,
+                                       size_t *n_match) {
+  tp_slurm_job *found = NULL;
+  *n_match = 0;
+  for (size_t i = 0; dir && i < jobs->count; i++) {
+    tp_slurm_job *job = &jobs->items[i];
+    if ((skip && skip[i]) || !job->workdir || S_common_tail(job->workdir, dir) < 2) continue;
+    found = job;
+    (*n_match)++;
+  }
+  return *n_match == 1 ? found : NULL;
+}

@@ -94,6 +94,19 @@ struct tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const 
 int tp_slurm_job_claim(struct tp_run *run, const tp_slurm_job *job, const char *file,
                        double data_end_s);
 
+/* The job id a run records in its configuration: the hparam SLURM_JOB_ID,
+ * slurm_job_id or job_id (in that order; also as the last part of a nested
+ * key, "env.SLURM_JOB_ID"), from hparams files or an MLflow run's params.
+ * NULL when none.  The string is the run's. */
+const char *tp_slurm_run_job_id(const struct tp_run *run);
+
+/* The job whose WorkDir's trailing part the folder dir ends with, at least its
+ * last two components ("/proj/x/runs/a" and ".../copy/runs/a"), among the jobs
+ * not marked in skip (may be NULL; indexed as jobs->items).  *n_match gets how
+ * many jobs fit; the job is returned only when exactly one fits, else NULL. */
+tp_slurm_job *tp_slurm_jobs_by_workdir(tp_slurm_jobs *jobs, const char *dir, const bool *skip,
+                                       size_t *n_match);
+
 /* A run that is a job and that nothing else gave energy (method NONE) takes
  * the job's ConsumedEnergyRaw as declared energy (its accounting file, the
  * run's "sacct" input, gave it); cpu_only says the cluster's energy plugin
