@@ -48,6 +48,7 @@ static void S_job_init(tp_slurm_job *job, const char *job_id) {
   job->job_id = tp_xstrdup(job_id);
   job->gpus = -1;
   job->consumed_energy_j = NAN;
+  job->host_energy_j = NAN;
 }
 
 tp_slurm_job *tp_slurm_job_new(const char *job_id) {
@@ -203,8 +204,33 @@ tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *f
   return run;
 }
 
+/* A run whose GPUs traces cover: the whole node's ConsumedEnergyRaw less the
+ * GPUs' energy is the host's, noted and kept in the job (never added). */
+static void S_host_rest(tp_run *run, tp_slurm_job *job) {
+  double gpu_j = 0;
+  for (size_t d = 0; d < run->energy.n_devices; d++) {
+    const char *id = run->energy.devices[d].id, *slash = strrchr(id, '/');
+    if (strncmp(slash ? slash + 1 : id, "gpu", 3) == 0) gpu_j += run->energy.devices[d].energy_j;
+  }
+  if (!(gpu_j > 0)) return;
+  double rest_j = job->consumed_energy_j - gpu_j;
+  if (rest_j < 0) {
+    tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                "Slurm's ConsumedEnergyRaw of job %s (%.6f kWh, the whole node) is below its "
+                "GPUs' traced energy (%.6f kWh): no host energy worked out", job->job_id,
+                job->consumed_energy_j / TP_J_PER_KWH, gpu_j / TP_J_PER_KWH);
+    return;
+  }
+  job->host_energy_j = rest_j;
+  tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+              "host energy of job %s: %.6f kWh, Slurm's ConsumedEnergyRaw (%.6f kWh, the whole "
+              "node) less its GPUs' traced energy (%.6f kWh); shown beside the run's energy, "
+              "not added to it", job->job_id, rest_j / TP_J_PER_KWH,
+              job->consumed_energy_j / TP_J_PER_KWH, gpu_j / TP_J_PER_KWH);
+}
+
 int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
-  const tp_slurm_job *job = run->job;
+  tp_slurm_job *job = run->job;
   if (!job || !(job->consumed_energy_j > 0) || !isfinite(run->start_s)) return -1;
   if (run->energy.method != TP_ENERGY_NONE) {
     tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
@@ -213,6 +239,9 @@ int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
                 run->energy.method == TP_ENERGY_DECLARED
                     ? "the run's own tracking tool"
                     : "power traces, which take precedence");
+    bool traced = run->energy.method == TP_ENERGY_MEASURED ||
+                  run->energy.method == TP_ENERGY_INTEGRATED;
+    if (traced && !cpu_only) S_host_rest(run, job);
     return -1;
   }
   tp_input *in = NULL;

@@ -327,6 +327,7 @@ static void S_read_job(const tp_ynode *jn, tp_run *r) {
   int64_t gpus = S_int(tp_ynode_get(jn, "gpus"));
   job->gpus = gpus >= 0 && gpus < 1000000 ? (int)gpus : -1;
   job->consumed_energy_j = S_num(tp_ynode_get(jn, "consumed_energy_j"));
+  job->host_energy_j = S_num(tp_ynode_get(jn, "host_energy_j"));
   job->line = S_int(tp_ynode_get(jn, "line"));
   const tp_ynode *nodes = tp_ynode_get(jn, "nodes");
   for (size_t k = 0; k < S_len(nodes); k++) {

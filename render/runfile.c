@@ -130,6 +130,7 @@ static void S_job(tp_json *j, const tp_slurm_job *job) {
   S_str(j, "workdir", job->workdir);
   tp_json_int(j, "gpus", job->gpus);
   S_num(j, "consumed_energy_j", job->consumed_energy_j);
+  S_num(j, "host_energy_j", job->host_energy_j);
   tp_json_int(j, "line", job->line);
   tp_json_begin_array(j, "nodes");
   for (size_t k = 0; k < job->n_nodes; k++) S_str(j, NULL, job->nodes[k]);

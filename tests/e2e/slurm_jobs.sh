@@ -21,7 +21,8 @@
 #     the run's host, gpu-01.
 # gpu-01-power.csv holds one GPU at 300 W from 07:50 to 08:25: job 7000
 # (08:00-08:20) is charged 300 W x 1200 s = 0.1 kWh integrated, the idle time
-# around it no one.  No trace covers the others: a job's ConsumedEnergyRaw is its declared energy (the
+# around it no one; its whole-node ConsumedEnergyRaw (500 000 J) is not added:
+# the rest, 500 000 - 360 000 = 140 000 J (0.038889 kWh), is its host_energy_j.  No trace covers the others: a job's ConsumedEnergyRaw is its declared energy (the
 # whole node's, the default scope); 7002, 7004 and 7017 have none, and with
 # --hardware "A100-SXM4-40GB" are estimated at 400 W per GPU Slurm allocated:
 # 7004, 12 x 400 W x 1200 s = 5 760 000 J = 1.6 kWh.
@@ -92,7 +93,14 @@ devs = got.get("7000", {}).get("energy", {}).get("devices", [])
 if [(d["id"], d["host"]) for d in devs] != [("gpu0", "gpu-01")]: fail("7000 device host", devs)
 if got.get("7007", {}).get("slurm", {}).get("name") != "sweep|lr=3e-4": fail("7007 name")
 if got.get("7015", {}).get("slurm", {}).get("state") != "CANCELLED": fail("7015 state")
-if got.get("7000", {}).get("slurm", {}).get("consumed_energy_j") != 100000: fail("7000 energy")
+sl0 = got.get("7000", {}).get("slurm", {})
+if sl0.get("consumed_energy_j") != 500000: fail("7000 energy")
+# The node's 500 000 J less the GPU's 360 000 J is the host's, not added.
+if sl0.get("host_energy_j") != 140000: fail("7000 host energy", sl0.get("host_energy_j"))
+if not any("host energy of job 7000: 0.038889 kWh" in d
+           for d in got.get("7000", {}).get("diagnostics", [])): fail("7000 host note")
+if any(r["slurm"].get("host_energy_j") is not None for j, r in got.items() if j != "7000"):
+    fail("host energy without a trace")
 if got.get("7002", {}).get("slurm", {}).get("consumed_energy_j") is not None: fail("7002 energy")
 if got.get("7013", {}).get("slurm", {}).get("consumed_energy_j") != 1402000: fail("7013 energy")
 if got.get("8100", {}).get("slurm", {}).get("consumed_energy_j") != 1800000: fail("8100 energy")
