@@ -130,6 +130,28 @@ YAML
 "$tp" report -q --timezone UTC "$scratch/nh" -o "$scratch/site3" 2>"$scratch/err3"
 n=$(grep -c '"job_id"' "$scratch/site3/summary.json")
 [ "$n" = 20 ] || { echo "FAIL: --noheader file gave $n jobs"; cat "$scratch/err3"; rc=1; }
+# A trace whose power entry declares its host: the device is on that host
+# (gpu-01.cluster.org, the long name of 7000's node), in report and in scan.
+mkdir -p "$scratch/cfgh" && cp -r "$scratch/lab/cluster" "$scratch/cfgh/"
+printf 'power:\n  - files: "cluster/gpu-01-power.csv"\n    host: gpu-01.cluster.org\n' \
+  >"$scratch/cfgh/trainprint.yaml"
+for how in report scan; do
+  if [ $how = report ]; then
+    "$tp" report -q --timezone UTC "$scratch/cfgh" -o "$scratch/cfgh-site" 2>/dev/null
+  else
+    "$tp" scan -q --timezone UTC -c "$scratch/cfgh/trainprint.yaml" "$scratch/cfgh" \
+      -o "$scratch/cfgh-sums" 2>/dev/null &&
+      "$tp" render -q -c "$scratch/cfgh/trainprint.yaml" "$scratch/cfgh-sums" \
+        -o "$scratch/cfgh-site" 2>/dev/null
+  fi
+  python3 - "$scratch/cfgh-site/summary.json" <<'PY' || { echo "FAIL: declared host ($how)"; rc=1; }
+import json, sys
+runs = {r["id"]: r for r in json.load(open(sys.argv[1]))["runs"]}
+devs = runs.get("slurm/7000", {}).get("energy", {}).get("devices", [])
+sys.exit([(d["id"], d["host"]) for d in devs] != [("gpu0", "gpu-01.cluster.org")])
+PY
+  rm -rf "$scratch/cfgh-site"
+done
 # A folder whose path ends with the WorkDir of two jobs is neither's run, and
 # says so; one whose path shares only its last component is no job's.
 mkdir -p "$scratch/amb/copy/runs/x" "$scratch/amb/copy/y"
