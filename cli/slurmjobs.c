@@ -5,7 +5,9 @@
  * the zone of naive times); each job that started and has no run of its id yet
  * becomes a run "slurm/<job id>" in the file's folder (model/slurmjob.h), so
  * that the traces of that folder reach it by time and the estimate, when
- * hardware is known, uses its GPUs. */
+ * hardware is known, uses its GPUs.  A run folder is a job's run when it holds
+ * the job's output file (slurm-<id>.out), records its id (tp_slurm_run_job_id),
+ * or its path ends with the job's WorkDir (tp_slurm_jobs_by_workdir). */
 #include "cli/pipeline_impl.h"
 
 #include <math.h>
@@ -88,6 +90,30 @@ static void S_claim_folders(tp_pipeline_state *st, tp_slurm_jobs *jobs, char **f
   }
 }
 
+/* Runs of folders that no job's output file or recorded id names become the
+ * run of the one job whose WorkDir their path ends with (a folder copied off
+ * the cluster); a path that fits several jobs is a note, and no job's. */
+static void S_claim_workdirs(tp_pipeline_state *st, tp_slurm_jobs *jobs, char **folder_ids,
+                             size_t n_runs, const char *path, double data_end_s,
+                             double mtime_s, bool *claimed) {
+  for (size_t r = 0; r < n_runs; r++) {
+    tp_run *run = st->lab->runs[r];
+    if (folder_ids[r] || run->job) continue;
+    size_t n = 0;
+    tp_slurm_job *job = tp_slurm_jobs_by_workdir(jobs, run->dir, claimed, &n);
+    if (n > 1)
+      tp_diag_add(&run->diags, TP_NOTE, path, -1, -1,
+                  "the run's folder ends with the working directory of %zu Slurm jobs: "
+                  "taken as none's run", n);
+    if (!job || tp_slurm_job_claim(run, job, path, data_end_s) != 0) continue;
+    tp_diag_add(&run->diags, TP_NOTE, path, -1, job->line,
+                "Slurm job %s's run: its folder ends with the job's working directory %s",
+                job->job_id, job->workdir);
+    tp_run_check_window(run, mtime_s);
+    claimed[job - jobs->items] = true;
+  }
+}
+
 static bool S_has_run(const tp_lab *lab, const char *id) {
   for (size_t i = 0; i < lab->n_runs; i++)
     if (strcmp(lab->runs[i]->id, id) == 0) return true;
@@ -113,6 +139,8 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
   bool *claimed = tp_xcalloc(jobs.count + 1, sizeof *claimed);
   S_claim_folders(st, &jobs, folder_ids, n_runs, path, data_end_s, (double)info.mtime_s,
                   claimed);
+  S_claim_workdirs(st, &jobs, folder_ids, n_runs, path, data_end_s, (double)info.mtime_s,
+                   claimed);
   size_t made = 0, unstarted = 0;
   for (size_t i = 0; i < jobs.count; i++) {
     const tp_slurm_job *job = &jobs.items[i];
@@ -155,7 +183,11 @@ void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc) {
   if (!cs->files.count && !disc->n_clusters) return;
   size_t n_runs = st->lab->n_runs; /* the runs of folders: jobs' runs come after */
   char **folder_ids = tp_xcalloc(n_runs + 1, sizeof *folder_ids);
-  for (size_t r = 0; r < n_runs; r++) folder_ids[r] = S_folder_job_id(st->lab->runs[r]->dir);
+  for (size_t r = 0; r < n_runs; r++) {
+    folder_ids[r] = S_folder_job_id(st->lab->runs[r]->dir);
+    const char *recorded = tp_slurm_run_job_id(st->lab->runs[r]);
+    if (!folder_ids[r] && recorded) folder_ids[r] = tp_xstrdup(recorded);
+  }
   for (size_t i = 0; i < cs->files.count; i++) {
     char *dir = S_dir_of(cs->files.items[i]);
     S_apply_file(st, cs->files.items[i], dir, cs->columns, folder_ids, n_runs);

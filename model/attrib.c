@@ -429,6 +429,7 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const tp_attri
     if (dv->dropped) continue;
     tp_energy_merge_device(re, dv->id, dv->name, dv->energy_j, dv->covered_s, dv->share_s,
                            dv->peak_w, dv->idle_w);
+    tp_energy_device_set_host(re, dv->id, t->host);
     re->it_j += dv->energy_j;
     energy += dv->energy_j;
     if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;

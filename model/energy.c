@@ -401,6 +401,12 @@ void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name,
   if (!isnan(idle_w) && (isnan(de->idle_w) || idle_w < de->idle_w)) de->idle_w = idle_w;
 }
 
+void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *host) {
+  for (size_t i = 0; host && i < re->n_devices; i++)
+    if (strcmp(re->devices[i].id, id) == 0 && !re->devices[i].host)
+      re->devices[i].host = tp_xstrdup(host);
+}
+
 void tp_energy_set_coverage(tp_run *run, double dur_s) {
   tp_run_energy *re = &run->energy;
   double cov = 0;
@@ -558,6 +564,7 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       for (size_t k = 0; k < re->n_devices; k++) {
         free(re->devices[k].id);
         free(re->devices[k].name);
+        free(re->devices[k].host);
       }
       free(re->devices);
       re->devices = NULL;

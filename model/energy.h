@@ -164,6 +164,9 @@ double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k);
  * and idle widened (NAN: none).  re->it_j is not touched. */
 void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
                             double covered_s, double share_s, double peak_w, double idle_w);
+/* The device with that id in re takes host (copied) as its host unless it has
+ * one already; NULL host: nothing. */
+void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *host);
 /* re->coverage = seconds covered over all devices / (devices x dur_s), at most
  * 1, and a note in run->diags when below 1. */
 void tp_energy_set_coverage(tp_run *run, double dur_s);

@@ -209,6 +209,7 @@ void tp_run_free(tp_run *run) {
   for (size_t i = 0; i < run->energy.n_devices; i++) {
     free(run->energy.devices[i].id);
     free(run->energy.devices[i].name);
+    free(run->energy.devices[i].host);
   }
   free(run->energy.devices);
   free(run->energy.gpu_model);
@@ -629,4 +630,15 @@ const char *tp_fmt_double(char buf[32], double v) {
     if (strtod(buf, NULL) == v) break;
   }
   return buf;
+}
+
+const char *tp_run_device_host(const tp_run *r, const tp_device_energy *d, char *buf, size_t n) {
+  const char *slash = d->id ? strrchr(d->id, '/') : NULL;
+  if (slash && slash > d->id && (size_t)(slash - d->id) < n) {
+    memcpy(buf, d->id, (size_t)(slash - d->id));
+    buf[slash - d->id] = '\0';
+    return buf;
+  }
+  if (d->host) return d->host;
+  return r->host;
 }

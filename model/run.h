@@ -107,6 +107,8 @@ typedef struct tp_device_energy {
                            then, as its energy is (so a shared GPU's hours add up to
                            its own once over all runs); 0 when not known (summaries
                            of older versions): covered_s stands in */
+  char *host;           /* host the trace declares (the configuration's power
+                           entry), else NULL: see tp_run_device_host */
 } tp_device_energy;
 
 typedef enum tp_energy_method {
@@ -266,6 +268,11 @@ typedef struct tp_run {
   double intensity_interval_s; /* the series' typical row interval, s */
   tp_diags diags;           /* diagnostics about this run's inputs */
 } tp_run;
+
+/* The host device d of run r is on: the HOST of an id "HOST/gpuN" (DCGM
+ * metrics of several hosts; written into buf of n bytes), else the host its
+ * trace declares, else the run's own host, else NULL (unknown). */
+const char *tp_run_device_host(const tp_run *r, const tp_device_energy *d, char *buf, size_t n);
 
 /* A new, empty run.  id and dir are copied. */
 tp_run *tp_run_new(const char *id, const char *dir);

@@ -48,6 +48,7 @@ static void S_job_init(tp_slurm_job *job, const char *job_id) {
   job->job_id = tp_xstrdup(job_id);
   job->gpus = -1;
   job->consumed_energy_j = NAN;
+  job->host_energy_j = NAN;
 }
 
 tp_slurm_job *tp_slurm_job_new(const char *job_id) {
@@ -203,8 +204,33 @@ tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const char *f
   return run;
 }
 
+/* A run whose GPUs traces cover: the whole node's ConsumedEnergyRaw less the
+ * GPUs' energy is the host's, noted and kept in the job (never added). */
+static void S_host_rest(tp_run *run, tp_slurm_job *job) {
+  double gpu_j = 0;
+  for (size_t d = 0; d < run->energy.n_devices; d++) {
+    const char *id = run->energy.devices[d].id, *slash = strrchr(id, '/');
+    if (strncmp(slash ? slash + 1 : id, "gpu", 3) == 0) gpu_j += run->energy.devices[d].energy_j;
+  }
+  if (!(gpu_j > 0)) return;
+  double rest_j = job->consumed_energy_j - gpu_j;
+  if (rest_j < 0) {
+    tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+                "Slurm's ConsumedEnergyRaw of job %s (%.6f kWh, the whole node) is below its "
+                "GPUs' traced energy (%.6f kWh): no host energy worked out", job->job_id,
+                job->consumed_energy_j / TP_J_PER_KWH, gpu_j / TP_J_PER_KWH);
+    return;
+  }
+  job->host_energy_j = rest_j;
+  tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+              "host energy of job %s: %.6f kWh, Slurm's ConsumedEnergyRaw (%.6f kWh, the whole "
+              "node) less its GPUs' traced energy (%.6f kWh); shown beside the run's energy, "
+              "not added to it", job->job_id, rest_j / TP_J_PER_KWH,
+              job->consumed_energy_j / TP_J_PER_KWH, gpu_j / TP_J_PER_KWH);
+}
+
 int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
-  const tp_slurm_job *job = run->job;
+  tp_slurm_job *job = run->job;
   if (!job || !(job->consumed_energy_j > 0) || !isfinite(run->start_s)) return -1;
   if (run->energy.method != TP_ENERGY_NONE) {
     tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
@@ -213,6 +239,9 @@ int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
                 run->energy.method == TP_ENERGY_DECLARED
                     ? "the run's own tracking tool"
                     : "power traces, which take precedence");
+    bool traced = run->energy.method == TP_ENERGY_MEASURED ||
+                  run->energy.method == TP_ENERGY_INTEGRATED;
+    if (traced && !cpu_only) S_host_rest(run, job);
     return -1;
   }
   tp_input *in = NULL;
@@ -233,4 +262,51 @@ int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
               cpu_only ? "CPU and DRAM only: the GPUs are not in it"
                        : "the whole node's, GPUs included");
   return 0;
+}
+
+const char *tp_slurm_run_job_id(const tp_run *run) {
+  static const char *const keys[] = {"SLURM_JOB_ID", "slurm_job_id", "job_id"};
+  for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+    size_t kn = strlen(keys[k]);
+    for (size_t i = 0; i < run->n_hparams; i++) {
+      const tp_hparam *h = &run->hparams[i];
+      size_t n = strlen(h->key);
+      if (n < kn || strcmp(h->key + n - kn, keys[k]) != 0) continue;
+      if (n > kn && h->key[n - kn - 1] != '.') continue;
+      if (h->text && *h->text && strcmp(h->text, "null") != 0) return h->text;
+    }
+  }
+  return NULL;
+}
+
+/* How many trailing path components a and b have in common (slashes repeated
+ * or at the end are ignored). */
+static size_t S_common_tail(const char *a, const char *b) {
+  const char *pa = a + strlen(a), *pb = b + strlen(b);
+  size_t n = 0;
+  for (;;) {
+    while (pa > a && pa[-1] == '/') pa--;
+    while (pb > b && pb[-1] == '/') pb--;
+    const char *sa = pa, *sb = pb;
+    while (sa > a && sa[-1] != '/') sa--;
+    while (sb > b && sb[-1] != '/') sb--;
+    size_t la = (size_t)(pa - sa), lb = (size_t)(pb - sb);
+    if (!la || la != lb || memcmp(sa, sb, la) != 0) return n;
+    n++;
+    pa = sa;
+    pb = sb;
+  }
+}
+
+tp_slurm_job *tp_slurm_jobs_by_workdir(tp_slurm_jobs *jobs, const char *dir, const bool *skip,
+                                       size_t *n_match) {
+  tp_slurm_job *found = NULL;
+  *n_match = 0;
+  for (size_t i = 0; dir && i < jobs->count; i++) {
+    tp_slurm_job *job = &jobs->items[i];
+    if ((skip && skip[i]) || !job->workdir || S_common_tail(job->workdir, dir) < 2) continue;
+    found = job;
+    (*n_match)++;
+  }
+  return *n_match == 1 ? found : NULL;
 }

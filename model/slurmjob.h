@@ -41,6 +41,9 @@ typedef struct tp_slurm_job {
   size_t n_segments, cap_segments;
   double consumed_energy_j; /* ConsumedEnergyRaw summed over the records (not the
                                steps: a job row already sums them); NAN if unknown */
+  double host_energy_j; /* of a job's run whose GPUs a trace covers: the whole-node
+                           ConsumedEnergyRaw less the GPUs' traced energy, the
+                           host's own (CPU, memory, ...); NAN when not worked out */
   int64_t line;         /* line (or, for JSON, 0) of the job's first record */
   bool steps_only;      /* no record of the job itself was read, only of its steps:
                            the window, GPUs and energy are theirs */
@@ -94,12 +97,27 @@ struct tp_run *tp_slurm_job_run(const tp_slurm_job *job, const char *dir, const 
 int tp_slurm_job_claim(struct tp_run *run, const tp_slurm_job *job, const char *file,
                        double data_end_s);
 
+/* The job id a run records in its configuration: the hparam SLURM_JOB_ID,
+ * slurm_job_id or job_id (in that order; also as the last part of a nested
+ * key, "env.SLURM_JOB_ID"), from hparams files or an MLflow run's params.
+ * NULL when none.  The string is the run's. */
+const char *tp_slurm_run_job_id(const struct tp_run *run);
+
+/* The job whose WorkDir's trailing part the folder dir ends with, at least its
+ * last two components ("/proj/x/runs/a" and ".../copy/runs/a"), among the jobs
+ * not marked in skip (may be NULL; indexed as jobs->items).  *n_match gets how
+ * many jobs fit; the job is returned only when exactly one fits, else NULL. */
+tp_slurm_job *tp_slurm_jobs_by_workdir(tp_slurm_jobs *jobs, const char *dir, const bool *skip,
+                                       size_t *n_match);
+
 /* A run that is a job and that nothing else gave energy (method NONE) takes
  * the job's ConsumedEnergyRaw as declared energy (its accounting file, the
  * run's "sacct" input, gave it); cpu_only says the cluster's energy plugin
  * counts CPU and DRAM only (rapl), else the whole node (ipmi, pm_counters).
- * A note says which, or that traces took precedence.  Returns 0, or -1
- * (energy unchanged). */
+ * A note says which, or that traces took precedence; then, for a whole-node
+ * figure, the rest (node less the GPUs' traced energy) is the job's
+ * host_energy_j, beside the run's energy and never added to it.  Returns 0,
+ * or -1 (energy unchanged). */
 int tp_slurm_job_declare(struct tp_run *run, bool cpu_only);
 
 /* The window over all segments: the first start and the last end (NAN when

@@ -259,6 +259,7 @@ static void S_read_energy(const tp_ynode *en, tp_run *r) {
       e->devices[e->n_devices++] = (tp_device_energy){
           .id = tp_xstrdup(id),
           .name = S_dup(S_str(dv->items[i], "name")),
+          .host = S_dup(S_str(dv->items[i], "host")),
           .energy_j = S_num(tp_ynode_get(dv->items[i], "energy_j")),
           .covered_s = S_num(tp_ynode_get(dv->items[i], "covered_s")),
           .share_s = S_num(tp_ynode_get(dv->items[i], "share_s")),
@@ -326,6 +327,7 @@ static void S_read_job(const tp_ynode *jn, tp_run *r) {
   int64_t gpus = S_int(tp_ynode_get(jn, "gpus"));
   job->gpus = gpus >= 0 && gpus < 1000000 ? (int)gpus : -1;
   job->consumed_energy_j = S_num(tp_ynode_get(jn, "consumed_energy_j"));
+  job->host_energy_j = S_num(tp_ynode_get(jn, "host_energy_j"));
   job->line = S_int(tp_ynode_get(jn, "line"));
   const tp_ynode *nodes = tp_ynode_get(jn, "nodes");
   for (size_t k = 0; k < S_len(nodes); k++) {

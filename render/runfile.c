@@ -130,6 +130,7 @@ static void S_job(tp_json *j, const tp_slurm_job *job) {
   S_str(j, "workdir", job->workdir);
   tp_json_int(j, "gpus", job->gpus);
   S_num(j, "consumed_energy_j", job->consumed_energy_j);
+  S_num(j, "host_energy_j", job->host_energy_j);
   tp_json_int(j, "line", job->line);
   tp_json_begin_array(j, "nodes");
   for (size_t k = 0; k < job->n_nodes; k++) S_str(j, NULL, job->nodes[k]);
@@ -248,6 +249,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     tp_json_begin_object(&j, NULL);
     S_str(&j, "id", dv->id);
     S_str(&j, "name", dv->name);
+    S_str(&j, "host", dv->host);
     S_num(&j, "energy_j", dv->energy_j);
     S_num(&j, "covered_s", dv->covered_s);
     S_num(&j, "share_s", dv->share_s);

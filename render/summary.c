@@ -142,6 +142,8 @@ static void S_run_energy(tp_json *j, const tp_run *r, const tp_uncertainty_run *
     tp_json_begin_object(j, NULL);
     tp_json_string(j, "id", dv->id);
     tp_json_string(j, "name", dv->name);
+    char host[256];
+    tp_json_string(j, "host", tp_run_device_host(r, dv, host, sizeof host));
     S_kwh(j, "it_kwh", dv->energy_j);
     tp_json_number(j, "covered_s", dv->covered_s, 3);
     tp_json_number(j, "peak_w", dv->peak_w, 3);

@@ -29,5 +29,6 @@ void tp_summary_run_job(tp_json *j, const tp_run *r) {
   tp_json_string(j, "end", isfinite(end_s) ? tp_summary_iso_time(t, end_s) : NULL);
   tp_json_int(j, "segments", (int64_t)job->n_segments);
   tp_json_number(j, "consumed_energy_j", job->consumed_energy_j, 0);
+  tp_json_number(j, "host_energy_j", job->host_energy_j, 0);
   tp_json_end_object(j);
 }

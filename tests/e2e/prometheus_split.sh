@@ -6,7 +6,7 @@
 # 09:05:00 UTC for 1200 s (covering the run's window), split at 09:15:00 into
 # a plain and a gzip file (the 09:15:00 sample in both): the run's energy is
 # 100 W x its duration, integrated, neither halved (one file taken as a rival
-# of the other) nor doubled.
+# of the other) nor doubled.  The device, node1/gpu0, is on host node1.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 src=$2 scratch=$4
@@ -40,8 +40,8 @@ got = e["it_kwh"] * 3.6e6 if e["it_kwh"] is not None else None
 want = 100.0 * r["duration_s"]
 if e["method"] != "integrated" or got is None or abs(got - want) > want * 1e-3:
     print("FAIL: a: %s %s J, expected integrated %.1f J" % (e["method"], got, want)); sys.exit(1)
-devs = [d["id"] for d in e.get("devices", [])]
-if devs != ["node1/gpu0"]:
+devs = [(d["id"], d["host"]) for d in e.get("devices", [])]
+if devs != [("node1/gpu0", "node1")]:  # the device's host is its id's
     print("FAIL: devices %s" % devs); sys.exit(1)
 PY
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/run.h"
 #include "parser/cluster/hostlist.h"
 #include "parser/cluster/sacct.h"
 #include "tp_test.h"
@@ -292,6 +293,55 @@ static void test_many(void) {
   tp_slurm_jobs_free(&jobs);
 }
 
+/* A run folder and a job: by WorkDir (two trailing components at least, one
+ * job only), by a recorded id; a device's host. */
+static void test_run_matching(void) {
+  tp_slurm_jobs jobs = {0};
+  const char *dirs[] = {"/proj/x/runs/a", "/proj/y/runs/b/", "/proj/z/other/b", "/q/a"};
+  for (size_t i = 0; i < 4; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "%zu", i + 1);
+    tp_slurm_job *j = tp_slurm_jobs_get(&jobs, id, NULL);
+    j->workdir = tp_xstrdup(dirs[i]);
+  }
+  size_t n = 0;
+  tp_slurm_job *j = tp_slurm_jobs_by_workdir(&jobs, "/home/me/copy/runs/a", NULL, &n);
+  CHECK(j && strcmp(j->job_id, "1") == 0);
+  CHECK_INT(n, 1);
+  CHECK(tp_slurm_jobs_by_workdir(&jobs, "/home/me/copy/a", NULL, &n) == NULL); /* one part */
+  CHECK_INT(n, 0);
+  j = tp_slurm_jobs_by_workdir(&jobs, "runs//b", NULL, &n);
+  CHECK(j && strcmp(j->job_id, "2") == 0);
+  bool skip[4] = {false, true, false, false};
+  CHECK(tp_slurm_jobs_by_workdir(&jobs, "/c/runs/b", skip, &n) == NULL);
+  CHECK_INT(n, 0);
+  tp_slurm_job *k = tp_slurm_jobs_get(&jobs, "5", NULL);
+  k->workdir = tp_xstrdup("/other/runs/a");
+  CHECK(tp_slurm_jobs_by_workdir(&jobs, "/c/runs/a", NULL, &n) == NULL); /* two fit */
+  CHECK_INT(n, 2);
+  tp_slurm_jobs_free(&jobs);
+
+  tp_run *r = tp_run_new("r", "/lab/r");
+  CHECK(tp_slurm_run_job_id(r) == NULL);
+  tp_run_set_hparam(r, "my_job_id", TP_HP_STRING, "1", NAN, "config.json");
+  CHECK(tp_slurm_run_job_id(r) == NULL); /* not the key itself */
+  tp_run_set_hparam(r, "env.SLURM_JOB_ID", TP_HP_NUMBER, "4242", 4242, "config.json");
+  const char *got = tp_slurm_run_job_id(r);
+  CHECK(got && strcmp(got, "4242") == 0);
+  tp_device_energy dcgm = {.id = "gpu-07/gpu3"}, smi = {.id = "gpu0"};
+  char buf[64];
+  got = tp_run_device_host(r, &dcgm, buf, sizeof buf);
+  CHECK(got && strcmp(got, "gpu-07") == 0);
+  CHECK(tp_run_device_host(r, &smi, buf, sizeof buf) == NULL);
+  r->host = tp_xstrdup("node1");
+  got = tp_run_device_host(r, &smi, buf, sizeof buf);
+  CHECK(got && strcmp(got, "node1") == 0);
+  smi.host = "node2";
+  got = tp_run_device_host(r, &smi, buf, sizeof buf);
+  CHECK(got && strcmp(got, "node2") == 0);
+  tp_run_free(r);
+}
+
 int main(void) {
   TP_RUN(test_hostlist);
   TP_RUN(test_parsable);
@@ -300,5 +350,6 @@ int main(void) {
   TP_RUN(test_corpus);
   TP_RUN(test_json);
   TP_RUN(test_many);
+  TP_RUN(test_run_matching);
   return tp_test_summary();
 }
