@@ -128,6 +128,7 @@ static const tp_power_profile *S_profile(const tp_run *run, const char *device) 
 static const char *S_field(const tp_run_energy *e, const tp_device_energy *dv) {
   if (e->method == TP_ENERGY_MEASURED) return "counter";
   if (e->method == TP_ENERGY_DECLARED) return "declared";
+  if (dv->field != TP_FIELD_UNSAID) return tp_power_field_name(dv->field);
   return strncmp(dv->id, "gpu", 3) == 0 ? "power.draw" : "power";
 }
 

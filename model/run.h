@@ -107,6 +107,7 @@ typedef struct tp_device_energy {
                            then, as its energy is (so a shared GPU's hours add up to
                            its own once over all runs); 0 when not known (summaries
                            of older versions): covered_s stands in */
+  tp_power_field field; /* which reading its power samples were, when the trace said */
 } tp_device_energy;
 
 typedef enum tp_energy_method {
@@ -176,6 +177,7 @@ typedef struct tp_use_device {
   double energy_j, covered_s, share_s; /* what it gave the run (split as scanned) */
   double *t_s, *v;      /* samples: UTC epoch seconds and W or J, in time order */
   size_t n;
+  tp_power_field field; /* which reading the power samples are, when the trace said */
 } tp_use_device;
 
 typedef struct tp_trace_use {

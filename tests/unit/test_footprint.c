@@ -127,7 +127,7 @@ static void test_run(void) {
   r->energy.n_devices = 1;
   r->energy.devices = tp_xcalloc(1, sizeof *r->energy.devices);
   r->energy.devices[0] = (tp_device_energy){tp_xstrdup("gpu0"), tp_xstrdup("NVIDIA A100-SXM4-40GB"),
-                                            900, 4, 200, 100, 3600};
+                                            900, 4, 200, 100, 3600, TP_FIELD_UNSAID};
   double w[] = {100, 200, 200, 100};
   r->power = tp_xcalloc(1, sizeof *r->power);
   r->power[0] = S_profile("gpu0", w, 4);
