@@ -134,6 +134,8 @@ typedef struct tp_run_energy {
                            gpu_model "N x ..."), for GPU-hours; 0 when none or unknown */
   char *gpu_model;      /* ... and their model as written (owned), or NULL */
   double gpu_j;         /* ... and the GPUs' part of it_j, joules; NAN when not known */
+  bool declared_measured; /* DECLARED: every row charged shows the tool measured (CodeCarbon
+                             read the CPU, not a TDP guess); false for Slurm's figures */
 } tp_run_energy;
 
 /* A run's power over time, kept for drawing only (energy figures come from

@@ -148,6 +148,7 @@ static void S_put_energy(tp_buf *out, const tp_run *r) {
   S_put_f64(out, e->co2e_kg);
   S_put_f64(out, e->intensity_g_per_kwh);
   S_put_u8(out, e->shared);
+  S_put_u8(out, e->declared_measured);
   S_put_count(out, e->n_devices);
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
@@ -501,6 +502,7 @@ static void S_energy(S_in *in, tp_run *r) {
   e->co2e_kg = S_f64(in);
   e->intensity_g_per_kwh = S_f64(in);
   e->shared = S_flag(in);
+  e->declared_measured = S_flag(in);
   size_t n = S_count(in, 4 + 4 + 32 + 1);
   e->devices = tp_xcalloc(n + 1, sizeof *e->devices);
   for (size_t i = 0; i < n && !in->why; i++) {

@@ -49,6 +49,8 @@ typedef struct tp_declared {
   const char *hardware;   /* e.g. "1 x NVIDIA A100" (gpu_model), or NULL */
   const char *country;    /* the tool's location (ISO code), or NULL */
   long line;              /* line in the file, for provenance */
+  bool measured;          /* the row shows the tool measured its CPU rather than guessing
+                             from TDP (CodeCarbon: see tp_codecarbon_read) */
 } tp_declared;
 
 typedef struct tp_trace_sink {

@@ -257,6 +257,7 @@ static void S_read_energy(const tp_ynode *en, tp_run *r) {
     if (!(e->gpu_count > 0)) e->gpu_count = 0; /* absent (older summaries) or none */
     e->gpu_model = S_dup(S_str(en, "gpu_model"));
     e->gpu_j = S_num(tp_ynode_get(en, "gpu_j"));
+    e->declared_measured = S_bool(tp_ynode_get(en, "declared_measured"));
     const tp_ynode *dv = tp_ynode_get(en, "devices");
     e->n_devices = 0;
     e->devices = tp_xcalloc(S_len(dv) + 1, sizeof *e->devices);

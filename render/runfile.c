@@ -243,6 +243,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
   S_num(&j, "gpu_count", e->gpu_count);
   S_str(&j, "gpu_model", e->gpu_model);
   S_num(&j, "gpu_j", e->gpu_j);
+  if (e->declared_measured) tp_json_bool(&j, "declared_measured", true);
   tp_json_begin_array(&j, "devices");
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
