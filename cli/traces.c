@@ -53,6 +53,11 @@ static int S_sink_device(void *ctx, const char *id, const char *name, tp_sample_
   return h;
 }
 
+static void S_sink_field(void *ctx, int dev, tp_power_field f) {
+  S_reader *rd = ctx;
+  rd->energy.field(rd->energy.ctx, dev, f);
+}
+
 static void S_sink_sample(void *ctx, int dev, double t_s, double value) {
   S_reader *rd = ctx;
   rd->energy.sample(rd->energy.ctx, dev, t_s, value);
@@ -260,7 +265,8 @@ static tp_power_format S_stream_trace(const tp_trace_job *job, S_reader *rd) {
   tp_trace_sink sink = {.ctx = rd,
                         .device = S_sink_device,
                         .sample = S_sink_sample,
-                        .declared = S_sink_declared};
+                        .declared = S_sink_declared,
+                        .field = S_sink_field};
   tp_power_options po;
   tp_power_options_init(&po);
   po.tz = job->tz;

@@ -215,7 +215,7 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
                     .energy_j = s.energy_j, .covered_s = s.covered_s,
                     .share_s = s.share_s, .peak_w = s.peak_w,
                     .idle_w = s.idle_w, .typical_s = s.typical_s, .first_s = s.first_s,
-                    .last_s = s.last_s, .shared = s.shared};
+                    .last_s = s.last_s, .shared = s.shared, .field = s.field};
       dv->cell_j = tp_xcalloc(sh->n_seg + 1, sizeof *dv->cell_j);
       for (size_t g = 0; g < sh->n_seg; g++) dv->cell_j[g] = tp_energy_cell_j(e, k, d, g);
       dv->wrap_j = s.wrap_j;
@@ -391,7 +391,7 @@ static void S_record_use(tp_run *run, const tp_attrib_trace *t, const tp_attrib_
     *o = (tp_use_device){.id = tp_xstrdup(dv->id), .name = S_dup(dv->name), .kind = dv->kind,
                          .wrap_j = dv->wrap_j, .typical_s = dv->typical_s,
                          .energy_j = dv->energy_j, .covered_s = dv->covered_s,
-                         .share_s = dv->share_s, .n = dv->n_keep};
+                         .share_s = dv->share_s, .n = dv->n_keep, .field = dv->field};
     o->t_s = tp_xmalloc((dv->n_keep + 1) * sizeof *o->t_s);
     o->v = tp_xmalloc((dv->n_keep + 1) * sizeof *o->v);
     if (dv->n_keep) {
@@ -427,8 +427,10 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const tp_attri
   for (size_t d = 0; d < sh->n_devs; d++) {
     const tp_attrib_dev *dv = &sh->devs[d];
     if (dv->dropped) continue;
-    tp_energy_merge_device(re, dv->id, dv->name, dv->energy_j, dv->covered_s, dv->share_s,
-                           dv->peak_w, dv->idle_w);
+    tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, dv->energy_j,
+                                                  dv->covered_s, dv->share_s, dv->peak_w,
+                                                  dv->idle_w);
+    if (dv->field != TP_FIELD_UNSAID) de->field = dv->field;
     tp_energy_device_set_host(re, dv->id, t->host);
     re->it_j += dv->energy_j;
     energy += dv->energy_j;

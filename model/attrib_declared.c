@@ -103,8 +103,10 @@ static void S_charge(tp_attrib *a, tp_attrib_trace *t, tp_attrib_row *w, size_t 
     free(re->gpu_model);
     re->gpu_model = re->gpu_count > 0 ? tp_xstrdup(gpu_model) : NULL;
     re->gpu_j = gpu_part;
+    re->declared_measured = w->d.measured;
   } else {
     re->gpu_j += gpu_part;
+    re->declared_measured = re->declared_measured && w->d.measured;
   }
   re->it_j += j;
   re->coverage = 1.0;

@@ -33,6 +33,7 @@ typedef struct tp_attrib_dev {
   double wrap_j;         /* counter wrap value, 0 when unknown */
   double *keep_t, *keep_v; /* kept samples meeting the window (see tp_trace_use) */
   size_t n_keep;
+  tp_power_field field;  /* which reading the power samples are, when the trace said */
 } tp_attrib_dev;
 
 /* What one trace gave one run. */

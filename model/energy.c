@@ -33,6 +33,7 @@ typedef struct S_cell {
 typedef struct S_device {
   char *id, *name;
   tp_sample_kind kind;
+  tp_power_field field;     /* which reading the samples are, when the reader said */
   double wrap_j;            /* counter wrap value, 0 = unknown */
   /* Samples held until the typical interval is known. */
   double pend_t[TP_ENERGY_PROBE + 1], pend_v[TP_ENERGY_PROBE + 1];
@@ -333,8 +334,16 @@ static void S_sink_sample(void *ctx, int device, double t_s, double value) {
   tp_energy_sample(ctx, device, t_s, value);
 }
 
+static void S_sink_field(void *ctx, int device, tp_power_field f) {
+  tp_energy_field(ctx, device, f);
+}
+
+void tp_energy_field(tp_energy *e, int dev, tp_power_field f) {
+  if (dev >= 0 && (size_t)dev < e->n_dev) e->dev[dev].field = f;
+}
+
 tp_trace_sink tp_energy_sink(tp_energy *e) {
-  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL};
+  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL, S_sink_field};
   return s;
 }
 
@@ -381,7 +390,7 @@ static void S_device_diags(tp_energy *e, const S_device *d) {
                 d->id, d->n_counter_back, d->n_counter_back == 1 ? "" : "s");
 }
 
-void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
+tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
                             double covered_s, double share_s, double peak_w, double idle_w) {
   tp_device_energy *de = NULL;
   for (size_t i = 0; i < re->n_devices && !de; i++)
@@ -399,6 +408,7 @@ void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name,
   de->share_s += share_s;
   if (!isnan(peak_w) && (isnan(de->peak_w) || peak_w > de->peak_w)) de->peak_w = peak_w;
   if (!isnan(idle_w) && (isnan(de->idle_w) || idle_w < de->idle_w)) de->idle_w = idle_w;
+  return de;
 }
 
 void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *host) {
@@ -511,7 +521,7 @@ void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share
   const S_device *dv = &e->dev[d];
   *out = (tp_energy_share){.id = dv->id, .name = dv->name, .kind = dv->kind,
                            .peak_w = NAN, .idle_w = NAN, .typical_s = dv->typical_s,
-                           .wrap_j = dv->wrap_j, .first_s = dv->first_t,
+                           .wrap_j = dv->wrap_j, .first_s = dv->first_t, .field = dv->field,
                            .last_s = dv->have_last ? dv->last_t : dv->first_t};
   if (i >= e->n_win || !e->win[i].valid) return;
   const S_window *w = &e->win[i];
@@ -578,9 +588,10 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       if (!S_allows(w, dv->id)) continue;
       tp_energy_share sh;
       tp_energy_get_share(e, i, d, &sh);
-      tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j, sh.covered_s, sh.share_s,
-                             sh.peak_w,
-                             sh.idle_w);
+      tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j,
+                                                    sh.covered_s, sh.share_s, sh.peak_w,
+                                                    sh.idle_w);
+      if (dv->field != TP_FIELD_UNSAID) de->field = dv->field;
       re->it_j += sh.energy_j;
       if (sh.shared) shared = true;
       if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;

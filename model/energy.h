@@ -81,6 +81,9 @@ int tp_energy_device(tp_energy *e, const char *id, const char *name, tp_sample_k
  * diagnostic per device at finish).  A sample at the same time as the previous
  * one replaces it.  An unknown handle is ignored. */
 void tp_energy_sample(tp_energy *e, int dev, double t_s, double value);
+/* Which reading device dev's power samples are (nvidia-smi's field); an
+ * unknown handle is ignored. */
+void tp_energy_field(tp_energy *e, int dev, tp_power_field f);
 
 /* Keep the samples of every interval that meets the windows' hull (memory then
  * grows with them): tp_energy_kept() gives them after the stream, so that a
@@ -141,6 +144,7 @@ typedef struct tp_energy_share {
   double typical_s;             /* the device's typical sampling interval, s */
   double wrap_j;                /* counter wrap value, 0 when unknown */
   double first_s, last_s;       /* the device's first and last sample; NAN if none */
+  tp_power_field field;         /* which reading the samples are (unsaid if not told) */
 } tp_energy_share;
 
 size_t tp_energy_n_devices(const tp_energy *e);
@@ -161,8 +165,9 @@ double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k);
 
 /* Merge one device's figures into re: the device with that id (appended, name
  * copied, when new) gets energy_j, covered_s and share_s added and its peak
- * and idle widened (NAN: none).  re->it_j is not touched. */
-void tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
+ * and idle widened (NAN: none).  re->it_j is not touched.  Returns that
+ * device (valid until re's devices change). */
+tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
                             double covered_s, double share_s, double peak_w, double idle_w);
 /* The device with that id in re takes host (copied) as its host unless it has
  * one already; NULL host: nothing. */

@@ -128,6 +128,7 @@ static const tp_power_profile *S_profile(const tp_run *run, const char *device) 
 static const char *S_field(const tp_run_energy *e, const tp_device_energy *dv) {
   if (e->method == TP_ENERGY_MEASURED) return "counter";
   if (e->method == TP_ENERGY_DECLARED) return "declared";
+  if (dv->field != TP_FIELD_UNSAID) return tp_power_field_name(dv->field);
   return strncmp(dv->id, "gpu", 3) == 0 ? "power.draw" : "power";
 }
 
@@ -188,7 +189,8 @@ tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
   if (e->method == TP_ENERGY_INTEGRATED || e->method == TP_ENERGY_MEASURED) {
     for (size_t d = 0; d < e->n_devices; d++) S_device(&f, &w_j, run, &e->devices[d], t);
   } else if (e->method == TP_ENERGY_DECLARED && isfinite(e->it_j)) {
-    const tp_sensor_accuracy *s = tp_footprint_sensor_row(t, NULL, "declared", NAN);
+    const char *field = e->declared_measured ? "declared.measured" : "declared";
+    const tp_sensor_accuracy *s = tp_footprint_sensor_row(t, NULL, field, NAN);
     f.sensor_row = s;
     w_j = e->it_j;
     f.sensor_low = w_j * (1 + (s ? s->rel_low : 0));

@@ -5,8 +5,10 @@
  *
  *   sensor     The relative accuracy of the readings the energy came from:
  *              power_sensor_uncertainty.csv, keyed by the device's name (a
- *              pattern such as "A100"), the kind of reading ("power.draw" for
- *              power samples of a GPU, "power" for other devices, "counter"
+ *              pattern such as "A100"), the kind of reading (the nvidia-smi
+ *              field the trace logged, e.g. "power.draw.instant", where its
+ *              reader said; else "power.draw" for power samples of a GPU,
+ *              "power" for other devices, "counter"
  *              for energy counters, "declared" for a tool's own figure) and
  *              the sampling interval.  The first row that fits wins; a row
  *              with device "*" fits any name.

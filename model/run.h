@@ -109,6 +109,7 @@ typedef struct tp_device_energy {
                            of older versions): covered_s stands in */
   char *host;           /* host the trace declares (the configuration's power
                            entry), else NULL: see tp_run_device_host */
+  tp_power_field field; /* which reading its power samples were, when the trace said */
 } tp_device_energy;
 
 typedef enum tp_energy_method {
@@ -135,6 +136,8 @@ typedef struct tp_run_energy {
                            gpu_model "N x ..."), for GPU-hours; 0 when none or unknown */
   char *gpu_model;      /* ... and their model as written (owned), or NULL */
   double gpu_j;         /* ... and the GPUs' part of it_j, joules; NAN when not known */
+  bool declared_measured; /* DECLARED: every row charged shows the tool measured (CodeCarbon
+                             read the CPU, not a TDP guess); false for Slurm's figures */
 } tp_run_energy;
 
 /* A run's power over time, kept for drawing only (energy figures come from
@@ -178,6 +181,7 @@ typedef struct tp_use_device {
   double energy_j, covered_s, share_s; /* what it gave the run (split as scanned) */
   double *t_s, *v;      /* samples: UTC epoch seconds and W or J, in time order */
   size_t n;
+  tp_power_field field; /* which reading the power samples are, when the trace said */
 } tp_use_device;
 
 typedef struct tp_trace_use {

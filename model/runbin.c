@@ -148,6 +148,7 @@ static void S_put_energy(tp_buf *out, const tp_run *r) {
   S_put_f64(out, e->co2e_kg);
   S_put_f64(out, e->intensity_g_per_kwh);
   S_put_u8(out, e->shared);
+  S_put_u8(out, e->declared_measured);
   S_put_count(out, e->n_devices);
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
@@ -157,6 +158,7 @@ static void S_put_energy(tp_buf *out, const tp_run *r) {
     S_put_f64(out, dv->covered_s);
     S_put_f64(out, dv->peak_w);
     S_put_f64(out, dv->idle_w);
+    S_put_u8(out, (unsigned char)dv->field);
   }
   S_put_u8(out, r->metric_cum_j != NULL);
   S_put_count(out, r->metric_cum_j ? r->n_metric_cum : 0);
@@ -500,7 +502,8 @@ static void S_energy(S_in *in, tp_run *r) {
   e->co2e_kg = S_f64(in);
   e->intensity_g_per_kwh = S_f64(in);
   e->shared = S_flag(in);
-  size_t n = S_count(in, 4 + 4 + 32);
+  e->declared_measured = S_flag(in);
+  size_t n = S_count(in, 4 + 4 + 32 + 1);
   e->devices = tp_xcalloc(n + 1, sizeof *e->devices);
   for (size_t i = 0; i < n && !in->why; i++) {
     tp_device_energy *dv = &e->devices[e->n_devices++];
@@ -510,6 +513,9 @@ static void S_energy(S_in *in, tp_run *r) {
     dv->covered_s = S_f64(in);
     dv->peak_w = S_f64(in);
     dv->idle_w = S_f64(in);
+    unsigned field = S_u8(in);
+    if (field > TP_FIELD_DRAW_INSTANT) S_fail(in, "an unknown power field");
+    dv->field = in->why ? TP_FIELD_UNSAID : (tp_power_field)field;
   }
   bool has_cum = S_flag(in);
   n = S_count(in, 8);

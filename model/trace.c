@@ -1,10 +1,25 @@
-/* trace: the summarising sink (see trace.h). */
+/* trace: power field names and the summarising sink (see trace.h). */
 #include "model/trace.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/mem.h"
+
+static const char *const k_field_names[] = {NULL, "power.draw", "power.draw.average",
+                                            "power.draw.instant"};
+
+const char *tp_power_field_name(tp_power_field f) {
+  return f > TP_FIELD_UNSAID && f <= TP_FIELD_DRAW_INSTANT ? k_field_names[f] : NULL;
+}
+
+tp_power_field tp_power_field_of(const char *name, size_t n) {
+  for (int f = TP_FIELD_DRAW; f <= TP_FIELD_DRAW_INSTANT; f++)
+    if (strlen(k_field_names[f]) == n && strncasecmp(name, k_field_names[f], n) == 0)
+      return (tp_power_field)f;
+  return TP_FIELD_UNSAID;
+}
 
 static int S_tally_device(void *ctx, const char *id, const char *name, tp_sample_kind kind,
                           double wrap_j) {
@@ -41,7 +56,7 @@ static void S_tally_declared(void *ctx, const tp_declared *dc) {
 }
 
 tp_trace_sink tp_power_tally_sink(tp_power_tally *t) {
-  return (tp_trace_sink){t, S_tally_device, S_tally_sample, S_tally_declared};
+  return (tp_trace_sink){t, S_tally_device, S_tally_sample, S_tally_declared, NULL};
 }
 
 void tp_power_tally_free(tp_power_tally *t) {

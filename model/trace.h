@@ -19,6 +19,23 @@ typedef enum tp_sample_kind {
   TP_SAMPLE_ENERGY_J = 2  /* cumulative energy counter, joules (may wrap) */
 } tp_sample_kind;
 
+/* Which reading a power trace logged, where its reader knows (nvidia-smi's
+ * query fields); the sensor table (data/power_sensor_uncertainty.csv) keys
+ * its rows by the name.  Unsaid: the kind's default ("power.draw" for a GPU,
+ * "power" for another device). */
+typedef enum tp_power_field {
+  TP_FIELD_UNSAID = 0,
+  TP_FIELD_DRAW,          /* nvidia-smi power.draw (an average on A100/H100) */
+  TP_FIELD_DRAW_AVERAGE,  /* nvidia-smi power.draw.average (over one second) */
+  TP_FIELD_DRAW_INSTANT   /* nvidia-smi power.draw.instant */
+} tp_power_field;
+
+/* The field's name as nvidia-smi and the sensor table write it; NULL for
+ * TP_FIELD_UNSAID. */
+const char *tp_power_field_name(tp_power_field f);
+/* The field named name[0..n) (case-insensitive), TP_FIELD_UNSAID if none. */
+tp_power_field tp_power_field_of(const char *name, size_t n);
+
 /* A per-run energy figure a tool declared itself (CodeCarbon's emissions.csv). */
 typedef struct tp_declared {
   const char *run_name;   /* the tool's project name (CodeCarbon project_name), or NULL */
@@ -32,6 +49,8 @@ typedef struct tp_declared {
   const char *hardware;   /* e.g. "1 x NVIDIA A100" (gpu_model), or NULL */
   const char *country;    /* the tool's location (ISO code), or NULL */
   long line;              /* line in the file, for provenance */
+  bool measured;          /* the row shows the tool measured its CPU rather than guessing
+                             from TDP (CodeCarbon: see tp_codecarbon_read) */
 } tp_declared;
 
 typedef struct tp_trace_sink {
@@ -45,6 +64,9 @@ typedef struct tp_trace_sink {
   void (*sample)(void *ctx, int device, double t_s, double value);
   /* One declared figure (may be NULL when the caller has no use for them). */
   void (*declared)(void *ctx, const tp_declared *d);
+  /* Which reading a device's power samples are, told right after the device
+   * when the reader knows it (may be NULL when the caller has no use for it). */
+  void (*field)(void *ctx, int device, tp_power_field f);
 } tp_trace_sink;
 
 /* ---- A summarising sink ------------------------------------------------------ */

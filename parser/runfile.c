@@ -86,6 +86,12 @@ static double *S_b64(const tp_ynode *map, const char *key, size_t group, size_t 
   return v;
 }
 
+/* A device's power field ("field": "power.draw.instant"), unsaid when absent. */
+static tp_power_field S_field(const tp_ynode *dn) {
+  const char *f = S_str(dn, "field");
+  return f ? tp_power_field_of(f, strlen(f)) : TP_FIELD_UNSAID;
+}
+
 /* One device of a trace use; false when it is malformed. */
 static bool S_read_use_device(const tp_ynode *dn, tp_use_device *o) {
   const char *id = S_str(dn, "id"), *kind = S_str(dn, "kind");
@@ -102,7 +108,8 @@ static bool S_read_use_device(const tp_ynode *dn, tp_use_device *o) {
                        .typical_s = S_num(tp_ynode_get(dn, "typical_s")),
                        .energy_j = S_num(tp_ynode_get(dn, "energy_j")),
                        .covered_s = S_num(tp_ynode_get(dn, "covered_s")),
-                       .share_s = S_num(tp_ynode_get(dn, "share_s")), .n = n};
+                       .share_s = S_num(tp_ynode_get(dn, "share_s")), .n = n,
+                       .field = S_field(dn)};
   o->t_s = tp_xmalloc((n + 1) * sizeof *o->t_s);
   o->v = tp_xmalloc((n + 1) * sizeof *o->v);
   for (size_t k = 0; k < n; k++) {
@@ -250,6 +257,7 @@ static void S_read_energy(const tp_ynode *en, tp_run *r) {
     if (!(e->gpu_count > 0)) e->gpu_count = 0; /* absent (older summaries) or none */
     e->gpu_model = S_dup(S_str(en, "gpu_model"));
     e->gpu_j = S_num(tp_ynode_get(en, "gpu_j"));
+    e->declared_measured = S_bool(tp_ynode_get(en, "declared_measured"));
     const tp_ynode *dv = tp_ynode_get(en, "devices");
     e->n_devices = 0;
     e->devices = tp_xcalloc(S_len(dv) + 1, sizeof *e->devices);
@@ -264,7 +272,8 @@ static void S_read_energy(const tp_ynode *en, tp_run *r) {
           .covered_s = S_num(tp_ynode_get(dv->items[i], "covered_s")),
           .share_s = S_num(tp_ynode_get(dv->items[i], "share_s")),
           .peak_w = S_num(tp_ynode_get(dv->items[i], "peak_w")),
-          .idle_w = S_num(tp_ynode_get(dv->items[i], "idle_w"))};
+          .idle_w = S_num(tp_ynode_get(dv->items[i], "idle_w")),
+          .field = S_field(dv->items[i])};
     }
   }
 }

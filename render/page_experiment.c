@@ -82,6 +82,8 @@ static void S_head(const tp_pages_ctx *x, const tp_experiment *e, tp_tval *root)
   tp_pages_set_lead(root, what, e->n_runs, e->n_runs_with_energy, e->it_j, e->facility_j,
                     e->co2e_kg, us, true);
   free(what);
+  tp_pages_beside(tp_tval_set_list(root, "beside"), us->embodied_kg, us->water_onsite_l,
+                  us->water_offsite_l);
   if (e->metric_tag) {
     tp_tval *m = tp_tval_set_object(root, "metric");
     tp_tval_set_string(m, "tag", e->metric_tag);

@@ -327,6 +327,7 @@ static void S_totals(const tp_pages_ctx *x, tp_tval *root) {
                       false, "IT energy × PUE", nk, nr);
   tp_pages_item_total(tot, "Emissions", tp_pages_range_of(lab->co2e_kg, ut->co2e_kg), true,
                       "facility energy × carbon intensity", nk, nr);
+  tp_pages_beside(tot, ut->embodied_kg, ut->water_onsite_l, ut->water_offsite_l);
   /* No run with energy and no GPU-hour counted: not known to be 0. */
   if (!lab->n_runs_with_energy && !(lab->gpu_hours > 0)) snprintf(buf, sizeof buf, "unknown");
   else snprintf(buf, sizeof buf, "%.2f", lab->gpu_hours);

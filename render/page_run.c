@@ -50,21 +50,8 @@ static void S_head(const tp_run *r, const tp_experiment *e, size_t ri, tp_tval *
 /* The footprint beside operational CO2e: embodied emissions, water and the
  * idle share of GPU energy (model/footprint.h). */
 static void S_beyond(const tp_uncertainty_run *u, tp_tval *ef) {
-  char buf[64], v[160];
-  if (isfinite(u->fp.embodied_kg))
-    tp_pages_item(ef, "Embodied emissions", tp_units_co2e_text(buf, u->fp.embodied_kg),
-                  "manufacturing of the GPUs and their servers, amortized per GPU-hour; "
-                  "beside the emissions above, not in them");
-  if (isfinite(u->water_onsite_l) && isfinite(u->water_offsite_l)) {
-    char on[48], off[48], all[48];
-    snprintf(v, sizeof v, "%s L", tp_units_number(all, u->water_onsite_l + u->water_offsite_l, 3));
-    char *d = tp_xasprintf("%s L on site (IT energy × WUE), %s L off site (facility energy × "
-                           "the grid's water intensity)",
-                           tp_units_number(on, u->water_onsite_l, 3),
-                           tp_units_number(off, u->water_offsite_l, 3));
-    tp_pages_item(ef, "Water", v, d);
-    free(d);
-  }
+  char v[160];
+  tp_pages_beside(ef, u->fp.embodied_kg, u->water_onsite_l, u->water_offsite_l);
   if (u->fp.gpu_j > 0 && isfinite(u->fp.idle_j)) {
     snprintf(v, sizeof v, "%.1f%%", 100 * u->fp.idle_j / u->fp.gpu_j);
     tp_pages_item(ef, "Idle GPU energy", v,

@@ -120,6 +120,23 @@ void tp_pages_item(tp_tval *list, const char *label, const char *value, const ch
   tp_pages_item_r(list, label, value, NULL, detail);
 }
 
+void tp_pages_beside(tp_tval *list, double embodied_kg, double onsite_l, double offsite_l) {
+  char buf[64], v[160];
+  if (isfinite(embodied_kg))
+    tp_pages_item(list, "Embodied emissions", tp_units_co2e_text(buf, embodied_kg),
+                  "manufacturing of the GPUs and their servers, amortized per GPU-hour; "
+                  "beside the emissions above, not in them");
+  if (isfinite(onsite_l) && isfinite(offsite_l)) {
+    char on[48], off[48], all[48];
+    snprintf(v, sizeof v, "%s L", tp_units_number(all, onsite_l + offsite_l, 3));
+    char *d = tp_xasprintf("%s L on site (IT energy × WUE), %s L off site (facility energy × "
+                           "the grid's water intensity)",
+                           tp_units_number(on, onsite_l, 3), tp_units_number(off, offsite_l, 3));
+    tp_pages_item(list, "Water", v, d);
+    free(d);
+  }
+}
+
 /* A headline figure: the value with its unit, and its range apart. */
 /* A total over runs of which `known` of `total` have a known energy: the
  * value, "N of M runs: X (the rest unknown)" when some lack one, "unknown"

@@ -108,6 +108,9 @@ void tp_pages_num(tp_pages_tab *t, const char *text);
 void tp_pages_item_r(tp_tval *list, const char *label, const char *value, const char *range,
                      const char *detail);
 void tp_pages_item(tp_tval *list, const char *label, const char *value, const char *detail);
+/* Embodied emissions and water (each left out when NAN) as items of list,
+ * said to be beside the CO2e above them, never in it. */
+void tp_pages_beside(tp_tval *list, double embodied_kg, double onsite_l, double offsite_l);
 /* A headline total over runs of which `known` of `total` have a known
  * energy, its range apart. */
 void tp_pages_item_total(tp_tval *list, const char *label, tp_range r, bool co2e,

@@ -72,6 +72,30 @@ static size_t S_n_unknown(const tp_lab *lab) {
 
 /* What the figures leave out: runs without a known energy (named), gaps in
  * the traces, and compute that left no logs. */
+/* Embodied emissions and water of the lab, as summary.json's totals give
+ * them: a bullet beside the figures, never added to them; none when both
+ * are unknown. */
+static void S_beside(tp_buf *b, const tp_publish_ctx *c) {
+  const tp_uncertainty_sum *t = &c->u.total;
+  bool emb = isfinite(t->embodied_kg);
+  bool water = isfinite(t->water_onsite_l) && isfinite(t->water_offsite_l);
+  char n1[48], n2[48], n3[48];
+  if (!emb && !water) return;
+  tp_buf_adds(b, "- Beside the figures above, never added to them:");
+  if (emb)
+    tp_buf_printf(b, " embodied emissions of %s kg CO2e (manufacturing of the GPUs and their "
+                     "servers, amortized per GPU-hour over service life and utilization)",
+                  tp_units_number(n1, t->embodied_kg, TP_UNITS_SIG));
+  if (emb && water) tp_buf_adds(b, ";");
+  if (water)
+    tp_buf_printf(b, " water of %s L (%s L on site: IT energy × WUE; %s L off site: facility "
+                     "energy × the grid's water intensity)",
+                  tp_units_number(n1, t->water_onsite_l + t->water_offsite_l, TP_UNITS_SIG),
+                  tp_units_number(n2, t->water_onsite_l, TP_UNITS_SIG),
+                  tp_units_number(n3, t->water_offsite_l, TP_UNITS_SIG));
+  tp_buf_adds(b, ".\n");
+}
+
 static void S_left_out(tp_buf *b, const tp_publish_ctx *c) {
   const tp_lab *lab = c->lab;
   char n1[48], n2[48], n3[48];
@@ -104,6 +128,7 @@ static void S_left_out(tp_buf *b, const tp_publish_ctx *c) {
   tp_buf_adds(b, "- Only runs whose logs were read are counted: preliminary, failed or "
                  "deleted runs that left no logs here are not, nor is the energy of storage, "
                  "networking, idle machines between runs, or of making the hardware.\n");
+  S_beside(b, c);
 }
 
 /* One row per experiment: runs, GPU-hours, hours, IT energy and CO2e with

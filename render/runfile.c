@@ -77,6 +77,7 @@ static void S_uses(tp_json *j, const tp_run *r) {
       S_num(j, "energy_j", dv->energy_j);
       S_num(j, "covered_s", dv->covered_s);
       S_num(j, "share_s", dv->share_s);
+      if (dv->field != TP_FIELD_UNSAID) S_str(j, "field", tp_power_field_name(dv->field));
       double *tv = tp_xmalloc((2 * dv->n + 1) * sizeof *tv);
       for (size_t k = 0; k < dv->n; k++) {
         tv[2 * k] = dv->t_s[k];
@@ -243,6 +244,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
   S_num(&j, "gpu_count", e->gpu_count);
   S_str(&j, "gpu_model", e->gpu_model);
   S_num(&j, "gpu_j", e->gpu_j);
+  if (e->declared_measured) tp_json_bool(&j, "declared_measured", true);
   tp_json_begin_array(&j, "devices");
   for (size_t d = 0; d < e->n_devices; d++) {
     const tp_device_energy *dv = &e->devices[d];
@@ -255,6 +257,7 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     S_num(&j, "share_s", dv->share_s);
     S_num(&j, "peak_w", dv->peak_w);
     S_num(&j, "idle_w", dv->idle_w);
+    if (dv->field != TP_FIELD_UNSAID) S_str(&j, "field", tp_power_field_name(dv->field));
     tp_json_end_object(&j);
   }
   tp_json_end_array(&j);

@@ -73,6 +73,20 @@ static double S_energy(const S_cc *c, const tp_field *f, int which, double pue) 
   return v * TP_J_PER_KWH / pue;
 }
 
+/* Whether a row's CPU power was read rather than guessed.  CodeCarbon
+ * writes half the CPU's TDP when it cannot read the CPU (TDPs are whole
+ * watts, so the guess is a multiple of 0.5 W: 42.5 W for a CPU it does not
+ * know) and 0 when it leaves the CPU out; a reading is any other power.
+ * The 2021 layout's cpu_power holds an energy, which says nothing. */
+static bool S_cpu_measured(const S_cc *c, const tp_field *f) {
+  int k = c->col[C_CPU_P];
+  double w;
+  if (c->dev_2021 || k < 0 || f[k].n == 0 || tp_csv_number(f[k].s, f[k].n, &w) ||
+      !isfinite(w) || w <= 0)
+    return false;
+  return w * 2 != floor(w * 2);
+}
+
 static char *S_opt_str(const tp_field *f, int k) {
   return k >= 0 && f[k].n ? tp_field_dup(f[k]) : NULL;
 }
@@ -113,7 +127,8 @@ static void S_new_run(S_cc *c, const tp_field *f, tp_field key, double start, do
                        .ram_j = S_energy(c, f, C_RAM_E, pue),
                        .hardware = r->hardware,
                        .country = r->country,
-                       .line = line};
+                       .line = line,
+                       .measured = S_cpu_measured(c, f)};
 }
 
 static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t line) {
@@ -163,6 +178,7 @@ static void S_row(S_cc *c, const tp_field *f, tp_clock *clk, tp_emit *e, int64_t
         r->d.gpu_j = S_energy(c, f, c->dev_2021 ? C_GPU_P : C_GPU_E, pue);
         r->d.ram_j = S_energy(c, f, C_RAM_E, pue);
         r->d.line = line;
+        r->d.measured = S_cpu_measured(c, f);
       }
       return;
     }

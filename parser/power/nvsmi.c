@@ -154,6 +154,7 @@ typedef struct S_csv {
   int col_time, col_power, col_index, col_uuid, col_bus, col_name;
   double power_scale;        /* header unit to W */
   char power_field[64];      /* the chosen column's name, for messages */
+  tp_power_field field;      /* which reading that column is (unsaid when inferred) */
   char prev_time[64];        /* the last timestamp text, and its value */
   size_t prev_time_n;
   double prev_t;
@@ -169,6 +170,7 @@ static int S_csv_columns(S_csv *c, const tp_field *f, size_t n, const tp_power_o
   c->ncols = n;
   c->col_time = c->col_power = c->col_index = c->col_uuid = c->col_bus = c->col_name = -1;
   c->power_scale = 1;
+  c->field = TP_FIELD_UNSAID;
   static const char *const k_power[] = {"power.draw", "power.draw.average", "power.draw.instant"};
   int power_rank = 99;
   for (size_t k = 0; k < n && k < S_MAX_COLS; k++) {
@@ -190,6 +192,7 @@ static int S_csv_columns(S_csv *c, const tp_field *f, size_t n, const tp_power_o
       c->power_scale = S_watts(unit);
       snprintf(c->power_field, sizeof c->power_field, "%.*s", (int)(name.n < 60 ? name.n : 60),
                name.s);
+      c->field = tp_power_field_of(name.s, name.n);
       if (c->power_scale == 0) {
         tp_rdiag_add(rd, TP_ERROR, "power unit", line,
                      "power column %s has unit [%.*s], not a power unit: file not used",
@@ -228,6 +231,7 @@ static int S_csv_infer(S_csv *c, const tp_field *f, size_t n, const tp_power_opt
   c->ncols = n;
   c->col_time = c->col_power = c->col_index = c->col_uuid = c->col_bus = c->col_name = -1;
   c->power_scale = 1;
+  c->field = TP_FIELD_UNSAID;
   int n_power = 0;
   for (size_t k = 0; k < n && k < S_MAX_COLS; k++) {
     double v;
@@ -320,6 +324,7 @@ static void S_csv_row(S_csv *c, const tp_field *f, tp_clock *clk, tp_emit *e, tp
   int dev = tp_emit_find(e, id, idn);
   if (dev < 0) {
     char *name = c->col_name >= 0 ? tp_field_dup(f[c->col_name]) : NULL;
+    e->field = c->field;
     dev = tp_emit_device(e, id, idn, name, TP_SAMPLE_POWER_W, 0, line);
     free(name);
   }

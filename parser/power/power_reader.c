@@ -64,6 +64,8 @@ int tp_emit_device(tp_emit *e, const char *id, size_t n, const char *name, tp_sa
   dv->last_t = -INFINITY;
   dv->last_v = NAN;
   dv->handle = e->sink && e->sink->device ? e->sink->device(e->sink->ctx, dv->id, name, kind, wrap_j) : 0;
+  if (e->field != TP_FIELD_UNSAID && e->sink && e->sink->field && dv->handle >= 0)
+    e->sink->field(e->sink->ctx, dv->handle, e->field);
   e->last = e->n_dev;
   return (int)e->n_dev++;
 }

@@ -62,6 +62,8 @@ typedef struct tp_emit {
   size_t n_dev, cap_dev;
   size_t last;       /* index of the device last looked up (a hint) */
   size_t n_samples;  /* samples delivered */
+  tp_power_field field; /* which reading the file's power samples are, told to the
+                           sink with each new device (TP_FIELD_UNSAID: not known) */
 } tp_emit;
 
 #define TP_EMIT_MAX_DEVICES 4096

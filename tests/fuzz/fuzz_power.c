@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tp_energy_window w = {.start_s = -1e12, .end_s = 1e12};
   tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
   c.energy = tp_energy_sink(e);
-  tp_trace_sink sink = {&c, S_device, S_sample, S_declared};
+  tp_trace_sink sink = {&c, S_device, S_sample, S_declared, NULL};
   bool two = (sel & 0x10) != 0; /* time in columns 1 and 2 */
   tp_csvmap map = {.time_index = 1, .time2_index = two ? 2 : 0, .value_index = two ? 3 : 2,
                    .device_index = (sel & 0x40) ? (two ? 4 : 3) : 0,

@@ -14,6 +14,8 @@ static tp_sensor_accuracy S_sensors[] = {
     {"A100", "power.draw", 1, INFINITY, -0.1, 0.1, "a100"},
     {"*", "power.draw", 0, INFINITY, -0.05, 0.05, "any"},
     {"*", "counter", 0, INFINITY, -0.02, 0.02, "counter"},
+    {"*", "declared.measured", 0, INFINITY, -0.1, 0.1, "declared measured"},
+    {"*", "declared", 0, INFINITY, -0.5, 1.0, "declared fallback"},
 };
 static tp_embodied S_embodied[] = {
     {false, "A100", 150, 6, 0.85, 1, "gpu a100"},
@@ -25,7 +27,7 @@ static tp_hardware S_hw[] = {{TP_HW_GPU, "NVIDIA A100-SXM4-40GB", 400, "a100 tdp
 static tp_reftables S_tables(void) {
   tp_reftables t = {0};
   t.sensors = S_sensors;
-  t.n_sensors = 4;
+  t.n_sensors = 6;
   t.embodied = S_embodied;
   t.n_embodied = 3;
   t.hardware = S_hw;
@@ -63,7 +65,7 @@ static void test_sensor_row(void) {
   CHECK_STR(tp_footprint_sensor_row(&t, "NVIDIA A100-SXM4-40GB", "power.draw", 2)->source, "a100");
   CHECK_STR(tp_footprint_sensor_row(&t, "Tesla V100", "power.draw", 2)->source, "any");
   CHECK_STR(tp_footprint_sensor_row(&t, NULL, "counter", NAN)->source, "counter");
-  CHECK(tp_footprint_sensor_row(&t, "x", "declared", 1) == NULL);
+  CHECK(tp_footprint_sensor_row(&t, "x", "no such reading", 1) == NULL);
   CHECK(tp_footprint_sensor_row(NULL, "x", "power.draw", 1) == NULL);
 }
 
@@ -127,7 +129,7 @@ static void test_run(void) {
   r->energy.n_devices = 1;
   r->energy.devices = tp_xcalloc(1, sizeof *r->energy.devices);
   r->energy.devices[0] = (tp_device_energy){tp_xstrdup("gpu0"), tp_xstrdup("NVIDIA A100-SXM4-40GB"),
-                                            900, 4, 200, 100, 3600, NULL};
+                                            900, 4, 200, 100, 3600, NULL, TP_FIELD_UNSAID};
   double w[] = {100, 200, 200, 100};
   r->power = tp_xcalloc(1, sizeof *r->power);
   r->power[0] = S_profile("gpu0", w, 4);
@@ -150,11 +152,31 @@ static void test_run(void) {
   tp_run_free(r);
 }
 
+/* A declared figure: the fallback bound (-50 %..+100 %) unless the tool's
+ * rows show it measured (-10 %..+10 %). */
+static void test_declared(void) {
+  tp_reftables t = S_tables();
+  tp_run *r = tp_run_new("exp/d", "exp/d");
+  r->energy.method = TP_ENERGY_DECLARED;
+  r->energy.it_j = 1000;
+  tp_footprint_run f = tp_footprint_of_run(r, &t);
+  CHECK_NEAR(f.sensor_low, 0.5, 1e-12);
+  CHECK_NEAR(f.sensor_high, 2.0, 1e-12);
+  CHECK_STR(f.sensor_row->source, "declared fallback");
+  r->energy.declared_measured = true;
+  f = tp_footprint_of_run(r, &t);
+  CHECK_NEAR(f.sensor_low, 0.9, 1e-12);
+  CHECK_NEAR(f.sensor_high, 1.1, 1e-12);
+  CHECK_STR(f.sensor_row->source, "declared measured");
+  tp_run_free(r);
+}
+
 int main(void) {
   TP_RUN(test_sensor_row);
   TP_RUN(test_sampling);
   TP_RUN(test_embodied);
   TP_RUN(test_idle_share);
   TP_RUN(test_run);
+  TP_RUN(test_declared);
   return tp_test_summary();
 }

@@ -71,7 +71,8 @@ static tp_run *S_run(const char *id, const char *exp, double lr, int seed, doubl
   /* The first run's trace misses a tenth of its window: a range on IT energy. */
   double covered = seed == 0 && lr < 0.05 ? len * 0.9 : len;
   r->energy.devices[0] = (tp_device_energy){tp_xstrdup("gpu0"), tp_xstrdup("<i>GPU</i>"),
-                                            r->energy.it_j, covered, watts, watts * 0.5, 0, NULL};
+                                            r->energy.it_j, covered, watts, watts * 0.5, 0,
+                                            NULL, TP_FIELD_UNSAID};
   tp_input *in = tp_run_add_input(r, "/data/<script>/events.out.tfevents.1", "tfevents");
   in->size = 12345;
   in->mtime_s = 1767225600;

@@ -305,6 +305,31 @@ static void test_codecarbon_many(void) {
   tp_buf_free(&b);
 }
 
+/* Whether a row shows CodeCarbon read the CPU: a cpu_power that is half a
+ * whole-watt TDP (42.5 W, 32.5 W) or 0 is its guess or its absence; any
+ * other power a reading; no cpu_power column says nothing. */
+static void test_codecarbon_measured(void) {
+  result r;
+  run(&r,
+      "timestamp,project_name,run_id,duration,emissions,cpu_power,cpu_energy,energy_consumed\n"
+      "2024-01-01T00:00:10,p,a,10,0.1,42.5,0.0001,0.001\n"
+      "2024-01-01T00:00:10,p,b,10,0.1,32.5,0.0001,0.001\n"
+      "2024-01-01T00:00:10,p,c,10,0.1,0.0,0,0.001\n"
+      "2024-01-01T00:00:10,p,d,10,0.1,148.92,0.0004,0.001\n"
+      "2024-01-01T00:00:10,p,e,10,0.1,6.5949137150000015,0.00002,0.001\n",
+      TP_POWER_AUTO, NULL);
+  CHECK_INT(r.t.n_decl, 5);
+  bool want[] = {false, false, false, true, true};
+  for (size_t k = 0; k < r.t.n_decl && k < 5; k++) CHECK(r.t.decl[k].measured == want[k]);
+  done(&r);
+  run(&r, "timestamp,project_name,run_id,duration,emissions,energy_consumed\n"
+          "2024-01-01T00:00:10,p,a,10,0.1,0.001\n",
+      TP_POWER_AUTO, NULL);
+  CHECK_INT(r.t.n_decl, 1);
+  CHECK(r.t.n_decl == 1 && !r.t.decl[0].measured);
+  done(&r);
+}
+
 static void test_csvmap(void) {
   result r;
   tp_csvmap m = {.no_header = true, .time_index = 1, .time_format = TP_TIME_EPOCH_MS,
@@ -463,6 +488,7 @@ int main(void) {
   TP_RUN(test_dmon);
   TP_RUN(test_perf);
   TP_RUN(test_codecarbon_many);
+  TP_RUN(test_codecarbon_measured);
   TP_RUN(test_csvmap);
   TP_RUN(test_csvmap_dates);
   TP_RUN(test_sniff);

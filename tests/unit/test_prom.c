@@ -76,7 +76,7 @@ static void run_bytes(result *r, const void *bytes, size_t n) {
   tp_energy_window w = {T0 - 600, T0 + 600, NULL, 0};
   tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
   both x = {tp_energy_sink(e), tp_power_tally_sink(&r->t)};
-  tp_trace_sink sink = {&x, S_dev, S_sample, NULL};
+  tp_trace_sink sink = {&x, S_dev, S_sample, NULL, NULL};
   FILE *f = fmemopen((void *)bytes, n, "rb");
   r->rc = tp_power_read_stream(f, "dcgm.json", TP_POWER_AUTO, NULL, &sink, &r->d);
   fclose(f);

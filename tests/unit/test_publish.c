@@ -87,7 +87,7 @@ static tp_run *S_run(const char *id, double it_kwh, const char *name) {
   r->energy.devices = tp_xcalloc(1, sizeof *r->energy.devices);
   r->energy.n_devices = 1;
   r->energy.devices[0] = (tp_device_energy){tp_xstrdup("gpu0"), tp_xstrdup(name),
-                                            r->energy.it_j, 3600, 300, 60, 0, NULL};
+                                            r->energy.it_j, 3600, 300, 60, 0, NULL, TP_FIELD_UNSAID};
   tp_run_set_hparam(r, "lr", TP_HP_NUMBER, "0.1", 0.1, "test");
   return r;
 }

@@ -44,7 +44,7 @@ static void test_shipped(void) {
   }
   CHECK_INT(with_cores, 115);
   /* The footprint tables: every row with a source. */
-  CHECK_INT(t.n_sensors, 10);
+  CHECK_INT(t.n_sensors, 11);
   CHECK_INT(t.n_embodied, 4);
   CHECK_INT(t.n_water, 3);
   for (size_t i = 0; i < t.n_sensors; i++) CHECK(t.sensors[i].source[0] != '\0');

@@ -73,7 +73,7 @@ static void S_device(tp_run *r, const char *id, double covered_s, double idle_w,
   size_t n = r->energy.n_devices++;
   r->energy.devices = tp_xrealloc(r->energy.devices, (n + 1) * sizeof *r->energy.devices);
   r->energy.devices[n] =
-      (tp_device_energy){tp_xstrdup(id), NULL, 0, covered_s, peak_w, idle_w, 0, NULL};
+      (tp_device_energy){tp_xstrdup(id), NULL, 0, covered_s, peak_w, idle_w, 0, NULL, TP_FIELD_UNSAID};
 }
 
 /* 100 kJ over a 1000 s window, PUE 1.5, 400 g/kWh: facility 150 kJ, CO2e
