@@ -20,9 +20,10 @@
 #include "model/run.h"
 #include "model/slurmjob.h"
 
-/* The end of the data of a file of jobs: the latest time its records name,
- * or the file's modification time (when sacct wrote it) when later. */
-static double S_data_end(const tp_slurm_jobs *jobs, const char *path) {
+/* The end of the data of a file of jobs: the latest time its records name.
+ * Not the file's modification time: a file copied off the cluster (or
+ * checked out) has the time of the copy, years after the jobs. */
+static double S_data_end(const tp_slurm_jobs *jobs) {
   double end = NAN;
   for (size_t i = 0; i < jobs->count; i++)
     for (size_t k = 0; k < jobs->items[i].n_segments; k++) {
@@ -30,8 +31,6 @@ static double S_data_end(const tp_slurm_jobs *jobs, const char *path) {
       if (!(g->start_s <= end)) end = g->start_s;
       if (!isnan(g->end_s) && !(g->end_s <= end)) end = g->end_s;
     }
-  struct stat st;
-  if (stat(path, &st) == 0 && !((double)st.st_mtime <= end)) end = (double)st.st_mtime;
   return end;
 }
 
@@ -133,7 +132,7 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
     tp_slurm_jobs_free(&jobs);
     return;
   }
-  double data_end_s = S_data_end(&jobs, path);
+  double data_end_s = S_data_end(&jobs);
   tp_input info = {0};
   tp_traces_file_info(path, true, info.sha256, &info.size, &info.mtime_s);
   bool *claimed = tp_xcalloc(jobs.count + 1, sizeof *claimed);

@@ -49,6 +49,7 @@ static void S_job_init(tp_slurm_job *job, const char *job_id) {
   job->gpus = -1;
   job->consumed_energy_j = NAN;
   job->host_energy_j = NAN;
+  job->elapsed_s = NAN;
 }
 
 tp_slurm_job *tp_slurm_job_new(const char *job_id) {
@@ -160,16 +161,52 @@ static const char *S_utc(char buf[32], double t_s) {
   return buf;
 }
 
+/* Whether a job in this state may still hold its allocation (no End yet). */
+static bool S_state_open(const char *state) {
+  static const char *const open[] = {"RUNNING",   "SUSPENDED", "COMPLETING", "CONFIGURING",
+                                     "RESIZING",  "STOPPED",   "REQUEUED",   "REQUEUE_HOLD",
+                                     "REQUEUE_FED", "SIGNALING", "STAGE_OUT"};
+  if (!state) return true; /* no State column: nothing says it ended */
+  for (size_t i = 0; i < sizeof open / sizeof open[0]; i++)
+    if (strcmp(state, open[i]) == 0) return true;
+  return false;
+}
+
+/* The end of a job the accounting gives no End: its latest start plus
+ * Elapsed where sacct gave it (for a running job, Elapsed runs up to when
+ * sacct was run), else, for a job still running, the latest time the file
+ * names; NAN (not charged) for a job that ended without a recorded end.
+ * Each case is said in the run's diagnostics. */
+static double S_open_end(tp_run *run, const tp_slurm_job *job, const char *file,
+                         double start_s, double data_end_s) {
+  double last_start_s = job->segments[job->n_segments - 1].start_s;
+  bool open = S_state_open(job->state);
+  if (isfinite(job->elapsed_s)) {
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                open ? "job %s is still running: charged up to when sacct was run (its start "
+                       "plus Elapsed, %.0f s)"
+                     : "job %s has no End in the accounting: its window is its start plus "
+                       "Elapsed (%.0f s), Slurm's own figure",
+                job->job_id, job->elapsed_s);
+    return last_start_s + job->elapsed_s;
+  }
+  if (open) {
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s is still running: charged up to the end of the data (the latest time "
+                "the accounting names)", job->job_id);
+    return data_end_s > start_s ? data_end_s : start_s;
+  }
+  tp_diag_add(&run->diags, TP_WARN, file, -1, job->line,
+              "job %s ended (%s) but the accounting gives neither its End nor its Elapsed: "
+              "its window is not known and it is not charged", job->job_id, job->state);
+  return NAN;
+}
+
 int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
                        double data_end_s) {
   double start_s = tp_slurm_job_start_s(job), end_s = tp_slurm_job_end_s(job);
   if (isnan(start_s)) return -1;
-  if (isnan(end_s)) {
-    end_s = data_end_s > start_s ? data_end_s : start_s;
-    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
-                "job %s is still running: charged up to the end of the data (when the "
-                "accounting was written)", job->job_id);
-  }
+  if (isnan(end_s)) end_s = S_open_end(run, job, file, start_s, data_end_s);
   if (job->n_segments > 1)
     tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
                 "job %s was requeued: %zu records, its window from the first start to the "
@@ -181,11 +218,13 @@ int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
                 "end); the logs' own window is %s to %s UTC", job->job_id,
                 S_utc(a, run->start_s), S_utc(b, run->end_s));
   }
-  run->start_s = start_s;
-  run->end_s = end_s;
-  run->window_source = "Slurm accounting";
-  tp_run_time_source(run, file, "Start, End");
-  tp_run_window_from_time_source(run);
+  if (!isnan(end_s)) { /* else the run keeps what its logs say, if anything */
+    run->start_s = start_s;
+    run->end_s = end_s;
+    run->window_source = "Slurm accounting";
+    tp_run_time_source(run, file, "Start, End");
+    tp_run_window_from_time_source(run);
+  }
   if (job->n_nodes == 1 && !run->host) run->host = tp_xstrdup(job->nodes[0]);
   tp_slurm_job_free(run->job);
   run->job = tp_slurm_job_copy(job);

@@ -37,6 +37,8 @@ typedef struct tp_slurm_job {
   char **nodes;         /* hosts held, in the order first named, each once */
   size_t n_nodes, cap_nodes;
   int gpus;             /* GPUs allocated (a MIG slice counts 1); -1 when not known */
+  double elapsed_s;     /* Elapsed of the job's latest record (from its latest
+                           start), s; NAN when not known */
   tp_job_segment *segments; /* in the order read; at least one once a record is added */
   size_t n_segments, cap_segments;
   double consumed_energy_j; /* ConsumedEnergyRaw summed over the records (not the
@@ -81,8 +83,10 @@ void tp_slurm_job_set(char **field, const char *s, size_t n);
 
 struct tp_run;
 /* The run a job with no run folder becomes: id "slurm/<job id>", directory
- * dir, window the job's allocation (first Start to last End; a job still
- * running ends at data_end_s, the end of the data, and a note says so), host
+ * dir, window the job's allocation (first Start to last End; a job without
+ * End ends at its latest start plus Elapsed, else, still running, at
+ * data_end_s, the end of the data; an ended job with neither has no window;
+ * a note says which), host
  * its node when it held one, the job copied into it, and file (the
  * accounting file, format "sacct") as its input.  NULL when the job never
  * started.  The caller owns the run. */

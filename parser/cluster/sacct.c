@@ -17,7 +17,8 @@
 
 /* Where each column we read is, -1 when absent. */
 typedef struct S_columns {
-  int id, id_raw, name, user, state, start, end, nodes, tres, workdir, energy;
+  int id, id_raw, name, user, state, start, end, nodes, tres, workdir, energy, elapsed,
+      elapsed_raw;
   size_t n;          /* columns in all */
   char sep;          /* the field separator: '|' (-P, -p), or a tab (--delimiter) */
 } S_columns;
@@ -32,7 +33,38 @@ static const struct {
     {"End", offsetof(S_columns, end)},          {"NodeList", offsetof(S_columns, nodes)},
     {"AllocTRES", offsetof(S_columns, tres)},   {"WorkDir", offsetof(S_columns, workdir)},
     {"ConsumedEnergyRaw", offsetof(S_columns, energy)},
+    {"Elapsed", offsetof(S_columns, elapsed)}, {"ElapsedRaw", offsetof(S_columns, elapsed_raw)},
 };
+
+/* A duration as sacct writes Elapsed: "[D-][HH:]MM:SS" (seconds), or NAN. */
+static double S_elapsed(tp_field f) {
+  long part[4] = {0, 0, 0, 0}; /* days, hours, minutes, seconds */
+  size_t i = 0;
+  int n_colon = 0;
+  bool days = memchr(f.s, '-', f.n) != NULL, digit = false;
+  long cur = 0;
+  long fields[3] = {0, 0, 0};
+  for (; i < f.n; i++) {
+    char ch = f.s[i];
+    if (ch >= '0' && ch <= '9') {
+      if (cur > 100000000L) return NAN;
+      cur = cur * 10 + (ch - '0');
+      digit = true;
+    } else if (ch == '-' && days && n_colon == 0 && digit) {
+      part[0] = cur, cur = 0, digit = false;
+    } else if (ch == ':' && n_colon < 2 && digit) {
+      fields[n_colon++] = cur, cur = 0, digit = false;
+    } else {
+      return NAN;
+    }
+  }
+  if (!digit || n_colon == 0) return NAN;
+  fields[n_colon] = cur;
+  if (n_colon == 2) part[1] = fields[0], part[2] = fields[1], part[3] = fields[2];
+  else part[2] = fields[0], part[3] = fields[1];
+  if (part[2] > 59 || part[3] > 59) return NAN;
+  return (double)part[0] * 86400 + (double)part[1] * 3600 + (double)part[2] * 60 + (double)part[3];
+}
 
 /* Split line[0..len) at every sep (no quoting, no trimming: sacct -P writes
  * values as they are).  Returns the number of fields, which may exceed max. */
@@ -156,6 +188,10 @@ static int S_record(tp_sacct_record *rec, const S_columns *c, const tp_field *f,
   double e;
   tp_field ef = S_get(f, c->energy);
   rec->energy_j = ef.n && tp_csv_number(ef.s, ef.n, &e) == 0 ? tp_sacct_energy(e) : NAN;
+  tp_field er = S_get(f, c->elapsed_raw);
+  rec->elapsed_s = er.n && tp_csv_number(er.s, er.n, &e) == 0 && e >= 0 && e < 1e10
+                       ? e
+                       : S_elapsed(S_get(f, c->elapsed));
   tp_field ts = S_get(f, c->start), te = S_get(f, c->end);
   int ks = S_time(ts, opt->clock, &rec->start_s), ke = S_time(te, opt->clock, &rec->end_s);
   if (ks < 0 || ke < 0) {

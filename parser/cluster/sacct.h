@@ -17,7 +17,8 @@
  * the same Start is one.  Times written without a zone (sacct prints local
  * time) are read in the clock's zone; `SLURM_TIME_FORMAT=relative` output
  * ("Ystday 14:03") cannot be placed in time and its records are refused with
- * a diagnostic.  End "Unknown" is a job still running.  GPUs come from
+ * a diagnostic.  End "Unknown" is a job still running (or one that ended
+ * without a recorded end: State says); Elapsed / ElapsedRaw give its length.  GPUs come from
  * AllocTRES ("gres/gpu=4"; without that total, the typed counts
  * "gres/gpu:a100=2" are added, a MIG slice counting 1).  ConsumedEnergyRaw
  * is joules; 0 and Slurm's "no value" mean unknown.

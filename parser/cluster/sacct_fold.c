@@ -109,6 +109,7 @@ void tp_sacct_fold(tp_slurm_jobs *jobs, const tp_sacct_record *rec, tp_rdiag *rd
   if (rec->workdir.n) tp_slurm_job_set(&job->workdir, rec->workdir.s, rec->workdir.n);
   if (rec->state.n) S_set_state(job, rec->state);
   if (rec->gpus >= 0) job->gpus = rec->gpus;
+  if (!isnan(rec->start_s) && !isnan(rec->elapsed_s)) job->elapsed_s = rec->elapsed_s;
   S_nodes(job, rec, rd);
   S_add_energy(job, rec->energy_j);
 }

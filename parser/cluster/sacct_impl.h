@@ -12,6 +12,8 @@ typedef struct tp_sacct_record {
   tp_field name, user, state, workdir, nodes; /* empty when not given */
   double start_s;       /* Start; NAN when the record never started */
   double end_s;         /* End; NAN while running */
+  double elapsed_s;     /* Elapsed (ElapsedRaw), s: up to End, or up to when sacct
+                           ran for a job still running; NAN when not given */
   int gpus;             /* allocated GPUs, -1 when not given */
   double energy_j;      /* ConsumedEnergyRaw, NAN when not known */
   int64_t line;         /* where it was read (0 in JSON) */

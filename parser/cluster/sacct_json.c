@@ -32,6 +32,12 @@ static double S_time(const tp_ynode *n) {
   return t > 0 ? t : NAN;
 }
 
+/* time.elapsed (s), or NAN. */
+static double S_elapsed(const tp_ynode *n) {
+  double t = S_num(n);
+  return t >= 0 && t < 1e10 ? t : NAN;
+}
+
 /* The job's id as sacct -P writes it: "A_T" for an array task, "H+O" for a
  * part of a heterogeneous job, else the number. */
 static void S_job_id(const tp_ynode *j, char *out, size_t size) {
@@ -105,6 +111,7 @@ static int S_job(const tp_ynode *j, tp_slurm_jobs *jobs, tp_rdiag *rd) {
       .nodes = S_str(tp_ynode_get(j, "nodes")),
       .start_s = S_time(tp_ynode_get(time, "start")),
       .end_s = S_time(tp_ynode_get(time, "end")),
+      .elapsed_s = S_elapsed(tp_ynode_get(time, "elapsed")),
       .gpus = S_gpus(tp_ynode_get(j, "tres")),
       .energy_j = S_energy(tp_ynode_get(j, "steps")),
       .line = j->line,

@@ -7,8 +7,9 @@
 #   - 7007's name holds a '|' ("sweep|lr=3e-4"); 6990_3 is an array task;
 #   - 7013 was requeued: a record on gpu-03 (14:20-14:25), then gpu-02
 #     (14:30-14:50): one run from 14:20 to 14:50 on both hosts;
-#   - 7019 is still running: charged up to the end of the data, the file's
-#     time (set to 2024-03-01T18:00:00Z here), and says so;
+#   - 7019 is still running: charged up to when sacct was run, its start
+#     plus Elapsed (17:30 + 00:20:00 = 17:50), and says so; the file's time
+#     (set to 2024-03-01T18:00:00Z here) is not used: copies change it;
 #   - 7020 never started (PENDING): no run;
 #   - cluster/runs/train-3 holds slurm-7003.out: it is job 7003's run, its
 #     window the allocation (09:30-09:50), not its logs' (09:32-09:48);
@@ -56,7 +57,7 @@ for i in range(20):
 want["7004"] = (nodes, 12, t(10, 0), t(10, 20))
 want["7009"] = (["gpu-01"], 1, t(12, 30), t(12, 50))
 want["7013"] = (["gpu-03", "gpu-02"], 2, t(14, 20), t(14, 50))
-want["7019"] = (["gpu-02"], 4, t(17, 30), t(18, 0))
+want["7019"] = (["gpu-02"], 4, t(17, 30), t(17, 50))
 want["8100"] = (["gpu-02", "gpu-03"], 8, "2024-03-01T11:00:00.000000Z", "2024-03-01T12:00:00.000000Z")
 got = {r["slurm"]["job_id"]: r for r in runs.values() if r.get("slurm")}
 if len(got) != 21 or len(runs) != 21: fail("runs", sorted(runs))

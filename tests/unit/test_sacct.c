@@ -178,6 +178,51 @@ static void test_tab_delimited(void) {
   tp_diag_free(&d);
 }
 
+/* A job without End: its start plus Elapsed (ElapsedRaw first), whether it
+ * still runs or ended without a recorded end. */
+static void test_elapsed(void) {
+  tp_slurm_jobs jobs = {0};
+  tp_diags d = {0};
+  const char *t = "JobID|State|Start|End|Elapsed|ElapsedRaw\n"
+                  "1|RUNNING|2024-03-01T10:00:00|Unknown|1-02:03:04|\n"
+                  "2|CANCELLED by 5|2024-03-01T10:00:00|Unknown|05:06|\n"
+                  "3|RUNNING|2024-03-01T10:00:00|Unknown|00:01:00|120\n"
+                  "4|FAILED|2024-03-01T10:00:00|Unknown|bogus|\n";
+  CHECK_INT(S_read(t, NULL, &jobs, &d), 4);
+  tp_slurm_job *j = tp_slurm_jobs_find(&jobs, "1");
+  CHECK(j != NULL);
+  if (j) CHECK_NEAR(j->elapsed_s, 93784, 1e-9);
+  j = tp_slurm_jobs_find(&jobs, "2");
+  CHECK(j != NULL);
+  if (j) {
+    CHECK_NEAR(j->elapsed_s, 306, 1e-9);
+    CHECK_STR(j->state, "CANCELLED");
+  }
+  j = tp_slurm_jobs_find(&jobs, "3");
+  CHECK(j != NULL);
+  if (j) CHECK_NEAR(j->elapsed_s, 120, 1e-9);
+  j = tp_slurm_jobs_find(&jobs, "4");
+  CHECK(j != NULL);
+  if (j) {
+    CHECK(isnan(j->elapsed_s));
+    /* ended, no End, no Elapsed: not charged, and said */
+    tp_run *run = tp_run_new("slurm/4", ".");
+    CHECK_INT(tp_slurm_job_claim(run, j, "f", NAN), 0);
+    CHECK(isnan(run->start_s) && isnan(run->end_s));
+    CHECK_INT(run->diags.n_by_severity[TP_WARN], 1);
+    tp_run_free(run);
+  }
+  j = tp_slurm_jobs_find(&jobs, "2");
+  if (j) {
+    tp_run *run = tp_run_new("slurm/2", ".");
+    CHECK_INT(tp_slurm_job_claim(run, j, "f", NAN), 0);
+    CHECK_NEAR(run->end_s - run->start_s, 306, 1e-9);
+    tp_run_free(run);
+  }
+  tp_slurm_jobs_free(&jobs);
+  tp_diag_free(&d);
+}
+
 /* The real files of the shared corpus: a tab-separated --format=ALL export
  * (one job, its .batch and .0 steps: 2026-01-15 19:33:36 to 19:46:34 on
  * slurm-cpu03, ConsumedEnergyRaw 0, which says nothing was measured), and a
@@ -347,6 +392,7 @@ int main(void) {
   TP_RUN(test_parsable);
   TP_RUN(test_order_and_noheader);
   TP_RUN(test_tab_delimited);
+  TP_RUN(test_elapsed);
   TP_RUN(test_corpus);
   TP_RUN(test_json);
   TP_RUN(test_many);
