@@ -1,5 +1,6 @@
 /* dvclive: DVCLive folders, both layouts (see dvclive.h). */
 #include "parser/logs/dvclive.h"
+#include "parser/logs/fspath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -7,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model/mem.h"
 #include "parser/text/csv.h"
@@ -15,16 +15,6 @@
 #include "parser/text/yamldoc.h"
 
 #define S_MAX_DEPTH 8 /* folders below plots/metrics */
-
-static bool S_is_file(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool S_is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 bool tp_dvclive_sniff(const char *head, size_t len) {
   size_t i = 0;
@@ -106,9 +96,9 @@ static void S_walk_tsv(S_walk *w, const char *dir, const char *prefix, int depth
     char *p = tp_xasprintf("%s/%s", dir, names[i]);
     char *tag = *prefix ? tp_xasprintf("%s/%s", prefix, names[i]) : tp_xstrdup(names[i]);
     size_t len = strlen(tag);
-    if (S_is_dir(p)) {
+    if (tp_fspath_is_dir(p)) {
       S_walk_tsv(w, p, tag, depth + 1);
-    } else if (len > 4 && strcmp(tag + len - 4, ".tsv") == 0 && S_is_file(p)) {
+    } else if (len > 4 && strcmp(tag + len - 4, ".tsv") == 0 && tp_fspath_is_file(p)) {
       tag[len - 4] = '\0';
       FILE *f = fopen(p, "rb");
       if (!f) {
@@ -131,7 +121,7 @@ int tp_dvclive_load_run(tp_run *run, const char *dir, const tp_clock *clock,
                         const tp_metric_sink *sink, tp_diags *d) {
   S_walk w = {run, clock, sink, d, 0};
   char *p = tp_xasprintf("%s/params.yaml", dir);
-  if (S_is_file(p)) {
+  if (tp_fspath_is_file(p)) {
     tp_ydoc doc;
     tp_ydoc_load(&doc, p, d);
     if (doc.root && doc.root->kind == TP_YNODE_MAP) tp_ydoc_to_hparams(doc.root, NULL, run, p);
@@ -142,7 +132,7 @@ int tp_dvclive_load_run(tp_run *run, const char *dir, const tp_clock *clock,
   free(p);
   /* 1 and later: plots/metrics/; 0.x: dvclive/ beside dvclive.json. */
   p = tp_xasprintf("%s/plots/metrics", dir);
-  if (!S_is_dir(p)) {
+  if (!tp_fspath_is_dir(p)) {
     free(p);
     p = tp_xasprintf("%s/dvclive", dir);
   }

@@ -1,6 +1,7 @@
 /* framework: detect framework logs in a run directory and load them into one run
  * (see framework.h). */
 #include "parser/logs/framework.h"
+#include "parser/logs/fspath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -198,16 +199,6 @@ bool tp_framework_text_name(const tp_framework_opts *opt, const char *name) {
 
 /* ---- detection ---------------------------------------------------------------- */
 
-static bool S_is_file(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool S_is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static size_t S_head(const char *path, char *buf, size_t cap) {
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
@@ -228,7 +219,7 @@ bool tp_framework_is_mlflow_run(const char *dir) {
   const char *base = strrchr(dir, '/');
   base = base ? base + 1 : dir;
   char *p = tp_xasprintf("%s/meta.yaml", dir);
-  bool has_meta = S_is_file(p), run_meta = false;
+  bool has_meta = tp_fspath_is_file(p), run_meta = false;
   if (has_meta) {
     char head[S_HEAD_BYTES + 1];
     size_t n = S_head(p, head, S_HEAD_BYTES);
@@ -243,7 +234,7 @@ bool tp_framework_is_mlflow_run(const char *dir) {
   if (run_meta) return true;
   if (!S_hex32(base)) return false;
   char *m = tp_xasprintf("%s/metrics", dir), *q = tp_xasprintf("%s/params", dir);
-  bool ok = has_meta || S_is_dir(m) || S_is_dir(q);
+  bool ok = has_meta || tp_fspath_is_dir(m) || tp_fspath_is_dir(q);
   free(m);
   free(q);
   return ok;
@@ -264,7 +255,7 @@ static unsigned S_detect_files(const char *dir, tp_framework_ctx *cx) {
   while ((e = readdir(dh))) {
     if (e->d_name[0] == '.') continue;
     char *p = tp_xasprintf("%s/%s", dir, e->d_name);
-    if (!S_is_file(p)) {
+    if (!tp_fspath_is_file(p)) {
       free(p);
       continue;
     }
@@ -294,7 +285,7 @@ static unsigned S_detect(const char *dir, tp_framework_ctx *cx) {
   unsigned kinds = S_detect_files(dir, cx);
   if (tp_framework_is_mlflow_run(dir)) kinds |= TP_FW_MLFLOW;
   char *p = tp_xasprintf("%s/.hydra/config.yaml", dir);
-  if (S_is_file(p)) kinds |= TP_FW_HYDRA;
+  if (tp_fspath_is_file(p)) kinds |= TP_FW_HYDRA;
   free(p);
   char *w = tp_wandb_files_dir(dir);
   if (w || tp_wandb_has_run_file(dir)) kinds |= TP_FW_WANDB; /* files/, or the run file alone */
@@ -373,14 +364,14 @@ static int S_load_lightning(tp_run *run, const char *dir, tp_framework_ctx *cx) 
   }
   free(p);
   p = tp_xasprintf("%s/hparams.yaml", dir);
-  if (S_is_file(p)) {
+  if (tp_fspath_is_file(p)) {
     /* The same reader (and so the same keys) as for hparams.yaml beside event files. */
     tp_hparams_yaml_load(run, p, d);
     n++;
   }
   free(p);
   p = tp_xasprintf("%s/meta_tags.csv", dir);
-  f = S_is_file(p) ? S_open(p, d) : NULL;
+  f = tp_fspath_is_file(p) ? S_open(p, d) : NULL;
   if (f) {
     tp_rdiag rd;
     tp_rdiag_init(&rd, d, p);
@@ -438,7 +429,7 @@ static int S_load_textlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
     closedir(dh);
     for (size_t i = 0; i < nn; i++) {
       char *p = tp_xasprintf("%s/%s", dirs[k], names[i]);
-      size_t hn = S_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
+      size_t hn = tp_fspath_is_file(p) && !S_left_out(opt, p) ? S_head(p, head, S_TEXT_HEAD_BYTES) : 0;
       const tp_textlog_set *set = NULL;
       bool history = tp_framework_claims(TP_FW_KERAS_HISTORY, names[i]) &&
                      tp_keras_history_sniff(head, hn);
@@ -514,7 +505,7 @@ static int S_load_csvlogs(tp_run *run, const char *dir, tp_framework_ctx *cx) {
     const tp_config_parser *cp = tp_framework_csv_parser(cx->opt, e->d_name);
     if (e->d_name[0] == '.' || !cp) continue;
     char *p = tp_xasprintf("%s/%s", dir, e->d_name);
-    FILE *f = S_is_file(p) && !S_left_out(cx->opt, p) ? S_open(p, cx->d) : NULL;
+    FILE *f = tp_fspath_is_file(p) && !S_left_out(cx->opt, p) ? S_open(p, cx->d) : NULL;
     if (f) {
       tp_metrics_csv_stats cst;
       tp_csvlog_read(f, p, cp, cx->clock, cx->had_window ? run->start_s : NAN, cx->sink, cx->d,
@@ -544,7 +535,7 @@ static int S_load_ultralytics(tp_run *run, const char *dir, tp_framework_ctx *cx
 static int S_load_hf(tp_run *run, const char *dir, tp_framework_ctx *cx) {
   int n = 0;
   char *p = tp_xasprintf("%s/trainer_state.json", dir);
-  if (S_is_file(p)) {
+  if (tp_fspath_is_file(p)) {
     tp_hf_trainer_read(p, run, cx->sink, cx->d);
     S_input(run, p, "hf-trainer-state");
     n++;
@@ -563,7 +554,7 @@ static int S_load_jsonlines(tp_run *run, const char *dir, tp_framework_ctx *cx) 
     if ((cx->kinds & TP_FW_DVCLIVE) && strcmp(*name, "metrics.json") == 0) continue;
     char *p = tp_xasprintf("%s/%s", dir, *name);
     char head[S_HEAD_BYTES];
-    size_t hn = S_is_file(p) && !S_left_out(cx->opt, p) ? S_head(p, head, sizeof head) : 0;
+    size_t hn = tp_fspath_is_file(p) && !S_left_out(cx->opt, p) ? S_head(p, head, sizeof head) : 0;
     FILE *f = hn && !memchr(head, 0, hn) && tp_jsonlines_sniff(head, hn) ? S_open(p, cx->d) : NULL;
     if (f) {
       tp_jsonlines_read(f, p, run, cx->sink, cx->d, NULL);

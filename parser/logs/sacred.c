@@ -1,18 +1,13 @@
 /* sacred: Sacred FileStorageObserver run folders (see sacred.h). */
 #include "parser/logs/sacred.h"
+#include "parser/logs/fspath.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model/mem.h"
 #include "parser/text/yamldoc.h"
-
-static bool S_is_file(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
 
 bool tp_sacred_sniff(const char *head, size_t len) {
   size_t i = 0;
@@ -136,7 +131,7 @@ int tp_sacred_load_run(tp_run *run, const char *dir, tp_clock *clock, const tp_m
                        tp_diags *d) {
   int n = 0;
   char *p = tp_xasprintf("%s/config.json", dir);
-  if (S_is_file(p)) {
+  if (tp_fspath_is_file(p)) {
     tp_ydoc doc;
     tp_ydoc_load(&doc, p, d);
     if (doc.root && doc.root->kind == TP_YNODE_MAP) tp_ydoc_to_hparams(doc.root, NULL, run, p);
@@ -147,7 +142,7 @@ int tp_sacred_load_run(tp_run *run, const char *dir, tp_clock *clock, const tp_m
   }
   free(p);
   p = tp_xasprintf("%s/metrics.json", dir);
-  if (S_is_file(p)) {
+  if (tp_fspath_is_file(p)) {
     S_read_metrics(p, clock, sink, d);
     tp_run_add_input(run, p, "sacred-metrics");
     n++;
@@ -155,7 +150,7 @@ int tp_sacred_load_run(tp_run *run, const char *dir, tp_clock *clock, const tp_m
   free(p);
   /* run.json last: its start and stop win over the metrics' timestamps. */
   p = tp_xasprintf("%s/run.json", dir);
-  if (S_is_file(p)) {
+  if (tp_fspath_is_file(p)) {
     S_read_run(run, p, clock, d);
     tp_run_add_input(run, p, "sacred-run");
     n++;

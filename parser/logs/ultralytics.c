@@ -1,11 +1,11 @@
 /* ultralytics: results.csv and args.yaml of an Ultralytics run folder (see ultralytics.h). */
 #include "parser/logs/ultralytics.h"
+#include "parser/logs/fspath.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model/mem.h"
 #include "parser/logs/hparams_yaml.h"
@@ -32,11 +32,6 @@ bool tp_ultralytics_sniff(const char *head, size_t len) {
   return ours && row < end && *row >= '0' && *row <= '9';
 }
 
-static bool S_is_file(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int tp_ultralytics_load_run(tp_run *run, const char *dir, tp_clock *clock, double start_s,
                             const tp_metric_sink *sink, tp_diags *d, double *duration_s) {
   int n = 0;
@@ -58,7 +53,7 @@ int tp_ultralytics_load_run(tp_run *run, const char *dir, tp_clock *clock, doubl
   }
   free(p);
   p = tp_xasprintf("%s/args.yaml", dir);
-  if (S_is_file(p) && tp_hparams_yaml_load_as(run, p, "ultralytics-args", d) == 0) n++;
+  if (tp_fspath_is_file(p) && tp_hparams_yaml_load_as(run, p, "ultralytics-args", d) == 0) n++;
   free(p);
   return n;
 }
