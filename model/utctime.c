@@ -3,6 +3,7 @@
 #include "model/utctime.h"
 
 #include <math.h>
+#include <stdio.h>
 
 bool tp_utc_tm(double t_s, struct tm *out) {
   /* 0001-01-01 and 10000-01-01 in epoch seconds. */
@@ -12,6 +13,19 @@ bool tp_utc_tm(double t_s, struct tm *out) {
   if (!gmtime_r(&t, &tm)) return false;
   *out = tm;
   return true;
+}
+
+const char *tp_utc_text(char buf[32], double t_s) {
+  struct tm tm;
+  if (!tp_utc_tm(t_s, &tm)) {
+    snprintf(buf, 32, "?");
+    return buf;
+  }
+  /* tp_utc_tm gives years 1-9999: every field keeps its width */
+  snprintf(buf, 32, "%04d-%02d-%02d %02d:%02d:%02d", (tm.tm_year + 1900) % 10000,
+           (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+           tm.tm_sec % 100);
+  return buf;
 }
 
 /* Both directions follow H. Hinnant's era-based algorithm: 400-year eras of

@@ -16,6 +16,9 @@
  * False, with *out untouched, when t_s is not finite or falls outside the
  * years 0001-9999. */
 bool tp_utc_tm(double t_s, struct tm *out);
+/* "2024-03-01 10:00:00" for t_s into buf (whole seconds, rounded down), or
+ * "?" when it has no date; returns buf. */
+const char *tp_utc_text(char buf[32], double t_s);
 
 /* Days from 1970-01-01 to the given proleptic Gregorian date (negative
  * before); month 1-12, day 1-31.  Exact for any year that fits. */

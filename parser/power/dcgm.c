@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/utctime.h"
 
 /* Repeats of a value held back, at most: a quarter of an hour at a 15 s step,
  * past Prometheus's 5-minute lookback. */
@@ -14,18 +15,24 @@
 
 /* One device's values of one metric: what was delivered (for the sampling
  * note), and the repeats of the last value held back until a new value comes
- * (then they are delivered) or the file ends (then those past the value's
- * expected life are stale). */
+ * or the file ends.  Then the repeats within the value's expected life (twice
+ * the effective sampling interval from its first time) are delivered, and
+ * those past it are stale and dropped (S_close_stretch). */
 typedef struct S_stream {
   int emit;            /* tp_emit device index, -1 before the first value */
   double last_t;       /* last delivered time (-INFINITY before) */
   double last_v;       /* its value as the exporter gave it */
+  double value_t;      /* the time last_v was first delivered (its change) */
   double seen_t;       /* last time delivered or held (-INFINITY before) */
   size_t n;            /* values delivered */
   size_t changes;      /* of which differ from the one before */
   double first_t;      /* first delivered time */
   double held_t[S_HELD]; /* times of repeats of last_v not yet delivered */
   size_t n_held;
+  bool stale;          /* the held stretch is past its life: repeats are dropped */
+  double stale_from;   /* first dropped repeat of the stretch, when stale */
+  double stale_to;     /* last dropped repeat of the stretch, when stale */
+  double dropped_s;    /* seconds of stale stretches so far (not in the interval) */
 } S_stream;
 
 struct tp_dcgm_dev {
@@ -196,6 +203,7 @@ static void S_deliver(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s, double v
   double v = kind ? value * 1e-3 : value;
   double prev = s->last_v;
   if (!tp_emit_sample(g->e, s->emit, t_s, v, line)) return;
+  if (s->n == 0 || value != prev) s->value_t = t_s;
   if (s->n == 0) s->first_t = t_s;
   else if (value != prev) s->changes++;
   if (kind && s->n && value < prev)
@@ -216,6 +224,81 @@ static void S_release(tp_dcgm *g, tp_dcgm_dev *d, int kind, size_t k) {
   s->n_held = 0;
 }
 
+/* How long a value of stream s may repeat and still be live: twice the
+ * effective sampling interval (the time between changes, stale stretches left
+ * out); unbounded before the first change. */
+static double S_life(const S_stream *s) {
+  if (!s->changes) return INFINITY;
+  return 2 * (s->value_t - s->first_t - s->dropped_s) / (double)s->changes;
+}
+
+#define S_STALE_SAID 5 /* stale stretches described one by one, per file */
+
+/* Say where d's stale stretch of metric kind lies (line: of the value that
+ * ended it, -1 at the end of the file), and count it. */
+static void S_stale_said(tp_dcgm *g, tp_dcgm_dev *d, int kind, int64_t line) {
+  S_stream *s = &d->s[kind];
+  double gone_s = s->stale_to - s->last_t;
+  g->n_stale++;
+  g->stale_s += gone_s;
+  if (g->n_stale > S_STALE_SAID) return;
+  char a[32], b[32], c[32];
+  tp_rdiag_add(g->rd, TP_WARN, "stale values", line,
+               "%s %s: its value of %s UTC repeated from %s to %s UTC, past twice its effective "
+               "sampling interval (%.3g s): taken as stale (a target gone, in an answer without "
+               "staleness markers) and not counted (%.0f s); %s",
+               d->id, kind ? TP_DCGM_ENERGY_METRIC : TP_DCGM_POWER_METRIC,
+               tp_utc_text(a, s->value_t), tp_utc_text(b, s->stale_from),
+               tp_utc_text(c, s->stale_to), S_life(s) / 2, gone_s,
+               line < 0 ? "the trace ends there" : "the trace has a gap there");
+}
+
+/* The end of a stretch of repeats of d's metric kind (a new value at `line`,
+ * or the end of the file: -1): the held repeats within the value's life are
+ * delivered; later ones are a value repeated past its end (a target gone, and
+ * an answer without staleness markers: federation, other backends) and are
+ * dropped, which leaves a gap in the trace. */
+static void S_close_stretch(tp_dcgm *g, tp_dcgm_dev *d, int kind, int64_t line) {
+  S_stream *s = &d->s[kind];
+  double life_s = S_life(s);
+  size_t keep = 0;
+  while (keep < s->n_held && s->held_t[keep] - s->value_t <= life_s) keep++;
+  if (keep < s->n_held && !s->stale) {
+    s->stale = true;
+    s->stale_from = s->held_t[keep];
+    s->stale_to = s->held_t[s->n_held - 1];
+  }
+  S_release(g, d, kind, keep);
+  if (!s->stale) return;
+  S_stale_said(g, d, kind, line);
+  s->dropped_s += s->stale_to - s->last_t;
+  s->stale = false;
+}
+
+/* A repeat of d's current value of metric kind at t_s: held back; when the
+ * held ones fill up, the oldest is delivered while within the value's life,
+ * else the stretch is stale from there on and its repeats are only counted. */
+static void S_hold(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s) {
+  S_stream *s = &d->s[kind];
+  if (s->stale) {
+    s->stale_to = t_s;
+    return;
+  }
+  if (s->n_held == S_HELD) {
+    if (s->held_t[0] - s->value_t > S_life(s)) {
+      s->stale = true;
+      s->stale_from = s->held_t[0];
+      s->stale_to = t_s;
+      s->n_held = 0;
+      return;
+    }
+    S_deliver(g, d, kind, s->held_t[0], s->last_v, -1);
+    memmove(s->held_t, s->held_t + 1, (S_HELD - 1) * sizeof *s->held_t);
+    s->n_held--;
+  }
+  s->held_t[s->n_held++] = t_s;
+}
+
 void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
   if (h < 0 || (size_t)h / 2 >= g->n_dev) return;
   tp_dcgm_dev *d = &g->dev[h / 2];
@@ -227,33 +310,11 @@ void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
   }
   s->seen_t = t_s;
   if (s->n && value == s->last_v) {
-    if (s->n_held == S_HELD) { /* a long steady stretch: the oldest is not at the end */
-      S_deliver(g, d, kind, s->held_t[0], value, -1);
-      memmove(s->held_t, s->held_t + 1, (S_HELD - 1) * sizeof *s->held_t);
-      s->n_held--;
-    }
-    s->held_t[s->n_held++] = t_s;
+    S_hold(g, d, kind, t_s);
     return;
   }
-  S_release(g, d, kind, s->n_held);
+  S_close_stretch(g, d, kind, line);
   S_deliver(g, d, kind, t_s, value, line);
-}
-
-/* At the end: the repeats held for d's metric kind that lie within twice the
- * effective sampling interval of the value's first time are delivered; later
- * ones are a value repeated past its end (a target gone, and an answer
- * without staleness markers: federation, other backends) and are not. */
-static void S_trim(tp_dcgm *g, tp_dcgm_dev *d, int kind) {
-  S_stream *s = &d->s[kind];
-  if (!s->n_held) return;
-  double life_s = s->changes ? 2 * (s->last_t - s->first_t) / (double)s->changes : INFINITY;
-  size_t keep = 0;
-  while (keep < s->n_held && s->held_t[keep] - s->last_t <= life_s) keep++;
-  if (keep < s->n_held) {
-    g->n_stale++;
-    g->stale_s += s->held_t[s->n_held - 1] - (keep ? s->held_t[keep - 1] : s->last_t);
-  }
-  S_release(g, d, kind, keep);
 }
 
 /* The sampling note of one metric (kind) over all devices. */
@@ -285,15 +346,14 @@ static void S_sampling_note(tp_dcgm *g, int kind) {
 
 void tp_dcgm_finish(tp_dcgm *g) {
   for (size_t k = 0; k < g->n_dev; k++) {
-    S_trim(g, &g->dev[k], 0);
-    S_trim(g, &g->dev[k], 1);
+    S_close_stretch(g, &g->dev[k], 0, -1);
+    S_close_stretch(g, &g->dev[k], 1, -1);
   }
-  if (g->n_stale)
+  if (g->n_stale > S_STALE_SAID)
     tp_rdiag_add(g->rd, TP_WARN, "stale values", -1,
-                 "%zu device%s end%s on a value repeated for longer than twice its effective "
-                 "sampling interval (%.0f s in all): taken as stale (a target gone, in an answer "
-                 "without staleness markers) and not counted",
-                 g->n_stale, g->n_stale == 1 ? "" : "s", g->n_stale == 1 ? "s" : "", g->stale_s);
+                 "%zu stretches of a value repeated for longer than twice its effective "
+                 "sampling interval in all (%.0f s): taken as stale and not counted",
+                 g->n_stale, g->stale_s);
   if (g->n_unnamed > 1)
     tp_rdiag_add(g->rd, TP_WARN, "computed series", -1,
                  "%zu series without a metric name in all: not used", g->n_unnamed);

@@ -21,11 +21,21 @@
  *   repeat and is not delivered again, so nothing is counted twice.
  * - A counter that goes back is a reset (driver reload): reported; the model
  *   does not count that interval.
- * - A value repeated at the end of the file for longer than twice the
- *   effective sampling interval is stale (a target gone, in an answer without
- *   staleness markers: federation, other backends): those repeats are not
- *   delivered, and a warning says how long they lasted.  (Repeats are held
- *   back until a new value or the end, at most S_HELD of them per device.)
+ * - A value repeated for longer than twice the effective sampling interval
+ *   (the time between changes of the series' values) is stale: a target
+ *   gone, in an answer without staleness markers (federation, other
+ *   backends), where the last value is repeated until the target comes back
+ *   or the answer ends.  The repeats within that life are delivered, the
+ *   later ones are not, so the trace has a gap there (or ends there), which
+ *   lowers coverage; a warning says which device, metric and times.  For the
+ *   energy counter this is sure: a counter stands still only while the GPU
+ *   draws nothing, which a powered GPU never does.  For power alone it is a
+ *   rule: a GPU whose reading truly stays exactly the same for that long
+ *   (a steady idle value of a coarse reading) loses those samples to a gap,
+ *   said and shown as coverage, never as energy made up; a series whose
+ *   values never change at all has no effective interval and is kept whole.
+ *   (Repeats are held back until a new value or the end, at most S_HELD of
+ *   them per device; past that the stretch is judged as it grows.)
  * - At the end, a note per metric tells the sampling: how often samples come
  *   and how often their values change (DCGM collects every 30 s by default
  *   while Prometheus may scrape faster, so values repeat): the effective
@@ -80,7 +90,7 @@ typedef struct tp_dcgm {
   size_t n_power_unused;  /* power series not used: the device has a counter */
   size_t n_repeats;       /* values not delivered: a repeat of a delivered time */
   size_t n_series;        /* series used */
-  size_t n_stale;         /* device metrics that ended on a stale value */
+  size_t n_stale;         /* stretches of stale repeats (mid-file or at the end) */
   double stale_s;         /* seconds of stale repeats not counted */
 } tp_dcgm;
 

@@ -193,6 +193,66 @@ static void test_stale(void) {
   done(&r);
 }
 
+static void test_stale_mid(void) {
+  /* A target gone in the middle: changing every 15 s to 60 s, 150 W repeated
+   * from 75 s to 300 s, then new values at 315 s and 330 s.  The repeats to
+   * 90 s (twice the 15 s effective interval past 60 s) are kept, 105-300 s
+   * dropped: the trace has a gap from 90 s to 315 s (225 s, past 5 x 15 s),
+   * which adds no energy and no coverage.
+   * 0-60 s: 3 x 2250 + 2625 J; 60-90 s: 4500 J; 315-330 s: 2250 J = 16 125 J;
+   * covered 90 + 15 = 105 s. */
+  double v[23] = {100, 200, 100, 200};
+  for (int k = 4; k < 21; k++) v[k] = 150;
+  v[21] = 100;
+  v[22] = 200;
+  tp_buf b = {0};
+  S_answer1(&b, POWER, GPU0, 0, v, 23);
+  result r;
+  run(&r, &b);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 9);
+  CHECK_NEAR(r.run->energy.it_j, 16125.0, 16.1);
+  CHECK_INT(r.run->energy.n_devices, 1);
+  CHECK_NEAR(r.run->energy.devices[0].covered_s, 105.0, 1e-6);
+  CHECK(has_diag(&r, "repeated from 2024-01-01 00:01:45 to 2024-01-01 00:05:00 UTC"));
+  CHECK(has_diag(&r, "a gap there"));
+  done(&r);
+  /* The same with the counter: it stands still from 60 s to 300 s (a live
+   * counter moves while the GPU draws power), then moves on.  Kept to 90 s:
+   * 4 x 1.5 kJ; after the gap 315-330 s: 1.5 kJ. */
+  double mj[23];
+  for (int k = 0; k < 5; k++) mj[k] = 1e6 + 1.5e6 * k;
+  for (int k = 5; k < 21; k++) mj[k] = mj[4];
+  mj[21] = 9e6;
+  mj[22] = 10.5e6;
+  S_answer1(&b, ENERGY, GPU0, 0, mj, 23);
+  run(&r, &b);
+  CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
+  CHECK_INT(r.t.n_samples, 9);
+  CHECK_NEAR(r.run->energy.it_j, 7500.0, 7.5);
+  CHECK(has_diag(&r, "stale"));
+  done(&r);
+  /* A stretch longer than the repeats held back (an hour at 15 s): dropped
+   * all the same, past 90 s. */
+  double *w = tp_xmalloc(250 * sizeof *w);
+  for (int k = 0; k < 250; k++) w[k] = k < 4 ? 100.0 * (1 + k % 2) : 150;
+  w[248] = 100;
+  w[249] = 200;
+  S_answer1(&b, POWER, GPU0, 0, w, 250);
+  free(w);
+  run(&r, &b);
+  CHECK_INT(r.t.n_samples, 9);
+  CHECK(has_diag(&r, "a gap there"));
+  done(&r);
+  /* The rule's limit: a value that never changes has no effective interval
+   * and is kept whole (k_p1: 50 W for 60 s). */
+  S_answer1(&b, POWER, GPU1, 0, k_p1, 5);
+  run(&r, &b);
+  CHECK_INT(r.t.n_samples, 5);
+  CHECK(!has_diag(&r, "stale"));
+  done(&r);
+}
+
 static void test_counter_reset(void) {
   static const double mj[] = {5e6, 6.5e6, 1.5e6, 3e6}; /* 1 500 + (reset) + 1 500 J */
   tp_buf b = {0};
@@ -303,6 +363,7 @@ int main(void) {
   TP_RUN(test_counter_preferred);
   TP_RUN(test_repeats_once);
   TP_RUN(test_stale);
+  TP_RUN(test_stale_mid);
   TP_RUN(test_counter_reset);
   TP_RUN(test_refused);
   TP_RUN(test_gzip);
