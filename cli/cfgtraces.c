@@ -57,6 +57,7 @@ typedef struct S_entry {
   tp_trace_job job;          /* the fields every file of the entry shares */
   tp_tz *tz;                 /* the entry's time zone, or NULL: the default */
   tp_csvmap map;             /* job.csvmap points here when the entry has columns */
+  tp_grafana_map *gmap;      /* job.grafana_map: the entry's series mapping, or NULL */
   char nvsmi_fields[TP_NVSMI_FIELDS_MAX]; /* job.nvsmi_columns points here when
                                                    a headerless nvidia-smi log's
                                                    positions are given */
@@ -102,6 +103,8 @@ static void S_entry_setup(tp_pipeline_state *st, const tp_config_power *pw, S_en
                            .format = fmt != TP_POWER_AUTO ? fmt : st->force,
                            .tz = en->tz ? en->tz : st->tz,
                            .clock_offset_s = st->opts->clock_offset_s + pw->clock_offset_s};
+  en->gmap = tp_grafana_map_new(pw->series, pw->n_series);
+  en->job.grafana_map = en->gmap;
   char err[160];
   if (nvsmi && pw->has_columns) {
     if (tp_csvmap_nvsmi_fields(en->nvsmi_fields, &pw->columns, err, sizeof err) == 0)
@@ -138,6 +141,7 @@ static void S_apply_entry(tp_pipeline_state *st, const tp_config_power *pw) {
   for (size_t k = 0; k < nf; k++) free(files[k]);
   free(files);
   tp_tz_free(en.tz);
+  tp_grafana_map_free(en.gmap);
 }
 
 void tp_cfgtraces_apply(tp_pipeline_state *st) {

@@ -50,6 +50,7 @@ typedef struct tp_trace_job {
   const tp_tz *tz;                 /* zone of naive times */
   double clock_offset_s;
   const tp_csvmap *csvmap;         /* for TP_POWER_CSVMAP */
+  const struct tp_grafana_map *grafana_map; /* series mapping of a Grafana export, or NULL */
   const char *nvsmi_columns;       /* field list of a headerless nvidia-smi log, or NULL */
   bool has_start;                  /* start_s is set (traces without dates) */
   double start_s, interval_s;      /* UTC start; dmon's sampling interval (0: 1 s) */

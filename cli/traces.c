@@ -272,6 +272,7 @@ static tp_power_format S_stream_trace(const tp_trace_job *job, S_reader *rd) {
   po.tz = job->tz;
   po.clock_offset_s = job->clock_offset_s;
   po.csvmap = job->csvmap;
+  po.grafana_map = job->grafana_map;
   po.nvsmi_columns = job->nvsmi_columns;
   po.has_start = job->has_start;
   po.start_s = job->start_s;

@@ -94,7 +94,27 @@ void tp_config_power_clear(tp_config_power *p) {
   free(p->columns.device_column);
   free(p->timezone);
   free(p->start);
+  for (size_t k = 0; k < p->n_series; k++) tp_config_series_clear(&p->series[k]);
+  free(p->series);
   memset(p, 0, sizeof *p);
+}
+
+void tp_config_series_clear(tp_config_series *e) {
+  free(e->name);
+  free(e->pattern);
+  free(e->host);
+  free(e->gpu);
+  free(e->uuid);
+  free(e->job);
+  free(e->metric);
+  memset(e, 0, sizeof *e);
+}
+
+tp_config_series *tp_config_add_series(tp_config_power *p) {
+  TP_GROW(p->series, p->cap_series, p->n_series + 1);
+  tp_config_series *e = &p->series[p->n_series++];
+  memset(e, 0, sizeof *e);
+  return e;
 }
 
 void tp_config_hardware_clear(tp_config_hardware *h) {

@@ -97,6 +97,22 @@ typedef struct tp_config_columns {
   int device_index;     /* ... or 1-based position (0: none) */
 } tp_config_columns;
 
+/* One entry of a Grafana export's series mapping (power[].series): which
+ * device and metric the series (a wide export's column, a long one's Series
+ * cell) named `name`, or matching `pattern`, is, when its name does not say. */
+typedef struct tp_config_series {
+  char *name;           /* the series name exactly as written, or NULL ... */
+  char *pattern;        /* ... a PCRE2 pattern the whole name matches, whose named
+                           groups host, gpu, uuid, job give those labels */
+  char *host;           /* the host, or NULL: the name's or the group's */
+  char *gpu;            /* the GPU index ("0"), or NULL */
+  char *uuid;           /* the GPU's UUID, or NULL */
+  char *job;            /* the job the series belongs to, or NULL */
+  char *metric;         /* "power" (W) or "energy" (the counter, mJ); NULL: the
+                           metric the name says, else power */
+  long line;            /* where it was declared (1-based), or 0 */
+} tp_config_series;
+
 typedef struct tp_config_power {
   tp_config_strs files; /* globs over trace paths, resolved against the config's directory */
   char *host;           /* the host the traces were taken on, or NULL */
@@ -111,6 +127,8 @@ typedef struct tp_config_power {
                            -o DT, perf stat without its header): a timestamp as text
                            (ISO 8601, or naive in the trace's zone), or NULL */
   double interval_s;    /* dmon's sampling interval (-d), seconds; NAN: 1 s */
+  tp_config_series *series; /* a Grafana export's series mapping (format grafana-csv) */
+  size_t n_series, cap_series;
   long line;            /* where it was declared (1-based), or 0 */
 } tp_config_power;
 
@@ -191,6 +209,10 @@ tp_config_tag *tp_config_add_tag(tp_config *cfg);
 /* Release what one element owns (the element itself lives in its array). */
 void tp_config_experiment_clear(tp_config_experiment *e);
 void tp_config_power_clear(tp_config_power *p);
+/* A new, empty entry of p's series mapping. */
+tp_config_series *tp_config_add_series(tp_config_power *p);
+/* Free what a series entry holds, and clear it. */
+void tp_config_series_clear(tp_config_series *e);
 void tp_config_hardware_clear(tp_config_hardware *h);
 void tp_config_parser_clear(tp_config_parser *p);
 void tp_config_tag_clear(tp_config_tag *t);

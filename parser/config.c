@@ -190,7 +190,7 @@ static void S_format(tp_config_ld *ld, const tp_config_field *f, const tp_ynode 
   }
   if (tp_power_format_parse(s, &pf) != 0) {
     tp_config_warn(ld, v, "%s: '%s' is not a trace format (nvidia-smi, nvidia-smi-dmon, rapl, "
-                   "perf-stat, codecarbon, csv); ignored", subj, s);
+                   "perf-stat, codecarbon, prometheus, grafana-csv, csv); ignored", subj, s);
     return;
   }
   tp_config_set_str(TP_CFG_AT(obj, f, char *), tp_power_format_name(pf));
@@ -335,6 +335,7 @@ static const tp_config_field k_power[] = {
     {.key = "start", .kind = TP_CF_FN, .off = offsetof(tp_config_power, start), .fn = S_start},
     {.key = "interval", .kind = TP_CF_NUM, .off = offsetof(tp_config_power, interval_s), .lo = 1e-3,
      .hi = TP_S_PER_DAY},
+    {.key = "series", .kind = TP_CF_FN, .fn = tp_config_read_series},
 };
 
 /* With format nvidia-smi, columns name the positions of a headerless log's
@@ -362,6 +363,10 @@ static void S_power(tp_config_ld *ld, const tp_ynode *item, const char *path) {
     cfg->n_power--;
     return;
   }
+  if (p->n_series && !p->format) p->format = tp_xstrdup("grafana-csv");
+  else if (p->n_series && strcmp(p->format, "grafana-csv") != 0)
+    tp_config_warn(ld, item, "'%s' has a series mapping but format '%s'; the mapping is used only "
+                   "with format 'grafana-csv'", path, p->format);
   if (p->has_columns && !p->format) p->format = tp_xstrdup("csv");
   else if (p->has_columns && strcmp(p->format, "nvidia-smi") == 0) S_nvsmi_positions(ld, item, p, path);
   else if (p->has_columns && strcmp(p->format, "csv") != 0)

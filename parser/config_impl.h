@@ -101,4 +101,11 @@ void tp_config_read_value(tp_config_ld *ld, const tp_config_field *f, const tp_y
 void tp_config_read_map(tp_config_ld *ld, const tp_ynode *m, const char *where,
                         const tp_config_field *fields, size_t nf, void *obj);
 
+/* ---- power[].series (config_series.c) ----------------------------------- */
+
+/* A power entry's `series` (v): a list of mappings into the entry being read
+ * (the configuration's last power entry). */
+void tp_config_read_series(tp_config_ld *ld, const tp_config_field *f, const tp_ynode *v,
+                           void *obj, const char *subj, const char *path);
+
 #endif

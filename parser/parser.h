@@ -12,6 +12,7 @@
 #include "parser/cluster/sacct.h"
 #include "parser/config.h"
 #include "parser/power/csvmap.h"
+#include "parser/power/grafana_map.h"
 #include "parser/discover.h"
 #include "parser/logs/framework.h"
 #include "parser/logs/hparams_yaml.h"

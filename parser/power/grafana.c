@@ -7,8 +7,17 @@
 
 #include "model/mem.h"
 #include "parser/power/dcgm.h"
+#include "parser/power/grafana_map.h"
 
 #define S_MAX_COLS 1024
+#define S_SAID 10 /* series left out that are named one by one */
+
+/* What the series names of one file came to. */
+typedef struct S_names {
+  const tp_grafana_map *map; /* the configuration's series mapping, or NULL */
+  size_t n_used;             /* series of a DCGM metric and a GPU, handed on */
+  size_t n_left;             /* series left out: no GPU said, none mapped */
+} S_names;
 
 /* The separator of header line s[0..n): ';' when it has more of them than
  * ',' outside quotes (the old panel menu's export), else ','. */
@@ -74,6 +83,44 @@ static void S_labels(tp_field f, tp_dcgm_labels *l) {
   }
 }
 
+/* Say that series f (column col of a wide export, 0 for a long one's row at
+ * line) is left out; mapped: a `series` entry matched but gave no GPU. */
+static void S_left_out(tp_dcgm *g, S_names *nm, tp_field f, size_t col, int64_t line,
+                       bool mapped) {
+  if (nm->n_left++ >= S_SAID) return;
+  char where[32] = "series";
+  if (col) snprintf(where, sizeof where, "column %zu", col + 1);
+  tp_rdiag_add(g->rd, TP_WARN, "unmapped series", line,
+               "%s \"%.*s\": %s; left out (a power entry's `series` mapping says which host and "
+               "GPU a series is)",
+               where, (int)(f.n < 80 ? f.n : 80), f.s,
+               mapped ? "the `series` entry that matches it gives no gpu or uuid"
+                      : "its name does not say which GPU (no gpu or UUID label) and no `series` "
+                        "entry of the configuration matches it");
+}
+
+/* The dcgm handle of series name f (column col of a wide export, 0 for a
+ * long one's row at line), or -1.  The configuration's mapping first; else
+ * the name's own labels.  A series of a DCGM metric and a GPU is handed on;
+ * so is a name with labels but no DCGM metric (another metric, a computed
+ * result: dcgm.c says why it is not used); anything else cannot be mapped
+ * and is said, column by column, never guessed. */
+static int S_series(tp_dcgm *g, S_names *nm, tp_field f, size_t col, int64_t line) {
+  tp_dcgm_labels l;
+  S_labels(f, &l);
+  bool labelled = memchr(f.s, '{', f.n) || memchr(f.s, '(', f.n);
+  bool mapped = tp_grafana_map_apply(nm->map, f.s, f.n, &l);
+  bool dcgm = l.has_name && (strcmp(l.name, TP_DCGM_POWER_METRIC) == 0 ||
+                             strcmp(l.name, TP_DCGM_ENERGY_METRIC) == 0);
+  bool gpu = l.gpu[0] || l.uuid[0];
+  if (!(dcgm && gpu) && (mapped || !labelled || dcgm)) {
+    if (!g->survey) S_left_out(g, nm, f, col, line, mapped);
+    return -1;
+  }
+  if (!g->survey && dcgm) nm->n_used++;
+  return tp_dcgm_series(g, &l, line);
+}
+
 /* A cell's value in the exporter's own unit (W, or mJ for the counter): 0
  * with *v; 1 when the cell holds none (empty, undefined, null); -1 when it is
  * not understood. */
@@ -115,16 +162,12 @@ static bool S_time(tp_clock *clk, tp_rdiag *rd, tp_field f, int64_t line, double
 
 /* Series as columns: the header says every series, so the survey is the
  * header itself. */
-static void S_wide(tp_lines *lr, char sep, tp_field *f, size_t ncols, tp_dcgm *g, tp_clock *clk) {
+static void S_wide(tp_lines *lr, char sep, tp_field *f, size_t ncols, tp_dcgm *g, tp_clock *clk,
+                   S_names *nm) {
   int *h = tp_xmalloc(ncols * sizeof *h);
-  tp_dcgm_labels *l = tp_xmalloc(ncols * sizeof *l);
-  for (size_t c = 1; c < ncols; c++) {
-    S_labels(f[c], &l[c]);
-    tp_dcgm_series(g, &l[c], lr->line);
-  }
+  for (size_t c = 1; c < ncols; c++) S_series(g, nm, f[c], c, lr->line);
   tp_dcgm_deliver(g);
-  for (size_t c = 1; c < ncols; c++) h[c] = tp_dcgm_series(g, &l[c], lr->line);
-  free(l);
+  for (size_t c = 1; c < ncols; c++) h[c] = S_series(g, nm, f[c], c, lr->line);
   size_t n;
   double t;
   while (tp_csv_next_row(lr, sep, f, S_MAX_COLS, &n)) {
@@ -142,12 +185,12 @@ static void S_wide(tp_lines *lr, char sep, tp_field *f, size_t ncols, tp_dcgm *g
 
 /* One pass over the rows of a long export (header read): the survey when
  * g->survey, else the delivering pass. */
-static void S_long_pass(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk) {
+static void S_long_pass(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk,
+                        S_names *nm) {
   char *last = NULL; /* the series of the row before, and its handle */
   int h = -1;
   size_t n;
   double t;
-  tp_dcgm_labels l;
   while (tp_csv_next_row(lr, sep, f, S_MAX_COLS, &n)) {
     if (n != 3) {
       if (!g->survey)
@@ -158,8 +201,7 @@ static void S_long_pass(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_cloc
     if (!last || !tp_field_eq(f[0], last) || strlen(last) != f[0].n) {
       free(last);
       last = tp_field_dup(f[0]);
-      S_labels(f[0], &l);
-      h = tp_dcgm_series(g, &l, lr->line);
+      h = S_series(g, nm, f[0], 0, lr->line);
     }
     if (h >= 0 && S_time(clk, g->rd, f[1], lr->line, &t)) S_cell(g, h, t, f[2], lr->line);
   }
@@ -167,8 +209,8 @@ static void S_long_pass(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_cloc
 }
 
 /* Series as rows: a survey over the whole file, then the rows again. */
-static int S_long(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk) {
-  S_long_pass(lr, sep, f, g, clk);
+static int S_long(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk, S_names *nm) {
+  S_long_pass(lr, sep, f, g, clk, nm);
   tp_dcgm_deliver(g);
   if (fseek(lr->f, 0, SEEK_SET) != 0) {
     tp_rdiag_add(g->rd, TP_ERROR, "cannot rewind", -1,
@@ -179,7 +221,7 @@ static int S_long(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk
   tp_lines_init(&again, lr->f, lr->rd, lr->max_line);
   size_t n;
   tp_csv_next_row(&again, sep, f, S_MAX_COLS, &n); /* the header */
-  S_long_pass(&again, sep, f, g, clk);
+  S_long_pass(&again, sep, f, g, clk, nm);
   tp_lines_free(&again);
   return 0;
 }
@@ -206,9 +248,18 @@ int tp_grafana_read(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
                  "expected a header \"Time\",<series>... or Series,Time,Value: file not used");
     goto done;
   }
-  rc = shape == 1 ? S_long(lr, sep, f, &g, &clk) : (S_wide(lr, sep, f, n, &g, &clk), 0);
+  S_names nm = {.map = opt->grafana_map};
+  rc = shape == 1 ? S_long(lr, sep, f, &g, &clk, &nm) : (S_wide(lr, sep, f, n, &g, &clk, &nm), 0);
   tp_dcgm_finish(&g);
-  if (rc == 0 && e->n_samples == 0) {
+  if (nm.n_left > S_SAID)
+    tp_rdiag_add(e->rd, TP_WARN, "unmapped series", -1, "%zu series left out in all: none says "
+                 "or is mapped to a GPU", nm.n_left);
+  if (rc == 0 && nm.n_used == 0 && nm.n_left) {
+    tp_rdiag_add(e->rd, TP_ERROR, "no mapped series", -1,
+                 "no series of the file says or is mapped to a GPU and a DCGM metric: file not "
+                 "used (give its power entry a `series` mapping)");
+    rc = -1;
+  } else if (rc == 0 && e->n_samples == 0) {
     tp_rdiag_add(e->rd, TP_ERROR, "no samples", -1, "no %s or %s samples: file not used",
                  TP_DCGM_POWER_METRIC, TP_DCGM_ENERGY_METRIC);
     rc = -1;

@@ -20,12 +20,15 @@
 #include "parser/text/timefmt.h"
 
 struct tp_csvmap; /* parser/power/csvmap.h */
+struct tp_grafana_map; /* parser/power/grafana_map.h */
 
 typedef struct tp_power_options {
   const tp_tz *tz;          /* zone of naive times; NULL = UTC (the caller makes it
                                from --timezone, the configuration, or TZ) */
   double clock_offset_s;    /* added to every time (--clock-offset) */
   const struct tp_csvmap *csvmap; /* column mapping for TP_POWER_CSVMAP, or NULL */
+  const struct tp_grafana_map *grafana_map; /* series mapping of a Grafana export
+                                               (grafana_map.h), or NULL */
   const char *nvsmi_columns;  /* query field list of a noheader nvidia-smi file,
                                  e.g. "timestamp,index,power.draw"; ending in
                                  ",..." it names the first fields only; NULL if

@@ -17,7 +17,10 @@
  * of day) and that list open-ended ("...": rows may have more fields), bit 5
  * a day-first date order, bit 6 a device column for the CSV mapping (bits 5
  * and 6 set options of the CSV mapping only, so they are free to pick among
- * the later formats), bit 7 a mapping without header.
+ * the later formats), bit 7 a mapping without header.  A Grafana export
+ * forced (7, bits 5-6 = 2) with bit 4 is read with a series mapping (a
+ * pattern with host and gpu groups, and a name mapped to an energy counter),
+ * as the configuration's `series` gives it.
  */
 #include <math.h>
 #include <stdint.h>
@@ -27,6 +30,7 @@
 #include "fuzz_common.h"
 #include "model/energy.h"
 #include "parser/power/csvmap.h"
+#include "parser/power/grafana_map.h"
 #include "parser/power/power.h"
 
 #define MAX_DEV 5000
@@ -62,6 +66,16 @@ static void S_declared(void *ctx, const tp_declared *d) {
   if (!(d->it_energy_j >= 0) || !(d->tool_pue >= 1)) abort();
 }
 
+/* The series mapping of Grafana exports (made once, kept for the process). */
+static const tp_grafana_map *S_series_map(void) {
+  static tp_grafana_map *m;
+  static const tp_config_series e[] = {
+      {.pattern = "(?<host>[A-Za-z0-9-]+) GPU (?<gpu>[0-9]+)"},
+      {.name = "A", .host = "node1", .uuid = "GPU-a", .metric = "energy"}};
+  if (!m) m = tp_grafana_map_new(e, sizeof e / sizeof *e);
+  return m;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
@@ -95,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                            TP_POWER_GRAFANA_CSV, TP_POWER_PROMETHEUS};
   tp_power_format fmt = (tp_power_format)(sel & 0x07);
   if ((sel & 0x07) == 7) fmt = later[(sel >> 5) & 3];
+  if (fmt == TP_POWER_GRAFANA_CSV && two) o.grafana_map = S_series_map();
   FILE *f = size ? fmemopen((void *)data, size, "rb") : tmpfile();
   if (!f) {
     tp_energy_free(e);
