@@ -19,6 +19,7 @@
 #include "model/energy.h"
 #include "model/mem.h"
 #include "model/profile.h"
+#include "model/slurmjob.h"
 
 /* Declared figures (CodeCarbon) a trace file holds, kept until the file's
  * collection for the attribution (model/attrib.h) is made. */
@@ -182,6 +183,7 @@ static bool S_job_takes(const tp_trace_job *job, const tp_run *r) {
 typedef struct S_selection {
   tp_run **runs;             /* runs[k]: the k-th run taken */
   tp_energy_window *w;       /* w[k]: its window and devices */
+  tp_energy_holes *holes;    /* holes[k]: the gaps of its job, when requeued (owned) */
   char ***devs;              /* devs[k]: the device names w[k] points to (owned) */
   size_t *run_index;         /* run_index[k]: its index in the lab */
   size_t n;
@@ -192,6 +194,7 @@ typedef struct S_selection {
 static void S_select_runs(const tp_lab *lab, const tp_trace_job *job, S_selection *sel) {
   *sel = (S_selection){.runs = tp_xmalloc((lab->n_runs + 1) * sizeof *sel->runs),
                        .w = tp_xcalloc(lab->n_runs + 1, sizeof *sel->w),
+                       .holes = tp_xcalloc(lab->n_runs + 1, sizeof *sel->holes),
                        .devs = tp_xcalloc(lab->n_runs + 1, sizeof *sel->devs),
                        .run_index = tp_xcalloc(lab->n_runs + 1, sizeof *sel->run_index),
                        .elsewhere = tp_xcalloc(lab->n_runs + 1, sizeof *sel->elsewhere)};
@@ -218,6 +221,8 @@ static void S_select_runs(const tp_lab *lab, const tp_trace_job *job, S_selectio
         sel->devs[n][k] = tp_xstrdup(job->devices->items[k]);
     }
     w[n].devices = (const char *const *)sel->devs[n];
+    /* A requeued job's time pending between its segments is not its. */
+    sel->holes[n].holes_s = tp_slurm_job_gaps(r->job, &sel->holes[n].n_holes);
     sel->n++;
   }
 }
@@ -226,10 +231,12 @@ static void S_selection_free(S_selection *sel) {
   for (size_t i = 0; i < sel->n; i++) {
     for (size_t k = 0; k < sel->w[i].n_devices; k++) free(sel->devs[i][k]);
     free(sel->devs[i]);
+    free((double *)sel->holes[i].holes_s);
   }
   free(sel->devs);
   free(sel->run_index);
   free(sel->w);
+  free(sel->holes);
   free(sel->runs);
   free(sel->elsewhere);
 }
@@ -317,7 +324,7 @@ static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, S_reade
   S_select_runs(st->lab, job, &sel);
   size_t n_cuts;
   double *cuts = S_cuts(st, &sel, &n_cuts);
-  tp_energy *e = tp_energy_new(sel.w, sel.n, cuts, n_cuts);
+  tp_energy *e = tp_energy_new_holed(sel.w, sel.n, cuts, n_cuts, sel.holes);
   if (st->opts->keep_samples) tp_energy_keep_samples(e);
   free(cuts);
   rd->energy = tp_energy_sink(e);

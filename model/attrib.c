@@ -11,6 +11,7 @@
 
 #include "model/attrib_impl.h"
 #include "model/mem.h"
+#include "model/slurmjob.h"
 #include "model/units.h"
 #include "model/utctime.h"
 
@@ -470,7 +471,7 @@ static void S_resolve_traces(tp_attrib *a) {
   }
   for (size_t r = 0; r < lab->n_runs; r++) {
     tp_run *run = lab->runs[r];
-    if (tp_attrib_traced(run)) tp_energy_set_coverage(run, run->end_s - run->start_s);
+    if (tp_attrib_traced(run)) tp_energy_set_coverage(run, tp_slurm_run_held_s(run));
   }
 }
 

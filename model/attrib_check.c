@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "model/attrib_impl.h"
+#include "model/slurmjob.h"
 #include "model/units.h"
 
 #define S_EPOCH_1990 631152000.0 /* 1990-01-01T00:00:00Z */
@@ -69,7 +70,7 @@ size_t tp_attrib_check(const tp_lab *lab, const tp_attrib *a, double now_s, tp_d
     }
     if (e->method == TP_ENERGY_NONE) continue;
     if (e->method == TP_ENERGY_INTEGRATED || e->method == TP_ENERGY_MEASURED) {
-      double sum = 0, dur = r->end_s - r->start_s;
+      double sum = 0, dur = tp_slurm_run_held_s(r);
       for (size_t d = 0; d < e->n_devices; d++) {
         const tp_device_energy *dv = &e->devices[d];
         sum += dv->energy_j;

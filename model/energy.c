@@ -19,6 +19,8 @@ typedef struct S_window {
   size_t n_devices;
   bool valid;         /* finite, end > start */
   size_t seg_lo, seg_hi; /* its segments: [seg_lo, seg_hi) */
+  double *holes;      /* n_holes pairs [from, to) cut out of it, or NULL */
+  size_t n_holes;
 } S_window;
 
 /* What one device accumulated in one elementary segment. */
@@ -83,8 +85,42 @@ static size_t S_lower_bound(const tp_energy *e, double t) {
   return lo;
 }
 
+/* Copy the holes `from` that lie inside w (clipped to it) into w. */
+static void S_copy_holes(S_window *w, const tp_energy_holes *from) {
+  if (!from || !from->holes_s || !from->n_holes) return;
+  w->holes = tp_xcalloc(2 * from->n_holes, sizeof *w->holes);
+  for (size_t k = 0; k < from->n_holes; k++) {
+    double a = fmax(from->holes_s[2 * k], w->start_s), b = fmin(from->holes_s[2 * k + 1], w->end_s);
+    if (!(b > a)) continue;
+    w->holes[2 * w->n_holes] = a;
+    w->holes[2 * w->n_holes + 1] = b;
+    w->n_holes++;
+  }
+}
+
+/* Whether segment s (from..to) is window w's: inside it, and in no hole. */
+static bool S_covers(const tp_energy *e, const S_window *w, size_t s) {
+  if (s < w->seg_lo || s >= w->seg_hi) return false;
+  double mid = 0.5 * (e->bounds[s] + e->bounds[s + 1]);
+  for (size_t k = 0; k < w->n_holes; k++)
+    if (mid >= w->holes[2 * k] && mid < w->holes[2 * k + 1]) return false;
+  return true;
+}
+
+/* The seconds of window w that are the run's: its span less its holes. */
+static double S_span_s(const S_window *w) {
+  double s = w->end_s - w->start_s;
+  for (size_t k = 0; k < w->n_holes; k++) s -= w->holes[2 * k + 1] - w->holes[2 * k];
+  return s;
+}
+
 tp_energy *tp_energy_new(const tp_energy_window *windows, size_t n, const double *cuts_s,
                          size_t n_cuts) {
+  return tp_energy_new_holed(windows, n, cuts_s, n_cuts, NULL);
+}
+
+tp_energy *tp_energy_new_holed(const tp_energy_window *windows, size_t n, const double *cuts_s,
+                               size_t n_cuts, const tp_energy_holes *holes) {
   tp_energy *e = tp_xcalloc(1, sizeof *e);
   e->win = tp_xcalloc(n ? n : 1, sizeof *e->win);
   e->n_win = n;
@@ -105,12 +141,16 @@ tp_energy *tp_energy_new(const tp_energy_window *windows, size_t n, const double
     n_valid++;
     if (w->start_s < lo) lo = w->start_s;
     if (w->end_s > hi) hi = w->end_s;
+    S_copy_holes(w, holes ? &holes[i] : NULL);
+    n_valid += w->n_holes;
   }
   e->bounds = tp_xmalloc((2 * n_valid + n_cuts + 1) * sizeof *e->bounds);
   for (size_t i = 0; i < n; i++) {
     if (!e->win[i].valid) continue;
     e->bounds[e->n_bounds++] = e->win[i].start_s;
     e->bounds[e->n_bounds++] = e->win[i].end_s;
+    for (size_t k = 0; k < 2 * e->win[i].n_holes; k++)
+      e->bounds[e->n_bounds++] = e->win[i].holes[k];
   }
   for (size_t i = 0; i < n_cuts && cuts_s; i++)
     if (cuts_s[i] > lo && cuts_s[i] < hi) e->bounds[e->n_bounds++] = cuts_s[i];
@@ -133,6 +173,7 @@ void tp_energy_free(tp_energy *e) {
   for (size_t i = 0; i < e->n_win; i++) {
     for (size_t k = 0; k < e->win[i].n_devices; k++) free(e->win[i].devices[k]);
     free(e->win[i].devices);
+    free(e->win[i].holes);
   }
   for (size_t d = 0; d < e->n_dev; d++) {
     free(e->dev[d].id);
@@ -435,8 +476,14 @@ static double S_shared_s(const tp_energy *e, const S_window *a, const S_window *
   double lo = a->start_s > b->start_s ? a->start_s : b->start_s;
   double hi = a->end_s < b->end_s ? a->end_s : b->end_s;
   if (hi <= lo) return 0;
-  for (size_t d = 0; d < e->n_dev; d++)
-    if (S_allows(a, e->dev[d].id) && S_allows(b, e->dev[d].id)) return hi - lo;
+  for (size_t d = 0; d < e->n_dev; d++) {
+    if (!S_allows(a, e->dev[d].id) || !S_allows(b, e->dev[d].id)) continue;
+    if (!a->n_holes && !b->n_holes) return hi - lo;
+    double both = 0; /* holes: the segments both windows have */
+    for (size_t s = S_lower_bound(e, lo); s + 1 < e->n_bounds && e->bounds[s] < hi; s++)
+      if (S_covers(e, a, s) && S_covers(e, b, s)) both += e->bounds[s + 1] - e->bounds[s];
+    return both;
+  }
   return 0;
 }
 
@@ -497,7 +544,8 @@ void tp_energy_close(tp_energy *e) {
     if (!w->valid) continue;
     for (size_t d = 0; d < e->n_dev; d++) {
       if (!S_allows(w, e->dev[d].id)) continue;
-      for (size_t s = w->seg_lo; s < w->seg_hi; s++) e->dev[d].cells[s].n_runs++;
+      for (size_t s = w->seg_lo; s < w->seg_hi; s++)
+        if (S_covers(e, w, s)) e->dev[d].cells[s].n_runs++;
     }
   }
 }
@@ -530,6 +578,7 @@ void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share
   double peak = -INFINITY, idle = INFINITY;
   for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
     const S_cell *c = &dv->cells[s];
+    if (!S_covers(e, w, s)) continue;
     if (c->n_runs) {
       out->energy_j += c->energy_j / c->n_runs;
       out->share_s += c->covered_s / c->n_runs;
@@ -558,6 +607,7 @@ size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds) {
 double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k) {
   const S_window *w = &e->win[i];
   const S_cell *c = &e->dev[d].cells[w->seg_lo + k];
+  if (!S_covers(e, w, w->seg_lo + k)) return 0;
   return c->n_runs && S_allows(w, e->dev[d].id) ? c->energy_j / c->n_runs : 0;
 }
 
@@ -596,7 +646,7 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       if (sh.shared) shared = true;
       if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
     }
-    tp_energy_set_coverage(run, w->end_s - w->start_s);
+    tp_energy_set_coverage(run, S_span_s(w));
     if (!shared) continue;
     re->shared = true;
     for (size_t j = 0; j < e->n_win; j++) {
@@ -619,6 +669,7 @@ size_t tp_energy_profile(const tp_energy *e, size_t i, tp_energy_piece **out) {
   tp_energy_piece *p = tp_xcalloc(w->seg_hi - w->seg_lo + 1, sizeof *p);
   size_t n = 0;
   for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
+    if (!S_covers(e, w, s)) continue;
     double energy = 0;
     for (size_t d = 0; d < e->n_dev; d++) {
       const S_cell *c = &e->dev[d].cells[s];

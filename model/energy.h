@@ -57,6 +57,13 @@ typedef struct tp_energy_window {
   size_t n_devices;
 } tp_energy_window;
 
+/* Times inside a run's window that are not the run's (a requeued Slurm job
+ * pending again between its segments). */
+typedef struct tp_energy_holes {
+  const double *holes_s;        /* n_holes pairs [from, to), in time order, apart; NULL: none */
+  size_t n_holes;
+} tp_energy_holes;
+
 typedef struct tp_energy tp_energy;
 
 /* A new integrator for `n` run windows (copied, device lists included).  cuts_s
@@ -65,6 +72,11 @@ typedef struct tp_energy tp_energy;
  * cuts outside every window are ignored.  Free with tp_energy_free(). */
 tp_energy *tp_energy_new(const tp_energy_window *windows, size_t n, const double *cuts_s,
                          size_t n_cuts);
+/* The same, with holes[i] (copied; holes may be NULL: none) cut out of
+ * window i: what the trace drew there is not the run's, and its coverage is
+ * over the window less its holes. */
+tp_energy *tp_energy_new_holed(const tp_energy_window *windows, size_t n, const double *cuts_s,
+                               size_t n_cuts, const tp_energy_holes *holes);
 void tp_energy_free(tp_energy *e);
 
 /* Register a device of the trace (id and name copied; name may be NULL).

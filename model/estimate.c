@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/slurmjob.h"
 
 #define S_MAX_WORDS 12
 #define S_WORD_LEN 24
@@ -292,7 +293,8 @@ fail:
 int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
                     const char *file, long line) {
   if (run->energy.method != TP_ENERGY_NONE) return -1;
-  double dur = isfinite(run->start_s) && isfinite(run->end_s) ? run->end_s - run->start_s
+  /* A requeued job's time pending between its segments is not its. */
+  double dur = isfinite(run->start_s) && isfinite(run->end_s) ? tp_slurm_run_held_s(run)
                                                                : run->declared_duration_s;
   if (!(dur > 0) || !isfinite(dur)) {
     tp_diag_add(&run->diags, TP_NOTE, file, -1, line,

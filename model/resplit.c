@@ -8,6 +8,7 @@
 #include "model/carbon.h"
 #include "model/energy.h"
 #include "model/mem.h"
+#include "model/slurmjob.h"
 
 /* One trace use of one run, in a list sorted by digest. */
 typedef struct S_entry {
@@ -209,6 +210,7 @@ static void S_take(tp_lab *lab, const S_entry *g, size_t n, size_t k, const tp_e
 /* Integrate the group's kept samples again over all its windows. */
 static void S_split_group(tp_lab *lab, const S_entry *g, size_t n) {
   tp_energy_window *w = tp_xcalloc(n, sizeof *w);
+  tp_energy_holes *holes = tp_xcalloc(n, sizeof *holes);
   const char ***devs = tp_xcalloc(n, sizeof *devs);
   for (size_t i = 0; i < n; i++) {
     const tp_run *r = lab->runs[g[i].run];
@@ -216,10 +218,11 @@ static void S_split_group(tp_lab *lab, const S_entry *g, size_t n) {
     devs[i] = tp_xcalloc(u->n_devs + 1, sizeof **devs);
     for (size_t d = 0; d < u->n_devs; d++) devs[i][d] = u->devs[d].id;
     w[i] = (tp_energy_window){r->start_s, r->end_s, devs[i], u->n_devs};
+    holes[i].holes_s = tp_slurm_job_gaps(r->job, &holes[i].n_holes);
   }
   size_t n_cuts, n_ids;
   double *cuts = S_cuts(lab, g, n, &n_cuts);
-  tp_energy *e = tp_energy_new(w, n, cuts, n_cuts);
+  tp_energy *e = tp_energy_new_holed(w, n, cuts, n_cuts, holes);
   free(cuts);
   char **ids = S_device_ids(lab, g, n, &n_ids);
   for (size_t d = 0; d < n_ids; d++) S_feed_device(e, lab, g, n, ids[d]);
@@ -227,8 +230,12 @@ static void S_split_group(tp_lab *lab, const S_entry *g, size_t n) {
   tp_energy_close(e);
   for (size_t k = 0; k < n; k++) S_take(lab, g, n, k, e);
   tp_energy_free(e);
-  for (size_t i = 0; i < n; i++) free(devs[i]);
+  for (size_t i = 0; i < n; i++) {
+    free(devs[i]);
+    free((double *)holes[i].holes_s);
+  }
   free(devs);
+  free(holes);
   free(w);
 }
 

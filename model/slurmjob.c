@@ -150,15 +150,45 @@ bool tp_slurm_job_running(const tp_slurm_job *job) {
   return job->n_segments && isnan(job->segments[job->n_segments - 1].end_s);
 }
 
-/* "2024-03-01 10:00:00" for t_s, "?" when it has no date. */
-static const char *S_utc(char buf[32], double t_s) {
-  struct tm tm;
-  if (!tp_utc_tm(t_s, &tm)) return "?";
-  /* tp_utc_tm gives years 1-9999: every field keeps its width */
-  snprintf(buf, 32, "%04d-%02d-%02d %02d:%02d:%02d", (tm.tm_year + 1900) % 10000,
-           (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-           tm.tm_sec % 100);
-  return buf;
+static int S_cmp_segment(const void *a, const void *b) {
+  double x = ((const tp_job_segment *)a)->start_s, y = ((const tp_job_segment *)b)->start_s;
+  return (x > y) - (x < y);
+}
+
+double *tp_slurm_job_gaps(const tp_slurm_job *job, size_t *n) {
+  *n = 0;
+  if (!job || job->n_segments < 2) return NULL;
+  tp_job_segment *seg = tp_xcalloc(job->n_segments, sizeof *seg);
+  memcpy(seg, job->segments, job->n_segments * sizeof *seg);
+  qsort(seg, job->n_segments, sizeof *seg, S_cmp_segment);
+  double *gaps = tp_xcalloc(2 * job->n_segments, sizeof *gaps);
+  double reach_s = seg[0].end_s; /* the latest end so far (NAN: still running) */
+  for (size_t i = 1; i < job->n_segments && isfinite(reach_s); i++) {
+    if (seg[i].start_s > reach_s) {
+      gaps[2 * *n] = reach_s;
+      gaps[2 * *n + 1] = seg[i].start_s;
+      (*n)++;
+    }
+    if (!(seg[i].end_s <= reach_s)) reach_s = seg[i].end_s;
+  }
+  free(seg);
+  if (*n == 0) {
+    free(gaps);
+    return NULL;
+  }
+  return gaps;
+}
+
+double tp_slurm_run_held_s(const tp_run *run) {
+  double s = run->end_s - run->start_s;
+  size_t n;
+  double *gaps = tp_slurm_job_gaps(run->job, &n);
+  for (size_t k = 0; k < n; k++) {
+    double a = fmax(gaps[2 * k], run->start_s), b = fmin(gaps[2 * k + 1], run->end_s);
+    if (b > a) s -= b - a;
+  }
+  free(gaps);
+  return s;
 }
 
 /* Whether a job in this state may still hold its allocation (no End yet). */
@@ -202,21 +232,44 @@ static double S_open_end(tp_run *run, const tp_slurm_job *job, const char *file,
   return NAN;
 }
 
+/* The note of a requeued job: its records, and the gaps between them (the
+ * job pending again), which are not charged. */
+static void S_requeue_note(tp_run *run, const tp_slurm_job *job, const char *file) {
+  size_t n;
+  double *gaps = tp_slurm_job_gaps(job, &n), gap_s = 0;
+  tp_buf b = {0};
+  for (size_t k = 0; k < n; k++) {
+    char x[32], y[32];
+    tp_buf_printf(&b, "%s%s to %s UTC", k ? ", " : "", tp_utc_text(x, gaps[2 * k]),
+                  tp_utc_text(y, gaps[2 * k + 1]));
+    gap_s += gaps[2 * k + 1] - gaps[2 * k];
+  }
+  if (n)
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s was requeued: %zu records, its window from the first start to the last "
+                "end; the time between them (%s; %.0f s), pending again, is not charged: its "
+                "energy is the sum over the records", job->job_id, job->n_segments, b.data,
+                gap_s);
+  else
+    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+                "job %s was requeued: %zu records, its window from the first start to the "
+                "last end", job->job_id, job->n_segments);
+  tp_buf_free(&b);
+  free(gaps);
+}
+
 int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
                        double data_end_s) {
   double start_s = tp_slurm_job_start_s(job), end_s = tp_slurm_job_end_s(job);
   if (isnan(start_s)) return -1;
   if (isnan(end_s)) end_s = S_open_end(run, job, file, start_s, data_end_s);
-  if (job->n_segments > 1)
-    tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
-                "job %s was requeued: %zu records, its window from the first start to the "
-                "last end", job->job_id, job->n_segments);
+  if (job->n_segments > 1) S_requeue_note(run, job, file);
   if (isfinite(run->start_s) && isfinite(run->end_s)) {
     char a[32], b[32];
     tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
                 "window: Slurm job %s's allocation (the GPUs were held from its start to its "
                 "end); the logs' own window is %s to %s UTC", job->job_id,
-                S_utc(a, run->start_s), S_utc(b, run->end_s));
+                tp_utc_text(a, run->start_s), tp_utc_text(b, run->end_s));
   }
   if (!isnan(end_s)) { /* else the run keeps what its logs say, if anything */
     run->start_s = start_s;

@@ -131,4 +131,14 @@ double tp_slurm_job_end_s(const tp_slurm_job *job);
 /* Whether the latest segment has no end. */
 bool tp_slurm_job_running(const tp_slurm_job *job);
 
+/* The gaps of a requeued job: the times between its segments (pending again
+ * after a requeue), when its allocation was not held, as *n pairs [from, to)
+ * in time order (a new array the caller frees; NULL, *n 0, when none).  Only
+ * gaps after a segment with an end count. */
+double *tp_slurm_job_gaps(const tp_slurm_job *job, size_t *n);
+/* The seconds of run's window that are its own: the window less the gaps of
+ * its job (the window's length for a run that is no job); NAN without a
+ * window. */
+double tp_slurm_run_held_s(const struct tp_run *run);
+
 #endif

@@ -6,7 +6,8 @@
 #   - 7004 held all three nodes and 12 GPUs; 7009 one MIG slice (1 GPU);
 #   - 7007's name holds a '|' ("sweep|lr=3e-4"); 6990_3 is an array task;
 #   - 7013 was requeued: a record on gpu-03 (14:20-14:25), then gpu-02
-#     (14:30-14:50): one run from 14:20 to 14:50 on both hosts;
+#     (14:30-14:50): one run from 14:20 to 14:50 on both hosts, the 5
+#     minutes between its records (pending again) not charged;
 #   - 7019 is still running: charged up to when sacct was run, its start
 #     plus Elapsed (17:30 + 00:20:00 = 17:50), and says so; the file's time
 #     (set to 2024-03-01T18:00:00Z here) is not used: copies change it;
@@ -104,6 +105,9 @@ if any(r["slurm"].get("host_energy_j") is not None for j, r in got.items() if j 
     fail("host energy without a trace")
 if got.get("7002", {}).get("slurm", {}).get("consumed_energy_j") is not None: fail("7002 energy")
 if got.get("7013", {}).get("slurm", {}).get("consumed_energy_j") != 1402000: fail("7013 energy")
+# Its 5 minutes pending between the records (14:25-14:30) are not charged.
+if not any("2024-03-01 14:25:00 to 2024-03-01 14:30:00 UTC; 300 s" in d
+           for d in got.get("7013", {}).get("diagnostics", [])): fail("7013 gap note")
 if got.get("8100", {}).get("slurm", {}).get("consumed_energy_j") != 1800000: fail("8100 energy")
 j19 = got.get("7019", {})
 if j19.get("slurm", {}).get("end") is not None: fail("7019 end", j19.get("slurm"))
