@@ -14,39 +14,17 @@
 #include "parser/config.h"
 #include "parser/power/grafana_map.h"
 #include "parser/power/power.h"
+#include "dcgm_check.h"
 #include "tp_test.h"
 
-#define T0 1704067200.0 /* 2024-01-01 00:00:00 UTC */
+#define T0 DCGM_CHECK_T0 /* 2024-01-01 00:00:00 UTC */
 
-typedef struct result {
-  int rc;
-  tp_run *run;       /* energy over [T0 - 600, T0 + 600] */
-  tp_power_tally t;
-  tp_diags d;
-} result;
-
-typedef struct both {
-  tp_trace_sink a, b;
-} both;
-
-static int S_dev(void *ctx, const char *id, const char *name, tp_sample_kind k, double w) {
-  both *x = ctx;
-  int h = x->a.device(x->a.ctx, id, name, k, w);
-  x->b.device(x->b.ctx, id, name, k, w);
-  return h;
-}
-
-static void S_sample(void *ctx, int dev, double t, double v) {
-  both *x = ctx;
-  x->a.sample(x->a.ctx, dev, t, v);
-  x->b.sample(x->b.ctx, dev, t, v);
-}
+typedef dcgm_result result;
 
 /* Read text as a Grafana export (format forced, as the configuration's
  * `series` makes it) with the mapping of the configuration's first power
  * entry (cfg_text; NULL: none) and zone tz (NULL: UTC). */
 static void run(result *r, const char *text, const char *cfg_text, const char *tz) {
-  memset(r, 0, sizeof *r);
   tp_config cfg;
   tp_config_init(&cfg);
   tp_diags cd = {0};
@@ -59,33 +37,16 @@ static void run(result *r, const char *text, const char *cfg_text, const char *t
   tp_power_options_init(&o);
   o.grafana_map = m;
   o.tz = zone;
-  tp_energy_window w = {T0 - 600, T0 + 600, NULL, 0};
-  tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
-  both x = {tp_energy_sink(e), tp_power_tally_sink(&r->t)};
-  tp_trace_sink sink = {&x, S_dev, S_sample, NULL, NULL};
-  FILE *f = fmemopen((void *)text, strlen(text), "rb");
-  r->rc = tp_power_read_stream(f, "panel.csv", TP_POWER_GRAFANA_CSV, &o, &sink, &r->d);
-  fclose(f);
-  r->run = tp_run_new("a", ".");
-  tp_energy_finish(e, &r->run, 1);
-  tp_energy_free(e);
+  dcgm_check_read(r, text, strlen(text), TP_POWER_GRAFANA_CSV, &o);
   tp_tz_free(zone);
   tp_grafana_map_free(m);
   tp_config_free(&cfg);
   tp_diag_free(&cd);
 }
 
-static void done(result *r) {
-  tp_run_free(r->run);
-  tp_power_tally_free(&r->t);
-  tp_diag_free(&r->d);
-}
+static void done(result *r) { dcgm_check_done(r); }
 
-static bool has_diag(const result *r, const char *word) {
-  for (size_t k = 0; k < r->d.count; k++)
-    if (strstr(r->d.items[k].message, word)) return true;
-  return false;
-}
+static bool has_diag(const result *r, const char *word) { return dcgm_check_said(r, word); }
 
 static const char k_cfg_pattern[] =
     "power:\n"

@@ -8,9 +8,10 @@
 #include "model/energy.h"
 #include "model/mem.h"
 #include "parser/power/power.h"
+#include "dcgm_check.h"
 #include "tp_test.h"
 
-#define T0 1704067200.0 /* 2024-01-01 00:00:00 UTC */
+#define T0 DCGM_CHECK_T0 /* 2024-01-01 00:00:00 UTC */
 #define POWER "DCGM_FI_DEV_POWER_USAGE"
 #define ENERGY "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"
 #define GPU0 "\"Hostname\":\"node1\",\"gpu\":\"0\",\"UUID\":\"GPU-aaa\",\"modelName\":\"NVIDIA A100-SXM4-80GB\""
@@ -47,42 +48,10 @@ static void S_answer1(tp_buf *b, const char *name, const char *labels, double fr
 
 /* ---- Reading ------------------------------------------------------------------- */
 
-typedef struct result {
-  int rc;
-  tp_run *run;       /* energy over a window of [T0 - 600, T0 + 600] */
-  tp_power_tally t;
-  tp_diags d;
-} result;
-
-typedef struct both {
-  tp_trace_sink a, b;
-} both;
-
-static int S_dev(void *ctx, const char *id, const char *name, tp_sample_kind k, double w) {
-  both *x = ctx;
-  int h = x->a.device(x->a.ctx, id, name, k, w);
-  x->b.device(x->b.ctx, id, name, k, w);
-  return h;
-}
-
-static void S_sample(void *ctx, int dev, double t, double v) {
-  both *x = ctx;
-  x->a.sample(x->a.ctx, dev, t, v);
-  x->b.sample(x->b.ctx, dev, t, v);
-}
+typedef dcgm_result result;
 
 static void run_bytes(result *r, const void *bytes, size_t n) {
-  memset(r, 0, sizeof *r);
-  tp_energy_window w = {T0 - 600, T0 + 600, NULL, 0};
-  tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
-  both x = {tp_energy_sink(e), tp_power_tally_sink(&r->t)};
-  tp_trace_sink sink = {&x, S_dev, S_sample, NULL, NULL};
-  FILE *f = fmemopen((void *)bytes, n, "rb");
-  r->rc = tp_power_read_stream(f, "dcgm.json", TP_POWER_AUTO, NULL, &sink, &r->d);
-  fclose(f);
-  r->run = tp_run_new("a", ".");
-  tp_energy_finish(e, &r->run, 1);
-  tp_energy_free(e);
+  dcgm_check_read(r, bytes, n, TP_POWER_AUTO, NULL);
 }
 
 static void run(result *r, tp_buf *b) {
@@ -90,17 +59,9 @@ static void run(result *r, tp_buf *b) {
   tp_buf_free(b);
 }
 
-static void done(result *r) {
-  tp_run_free(r->run);
-  tp_power_tally_free(&r->t);
-  tp_diag_free(&r->d);
-}
+static void done(result *r) { dcgm_check_done(r); }
 
-static bool has_diag(const result *r, const char *word) {
-  for (size_t k = 0; k < r->d.count; k++)
-    if (strstr(r->d.items[k].message, word)) return true;
-  return false;
-}
+static bool has_diag(const result *r, const char *word) { return dcgm_check_said(r, word); }
 
 static const double k_p0[] = {100, 100, 200, 200, 300}; /* 10 500 J over 60 s */
 static const double k_p1[] = {50, 50, 50, 50, 50};      /* 3 000 J */
