@@ -139,6 +139,28 @@ static void test_names(void) {
   done(&r);
 }
 
+static void test_stale_mid(void) {
+  /* The stale rule of Prometheus answers holds for Grafana exports (one
+   * code): GPU 0 changes every 15 s to 60 s, repeats 150 W to 300 s (a
+   * target gone), then comes back at 315 s.  Kept to 90 s, a gap to 315 s:
+   * 9375 + 4500 + 2250 = 16 125 J (as test_prom's test_stale_mid). */
+  tp_buf b = {0};
+  tp_buf_adds(&b, "\"Time\",\"node1 GPU 0\"\n");
+  for (int k = 0; k < 23; k++) {
+    double v = k < 4 ? 100.0 * (1 + k % 2) : k < 21 ? 150 : 100.0 * (k - 20);
+    tp_buf_printf(&b, "%.0f,%g\n", (T0 + 15.0 * k) * 1000, v);
+  }
+  result r;
+  run(&r, b.data, k_cfg_pattern, NULL);
+  CHECK_INT(r.rc, 0);
+  CHECK_INT(r.t.n_samples, 9);
+  CHECK_NEAR(r.run->energy.it_j, 16125.0, 16.1);
+  CHECK(has_diag(&r, "node1/gpu0 DCGM_FI_DEV_POWER_USAGE"));
+  CHECK(has_diag(&r, "a gap there"));
+  done(&r);
+  tp_buf_free(&b);
+}
+
 static void test_corpus(void) {
   /* A real legacy export (Grafana <= 6, `;`, series as columns named by the
    * legend "1024", "128", ...; not power, MANIFEST-logs.md): unread without
@@ -218,6 +240,7 @@ static void test_config(void) {
 int main(void) {
   TP_RUN(test_pattern);
   TP_RUN(test_names);
+  TP_RUN(test_stale_mid);
   TP_RUN(test_corpus);
   TP_RUN(test_config);
   return tp_test_summary();
