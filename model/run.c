@@ -610,16 +610,53 @@ void tp_run_finish(tp_run *run) {
   free(list);
 }
 
+/* The fast path of tp_fmt_double for a value that is not whole: when some
+ * decimal of at most 15 significant digits, 1e-3 <= |v| < 1e15, reads back
+ * as v, write it and return buf; else NULL.  Exact: n and 10^k are exact
+ * doubles, so n / 10^k is the correctly rounded value of the decimal, which
+ * is what strtod gives; and a decimal of up to 15 digits that reads back is
+ * the one "%.15g" prints (see tp_fmt_double), in fixed notation as "%g" uses
+ * for such an exponent, with no trailing zeros since k is the least. */
+static const char *S_fmt_short(char buf[32], double v) {
+  static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  double a = fabs(v);
+  if (!(a >= 1e-3 && a < 1e15)) return NULL;
+  for (int k = 1; k <= 15; k++) {
+    double m = a * p10[k];
+    if (m >= 1e15) return NULL;
+    unsigned long long n = (unsigned long long)(m + 0.5);
+    if ((double)n / p10[k] != a) continue;
+    char digits[24], *end = digits + sizeof digits, *p = end;
+    for (int d = 0; d < k; d++, n /= 10) *--p = (char)('0' + n % 10);
+    *--p = '.';
+    do *--p = (char)('0' + n % 10); while ((n /= 10) != 0);
+    if (v < 0) *--p = '-';
+    size_t len = (size_t)(end - p);
+    while (p[len - 1] == '0') len--;
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    return buf;
+  }
+  return NULL;
+}
+
 const char *tp_fmt_double(char buf[32], double v) {
   if (isnan(v) || isinf(v)) {
     snprintf(buf, 32, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
     return buf;
   }
-  /* Whole numbers as integers ("200", not "2e+02"). */
+  /* Whole numbers as integers ("200", not "2e+02"), written as "%.0f" did. */
   if (v == floor(v) && fabs(v) < 1e16) {
-    snprintf(buf, 32, "%.0f", v);
+    unsigned long long u = (unsigned long long)fabs(v);
+    char digits[24], *end = digits + sizeof digits, *p = end;
+    do *--p = (char)('0' + u % 10); while ((u /= 10) != 0);
+    if (signbit(v)) *--p = '-';
+    memcpy(buf, p, (size_t)(end - p));
+    buf[end - p] = '\0';
     return buf;
   }
+  if (S_fmt_short(buf, v)) return buf;
   /* Otherwise the shortest precision that reads back exactly.  Any shortest
    * form of up to 15 digits is what %.15g prints (the value is within half
    * an ulp of it, far less than half a unit in the 15th digit, and %g drops

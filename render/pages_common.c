@@ -255,11 +255,11 @@ static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc) {
   tp_tval *o = pc->obj;
   const char *stem = pc->stem, *up = pc->up;
 
+  /* Drawn once: the file is the inline SVG after an XML declaration. */
+  static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  tp_buf_adds(&b, decl);
   tp_chart_svg(c, &b);
-  tp_tval_set_string(o, "svg", tp_buf_str(&b));
-  tp_buf_clear(&b);
-  tp_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  tp_chart_svg(c, &b);
+  tp_tval_set(o, "svg", tp_tval_chart_svg(tp_buf_str(&b) + sizeof decl - 1));
   rel = tp_xasprintf("charts/%s.svg", stem);
   if (tp_pages_put(x, rel, &b) != 0) goto done;
   free(rel);
