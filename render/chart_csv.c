@@ -21,7 +21,10 @@ static void S_csv_field(tp_buf *out, const char *s) {
   free(t);
 }
 
-static void S_csv_number(tp_buf *out, double v) { tp_csvout_shortest(out, v); }
+/* A number as the chart used it: a float32 (a logged scalar) as the
+ * shortest text that reads back as that float32, any other double as the
+ * shortest that reads back as the double (see tp_csvout_logged). */
+static void S_csv_number(tp_buf *out, double v) { tp_csvout_logged(out, v); }
 
 /* tm as "YYYY-MM-DDTHH:MM:SSZ", as "%04d-%02d-%02dT%02d:%02d:%02dZ" wrote it,
  * digits by hand for the years 0 to 9999 (every time a chart holds). */
@@ -82,17 +85,18 @@ static void S_csv_parallel(const tp_chart *c, tp_buf *out) {
   }
 }
 
-void tp_chart_csv(const tp_chart *c, tp_buf *out) {
-  if (c->kind == TP_CHART_PARALLEL) {
-    S_csv_parallel(c, out);
-    return;
-  }
-  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
+/* The rows of an x/y chart, each opening with the field `chart` when it is
+ * not NULL. */
+static void S_csv_rows(const tp_chart *c, const char *chart, tp_buf *out) {
   tp_buf name = {0};
   for (size_t i = 0; i < c->n_series; i++) {
     const tp_chart_series *s = &c->series[i];
-    /* The series' name as a field, made once and copied to each row. */
+    /* The row's first fields, made once per series and copied to each row. */
     tp_buf_clear(&name);
+    if (chart) {
+      S_csv_field(&name, chart);
+      tp_buf_addc(&name, ',');
+    }
     S_csv_field(&name, s->name);
     tp_buf_addc(&name, ',');
     for (size_t k = 0; k < s->n; k++) {
@@ -108,4 +112,20 @@ void tp_chart_csv(const tp_chart *c, tp_buf *out) {
     }
   }
   tp_buf_free(&name);
+}
+
+void tp_chart_csv(const tp_chart *c, tp_buf *out) {
+  if (c->kind == TP_CHART_PARALLEL) {
+    S_csv_parallel(c, out);
+    return;
+  }
+  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
+  S_csv_rows(c, NULL, out);
+}
+
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out) {
+  if (c->kind == TP_CHART_PARALLEL) return false;
+  if (out->len == 0) tp_buf_adds(out, "chart,series,x,y,lo,hi\r\n");
+  S_csv_rows(c, chart, out);
+  return true;
 }
