@@ -618,11 +618,14 @@ void tp_run_finish(tp_run *run) {
  * the one "%.15g" prints (see tp_fmt_double), in fixed notation as "%g" uses
  * for such an exponent, with no trailing zeros since k is the least. */
 static const char *S_fmt_short(char buf[32], double v) {
-  static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                               1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
   double a = fabs(v);
   if (!(a >= 1e-3 && a < 1e15)) return NULL;
-  for (int k = 1; k <= 15; k++) {
+  /* Up to 17 decimals: 15 digits from the 1e-3 place.  Every decimal of 15
+   * digits or fewer that reads back is found (a * 10^k is within 0.2 of its
+   * digits), so NULL means "%.15g" does not read back either. */
+  for (int k = 1; k <= 17; k++) {
     double m = a * p10[k];
     if (m >= 1e15) return NULL;
     unsigned long long n = (unsigned long long)(m + 0.5);
@@ -662,7 +665,9 @@ const char *tp_fmt_double(char buf[32], double v) {
    * an ulp of it, far less than half a unit in the 15th digit, and %g drops
    * trailing zeros), so only 15, 16 and 17 need trying.  Subnormal numbers
    * carry fewer bits, so for them every precision is tried. */
-  for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+  int first = fabs(v) < DBL_MIN ? 1 : 15;
+  if (fabs(v) >= 1e-3 && fabs(v) < 1e15) first = 16; /* S_fmt_short ruled out 15 */
+  for (int prec = first; prec <= 17; prec++) {
     snprintf(buf, 32, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) break;
   }
