@@ -630,18 +630,23 @@ static const char *S_fmt_short(char buf[32], double v) {
     if (m >= 1e15) return NULL;
     unsigned long long n = (unsigned long long)(m + 0.5);
     if ((double)n / p10[k] != a) continue;
-    char digits[24], *end = digits + sizeof digits, *p = end;
-    for (int d = 0; d < k; d++, n /= 10) *--p = (char)('0' + n % 10);
-    *--p = '.';
-    do *--p = (char)('0' + n % 10); while ((n /= 10) != 0);
-    if (v < 0) *--p = '-';
-    size_t len = (size_t)(end - p);
-    while (p[len - 1] == '0') len--;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    return buf;
+    return tp_fmt_decimals(buf, n, k, v < 0);
   }
   return NULL;
+}
+
+const char *tp_fmt_decimals(char buf[32], unsigned long long n, int k, bool negative) {
+  char digits[48], *end = digits + sizeof digits, *p = end;
+  for (int d = 0; d < k; d++, n /= 10) *--p = (char)('0' + n % 10);
+  *--p = '.';
+  do *--p = (char)('0' + n % 10); while ((n /= 10) != 0);
+  if (negative) *--p = '-';
+  size_t len = (size_t)(end - p);
+  while (p[len - 1] == '0') len--;
+  if (p[len - 1] == '.') len--;
+  memcpy(buf, p, len);
+  buf[len] = '\0';
+  return buf;
 }
 
 const char *tp_fmt_double(char buf[32], double v) {

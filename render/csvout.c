@@ -59,16 +59,7 @@ static bool S_float32_fast(char buf[32], float f) {
     int e;
     double m = frexp(d, &e) * 16777216.0; /* 24 bits above the point */
     if (m - floor(m) == 0.5) return false;
-    unsigned long long u = (unsigned long long)n;
-    char digits[32], *end = digits + sizeof digits, *p = end;
-    for (int i = 0; i < k; i++, u /= 10) *--p = (char)('0' + u % 10);
-    *--p = '.';
-    do *--p = (char)('0' + u % 10); while ((u /= 10) != 0);
-    if (f < 0) *--p = '-';
-    size_t len = (size_t)(end - p);
-    while (p[len - 1] == '0') len--;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
+    tp_fmt_decimals(buf, (unsigned long long)n, k, f < 0);
     return true;
   }
   return false;
