@@ -1,8 +1,9 @@
 /* pages_common: what every page builder uses (see pages_impl.h): numbers
  * that are not quantities, the data-tree builders (tables, key-value lists,
- * lead sentences), and the charts and writing of a built page (inline SVG and
- * files beside it; a page and its charts taken unchanged from the previous
- * site when their fingerprint is the same).
+ * lead sentences), and the charts and writing of a built page (inline SVG,
+ * the page's one CSV of chart numbers, PNG/PDF when asked for; a page and
+ * its files taken unchanged from the previous site when their fingerprint is
+ * the same).
  */
 #include "model/utctime.h"
 #include "render/pages_impl.h"
