@@ -610,22 +610,69 @@ void tp_run_finish(tp_run *run) {
   free(list);
 }
 
+/* The fast path of tp_fmt_double for a value that is not whole: when some
+ * decimal of at most 15 significant digits, 1e-3 <= |v| < 1e15, reads back
+ * as v, write it and return buf; else NULL.  Exact: n and 10^k are exact
+ * doubles, so n / 10^k is the correctly rounded value of the decimal, which
+ * is what strtod gives; and a decimal of up to 15 digits that reads back is
+ * the one "%.15g" prints (see tp_fmt_double), in fixed notation as "%g" uses
+ * for such an exponent, with no trailing zeros since k is the least. */
+static const char *S_fmt_short(char buf[32], double v) {
+  static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                               1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+  double a = fabs(v);
+  if (!(a >= 1e-3 && a < 1e15)) return NULL;
+  /* Up to 17 decimals: 15 digits from the 1e-3 place.  Every decimal of 15
+   * digits or fewer that reads back is found (a * 10^k is within 0.2 of its
+   * digits), so NULL means "%.15g" does not read back either. */
+  for (int k = 1; k <= 17; k++) {
+    double m = a * p10[k];
+    if (m >= 1e15) return NULL;
+    unsigned long long n = (unsigned long long)(m + 0.5);
+    if ((double)n / p10[k] != a) continue;
+    return tp_fmt_decimals(buf, n, k, v < 0);
+  }
+  return NULL;
+}
+
+const char *tp_fmt_decimals(char buf[32], unsigned long long n, int k, bool negative) {
+  char digits[48], *end = digits + sizeof digits, *p = end;
+  for (int d = 0; d < k; d++, n /= 10) *--p = (char)('0' + n % 10);
+  *--p = '.';
+  do *--p = (char)('0' + n % 10); while ((n /= 10) != 0);
+  if (negative) *--p = '-';
+  size_t len = (size_t)(end - p);
+  while (p[len - 1] == '0') len--;
+  if (p[len - 1] == '.') len--;
+  memcpy(buf, p, len);
+  buf[len] = '\0';
+  return buf;
+}
+
 const char *tp_fmt_double(char buf[32], double v) {
   if (isnan(v) || isinf(v)) {
     snprintf(buf, 32, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
     return buf;
   }
-  /* Whole numbers as integers ("200", not "2e+02"). */
+  /* Whole numbers as integers ("200", not "2e+02"), written as "%.0f" did. */
   if (v == floor(v) && fabs(v) < 1e16) {
-    snprintf(buf, 32, "%.0f", v);
+    unsigned long long u = (unsigned long long)fabs(v);
+    char digits[24], *end = digits + sizeof digits, *p = end;
+    do *--p = (char)('0' + u % 10); while ((u /= 10) != 0);
+    if (signbit(v)) *--p = '-';
+    memcpy(buf, p, (size_t)(end - p));
+    buf[end - p] = '\0';
     return buf;
   }
+  if (S_fmt_short(buf, v)) return buf;
   /* Otherwise the shortest precision that reads back exactly.  Any shortest
    * form of up to 15 digits is what %.15g prints (the value is within half
    * an ulp of it, far less than half a unit in the 15th digit, and %g drops
    * trailing zeros), so only 15, 16 and 17 need trying.  Subnormal numbers
    * carry fewer bits, so for them every precision is tried. */
-  for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+  int first = fabs(v) < DBL_MIN ? 1 : 15;
+  if (fabs(v) >= 1e-3 && fabs(v) < 1e15) first = 16; /* S_fmt_short ruled out 15 */
+  for (int prec = first; prec <= 17; prec++) {
     snprintf(buf, 32, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) break;
   }

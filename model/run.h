@@ -392,5 +392,9 @@ void tp_run_finish(tp_run *run);
 /* Format a double in the shortest form that reads back to the same value
  * ("0.1", "32", "1e-05", "nan", "inf", "-inf").  buf must hold 32 bytes. */
 const char *tp_fmt_double(char buf[32], double v);
+/* n / 10^k (1 <= k <= 20) as fixed decimals, "-" first when negative, with
+ * no trailing zeros (nor a trailing point): (31416, 4) gives "3.1416".  buf
+ * must hold 32 bytes. */
+const char *tp_fmt_decimals(char buf[32], unsigned long long n, int k, bool negative);
 
 #endif

@@ -207,8 +207,19 @@ int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, cha
  * on TIME axes; lo/hi empty without error bars; every point, not the
  * downsampled ones).  Parallel charts: one row per record, a column per
  * axis (category names for categorical axes) and a last column "key" with
- * the legend name of the record's colour.  Non-finite numbers are empty. */
+ * the legend name of the record's colour.  Non-finite numbers are empty;
+ * the others are exact (tp_csvout_logged): a value that is exactly a float32
+ * (event files log scalars as float32) as the shortest text that reads back
+ * as that float32, as logged; any other as the shortest that reads back as
+ * the double. */
 void tp_chart_csv(const tp_chart *c, tp_buf *out);
+/* The numbers of x/y chart c as rows of a page's CSV, the one file of all
+ * the x/y charts of a page: columns chart, series, x, y, lo, hi, where
+ * `chart` is the given name of the chart on its page; the header first when
+ * out is empty.  Returns false, writing nothing, for a parallel chart (its
+ * columns are its own: it keeps a file of its own, from tp_chart_csv).
+ * Numbers are as in tp_chart_csv. */
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out);
 
 /* Release cairo's and fontconfig's process-wide caches (font faces, font
  * configuration).  Call once at program end, after the last chart, so that

@@ -21,7 +21,32 @@ static void S_csv_field(tp_buf *out, const char *s) {
   free(t);
 }
 
-static void S_csv_number(tp_buf *out, double v) { tp_csvout_shortest(out, v); }
+/* A number as the chart used it: a float32 (a logged scalar) as the
+ * shortest text that reads back as that float32, any other double as the
+ * shortest that reads back as the double (see tp_csvout_logged). */
+static void S_csv_number(tp_buf *out, double v) { tp_csvout_logged(out, v); }
+
+/* tm as "YYYY-MM-DDTHH:MM:SSZ", as "%04d-%02d-%02dT%02d:%02d:%02dZ" wrote it,
+ * digits by hand for the years 0 to 9999 (every time a chart holds). */
+static void S_csv_time(tp_buf *out, const struct tm *tm) {
+  int year = tm->tm_year + 1900;
+  if (year < 0 || year > 9999) {
+    tp_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, tm->tm_mon + 1, tm->tm_mday,
+                  tm->tm_hour, tm->tm_min, tm->tm_sec);
+    return;
+  }
+  const int two[5] = {tm->tm_mon + 1, tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec};
+  char t[20] = {(char)('0' + year / 1000), (char)('0' + year / 100 % 10),
+                (char)('0' + year / 10 % 10), (char)('0' + year % 10)};
+  static const char sep[5] = {'-', '-', 'T', ':', ':'};
+  for (int i = 0; i < 5; i++) {
+    t[4 + 3 * i] = sep[i];
+    t[5 + 3 * i] = (char)('0' + two[i] / 10 % 10);
+    t[6 + 3 * i] = (char)('0' + two[i] % 10);
+  }
+  t[19] = 'Z';
+  tp_buf_add(out, t, 20);
+}
 
 /* A value on an axis as CSV text: category name, ISO time, or number. */
 static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_t ncats, double v) {
@@ -29,9 +54,7 @@ static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_
     S_csv_field(out, cats[(size_t)v]);
   } else if (kind == TP_AXIS_TIME && isfinite(v)) {
     struct tm tm;
-    if (tp_utc_tm(v, &tm))
-      tp_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (tp_utc_tm(v, &tm)) S_csv_time(out, &tm);
   } else {
     S_csv_number(out, v);
   }
@@ -62,17 +85,22 @@ static void S_csv_parallel(const tp_chart *c, tp_buf *out) {
   }
 }
 
-void tp_chart_csv(const tp_chart *c, tp_buf *out) {
-  if (c->kind == TP_CHART_PARALLEL) {
-    S_csv_parallel(c, out);
-    return;
-  }
-  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
+/* The rows of an x/y chart, each opening with the field `chart` when it is
+ * not NULL. */
+static void S_csv_rows(const tp_chart *c, const char *chart, tp_buf *out) {
+  tp_buf name = {0};
   for (size_t i = 0; i < c->n_series; i++) {
     const tp_chart_series *s = &c->series[i];
+    /* The row's first fields, made once per series and copied to each row. */
+    tp_buf_clear(&name);
+    if (chart) {
+      S_csv_field(&name, chart);
+      tp_buf_addc(&name, ',');
+    }
+    S_csv_field(&name, s->name);
+    tp_buf_addc(&name, ',');
     for (size_t k = 0; k < s->n; k++) {
-      S_csv_field(out, s->name);
-      tp_buf_addc(out, ',');
+      tp_buf_add(out, name.data, name.len);
       S_csv_value(out, c->x.kind, c->x.categories, c->x.n_categories, s->x[k]);
       tp_buf_addc(out, ',');
       S_csv_number(out, s->y[k]);
@@ -83,4 +111,21 @@ void tp_chart_csv(const tp_chart *c, tp_buf *out) {
       tp_buf_adds(out, "\r\n");
     }
   }
+  tp_buf_free(&name);
+}
+
+void tp_chart_csv(const tp_chart *c, tp_buf *out) {
+  if (c->kind == TP_CHART_PARALLEL) {
+    S_csv_parallel(c, out);
+    return;
+  }
+  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
+  S_csv_rows(c, NULL, out);
+}
+
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out) {
+  if (c->kind == TP_CHART_PARALLEL) return false;
+  if (out->len == 0) tp_buf_adds(out, "chart,series,x,y,lo,hi\r\n");
+  S_csv_rows(c, chart, out);
+  return true;
 }

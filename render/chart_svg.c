@@ -20,15 +20,22 @@
 #define S_COORD_MAX 1e12
 
 /* A coordinate with one decimal, locale-independent, "-0" never; not a number
- * is written as 0 and a value beyond +-S_COORD_MAX as that bound. */
+ * is written as 0 and a value beyond +-S_COORD_MAX as that bound.  The digits
+ * are written by hand (this is the hottest formatting of a report): the text
+ * is what "%lld" of the tenths, then ".%lld" of a nonzero last digit, gave. */
 static void S_num(tp_buf *b, double v) {
   if (isnan(v)) v = 0;
   if (v > S_COORD_MAX) v = S_COORD_MAX;
   if (v < -S_COORD_MAX) v = -S_COORD_MAX;
   long long t = llround(v * 10);
-  if (t < 0) tp_buf_addc(b, '-'), t = -t;
-  tp_buf_printf(b, "%lld", t / 10);
-  if (t % 10) tp_buf_printf(b, ".%lld", t % 10);
+  char text[32], *end = text + sizeof text, *p = end;
+  unsigned long long u = t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
+  unsigned tenth = (unsigned)(u % 10);
+  u /= 10;
+  if (tenth) *--p = (char)('0' + tenth), *--p = '.';
+  do *--p = (char)('0' + u % 10); while ((u /= 10) != 0);
+  if (t < 0) *--p = '-';
+  tp_buf_add(b, p, (size_t)(end - p));
 }
 
 /* n points (x,y pairs) as "x,y x,y ...". */
@@ -46,7 +53,9 @@ static void S_esc(tp_buf *b, const char *s) { tp_xml_escape(b, s, strlen(s)); }
 
 /* ` name="v"` with v as a coordinate. */
 static void S_num_attr(tp_buf *b, const char *name, double v) {
-  tp_buf_printf(b, " %s=\"", name);
+  tp_buf_addc(b, ' ');
+  tp_buf_adds(b, name);
+  tp_buf_add(b, "=\"", 2);
   S_num(b, v);
   tp_buf_addc(b, '"');
 }
@@ -59,11 +68,22 @@ static void S_class_attr(tp_buf *b, const char *cls) {
 
 static void S_svg_paint(tp_buf *b, const char *what, int colour, double opacity) {
   opacity = tp_chart_role_opacity(colour, opacity);
-  tp_buf_printf(b, " %s=\"%s\"", what, colour < 0 ? "currentColor" : tp_chart_colour(colour));
+  tp_buf_addc(b, ' ');
+  tp_buf_adds(b, what);
+  tp_buf_add(b, "=\"", 2);
+  tp_buf_adds(b, colour < 0 ? "currentColor" : tp_chart_colour(colour));
+  tp_buf_addc(b, '"');
   if (opacity < 1) {
-    tp_buf_printf(b, " %s-opacity=\"", what);
+    /* " WHAT-opacity="D.DD"": hundredths, as "%d.%02d" wrote them. */
     int pct = (int)(opacity * 100 + 0.5);
-    tp_buf_printf(b, "%d.%02d\"", pct / 100, pct % 100);
+    if (pct < 0 || pct > 999) pct = 0; /* opacities are fractions in [0, 1] */
+    char digits[4] = {(char)('0' + pct / 100 % 10), '.', (char)('0' + pct / 10 % 10),
+                      (char)('0' + pct % 10)};
+    tp_buf_addc(b, ' ');
+    tp_buf_adds(b, what);
+    tp_buf_add(b, "-opacity=\"", 10);
+    tp_buf_add(b, digits, 4);
+    tp_buf_addc(b, '"');
   }
 }
 
@@ -114,7 +134,11 @@ static void S_svg_text(tp_buf *b, const tp_chart_prim *p) {
   S_num_attr(b, "x", p->x);
   S_num_attr(b, "y", p->y);
   S_num_attr(b, "font-size", p->size);
-  if (p->anchor != TP_ANCHOR_START) tp_buf_printf(b, " text-anchor=\"%s\"", anchors[p->anchor]);
+  if (p->anchor != TP_ANCHOR_START) {
+    tp_buf_adds(b, " text-anchor=\"");
+    tp_buf_adds(b, anchors[p->anchor]);
+    tp_buf_addc(b, '"');
+  }
   if (p->bold) tp_buf_adds(b, " font-weight=\"bold\"");
   if (p->angle != 0) {
     tp_buf_adds(b, " transform=\"rotate(");

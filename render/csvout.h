@@ -19,5 +19,10 @@ void tp_csvout_fixed(tp_buf *b, double v, int decimals);
 /* Append v in the shortest form that reads back exactly (tp_fmt_double:
  * "200", "0.1"); nothing when not finite. */
 void tp_csvout_shortest(tp_buf *b, double v);
+/* Append v as logged: when v is exactly a float32 and not whole, the
+ * shortest text that reads back (strtof) as that float32, in the notation
+ * of "%g" ("3.083", not the double's "3.0829999446868896"); else as
+ * tp_csvout_shortest.  Nothing when not finite. */
+void tp_csvout_logged(tp_buf *b, double v);
 
 #endif

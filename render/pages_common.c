@@ -1,8 +1,9 @@
 /* pages_common: what every page builder uses (see pages_impl.h): numbers
  * that are not quantities, the data-tree builders (tables, key-value lists,
- * lead sentences), and the charts and writing of a built page (inline SVG and
- * files beside it; a page and its charts taken unchanged from the previous
- * site when their fingerprint is the same).
+ * lead sentences), and the charts and writing of a built page (inline SVG,
+ * the page's one CSV of chart numbers, PNG/PDF when asked for; a page and
+ * its files taken unchanged from the previous site when their fingerprint is
+ * the same).
  */
 #include "model/utctime.h"
 #include "render/pages_impl.h"
@@ -232,8 +233,8 @@ int tp_pages_put(tp_pages_ctx *x, const char *rel, const tp_buf *b) {
 
 /* Place chart c (taken; NULL is skipped) in the list `charts` of the page
  * being built: its id, title and description now, its drawing (inline SVG,
- * and charts/STEM.svg, .csv, .png, .pdf beside the page) when the page is
- * rendered; `up` leads from the page to the site's root ("" or "../"). */
+ * its numbers in the page's CSV, charts/STEM.png and .pdf when asked for)
+ * when the page is rendered; `up` leads from the page to the site's root ("" or "../"). */
 void tp_pages_chart(tp_pages_ctx *x, tp_tval *charts, tp_chart *c, const char *stem,
                     const char *up) {
   if (!c) return;
@@ -246,8 +247,30 @@ void tp_pages_chart(tp_pages_ctx *x, tp_tval *charts, tp_chart *c, const char *s
   x->pend[x->n_pend++] = (tp_pages_pending){.c = c, .stem = tp_xstrdup(stem), .up = up, .obj = o};
 }
 
-/* Draw a placed chart: inline SVG into its entry, files into the site. */
-static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc) {
+/* The stem of the CSV file under charts/ that holds the numbers of the x/y
+ * charts of the page at rel: "run-SLUG" for runs/SLUG.html, "exp-SLUG" for
+ * experiments/SLUG.html, "lab" for index.html (the prefixes of their charts'
+ * stems).  The caller frees it. */
+static char *S_page_stem(const char *rel) {
+  static const struct {
+    const char *dir, *prefix;
+  } kinds[] = {{"runs/", "run-"}, {"experiments/", "exp-"}};
+  size_t n = strlen(rel);
+  if (n > 5 && strcmp(rel + n - 5, ".html") == 0) n -= 5;
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    size_t d = strlen(kinds[i].dir);
+    if (strncmp(rel, kinds[i].dir, d) == 0 && n > d)
+      return tp_xasprintf("%s%.*s", kinds[i].prefix, (int)(n - d), rel + d);
+  }
+  return tp_xstrdup("lab");
+}
+
+/* Draw a placed chart: inline SVG into its entry, its numbers into the
+ * page's CSV `csv` (a parallel chart: into a file of its own), PNG and PDF
+ * files when asked for.  The SVG is not written as a file: the page's "SVG"
+ * link saves the inline one (see templates/base.xhtml). */
+static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc, const char *page,
+                        tp_buf *csv) {
   int rc = -1;
   tp_buf b = {0};
   char *rel = NULL;
@@ -256,23 +279,24 @@ static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc) {
   const char *stem = pc->stem, *up = pc->up;
 
   tp_chart_svg(c, &b);
-  tp_tval_set_string(o, "svg", tp_buf_str(&b));
-  tp_buf_clear(&b);
-  tp_buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  tp_chart_svg(c, &b);
-  rel = tp_xasprintf("charts/%s.svg", stem);
-  if (tp_pages_put(x, rel, &b) != 0) goto done;
-  free(rel);
-  rel = tp_xasprintf("%scharts/%s.svg", up, stem);
-  tp_tval_set_string(o, "svg_file", rel);
+  tp_tval_set(o, "svg", tp_tval_chart_svg(tp_buf_str(&b)));
+  rel = tp_xasprintf("%s.svg", stem);
+  tp_tval_set_string(o, "svg_name", rel);
 
-  tp_buf_clear(&b);
-  tp_chart_csv(c, &b);
+  /* The chart is named in the page's CSV by its stem less the page's. */
+  size_t pn = strlen(page);
+  const char *name = strncmp(stem, page, pn) == 0 && stem[pn] == '-' ? stem + pn + 1 : stem;
   free(rel);
-  rel = tp_xasprintf("charts/%s.csv", stem);
-  if (tp_pages_put(x, rel, &b) != 0) goto done;
-  free(rel);
-  rel = tp_xasprintf("%scharts/%s.csv", up, stem);
+  if (tp_chart_csv_page(c, name, csv)) {
+    rel = tp_xasprintf("%scharts/%s.csv", up, page);
+  } else {
+    tp_buf_clear(&b);
+    tp_chart_csv(c, &b);
+    rel = tp_xasprintf("charts/%s.csv", stem);
+    if (tp_pages_put(x, rel, &b) != 0) goto done;
+    free(rel);
+    rel = tp_xasprintf("%scharts/%s.csv", up, stem);
+  }
   tp_tval_set_string(o, "csv", rel);
 
   static const struct {
@@ -299,6 +323,23 @@ static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc) {
 done:
   free(rel);
   tp_buf_free(&b);
+  return rc;
+}
+
+/* Draw the charts of page b, then write the CSV of their numbers
+ * (charts/PAGE.csv, see S_page_stem) when it has any. */
+static int S_charts_draw(tp_pages_ctx *x, const tp_pages_built *b) {
+  int rc = 0;
+  char *page = S_page_stem(b->rel);
+  tp_buf csv = {0};
+  for (size_t i = 0; rc == 0 && i < b->n_pend; i++) rc = S_chart_draw(x, &b->pend[i], page, &csv);
+  if (rc == 0 && csv.len) {
+    char *rel = tp_xasprintf("charts/%s.csv", page);
+    rc = tp_pages_put(x, rel, &csv);
+    free(rel);
+  }
+  tp_buf_free(&csv);
+  free(page);
   return rc;
 }
 
@@ -390,7 +431,7 @@ int tp_pages_finish(tp_pages_ctx *x, const tp_template *t, tp_pages_built *b) {
     tp_site_group_begin(x->site, b->rel, b->digest);
     if (b->key[0]) tp_site_group_key(x->site, b->key);
   }
-  for (size_t i = 0; rc == 0 && i < b->n_pend; i++) rc = S_chart_draw(x, &b->pend[i]);
+  if (rc == 0) rc = S_charts_draw(x, b);
   tp_buf out = {0};
   if (rc == 0) rc = tp_template_render(t, b->root, &out, &x->err);
   if (rc == 0) rc = tp_pages_put(x, b->rel, &out);

@@ -25,6 +25,7 @@
 struct tp_tval {
   tp_tval_kind kind;
   bool b;
+  bool chart_svg;   /* STRING made by tp_chart_svg (see tp_tval_chart_svg) */
   double num;
   char *str;
   tp_tval **items;  /* LIST entries, OBJECT values */
@@ -58,6 +59,12 @@ tp_tval *tp_tval_string(const char *s) {
   if (!s) return tp_tval_null();
   tp_tval *v = S_new(TP_TVAL_STRING);
   v->str = tp_xstrdup(s);
+  return v;
+}
+
+tp_tval *tp_tval_chart_svg(const char *svg) {
+  tp_tval *v = tp_tval_string(svg);
+  if (svg) v->chart_svg = true;
   return v;
 }
 
@@ -303,9 +310,24 @@ size_t tp_xml_char_len(const char *str, size_t n) {
   return len;
 }
 
+/* Whether byte c is written as is, with no check of what follows: printable
+ * ASCII other than & < > ", and tab and line feed. */
+static bool S_xml_plain(unsigned char c) {
+  return (c >= 0x20 && c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"') || c == '\t' ||
+         c == '\n';
+}
+
 void tp_xml_escape(tp_buf *out, const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
+    /* The common case first: a run of plain bytes, copied at once. */
+    size_t run = i;
+    while (run < n && S_xml_plain((unsigned char)s[run])) run++;
+    if (run > i) {
+      tp_buf_add(out, s + i, run - i);
+      i = run;
+      if (i == n) break;
+    }
     size_t len = tp_xml_char_len(s + i, n - i);
     if (len == 0) {
       tp_buf_adds(out, "\xEF\xBF\xBD");
@@ -460,6 +482,19 @@ static void S_write_svg(S_ctx *x, const xmlNode *n, int depth) {
     tp_buf_adds(x->out, "</");
     S_qname(x->out, n->ns, n->name);
     tp_buf_addc(x->out, '>');
+  }
+}
+
+/* A chart's SVG from tp_chart_svg, written as the parse and write-back of
+ * S_raw_svg would write it, without parsing: that text escapes every value
+ * as S_attr does and holds no blank text but the line break after each tag,
+ * which XML_PARSE_NOBLANKS drops (a value never holds one: tp_chart_clean). */
+static void S_chart_svg(S_ctx *x, const char *svg) {
+  for (const char *p = svg; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    tp_buf_add(x->out, p, n);
+    p += n + (nl != NULL);
   }
 }
 
@@ -669,7 +704,8 @@ static int S_element_once(S_ctx *x, const xmlNode *n, const S_scope *sc) {
     const tp_tval *v = S_lookup(x, n, sc, path, "tp:raw-svg");
     xmlFree(path);
     if (!v) return -1;
-    if (v->kind == TP_TVAL_STRING) rc = S_raw_svg(x, n, v->str);
+    if (v->kind == TP_TVAL_STRING && v->chart_svg) S_chart_svg(x, v->str);
+    else if (v->kind == TP_TVAL_STRING) rc = S_raw_svg(x, n, v->str);
     else if (v->kind != TP_TVAL_NULL) rc = S_fail(x, n, "tp:raw-svg: the value is not a string");
   } else {
     rc = S_nodes(x, n->children, sc);

@@ -85,6 +85,11 @@ tp_tval *tp_tval_null(void);
 tp_tval *tp_tval_bool(bool b);
 tp_tval *tp_tval_number(double v);
 tp_tval *tp_tval_string(const char *s); /* NULL gives a null value */
+/* A string holding an SVG document made by tp_chart_svg (render/chart.h):
+ * tp:raw-svg writes it without parsing it again, the same text the parse
+ * would give (every value in it is escaped already; the line breaks between
+ * its tags are dropped).  Only for that function's output. */
+tp_tval *tp_tval_chart_svg(const char *svg);
 tp_tval *tp_tval_list(void);
 tp_tval *tp_tval_object(void);
 void tp_tval_free(tp_tval *v);

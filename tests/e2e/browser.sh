@@ -3,7 +3,8 @@
 # index, one experiment page and one run page and checks that every chart is
 # drawn with a non-zero size and that no stylesheet or image failed to load
 # (through browser_check.html, a test-only harness that loads the page in an
-# iframe: the site itself carries no script).  Screenshots of the three pages,
+# iframe), and that each chart's "SVG" link, which the page's one small
+# script shows, saves the chart as its standalone SVG file.  Screenshots of the three pages,
 # light and dark, stay in the scratch directory (inside the build directory).
 # Skips (exit 77) when Chromium is not installed.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
@@ -52,6 +53,26 @@ for page in index.html "$exp" "$run"; do
   check "$page: no failures" test "$(grep -c FAIL <<<"$result")" -eq 0
   n=$(sed -n 's/^charts \([0-9]*\)$/\1/p' <<<"$result")
   check "$page: charts found" test "${n:-0}" -ge 2
+  s=$(sed -n 's/^saves \([0-9]*\)$/\1/p' <<<"$result")
+  check "$page: an SVG link per chart" test "${s:-0}" -eq "${n:-0}"
+  # Each saves its chart as the SVG file trainprint writes for it: an XML
+  # declaration, then the inline chart with a line break after each tag.
+  python3 - "$scratch/site/$page" <<<"$result" <<'PY'
+import base64, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+want = {}
+for m in re.finditer(r'<figure class="chart" id="([^"]+)">.*?(<svg .*?</svg>)', page, re.S):
+    svg = re.sub(r'(<svg[^>]*>|/>|</(?:title|desc|text|svg)>)', r'\1\n', m.group(2))
+    want[m.group(1) + ".svg"] = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
+bad = 0
+for line in sys.stdin:
+    if line.startswith("SVG "):
+        _, name, data = line.split(" ", 2)
+        if base64.b64decode(data).decode("utf-8") != want.get(name):
+            print("FAIL: saved %s differs from the chart's SVG" % name); bad += 1
+sys.exit(1 if bad else 0)
+PY
+  check "$page: each SVG link saves its chart's SVG" test $? -eq 0
   chrome --screenshot="$scratch/shots/$name.png" --window-size=1280,2400 "$url" >/dev/null
   check "$page: screenshot" test -s "$scratch/shots/$name.png"
   chrome --screenshot="$scratch/shots/$name-dark.png" --window-size=1280,2400 \

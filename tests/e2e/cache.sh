@@ -51,7 +51,7 @@ inc
 check "record of the pages kept in the cache" test "$(ls "$scratch"/cache2/site-*.record | wc -l)" -eq 1
 pa=$(ls "$scratch"/inc/runs/*lr1e-4-s0*.html)
 pb=$(ls "$scratch"/inc/runs/*lr1e-3-s1*.html)
-ca=$(ls "$scratch"/inc/charts/run-*lr1e-4-s0*-energy.svg)
+ca=$(ls "$scratch"/inc/charts/run-*lr1e-4-s0*.csv)
 ia=$(ino "$pa") ib=$(ino "$pb") ic=$(ino "$ca")
 inc
 check "unchanged page taken as it was" test "$(ino "$pa")" = "$ia"

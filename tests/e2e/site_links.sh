@@ -2,8 +2,9 @@
 # End-to-end: the report site of the sample lab.
 #   - every page parses as XML, and every local href/src resolves to a file
 #     inside the site (nothing loaded from the network);
-#   - every chart has its SVG and CSV beside it; --figures pdf,png adds PNG
-#     and PDF files;
+#   - every chart is inline, with its numbers in its page's CSV and an "SVG"
+#     link that the page's script fills; --figures pdf,png adds PNG and PDF
+#     files;
 #   - figures carry their ranges, the index has the roll-ups (and the what-ifs
 #     when the reference tables are there), experiments with a target rank
 #     their configurations by energy to target;
@@ -57,19 +58,50 @@ for root, _, files in os.walk(site):
                 target = os.path.realpath(os.path.join(root, unquote(u.path)))
                 if not target.startswith(site + os.sep) or not os.path.isfile(target):
                     print("FAIL: %s: %s does not resolve inside the site" % (path, v)); bad += 1
-# every chart: SVG and CSV side by side, under 300 KB
+# every chart: drawn inline on its page, with a link to its numbers (one CSV
+# per page, parallel charts their own) and a "SVG" link that a script shows
+# and fills; no SVG file per chart, every chart under 300 KB
 charts = os.path.join(site, "charts")
-svgs = [f for f in os.listdir(charts) if f.endswith(".svg")]
-for f in svgs:
-    if not os.path.isfile(os.path.join(charts, f[:-4] + ".csv")):
-        print("FAIL: no CSV beside", f); bad += 1
-    if os.path.getsize(os.path.join(charts, f)) > 300 * 1024:
-        print("FAIL: chart over 300 KB:", f); bad += 1
-if pages != 1 + 3 + 20 or links < 100 or len(svgs) < 20:
-    print("FAIL: %d pages, %d links, %d charts" % (pages, links, len(svgs))); bad += 1
+if any(f.endswith(".svg") for f in os.listdir(charts)):
+    print("FAIL: an SVG file under charts/"); bad += 1
+figs = 0
+X = "{http://www.w3.org/1999/xhtml}"
+for root, _, files in os.walk(site):
+    for f in files:
+        if not f.endswith(".html"):
+            continue
+        path = os.path.join(root, f)
+        for fig in ET.parse(path).iter(X + "figure"):
+            if fig.get("class") != "chart":
+                continue
+            figs += 1
+            svg = fig.find(".//{http://www.w3.org/2000/svg}svg")
+            if svg is None or len(ET.tostring(svg)) > 300 * 1024:
+                print("FAIL: %s: chart %s not inline or over 300 KB" % (path, fig.get("id"))); bad += 1
+            hrefs = [a.get("href") for a in fig.iter(X + "a")]
+            if not any(h and h.endswith(".csv") for h in hrefs):
+                print("FAIL: %s: chart %s without its CSV" % (path, fig.get("id"))); bad += 1
+            saves = [a for a in fig.iter(X + "a") if a.get("class") == "svg-save"]
+            if len(saves) != 1 or saves[0].get("download") != fig.get("id") + ".svg":
+                print("FAIL: %s: chart %s without its SVG link" % (path, fig.get("id"))); bad += 1
+        page = open(path, encoding="utf-8").read()
+        if "svg-save" in page and "XMLSerializer" not in page:
+            print("FAIL: %s: SVG links without the script that saves them" % path); bad += 1
+# one CSV of chart numbers per page: a run's numbers named by chart
+run_csvs = [f for f in os.listdir(charts) if f.startswith("run-")]
+if len(run_csvs) != 20:
+    print("FAIL: %d run CSV files, not one per run" % len(run_csvs)); bad += 1
+for f in run_csvs:
+    with open(os.path.join(charts, f), encoding="utf-8", newline="") as fh:
+        head = fh.readline()
+        kinds = {line.split(",", 1)[0] for line in fh}
+    if head != "chart,series,x,y,lo,hi\r\n" or not {"power", "energy"} <= kinds:
+        print("FAIL: %s: header %r, charts %s" % (f, head, sorted(kinds))); bad += 1
+if pages != 1 + 3 + 20 or links < 100 or figs < 20:
+    print("FAIL: %d pages, %d links, %d charts" % (pages, links, figs)); bad += 1
 sys.exit(1 if bad else 0)
 PY
-check "pages parse, links resolve, charts have CSV" test $? -eq 0
+check "pages parse, links resolve, charts inline with CSV" test $? -eq 0
 
 # What the pages show: ranges as `value (low–high)`, the lab archive's
 # roll-ups, energy to target on experiments with a target, the what-ifs.
@@ -108,7 +140,7 @@ if not any(el.get("id") == "whatif-h" for el in index.iter(H + "h2")):
     fail("index: no what-if section")
 if len(rows(table(index, "whatif-zones"))) != 11: fail("index: what-if table without 11 zones")
 if not rows(table(index, "whatif-pue")): fail("index: no what-if by PUE")
-if not os.path.isfile(os.path.join(site, "charts/whatif-zones.csv")): fail("no what-if CSV")
+if not os.path.isfile(os.path.join(site, "charts/lab.csv")): fail("no CSV of the index's charts")
 targets = 0
 for f in sorted(os.listdir(os.path.join(site, "experiments"))):
     root = page("experiments/" + f)
@@ -131,10 +163,10 @@ sys.exit(1 if bad else 0)
 PY
 check "ranges, roll-ups, energy to target, what-ifs on the pages" test $? -eq 0
 
-# --figures pdf,png: a PNG and a PDF beside every SVG.
+# --figures pdf,png: a PNG and a PDF of every chart.
 report -o "$scratch/fig" --figures pdf,png
 check "--figures exits 0" test $? -eq 0
-nsvg=$(ls "$scratch/fig/charts" | grep -c '\.svg$')
+nsvg=$(cat "$scratch"/fig/*.html "$scratch"/fig/*/*.html | grep -o '<figure class="chart"' | wc -l)
 npng=$(ls "$scratch/fig/charts" | grep -c '\.png$')
 npdf=$(ls "$scratch/fig/charts" | grep -c '\.pdf$')
 check "a PNG per chart ($npng of $nsvg)" test "$npng" -eq "$nsvg"
