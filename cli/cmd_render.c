@@ -89,7 +89,18 @@ static int S_check_fanout(const tp_fanout *f, const tp_cli_site_opts *so) {
   return 0;
 }
 
-int tp_cmd_render(int argc, char **argv) {
+/* What the command line asks for. */
+typedef struct S_args {
+  tp_pipeline_opts opts; /* only config_path and jobs are used */
+  tp_cli_site_opts so;
+  tp_fanout fan;         /* --part or --assemble */
+  const char *out;       /* -o */
+  bool quiet, help;
+} S_args;
+
+/* Parse the options of argv into a; 0, or 2 after a usage error.  optind is
+ * then the first SUMMARIES argument. */
+static int S_parse(int argc, char **argv, S_args *a) {
   static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                            {"config", required_argument, NULL, 'c'},
                                            {"jobs", required_argument, NULL, 'j'},
@@ -99,64 +110,71 @@ int tp_cmd_render(int argc, char **argv) {
                                            {"part", required_argument, NULL, S_OPT_PART},
                                            TP_CLI_SITE_LONGOPTS,
                                            {NULL, 0, NULL, 0}};
-  tp_pipeline_opts opts = {.pue = NAN, .datadir = tp_cli_datadir()};
-  tp_cli_site_opts so;
-  tp_cli_site_init(&so);
-  tp_fanout fan = {0};
-  const char *out = NULL;
-  bool quiet = false;
-  int c, rc = S_take_assemble(&argc, argv, &fan);
+  int c, rc = 0;
   optind = 1;
-  while (rc == 0 &&
+  while (rc == 0 && !a->help &&
          (c = getopt_long(argc, argv, TP_GETOPT_QUIET "o:c:j:qh", longopts, NULL)) != -1) {
     switch (c) {
-      case 'o': out = optarg; break;
-      case 'c': opts.config_path = optarg; break;
-      case 'j': rc = tp_cli_pipeline_option("render", c, optarg, &opts); break;
+      case 'o': a->out = optarg; break;
+      case 'c': a->opts.config_path = optarg; break;
+      case 'j': rc = tp_cli_pipeline_option("render", c, optarg, &a->opts); break;
       case S_OPT_PART:
-        if (fan.part) rc = tp_cli_usage_error("render", "--part given twice");
-        else if (tp_fanout_parse(optarg, &fan.part, &fan.n_parts) != 0)
+        if (a->fan.part) rc = tp_cli_usage_error("render", "--part given twice");
+        else if (tp_fanout_parse(optarg, &a->fan.part, &a->fan.n_parts) != 0)
           rc = tp_cli_usage_error("render",
                                   "--part takes I/N, numbers with 1 <= I <= N <= %d, not '%s'",
                                   TP_FANOUT_MAX_PARTS, optarg);
         break;
-      case TP_OPT_CACHE: so.cache_dir = optarg; break;
-      case 'q': quiet = true; break;
-      case 'h': S_help(stdout); goto done;
-      case ':': rc = tp_cli_usage_error("render", "option '%s' needs a value", argv[optind - 1]); break;
+      case TP_OPT_CACHE: a->so.cache_dir = optarg; break;
+      case 'q': a->quiet = true; break;
+      case 'h': a->help = true; break;
+      case ':':
+        rc = tp_cli_usage_error("render", "option '%s' needs a value", argv[optind - 1]);
+        break;
       case '?': rc = tp_cli_usage_error("render", "unknown option '%s'", argv[optind - 1]); break;
       default:
-        rc = tp_cli_site_option("render", c, optarg, &so);
+        rc = tp_cli_site_option("render", c, optarg, &a->so);
         if (rc == 1) rc = tp_cli_usage_error("render", "unknown option");
     }
   }
-  if (rc == 0 && fan.part && fan.assemble)
-    rc = tp_cli_usage_error("render", "--part and --assemble exclude each other");
-  if (rc == 0 && !out) rc = tp_cli_usage_error("render", "no output directory (-o DIR)");
-  if (rc == 0 && optind >= argc) rc = tp_cli_usage_error("render", "no SUMMARIES given");
-  if (rc == 0) rc = tp_cli_site_validate("render", &so);
-  if (rc == 0) rc = S_check_fanout(&fan, &so);
-  if (rc != 0) goto done;
-  so.pages.jobs = opts.jobs;
+  if (rc != 0 || a->help) return rc;
+  if (a->fan.part && a->fan.assemble)
+    return tp_cli_usage_error("render", "--part and --assemble exclude each other");
+  if (!a->out) return tp_cli_usage_error("render", "no output directory (-o DIR)");
+  if (optind >= argc) return tp_cli_usage_error("render", "no SUMMARIES given");
+  rc = tp_cli_site_validate("render", &a->so);
+  return rc ? rc : S_check_fanout(&a->fan, &a->so);
+}
+
+int tp_cmd_render(int argc, char **argv) {
+  S_args a = {.opts = {.pue = NAN, .datadir = tp_cli_datadir()}};
+  tp_cli_site_init(&a.so);
+  int rc = S_take_assemble(&argc, argv, &a.fan);
+  if (rc == 0) rc = S_parse(argc, argv, &a);
+  if (rc != 0 || a.help) {
+    if (a.help) S_help(stdout);
+    goto done;
+  }
+  a.so.pages.jobs = a.opts.jobs;
   char **sums = argv + optind;
   size_t n_sums = (size_t)(argc - optind);
   tp_cli_site_hook hook;
-  if (fan.part || fan.assemble) {
+  if (a.fan.part || a.fan.assemble) {
     /* Before anything is read: parts that do not fit are refused at once. */
-    tp_fanout_digest(fan.digest, sums, n_sums, &opts, &so);
-    if (fan.assemble && tp_fanout_check_parts(&fan) != 0) {
+    tp_fanout_digest(a.fan.digest, sums, n_sums, &a.opts, &a.so);
+    if (a.fan.assemble && tp_fanout_check_parts(&a.fan) != 0) {
       rc = 1;
       goto done;
     }
-    tp_fanout_hook(&fan, &hook);
-    so.hook = &hook;
+    tp_fanout_hook(&a.fan, &hook);
+    a.so.hook = &hook;
   }
   tp_lab lab = {0};
-  int brc = tp_pipeline_from_summaries(&lab, sums, n_sums, &opts);
-  rc = tp_cli_site_finish(&lab, brc, "run summary", out, &so, quiet);
+  int brc = tp_pipeline_from_summaries(&lab, sums, n_sums, &a.opts);
+  rc = tp_cli_site_finish(&lab, brc, "run summary", a.out, &a.so, a.quiet);
 done:
-  tp_fanout_free(&fan);
-  free(fan.parts);
-  tp_cli_site_free(&so); /* again after finish: harmless */
+  tp_fanout_free(&a.fan);
+  free(a.fan.parts);
+  tp_cli_site_free(&a.so); /* again after finish: harmless */
   return rc;
 }
