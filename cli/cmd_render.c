@@ -160,12 +160,13 @@ int tp_cmd_render(int argc, char **argv) {
   size_t n_sums = (size_t)(argc - optind);
   tp_cli_site_hook hook;
   if (a.fan.part || a.fan.assemble) {
-    /* Before anything is read: parts that do not fit are refused at once. */
-    tp_fanout_digest(a.fan.digest, sums, n_sums, &a.opts, &a.so);
+    /* Before anything is read: parts that do not fit together are refused
+     * at once. */
     if (a.fan.assemble && tp_fanout_check_parts(&a.fan) != 0) {
       rc = 1;
       goto done;
     }
+    tp_fanout_digest_start(&a.fan, sums, n_sums, &a.opts, &a.so);
     tp_fanout_hook(&a.fan, &hook);
     a.so.hook = &hook;
   }

@@ -2,6 +2,7 @@
  * in parts and put together (see fanout.h). */
 #include "cli/fanout.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,7 @@ typedef struct S_part {
   size_t n_pages, cap_pages;
   char **files;
   size_t n_files, cap_files;
+  size_t want;      /* reading: the files the last page's G line announced */
   size_t next;      /* assembling: the next page expected */
 } S_part;
 
@@ -97,7 +99,11 @@ static bool S_part_line(S_part *p, char *line, size_t no) {
            (memcpy(p->digest, line + 7, 33), true);
   if (line[0] == 'G' && line[1] == ' ') {
     char *sp = strchr(line + 2, ' ');
-    if (!sp || !tp_site_path_ok(sp + 1)) return false;
+    int64_t want;
+    if (!sp || tp_parse_int64(line + 2, (size_t)(sp - line - 2), &want) != 0 || want < 1 ||
+        !tp_site_path_ok(sp + 1) || (p->n_pages && p->count[p->n_pages - 1] != p->want))
+      return false;
+    p->want = (size_t)want;
     TP_GROW(p->pages, p->cap_pages, p->n_pages + 1);
     p->first = tp_xrealloc(p->first, p->cap_pages * sizeof *p->first);
     p->count = tp_xrealloc(p->count, p->cap_pages * sizeof *p->count);
@@ -137,7 +143,7 @@ static int S_part_read(S_part *p, const char *dir) {
     if (ok) line[len - 1] = '\0';
     ok = ok && S_part_line(p, line, ++no);
   }
-  ok = ok && !ferror(f) && no >= 3;
+  ok = ok && !ferror(f) && no >= 3 && (!p->n_pages || p->count[p->n_pages - 1] == p->want);
   fclose(f);
   if (!ok)
     fprintf(stderr, "trainprint: error: %s/%s:%zu: not a part manifest of this version; "
@@ -156,14 +162,6 @@ static int S_parts_agree(const tp_fanout *f, S_part *read) {
               "trainprint: error: %s is part %zu of %zu, but %s is part %zu of %zu: parts of "
               "different splits; nothing written\n",
               read[0].dir, read[0].i, read[0].n, read[k].dir, read[k].i, read[k].n);
-      return 1;
-    }
-    if (strcmp(read[k].digest, f->digest) != 0) {
-      fprintf(stderr,
-              "trainprint: error: %s: drawn from other summaries or options than these (draw "
-              "it again with the same SUMMARIES, -c, --templates, --figures, --stamp, "
-              "--compare-zones and --pue-range, by this program); nothing written\n",
-              read[k].dir);
       return 1;
     }
     for (size_t j = 0; j < k; j++)
@@ -208,6 +206,40 @@ int tp_fanout_check_parts(tp_fanout *f) {
   return 0;
 }
 
+/* ---- the digest, computed while the summaries are read ------------------ */
+
+struct S_digest_job {
+  char *const *sums;
+  size_t n_sums;
+  tp_pipeline_opts po; /* copies: the options as they were at the start */
+  tp_cli_site_opts so;
+  char *out;
+  pthread_t th;
+  bool threaded;
+};
+
+static void *S_digest_run(void *arg) {
+  struct S_digest_job *j = arg;
+  tp_fanout_digest(j->out, j->sums, j->n_sums, &j->po, &j->so);
+  return NULL;
+}
+
+void tp_fanout_digest_start(tp_fanout *f, char *const *sums, size_t n_sums,
+                            const tp_pipeline_opts *po, const tp_cli_site_opts *so) {
+  struct S_digest_job *j = f->job = tp_xcalloc(1, sizeof *j);
+  *j = (struct S_digest_job){.sums = sums, .n_sums = n_sums, .po = *po, .so = *so, .out = f->digest};
+  j->threaded = pthread_create(&j->th, NULL, S_digest_run, j) == 0;
+  if (!j->threaded) S_digest_run(j);
+}
+
+/* Wait for the digest (once). */
+static void S_digest_wait(tp_fanout *f) {
+  if (!f->job) return;
+  if (f->job->threaded) pthread_join(f->job->th, NULL);
+  free(f->job);
+  f->job = NULL;
+}
+
 /* ---- writing a part ------------------------------------------------------ */
 
 static int S_part_before(void *arg, const tp_lab *lab, tp_pages_opts *pages, char **err) {
@@ -233,7 +265,8 @@ static bool S_is_page(const char *rel) {
 }
 
 static int S_part_after(void *arg, const tp_lab *lab, tp_site *site, char **err) {
-  const tp_fanout *f = arg;
+  tp_fanout *f = arg;
+  S_digest_wait(f);
   tp_buf b = {0};
   tp_buf_printf(&b, "trainprint-part 1\npart %zu %zu\ninputs %s\n", f->part, f->n_parts,
                 f->digest);
@@ -258,6 +291,15 @@ static int S_part_after(void *arg, const tp_lab *lab, tp_site *site, char **err)
 
 static int S_assemble_before(void *arg, const tp_lab *lab, tp_pages_opts *pages, char **err) {
   tp_fanout *f = arg;
+  S_digest_wait(f);
+  for (size_t k = 0; k < f->n_parts; k++)
+    if (strcmp(f->state->parts[k].digest, f->digest) != 0) {
+      *err = tp_xasprintf("%s: drawn from other summaries or options than these (draw it again "
+                          "with the same SUMMARIES, -c, --templates, --figures, --stamp, "
+                          "--compare-zones and --pue-range, by this program); nothing written",
+                          f->state->parts[k].dir);
+      return -1;
+    }
   f->state->pick = (tp_pages_pick){.front = true};
   pages->pick = &f->state->pick;
   return 0;
@@ -267,9 +309,9 @@ static int S_assemble_before(void *arg, const tp_lab *lab, tp_pages_opts *pages,
 static int S_take_page(tp_site *site, S_part *p, char *rel, char **err) {
   int rc = 0;
   if (p->next >= p->n_pages || strcmp(p->pages[p->next], rel) != 0) {
-    *err = tp_xasprintf("%s: lacks the page %s, which its part of these summaries holds; "
-                        "draw the part again",
-                        p->dir, rel);
+    *err = tp_xasprintf("%s: does not hold the page %s where part %zu of %zu must (the part is "
+                        "incomplete or its manifest was changed); draw it again",
+                        p->dir, rel, p->i, p->n);
     rc = -1;
   }
   for (size_t k = 0; rc == 0 && k < p->count[p->next]; k++)
@@ -311,6 +353,7 @@ void tp_fanout_hook(tp_fanout *f, tp_cli_site_hook *hook) {
 }
 
 void tp_fanout_free(tp_fanout *f) {
+  S_digest_wait(f);
   struct S_fanout_state *st = f->state;
   if (!st) return;
   if (st->parts)

@@ -63,10 +63,18 @@ typedef struct tp_fanout {
   char **parts;           /* --assemble: the part directories */
   char digest[33];        /* tp_fanout_digest of this command's inputs */
   struct S_fanout_state *state; /* while writing (fanout.c) */
+  struct S_digest_job *job;     /* the digest being computed (fanout.c) */
 } tp_fanout;
 
-/* Read and check the manifests of f->parts (assemble) before any summary is
- * read; 0, or 1 after printing an error. */
+/* Start computing f->digest (tp_fanout_digest) on a thread of its own, while
+ * the summaries are read (the arguments must outlive it); the hooks wait for
+ * it. */
+void tp_fanout_digest_start(tp_fanout *f, char *const *sums, size_t n_sums,
+                            const tp_pipeline_opts *po, const tp_cli_site_opts *so);
+/* Read and check the manifests of f->parts (assemble) against each other
+ * before any summary is read; 0, or 1 after printing an error.  Whether they
+ * were drawn from this command's summaries and options is checked when the
+ * site is written. */
 int tp_fanout_check_parts(tp_fanout *f);
 /* The hook that makes tp_cli_write_site write a part, or assemble parts. */
 void tp_fanout_hook(tp_fanout *f, tp_cli_site_hook *hook);

@@ -68,7 +68,11 @@ refused "drawn from other summaries or options" "$work/parts/1" "$work/png-part/
 # A part whose pages were tampered with (a page taken out of its manifest).
 cp -r "$work/parts/2" "$work/cut"
 awk '/^G /{g++} g!=1' "$work/parts/2/.trainprint-part" > "$work/cut/.trainprint-part"
-refused "lacks the page" "$work/parts/1" "$work/cut" "$work/parts/3"
+refused "does not hold the page" "$work/parts/1" "$work/cut" "$work/parts/3"
+# A manifest cut short (a page with fewer files than it announces).
+cp -r "$work/parts/2" "$work/short"
+head -n -1 "$work/parts/2/.trainprint-part" > "$work/short/.trainprint-part"
+refused "not a part manifest" "$work/parts/1" "$work/short" "$work/parts/3"
 
 # Usage errors: exit 2.
 for bad in 0/3 4/3 1/0 x/2 2 -1/3 1/3x " 1/3" 1//3; do
