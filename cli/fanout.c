@@ -345,11 +345,16 @@ static int S_assemble_after(void *arg, const tp_lab *lab, tp_site *site, char **
 }
 
 void tp_fanout_hook(tp_fanout *f, tp_cli_site_hook *hook) {
-  if (f->assemble)
+  if (f->assemble) {
     *hook = (tp_cli_site_hook){.before = S_assemble_before, .after = S_assemble_after, .arg = f};
-  else
-    *hook = (tp_cli_site_hook){
-        .before = S_part_before, .after = S_part_after, .pages_only = true, .arg = f};
+  } else {
+    snprintf(f->what, sizeof f->what, "part %zu of %zu", f->part, f->n_parts);
+    *hook = (tp_cli_site_hook){.before = S_part_before,
+                               .after = S_part_after,
+                               .pages_only = true,
+                               .what = f->what,
+                               .arg = f};
+  }
 }
 
 void tp_fanout_free(tp_fanout *f) {

@@ -62,6 +62,7 @@ typedef struct tp_fanout {
   size_t part, n_parts;   /* --part I/N, 1-based; or n_parts of --assemble */
   char **parts;           /* --assemble: the part directories */
   char digest[33];        /* tp_fanout_digest of this command's inputs */
+  char what[64];          /* "part I of N", for the closing line */
   struct S_fanout_state *state; /* while writing (fanout.c) */
   struct S_digest_job *job;     /* the digest being computed (fanout.c) */
 } tp_fanout;

@@ -295,8 +295,9 @@ int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *
   } else if (tp_cli_write_site(lab, out, o) != 0) {
     status = 1;
   } else if (!quiet) {
-    fprintf(stderr, "trainprint: %zu runs in %zu experiments; report written to %s\n",
-            lab->n_runs, lab->n_experiments, out);
+    fprintf(stderr, "trainprint: %zu runs in %zu experiments; %s written to %s\n",
+            lab->n_runs, lab->n_experiments, o->hook && o->hook->what ? o->hook->what : "report",
+            out);
   }
   tp_lab_free(lab);
   tp_cli_site_free(o);

@@ -17,6 +17,8 @@ typedef struct tp_cli_site_hook {
   /* After the pages: add files to the site; 0, or -1 with *err set. */
   int (*after)(void *arg, const tp_lab *lab, tp_site *site, char **err);
   bool pages_only; /* no publish/, summary.json nor runs.csv */
+  const char *what; /* what is written, for the closing line ("part 2 of 3");
+                       NULL: "report" */
   void *arg;       /* given to both */
 } tp_cli_site_hook;
 
