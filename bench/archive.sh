@@ -17,15 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10000}
 prog=${2:-build/trainprint}
-work=bench/work
-arch=$work/archive-$runs
-mkdir -p "$work"
-[ -x "$prog" ] || { echo "archive.sh: $prog not built" >&2; exit 1; }
-cc -O2 -o "$work/gen_archive" bench/gen_archive.c
-if [ ! -d "$arch" ]; then
-  echo "generating $runs runs in $arch ..."
-  "$work/gen_archive" "$arch" "$runs"
-fi
+. bench/archive_lib.sh
+bench_archive archive.sh "$prog" "$runs"
 echo "archive: $runs runs, $(du -sh "$arch" | cut -f1), $(find "$arch" -type f | wc -l) files"
 
 measure() { # measure LABEL COMMAND...

@@ -58,6 +58,7 @@ int tp_cmd_report(int argc, char **argv) {
   if (vrc) return vrc;
 
   so.cache_dir = opts.cache_dir;
+  so.pages.jobs = opts.jobs; /* -j: the threads drawing pages too */
   tp_lab lab = {0};
   int rc = tp_pipeline_run(&lab, argv + optind, (size_t)(argc - optind), &opts);
   return tp_cli_site_finish(&lab, rc, "input", out, &so, quiet);

@@ -17,7 +17,8 @@
 const char tp_cli_pipeline_help[] =
     "  -c, --config FILE       configuration (default: trainprint.yaml in the\n"
     "                          first PATH's directory, when there is one)\n"
-    "  -j, --jobs N            read runs on N threads (default: one per processor)\n"
+    "  -j, --jobs N            read runs and draw pages on N threads (default: one\n"
+    "                          per processor)\n"
     "      --pue N             power usage effectiveness of the data centre\n"
     "      --zone CODE         grid zone for the carbon intensity (e.g. DE, US-CA)\n"
     "      --intensity N|FILE  carbon intensity in gCO2e/kWh, or a CSV time series\n"

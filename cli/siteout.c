@@ -128,7 +128,7 @@ static const char *S_stamp(char buf[64]) {
 /* A fingerprint of the running program's own bytes: a page drawn by another
  * build (even one with the same version number) is never taken as unchanged.
  * Falls back to the version where the program cannot read itself. */
-static void S_program_id(char out[TP_HASH_HEX]) {
+void tp_cli_program_id(char out[TP_HASH_HEX]) {
   tp_hash h;
   tp_hash_init(&h);
   tp_hash_str(&h, "trainprint " TP_VERSION);
@@ -177,6 +177,29 @@ static void *S_make_exports(void *arg) {
   return NULL;
 }
 
+/* --cache: take unchanged pages from the previous site at dir, and keep the
+ * record of this one, in o->cache_dir (warnings only: without it every page
+ * is drawn). */
+static void S_use_cache(tp_site *site, const char *dir, tp_cli_site_opts *o) {
+  struct stat st;
+  if (stat(o->cache_dir, &st) != 0) mkdir(o->cache_dir, 0755);
+  if (stat(o->cache_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+    tp_cli_program_id(o->program_id);
+    o->pages.program_id = o->program_id;
+    char *rec = S_record_path(o->cache_dir, dir);
+    char *why = NULL;
+    if (tp_site_reuse_from(site, rec, &why) != 0) {
+      fprintf(stderr, "trainprint: warning: %s\n", why);
+      free(why);
+    }
+    free(rec);
+  } else {
+    fprintf(stderr,
+            "trainprint: warning: %s: cannot use the cache directory; every page is drawn\n",
+            o->cache_dir);
+  }
+}
+
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   if (!o->pages.templates_dir)
     o->pages.templates_dir = o->templates_owned =
@@ -185,25 +208,7 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   tp_site site;
   char *err = NULL;
   if (tp_site_begin(&site, dir, &err) != 0) goto fail;
-  if (o->cache_dir) {
-    struct stat st;
-    if (stat(o->cache_dir, &st) != 0) mkdir(o->cache_dir, 0755);
-    if (stat(o->cache_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-      S_program_id(o->program_id);
-      o->pages.program_id = o->program_id;
-      char *rec = S_record_path(o->cache_dir, dir);
-      char *why = NULL;
-      if (tp_site_reuse_from(&site, rec, &why) != 0) {
-        fprintf(stderr, "trainprint: warning: %s\n", why);
-        free(why);
-      }
-      free(rec);
-    } else {
-      fprintf(stderr,
-              "trainprint: warning: %s: cannot use the cache directory; every page is drawn\n",
-              o->cache_dir);
-    }
-  }
+  if (o->cache_dir) S_use_cache(&site, dir, o);
   /* The reference tables give the pages, summary.json and publish/ their
    * default ranges, what-ifs and equivalents. */
   tp_reftables tables = {0};
@@ -213,24 +218,30 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   /* summary.json and runs.csv are made on a thread of their own while the
    * pages are written (both only read the lab and the tables), and written
    * after them. */
+  const tp_cli_site_hook *hook = o->hook;
+  bool exports = !hook || !hook->pages_only;
   S_exports ex = {.lab = lab, .tables = &tables, .uncertainty = &o->publish.uncertainty,
                   .redact_paths = o->redact_paths};
   pthread_t th;
-  bool threaded = pthread_create(&th, NULL, S_make_exports, &ex) == 0;
-  if (!threaded) S_make_exports(&ex);
+  bool threaded = exports && pthread_create(&th, NULL, S_make_exports, &ex) == 0;
+  if (exports && !threaded) S_make_exports(&ex);
   int rc = 0;
   o->pages.tables = &tables;
   o->pages.uncertainty = &o->publish.uncertainty; /* --pue-range applies to the pages too */
   o->pages.compare_zones = o->publish.compare_zones;
+  if (hook && hook->before) rc = hook->before(hook->arg, lab, &o->pages, &err);
   if (rc == 0) rc = tp_pages_write(&site, lab, &o->pages, &err);
-  if (rc == 0) {
+  if (rc == 0 && hook && hook->after) rc = hook->after(hook->arg, lab, &site, &err);
+  if (rc == 0 && exports) {
     /* Publication exports: publish/ (LaTeX, Markdown, model cards, BibTeX). */
     o->publish.series = lab->intensity_series.count ? &lab->intensity_series : NULL;
     rc = tp_publish_write(&site, lab, &tables, &o->publish, &err);
   }
   if (threaded) pthread_join(th, NULL);
-  if (rc == 0) rc = tp_site_write(&site, "summary.json", tp_buf_str(&ex.json), ex.json.len, &err);
-  if (rc == 0) rc = tp_site_write(&site, "runs.csv", tp_buf_str(&ex.csv), ex.csv.len, &err);
+  if (rc == 0 && exports)
+    rc = tp_site_write(&site, "summary.json", tp_buf_str(&ex.json), ex.json.len, &err);
+  if (rc == 0 && exports)
+    rc = tp_site_write(&site, "runs.csv", tp_buf_str(&ex.csv), ex.csv.len, &err);
   tp_buf_free(&ex.json);
   tp_buf_free(&ex.csv);
   o->pages.tables = NULL; /* it pointed at this function's tables */
@@ -284,8 +295,9 @@ int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *
   } else if (tp_cli_write_site(lab, out, o) != 0) {
     status = 1;
   } else if (!quiet) {
-    fprintf(stderr, "trainprint: %zu runs in %zu experiments; report written to %s\n",
-            lab->n_runs, lab->n_experiments, out);
+    fprintf(stderr, "trainprint: %zu runs in %zu experiments; %s written to %s\n",
+            lab->n_runs, lab->n_experiments, o->hook && o->hook->what ? o->hook->what : "report",
+            out);
   }
   tp_lab_free(lab);
   tp_cli_site_free(o);

@@ -9,6 +9,19 @@
 #include "model/lab.h"
 #include "render/render.h"
 
+/* How a site drawn in parts changes its writing (cli/fanout.h): what to draw,
+ * what to add after the pages, whether the exports are written. */
+typedef struct tp_cli_site_hook {
+  /* Before the pages: choose them (pages->pick); 0, or -1 with *err set. */
+  int (*before)(void *arg, const tp_lab *lab, tp_pages_opts *pages, char **err);
+  /* After the pages: add files to the site; 0, or -1 with *err set. */
+  int (*after)(void *arg, const tp_lab *lab, tp_site *site, char **err);
+  bool pages_only; /* no publish/, summary.json nor runs.csv */
+  const char *what; /* what is written, for the closing line ("part 2 of 3");
+                       NULL: "report" */
+  void *arg;       /* given to both */
+} tp_cli_site_hook;
+
 typedef struct tp_cli_site_opts {
   tp_pages_opts pages;
   tp_publish_opts publish;
@@ -18,6 +31,7 @@ typedef struct tp_cli_site_opts {
   const char *cache_dir; /* --cache: keep the record of the site's pages there, and
                             take unchanged pages from the previous site; NULL: none */
   char program_id[33];   /* fingerprint of this program, for the pages' fingerprints */
+  const tp_cli_site_hook *hook; /* a part, or a site assembled from parts; NULL: neither */
   char stamp_buf[64];
 } tp_cli_site_opts;
 
@@ -54,6 +68,8 @@ int tp_cli_site_validate(const char *cmd, const tp_cli_site_opts *o);
  * render/site.h).  Prints an error and returns -1 on failure. */
 int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o);
 void tp_cli_site_free(tp_cli_site_opts *o);
+/* A fingerprint of the running program's own bytes (see siteout.c). */
+void tp_cli_program_id(char out[33]);
 
 /* The end of `report` and `render`: print the diagnostics, write the site
  * when the lab could be built (build_rc == 0; else say that nothing was

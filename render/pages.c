@@ -6,8 +6,11 @@
  */
 #include "render/pages.h"
 
+#include <libxml/parser.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "render/pages_impl.h"
 
@@ -58,28 +61,140 @@ done:
   return rc;
 }
 
+/* ---- drawing on threads -------------------------------------------------
+ *
+ * The pages to draw form one sequence, in the order one thread draws them:
+ * the front (style.css, index.html), each experiment's page, each run's
+ * page.  The sequence is cut into chunks in a fixed way; worker threads take
+ * the next chunk and draw it with a context and a child site (tp_site_fork)
+ * of its own, and the chunks' file lists are joined in sequence order at the
+ * end, so the site and its manifest never depend on the number of threads
+ * or on which thread drew what.  Shared by all threads, and only read: the
+ * lab, the options, the templates, the ranges (u) and the path names. */
+
+typedef struct S_chunk {
+  size_t first, n; /* its items of the sequence */
+  tp_site site;    /* the child site it writes through */
+  char *err;       /* its failure, or NULL */
+} S_chunk;
+
+typedef struct S_work {
+  const tp_pages_ctx *base; /* what every chunk's context starts from */
+  size_t *items;            /* 0: the front; 1 + i: experiment i; 1 + E + i: run i */
+  S_chunk *chunks;
+  size_t n_chunks, next;    /* next: the first chunk nobody took yet */
+  bool failed;              /* a chunk failed: take no more */
+  pthread_mutex_t lock;     /* guards next and failed */
+} S_work;
+
+static int S_front(tp_pages_ctx *x) { return S_copy_style(x) != 0 ? -1 : tp_pages_index(x); }
+
+static int S_item(tp_pages_ctx *x, size_t item) {
+  size_t ne = x->lab->n_experiments;
+  if (item == 0) return S_front(x);
+  if (item <= ne) return tp_pages_experiment(x, &x->lab->experiments[item - 1]);
+  return tp_pages_run(x, item - 1 - ne);
+}
+
+static void S_chunk_draw(const S_work *w, S_chunk *ch) {
+  tp_pages_ctx x = *w->base;
+  x.site = &ch->site;
+  x.pend = NULL;
+  x.n_pend = x.cap_pend = 0;
+  x.keybuf = (tp_buf){0};
+  x.err = NULL;
+  for (size_t k = 0; k < ch->n && !x.err; k++)
+    if (S_item(&x, w->items[ch->first + k]) != 0 && !x.err)
+      x.err = tp_xstrdup("cannot write the pages");
+  tp_pages_pending_clear(&x);
+  free(x.pend);
+  tp_buf_free(&x.keybuf);
+  tp_site_dirs_close(&ch->site.old_dirs);
+  tp_site_dirs_close(&ch->site.new_dirs);
+  ch->err = x.err;
+}
+
+static void *S_worker(void *arg) {
+  S_work *w = arg;
+  for (;;) {
+    pthread_mutex_lock(&w->lock);
+    size_t c = w->failed ? w->n_chunks : w->next;
+    if (c < w->n_chunks) w->next++;
+    pthread_mutex_unlock(&w->lock);
+    if (c >= w->n_chunks) return NULL;
+    S_chunk_draw(w, &w->chunks[c]);
+    if (w->chunks[c].err) {
+      pthread_mutex_lock(&w->lock);
+      w->failed = true;
+      pthread_mutex_unlock(&w->lock);
+    }
+  }
+}
+
+/* The sequence of items opts->pick asks for; *n set. */
+static size_t *S_items(const tp_lab *lab, const tp_pages_pick *pick, size_t *n) {
+  size_t ne = lab->n_experiments, nr = lab->n_runs;
+  size_t *items = tp_xcalloc(1 + ne + nr, sizeof *items);
+  *n = 0;
+  if (!pick || pick->front) items[(*n)++] = 0;
+  for (size_t i = 0; i < ne; i++)
+    if (!pick || (pick->experiments && pick->experiments[i])) items[(*n)++] = 1 + i;
+  for (size_t i = 0; i < nr; i++)
+    if (!pick || (pick->runs && pick->runs[i])) items[(*n)++] = 1 + ne + i;
+  return items;
+}
+
+/* Draw the items of x->opts->pick on x->opts->jobs threads; 0, or -1 with
+ * x->err (the first failure in sequence order). */
+static int S_draw(tp_pages_ctx *x) {
+  long jobs = x->opts->jobs > 0 ? x->opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  if (jobs < 1) jobs = 1;
+  size_t n_items;
+  S_work w = {.base = x, .items = S_items(x->lab, x->opts->pick, &n_items)};
+  /* Several chunks per thread, so that a thread that drew light pages takes
+   * more of them; one chunk on one thread. */
+  w.n_chunks = jobs == 1 ? 1 : (size_t)jobs * 8;
+  if (w.n_chunks > n_items) w.n_chunks = n_items ? n_items : 1;
+  w.chunks = tp_xcalloc(w.n_chunks, sizeof *w.chunks);
+  for (size_t c = 0; c < w.n_chunks; c++) {
+    w.chunks[c].first = c * n_items / w.n_chunks;
+    w.chunks[c].n = (c + 1) * n_items / w.n_chunks - w.chunks[c].first;
+    tp_site_fork(&w.chunks[c].site, x->site);
+  }
+  pthread_mutex_init(&w.lock, NULL);
+  size_t n_threads = (size_t)jobs < w.n_chunks ? (size_t)jobs : w.n_chunks;
+  pthread_t *th = tp_xcalloc(n_threads, sizeof *th);
+  size_t started = 0;
+  if (n_threads > 1) xmlInitParser(); /* once, here, before any thread parses */
+  for (size_t t = 1; t < n_threads; t++)
+    if (pthread_create(&th[started], NULL, S_worker, &w) == 0) started++;
+  S_worker(&w); /* this thread draws too */
+  for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+  pthread_mutex_destroy(&w.lock);
+  for (size_t c = 0; c < w.n_chunks; c++) {
+    tp_site_join(x->site, &w.chunks[c].site);
+    if (w.chunks[c].err && !x->err) x->err = w.chunks[c].err;
+    else free(w.chunks[c].err);
+  }
+  free(th);
+  free(w.chunks);
+  free(w.items);
+  return x->err ? -1 : 0;
+}
+
 int tp_pages_write(tp_site *site, const tp_lab *lab, const tp_pages_opts *opts, char **err) {
   tp_pages_ctx x = {.site = site, .lab = lab, .opts = opts};
   tp_paths_init(&x.paths, lab);
   int rc = -1;
   tp_uncertainty_compute(&x.u, lab, opts->tables, opts->uncertainty);
   if (S_load(&x, &x.tpl_index, "index.xhtml") != 0 ||
-      S_load(&x, &x.tpl_exp, "experiment.xhtml") != 0 ||
-      S_load(&x, &x.tpl_run, "run.xhtml") != 0 || S_copy_style(&x) != 0)
+      S_load(&x, &x.tpl_exp, "experiment.xhtml") != 0 || S_load(&x, &x.tpl_run, "run.xhtml") != 0)
     goto done;
-  if (tp_pages_index(&x) != 0) goto done;
-  for (size_t i = 0; i < lab->n_experiments; i++)
-    if (tp_pages_experiment(&x, &lab->experiments[i]) != 0) goto done;
-  for (size_t i = 0; i < lab->n_runs; i++)
-    if (tp_pages_run(&x, i) != 0) goto done;
-  rc = x.err ? -1 : 0;
+  rc = S_draw(&x);
 done:
   tp_template_free(x.tpl_index);
   tp_template_free(x.tpl_exp);
   tp_template_free(x.tpl_run);
-  tp_pages_pending_clear(&x);
-  free(x.pend);
-  tp_buf_free(&x.keybuf);
   tp_paths_free(&x.paths);
   tp_uncertainty_free(&x.u);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");

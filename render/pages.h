@@ -39,6 +39,13 @@
 #include "model/uncertainty.h"
 #include "render/site.h"
 
+/* Which pages to draw, for a site drawn in parts (see tp_pages_opts.pick). */
+typedef struct tp_pages_pick {
+  bool front;              /* style.css and index.html with its charts */
+  const bool *experiments; /* per experiment of the lab: draw its page (and charts) */
+  const bool *runs;        /* per run of the lab: draw its page (and charts) */
+} tp_pages_pick;
+
 typedef struct tp_pages_opts {
   const char *templates_dir; /* holds index.xhtml, experiment.xhtml, run.xhtml, style.css */
   bool png;                  /* also write every chart as PNG (300 dpi) */
@@ -52,9 +59,15 @@ typedef struct tp_pages_opts {
                                 codes or cloud regions); NULL: the default list */
   const char *program_id;    /* a fingerprint of the program and its data, part of every
                                 page's fingerprint (tp_site_group_reuse); NULL: none */
+  int jobs;                  /* threads drawing pages; 0: one per online processor */
+  const tp_pages_pick *pick; /* the pages to draw; NULL: every one */
 } tp_pages_opts;
 
-/* Write every page, chart and the stylesheet of lab into site.  Returns 0, or
+/* Write every page, chart and the stylesheet of lab into site (only those of
+ * opts->pick when given), in this order: style.css, index.html, the
+ * experiments' pages, the runs' pages, each page after its charts.  Pages
+ * are drawn on opts->jobs threads; the files and the manifest are the same
+ * for any number.  Returns 0, or
  * -1 with a message in *err (the caller frees it) when a template cannot be
  * read or rendered or a file cannot be written; the caller then aborts the
  * site, so nothing half-written is ever moved into place. */

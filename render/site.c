@@ -207,7 +207,6 @@ int tp_site_write(tp_site *s, const char *rel, const void *data, size_t n, char 
 }
 
 static int S_dirfd(const char *root, tp_site_dirs *c, const char *rel_dir, bool create);
-static void S_dirs_close(tp_site_dirs *c);
 
 static int S_cmp_depth(const void *a, const void *b) {
   /* deeper (longer) paths first, then by name so that duplicates meet */
@@ -256,7 +255,7 @@ static bool S_remove_old(const char *dir) {
     fclose(f);
   }
   free(last);
-  S_dirs_close(&open_dirs);
+  tp_site_dirs_close(&open_dirs);
   unlink(manifest);
   free(manifest);
   /* rmdir fails harmlessly on a directory that is not empty; children first */
@@ -456,22 +455,6 @@ static bool S_stamp_same(const tp_site_stamp *a, const tp_site_stamp *b) {
          a->mtime_ns == b->mtime_ns;
 }
 
-/* Copy the file src to a new file dst; 0 or -1. */
-static int S_copy(const char *src, const char *dst) {
-  FILE *in = fopen(src, "rb");
-  if (!in) return -1;
-  FILE *out = S_create(dst);
-  int rc = out ? 0 : -1;
-  char chunk[65536];
-  size_t n;
-  while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
-    if (fwrite(chunk, 1, n, out) != n) rc = -1;
-  if (ferror(in)) rc = -1;
-  fclose(in);
-  if (out && fclose(out) != 0) rc = -1;
-  return rc;
-}
-
 static bool S_take(tp_site *s, const tp_site_group *g, tp_site_taken *t);
 
 bool tp_site_group_take(tp_site *s, const char *name, const char *digest, tp_site_taken *t) {
@@ -504,7 +487,7 @@ static int S_dirfd(const char *root, tp_site_dirs *c, const char *rel_dir, bool 
   return fd;
 }
 
-static void S_dirs_close(tp_site_dirs *c) {
+void tp_site_dirs_close(tp_site_dirs *c) {
   for (size_t i = 0; i < c->n; i++) {
     close(c->fd[i]);
     free(c->rel[i]);
@@ -566,7 +549,7 @@ static bool S_take(tp_site *s, const tp_site_group *g, tp_site_taken *t) {
       got[made] = r->stamps[i];
     } else if (ok) {
       struct stat st;
-      ok = S_copy(src, dst) == 0 && stat(dst, &st) == 0;
+      ok = tp_site_copy_file(src, dst) == 0 && stat(dst, &st) == 0;
       if (ok) S_stamp_of(&st, &got[made]);
       else unlink(dst);
     }
@@ -757,8 +740,8 @@ static void S_rm_tree(const char *path) {
 }
 
 void tp_site_abort(tp_site *s) {
-  S_dirs_close(&s->old_dirs);
-  S_dirs_close(&s->new_dirs);
+  tp_site_dirs_close(&s->old_dirs);
+  tp_site_dirs_close(&s->new_dirs);
   /* The temporary directory holds only what this process wrote. */
   if (s->tmp) S_rm_tree(s->tmp);
   free(s->tmp);

@@ -142,4 +142,27 @@ char *tp_site_slug(const char *name);
 /* True when relpath is safe as a path inside a site. */
 bool tp_site_path_ok(const char *relpath);
 
+/* ---- drawing on threads, and sites made of parts --------------------------
+ *
+ * Threads drawing the pages of one site each write through a child site: it
+ * writes into the same temporary directory (and takes from the same previous
+ * site) but keeps a file list of its own, which tp_site_join appends to the
+ * parent's.  Joining the children in a fixed order gives the same site and
+ * manifest whatever thread drew what. */
+
+/* Start child for s (whose tp_site_begin succeeded); it borrows s's
+ * directories and record, which must outlive it. */
+void tp_site_fork(tp_site *child, const tp_site *s);
+/* Close the directories a site keeps open (they are opened again when
+ * needed): a child done drawing holds no descriptors until it is joined. */
+void tp_site_dirs_close(tp_site_dirs *c);
+/* Append child's files and groups to s's and release child (always call it,
+ * also after a failure: s is then aborted as a whole). */
+void tp_site_join(tp_site *s, tp_site *child);
+/* Put the file src_root/rel into the site as rel: a hard link where the file
+ * system allows, else a copy.  0, or -1 with *err (caller frees). */
+int tp_site_import(tp_site *s, const char *src_root, const char *rel, char **err);
+/* Copy the file src to a new file dst; 0 or -1 (dst may then be partial). */
+int tp_site_copy_file(const char *src, const char *dst);
+
 #endif
