@@ -1,4 +1,4 @@
-/* test_crc32c: CRC-32C vectors, masking, and hardware vs portable agreement. */
+/* test_crc32c: CRC-32C and SHA-256 vectors, masking, and hardware vs portable agreement. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -72,9 +72,37 @@ static void test_sha256(void) {
   CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* The SHA instructions (when present) give the portable code's digests, for
+ * every length around the block size and fed in uneven pieces. */
+static void test_sha256_agreement(void) {
+  unsigned char buf[700];
+  srand(11);
+  for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)rand();
+  fprintf(stderr, "hardware SHA-256: %s\n", tp_sha256_hardware() ? "yes" : "no");
+  int bad = 0;
+  for (size_t n = 0; n <= sizeof buf; n += n < 200 ? 1 : 37) {
+    char hex[2][65];
+    for (int forced = 0; forced < 2; forced++) {
+      tp_sha256_force_portable(forced);
+      tp_sha256 s;
+      tp_sha256_init(&s);
+      tp_sha256_update(&s, buf, n / 5);
+      tp_sha256_update(&s, buf + n / 5, n - n / 5);
+      tp_sha256_hex(&s, hex[forced]);
+    }
+    bad += strcmp(hex[0], hex[1]) != 0;
+  }
+  tp_sha256_force_portable(false);
+  CHECK_INT(bad, 0);
+  tp_sha256_force_portable(true);
+  CHECK(!tp_sha256_hardware());
+  tp_sha256_force_portable(false);
+}
+
 int main(void) {
   TP_RUN(test_vectors);
   TP_RUN(test_agreement);
   TP_RUN(test_sha256);
+  TP_RUN(test_sha256_agreement);
   return tp_test_summary();
 }
