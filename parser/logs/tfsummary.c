@@ -488,6 +488,16 @@ static S_class S_classify(const S_value *val, const uint8_t *plugin, size_t pn, 
 
 static int S_value_parse(tp_pb c, S_value *val) {
   *val = (S_value){0};
+  /* Nearly every legacy scalar is a tag of under 128 bytes, then its
+   * simple_value and nothing else: taken without the field loop. */
+  const uint8_t *p = c.p;
+  size_t n = tp_pb_left(&c);
+  if (n > 7 && p[0] == (1 << 3 | TP_PB_LEN) && p[1] && p[1] < 0x80 && (size_t)p[1] + 7 == n &&
+      p[2 + p[1]] == (2 << 3 | TP_PB_FIXED32)) {
+    val->tag = p + 2, val->tag_n = p[1];
+    val->has_simple = true, val->simple = (uint32_t)tp_tfevents_le(p + 3 + p[1], 4);
+    return 0;
+  }
   while (tp_pb_left(&c)) {
     uint32_t f, w;
     if (tp_pb_key(&c, &f, &w)) return -1;
