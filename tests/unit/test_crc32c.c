@@ -22,8 +22,14 @@ static void test_vectors(void) {
   tp_crc32c_force_portable(false);
 }
 
-/* Every length and alignment: hardware (when present) equals portable, and
- * checksumming in pieces equals one pass. */
+#ifdef TP_CRC32C_INLINE_HW
+__attribute__((target("sse4.2"))) static uint32_t S_inline_hw(const void *p, size_t n) {
+  return tp_crc32c_hw(p, n);
+}
+#endif
+
+/* Every length and alignment: hardware (when present, the inline form too)
+ * equals portable, and checksumming in pieces equals one pass. */
 static void test_agreement(void) {
   unsigned char buf[1100];
   srand(7);
@@ -36,6 +42,9 @@ static void test_agreement(void) {
       uint32_t a = tp_crc32c_update(0, buf + off, n);
       uint32_t split = tp_crc32c_update(tp_crc32c_update(0, buf + off, n / 3), buf + off + n / 3,
                                         n - n / 3);
+#ifdef TP_CRC32C_INLINE_HW
+      if (tp_crc32c_hardware()) bad += S_inline_hw(buf + off, n) != a;
+#endif
       tp_crc32c_force_portable(true);
       uint32_t b = tp_crc32c_update(0, buf + off, n);
       bad += a != b || a != split;
