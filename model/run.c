@@ -334,7 +334,11 @@ void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_t
 
 void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                           double value) {
-  tp_series *s = tp_run_series(run, tag);
+  tp_run_append_point(run, tp_run_series(run, tag), step, wall_time_s, value);
+}
+
+void tp_run_append_point(tp_run *run, tp_series *s, int64_t step, double wall_time_s,
+                         double value) {
   S_take_over(run, s, step);
   S_note_step(run, s, step);
   S_append(s, step, wall_time_s, value);

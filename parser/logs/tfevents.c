@@ -232,6 +232,8 @@ typedef struct S_load {
   tp_sha256 sha;
   uint64_t size;
   int64_t mtime_s;
+  uint32_t *series;   /* reader tag id -> index + 1 in run->series, 0 = not looked up yet */
+  size_t n_series;    /* entries in series */
 } S_load;
 
 static void S_l_file(void *ctx, uint64_t size, int64_t mtime_s) {
@@ -266,7 +268,14 @@ static void S_l_scalar(void *ctx, const tp_tfevents_event *ev, const char *tag, 
                        double value) {
   S_load *l = ctx;
   if (l->purge) tp_run_purge_tag(l->run, tag, ev->step);
-  tp_run_append_scalar(l->run, tag, ev->step, ev->wall_time_s, value);
+  if (id >= l->n_series) { /* ids are dense, so the table stays small */
+    size_t old = l->n_series;
+    TP_GROW(l->series, l->n_series, (size_t)id + 1);
+    memset(l->series + old, 0, (l->n_series - old) * sizeof *l->series);
+  }
+  if (!l->series[id]) l->series[id] = (uint32_t)(tp_run_series(l->run, tag) - l->run->series) + 1;
+  tp_run_append_point(l->run, &l->run->series[l->series[id] - 1], ev->step, ev->wall_time_s,
+                      value);
 }
 
 static void S_l_skipped(void *ctx, const tp_tfevents_event *ev, const char *tag,
@@ -295,6 +304,7 @@ int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d) {
   tp_sha256_init(&l.sha);
   tp_run_time_source(run, path, "event wall_time");
   int rc = tp_tfevents_read(path, &v, &l, d);
+  free(l.series);
   tp_input *in = tp_run_add_input(run, path, "tfevents");
   in->size = l.sha.n_bytes;
   in->mtime_s = l.mtime_s;
