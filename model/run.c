@@ -316,7 +316,9 @@ static void S_append(tp_series *s, int64_t step, double wall_time_s, double valu
  * no restart counted. */
 static void S_take_over(const tp_run *run, tp_series *s, int64_t step) {
   if (!s->source) s->source = run->reading;
-  if (!run->reading || !s->source || strcmp(s->source, run->reading) == 0) return;
+  if (!run->reading || !s->source || s->source == run->reading ||
+      strcmp(s->source, run->reading) == 0)
+    return;
   s->doubled += s->count;
   s->doubled_by = s->source;
   s->count = 0;
