@@ -13,7 +13,9 @@
 
 #define S_POLY 0x82F63B78u
 
-#define S_STRIPE 128           /* bytes per stream of the three-way hardware loop */
+/* Bytes per stream of the three-way hardware loop (tp_crc32c_hw in the
+ * header hands data of three stripes or more over to it). */
+#define S_STRIPE 128
 
 /* S_table[k][b]: the CRC contribution of byte b followed by k zero bytes. */
 static uint32_t S_table[8][256];
@@ -95,9 +97,8 @@ static inline uint32_t S_shift_stripe(uint32_t c) {
 }
 
 #ifdef TP_CRC32C_X86
-/* Raw CRC state with the SSE4.2 crc32 instruction, 8 bytes at a time.
- * Unaligned loads cost nothing extra on x86, so there is no byte-wise lead-in
- * (records start anywhere); the tail takes 4, 2 and 1 bytes. */
+/* Raw CRC state with the SSE4.2 crc32 instruction: long data three-way, the
+ * rest as tp_crc32c_hw_raw takes it. */
 __attribute__((target("sse4.2"))) static uint32_t S_hardware(uint32_t c, const unsigned char *p,
                                                              size_t n) {
   uint64_t c64 = c;
@@ -114,28 +115,7 @@ __attribute__((target("sse4.2"))) static uint32_t S_hardware(uint32_t c, const u
     c64 = S_shift_stripe((uint32_t)c64) ^ c1;
     c64 = S_shift_stripe((uint32_t)c64) ^ c2;
   }
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8); /* x86 is little-endian */
-    c64 = _mm_crc32_u64(c64, w);
-    p += 8;
-    n -= 8;
-  }
-  uint32_t c32 = (uint32_t)c64;
-  if (n & 4) {
-    uint32_t w;
-    memcpy(&w, p, 4);
-    c32 = _mm_crc32_u32(c32, w);
-    p += 4;
-  }
-  if (n & 2) {
-    uint16_t w;
-    memcpy(&w, p, 2);
-    c32 = _mm_crc32_u16(c32, w);
-    p += 2;
-  }
-  if (n & 1) c32 = _mm_crc32_u8(c32, *p);
-  return c32;
+  return tp_crc32c_hw_raw((uint32_t)c64, p, n);
 }
 #endif
 
