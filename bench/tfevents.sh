@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tfevents.sh: throughput and peak memory of `trainprint inspect --stats` on a
-# large generated event file, side by side with `cat FILE > /dev/null`.
+# large generated event file, side by side with `cat FILE > /dev/null`; and of
+# `trainprint inspect --hparams` on it, which reads the file as `report` does
+# (the run loader: SHA-256 of the file, every point kept in the run's series).
 #
 # Usage: bench/tfevents.sh [SIZE_MB] [TRAINPRINT]
 #   SIZE_MB     size of the generated file (default 1100, i.e. over 1 GB)
@@ -51,6 +53,7 @@ measure() {
 cat "$file" > /dev/null   # warm the page cache for both
 read -r cat_s cat_kib cat_cpu < <(measure sh -c "cat '$file' > /dev/null")
 read -r tp_s tp_kib tp_cpu < <(measure "$prog" inspect --stats "$file")
+read -r ld_s ld_kib ld_cpu < <(measure "$prog" inspect --hparams "$file")
 rows=$("$prog" inspect --stats "$file" | wc -l)
 
 mbps() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? b / s / 1e6 : 0) }'; }
@@ -63,4 +66,7 @@ row() {
 }
 row "cat FILE > /dev/null" "$cat_s" "$cat_cpu" "$cat_kib"
 row "trainprint inspect --stats" "$tp_s" "$tp_cpu" "$tp_kib"
+row "  --hparams (report's scan)" "$ld_s" "$ld_cpu" "$ld_kib"
 awk -v a="$tp_s" -v b="$cat_s" 'BEGIN { if (b > 0) printf "inspect/cat time ratio: %.2f\n", a / b }'
+[ "$tp_cpu" = - ] ||
+  awk -v a="$tp_cpu" -v b="$cat_cpu" 'BEGIN { if (b > 0) printf "inspect/cat CPU time ratio: %.2f\n", a / b }'

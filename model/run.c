@@ -316,7 +316,9 @@ static void S_append(tp_series *s, int64_t step, double wall_time_s, double valu
  * no restart counted. */
 static void S_take_over(const tp_run *run, tp_series *s, int64_t step) {
   if (!s->source) s->source = run->reading;
-  if (!run->reading || !s->source || strcmp(s->source, run->reading) == 0) return;
+  if (!run->reading || !s->source || s->source == run->reading ||
+      strcmp(s->source, run->reading) == 0)
+    return;
   s->doubled += s->count;
   s->doubled_by = s->source;
   s->count = 0;
@@ -334,7 +336,11 @@ void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_t
 
 void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                           double value) {
-  tp_series *s = tp_run_series(run, tag);
+  tp_run_append_point(run, tp_run_series(run, tag), step, wall_time_s, value);
+}
+
+void tp_run_append_point(tp_run *run, tp_series *s, int64_t step, double wall_time_s,
+                         double value) {
   S_take_over(run, s, step);
   S_note_step(run, s, step);
   S_append(s, step, wall_time_s, value);

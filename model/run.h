@@ -337,6 +337,10 @@ void tp_run_add_scalar(tp_run *run, const char *tag, int64_t step, double wall_t
  * the series' previous point's step still counts a restart of the series. */
 void tp_run_append_scalar(tp_run *run, const char *tag, int64_t step, double wall_time_s,
                           double value);
+/* tp_run_append_scalar for a series of run already found (from tp_run_series;
+ * for readers that keep per-tag state and look each tag up once). */
+void tp_run_append_point(tp_run *run, tp_series *s, int64_t step, double wall_time_s,
+                         double value);
 
 /* Drop the points of tag's series at or after `step` (counted in dropped). */
 void tp_run_purge_tag(tp_run *run, const char *tag, int64_t step);

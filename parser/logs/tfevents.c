@@ -54,7 +54,30 @@ static void S_file_version(tp_tfevents_event *ev, tp_pb body) {
   ev->file_version = n && n < 64 && tp_parse_double(p, n, &v) == 0 && isfinite(v) ? v : -1;
 }
 
+/* The layout writers give nearly every event: wall_time, step, and a summary
+ * that runs to the end of the payload.  True when p[0..n) is laid out so, with
+ * ev and *body filled as the field-by-field parse below would fill them;
+ * false (nothing filled) for anything else, which that parse then takes. */
+static inline bool S_rec_common(const uint8_t *p, size_t n, tp_tfevents_event *ev, tp_pb *body) {
+  if (n < 13 || p[0] != (1 << 3 | TP_PB_FIXED64) || p[9] != (2 << 3 | TP_PB_VARINT)) return false;
+  tp_pb c = tp_pb_init(p + 10, n - 10);
+  uint64_t step;
+  if (tp_pb_varint(&c, &step) || !tp_pb_left(&c) || *c.p != (5 << 3 | TP_PB_LEN)) return false;
+  c.p++;
+  if (tp_pb_sub(&c, body) || tp_pb_left(&c)) return false;
+  ev->wall_time_s = tp_pb_as_double(tp_tfevents_le(p + 1, 8));
+  ev->step = (int64_t)step;
+  ev->summary = true;
+  ev->has_file_version = false;
+  ev->file_version = 0;
+  return true;
+}
+
 int tp_tfevents_rec_parse(const uint8_t *p, size_t n, bool prefix, tp_tfevents_rec *e) {
+  if (S_rec_common(p, n, &e->ev, &e->body)) {
+    e->what = TP_TFW_SUMMARY;
+    return 0;
+  }
   tp_pb c = tp_pb_init(p, n);
   while (tp_pb_left(&c)) {
     uint32_t f, w;
@@ -90,27 +113,28 @@ int tp_tfevents_rec_parse(const uint8_t *p, size_t n, bool prefix, tp_tfevents_r
   return 0;
 }
 
+/* The values of the Summary c of event ev, to the visitor. */
+static void S_summary_emit(tp_tfevents_dec *dc, const tp_tfevents_event *ev, tp_pb c) {
+  while (tp_pb_left(&c)) {
+    uint32_t f, w;
+    tp_pb value;
+    if (tp_pb_key(&c, &f, &w) || (f == 1 && w != TP_PB_LEN) ||
+        (f == 1 ? tp_pb_sub(&c, &value) : tp_pb_skip(&c, w))) {
+      tp_tfevents_diag(dc, TP_WARN, ev->offset,
+                       "malformed Summary in record at byte %lld; rest of its values skipped",
+                       (long long)ev->offset);
+      return;
+    }
+    if (f == 1) tp_tfevents_value_emit(dc, ev, value);
+  }
+}
+
 void tp_tfevents_rec_emit(tp_tfevents_dec *dc, tp_tfevents_rec *e) {
   dc->st.events++;
   const tp_tfevents_event *ev = &e->ev;
   if (dc->v->event) dc->v->event(dc->ctx, ev);
   switch (e->what) {
-    case TP_TFW_SUMMARY: {
-      tp_pb c = e->body;
-      while (tp_pb_left(&c)) {
-        uint32_t f, w;
-        tp_pb value;
-        if (tp_pb_key(&c, &f, &w) || (f == 1 && w != TP_PB_LEN) ||
-            (f == 1 ? tp_pb_sub(&c, &value) : tp_pb_skip(&c, w))) {
-          tp_tfevents_diag(dc, TP_WARN, ev->offset,
-                           "malformed Summary in record at byte %lld; rest of its values skipped",
-                           (long long)ev->offset);
-          return;
-        }
-        if (f == 1) tp_tfevents_value_emit(dc, ev, value);
-      }
-      return;
-    }
+    case TP_TFW_SUMMARY: S_summary_emit(dc, ev, e->body); return;
     case TP_TFW_SESSION: {
       tp_pb c = e->body;
       uint64_t status = 0;
@@ -156,6 +180,13 @@ void tp_tfevents_rec_emit(tp_tfevents_dec *dc, tp_tfevents_rec *e) {
 
 int tp_tfevents_dec_decode(tp_tfevents_dec *dc, const uint8_t *p, size_t n, int64_t off) {
   tp_tfevents_rec e = {.ev = {.offset = off}};
+  tp_pb body;
+  if (S_rec_common(p, n, &e.ev, &body)) { /* as rec_parse and rec_emit, with body in registers */
+    dc->st.events++;
+    if (dc->v->event) dc->v->event(dc->ctx, &e.ev);
+    S_summary_emit(dc, &e.ev, body);
+    return 0;
+  }
   if (tp_tfevents_rec_parse(p, n, false, &e)) {
     tp_tfevents_diag(dc, TP_WARN, off, "malformed Event in record at byte %lld; event skipped",
                      (long long)off);
@@ -201,6 +232,8 @@ typedef struct S_load {
   tp_sha256 sha;
   uint64_t size;
   int64_t mtime_s;
+  uint32_t *series;   /* reader tag id -> index + 1 in run->series, 0 = not looked up yet */
+  size_t n_series;    /* entries in series */
 } S_load;
 
 static void S_l_file(void *ctx, uint64_t size, int64_t mtime_s) {
@@ -235,7 +268,14 @@ static void S_l_scalar(void *ctx, const tp_tfevents_event *ev, const char *tag, 
                        double value) {
   S_load *l = ctx;
   if (l->purge) tp_run_purge_tag(l->run, tag, ev->step);
-  tp_run_append_scalar(l->run, tag, ev->step, ev->wall_time_s, value);
+  if (id >= l->n_series) { /* ids are dense, so the table stays small */
+    size_t old = l->n_series;
+    TP_GROW(l->series, l->n_series, (size_t)id + 1);
+    memset(l->series + old, 0, (l->n_series - old) * sizeof *l->series);
+  }
+  if (!l->series[id]) l->series[id] = (uint32_t)(tp_run_series(l->run, tag) - l->run->series) + 1;
+  tp_run_append_point(l->run, &l->run->series[l->series[id] - 1], ev->step, ev->wall_time_s,
+                      value);
 }
 
 static void S_l_skipped(void *ctx, const tp_tfevents_event *ev, const char *tag,
@@ -264,6 +304,7 @@ int tp_tfevents_load_run(tp_run *run, const char *path, tp_diags *d) {
   tp_sha256_init(&l.sha);
   tp_run_time_source(run, path, "event wall_time");
   int rc = tp_tfevents_read(path, &v, &l, d);
+  free(l.series);
   tp_input *in = tp_run_add_input(run, path, "tfevents");
   in->size = l.sha.n_bytes;
   in->mtime_s = l.mtime_s;

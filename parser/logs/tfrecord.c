@@ -218,9 +218,53 @@ static int S_frame_one(S_reader *r) {
   return S_frame_payload(r, off, len);
 }
 
-static void S_frame_all(S_reader *r) {
-  while (!S_frame_one(r)) {
+/* Frame the records that lie whole in the buffer and need no report (the
+ * header CRC matches, the length is within the decoding limit and within the
+ * file's size when opened): what S_frame_one would do with them, without its
+ * refills and checks.  Stops before the first record that is not so.  With
+ * hw set it is inlined where the CRC instruction may be used. */
+static inline __attribute__((always_inline)) void S_frame_fast_impl(S_reader *r, bool hw) {
+  for (;;) {
+    size_t avail = r->fill - r->pos;
+    const uint8_t *h = r->buf + r->pos;
+    if (avail < 16) return;
+    uint64_t len = tp_tfevents_le(h, 8), off = r->base + r->pos;
+    if (off >= r->size || len > avail - 16 || len > TP_TFEVENTS_MAX_DECODED ||
+        len + 16 > r->size - off)
+      return;
+    const uint8_t *payload = h + 12;
+    uint32_t crc_h, crc_p;
+#ifdef TP_CRC32C_INLINE_HW
+    if (hw) crc_h = tp_crc32c_hw(h, 8), crc_p = tp_crc32c_hw(payload, (size_t)len);
+    else
+#endif
+      crc_h = tp_crc32c_update(0, h, 8), crc_p = tp_crc32c_update(0, payload, (size_t)len);
+    if (tp_crc32c_mask(crc_h) != S_le32(h + 8)) return;
+    r->pos += 16 + (size_t)len;
+    if (S_count_record(r, (int64_t)off, tp_crc32c_mask(crc_p) == S_le32(payload + len)))
+      tp_tfevents_dec_decode(&r->dc, payload, (size_t)len, (int64_t)off);
   }
+}
+
+#ifdef TP_CRC32C_INLINE_HW
+__attribute__((target("sse4.2"))) static void S_frame_fast_hw(S_reader *r) {
+  S_frame_fast_impl(r, true);
+}
+#endif
+
+static void S_frame_fast(S_reader *r) {
+#ifdef TP_CRC32C_INLINE_HW
+  if (tp_crc32c_hardware()) {
+    S_frame_fast_hw(r);
+    return;
+  }
+#endif
+  S_frame_fast_impl(r, false);
+}
+
+static void S_frame_all(S_reader *r) {
+  do S_frame_fast(r);
+  while (!S_frame_one(r));
   if (r->err)
     tp_tfevents_diag(&r->dc, TP_ERROR, (int64_t)(r->base + r->fill),
                      "read error: %s; kept the %llu records before it", strerror(r->err),

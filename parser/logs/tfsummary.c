@@ -63,14 +63,19 @@ static uint64_t S_hash(const uint8_t *p, size_t n) {
 }
 
 /* a[0..n) == b[0..n), without a call for the short strings tags are: two
- * overlapping loads cover 4 to 16 bytes. */
+ * overlapping loads cover 4 to 16 bytes, four cover up to 32. */
 static inline bool S_same(const void *a, const void *b, size_t n) {
   const uint8_t *x = a, *y = b;
-  if (n >= 8 && n <= 16) {
-    uint64_t a0, a1, b0, b1;
+  if (n >= 8 && n <= 32) {
+    uint64_t a0, a1, b0, b1, d = 0;
+    if (n > 16) {
+      memcpy(&a0, x + 8, 8), memcpy(&b0, y + 8, 8);
+      memcpy(&a1, x + n - 16, 8), memcpy(&b1, y + n - 16, 8);
+      d = (a0 ^ b0) | (a1 ^ b1);
+    }
     memcpy(&a0, x, 8), memcpy(&b0, y, 8);
     memcpy(&a1, x + n - 8, 8), memcpy(&b1, y + n - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    return (d | (a0 ^ b0) | (a1 ^ b1)) == 0;
   }
   if (n >= 4 && n < 8) {
     uint32_t a0, a1, b0, b1;
@@ -279,6 +284,14 @@ static int S_shape(tp_pb shape, uint64_t *n_elems) {
  * tensor is malformed, not numeric or not exactly one element.  tensor_content
  * wins over the typed field, as in TensorFlow's make_ndarray. */
 static int S_tensor_scalar(tp_pb t, double *out) {
+  /* What TF2 writes for a float scalar: dtype DT_FLOAT, an empty shape and
+   * four bytes of tensor_content, in field order and nothing else. */
+  static const uint8_t tf2_float[6] = {1 << 3 | TP_PB_VARINT, DT_FLOAT, 2 << 3 | TP_PB_LEN, 0,
+                                       4 << 3 | TP_PB_LEN, 4};
+  if (tp_pb_left(&t) == 10 && memcmp(t.p, tf2_float, 6) == 0) {
+    *out = S_convert(DT_FLOAT, tp_tfevents_le(t.p + 6, 4));
+    return 0;
+  }
   uint64_t dtype = 0, n_elems = 1;
   const uint8_t *content = NULL;
   size_t content_n = 0;
@@ -488,6 +501,16 @@ static S_class S_classify(const S_value *val, const uint8_t *plugin, size_t pn, 
 
 static int S_value_parse(tp_pb c, S_value *val) {
   *val = (S_value){0};
+  /* Nearly every legacy scalar is a tag of under 128 bytes, then its
+   * simple_value and nothing else: taken without the field loop. */
+  const uint8_t *p = c.p;
+  size_t n = tp_pb_left(&c);
+  if (n > 7 && p[0] == (1 << 3 | TP_PB_LEN) && p[1] && p[1] < 0x80 && (size_t)p[1] + 7 == n &&
+      p[2 + p[1]] == (2 << 3 | TP_PB_FIXED32)) {
+    val->tag = p + 2, val->tag_n = p[1];
+    val->has_simple = true, val->simple = (uint32_t)tp_tfevents_le(p + 3 + p[1], 4);
+    return 0;
+  }
   while (tp_pb_left(&c)) {
     uint32_t f, w;
     if (tp_pb_key(&c, &f, &w)) return -1;

@@ -1,9 +1,18 @@
-/* sha256: SHA-256 as specified in FIPS 180-4, section 6.2. */
+/* sha256: SHA-256 as specified in FIPS 180-4, section 6.2, with the x86 SHA
+ * extensions when the processor has them (chosen once, at run time). */
 #include "parser/text/sha256.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define TP_SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t S_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -47,6 +56,83 @@ static void S_block(uint32_t h[8], const uint8_t *p) {
   h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
+#ifdef TP_SHA256_X86
+/* n_blocks 64-byte blocks with the SHA extensions.  The state is kept as
+ * the instructions want it (ABEF and CDGH); each group of four rounds adds
+ * the round constants to four message words, runs two double rounds, and
+ * extends the message schedule four words ahead. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void S_blocks_hw(uint32_t h[8],
+                                                                    const uint8_t *p,
+                                                                    size_t n_blocks) {
+  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
+  __m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* EFGH */
+  __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);                                     /* ABEF */
+  st1 = _mm_blend_epi16(st1, tmp, 0xF0);                                          /* CDGH */
+  for (; n_blocks--; p += 64) {
+    __m128i save0 = st0, save1 = st1, m[4];
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 16
+#endif
+    for (int g = 0; g < 16; g++) {
+      if (g < 4) m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+      __m128i msg = _mm_add_epi32(m[g & 3], _mm_loadu_si128((const __m128i *)&S_k[4 * g]));
+      st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+      if (g >= 3 && g <= 14) { /* words 4g+4..4g+7 */
+        __m128i w = _mm_add_epi32(m[(g + 1) & 3], _mm_alignr_epi8(m[g & 3], m[(g + 3) & 3], 4));
+        m[(g + 1) & 3] = _mm_sha256msg2_epu32(w, m[g & 3]);
+      }
+      st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(msg, 0x0E));
+      if (g >= 1 && g <= 12) m[(g + 3) & 3] = _mm_sha256msg1_epu32(m[(g + 3) & 3], m[g & 3]);
+    }
+    st0 = _mm_add_epi32(st0, save0);
+    st1 = _mm_add_epi32(st1, save1);
+  }
+  tmp = _mm_shuffle_epi32(st0, 0x1B);       /* FEBA */
+  st1 = _mm_shuffle_epi32(st1, 0xB1);       /* DCHG */
+  st0 = _mm_blend_epi16(tmp, st1, 0xF0);    /* DCBA */
+  st1 = _mm_alignr_epi8(st1, tmp, 8);       /* HGFE */
+  _mm_storeu_si128((__m128i *)&h[0], st0);
+  _mm_storeu_si128((__m128i *)&h[4], st1);
+}
+#endif
+
+static bool S_have_hw;       /* the processor has the SHA extensions and SSE4.1 */
+static bool S_forced;        /* tests asked for the portable code */
+static pthread_once_t S_once = PTHREAD_ONCE_INIT;
+static atomic_bool S_ready;  /* S_init has run */
+
+static void S_init(void) {
+#ifdef TP_SHA256_X86
+  unsigned a, b, c, d;
+  bool sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3);
+  S_have_hw = sse41 && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+#endif
+  atomic_store_explicit(&S_ready, true, memory_order_release);
+}
+
+/* n_blocks 64-byte blocks at p into the state h. */
+static void S_blocks(uint32_t h[8], const uint8_t *p, size_t n_blocks) {
+  if (!atomic_load_explicit(&S_ready, memory_order_acquire)) pthread_once(&S_once, S_init);
+#ifdef TP_SHA256_X86
+  if (S_have_hw && !S_forced) {
+    S_blocks_hw(h, p, n_blocks);
+    return;
+  }
+#endif
+  for (; n_blocks--; p += 64) S_block(h, p);
+}
+
+bool tp_sha256_hardware(void) {
+  pthread_once(&S_once, S_init);
+  return S_have_hw && !S_forced;
+}
+
+void tp_sha256_force_portable(bool on) {
+  pthread_once(&S_once, S_init);
+  S_forced = on;
+}
+
 void tp_sha256_init(tp_sha256 *s) {
   static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -65,10 +151,12 @@ void tp_sha256_update(tp_sha256 *s, const void *data, size_t n) {
     p += take;
     n -= take;
     if (s->n_block < 64) return;
-    S_block(s->h, s->block);
+    S_blocks(s->h, s->block, 1);
     s->n_block = 0;
   }
-  for (; n >= 64; p += 64, n -= 64) S_block(s->h, p);
+  S_blocks(s->h, p, n / 64);
+  p += n / 64 * 64;
+  n %= 64;
   memcpy(s->block, p, n);
   s->n_block = n;
 }

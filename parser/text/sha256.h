@@ -1,11 +1,14 @@
 /* sha256: SHA-256 (FIPS 180-4), streaming, for the provenance of input files.
  *
  * Readers feed the bytes as they read them, so a file is digested in the same
- * pass that parses it and memory stays constant.
+ * pass that parses it and memory stays constant.  On x86-64 processors with
+ * the SHA extensions those instructions do the work (chosen once, at run
+ * time); elsewhere portable code does.  Both give the same digests.
  */
 #ifndef TP_SHA256_H
 #define TP_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +28,12 @@ void tp_sha256_hex(tp_sha256 *s, char out[65]);
  * its length in bytes.  Returns 0, or -1 when it cannot be read (out and
  * *size untouched). */
 int tp_sha256_file(const char *path, char out[65], uint64_t *size);
+
+/* True when the SHA instructions are in use (after any forcing). */
+bool tp_sha256_hardware(void);
+
+/* Force the portable code (on = true) or go back to the automatic choice.
+ * For tests and benchmarks; not thread-safe against concurrent digests. */
+void tp_sha256_force_portable(bool on);
 
 #endif

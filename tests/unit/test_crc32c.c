@@ -1,4 +1,4 @@
-/* test_crc32c: CRC-32C vectors, masking, and hardware vs portable agreement. */
+/* test_crc32c: CRC-32C and SHA-256 vectors, masking, and hardware vs portable agreement. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -22,8 +22,14 @@ static void test_vectors(void) {
   tp_crc32c_force_portable(false);
 }
 
-/* Every length and alignment: hardware (when present) equals portable, and
- * checksumming in pieces equals one pass. */
+#ifdef TP_CRC32C_INLINE_HW
+__attribute__((target("sse4.2"))) static uint32_t S_inline_hw(const void *p, size_t n) {
+  return tp_crc32c_hw(p, n);
+}
+#endif
+
+/* Every length and alignment: hardware (when present, the inline form too)
+ * equals portable, and checksumming in pieces equals one pass. */
 static void test_agreement(void) {
   unsigned char buf[1100];
   srand(7);
@@ -36,6 +42,9 @@ static void test_agreement(void) {
       uint32_t a = tp_crc32c_update(0, buf + off, n);
       uint32_t split = tp_crc32c_update(tp_crc32c_update(0, buf + off, n / 3), buf + off + n / 3,
                                         n - n / 3);
+#ifdef TP_CRC32C_INLINE_HW
+      if (tp_crc32c_hardware()) bad += S_inline_hw(buf + off, n) != a;
+#endif
       tp_crc32c_force_portable(true);
       uint32_t b = tp_crc32c_update(0, buf + off, n);
       bad += a != b || a != split;
@@ -72,9 +81,37 @@ static void test_sha256(void) {
   CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* The SHA instructions (when present) give the portable code's digests, for
+ * every length around the block size and fed in uneven pieces. */
+static void test_sha256_agreement(void) {
+  unsigned char buf[700];
+  srand(11);
+  for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)rand();
+  fprintf(stderr, "hardware SHA-256: %s\n", tp_sha256_hardware() ? "yes" : "no");
+  int bad = 0;
+  for (size_t n = 0; n <= sizeof buf; n += n < 200 ? 1 : 37) {
+    char hex[2][65];
+    for (int forced = 0; forced < 2; forced++) {
+      tp_sha256_force_portable(forced);
+      tp_sha256 s;
+      tp_sha256_init(&s);
+      tp_sha256_update(&s, buf, n / 5);
+      tp_sha256_update(&s, buf + n / 5, n - n / 5);
+      tp_sha256_hex(&s, hex[forced]);
+    }
+    bad += strcmp(hex[0], hex[1]) != 0;
+  }
+  tp_sha256_force_portable(false);
+  CHECK_INT(bad, 0);
+  tp_sha256_force_portable(true);
+  CHECK(!tp_sha256_hardware());
+  tp_sha256_force_portable(false);
+}
+
 int main(void) {
   TP_RUN(test_vectors);
   TP_RUN(test_agreement);
   TP_RUN(test_sha256);
+  TP_RUN(test_sha256_agreement);
   return tp_test_summary();
 }
