@@ -343,7 +343,7 @@ void tp_energy_field(tp_energy *e, int dev, tp_power_field f) {
 }
 
 tp_trace_sink tp_energy_sink(tp_energy *e) {
-  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL, S_sink_field};
+  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL, S_sink_field, NULL};
   return s;
 }
 

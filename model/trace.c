@@ -56,7 +56,7 @@ static void S_tally_declared(void *ctx, const tp_declared *dc) {
 }
 
 tp_trace_sink tp_power_tally_sink(tp_power_tally *t) {
-  return (tp_trace_sink){t, S_tally_device, S_tally_sample, S_tally_declared, NULL};
+  return (tp_trace_sink){t, S_tally_device, S_tally_sample, S_tally_declared, NULL, NULL};
 }
 
 void tp_power_tally_free(tp_power_tally *t) {

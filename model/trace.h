@@ -67,6 +67,10 @@ typedef struct tp_trace_sink {
   /* Which reading a device's power samples are, told right after the device
    * when the reader knows it (may be NULL when the caller has no use for it). */
   void (*field)(void *ctx, int device, tp_power_field f);
+  /* Device id (the id announced to `device`) was held by scheduler job `job`
+   * from start_s to end_s, as the trace says (DCGM's job label); told at the
+   * end of the file (may be NULL when the caller has no use for it). */
+  void (*hold)(void *ctx, const char *id, const char *job, double start_s, double end_s);
 } tp_trace_sink;
 
 /* ---- A summarising sink ------------------------------------------------------ */

@@ -47,16 +47,35 @@ static void S_answer1(tp_buf *b, const char *name, const char *labels, double fr
 
 /* ---- Reading ------------------------------------------------------------------- */
 
+/* A hold of a device by a job, as the sink is told it. */
+typedef struct hold {
+  char id[32], job[16];
+  double start_s, end_s;  /* from T0 */
+} hold;
+
 typedef struct result {
   int rc;
   tp_run *run;       /* energy over a window of [T0 - 600, T0 + 600] */
   tp_power_tally t;
   tp_diags d;
+  hold holds[8];     /* the holds told, the first 8 */
+  size_t n_holds;
 } result;
 
 typedef struct both {
   tp_trace_sink a, b;
+  result *r;
 } both;
+
+static void S_hold(void *ctx, const char *id, const char *job, double start_s, double end_s) {
+  result *r = ((both *)ctx)->r;
+  if (r->n_holds == 8) return;
+  hold *h = &r->holds[r->n_holds++];
+  snprintf(h->id, sizeof h->id, "%s", id);
+  snprintf(h->job, sizeof h->job, "%s", job);
+  h->start_s = start_s - T0;
+  h->end_s = end_s - T0;
+}
 
 static int S_dev(void *ctx, const char *id, const char *name, tp_sample_kind k, double w) {
   both *x = ctx;
@@ -71,19 +90,25 @@ static void S_sample(void *ctx, int dev, double t, double v) {
   x->b.sample(x->b.ctx, dev, t, v);
 }
 
-static void run_bytes(result *r, const void *bytes, size_t n) {
+/* Read bytes[0..n) with the configured job label job_label (or NULL). */
+static void run_label(result *r, const void *bytes, size_t n, const char *job_label) {
   memset(r, 0, sizeof *r);
-  tp_energy_window w = {T0 - 600, T0 + 600, NULL, 0};
+  tp_energy_window w = {.start_s = T0 - 600, .end_s = T0 + 600};
   tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
-  both x = {tp_energy_sink(e), tp_power_tally_sink(&r->t)};
-  tp_trace_sink sink = {&x, S_dev, S_sample, NULL, NULL};
+  both x = {tp_energy_sink(e), tp_power_tally_sink(&r->t), r};
+  tp_trace_sink sink = {&x, S_dev, S_sample, NULL, NULL, S_hold};
+  tp_power_options o;
+  tp_power_options_init(&o);
+  o.job_label = job_label;
   FILE *f = fmemopen((void *)bytes, n, "rb");
-  r->rc = tp_power_read_stream(f, "dcgm.json", TP_POWER_AUTO, NULL, &sink, &r->d);
+  r->rc = tp_power_read_stream(f, "dcgm.json", TP_POWER_AUTO, &o, &sink, &r->d);
   fclose(f);
   r->run = tp_run_new("a", ".");
   tp_energy_finish(e, &r->run, 1);
   tp_energy_free(e);
 }
+
+static void run_bytes(result *r, const void *bytes, size_t n) { run_label(r, bytes, n, NULL); }
 
 static void run(result *r, tp_buf *b) {
   run_bytes(r, b->data, b->len);
@@ -160,6 +185,14 @@ static void test_repeats_once(void) {
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
   CHECK(has_diag(&r, "counted once"));
+  /* ... but both jobs' labels are kept: each held GPU 0 for the whole minute. */
+  CHECK_INT(r.n_holds, 2);
+  CHECK_STR(r.holds[0].id, "node1/gpu0");
+  CHECK_STR(r.holds[0].job, "101");
+  CHECK_STR(r.holds[1].job, "102");
+  CHECK_NEAR(r.holds[1].start_s, 0, 1e-9);
+  CHECK_NEAR(r.holds[1].end_s, 60, 1e-9);
+  CHECK(has_diag(&r, "held by two jobs at once (60 s"));
   done(&r);
   /* Two jobs one after the other on GPU 0, and an answer split in time (JSON
    * lines) sharing its boundary sample: one trace of 60 s. */
@@ -171,7 +204,44 @@ static void test_repeats_once(void) {
   run(&r, &b);
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
+  /* 101 from 0 to 30 s, 102 from 30 to 60 s (its two answers one hold). */
+  CHECK_INT(r.n_holds, 2);
+  CHECK_NEAR(r.holds[0].end_s, 30, 1e-9);
+  CHECK_STR(r.holds[1].job, "102");
+  CHECK_NEAR(r.holds[1].start_s, 30, 1e-9);
+  CHECK_NEAR(r.holds[1].end_s, 60, 1e-9);
+  CHECK(!has_diag(&r, "two jobs at once"));
   done(&r);
+}
+
+static void test_job_labels(void) {
+  /* A label the configuration names comes before hpc_job; a pause of more
+   * than 5 minutes ends a hold; a power series passed over for a counter
+   * still says who held the GPU. */
+  static const double mj[] = {5e6, 6.5e6, 8e6, 9.5e6, 11e6};
+  tp_buf b = {0};
+  S_begin(&b);
+  S_series(&b, POWER, GPU0 ",\"slurm_job\":\"7\",\"hpc_job\":\"9\"", 0, k_p0, 5);
+  S_series(&b, POWER, GPU0 ",\"slurm_job\":\"7\",\"hpc_job\":\"9\"", 400, k_p0, 5);
+  S_series(&b, POWER, GPU1 ",\"hpc_job\":\"8\"", 0, k_p1, 5);
+  S_series(&b, ENERGY, GPU1 ",\"hpc_job\":\"8\"", 60, mj, 5);
+  S_end(&b);
+  result r;
+  run_label(&r, b.data, b.len, "slurm_job");
+  CHECK_INT(r.n_holds, 3);
+  CHECK_STR(r.holds[0].job, "7");
+  CHECK_NEAR(r.holds[0].end_s, 60, 1e-9);
+  CHECK_NEAR(r.holds[1].start_s, 400, 1e-9);
+  CHECK_STR(r.holds[2].id, "node1/gpu1");
+  CHECK_STR(r.holds[2].job, "8");
+  CHECK_NEAR(r.holds[2].start_s, 0, 1e-9);   /* the power series' first value */
+  CHECK_NEAR(r.holds[2].end_s, 120, 1e-9);   /* the counter's last */
+  CHECK(has_diag(&r, "slurm_job: job 7"));
+  done(&r);
+  run_label(&r, b.data, b.len, NULL);
+  CHECK_STR(r.holds[0].job, "9");
+  done(&r);
+  tp_buf_free(&b);
 }
 
 static void test_stale(void) {
@@ -302,6 +372,7 @@ int main(void) {
   TP_RUN(test_integrated);
   TP_RUN(test_counter_preferred);
   TP_RUN(test_repeats_once);
+  TP_RUN(test_job_labels);
   TP_RUN(test_stale);
   TP_RUN(test_counter_reset);
   TP_RUN(test_refused);
