@@ -35,6 +35,7 @@ typedef struct S_stream {
 typedef struct S_hold {
   char *job;           /* the job label's value */
   double start_s, end_s;
+  double step_s;       /* the shortest time between two of its values (INFINITY: one) */
 } S_hold;
 
 struct tp_dcgm_dev {
@@ -277,9 +278,11 @@ static void S_hold_at(tp_dcgm_dev *d, tp_dcgm_ser *sr, double t_s) {
       if (strcmp(d->holds[k].job, sr->job) == 0 && S_hold_near(&d->holds[k], t_s)) break;
   if (k == d->n_holds) {
     TP_GROW(d->holds, d->cap_holds, d->n_holds + 1);
-    d->holds[d->n_holds++] = (S_hold){tp_xstrdup(sr->job), t_s, t_s};
+    d->holds[d->n_holds++] = (S_hold){tp_xstrdup(sr->job), t_s, t_s, INFINITY};
   }
   S_hold *h = &d->holds[k];
+  if (t_s < h->start_s && h->start_s - t_s < h->step_s) h->step_s = h->start_s - t_s;
+  if (t_s > h->end_s && t_s - h->end_s < h->step_s) h->step_s = t_s - h->end_s;
   if (t_s < h->start_s) h->start_s = t_s;
   if (t_s > h->end_s) h->end_s = t_s;
   sr->hold = k;
@@ -369,6 +372,7 @@ static void S_holds_join(tp_dcgm_dev *d) {
       }
       if (b->start_s < a->start_s) a->start_s = b->start_s;
       if (b->end_s > a->end_s) a->end_s = b->end_s;
+      if (b->step_s < a->step_s) a->step_s = b->step_s;
       free(b->job);
       memmove(b, b + 1, (d->n_holds - j - 1) * sizeof *b);
       d->n_holds--;
@@ -389,7 +393,10 @@ static double S_holds_shared_s(const tp_dcgm_dev *d) {
   return sum;
 }
 
-/* The holds of every device go to the sink, and a note says what they are. */
+/* The holds of every device go to the sink, each widened by its sampling
+ * step on both sides (a label is seen at scrapes only: the job may have held
+ * the GPU up to a step before its first and after its last), and a note says
+ * what they are. */
 static void S_holds_deliver(tp_dcgm *g) {
   size_t n_holds = 0, n_devs = 0, n_shared = 0;
   double shared_s = 0;
@@ -398,7 +405,9 @@ static void S_holds_deliver(tp_dcgm *g) {
     tp_dcgm_dev *d = &g->dev[k];
     S_holds_join(d);
     for (size_t h = 0; h < d->n_holds; h++) {
-      tp_emit_hold(g->e, d->id, d->holds[h].job, d->holds[h].start_s, d->holds[h].end_s);
+      const S_hold *x = &d->holds[h];
+      double step_s = isfinite(x->step_s) ? x->step_s : 0;
+      tp_emit_hold(g->e, d->id, x->job, x->start_s - step_s, x->end_s + step_s);
       if (!first_job) first_job = d->holds[h].job;
     }
     n_holds += d->n_holds;

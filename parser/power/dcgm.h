@@ -22,9 +22,10 @@
  * - A series carrying a job label (`hpc_job`, `job_id`, or the label the
  *   configuration names, which comes first) says which Slurm job held the
  *   device while it has values: per device and job label, the holds (from a
- *   value to the last one before a pause longer than TP_DCGM_HOLD_GAP_S) are
- *   kept, a GPU shared by two jobs holding one for each, and handed to the
- *   sink (tp_trace_sink.hold) at the end, with a note.
+ *   value to the last one before a pause longer than TP_DCGM_HOLD_GAP_S,
+ *   widened by one sampling step each side: a label is only seen at scrapes)
+ *   are kept, a GPU shared by two jobs holding one for each, and handed to
+ *   the sink (tp_trace_sink.hold) at the end, with a note.
  * - A counter that goes back is a reset (driver reload): reported; the model
  *   does not count that interval.
  * - A value repeated at the end of the file for longer than twice the

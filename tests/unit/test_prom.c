@@ -185,13 +185,14 @@ static void test_repeats_once(void) {
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
   CHECK(has_diag(&r, "counted once"));
-  /* ... but both jobs' labels are kept: each held GPU 0 for the whole minute. */
+  /* ... but both jobs' labels are kept: each held GPU 0 for the whole minute
+   * (values from 0 to 60 s, widened by their 15 s step). */
   CHECK_INT(r.n_holds, 2);
   CHECK_STR(r.holds[0].id, "node1/gpu0");
   CHECK_STR(r.holds[0].job, "101");
   CHECK_STR(r.holds[1].job, "102");
-  CHECK_NEAR(r.holds[1].start_s, 0, 1e-9);
-  CHECK_NEAR(r.holds[1].end_s, 60, 1e-9);
+  CHECK_NEAR(r.holds[1].start_s, -15, 1e-9);
+  CHECK_NEAR(r.holds[1].end_s, 75, 1e-9);
   CHECK(has_diag(&r, "held by two jobs at once (60 s"));
   done(&r);
   /* Two jobs one after the other on GPU 0, and an answer split in time (JSON
@@ -204,12 +205,13 @@ static void test_repeats_once(void) {
   run(&r, &b);
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
-  /* 101 from 0 to 30 s, 102 from 30 to 60 s (its two answers one hold). */
+  /* 101 from 0 to 30 s, 102 from 30 to 60 s (its two answers one hold),
+   * widened by 15 s. */
   CHECK_INT(r.n_holds, 2);
-  CHECK_NEAR(r.holds[0].end_s, 30, 1e-9);
+  CHECK_NEAR(r.holds[0].end_s, 45, 1e-9);
   CHECK_STR(r.holds[1].job, "102");
-  CHECK_NEAR(r.holds[1].start_s, 30, 1e-9);
-  CHECK_NEAR(r.holds[1].end_s, 60, 1e-9);
+  CHECK_NEAR(r.holds[1].start_s, 15, 1e-9);
+  CHECK_NEAR(r.holds[1].end_s, 75, 1e-9);
   CHECK(!has_diag(&r, "two jobs at once"));
   done(&r);
 }
@@ -230,12 +232,12 @@ static void test_job_labels(void) {
   run_label(&r, b.data, b.len, "slurm_job");
   CHECK_INT(r.n_holds, 3);
   CHECK_STR(r.holds[0].job, "7");
-  CHECK_NEAR(r.holds[0].end_s, 60, 1e-9);
-  CHECK_NEAR(r.holds[1].start_s, 400, 1e-9);
+  CHECK_NEAR(r.holds[0].end_s, 75, 1e-9);
+  CHECK_NEAR(r.holds[1].start_s, 385, 1e-9);
   CHECK_STR(r.holds[2].id, "node1/gpu1");
   CHECK_STR(r.holds[2].job, "8");
-  CHECK_NEAR(r.holds[2].start_s, 0, 1e-9);   /* the power series' first value */
-  CHECK_NEAR(r.holds[2].end_s, 120, 1e-9);   /* the counter's last */
+  CHECK_NEAR(r.holds[2].start_s, -15, 1e-9);  /* the power series' first value */
+  CHECK_NEAR(r.holds[2].end_s, 135, 1e-9);    /* the counter's last */
   CHECK(has_diag(&r, "slurm_job: job 7"));
   done(&r);
   run_label(&r, b.data, b.len, NULL);
