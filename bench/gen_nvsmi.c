@@ -93,7 +93,7 @@ static int S_parse(const char *path, const char *zone) {
     return 1;
   }
   S_count c = {0};
-  tp_trace_sink sink = {&c, S_device, S_sample, NULL, NULL};
+  tp_trace_sink sink = {&c, S_device, S_sample, NULL, NULL, NULL};
   tp_power_options o;
   tp_power_options_init(&o);
   o.tz = tz;

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "model/jobgpus.h"
 #include "model/mem.h"
 #include "model/run.h"
 #include "model/slurmjob.h"
@@ -177,6 +178,20 @@ static char *S_dir_of(const char *path) {
   return tp_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
+/* Each job's run starts with the GPUs its own records give (model/jobgpus.h:
+ * SLURM_JOB_GPUS, CUDA_VISIBLE_DEVICES within it, else the allocation); a
+ * trace's job labels may say more when it is read. */
+static void S_base_gpus(tp_lab *lab) {
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    tp_run *run = lab->runs[i];
+    if (!run->job || run->job->gpu_source) continue;
+    tp_job_gpus g;
+    tp_job_gpus_pick(&g, run, NULL, 0);
+    run->job->gpu_source = g.source;
+    tp_job_gpus_free(&g);
+  }
+}
+
 void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc) {
   const tp_config_slurm *cs = &st->cfg->slurm;
   if (!cs->files.count && !disc->n_clusters) return;
@@ -201,6 +216,7 @@ void tp_slurmjobs_apply(tp_pipeline_state *st, const tp_discovery *disc) {
   }
   for (size_t r = 0; r < n_runs; r++) free(folder_ids[r]);
   free(folder_ids);
+  S_base_gpus(st->lab);
 }
 
 void tp_slurmjobs_declare(tp_pipeline_state *st) {

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "model/energy.h"
+#include "model/jobgpus.h"
 #include "model/mem.h"
 #include "model/profile.h"
 #include "model/slurmjob.h"
@@ -155,18 +156,9 @@ static char **S_run_devices(const tp_run *run, size_t *n) {
   return v;
 }
 
-/* Are a and b one host: equal, or one the other's short name ("node1" and
- * "node1.cluster.org")? */
-static bool S_same_host(const char *a, const char *b) {
-  size_t na = strcspn(a, "."), nb = strcspn(b, ".");
-  if (strcmp(a, b) == 0) return true;
-  if (a[na] && b[nb]) return false; /* two full names that differ */
-  return na == nb && strncmp(a, b, na) == 0;
-}
-
 /* Does the trace of job come from another host than run r ran on (both known)? */
 static bool S_other_host(const tp_trace_job *job, const tp_run *r) {
-  return job->host && r->host && !S_same_host(job->host, r->host);
+  return job->host && r->host && !tp_energy_same_host(job->host, r->host);
 }
 
 static bool S_job_takes(const tp_trace_job *job, const tp_run *r) {
@@ -191,7 +183,69 @@ typedef struct S_selection {
   size_t n_elsewhere;
 } S_selection;
 
-static void S_select_runs(const tp_lab *lab, const tp_trace_job *job, S_selection *sel) {
+/* The holds a trace tells (DCGM's job labels: which job held which GPU
+ * when), read ahead of its samples where a job's run may use it: the choice
+ * of its GPUs (model/jobgpus.h) and the integrator's cuts need them first. */
+typedef struct S_holds {
+  tp_energy_hold *h;         /* device and job strings owned */
+  size_t n, cap;
+} S_holds;
+
+static int S_holds_device(void *ctx, const char *id, const char *name, tp_sample_kind kind,
+                          double wrap_j) {
+  (void)ctx, (void)id, (void)name, (void)kind, (void)wrap_j;
+  return 0;
+}
+
+static void S_holds_sample(void *ctx, int dev, double t_s, double value) {
+  (void)ctx, (void)dev, (void)t_s, (void)value;
+}
+
+static void S_holds_hold(void *ctx, const char *id, const char *job, double start_s,
+                         double end_s) {
+  S_holds *hs = ctx;
+  TP_GROW(hs->h, hs->cap, hs->n + 1);
+  hs->h[hs->n++] = (tp_energy_hold){tp_xstrdup(id), tp_xstrdup(job), start_s, end_s};
+}
+
+static void S_holds_free(S_holds *hs) {
+  for (size_t k = 0; k < hs->n; k++) {
+    free((char *)hs->h[k].device);
+    free((char *)hs->h[k].job);
+  }
+  free(hs->h);
+}
+
+/* Does a run that is a Slurm job lie in job's scope? */
+static bool S_takes_a_job(const tp_lab *lab, const tp_trace_job *job) {
+  for (size_t i = 0; i < lab->n_runs; i++)
+    if (lab->runs[i]->job && S_job_takes(job, lab->runs[i])) return true;
+  return false;
+}
+
+/* Give job run r the GPUs jobgpus picks with the trace's holds: its device
+ * list in the window, its source kept when it says more than one found
+ * before, and a note naming the trace (once). */
+static char **S_job_devices(tp_run *r, const tp_trace_job *job, const S_holds *hs,
+                            size_t *n) {
+  tp_job_gpus g;
+  tp_job_gpus_pick(&g, r, hs->h, hs->n);
+  if (tp_job_gpus_rank(g.source) > tp_job_gpus_rank(r->job->gpu_source))
+    r->job->gpu_source = g.source;
+  bool said = !g.note;
+  for (size_t k = 0; k < r->diags.count && !said; k++)
+    said = strcmp(r->diags.items[k].message, g.note) == 0;
+  if (!said) tp_diag_add(&r->diags, TP_NOTE, job->path, -1, -1, "%s", g.note);
+  char **devs = g.devices;
+  *n = g.n_devices;
+  g.devices = NULL;
+  g.n_devices = 0;
+  tp_job_gpus_free(&g);
+  return devs;
+}
+
+static void S_select_runs(const tp_lab *lab, const tp_trace_job *job, const S_holds *hs,
+                          S_selection *sel) {
   *sel = (S_selection){.runs = tp_xmalloc((lab->n_runs + 1) * sizeof *sel->runs),
                        .w = tp_xcalloc(lab->n_runs + 1, sizeof *sel->w),
                        .holes = tp_xcalloc(lab->n_runs + 1, sizeof *sel->holes),
@@ -212,7 +266,8 @@ static void S_select_runs(const tp_lab *lab, const tp_trace_job *job, S_selectio
     sel->run_index[n] = i;
     w[n].start_s = r->start_s;
     w[n].end_s = r->end_s;
-    sel->devs[n] = S_run_devices(r, &w[n].n_devices);
+    sel->devs[n] = r->job ? S_job_devices(r, job, hs, &w[n].n_devices)
+                          : S_run_devices(r, &w[n].n_devices);
     if (!sel->devs[n] && job->devices && job->devices->count) {
       /* The configuration names the devices this trace's runs used. */
       w[n].n_devices = job->devices->count;
@@ -245,9 +300,15 @@ static void S_selection_free(S_selection *sel) {
  * is priced exactly, and at every point of the main metric of the runs taken,
  * so that the energy up to each point (energy-to-target, metric against
  * energy) is exact.  A new array (caller frees) of *n times. */
-static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, size_t *n) {
+static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, const S_holds *hs,
+                      size_t *n) {
   double *cuts = NULL;
   size_t n_cuts = 0, cap_cuts = 0;
+  for (size_t k = 0; k < hs->n; k++) { /* a hold's edges: segments lie in or out of it */
+    TP_GROW(cuts, cap_cuts, n_cuts + 2);
+    cuts[n_cuts++] = hs->h[k].start_s;
+    cuts[n_cuts++] = hs->h[k].end_s;
+  }
   if (st->carbon.series)
     for (size_t k = 0; k < st->carbon.series->count; k++) {
       TP_GROW(cuts, cap_cuts, n_cuts + 1);
@@ -265,34 +326,63 @@ static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, size_
   return cuts;
 }
 
-/* Stream the file of job into rd's sinks with the reader its format names
- * (as discovery found it or as named; else sniffed here, once).  Returns the
- * format read. */
-static tp_power_format S_stream_trace(const tp_trace_job *job, S_reader *rd) {
+/* The format of job's file: as discovery found it or as named, else sniffed
+ * here (once). */
+static tp_power_format S_format(const tp_trace_job *job) {
+  tp_power_format fmt = job->format;
+  if (fmt == TP_POWER_AUTO && !job->mlflow_run && !job->wandb_run) {
+    unsigned char head[4096];
+    fmt = tp_power_sniff(head, tp_traces_file_head(job->path, head, sizeof head));
+  }
+  return fmt;
+}
+
+/* The reading options of job's file. */
+static void S_options(const tp_pipeline_state *st, const tp_trace_job *job,
+                      tp_power_options *po) {
+  tp_power_options_init(po);
+  po->tz = job->tz;
+  po->clock_offset_s = job->clock_offset_s;
+  po->csvmap = job->csvmap;
+  po->grafana_map = job->grafana_map;
+  po->nvsmi_columns = job->nvsmi_columns;
+  po->has_start = job->has_start;
+  po->start_s = job->start_s;
+  po->dmon_interval_s = job->interval_s;
+  po->job_label = st->cfg->slurm.job_label;
+}
+
+/* The holds of job's file in format fmt, where a Slurm job's run may use it
+ * and the format tells them (DCGM metrics); what the read finds is said when
+ * the samples are read. */
+static void S_read_holds(const tp_pipeline_state *st, const tp_trace_job *job,
+                         tp_power_format fmt, S_holds *hs) {
+  if ((fmt != TP_POWER_PROMETHEUS && fmt != TP_POWER_GRAFANA_CSV) || job->mlflow_run ||
+      job->wandb_run || !S_takes_a_job(st->lab, job))
+    return;
+  tp_trace_sink sink = {.ctx = hs, .device = S_holds_device, .sample = S_holds_sample,
+                        .hold = S_holds_hold};
+  tp_power_options po;
+  S_options(st, job, &po);
+  tp_diags quiet = {0};
+  tp_power_read(job->path, fmt, &po, &sink, &quiet);
+  tp_diag_free(&quiet);
+}
+
+/* Stream the file of job, in format fmt, into rd's sinks with the reader its
+ * format names. */
+static void S_stream_trace(const tp_pipeline_state *st, const tp_trace_job *job,
+                           tp_power_format fmt, S_reader *rd) {
   tp_trace_sink sink = {.ctx = rd,
                         .device = S_sink_device,
                         .sample = S_sink_sample,
                         .declared = S_sink_declared,
                         .field = S_sink_field};
   tp_power_options po;
-  tp_power_options_init(&po);
-  po.tz = job->tz;
-  po.clock_offset_s = job->clock_offset_s;
-  po.csvmap = job->csvmap;
-  po.grafana_map = job->grafana_map;
-  po.nvsmi_columns = job->nvsmi_columns;
-  po.has_start = job->has_start;
-  po.start_s = job->start_s;
-  po.dmon_interval_s = job->interval_s;
-  tp_power_format fmt = job->format;
-  if (fmt == TP_POWER_AUTO && !job->mlflow_run && !job->wandb_run) {
-    unsigned char head[4096];
-    fmt = tp_power_sniff(head, tp_traces_file_head(job->path, head, sizeof head));
-  }
+  S_options(st, job, &po);
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
   else if (job->wandb_run) tp_wandb_read_power(job->path, &sink, &rd->diags);
   else tp_power_read(job->path, fmt, &po, &sink, &rd->diags);
-  return fmt;
 }
 
 /* What the closed integrator e gave the selected runs, for the attribution,
@@ -320,18 +410,28 @@ static tp_attrib_trace *S_collect(const tp_lab *lab, const tp_trace_job *job,
  * when no run can use it, so its problems and its declared figures are still
  * seen. */
 static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, S_reader *rd) {
+  tp_power_format fmt = S_format(job);
+  S_holds hs = {0};
+  S_read_holds(st, job, fmt, &hs);
   S_selection sel;
-  S_select_runs(st->lab, job, &sel);
+  S_select_runs(st->lab, job, &hs, &sel);
   size_t n_cuts;
-  double *cuts = S_cuts(st, &sel, &n_cuts);
+  double *cuts = S_cuts(st, &sel, &hs, &n_cuts);
   tp_energy *e = tp_energy_new_holed(sel.w, sel.n, cuts, n_cuts, sel.holes);
   if (st->opts->keep_samples) tp_energy_keep_samples(e);
   free(cuts);
+  for (size_t k = 0; k < sel.n; k++) {
+    const tp_slurm_job *sj = sel.runs[k]->job;
+    if (sj) tp_energy_window_job(e, k, sj->job_id, (const char *const *)sj->nodes, sj->n_nodes);
+  }
+  for (size_t k = 0; k < hs.n; k++)
+    tp_energy_add_hold(e, hs.h[k].device, hs.h[k].job, hs.h[k].start_s, hs.h[k].end_s);
+  S_holds_free(&hs);
   rd->energy = tp_energy_sink(e);
   rd->profiler = tp_profiler_new(sel.runs, sel.w, sel.n);
   rd->n_handles = 0;
   rd->path = job->path;
-  tp_power_format fmt = S_stream_trace(job, rd);
+  S_stream_trace(st, job, fmt, rd);
   tp_energy_close(e);
   rd->trace = S_collect(st->lab, job, fmt, e, &sel);
   tp_profiler_finish(rd->profiler);

@@ -168,6 +168,7 @@ void tp_config_free(tp_config *cfg) {
   tp_config_strs_free(&cfg->slurm.files);
   free(cfg->slurm.columns);
   free(cfg->slurm.energy_scope);
+  free(cfg->slurm.job_label);
   tp_config_init(cfg);
 }
 

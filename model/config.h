@@ -58,6 +58,8 @@ typedef struct tp_config_slurm {
   char *energy_scope;   /* what ConsumedEnergyRaw covers: "node" (the whole node, GPUs
                            included: ipmi, pm_counters) or "cpu" (CPU and DRAM only:
                            rapl); NULL: "node" */
+  char *job_label;      /* the label of DCGM metrics that names a GPU's Slurm job, looked
+                           up before hpc_job and job_id; or NULL */
 } tp_config_slurm;
 
 typedef struct tp_config_metric {

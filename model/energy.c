@@ -21,7 +21,17 @@ typedef struct S_window {
   size_t seg_lo, seg_hi; /* its segments: [seg_lo, seg_hi) */
   double *holes;      /* n_holes pairs [from, to) cut out of it, or NULL */
   size_t n_holes;
+  char *job;          /* a scheduler job's window: its id; NULL: holds do not apply */
+  char **hosts;       /* the job's hosts (n_hosts 0: unknown) */
+  size_t n_hosts;
+  bool labelled;      /* some hold of the trace names the job (set at close) */
 } S_window;
+
+/* A device held by a job (tp_energy_add_hold). */
+typedef struct S_hold {
+  char *device, *job;
+  double start_s, end_s;
+} S_hold;
 
 /* What one device accumulated in one elementary segment. */
 typedef struct S_cell {
@@ -55,6 +65,8 @@ typedef struct S_device {
    * meets the windows' hull, in time order. */
   double *keep_t, *keep_v;
   size_t n_keep, cap_keep_t, cap_keep_v;
+  size_t *holds;            /* indices of its holds in e->holds (set at close) */
+  size_t n_holds;
 } S_device;
 
 struct tp_energy {
@@ -66,6 +78,10 @@ struct tp_energy {
   size_t n_dev, cap_dev;
   bool finished;
   bool keep;                /* keep the samples that meet the windows */
+  S_hold *holds;            /* which job held which device when */
+  size_t n_holds, cap_holds;
+  unsigned char *allow;     /* [window x n_dev + device]: may the window use the device
+                               in some segment (set at close) */
   tp_diags diags;
 };
 
@@ -174,8 +190,18 @@ void tp_energy_free(tp_energy *e) {
     for (size_t k = 0; k < e->win[i].n_devices; k++) free(e->win[i].devices[k]);
     free(e->win[i].devices);
     free(e->win[i].holes);
+    for (size_t k = 0; k < e->win[i].n_hosts; k++) free(e->win[i].hosts[k]);
+    free(e->win[i].hosts);
+    free(e->win[i].job);
   }
+  for (size_t k = 0; k < e->n_holds; k++) {
+    free(e->holds[k].device);
+    free(e->holds[k].job);
+  }
+  free(e->holds);
+  free(e->allow);
   for (size_t d = 0; d < e->n_dev; d++) {
+    free(e->dev[d].holds);
     free(e->dev[d].id);
     free(e->dev[d].name);
     free(e->dev[d].cells);
@@ -384,13 +410,11 @@ void tp_energy_field(tp_energy *e, int dev, tp_power_field f) {
 }
 
 tp_trace_sink tp_energy_sink(tp_energy *e) {
-  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL, S_sink_field};
+  tp_trace_sink s = {e, S_sink_device, S_sink_sample, NULL, S_sink_field, NULL};
   return s;
 }
 
 tp_diags *tp_energy_diags(tp_energy *e) { return &e->diags; }
-
-/* ---- finish ------------------------------------------------------------ */
 
 static bool S_allows(const S_window *w, const char *id) {
   if (!w->devices) return true;
@@ -408,6 +432,111 @@ static bool S_allows(const S_window *w, const char *id) {
   }
   return false;
 }
+
+/* ---- jobs and holds ------------------------------------------------------ */
+
+void tp_energy_window_job(tp_energy *e, size_t i, const char *job, const char *const *hosts,
+                          size_t n_hosts) {
+  if (i >= e->n_win || !job || e->finished) return;
+  S_window *w = &e->win[i];
+  free(w->job);
+  w->job = tp_xstrdup(job);
+  for (size_t k = 0; k < w->n_hosts; k++) free(w->hosts[k]);
+  free(w->hosts);
+  w->hosts = tp_xcalloc(n_hosts + 1, sizeof *w->hosts);
+  w->n_hosts = n_hosts;
+  for (size_t k = 0; k < n_hosts; k++) w->hosts[k] = tp_xstrdup(hosts[k]);
+}
+
+void tp_energy_add_hold(tp_energy *e, const char *device, const char *job, double start_s,
+                        double end_s) {
+  if (!device || !job || e->finished || !(end_s >= start_s)) return;
+  TP_GROW(e->holds, e->cap_holds, e->n_holds + 1);
+  e->holds[e->n_holds++] = (S_hold){tp_xstrdup(device), tp_xstrdup(job), start_s, end_s};
+}
+
+bool tp_energy_same_host(const char *a, const char *b) {
+  size_t na = strcspn(a, "."), nb = strcspn(b, ".");
+  if (strcmp(a, b) == 0) return true;
+  if (a[na] && b[nb]) return false; /* two full names that differ */
+  return na == nb && strncmp(a, b, na) == 0;
+}
+
+bool tp_energy_device_on(const char *id, const char *const *hosts, size_t n_hosts) {
+  const char *slash = strrchr(id, '/');
+  if (!n_hosts || !slash) return true;
+  char host[256];
+  size_t n = (size_t)(slash - id) < sizeof host ? (size_t)(slash - id) : sizeof host - 1;
+  memcpy(host, id, n);
+  host[n] = '\0';
+  for (size_t k = 0; k < n_hosts; k++)
+    if (tp_energy_same_host(host, hosts[k])) return true;
+  return false;
+}
+
+/* At close: each device's holds, and which job windows some hold names. */
+static void S_index_holds(tp_energy *e) {
+  for (size_t d = 0; d < e->n_dev && e->n_holds; d++) {
+    S_device *dv = &e->dev[d];
+    dv->holds = tp_xcalloc(e->n_holds, sizeof *dv->holds);
+    for (size_t k = 0; k < e->n_holds; k++)
+      if (strcmp(e->holds[k].device, dv->id) == 0) dv->holds[dv->n_holds++] = k;
+  }
+  for (size_t i = 0; i < e->n_win; i++)
+    for (size_t k = 0; e->win[i].job && k < e->n_holds && !e->win[i].labelled; k++)
+      e->win[i].labelled = strcmp(e->holds[k].job, e->win[i].job) == 0;
+}
+
+/* May window w use device dv at all, its hosts and the holds' jobs
+ * considered (not yet their times)? */
+static bool S_allows_any(const tp_energy *e, const S_window *w, const S_device *dv) {
+  if (!S_allows(w, dv->id)) return false;
+  if (!w->job) return true;
+  if (!tp_energy_device_on(dv->id, (const char *const *)w->hosts, w->n_hosts)) return false;
+  if (!w->labelled) return true;
+  for (size_t k = 0; k < dv->n_holds; k++)
+    if (strcmp(e->holds[dv->holds[k]].job, w->job) == 0) return true;
+  return false;
+}
+
+/* May window w, which may use device dv (S_allows_dev), use it in segment s?
+ * A job's window: while a hold names it, if some hold names it at all; else
+ * while no hold names another job. */
+static bool S_allows_at(const tp_energy *e, const S_window *w, const S_device *dv, size_t s) {
+  if (!w->job || !dv->n_holds) return !w->labelled || !w->job;
+  double mid = 0.5 * (e->bounds[s] + e->bounds[s + 1]);
+  bool mine = false, other = false;
+  for (size_t k = 0; k < dv->n_holds; k++) {
+    const S_hold *h = &e->holds[dv->holds[k]];
+    if (mid < h->start_s || mid > h->end_s) continue;
+    if (strcmp(h->job, w->job) == 0) mine = true;
+    else other = true;
+  }
+  return w->labelled ? mine : !other;
+}
+
+/* May window w use device dv in some segment?  (Known from close on.) */
+static bool S_allows_dev(const tp_energy *e, const S_window *w, const S_device *dv) {
+  if (e->allow) return e->allow[(size_t)(w - e->win) * e->n_dev + (size_t)(dv - e->dev)];
+  return S_allows_any(e, w, dv);
+}
+
+/* At close: which window may use which device in some segment. */
+static void S_fill_allow(tp_energy *e) {
+  e->allow = tp_xcalloc(e->n_win * e->n_dev + 1, 1);
+  for (size_t i = 0; i < e->n_win; i++)
+    for (size_t d = 0; d < e->n_dev; d++) {
+      const S_window *w = &e->win[i];
+      bool ok = S_allows_any(e, w, &e->dev[d]);
+      if (ok && w->job && w->valid) {
+        ok = false;
+        for (size_t s = w->seg_lo; s < w->seg_hi && !ok; s++) ok = S_allows_at(e, w, &e->dev[d], s);
+      }
+      e->allow[i * e->n_dev + d] = ok;
+    }
+}
+
+/* ---- finish ------------------------------------------------------------ */
 
 static void S_device_diags(tp_energy *e, const S_device *d) {
   if (d->n_gaps)
@@ -477,7 +606,7 @@ static double S_shared_s(const tp_energy *e, const S_window *a, const S_window *
   double hi = a->end_s < b->end_s ? a->end_s : b->end_s;
   if (hi <= lo) return 0;
   for (size_t d = 0; d < e->n_dev; d++) {
-    if (!S_allows(a, e->dev[d].id) || !S_allows(b, e->dev[d].id)) continue;
+    if (!S_allows_dev(e, a, &e->dev[d]) || !S_allows_dev(e, b, &e->dev[d])) continue;
     if (!a->n_holes && !b->n_holes) return hi - lo;
     double both = 0; /* holes: the segments both windows have */
     for (size_t s = S_lower_bound(e, lo); s + 1 < e->n_bounds && e->bounds[s] < hi; s++)
@@ -491,7 +620,7 @@ static double S_shared_s(const tp_energy *e, const S_window *a, const S_window *
 static bool S_overlaps(const tp_energy *e, const S_window *w) {
   for (size_t d = 0; d < e->n_dev; d++) {
     const S_device *dv = &e->dev[d];
-    if (isnan(dv->first_t) || !S_allows(w, dv->id)) continue;
+    if (isnan(dv->first_t) || !S_allows_dev(e, w, dv)) continue;
     double last = dv->have_last ? dv->last_t : dv->first_t;
     if (dv->first_t <= w->end_s && last >= w->start_s) return true;
   }
@@ -538,14 +667,16 @@ void tp_energy_close(tp_energy *e) {
     if (!e->dev[d].fixed) S_fix(e, &e->dev[d]);
     S_device_diags(e, &e->dev[d]);
   }
+  S_index_holds(e);
+  S_fill_allow(e);
   /* How many runs share each (segment, device). */
   for (size_t i = 0; i < e->n_win; i++) {
     const S_window *w = &e->win[i];
     if (!w->valid) continue;
     for (size_t d = 0; d < e->n_dev; d++) {
-      if (!S_allows(w, e->dev[d].id)) continue;
+      if (!S_allows_dev(e, w, &e->dev[d])) continue;
       for (size_t s = w->seg_lo; s < w->seg_hi; s++)
-        if (S_covers(e, w, s)) e->dev[d].cells[s].n_runs++;
+        if (S_covers(e, w, s) && S_allows_at(e, w, &e->dev[d], s)) e->dev[d].cells[s].n_runs++;
     }
   }
 }
@@ -573,12 +704,12 @@ void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share
                            .last_s = dv->have_last ? dv->last_t : dv->first_t};
   if (i >= e->n_win || !e->win[i].valid) return;
   const S_window *w = &e->win[i];
-  out->allowed = S_allows(w, dv->id);
+  out->allowed = S_allows_dev(e, w, dv);
   if (!out->allowed) return;
   double peak = -INFINITY, idle = INFINITY;
   for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
     const S_cell *c = &dv->cells[s];
-    if (!S_covers(e, w, s)) continue;
+    if (!S_covers(e, w, s) || !S_allows_at(e, w, dv, s)) continue;
     if (c->n_runs) {
       out->energy_j += c->energy_j / c->n_runs;
       out->share_s += c->covered_s / c->n_runs;
@@ -608,7 +739,9 @@ double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k) {
   const S_window *w = &e->win[i];
   const S_cell *c = &e->dev[d].cells[w->seg_lo + k];
   if (!S_covers(e, w, w->seg_lo + k)) return 0;
-  return c->n_runs && S_allows(w, e->dev[d].id) ? c->energy_j / c->n_runs : 0;
+  return c->n_runs && S_allows_dev(e, w, &e->dev[d]) && S_allows_at(e, w, &e->dev[d], w->seg_lo + k)
+             ? c->energy_j / c->n_runs
+             : 0;
 }
 
 void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
@@ -635,7 +768,7 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
     bool shared = false;
     for (size_t d = 0; d < e->n_dev; d++) {
       const S_device *dv = &e->dev[d];
-      if (!S_allows(w, dv->id)) continue;
+      if (!S_allows_dev(e, w, dv)) continue;
       tp_energy_share sh;
       tp_energy_get_share(e, i, d, &sh);
       tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j,
@@ -673,7 +806,8 @@ size_t tp_energy_profile(const tp_energy *e, size_t i, tp_energy_piece **out) {
     double energy = 0;
     for (size_t d = 0; d < e->n_dev; d++) {
       const S_cell *c = &e->dev[d].cells[s];
-      if (S_allows(w, e->dev[d].id) && c->n_runs) energy += c->energy_j / c->n_runs;
+      if (c->n_runs && S_allows_dev(e, w, &e->dev[d]) && S_allows_at(e, w, &e->dev[d], s))
+        energy += c->energy_j / c->n_runs;
     }
     if (energy == 0) continue;
     p[n].start_s = e->bounds[s];

@@ -30,6 +30,15 @@
  * that device's energy in the segment is split equally among them, and each
  * of them is flagged `shared` (the overlap is described in a diagnostic).
  *
+ * Jobs.  A window may be a scheduler job's (tp_energy_window_job), and the
+ * trace may say which job held which device when (tp_energy_add_hold: DCGM's
+ * job label).  Then, segment by segment, a job's window may use a device only
+ * on the job's hosts (a device "HOST/..." of another host is not its) and:
+ * where some hold of the trace names the job, only while a hold of that
+ * device names it; else, not while a hold of the device names another job.
+ * A device two jobs hold at once is split between them as above, never
+ * added.  Windows that are not jobs are not concerned by holds.
+ *
  * Units: time in UTC epoch seconds, power in watts, energy in joules.
  */
 #ifndef TP_ENERGY_H
@@ -66,6 +75,13 @@ typedef struct tp_energy_holes {
 
 typedef struct tp_energy tp_energy;
 
+/* A device of the trace held by a scheduler job, as the trace says. */
+typedef struct tp_energy_hold {
+  const char *device;           /* the device id, as the trace announces it */
+  const char *job;              /* the job's id */
+  double start_s, end_s;        /* UTC epoch seconds */
+} tp_energy_hold;
+
 /* A new integrator for `n` run windows (copied, device lists included).  cuts_s
  * (may be NULL) are n_cuts extra times at which to cut segments, so that
  * tp_energy_profile() can tell energy per interval of an intensity series;
@@ -78,6 +94,22 @@ tp_energy *tp_energy_new(const tp_energy_window *windows, size_t n, const double
 tp_energy *tp_energy_new_holed(const tp_energy_window *windows, size_t n, const double *cuts_s,
                                size_t n_cuts, const tp_energy_holes *holes);
 void tp_energy_free(tp_energy *e);
+
+/* Window i is scheduler job `job`'s run, on hosts[0..n_hosts) (n_hosts 0:
+ * hosts unknown); copied.  Call before tp_energy_close. */
+void tp_energy_window_job(tp_energy *e, size_t i, const char *job, const char *const *hosts,
+                          size_t n_hosts);
+/* The trace says job `job` held device `device` from start_s to end_s
+ * (copied).  Call before tp_energy_close; a hold's edges should be among the
+ * cuts given to tp_energy_new, so that segments fall wholly in or out of it. */
+void tp_energy_add_hold(tp_energy *e, const char *device, const char *job, double start_s,
+                        double end_s);
+/* Are a and b one host: equal, or one the other's short name ("node1" and
+ * "node1.cluster.org")? */
+bool tp_energy_same_host(const char *a, const char *b);
+/* Is device id on one of hosts[0..n_hosts)?  An id "HOST/..." names its host;
+ * true when its host or the hosts are not known. */
+bool tp_energy_device_on(const char *id, const char *const *hosts, size_t n_hosts);
 
 /* Register a device of the trace (id and name copied; name may be NULL).
  * wrap_j: for TP_SAMPLE_ENERGY_J, the counter value at which it wraps to 0

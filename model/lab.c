@@ -51,7 +51,8 @@ bool tp_lab_is_seed_key(const char *key) {
 static const char *const k_placement[] = {
     "CUDA_VISIBLE_DEVICES", "gpus", "gpu", "gpu_id", "gpu_ids", "n_gpu", "n_gpus", "num_gpus",
     "ngpus", "devices", "device", "device_ids", "num_nodes", "nnodes", "node_rank", "local_rank",
-    "global_rank", "world_size", "nproc_per_node", "master_addr", "master_port", "dist_url"};
+    "global_rank", "world_size", "nproc_per_node", "master_addr", "master_port", "dist_url",
+    "SLURM_JOB_ID", "SLURM_JOB_GPUS"};
 
 /* Whether key is `name` or ends with ".name" or "/name" (case-insensitive),
  * after the item numbers of a flattened list ("gpus.0", "gpus/1") are set

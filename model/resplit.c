@@ -7,6 +7,7 @@
 
 #include "model/carbon.h"
 #include "model/energy.h"
+#include "model/jobgpus.h"
 #include "model/mem.h"
 #include "model/slurmjob.h"
 
@@ -52,12 +53,23 @@ static bool S_complete(const tp_run *r) {
   return fabs(sum - r->energy.it_j) <= 1e-6 + 1e-9 * fabs(r->energy.it_j);
 }
 
+/* Was run r charged by a trace's job labels (model/jobgpus.h)?  Then which
+ * times of a device were its is not kept with its uses: its group is not
+ * integrated again (runs scanned together come out as they were; runs
+ * charged by labels are to be scanned together, docs/attribution.md). */
+static bool S_by_label(const tp_run *r) {
+  const char *src = r->job ? r->job->gpu_source : NULL;
+  return src && (strcmp(src, TP_GPUS_LABEL) == 0 || strcmp(src, TP_GPUS_CVD) == 0);
+}
+
 /* Do two runs of group g[0..n) overlap in time?  Then integrate again: runs
  * scanned apart that shared a device are split, and runs on other devices
  * get the segments (cut at each other's points) that one scan of them all
  * cuts, so that figures are the same to the last bit.  Runs scanned together
  * come out as they were. */
 static bool S_needs_split(tp_lab *lab, const S_entry *g, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (S_by_label(lab->runs[g[i].run])) return false;
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++) {
       const tp_run *a = lab->runs[g[i].run], *b = lab->runs[g[j].run];

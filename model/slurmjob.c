@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/hash.h"
+#include "model/jobgpus.h"
 #include "model/mem.h"
 #include "model/run.h"
 #include "model/units.h"
@@ -359,14 +360,8 @@ int tp_slurm_job_declare(tp_run *run, bool cpu_only) {
 const char *tp_slurm_run_job_id(const tp_run *run) {
   static const char *const keys[] = {"SLURM_JOB_ID", "slurm_job_id", "job_id"};
   for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-    size_t kn = strlen(keys[k]);
-    for (size_t i = 0; i < run->n_hparams; i++) {
-      const tp_hparam *h = &run->hparams[i];
-      size_t n = strlen(h->key);
-      if (n < kn || strcmp(h->key + n - kn, keys[k]) != 0) continue;
-      if (n > kn && h->key[n - kn - 1] != '.') continue;
-      if (h->text && *h->text && strcmp(h->text, "null") != 0) return h->text;
-    }
+    const char *v = tp_run_recorded(run, keys[k]);
+    if (v) return v;
   }
   return NULL;
 }

@@ -49,6 +49,8 @@ typedef struct tp_slurm_job {
   int64_t line;         /* line (or, for JSON, 0) of the job's first record */
   bool steps_only;      /* no record of the job itself was read, only of its steps:
                            the window, GPUs and energy are theirs */
+  const char *gpu_source; /* how its run's GPUs were chosen: a TP_GPUS_* name
+                           (model/jobgpus.h), static; NULL before it is known */
 } tp_slurm_job;
 
 typedef struct tp_slurm_jobs {

@@ -55,8 +55,15 @@ static void S_tally_declared(void *ctx, const tp_declared *dc) {
   c->country = S_dup_or_null(dc->country);
 }
 
+static void S_tally_hold(void *ctx, const char *id, const char *job, double start_s,
+                         double end_s) {
+  tp_power_tally *t = ctx;
+  TP_GROW(t->holds, t->cap_holds, t->n_holds + 1);
+  t->holds[t->n_holds++] = (tp_power_tally_hold){tp_xstrdup(id), tp_xstrdup(job), start_s, end_s};
+}
+
 tp_trace_sink tp_power_tally_sink(tp_power_tally *t) {
-  return (tp_trace_sink){t, S_tally_device, S_tally_sample, S_tally_declared, NULL};
+  return (tp_trace_sink){t, S_tally_device, S_tally_sample, S_tally_declared, NULL, S_tally_hold};
 }
 
 void tp_power_tally_free(tp_power_tally *t) {
@@ -71,7 +78,12 @@ void tp_power_tally_free(tp_power_tally *t) {
     free((char *)t->decl[k].hardware);
     free((char *)t->decl[k].country);
   }
+  for (size_t k = 0; k < t->n_holds; k++) {
+    free(t->holds[k].id);
+    free(t->holds[k].job);
+  }
   free(t->dev);
   free(t->decl);
+  free(t->holds);
   memset(t, 0, sizeof *t);
 }

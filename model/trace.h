@@ -67,6 +67,10 @@ typedef struct tp_trace_sink {
   /* Which reading a device's power samples are, told right after the device
    * when the reader knows it (may be NULL when the caller has no use for it). */
   void (*field)(void *ctx, int device, tp_power_field f);
+  /* Device id (the id announced to `device`) was held by scheduler job `job`
+   * from start_s to end_s, as the trace says (DCGM's job label); told at the
+   * end of the file (may be NULL when the caller has no use for it). */
+  void (*hold)(void *ctx, const char *id, const char *job, double start_s, double end_s);
 } tp_trace_sink;
 
 /* ---- A summarising sink ------------------------------------------------------ */
@@ -74,7 +78,8 @@ typedef struct tp_trace_sink {
 /* Counts what a reader delivers: per device the number of samples and the
  * first and last (time, value); declared figures are kept (strings copied).
  * For `inspect`-style summaries, tests and benchmarks.  Memory grows with
- * devices and declared runs, not with samples. */
+ * devices and declared runs, not with samples; holds of devices by jobs are
+ * kept too. */
 typedef struct tp_power_tally_dev {
   char *id, *name;       /* as announced (name may be NULL) */
   tp_sample_kind kind;
@@ -83,12 +88,20 @@ typedef struct tp_power_tally_dev {
   double t_first, v_first, t_last, v_last;
 } tp_power_tally_dev;
 
+/* A device held by a job, as the reader told it (strings owned). */
+typedef struct tp_power_tally_hold {
+  char *id, *job;
+  double start_s, end_s;
+} tp_power_tally_hold;
+
 typedef struct tp_power_tally {
   tp_power_tally_dev *dev;
   size_t n_dev, cap_dev;
   size_t n_samples;
   tp_declared *decl;     /* copies; run_name/hardware/country owned */
   size_t n_decl, cap_decl;
+  tp_power_tally_hold *holds; /* the holds told, in order */
+  size_t n_holds, cap_holds;
 } tp_power_tally;
 
 /* A sink writing into t (which must start zeroed and outlive the sink). */

@@ -555,6 +555,7 @@ static const tp_config_field k_slurm[] = {
     {.key = "files", .kind = TP_CF_PATHS, .off = offsetof(tp_config_slurm, files)},
     {.key = "columns", .kind = TP_CF_STR, .off = offsetof(tp_config_slurm, columns)},
     {.key = "energy_scope", .kind = TP_CF_FN, .fn = S_energy_scope},
+    {.key = "job_label", .kind = TP_CF_STR, .off = offsetof(tp_config_slurm, job_label)},
 };
 
 /* ---- the top level --------------------------------------------------------------- */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/base64.h"
+#include "model/jobgpus.h"
 #include "model/mem.h"
 #include "model/rundoc.h"
 #include "model/slurmjob.h"
@@ -335,6 +336,7 @@ static void S_read_job(const tp_ynode *jn, tp_run *r) {
   job->workdir = S_dup(S_str(jn, "workdir"));
   int64_t gpus = S_int(tp_ynode_get(jn, "gpus"));
   job->gpus = gpus >= 0 && gpus < 1000000 ? (int)gpus : -1;
+  job->gpu_source = tp_job_gpus_source(S_str(jn, "gpu_source"));
   job->consumed_energy_j = S_num(tp_ynode_get(jn, "consumed_energy_j"));
   job->host_energy_j = S_num(tp_ynode_get(jn, "host_energy_j"));
   job->line = S_int(tp_ynode_get(jn, "line"));

@@ -130,6 +130,7 @@ static void S_job(tp_json *j, const tp_slurm_job *job) {
   S_str(j, "state", job->state);
   S_str(j, "workdir", job->workdir);
   tp_json_int(j, "gpus", job->gpus);
+  S_str(j, "gpu_source", job->gpu_source);
   S_num(j, "consumed_energy_j", job->consumed_energy_j);
   S_num(j, "host_energy_j", job->host_energy_j);
   tp_json_int(j, "line", job->line);

@@ -25,6 +25,7 @@ void tp_summary_run_job(tp_json *j, const tp_run *r) {
   tp_json_int(j, "nodes", (int64_t)job->n_nodes);
   if (job->gpus >= 0) tp_json_int(j, "gpus", job->gpus);
   else tp_json_null(j, "gpus");
+  tp_json_string(j, "gpu_source", job->gpu_source);
   tp_json_string(j, "start", isfinite(start_s) ? tp_summary_iso_time(t, start_s) : NULL);
   tp_json_string(j, "end", isfinite(end_s) ? tp_summary_iso_time(t, end_s) : NULL);
   tp_json_int(j, "segments", (int64_t)job->n_segments);

@@ -256,6 +256,22 @@ static void S_load_param(void *vctx, const char *path, const char *key) {
   c->files++;
 }
 
+/* The tags that say which Slurm job the run ran in, and on which of its GPUs
+ * (SLURM_JOB_ID or slurm.job_id, ...), into hparams under the variables'
+ * names, as params would give them (model/jobgpus.h looks there). */
+static void S_load_slurm_tags(S_load_ctx *c, const char *run_dir) {
+  static const char *const tags[][2] = {
+      {"SLURM_JOB_ID", "SLURM_JOB_ID"},     {"slurm.job_id", "SLURM_JOB_ID"},
+      {"SLURM_JOB_GPUS", "SLURM_JOB_GPUS"}, {"slurm.job_gpus", "SLURM_JOB_GPUS"},
+      {"CUDA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES"}};
+  for (size_t k = 0; k < sizeof tags / sizeof *tags; k++) {
+    char *p = tp_xasprintf("%s/tags/%s", run_dir, tags[k][0]);
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) S_load_param(c, p, tags[k][1]);
+    free(p);
+  }
+}
+
 int tp_mlflow_load_run(tp_run *run, const char *run_dir, tp_diags *d) {
   S_load_ctx c = {.run = run, .sink = tp_metric_sink_run(run), .d = d};
   char *p = tp_xasprintf("%s/meta.yaml", run_dir);
@@ -293,6 +309,7 @@ int tp_mlflow_load_run(tp_run *run, const char *run_dir, tp_diags *d) {
   S_walk_metrics(p, &tag, 0, S_load_param, &c, d);
   free(p);
   tp_buf_free(&tag);
+  S_load_slurm_tags(&c, run_dir);
 
   /* Window: meta.yaml's times win over metric timestamps. */
   if (isfinite(m.start_s)) {

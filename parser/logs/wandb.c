@@ -36,6 +36,28 @@ char *tp_wandb_files_dir(const char *dir) {
   return NULL;
 }
 
+/* The text of a scalar member key of map (NULL: none, or empty), copied. */
+static char *S_member(const tp_ynode *map, const char *key) {
+  const char *s = tp_ynode_str(tp_ynode_get(map, key));
+  return s && *s ? tp_xstrdup(s) : NULL;
+}
+
+/* The Slurm job a run ran in, as wandb records it: a "slurm" object of the
+ * job's SLURM_* variables (lower case, the prefix dropped: job_id,
+ * job_gpus), or the variables themselves in an "env" object. */
+static void S_slurm_meta(const tp_ynode *root, tp_wandb_meta *m) {
+  const tp_ynode *sl = tp_ynode_get(root, "slurm"), *env = tp_ynode_get(root, "env");
+  if (sl && sl->kind == TP_YNODE_MAP) {
+    m->slurm_job_id = S_member(sl, "job_id");
+    m->slurm_job_gpus = S_member(sl, "job_gpus");
+  }
+  if (env && env->kind == TP_YNODE_MAP) {
+    if (!m->slurm_job_id) m->slurm_job_id = S_member(env, "SLURM_JOB_ID");
+    if (!m->slurm_job_gpus) m->slurm_job_gpus = S_member(env, "SLURM_JOB_GPUS");
+    m->cuda_devices = S_member(env, "CUDA_VISIBLE_DEVICES");
+  }
+}
+
 int tp_wandb_read_metadata(const char *path, tp_wandb_meta *m, tp_diags *d) {
   memset(m, 0, sizeof *m);
   m->start_s = NAN;
@@ -63,6 +85,7 @@ int tp_wandb_read_metadata(const char *path, tp_wandb_meta *m, tp_diags *d) {
       m->gpu_count = (int)c;
     else if (nv && nv->kind == TP_YNODE_SEQ)
       m->gpu_count = (int)nv->n;
+    S_slurm_meta(root, m);
   } else if (root) {
     tp_diag_add(d, TP_WARN, path, -1, root->line, "not a JSON object; ignored");
     rc = -1;
@@ -73,7 +96,25 @@ int tp_wandb_read_metadata(const char *path, tp_wandb_meta *m, tp_diags *d) {
 
 void tp_wandb_meta_free(tp_wandb_meta *m) {
   free(m->gpu);
-  m->gpu = NULL;
+  free(m->slurm_job_id);
+  free(m->slurm_job_gpus);
+  free(m->cuda_devices);
+  m->gpu = m->slurm_job_id = m->slurm_job_gpus = m->cuda_devices = NULL;
+}
+
+/* What the metadata at path says of the run's Slurm job goes into its
+ * hparams, under the variables' names (SLURM_JOB_ID, SLURM_JOB_GPUS,
+ * CUDA_VISIBLE_DEVICES): placement, not configuration (model/lab.h). */
+static void S_slurm_hparams(tp_run *run, const tp_wandb_meta *m, const char *path,
+                            tp_diags *d) {
+  const char *keys[] = {"SLURM_JOB_ID", "SLURM_JOB_GPUS", "CUDA_VISIBLE_DEVICES"};
+  const char *vals[] = {m->slurm_job_id, m->slurm_job_gpus, m->cuda_devices};
+  for (size_t k = 0; k < 3; k++)
+    if (vals[k]) tp_run_set_hparam(run, keys[k], TP_HP_STRING, vals[k], NAN, path);
+  if (m->slurm_job_id)
+    tp_diag_add(d, TP_NOTE, path, -1, -1, "ran in Slurm job %s%s%s (from W&B metadata)",
+                m->slurm_job_id, m->slurm_job_gpus ? " on its GPUs " : "",
+                m->slurm_job_gpus ? m->slurm_job_gpus : "");
 }
 
 int tp_wandb_read_summary(const char *path, tp_run *run, double *runtime_s, double *timestamp_s,
@@ -274,6 +315,7 @@ int tp_wandb_load_run(tp_run *run, const char *dir, tp_diags *d) {
   if (m.gpu)
     tp_diag_add(d, TP_NOTE, p, -1, -1, "ran on %d x %s (from W&B metadata)",
                 m.gpu_count ? m.gpu_count : 1, m.gpu);
+  S_slurm_hparams(run, &m, p, d);
   free(p);
   tp_wandb_meta_free(&m);
   tp_wandb_bin_info_free(&in);

@@ -31,6 +31,10 @@ typedef struct tp_wandb_meta {
   double start_s;   /* startedAt, UTC epoch seconds, NAN if absent */
   char *gpu;        /* GPU model, NULL if none */
   int gpu_count;    /* 0 if unknown */
+  char *slurm_job_id;   /* the Slurm job it ran in (its "slurm" object's job_id, or
+                           SLURM_JOB_ID in an "env" object), NULL if none */
+  char *slurm_job_gpus; /* the job's GPUs (slurm.job_gpus, env SLURM_JOB_GPUS), or NULL */
+  char *cuda_devices;   /* env CUDA_VISIBLE_DEVICES, or NULL */
 } tp_wandb_meta;
 
 int tp_wandb_read_metadata(const char *path, tp_wandb_meta *m, tp_diags *d);

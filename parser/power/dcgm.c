@@ -1,9 +1,11 @@
 /* dcgm: dcgm-exporter series to devices and samples (see dcgm.h). */
 #include "parser/power/dcgm.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "model/mem.h"
@@ -35,12 +37,31 @@ typedef struct S_stream {
   double dropped_s;    /* seconds of stale stretches so far (not in the interval) */
 } S_stream;
 
+/* One hold of a device by a job: from the first to the last value of the
+ * job's series, with no pause longer than TP_DCGM_HOLD_GAP_S. */
+typedef struct S_hold {
+  char *job;           /* the job label's value */
+  double start_s, end_s;
+  double step_s;       /* the shortest time between two of its values (INFINITY: one) */
+} S_hold;
+
 struct tp_dcgm_dev {
   char *key;           /* host, 0x1f, then the UUID or "gpu" and the index */
   char *id;            /* what the sink is told */
   char *model;         /* modelName, or NULL */
   bool has_counter;    /* an energy counter series exists for it (survey) */
   S_stream s[2];       /* [0] power, [1] energy counter */
+  S_hold *holds;       /* the job labels' holds of it, in order of first sight */
+  size_t n_holds, cap_holds;
+};
+
+/* A series of the delivering pass: what its handle stands for. */
+struct tp_dcgm_ser {
+  size_t dev;          /* index in g->dev */
+  int kind;            /* 0 power, 1 energy counter */
+  bool deliver;        /* false: read only for its job label's holds */
+  char *job;           /* its job label, or NULL */
+  size_t hold;         /* the device's hold it last extended, or SIZE_MAX */
 };
 
 /* ---- Labels ------------------------------------------------------------------ */
@@ -86,15 +107,33 @@ void tp_dcgm_labels_set(tp_dcgm_labels *l, const char *key, size_t kn, const cha
     S_put(l->mig, sizeof l->mig, value, vn);
   } else if (S_key_is(key, kn, "hpc_job") || S_key_is(key, kn, "job_id")) {
     S_put(l->job, sizeof l->job, value, vn);
+  } else if (l->n_other + kn + vn + 2 <= sizeof l->other) {
+    memcpy(l->other + l->n_other, key, kn);
+    l->other[l->n_other + kn] = '\0';
+    memcpy(l->other + l->n_other + kn + 1, value, vn);
+    l->other[l->n_other + kn + 1 + vn] = '\0';
+    l->n_other += kn + vn + 2;
   }
+}
+
+/* The job label of a series: the configured label's value where it has one,
+ * else hpc_job / job_id; NULL when none (or empty). */
+static const char *S_job_of(const tp_dcgm *g, const tp_dcgm_labels *l) {
+  for (size_t i = 0; g->job_label && i < l->n_other;) {
+    const char *k = l->other + i, *v = k + strlen(k) + 1;
+    if (strcmp(k, g->job_label) == 0 && v[0]) return v;
+    i += strlen(k) + strlen(v) + 2;
+  }
+  return l->job[0] ? l->job : NULL;
 }
 
 /* ---- Devices ----------------------------------------------------------------- */
 
-void tp_dcgm_init(tp_dcgm *g, tp_emit *e, tp_rdiag *rd) {
+void tp_dcgm_init(tp_dcgm *g, tp_emit *e, const tp_power_options *opt) {
   memset(g, 0, sizeof *g);
   g->e = e;
-  g->rd = rd;
+  g->rd = e->rd;
+  g->job_label = opt && opt->job_label && opt->job_label[0] ? opt->job_label : NULL;
   g->survey = true;
 }
 
@@ -103,10 +142,15 @@ void tp_dcgm_free(tp_dcgm *g) {
     free(g->dev[k].key);
     free(g->dev[k].id);
     free(g->dev[k].model);
+    for (size_t h = 0; h < g->dev[k].n_holds; h++) free(g->dev[k].holds[h].job);
+    free(g->dev[k].holds);
   }
   free(g->dev);
+  for (size_t k = 0; k < g->n_ser; k++) free(g->ser[k].job);
+  free(g->ser);
   g->dev = NULL;
-  g->n_dev = 0;
+  g->ser = NULL;
+  g->n_dev = g->n_ser = 0;
 }
 
 void tp_dcgm_deliver(tp_dcgm *g) {
@@ -183,12 +227,16 @@ int tp_dcgm_series(tp_dcgm *g, const tp_dcgm_labels *l, int64_t line) {
     if (kind == 1) d->has_counter = true;
     return -1;
   }
-  if (kind == 0 && d->has_counter) {
-    g->n_power_unused++;
-    return -1;
-  }
-  g->n_series++;
-  return (int)((size_t)(d - g->dev) * 2 + (size_t)kind);
+  bool deliver = !(kind == 0 && d->has_counter);
+  const char *job = S_job_of(g, l);
+  if (!deliver) g->n_power_unused++;
+  else g->n_series++;
+  if ((!deliver && !job) || g->n_ser >= INT_MAX) return -1;
+  TP_GROW(g->ser, g->cap_ser, g->n_ser + 1);
+  g->ser[g->n_ser] = (tp_dcgm_ser){.dev = (size_t)(d - g->dev), .kind = kind,
+                                      .deliver = deliver, .job = job ? tp_xstrdup(job) : NULL,
+                                      .hold = SIZE_MAX};
+  return (int)g->n_ser++;
 }
 
 /* Deliver value (the exporter's unit) of device d's metric kind at t_s. */
@@ -278,7 +326,7 @@ static void S_close_stretch(tp_dcgm *g, tp_dcgm_dev *d, int kind, int64_t line) 
 /* A repeat of d's current value of metric kind at t_s: held back; when the
  * held ones fill up, the oldest is delivered while within the value's life,
  * else the stretch is stale from there on and its repeats are only counted. */
-static void S_hold(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s) {
+static void S_hold_repeat(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s) {
   S_stream *s = &d->s[kind];
   if (s->stale) {
     s->stale_to = t_s;
@@ -299,10 +347,37 @@ static void S_hold(tp_dcgm *g, tp_dcgm_dev *d, int kind, double t_s) {
   s->held_t[s->n_held++] = t_s;
 }
 
+/* Is t_s within a pause of hold h (TP_DCGM_HOLD_GAP_S either side)? */
+static bool S_hold_near(const S_hold *h, double t_s) {
+  return t_s >= h->start_s - TP_DCGM_HOLD_GAP_S && t_s <= h->end_s + TP_DCGM_HOLD_GAP_S;
+}
+
+/* Series sr (with a job label) has a value at t_s: extend the device's hold
+ * by its job that t_s is near, else start one. */
+static void S_hold_at(tp_dcgm_dev *d, tp_dcgm_ser *sr, double t_s) {
+  size_t k = sr->hold;
+  if (k >= d->n_holds || !S_hold_near(&d->holds[k], t_s))
+    for (k = 0; k < d->n_holds; k++)
+      if (strcmp(d->holds[k].job, sr->job) == 0 && S_hold_near(&d->holds[k], t_s)) break;
+  if (k == d->n_holds) {
+    TP_GROW(d->holds, d->cap_holds, d->n_holds + 1);
+    d->holds[d->n_holds++] = (S_hold){tp_xstrdup(sr->job), t_s, t_s, INFINITY};
+  }
+  S_hold *h = &d->holds[k];
+  if (t_s < h->start_s && h->start_s - t_s < h->step_s) h->step_s = h->start_s - t_s;
+  if (t_s > h->end_s && t_s - h->end_s < h->step_s) h->step_s = t_s - h->end_s;
+  if (t_s < h->start_s) h->start_s = t_s;
+  if (t_s > h->end_s) h->end_s = t_s;
+  sr->hold = k;
+}
+
 void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
-  if (h < 0 || (size_t)h / 2 >= g->n_dev) return;
-  tp_dcgm_dev *d = &g->dev[h / 2];
-  int kind = h % 2;
+  if (h < 0 || (size_t)h >= g->n_ser) return;
+  tp_dcgm_ser *sr = &g->ser[h];
+  tp_dcgm_dev *d = &g->dev[sr->dev];
+  if (sr->job && isfinite(t_s)) S_hold_at(d, sr, t_s);
+  if (!sr->deliver) return;
+  int kind = sr->kind;
   S_stream *s = &d->s[kind];
   if (t_s <= s->seen_t) {
     g->n_repeats++;
@@ -310,7 +385,7 @@ void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
   }
   s->seen_t = t_s;
   if (s->n && value == s->last_v) {
-    S_hold(g, d, kind, t_s);
+    S_hold_repeat(g, d, kind, t_s);
     return;
   }
   S_close_stretch(g, d, kind, line);
@@ -344,11 +419,83 @@ static void S_sampling_note(tp_dcgm *g, int kind) {
                span_s / (double)changes);
 }
 
+/* Join the holds of one job on d that values out of order brought near each
+ * other. */
+static void S_holds_join(tp_dcgm_dev *d) {
+  for (size_t i = 0; i < d->n_holds; i++)
+    for (size_t j = i + 1; j < d->n_holds;) {
+      S_hold *a = &d->holds[i], *b = &d->holds[j];
+      bool near = b->start_s <= a->end_s + TP_DCGM_HOLD_GAP_S &&
+                  a->start_s <= b->end_s + TP_DCGM_HOLD_GAP_S;
+      if (strcmp(a->job, b->job) != 0 || !near) {
+        j++;
+        continue;
+      }
+      if (b->start_s < a->start_s) a->start_s = b->start_s;
+      if (b->end_s > a->end_s) a->end_s = b->end_s;
+      if (b->step_s < a->step_s) a->step_s = b->step_s;
+      free(b->job);
+      memmove(b, b + 1, (d->n_holds - j - 1) * sizeof *b);
+      d->n_holds--;
+      j = i + 1; /* a grew: look again */
+    }
+}
+
+/* Seconds in which two holds of different jobs on d overlap (the GPU shared). */
+static double S_holds_shared_s(const tp_dcgm_dev *d) {
+  double sum = 0;
+  for (size_t i = 0; i < d->n_holds; i++)
+    for (size_t j = i + 1; j < d->n_holds; j++) {
+      const S_hold *a = &d->holds[i], *b = &d->holds[j];
+      double lo = a->start_s > b->start_s ? a->start_s : b->start_s;
+      double hi = a->end_s < b->end_s ? a->end_s : b->end_s;
+      if (hi > lo && strcmp(a->job, b->job) != 0) sum += hi - lo;
+    }
+  return sum;
+}
+
+/* The holds of every device go to the sink, each widened by its sampling
+ * step on both sides (a label is seen at scrapes only: the job may have held
+ * the GPU up to a step before its first and after its last), and a note says
+ * what they are. */
+static void S_holds_deliver(tp_dcgm *g) {
+  size_t n_holds = 0, n_devs = 0, n_shared = 0;
+  double shared_s = 0;
+  const char *first_job = NULL;
+  for (size_t k = 0; k < g->n_dev; k++) {
+    tp_dcgm_dev *d = &g->dev[k];
+    S_holds_join(d);
+    for (size_t h = 0; h < d->n_holds; h++) {
+      const S_hold *x = &d->holds[h];
+      double step_s = isfinite(x->step_s) ? x->step_s : 0;
+      tp_emit_hold(g->e, d->id, x->job, x->start_s - step_s, x->end_s + step_s);
+      if (!first_job) first_job = d->holds[h].job;
+    }
+    n_holds += d->n_holds;
+    n_devs += d->n_holds > 0;
+    double s = S_holds_shared_s(d);
+    n_shared += s > 0;
+    shared_s += s;
+  }
+  if (!n_holds) return;
+  tp_rdiag_add(g->rd, TP_NOTE, "job labels", -1,
+               "%zu device%s a job label (%s: job %s%s): a job is charged for a device "
+               "only while its label names that job, never while it names another",
+               n_devs, n_devs == 1 ? " carries" : "s carry",
+               g->job_label ? g->job_label : "hpc_job, job_id", first_job, n_holds > 1 ? ", ..." : "");
+  if (n_shared)
+    tp_rdiag_add(g->rd, TP_NOTE, "shared GPU", -1,
+                 "%zu device%s held by two jobs at once (%.0f s in all): read once, their "
+                 "energy split between the jobs, never added",
+                 n_shared, n_shared == 1 ? "" : "s", shared_s);
+}
+
 void tp_dcgm_finish(tp_dcgm *g) {
   for (size_t k = 0; k < g->n_dev; k++) {
     S_close_stretch(g, &g->dev[k], 0, -1);
     S_close_stretch(g, &g->dev[k], 1, -1);
   }
+  S_holds_deliver(g);
   if (g->n_stale > S_STALE_SAID)
     tp_rdiag_add(g->rd, TP_WARN, "stale values", -1,
                  "%zu stretches of a value repeated for longer than twice its effective "

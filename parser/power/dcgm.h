@@ -19,6 +19,13 @@
  *   by two jobs, once per job label; the same series in two answers of one file)
  *   are one device: a value at or before the device's last delivered time is a
  *   repeat and is not delivered again, so nothing is counted twice.
+ * - A series carrying a job label (`hpc_job`, `job_id`, or the label the
+ *   configuration names, which comes first) says which Slurm job held the
+ *   device while it has values: per device and job label, the holds (from a
+ *   value to the last one before a pause longer than TP_DCGM_HOLD_GAP_S,
+ *   widened by one sampling step each side: a label is only seen at scrapes)
+ *   are kept, a GPU shared by two jobs holding one for each, and handed to
+ *   the sink (tp_trace_sink.hold) at the end, with a note.
  * - A counter that goes back is a reset (driver reload): reported; the model
  *   does not count that interval.
  * - A value repeated for longer than twice the effective sampling interval
@@ -68,8 +75,17 @@ typedef struct tp_dcgm_labels {
   char uuid[96];       /* UUID / uuid label */
   char model[96];      /* modelName label */
   char mig[32];        /* GPU_I_ID label: a MIG instance */
-  char job[96];        /* hpc_job / job_id label */
+  char job[96];        /* hpc_job / job_id label (the configured label's value,
+                          when that is among the others, replaces it) */
+  char other[512];     /* the labels not named above: "key\0value\0" pairs, as
+                          many as fit (a configured job label is looked up here) */
+  size_t n_other;      /* bytes of other used */
 } tp_dcgm_labels;
+
+/* A pause longer than this between two values of a job's series on a device
+ * ends one hold of the device by the job (Prometheus's staleness lookback:
+ * a series absent for 5 minutes has ended). */
+#define TP_DCGM_HOLD_GAP_S 300.0
 
 void tp_dcgm_labels_clear(tp_dcgm_labels *l);
 /* Take label key[0..kn) = value[0..vn); labels of no interest are ignored. */
@@ -77,13 +93,17 @@ void tp_dcgm_labels_set(tp_dcgm_labels *l, const char *key, size_t kn, const cha
                         size_t vn);
 
 typedef struct tp_dcgm_dev tp_dcgm_dev; /* private to dcgm.c */
+typedef struct tp_dcgm_ser tp_dcgm_ser; /* private to dcgm.c */
 
 typedef struct tp_dcgm {
   tp_emit *e;             /* where samples go */
   tp_rdiag *rd;           /* problems */
   bool survey;            /* survey pass: note counters, deliver nothing, say nothing */
+  const char *job_label;  /* the configured job label (besides hpc_job, job_id), or NULL */
   tp_dcgm_dev *dev;       /* devices by (host, UUID or index) */
   size_t n_dev, cap_dev;
+  tp_dcgm_ser *ser;       /* series of the delivering pass: the handles */
+  size_t n_ser, cap_ser;
   size_t n_unnamed;       /* series refused: no metric name (computed results) */
   size_t n_other;         /* series of other metrics, skipped */
   size_t n_no_device;     /* series naming no GPU, skipped */
@@ -94,7 +114,9 @@ typedef struct tp_dcgm {
   double stale_s;         /* seconds of stale repeats not counted */
 } tp_dcgm;
 
-void tp_dcgm_init(tp_dcgm *g, tp_emit *e, tp_rdiag *rd);
+/* Start over a reader's emitter e; opt gives the configured job label
+ * (opt->job_label, may be NULL). */
+void tp_dcgm_init(tp_dcgm *g, tp_emit *e, const tp_power_options *opt);
 void tp_dcgm_free(tp_dcgm *g);
 /* Start the delivering pass after a survey pass (what the survey noted stays). */
 void tp_dcgm_deliver(tp_dcgm *g);
@@ -107,7 +129,7 @@ int tp_dcgm_series(tp_dcgm *g, const tp_dcgm_labels *l, int64_t line);
 /* One value of series h (as the exporter gives it: W or mJ) at t_s. */
 void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line);
 /* The notes of the delivering pass: counts of what was left out, and the
- * sampling of each metric. */
+ * sampling of each metric; the holds of job labels go to the sink. */
 void tp_dcgm_finish(tp_dcgm *g);
 
 #endif

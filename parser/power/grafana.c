@@ -229,7 +229,7 @@ static int S_long(tp_lines *lr, char sep, tp_field *f, tp_dcgm *g, tp_clock *clk
 int tp_grafana_read(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
   tp_field *f = tp_xmalloc(S_MAX_COLS * sizeof *f);
   tp_dcgm g;
-  tp_dcgm_init(&g, e, e->rd);
+  tp_dcgm_init(&g, e, opt);
   tp_clock clk;
   tp_clock_init(&clk, opt->tz, opt->clock_offset_s);
   const char *s;

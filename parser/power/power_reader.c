@@ -70,6 +70,10 @@ int tp_emit_device(tp_emit *e, const char *id, size_t n, const char *name, tp_sa
   return (int)e->n_dev++;
 }
 
+void tp_emit_hold(tp_emit *e, const char *id, const char *job, double start_s, double end_s) {
+  if (e->sink && e->sink->hold) e->sink->hold(e->sink->ctx, id, job, start_s, end_s);
+}
+
 bool tp_emit_sample(tp_emit *e, int dev, double t_s, double value, int64_t line) {
   tp_emit_dev *dv = &e->dev[dev];
   if (!isfinite(value) || value < 0) {

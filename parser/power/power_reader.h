@@ -40,6 +40,8 @@ typedef struct tp_power_options {
                                (dmon without -o DT, perf stat without its
                                "# started on" line) */
   double dmon_interval_s;   /* dmon sampling interval (-d); 0 means 1 s */
+  const char *job_label;    /* DCGM metrics: a label naming the Slurm job that holds a
+                               GPU, looked up before hpc_job and job_id; NULL if none */
   double rapl_max_range_uj; /* RAPL wrap value when the file has no
                                max_energy_range_uj column; 0 = unknown */
   size_t max_line;          /* longest line read; 0 = 64 KiB */
@@ -79,6 +81,9 @@ int tp_emit_device(tp_emit *e, const char *id, size_t n, const char *name, tp_sa
                    double wrap_j, int64_t line);
 /* The index of a device already announced, or -1. */
 int tp_emit_find(tp_emit *e, const char *id, size_t n);
+/* Tell the sink that device id (as announced, or about to be) was held by
+ * scheduler job `job` from start_s to end_s (a DCGM job label). */
+void tp_emit_hold(tp_emit *e, const char *id, const char *job, double start_s, double end_s);
 /* Deliver a sample after the checks (finite, not negative, time not going
  * backwards for this device).  Returns true when it was delivered. */
 bool tp_emit_sample(tp_emit *e, int dev, double t_s, double value, int64_t line);

@@ -491,7 +491,7 @@ static void S_report(S_p *p, int err) {
 int tp_prom_read(tp_lines *lr, const tp_power_options *opt, tp_emit *e) {
   S_src *src = tp_xmalloc(sizeof *src);
   tp_dcgm g;
-  tp_dcgm_init(&g, e, e->rd);
+  tp_dcgm_init(&g, e, opt);
   S_p p = {.src = src, .g = &g, .rd = e->rd, .offset_s = opt->clock_offset_s};
   int rc = -1;
   /* The survey: which devices have an energy counter. */

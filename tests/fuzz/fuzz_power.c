@@ -6,7 +6,8 @@
  * values, and per-device time that never goes backwards.  Every sample also
  * goes to the energy model, integrated over a run window set by the first
  * and last samples seen (with counters, wrap-around and gaps as the file has
- * them), and that run is reported.
+ * them), and that run is reported.  Holds of job labels are checked too:
+ * a device and a job named, a finite span that does not go backwards.
  *
  * Selector byte: bits 0-2 pick the reader (0 auto-detect, 1 nvidia-smi CSV,
  * 2 nvidia-smi dmon, 3 RAPL CSV, 4 perf stat, 5 CodeCarbon, 6 CSV mapping,
@@ -14,7 +15,8 @@
  * nvidia-smi note, 1 and 3 Prometheus answers of DCGM metrics, 2 Grafana CSV
  * exports; Grafana is also reached through 0), bit 3 a start time and a
  * noheader column list, bit 4 the mapping's time in two columns (date, time
- * of day) and that list open-ended ("...": rows may have more fields), bit 5
+ * of day) and that list open-ended ("...": rows may have more fields), and for
+ * DCGM metrics a configured job label ("slurm_job"), bit 5
  * a day-first date order, bit 6 a device column for the CSV mapping (bits 5
  * and 6 set options of the CSV mapping only, so they are free to pick among
  * the later formats), bit 7 a mapping without header.  A Grafana export
@@ -62,6 +64,12 @@ static void S_sample(void *ctx, int dev, double t_s, double value) {
   c->energy.sample(c->energy.ctx, c->handle[dev], t_s, value);
 }
 
+static void S_hold(void *ctx, const char *id, const char *job, double start_s, double end_s) {
+  (void)ctx;
+  if (!id || !*id || !job || !*job || !isfinite(start_s) || !isfinite(end_s) || end_s < start_s)
+    abort();
+}
+
 static void S_declared(void *ctx, const tp_declared *d) {
   if (!(d->it_energy_j >= 0) || !(d->tool_pue >= 1)) abort();
 }
@@ -90,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tp_energy_window w = {.start_s = -1e12, .end_s = 1e12};
   tp_energy *e = tp_energy_new(&w, 1, NULL, 0);
   c.energy = tp_energy_sink(e);
-  tp_trace_sink sink = {&c, S_device, S_sample, S_declared, NULL};
+  tp_trace_sink sink = {&c, S_device, S_sample, S_declared, NULL, S_hold};
   bool two = (sel & 0x10) != 0; /* time in columns 1 and 2 */
   tp_csvmap map = {.time_index = 1, .time2_index = two ? 2 : 0, .value_index = two ? 3 : 2,
                    .device_index = (sel & 0x40) ? (two ? 4 : 3) : 0,
@@ -100,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tp_power_options_init(&o);
   o.csvmap = &map;
   o.max_line = 256; /* small, so that long lines are exercised */
+  if (two) o.job_label = "slurm_job";
   if (sel & 0x08) {
     o.has_start = true;
     o.start_s = 1e9;

@@ -163,6 +163,13 @@ static int S_power(tp_buf *out, const char *name) {
     tp_buf_printf(out, " %s %s\n", S_num(c, v->v_last), unit);
   }
   for (size_t i = 0; i < t.n_decl; i++) S_declared(out, &t.decl[i]);
+  for (size_t i = 0; i < t.n_holds; i++) {
+    tp_buf_printf(out, "hold %s by job %s\n  from ", t.holds[i].id, t.holds[i].job);
+    S_time(out, t.holds[i].start_s);
+    tp_buf_adds(out, "\n  to ");
+    S_time(out, t.holds[i].end_s);
+    tp_buf_adds(out, "\n");
+  }
   S_diags(out, &d);
   tp_power_tally_free(&t);
   tp_diag_free(&d);

@@ -337,6 +337,42 @@ static void test_profile_and_merge(void) {
   S_done(e, run);
 }
 
+static void test_job_holds(void) {
+  /* n1/gpu0 at 100 W over 100 s.  The trace says job A held it from 0 to 60 s
+   * and job B from 40 to 100 s; both windows cover the 100 s.  A: 0-40 alone
+   * (4000 J) and 40-60 split (1000 J); B the same the other way round; each
+   * joule once.  Job C (n1, no label) gets no time of a GPU labels give to
+   * others; job D runs on host n2; n1/gpu1 (40 W, no label) is C's alone. */
+  tp_energy_window w[4] = {S_win(0, 100), S_win(0, 100), S_win(0, 100), S_win(0, 100)};
+  double cuts[] = {T0 + 40, T0 + 60};
+  tp_energy *e = tp_energy_new(w, 4, cuts, 2);
+  const char *n1[] = {"n1.cluster"}, *n2[] = {"n2"};
+  tp_energy_window_job(e, 0, "A", n1, 1);
+  tp_energy_window_job(e, 1, "B", n1, 1);
+  tp_energy_window_job(e, 2, "C", n1, 1);
+  tp_energy_window_job(e, 3, "D", n2, 1);
+  int g0 = tp_energy_device(e, "n1/gpu0", NULL, TP_SAMPLE_POWER_W, 0);
+  int g1 = tp_energy_device(e, "n1/gpu1", NULL, TP_SAMPLE_POWER_W, 0);
+  S_const(e, g0, 0, 100, 1, 100.0);
+  S_const(e, g1, 0, 100, 1, 40.0);
+  tp_energy_add_hold(e, "n1/gpu0", "A", T0, T0 + 60);
+  tp_energy_add_hold(e, "n1/gpu0", "B", T0 + 40, T0 + 100);
+  tp_energy_close(e);
+  tp_energy_share sh;
+  double want[4][2] = {{5000, 0}, {5000, 0}, {0, 4000}, {0, 0}};
+  for (size_t i = 0; i < 4; i++)
+    for (size_t d = 0; d < 2; d++) {
+      tp_energy_get_share(e, i, d, &sh);
+      CHECK_NEAR(sh.energy_j, want[i][d], 1e-6);
+      CHECK(sh.allowed == (want[i][d] > 0));
+    }
+  tp_energy_get_share(e, 0, 0, &sh);
+  CHECK(sh.shared);
+  CHECK_NEAR(sh.covered_s, 60, 1e-9);
+  CHECK_NEAR(tp_energy_cell_j(e, 1, 0, 1), 1000, 1e-6); /* 40-60 s, B's half */
+  tp_energy_free(e);
+}
+
 int main(void) {
   TP_RUN(test_constant);
   TP_RUN(test_ramp);
@@ -349,5 +385,6 @@ int main(void) {
   TP_RUN(test_out_of_order);
   TP_RUN(test_no_overlap);
   TP_RUN(test_profile_and_merge);
+  TP_RUN(test_job_holds);
   return tp_test_summary();
 }

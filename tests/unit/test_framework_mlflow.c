@@ -44,6 +44,10 @@ static void test_synthetic(void) {
            "1700000010000 150.5 0\n1700000020000 160 1\n");
   fw_write(dir, "mlruns/1/0123456789abcdef0123456789abcdef/params/lr", "0.001");
   fw_write(dir, "mlruns/1/0123456789abcdef0123456789abcdef/params/opt", "adam");
+  /* Tags that say the run's Slurm job and GPUs: hparams under the variables' names. */
+  fw_write(dir, "mlruns/1/0123456789abcdef0123456789abcdef/tags/slurm.job_id", "4242\n");
+  fw_write(dir, "mlruns/1/0123456789abcdef0123456789abcdef/tags/SLURM_JOB_GPUS", "4,5");
+  fw_write(dir, "mlruns/1/0123456789abcdef0123456789abcdef/tags/mlflow.user", "ana");
   tp_run *run = tp_run_new("t", run_dir);
   tp_diags d = {0};
   CHECK(tp_framework_is_mlflow_run(run_dir));
@@ -53,6 +57,9 @@ static void test_synthetic(void) {
   CHECK(tp_run_find_series(run, "system/gpu_1_power_usage_watts") == NULL);
   fw_check_hparam(run, "lr", "0.001");
   fw_check_hparam(run, "opt", "adam");
+  fw_check_hparam(run, "SLURM_JOB_ID", "4242");
+  fw_check_hparam(run, "SLURM_JOB_GPUS", "4,5");
+  CHECK(tp_run_find_hparam(run, "mlflow.user") == NULL);
   CHECK_STR(run->window_source, "run metadata");
   CHECK_NEAR(run->start_s, 1700000000, 1e-6);
   CHECK_NEAR(run->end_s, 1700000100, 1e-6);

@@ -49,10 +49,17 @@ static void S_answer1(tp_buf *b, const char *name, const char *labels, double fr
 /* ---- Reading ------------------------------------------------------------------- */
 
 typedef dcgm_result result;
+typedef dcgm_hold hold;
 
-static void run_bytes(result *r, const void *bytes, size_t n) {
-  dcgm_check_read(r, bytes, n, TP_POWER_AUTO, NULL);
+/* Read bytes[0..n) with the configured job label job_label (or NULL). */
+static void run_label(result *r, const void *bytes, size_t n, const char *job_label) {
+  tp_power_options o;
+  tp_power_options_init(&o);
+  o.job_label = job_label;
+  dcgm_check_read(r, bytes, n, TP_POWER_AUTO, &o);
 }
+
+static void run_bytes(result *r, const void *bytes, size_t n) { run_label(r, bytes, n, NULL); }
 
 static void run(result *r, tp_buf *b) {
   run_bytes(r, b->data, b->len);
@@ -121,6 +128,15 @@ static void test_repeats_once(void) {
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
   CHECK(has_diag(&r, "counted once"));
+  /* ... but both jobs' labels are kept: each held GPU 0 for the whole minute
+   * (values from 0 to 60 s, widened by their 15 s step). */
+  CHECK_INT(r.n_holds, 2);
+  CHECK_STR(r.holds[0].id, "node1/gpu0");
+  CHECK_STR(r.holds[0].job, "101");
+  CHECK_STR(r.holds[1].job, "102");
+  CHECK_NEAR(r.holds[1].start_s, -15, 1e-9);
+  CHECK_NEAR(r.holds[1].end_s, 75, 1e-9);
+  CHECK(has_diag(&r, "held by two jobs at once (60 s"));
   done(&r);
   /* Two jobs one after the other on GPU 0, and an answer split in time (JSON
    * lines) sharing its boundary sample: one trace of 60 s. */
@@ -132,7 +148,45 @@ static void test_repeats_once(void) {
   run(&r, &b);
   CHECK_INT(r.t.n_samples, 5);
   CHECK_NEAR(r.run->energy.it_j, 10500.0, 10.5);
+  /* 101 from 0 to 30 s, 102 from 30 to 60 s (its two answers one hold),
+   * widened by 15 s. */
+  CHECK_INT(r.n_holds, 2);
+  CHECK_NEAR(r.holds[0].end_s, 45, 1e-9);
+  CHECK_STR(r.holds[1].job, "102");
+  CHECK_NEAR(r.holds[1].start_s, 15, 1e-9);
+  CHECK_NEAR(r.holds[1].end_s, 75, 1e-9);
+  CHECK(!has_diag(&r, "two jobs at once"));
   done(&r);
+}
+
+static void test_job_labels(void) {
+  /* A label the configuration names comes before hpc_job; a pause of more
+   * than 5 minutes ends a hold; a power series passed over for a counter
+   * still says who held the GPU. */
+  static const double mj[] = {5e6, 6.5e6, 8e6, 9.5e6, 11e6};
+  tp_buf b = {0};
+  S_begin(&b);
+  S_series(&b, POWER, GPU0 ",\"slurm_job\":\"7\",\"hpc_job\":\"9\"", 0, k_p0, 5);
+  S_series(&b, POWER, GPU0 ",\"slurm_job\":\"7\",\"hpc_job\":\"9\"", 400, k_p0, 5);
+  S_series(&b, POWER, GPU1 ",\"hpc_job\":\"8\"", 0, k_p1, 5);
+  S_series(&b, ENERGY, GPU1 ",\"hpc_job\":\"8\"", 60, mj, 5);
+  S_end(&b);
+  result r;
+  run_label(&r, b.data, b.len, "slurm_job");
+  CHECK_INT(r.n_holds, 3);
+  CHECK_STR(r.holds[0].job, "7");
+  CHECK_NEAR(r.holds[0].end_s, 75, 1e-9);
+  CHECK_NEAR(r.holds[1].start_s, 385, 1e-9);
+  CHECK_STR(r.holds[2].id, "node1/gpu1");
+  CHECK_STR(r.holds[2].job, "8");
+  CHECK_NEAR(r.holds[2].start_s, -15, 1e-9);  /* the power series' first value */
+  CHECK_NEAR(r.holds[2].end_s, 135, 1e-9);    /* the counter's last */
+  CHECK(has_diag(&r, "slurm_job: job 7"));
+  done(&r);
+  run_label(&r, b.data, b.len, NULL);
+  CHECK_STR(r.holds[0].job, "9");
+  done(&r);
+  tp_buf_free(&b);
 }
 
 static void test_stale(void) {
@@ -323,6 +377,7 @@ int main(void) {
   TP_RUN(test_integrated);
   TP_RUN(test_counter_preferred);
   TP_RUN(test_repeats_once);
+  TP_RUN(test_job_labels);
   TP_RUN(test_stale);
   TP_RUN(test_stale_mid);
   TP_RUN(test_counter_reset);
