@@ -134,6 +134,7 @@ static int S_discover_and_load(tp_pipeline_state *st, char *const *paths, size_t
   if (opts->trace_format && tp_framework_parse_name(opts->trace_format, &fw_kind) == 0)
     fo.force = (unsigned)fw_kind;
   const char *cache = S_cache_dir(lab, opts);
+  st->cache_dir = cache;
   tp_run **loaded = tp_runload_all(disc->runs, disc->n_runs, &fo, opts->jobs, cache);
   for (size_t i = 0; i < disc->n_runs; i++) tp_lab_add_run(lab, loaded[i]);
   free(loaded);
