@@ -229,6 +229,7 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_resplit(lab);
   tp_resplit_series(lab);
   tp_attrib_scanned_apart(lab);
+  tp_resplit_drop_samples(lab); /* split: not held while the pages are drawn */
   tp_attrib_drop_joined_elsewhere(lab);
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);
