@@ -65,7 +65,8 @@ static void S_note_hardware(tp_pipeline_state *st) {
   for (size_t i = 0; i < st->lab->n_runs; i++) {
     const tp_config_hardware *hw = tp_config_hardware_of(st->cfg, st->lab->runs[i]->id);
     if (!hw) continue;
-    if (!have) tp_traces_file_info(st->cfg->path, true, sha, &af.size, &af.mtime_s);
+    if (!have)
+      tp_traces_file_info(st->cache_dir, st->cfg->path, true, sha, &af.size, &af.mtime_s);
     have = true;
     tp_attrib_hardware(st->attrib, i, &af, hw->line);
   }

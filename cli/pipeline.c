@@ -134,6 +134,7 @@ static int S_discover_and_load(tp_pipeline_state *st, char *const *paths, size_t
   if (opts->trace_format && tp_framework_parse_name(opts->trace_format, &fw_kind) == 0)
     fo.force = (unsigned)fw_kind;
   const char *cache = S_cache_dir(lab, opts);
+  st->cache_dir = cache;
   tp_run **loaded = tp_runload_all(disc->runs, disc->n_runs, &fo, opts->jobs, cache);
   for (size_t i = 0; i < disc->n_runs; i++) tp_lab_add_run(lab, loaded[i]);
   free(loaded);
@@ -228,6 +229,7 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
   tp_resplit(lab);
   tp_resplit_series(lab);
   tp_attrib_scanned_apart(lab);
+  tp_resplit_drop_samples(lab); /* split: not held while the pages are drawn */
   tp_attrib_drop_joined_elsewhere(lab);
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);

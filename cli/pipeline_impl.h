@@ -38,6 +38,7 @@ typedef struct tp_pipeline_state {
   tp_carbon carbon;          /* PUE and intensity in force */
   tp_intensity_series series;/* --intensity FILE, when given */
   char *intensity_text;      /* owned source strings the carbon struct points to */
+  const char *cache_dir;     /* --cache when usable (trace digests are kept there), or NULL */
 } tp_pipeline_state;
 
 /* One trace file to read and the runs it may belong to. */
@@ -89,6 +90,12 @@ tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_o
 tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
                         const char *cache_dir);
 
+/* The SHA-256 of the file at path (64 hex digits into sha), taken from the
+ * cache in cache_dir while the file's size, modification time and inode are
+ * those it was taken at, else computed (and kept there); cache_dir NULL: always
+ * computed.  Returns 0, or -1 when the file cannot be read (sha untouched). */
+int tp_runcache_digest(const char *cache_dir, const char *path, char sha[65]);
+
 /* ---- cli/rootscan.c ---- */
 
 /* Re-base run ids on root and add the trace files of every directory between
@@ -99,10 +106,11 @@ void tp_rootscan_apply(tp_discovery *disc, char *const *paths, size_t n_paths, c
 
 /* ---- cli/traces.c ---- */
 
-/* Size and modification time of a regular file and, when `hash`, its SHA-256;
- * sha is left alone without `hash`, "" when the file cannot be read. */
-void tp_traces_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
-                         int64_t *mtime_s);
+/* Size and modification time of a regular file and, when `hash`, its SHA-256
+ * (through the cache in cache_dir when not NULL: tp_runcache_digest); sha is
+ * left alone without `hash`, "" when the file cannot be read. */
+void tp_traces_file_info(const char *cache_dir, const char *path, bool hash, char sha[65],
+                         uint64_t *size, int64_t *mtime_s);
 
 /* The first bytes of a file (at most cap), for sniffing its format; 0 when
  * it cannot be read. */

@@ -6,6 +6,11 @@
  * entry; any other is read again and stored.  Entries are written to a
  * temporary name and renamed, the key last, so a key only ever names a
  * complete document.
+ *
+ * The SHA-256 digests of trace files (which tell identical copies apart and
+ * name each trace in the provenance) are kept too, one small file per trace
+ * with the same size, modification time and inode test, so that a report of
+ * an unchanged archive does not read every trace twice.
  */
 #include "cli/pipeline_impl.h"
 
@@ -18,6 +23,7 @@
 
 #include "model/mem.h"
 #include "model/runbin.h"
+#include "parser/text/sha256.h"
 #include "render/render.h"
 
 /* The key of a cached run: the program's version, the configured parsers
@@ -136,6 +142,26 @@ static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
   return base;
 }
 
+/* Write data to path through a temporary name beside it, so that path only
+ * ever holds a complete file.  Returns true when written. */
+static bool S_write_whole(const char *path, const char *data, size_t len) {
+  char *tmp = tp_xasprintf("%s.tmp-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  bool ok = false;
+  if (fd >= 0) {
+    FILE *f = fdopen(fd, "wb");
+    if (f) {
+      ok = fwrite(data, 1, len, f) == len;
+      ok = fclose(f) == 0 && ok && rename(tmp, path) == 0;
+    } else {
+      close(fd);
+    }
+    if (!ok) unlink(tmp);
+  }
+  free(tmp);
+  return ok;
+}
+
 static void S_cache_store(const char *base, const tp_found_run *fr, const tp_framework_opts *fo,
                           const tp_run *run) {
   tp_buf doc = {0};
@@ -146,21 +172,8 @@ static void S_cache_store(const char *base, const tp_found_run *fr, const tp_fra
   size_t len[2] = {doc.len, strlen(key)};
   /* The document first, the key last: a key only ever names a complete document. */
   for (int k = 0; k < 2; k++) {
-    char *tmp = tp_xasprintf("%s%s.tmp-XXXXXX", base, ext[k]);
     char *dst = tp_xasprintf("%s%s", base, ext[k]);
-    int fd = mkstemp(tmp);
-    bool ok = false;
-    if (fd >= 0) {
-      FILE *f = fdopen(fd, "wb");
-      if (f) {
-        ok = fwrite(data[k], 1, len[k], f) == len[k];
-        ok = fclose(f) == 0 && ok && rename(tmp, dst) == 0;
-      } else {
-        close(fd);
-      }
-      if (!ok) unlink(tmp);
-    }
-    free(tmp);
+    bool ok = S_write_whole(dst, data[k], len[k]);
     free(dst);
     if (!ok) break;
   }
@@ -231,4 +244,50 @@ tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
   free(docfile);
   free(base);
   return run;
+}
+
+/* The first line of a digest entry: the file as it is now (real path, size,
+ * modification time in ns, inode); NULL when it is not a readable regular file. */
+static char *S_digest_key(const char *real) {
+  struct stat st;
+  if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) return NULL;
+  return tp_xasprintf("trainprint digest 1\t%s\t%lld\t%lld.%09ld\t%llu\n", real,
+                      (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                      (long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+}
+
+int tp_runcache_digest(const char *cache_dir, const char *path, char sha[65]) {
+  if (!cache_dir) return tp_sha256_file(path, sha, &(uint64_t){0});
+  char *real = realpath(path, NULL);
+  char *key = real ? S_digest_key(real) : NULL;
+  if (!key) {
+    free(real);
+    return tp_sha256_file(path, sha, &(uint64_t){0});
+  }
+  char *slug = tp_site_slug(real);
+  free(real);
+  char *entry = tp_xasprintf("%s/digest-%s", cache_dir, slug);
+  free(slug);
+  size_t kn = strlen(key);
+  char old[8192];
+  size_t got = 0;
+  FILE *f = fopen(entry, "rb");
+  if (f) {
+    got = fread(old, 1, sizeof old - 1, f);
+    fclose(f);
+  }
+  old[got] = '\0';
+  int rc = 0;
+  if (got == kn + 65 && memcmp(old, key, kn) == 0 && old[kn + 64] == '\n' &&
+      strspn(old + kn, "0123456789abcdef") == 64) {
+    memcpy(sha, old + kn, 64);
+    sha[64] = '\0';
+  } else if ((rc = tp_sha256_file(path, sha, &(uint64_t){0})) == 0) {
+    char *doc = tp_xasprintf("%s%s\n", key, sha);
+    S_write_whole(entry, doc, strlen(doc));
+    free(doc);
+  }
+  free(entry);
+  free(key);
+  return rc;
 }

@@ -135,7 +135,7 @@ static void S_apply_file(tp_pipeline_state *st, const char *path, const char *di
   }
   double data_end_s = S_data_end(&jobs);
   tp_input info = {0};
-  tp_traces_file_info(path, true, info.sha256, &info.size, &info.mtime_s);
+  tp_traces_file_info(st->cache_dir, path, true, info.sha256, &info.size, &info.mtime_s);
   bool *claimed = tp_xcalloc(jobs.count + 1, sizeof *claimed);
   S_claim_folders(st, &jobs, folder_ids, n_runs, path, data_end_s, (double)info.mtime_s,
                   claimed);

@@ -102,10 +102,10 @@ static void S_reader_merge(tp_pipeline_state *st, S_reader *rd) {
 }
 
 /* Size and modification time of a regular file and, when `hash`, its SHA-256
- * (parser/text/sha256.h); sha is left alone without `hash`, "" when the file
- * cannot be read. */
-void tp_traces_file_info(const char *path, bool hash, char sha[65], uint64_t *size,
-                         int64_t *mtime_s) {
+ * (parser/text/sha256.h, kept in the cache when there is one); sha is left
+ * alone without `hash`, "" when the file cannot be read. */
+void tp_traces_file_info(const char *cache_dir, const char *path, bool hash, char sha[65],
+                         uint64_t *size, int64_t *mtime_s) {
   if (hash) sha[0] = '\0';
   *size = 0;
   *mtime_s = 0;
@@ -113,7 +113,7 @@ void tp_traces_file_info(const char *path, bool hash, char sha[65], uint64_t *si
   if (stat(path, &fst) != 0 || !S_ISREG(fst.st_mode)) return;
   *size = (uint64_t)fst.st_size;
   *mtime_s = (int64_t)fst.st_mtime;
-  if (hash && tp_sha256_file(path, sha, &(uint64_t){0}) != 0) sha[0] = '\0';
+  if (hash && tp_runcache_digest(cache_dir, path, sha) != 0) sha[0] = '\0';
 }
 
 /* The first bytes of a file (at most cap), for sniffing its format; 0 when
@@ -387,13 +387,14 @@ static void S_stream_trace(const tp_pipeline_state *st, const tp_trace_job *job,
 
 /* What the closed integrator e gave the selected runs, for the attribution,
  * with the file as an input: size, time, digest (identical files count once). */
-static tp_attrib_trace *S_collect(const tp_lab *lab, const tp_trace_job *job,
-                                  tp_power_format fmt, tp_energy *e, const S_selection *sel) {
+static tp_attrib_trace *S_collect(const tp_lab *lab, const char *cache_dir,
+                                  const tp_trace_job *job, tp_power_format fmt, tp_energy *e,
+                                  const S_selection *sel) {
   char sha[65];
   memcpy(sha, job->sha256, sizeof sha);
   tp_attrib_file af = {.path = job->path, .sha256 = sha,
                        .scope = job->n_also ? NULL : job->under_dir};
-  tp_traces_file_info(job->path, !sha[0], sha, &af.size, &af.mtime_s);
+  tp_traces_file_info(cache_dir, job->path, !sha[0], sha, &af.size, &af.mtime_s);
   af.format = job->mlflow_run  ? "mlflow-system"
               : job->wandb_run ? "wandb-system"
               : fmt == TP_POWER_UNKNOWN ? "trace"
@@ -433,7 +434,7 @@ static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, S_reade
   rd->path = job->path;
   S_stream_trace(st, job, fmt, rd);
   tp_energy_close(e);
-  rd->trace = S_collect(st->lab, job, fmt, e, &sel);
+  rd->trace = S_collect(st->lab, st->cache_dir, job, fmt, e, &sel);
   tp_profiler_finish(rd->profiler);
   rd->profiler = NULL;
   /* The integrator knows no file names: its diagnostics are about this one. */
@@ -484,7 +485,7 @@ static void S_merge_copies(tp_pipeline_state *st, tp_trace_job *jobs, size_t n) 
     bool twin = (k > 0 && sz[k - 1].size == sz[k].size) ||
                 (k + 1 < n && sz[k + 1].size == sz[k].size);
     if (twin && sz[k].size != UINT64_MAX)
-      tp_traces_file_info(jobs[sz[k].i].path, true, jobs[sz[k].i].sha256, &(uint64_t){0},
+      tp_traces_file_info(st->cache_dir, jobs[sz[k].i].path, true, jobs[sz[k].i].sha256, &(uint64_t){0},
                   &(int64_t){0});
   }
   free(sz);

@@ -348,3 +348,16 @@ size_t tp_resplit_series(tp_lab *lab) {
   s->count = u;
   return u;
 }
+
+void tp_resplit_drop_samples(tp_lab *lab) {
+  for (size_t r = 0; r < lab->n_runs; r++)
+    for (size_t u = 0; u < lab->runs[r]->n_uses; u++) {
+      tp_trace_use *use = &lab->runs[r]->uses[u];
+      for (size_t d = 0; d < use->n_devs; d++) {
+        free(use->devs[d].t_s);
+        free(use->devs[d].v);
+        use->devs[d].t_s = use->devs[d].v = NULL;
+        use->devs[d].n = 0;
+      }
+    }
+}

@@ -37,4 +37,10 @@ size_t tp_resplit(tp_lab *lab);
  * the by-time what-ifs are those of `report`.  Returns its row count. */
 size_t tp_resplit_series(tp_lab *lab);
 
+/* Free the trace samples every run of lab kept (tp_use_device t_s and v),
+ * once tp_resplit and tp_attrib_scanned_apart have used them: nothing the
+ * site is made of reads them, and they would be held while the pages are
+ * drawn.  The uses' other figures stay. */
+void tp_resplit_drop_samples(tp_lab *lab);
+
 #endif

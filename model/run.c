@@ -508,6 +508,18 @@ void tp_series_get_stats(const tp_series *s, tp_series_stats *out) {
   *out = st;
 }
 
+/* Give back the room the series grew into while they were read: a lab holds
+ * every run's points until its pages are drawn, and doubling growth leaves
+ * up to half of each array unused. */
+static void S_shrink_series(tp_run *run) {
+  for (size_t i = 0; i < run->n_series; i++) {
+    tp_series *s = &run->series[i];
+    if (s->count == 0 || s->count == s->cap) continue;
+    s->points = tp_xrealloc(s->points, s->count * sizeof *s->points);
+    s->cap = s->count;
+  }
+}
+
 void tp_run_decimate(tp_run *run, const char *keep_aligned_tag, size_t max_points) {
   if (max_points < 4) max_points = 4;
   for (size_t i = 0; i < run->n_series; i++) {
@@ -547,6 +559,7 @@ void tp_run_decimate(tp_run *run, const char *keep_aligned_tag, size_t max_point
     s->stats = st;
     free(keep);
   }
+  S_shrink_series(run);
 }
 
 static int S_cmp_hparam(const void *a, const void *b) {
@@ -586,6 +599,7 @@ static char *S_series_list(const tp_run *run, S_count what, size_t *n_out,
 }
 
 void tp_run_finish(tp_run *run) {
+  S_shrink_series(run);
   if (run->n_hparams > 1) {
     qsort(run->hparams, run->n_hparams, sizeof *run->hparams, S_cmp_hparam);
     run->hp_index->n = SIZE_MAX; /* the order changed: rebuilt when next used */
