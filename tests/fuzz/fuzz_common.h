@@ -170,7 +170,9 @@ static inline void tp_fuzz_pages(const tp_lab *lab) {
   if (!templates) return;
   char dir[96];
   snprintf(dir, sizeof dir, "/tmp/tp_fuzz_site.%ld", (long)getpid());
-  tp_pages_opts o = {.templates_dir = templates, .generator = "trainprint fuzz"};
+  /* One drawing thread: libFuzzer counts every thread's allocations against
+   * the input, and the threads are tested elsewhere (e2e render_parts). */
+  tp_pages_opts o = {.templates_dir = templates, .generator = "trainprint fuzz", .jobs = 1};
   tp_site site;
   char *err = NULL;
   if (tp_site_begin(&site, dir, &err) == 0) {
