@@ -80,12 +80,13 @@ void tp_chart_hash(const tp_chart *c, tp_hash *h) {
   _Static_assert(sizeof(tp_chart_paxis) == 48, "a tp_chart_paxis field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_pline) == 16, "a tp_chart_pline field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_key) == 16, "a tp_chart_key field: feed it to tp_chart_hash");
-  _Static_assert(sizeof(tp_chart) == 320, "a tp_chart field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart) == 328, "a tp_chart field: feed it to tp_chart_hash");
 #endif
   /* The painter's version shapes PNG and PDF. */
   tp_hash_u64(h, (uint64_t)cairo_version());
   tp_hash_u64(h, (uint64_t)c->kind);
   tp_hash_str(h, c->id);
+  tp_hash_str(h, c->key);
   tp_hash_str(h, c->title);
   tp_hash_str(h, c->desc);
   tp_hash_double(h, c->width_pt);
@@ -135,6 +136,7 @@ void tp_chart_hash(const tp_chart *c, tp_hash *h) {
 void tp_chart_free(tp_chart *c) {
   if (!c) return;
   free(c->id);
+  free(c->key);
   free(c->title);
   free(c->desc);
   S_axis_free(&c->x);
@@ -168,6 +170,11 @@ void tp_chart_free(tp_chart *c) {
 void tp_chart_set_id(tp_chart *c, const char *id) {
   free(c->id);
   c->id = tp_xstrdup(id && *id ? id : "chart");
+}
+
+void tp_chart_set_key(tp_chart *c, const char *key) {
+  free(c->key);
+  c->key = S_dup(key);
 }
 
 void tp_chart_axis_set(tp_chart_axis *a, tp_axis_kind kind, const char *label, const char *unit) {

@@ -123,6 +123,8 @@ typedef struct tp_chart {
   tp_chart_kind kind;
   char *id;           /* prefix of the ids inside the SVG (title, desc); keep it
                          unique per page when charts are inlined.  "chart" by default */
+  char *key;          /* the chart's name in its page's CSV (tp_chart_csv_page's
+                         `chart`); NULL (default): the caller names it */
   char *title;        /* drawn above the plot and used as the SVG <title> */
   char *desc;         /* SVG <desc>: what the chart shows, for screen readers */
   double width_pt, height_pt; /* size in points (default 480 x 300 = 6.67 x 4.17 in) */
@@ -155,6 +157,8 @@ void tp_chart_free(tp_chart *c);
  * files. */
 void tp_chart_hash(const tp_chart *c, tp_hash *h);
 void tp_chart_set_id(tp_chart *c, const char *id);
+/* Name c in its page's CSV by key (copied; NULL: the caller's name). */
+void tp_chart_set_key(tp_chart *c, const char *key);
 /* Set an axis's kind, label and base unit (either may be NULL). */
 void tp_chart_axis_set(tp_chart_axis *a, tp_axis_kind kind, const char *label, const char *unit);
 /* Append a category to a CATEGORY axis; returns its index. */

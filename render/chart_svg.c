@@ -19,15 +19,19 @@
  * real data stay far inside (a few thousand units). */
 #define S_COORD_MAX 1e12
 
-/* A coordinate with one decimal, locale-independent, "-0" never; not a number
- * is written as 0 and a value beyond +-S_COORD_MAX as that bound.  The digits
- * are written by hand (this is the hottest formatting of a report): the text
- * is what "%lld" of the tenths, then ".%lld" of a nonzero last digit, gave. */
-static void S_num(tp_buf *b, double v) {
+/* A coordinate in tenths, rounded: not a number reads as 0 and a value
+ * beyond +-S_COORD_MAX as that bound. */
+static long long S_tenths(double v) {
   if (isnan(v)) v = 0;
   if (v > S_COORD_MAX) v = S_COORD_MAX;
   if (v < -S_COORD_MAX) v = -S_COORD_MAX;
-  long long t = llround(v * 10);
+  return llround(v * 10);
+}
+
+/* t tenths with one decimal, locale-independent, "-0" never.  The digits
+ * are written by hand (this is the hottest formatting of a report): the text
+ * is what "%lld" of the tenths, then ".%lld" of a nonzero last digit, gave. */
+static void S_tenths_text(tp_buf *b, long long t) {
   char text[32], *end = text + sizeof text, *p = end;
   unsigned long long u = t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
   unsigned tenth = (unsigned)(u % 10);
@@ -37,6 +41,9 @@ static void S_num(tp_buf *b, double v) {
   if (t < 0) *--p = '-';
   tp_buf_add(b, p, (size_t)(end - p));
 }
+
+/* A coordinate with one decimal (see S_tenths and S_tenths_text). */
+static void S_num(tp_buf *b, double v) { S_tenths_text(b, S_tenths(v)); }
 
 /* n points (x,y pairs) as "x,y x,y ...". */
 static void S_points(tp_buf *b, const double *pts, size_t n) {
@@ -113,26 +120,80 @@ static void S_svg_marker(tp_buf *b, const tp_chart_prim *p) {
   }
 }
 
-static void S_svg_polyline(tp_buf *b, const tp_chart_prim *p) {
-  tp_buf_adds(b, "<polyline class=\"");
-  S_esc(b, p->cls);
-  tp_buf_adds(b, "\" fill=\"none\" points=\"");
-  S_points(b, p->pts, p->npts);
-  tp_buf_addc(b, '"');
+/* The stroke attributes of line p (colour, opacity, width, dashes). */
+static void S_svg_stroke(tp_buf *b, const tp_chart_prim *p) {
   S_svg_paint(b, "stroke", p->colour, p->opacity);
   S_num_attr(b, "stroke-width", p->width);
   if (p->dash == 1) tp_buf_adds(b, " stroke-dasharray=\"5 3\"");
   if (p->dash == 2) tp_buf_adds(b, " stroke-dasharray=\"1.5 2\"");
+}
+
+/* `<path class="CLS" fill="none" d="` */
+static void S_path_open(tp_buf *b, const char *cls) {
+  tp_buf_adds(b, "<path");
+  S_class_attr(b, cls);
+  tp_buf_adds(b, " fill=\"none\" d=\"");
+}
+
+/* A relative move of d tenths after another number: a space between the
+ * two unless the sign separates them. */
+static void S_rel(tp_buf *b, long long d) {
+  if (d >= 0) tp_buf_addc(b, ' ');
+  S_tenths_text(b, d);
+}
+
+/* A line through p's points as one path: the first point absolute, then
+ * relative moves ("M45 202l3.5-1 2 0.5"), each the difference of the rounded
+ * coordinates, so that every point falls where its absolute text put it. */
+static void S_svg_polyline(tp_buf *b, const tp_chart_prim *p) {
+  S_path_open(b, p->cls);
+  long long px = 0, py = 0;
+  for (size_t i = 0; i < p->npts; i++) {
+    long long x = S_tenths(p->pts[2 * i]), y = S_tenths(p->pts[2 * i + 1]);
+    if (i == 0) {
+      tp_buf_addc(b, 'M');
+      S_tenths_text(b, x);
+      S_rel(b, y);
+    } else if (i == 1) {
+      tp_buf_addc(b, 'l');
+      S_tenths_text(b, x - px);
+      S_rel(b, y - py);
+    } else {
+      S_rel(b, x - px);
+      S_rel(b, y - py);
+    }
+    px = x, py = y;
+  }
+  tp_buf_addc(b, '"');
+  S_svg_stroke(b, p);
   if (p->npts > 2) tp_buf_adds(b, " stroke-linejoin=\"round\"");
   tp_buf_adds(b, "/>\n");
 }
 
-static void S_svg_text(tp_buf *b, const tp_chart_prim *p) {
+/* One straight segment of a grouped path: "M x y" then H, V or L to the end. */
+static void S_segment(tp_buf *b, const tp_chart_prim *p) {
+  long long x0 = S_tenths(p->pts[0]), y0 = S_tenths(p->pts[1]);
+  long long x1 = S_tenths(p->pts[2]), y1 = S_tenths(p->pts[3]);
+  tp_buf_addc(b, 'M');
+  S_tenths_text(b, x0);
+  S_rel(b, y0);
+  if (y1 == y0) {
+    tp_buf_addc(b, 'H');
+    S_tenths_text(b, x1);
+  } else if (x1 == x0) {
+    tp_buf_addc(b, 'V');
+    S_tenths_text(b, y1);
+  } else {
+    tp_buf_addc(b, 'L');
+    S_tenths_text(b, x1);
+    S_rel(b, y1);
+  }
+}
+
+/* The attributes that a text shares with others of its style: font size,
+ * anchor, weight. */
+static void S_text_style(tp_buf *b, const tp_chart_prim *p) {
   static const char *const anchors[] = {"start", "middle", "end"};
-  tp_buf_adds(b, "<text");
-  S_class_attr(b, p->cls);
-  S_num_attr(b, "x", p->x);
-  S_num_attr(b, "y", p->y);
   S_num_attr(b, "font-size", p->size);
   if (p->anchor != TP_ANCHOR_START) {
     tp_buf_adds(b, " text-anchor=\"");
@@ -140,6 +201,13 @@ static void S_svg_text(tp_buf *b, const tp_chart_prim *p) {
     tp_buf_addc(b, '"');
   }
   if (p->bold) tp_buf_adds(b, " font-weight=\"bold\"");
+}
+
+/* A text's own part: position and rotation, then `>`, the text and
+ * `</text>`; the element's name and any shared attributes come before. */
+static void S_text_body(tp_buf *b, const tp_chart_prim *p) {
+  S_num_attr(b, "x", p->x);
+  S_num_attr(b, "y", p->y);
   if (p->angle != 0) {
     tp_buf_adds(b, " transform=\"rotate(");
     S_num(b, p->angle);
@@ -149,10 +217,17 @@ static void S_svg_text(tp_buf *b, const tp_chart_prim *p) {
     S_num(b, p->y);
     tp_buf_adds(b, ")\"");
   }
-  S_svg_paint(b, "fill", p->colour, p->opacity);
   tp_buf_addc(b, '>');
   S_esc(b, p->text);
   tp_buf_adds(b, "</text>\n");
+}
+
+static void S_svg_text(tp_buf *b, const tp_chart_prim *p) {
+  tp_buf_adds(b, "<text");
+  S_class_attr(b, p->cls);
+  S_text_style(b, p);
+  S_svg_paint(b, "fill", p->colour, p->opacity);
+  S_text_body(b, p);
 }
 
 static void S_svg_prim(tp_buf *b, const tp_chart_prim *p) {
@@ -177,6 +252,86 @@ static void S_svg_prim(tp_buf *b, const tp_chart_prim *p) {
   case TP_PRIM_TEXT: S_svg_text(b, p); break;
   default: break;
   }
+}
+
+/* ---- grouping ------------------------------------------------------------
+ * Axes, grids, ticks, error bars and legends are many short lines and texts
+ * of a few styles.  A run of such primitives between others is written
+ * style by style: all straight lines of one style as one <path>, all texts
+ * of one style inside one <g> that carries their shared attributes.  Each
+ * group takes the place of its first member.  Within a run nothing of one
+ * style is drawn over something of another (ticks, grid lines and labels
+ * meet at most at an end), so the picture is the one drawn in list order. */
+
+/* Whether p can join a group: a straight solid line, or a text. */
+static bool S_groupable(const tp_chart_prim *p) {
+  return (p->kind == TP_PRIM_LINE && p->npts == 2 && p->dash == 0) || p->kind == TP_PRIM_TEXT;
+}
+
+/* Whether a and b (both groupable) are drawn with the same attributes. */
+static bool S_same_style(const tp_chart_prim *a, const tp_chart_prim *b) {
+  if (a->kind != b->kind || a->colour != b->colour || a->opacity != b->opacity ||
+      strcmp(a->cls, b->cls) != 0)
+    return false;
+  if (a->kind == TP_PRIM_LINE) return a->width == b->width;
+  return a->size == b->size && a->anchor == b->anchor && a->bold == b->bold;
+}
+
+/* The group of p[0] among the n primitives of a run: its members (p[0] and
+ * the later ones of its style that are not yet written) are marked done. */
+static void S_svg_group(tp_buf *b, const tp_chart_prim *p, size_t n, bool *done) {
+  size_t members = 0;
+  for (size_t k = 0; k < n; k++) members += !done[k] && S_same_style(p, &p[k]);
+  if (p->kind == TP_PRIM_TEXT && members == 1) {
+    S_svg_text(b, p);
+    done[0] = true;
+    return;
+  }
+  if (p->kind == TP_PRIM_LINE) {
+    S_path_open(b, p->cls);
+  } else {
+    tp_buf_adds(b, "<g");
+    S_class_attr(b, p->cls);
+    S_text_style(b, p);
+    S_svg_paint(b, "fill", p->colour, p->opacity);
+    tp_buf_adds(b, ">\n");
+  }
+  for (size_t k = 0; k < n; k++) {
+    if (done[k] || !S_same_style(p, &p[k])) continue;
+    done[k] = true;
+    if (p->kind == TP_PRIM_LINE) {
+      S_segment(b, &p[k]);
+    } else {
+      tp_buf_adds(b, "<text");
+      S_text_body(b, &p[k]);
+    }
+  }
+  if (p->kind == TP_PRIM_LINE) {
+    tp_buf_addc(b, '"');
+    S_svg_stroke(b, p);
+    tp_buf_adds(b, "/>\n");
+  } else {
+    tp_buf_adds(b, "</g>\n");
+  }
+}
+
+/* The display list: runs of groupable primitives grouped by style, the
+ * others one element each, in list order. */
+static void S_svg_list(tp_buf *b, const tp_chart_dl *dl) {
+  bool *done = tp_xcalloc(dl->n ? dl->n : 1, sizeof *done);
+  size_t i = 0;
+  while (i < dl->n) {
+    if (!S_groupable(&dl->p[i])) {
+      S_svg_prim(b, &dl->p[i++]);
+      continue;
+    }
+    size_t j = i;
+    while (j < dl->n && S_groupable(&dl->p[j])) j++;
+    for (size_t k = i; k < j; k++)
+      if (!done[k]) S_svg_group(b, &dl->p[k], j - k, &done[k]);
+    i = j;
+  }
+  free(done);
 }
 
 void tp_chart_svg(const tp_chart *c, tp_buf *out) {
@@ -213,7 +368,7 @@ void tp_chart_svg(const tp_chart *c, tp_buf *out) {
     S_esc(out, desc);
     tp_buf_adds(out, "</desc>\n");
   }
-  for (size_t i = 0; i < dl.n; i++) S_svg_prim(out, &dl.p[i]);
+  S_svg_list(out, &dl);
   tp_buf_adds(out, "</svg>\n");
   free(id);
   free(title);

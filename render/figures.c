@@ -479,12 +479,44 @@ static double S_total_power(const tp_run *r, size_t i, double *t_mid) {
   return any ? sum : NAN;
 }
 
+/* Points per run of the experiment's power chart over the longest run: about
+ * one per point of the plot's width (some 260 pt of the default 480), so a
+ * run's line is drawn at the plot's resolution and its CSV rows are as many. */
+#define S_EXP_POWER_POINTS 200
+
+/* Add to s run r's total power against the time since its start: the
+ * buckets of its first profile whose middle lies in the run's window, taken
+ * `group` at a time, each group as the mean of its buckets' times and
+ * totals (buckets without samples left out).  Returns the points added. */
+static size_t S_add_run_power(tp_chart_series *s, const tp_run *r, size_t group) {
+  size_t points = 0, m = 0;
+  double sum_t = 0, sum_w = 0;
+  for (size_t k = 0, in = 0; k < r->power[0].n; k++) {
+    double t, w = S_total_power(r, k, &t);
+    if (t < r->start_s || t > r->end_s) continue;
+    if (isfinite(w)) sum_t += t, sum_w += w, m++;
+    bool flush = k + 1 == r->power[0].n || ++in % group == 0;
+    if (!flush && !(r->power[0].t0_s + ((double)k + 1.5) * r->power[0].dt_s > r->end_s)) continue;
+    if (m) tp_chart_series_add(s, sum_t / (double)m - r->start_s, sum_w / (double)m), points++;
+    sum_t = sum_w = 0, m = 0;
+  }
+  return points;
+}
+
 tp_chart *tp_figures_exp_power(const tp_lab *lab, const tp_experiment *e, char *const *labels) {
   tp_chart *c = S_new(TP_CHART_LINE, "Power of each run",
-                      "Total power drawn by the devices of each run (mean per time bucket), "
-                      "against the time since the run started; coloured by configuration.");
+                      "Total power drawn by the devices of each run (mean per time bucket, "
+                      "about one bucket per point of the plot's width), against the time since "
+                      "the run started; coloured by configuration.");
   tp_chart_axis_set(&c->x, TP_AXIS_DURATION, "Time since start", NULL);
   tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "Power", "W");
+  double longest_s = 0;
+  for (size_t i = 0; i < e->n_runs; i++) {
+    const tp_run *r = lab->runs[e->runs[i]];
+    if (r->n_power && isfinite(r->start_s) && isfinite(r->end_s))
+      longest_s = fmax(longest_s, r->end_s - r->start_s);
+  }
+  double bucket_s = longest_s / S_EXP_POWER_POINTS;
   bool *named = tp_xcalloc(e->n_configs + 1, sizeof *named);
   size_t points = 0;
   for (size_t i = 0; i < e->n_runs; i++) {
@@ -493,12 +525,8 @@ tp_chart *tp_figures_exp_power(const tp_lab *lab, const tp_experiment *e, char *
     int colour;
     const char *name = S_legend_once(e, labels, e->runs[i], named, &colour);
     tp_chart_series *s = tp_chart_add_series(c, name, colour, TP_DRAW_LINE);
-    for (size_t k = 0; k < r->power[0].n; k++) {
-      double t, w = S_total_power(r, k, &t);
-      if (!isfinite(w) || t < r->start_s || t > r->end_s) continue;
-      tp_chart_series_add(s, t - r->start_s, w);
-      points++;
-    }
+    double dt_s = r->power[0].dt_s, g = dt_s > 0 ? floor(bucket_s / dt_s) : 1;
+    points += S_add_run_power(s, r, g >= 1 && g < 1e6 ? (size_t)g : 1);
   }
   free(named);
   if (points == 0) tp_chart_free(c), c = NULL;

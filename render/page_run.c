@@ -299,6 +299,22 @@ static void S_inputs(const tp_pages_ctx *x, const tp_run *r, tp_tval *root) {
   }
 }
 
+/* Chart c (NULL passes) of the scalar `tag`, named in the page's CSV by the
+ * tag itself: a run's tags are unique, and only a tag that could be taken
+ * for another chart's name (`power`, `energy`, or one starting with
+ * `scalar-`, the prefix of the long names), an empty one, or one with bytes
+ * other than printable ASCII (which the CSV would clean, so that two could
+ * read alike) keeps its long name
+ * `scalar-TAGSLUG` (the chart's id less the page's). */
+static tp_chart *S_scalar_keyed(tp_chart *c, const char *tag) {
+  bool plain = *tag != '\0';
+  for (const char *p = tag; *p && plain; p++) plain = *p >= 0x20 && *p < 0x7f;
+  if (c && plain && strcmp(tag, "power") != 0 && strcmp(tag, "energy") != 0 &&
+      strncmp(tag, "scalar-", 7) != 0)
+    tp_chart_set_key(c, tag);
+  return c;
+}
+
 /* Charts: power, cumulative energy, then every scalar (main metric first). */
 static void S_charts(tp_pages_ctx *x, const tp_run *r, const tp_experiment *e, tp_tval *root) {
   char *slug = tp_site_slug(r->id);
@@ -316,7 +332,7 @@ static void S_charts(tp_pages_ctx *x, const tp_run *r, const tp_experiment *e, t
     if (!s || (i > 0 && s == main_s)) continue;
     char *tslug = tp_site_slug(s->tag);
     stem = tp_xasprintf("run-%s-scalar-%s", slug, tslug);
-    tp_pages_chart(x, mcharts, tp_figures_run_series(r, s), stem, "../");
+    tp_pages_chart(x, mcharts, S_scalar_keyed(tp_figures_run_series(r, s), s->tag), stem, "../");
     free(stem);
     free(tslug);
   }

@@ -283,9 +283,12 @@ static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc, const char 
   rel = tp_xasprintf("%s.svg", stem);
   tp_tval_set_string(o, "svg_name", rel);
 
-  /* The chart is named in the page's CSV by its stem less the page's. */
+  /* The chart is named in the page's CSV by its key, else by its stem less
+   * the page's. */
   size_t pn = strlen(page);
-  const char *name = strncmp(stem, page, pn) == 0 && stem[pn] == '-' ? stem + pn + 1 : stem;
+  const char *name = c->key                                              ? c->key
+                     : strncmp(stem, page, pn) == 0 && stem[pn] == '-' ? stem + pn + 1
+                                                                        : stem;
   free(rel);
   if (tp_chart_csv_page(c, name, csv)) {
     rel = tp_xasprintf("%scharts/%s.csv", up, page);
