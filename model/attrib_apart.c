@@ -73,32 +73,60 @@ size_t tp_attrib_scanned_apart(tp_lab *lab) {
   return found;
 }
 
-/* Did some run of lab take (or weigh and pass over) the source at file, line
- * (line < 0: a whole trace)? */
-static bool S_joined_elsewhere(const tp_lab *lab, const char *file, int64_t line) {
+/* A source some run of the lab took, or weighed and passed over: a file and
+ * a line (-1: a whole trace).  Kept sorted, so that each warning of a scan is
+ * looked up in O(log n), not against every run (a lab of 10^5 runs). */
+typedef struct S_src {
+  const char *file;
+  int64_t line;
+} S_src;
+
+static int S_cmp_src(const void *x, const void *y) {
+  const S_src *a = x, *b = y;
+  int c = strcmp(a->file, b->file);
+  return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+/* The sources lab's runs joined: every input they took energy from (as a
+ * whole trace), and every source a run's diagnostic names, except those that
+ * say it was not applied.  *n: how many; sorted by S_cmp_src. */
+static S_src *S_joined_sources(const tp_lab *lab, size_t *n) {
+  S_src *v = NULL;
+  size_t cap = 0;
+  *n = 0;
   for (size_t r = 0; r < lab->n_runs; r++) {
     const tp_run *run = lab->runs[r];
-    for (size_t k = 0; line < 0 && k < run->n_inputs; k++)
-      if (strcmp(run->inputs[k].path, file) == 0 && isfinite(run->inputs[k].energy_j))
-        return true;
+    for (size_t k = 0; k < run->n_inputs; k++)
+      if (isfinite(run->inputs[k].energy_j)) {
+        TP_GROW(v, cap, *n + 1);
+        v[(*n)++] = (S_src){run->inputs[k].path, -1};
+      }
     for (size_t k = 0; k < run->diags.count; k++) {
       const tp_diag *g = &run->diags.items[k];
-      if (g->file && strcmp(g->file, file) == 0 && g->line == line &&
-          !strstr(g->message, "not applied"))
-        return true;
+      if (!g->file || strstr(g->message, "not applied")) continue;
+      TP_GROW(v, cap, *n + 1);
+      v[(*n)++] = (S_src){g->file, g->line};
     }
   }
-  return false;
+  if (*n > 1) qsort(v, *n, sizeof *v, S_cmp_src);
+  return v;
 }
 
 size_t tp_attrib_drop_joined_elsewhere(tp_lab *lab) {
-  size_t kept = 0, dropped = 0;
+  size_t kept = 0, dropped = 0, n_src = 0;
+  S_src *src = NULL;
+  bool built = false;
   for (size_t i = 0; i < lab->diags.count; i++) {
     tp_diag *g = &lab->diags.items[i];
     bool unjoined = g->severity == TP_WARN && g->file &&
                     (strstr(g->message, " overlap no run's window; not used") ||
                      strstr(g->message, " join no run: "));
-    if (unjoined && S_joined_elsewhere(lab, g->file, g->line)) {
+    if (unjoined && !built) {
+      src = S_joined_sources(lab, &n_src);
+      built = true;
+    }
+    S_src key = {g->file, g->line};
+    if (unjoined && n_src && bsearch(&key, src, n_src, sizeof *src, S_cmp_src)) {
       lab->diags.n_by_severity[g->severity]--;
       free(g->file);
       free(g->message);
@@ -108,5 +136,6 @@ size_t tp_attrib_drop_joined_elsewhere(tp_lab *lab) {
     lab->diags.items[kept++] = *g;
   }
   lab->diags.count = kept;
+  free(src);
   return dropped;
 }
