@@ -17,7 +17,8 @@ void tp_site_fork(tp_site *child, const tp_site *s) {
 void tp_site_join(tp_site *s, tp_site *child) {
   size_t base = s->n_files;
   TP_GROW(s->files, s->cap_files, s->n_files + child->n_files);
-  memcpy(s->files + base, child->files, child->n_files * sizeof *child->files);
+  if (child->n_files) /* a child that failed first may hold none (and no array) */
+    memcpy(s->files + base, child->files, child->n_files * sizeof *child->files);
   s->n_files += child->n_files;
   if (s->record) {
     TP_GROW(s->stamps, s->cap_stamps, s->n_files);
