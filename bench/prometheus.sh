@@ -22,7 +22,7 @@ SRC="parser/text/timefmt.c parser/text/csv.c parser/power/*.c parser/text/number
      model/mem.c model/trace.c model/utctime.c"
 # shellcheck disable=SC2086
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. \
-    bench/prom_read.c $SRC -lz -lm -lpthread -o "$WORK/prom_read"
+    bench/prom_read.c $SRC -lpcre2-8 -lz -lm -lpthread -o "$WORK/prom_read"
 P="$WORK/dcgm-${HOURS}h-64gpu-power.json" B="$WORK/dcgm-${HOURS}h-64gpu-both.jsonl"
 if [ ! -s "$B.gz" ]; then
   echo "generating $P, $B, $B.gz"
