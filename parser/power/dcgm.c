@@ -15,12 +15,28 @@
  * past Prometheus's 5-minute lookback. */
 #define S_HELD 64
 
-/* One device's values of one metric: what was delivered (for the sampling
- * note), and the repeats of the last value held back until a new value comes
- * or the file ends.  Then the repeats within the value's expected life (twice
- * the effective sampling interval from its first time) are delivered, and
- * those past it are stale and dropped (S_close_stretch). */
+/* A value as read, kept until the end of the file. */
+typedef struct S_val {
+  double t_s;          /* its time */
+  double value;        /* as the exporter gave it (W or mJ) */
+  int64_t line;        /* where it was read */
+} S_val;
+
+/* One device's values of one metric: all of them as read, from every series
+ * of the device (S_keep), until the end of the file; then, merged by time
+ * (S_flush), what was delivered (for the sampling note), and the repeats of
+ * the last value held back until a new value comes or the values end.  Then
+ * the repeats within the value's expected life (twice the effective sampling
+ * interval from its first time) are delivered, and those past it are stale
+ * and dropped (S_close_stretch). */
 typedef struct S_stream {
+  S_val *vals;         /* the values read, in order of reading */
+  size_t n_vals, cap_vals;
+  size_t order;        /* 1 + how many streams had a value before its first; 0: none */
+  double max_t;        /* the latest time read */
+  size_t n_late;       /* values read at or before a time already read */
+  size_t n_ser;        /* series that gave it values */
+  size_t n_merged;     /* values read out of time order that took a time of their own */
   int emit;            /* tp_emit device index, -1 before the first value */
   double last_t;       /* last delivered time (-INFINITY before) */
   double last_v;       /* its value as the exporter gave it */
@@ -62,6 +78,7 @@ struct tp_dcgm_ser {
   bool deliver;        /* false: read only for its job label's holds */
   char *job;           /* its job label, or NULL */
   size_t hold;         /* the device's hold it last extended, or SIZE_MAX */
+  bool gave;           /* a value of it was kept */
 };
 
 /* ---- Labels ------------------------------------------------------------------ */
@@ -144,6 +161,8 @@ void tp_dcgm_free(tp_dcgm *g) {
     free(g->dev[k].model);
     for (size_t h = 0; h < g->dev[k].n_holds; h++) free(g->dev[k].holds[h].job);
     free(g->dev[k].holds);
+    free(g->dev[k].s[0].vals);
+    free(g->dev[k].s[1].vals);
   }
   free(g->dev);
   for (size_t k = 0; k < g->n_ser; k++) free(g->ser[k].job);
@@ -371,25 +390,126 @@ static void S_hold_at(tp_dcgm_dev *d, tp_dcgm_ser *sr, double t_s) {
   sr->hold = k;
 }
 
+/* Keep a value of series sr (of device d) for the end of the file: the
+ * series of one device may come in any order and overlap in time (its labels
+ * change: a job label; MIG instances; answers split in time), so the rules
+ * that read values in time order run over all of them at once (S_flush). */
+static void S_keep(tp_dcgm *g, tp_dcgm_dev *d, tp_dcgm_ser *sr, double t_s, double value,
+                   int64_t line) {
+  S_stream *s = &d->s[sr->kind];
+  if (!isfinite(t_s)) {
+    tp_rdiag_add(g->rd, TP_WARN, "bad sample time", line,
+                 "%s: time is not finite; sample dropped", d->id);
+    return;
+  }
+  if (s->order == 0) s->order = ++g->n_streams;
+  if (!sr->gave) s->n_ser++;
+  sr->gave = true;
+  if (s->n_vals && t_s <= s->max_t) s->n_late++;
+  else s->max_t = t_s;
+  TP_GROW(s->vals, s->cap_vals, s->n_vals + 1);
+  s->vals[s->n_vals++] = (S_val){t_s, value, line};
+}
+
 void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line) {
   if (h < 0 || (size_t)h >= g->n_ser) return;
   tp_dcgm_ser *sr = &g->ser[h];
   tp_dcgm_dev *d = &g->dev[sr->dev];
   if (sr->job && isfinite(t_s)) S_hold_at(d, sr, t_s);
-  if (!sr->deliver) return;
-  int kind = sr->kind;
+  if (sr->deliver) S_keep(g, d, sr, t_s, value, line);
+}
+
+/* Sort v[0..n) by time, values of one time in the order they were read (a
+ * bottom-up merge sort through a copy: stable, n log n at worst). */
+static void S_sort(S_val *v, size_t n) {
+  S_val *tmp = tp_xmalloc(n * sizeof *tmp), *a = v, *b = tmp;
+  for (size_t w = 1; w < n; w *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * w) {
+      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) b[k++] = a[j].t_s < a[i].t_s ? a[j++] : a[i++];
+      while (i < mid) b[k++] = a[i++];
+      while (j < hi) b[k++] = a[j++];
+    }
+    S_val *x = a;
+    a = b;
+    b = x;
+  }
+  if (a != v) memcpy(v, a, n * sizeof *v);
+  free(tmp);
+}
+
+/* The values kept of d's metric kind, merged by time, through the rules: a
+ * value at a time already taken is a repeat (MIG instances, a GPU shared by
+ * jobs, overlapping answers) and is counted once, the first read kept; a
+ * value equal to the one before is held (the stale rule); any other closes
+ * the stretch of repeats and is delivered.  The values are then let go. */
+static void S_flush(tp_dcgm *g, tp_dcgm_dev *d, int kind) {
   S_stream *s = &d->s[kind];
-  if (t_s <= s->seen_t) {
-    g->n_repeats++;
-    return;
+  if (s->n_late) S_sort(s->vals, s->n_vals);
+  size_t repeats = 0;
+  for (size_t k = 0; k < s->n_vals; k++) {
+    const S_val *x = &s->vals[k];
+    if (x->t_s <= s->seen_t) {
+      repeats++;
+      continue;
+    }
+    s->seen_t = x->t_s;
+    if (s->n && x->value == s->last_v) {
+      S_hold_repeat(g, d, kind, x->t_s);
+      continue;
+    }
+    S_close_stretch(g, d, kind, x->line);
+    S_deliver(g, d, kind, x->t_s, x->value, x->line);
   }
-  s->seen_t = t_s;
-  if (s->n && value == s->last_v) {
-    S_hold_repeat(g, d, kind, t_s);
-    return;
-  }
-  S_close_stretch(g, d, kind, line);
-  S_deliver(g, d, kind, t_s, value, line);
+  S_close_stretch(g, d, kind, -1);
+  /* A repeat was read after the value it repeats: it is among the late ones. */
+  s->n_merged = s->n_late - repeats;
+  g->n_repeats += repeats;
+  free(s->vals);
+  s->vals = NULL;
+  s->n_vals = s->cap_vals = 0;
+}
+
+/* Every device's kept values, metric by metric in the order of their first
+ * value read (the order the sink hears of devices in). */
+static void S_flush_all(tp_dcgm *g) {
+  size_t *at = tp_xmalloc((g->n_streams ? g->n_streams : 1) * sizeof *at);
+  for (size_t k = 0; k < g->n_dev; k++)
+    for (size_t kind = 0; kind < 2; kind++)
+      if (g->dev[k].s[kind].order) at[g->dev[k].s[kind].order - 1] = 2 * k + kind;
+  for (size_t i = 0; i < g->n_streams; i++) S_flush(g, &g->dev[at[i] / 2], (int)(at[i] % 2));
+  free(at);
+}
+
+/* A note where values of a device came out of time order and took times of
+ * their own: series of one GPU whose labels changed over time (a job label)
+ * interleave, or rows of a file are out of order; both are merged by time. */
+static void S_merged_note(tp_dcgm *g) {
+  size_t n_streams = 0, n_vals = 0;
+  const tp_dcgm_dev *first = NULL;
+  int first_kind = 0;
+  for (size_t k = 0; k < g->n_dev; k++)
+    for (int kind = 0; kind < 2; kind++) {
+      const S_stream *s = &g->dev[k].s[kind];
+      if (!s->n_merged) continue;
+      if (!first) first = &g->dev[k], first_kind = kind;
+      n_streams++;
+      n_vals += s->n_merged;
+    }
+  if (!first) return;
+  const S_stream *s = &first->s[first_kind];
+  char more[64] = "";
+  if (n_streams > 1)
+    snprintf(more, sizeof more, " (%zu values on %zu devices in all)", n_vals, n_streams);
+  char from[160] = " (rows out of order)";
+  if (s->n_ser > 1)
+    snprintf(from, sizeof from, ", from %zu series (one per set of labels, such as a job label "
+             "that comes and goes; each saved whole)", s->n_ser);
+  tp_rdiag_add(g->rd, TP_NOTE, "merged by time", -1,
+               "%s %s: %zu value%s read out of time order%s: merged by time, none dropped%s",
+               first->id, first_kind ? TP_DCGM_ENERGY_METRIC : TP_DCGM_POWER_METRIC,
+               s->n_merged, s->n_merged == 1 ? "" : "s", from, more);
 }
 
 /* The sampling note of one metric (kind) over all devices. */
@@ -491,10 +611,8 @@ static void S_holds_deliver(tp_dcgm *g) {
 }
 
 void tp_dcgm_finish(tp_dcgm *g) {
-  for (size_t k = 0; k < g->n_dev; k++) {
-    S_close_stretch(g, &g->dev[k], 0, -1);
-    S_close_stretch(g, &g->dev[k], 1, -1);
-  }
+  S_flush_all(g);
+  S_merged_note(g);
   S_holds_deliver(g);
   if (g->n_stale > S_STALE_SAID)
     tp_rdiag_add(g->rd, TP_WARN, "stale values", -1,
@@ -517,8 +635,8 @@ void tp_dcgm_finish(tp_dcgm *g) {
                  g->n_power_unused, TP_DCGM_POWER_METRIC, TP_DCGM_ENERGY_METRIC);
   if (g->n_repeats)
     tp_rdiag_add(g->rd, TP_NOTE, "repeated values", -1,
-                 "%zu value%s at or before a time of the device already read (MIG instances, a "
-                 "GPU shared by jobs, overlapping answers or rows out of order): counted once",
+                 "%zu value%s at a time of the device already read (MIG instances, a GPU "
+                 "shared by jobs, overlapping answers): counted once",
                  g->n_repeats, g->n_repeats == 1 ? "" : "s");
   S_sampling_note(g, 0);
   S_sampling_note(g, 1);

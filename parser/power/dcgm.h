@@ -110,6 +110,7 @@ typedef struct tp_dcgm {
   size_t n_power_unused;  /* power series not used: the device has a counter */
   size_t n_repeats;       /* values not delivered: a repeat of a delivered time */
   size_t n_series;        /* series used */
+  size_t n_streams;       /* device metrics with values kept (delivering pass) */
   size_t n_stale;         /* stretches of stale repeats (mid-file or at the end) */
   double stale_s;         /* seconds of stale repeats not counted */
 } tp_dcgm;
