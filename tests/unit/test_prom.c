@@ -26,16 +26,23 @@ static void S_begin(tp_buf *b) {
 static void S_end(tp_buf *b) { tp_buf_adds(b, "]}}\n"); }
 
 /* One series: metric name (NULL: none, as rate() gives), other labels, then n
- * values every 15 s from T0 + from_s. */
-static void S_series(tp_buf *b, const char *name, const char *labels, double from_s,
-                     const double *v, size_t n) {
+ * values v at T0 + t_s (t_s NULL: every 15 s from T0 + from_s). */
+static void S_series_at(tp_buf *b, const char *name, const char *labels, double from_s,
+                        const double *t_s, const double *v, size_t n) {
   if (b->len && b->data[b->len - 1] == '}') tp_buf_addc(b, ',');
   tp_buf_adds(b, "{\"metric\":{");
   if (name) tp_buf_printf(b, "\"__name__\":\"%s\",", name);
   tp_buf_printf(b, "%s,\"instance\":\"10.0.0.1:9400\",\"job\":\"dcgm\"},\"values\":[", labels);
   for (size_t k = 0; k < n; k++)
-    tp_buf_printf(b, "%s[%.3f,\"%.17g\"]", k ? "," : "", T0 + from_s + 15.0 * (double)k, v[k]);
+    tp_buf_printf(b, "%s[%.3f,\"%.17g\"]", k ? "," : "",
+                  T0 + (t_s ? t_s[k] : from_s + 15.0 * (double)k), v[k]);
   tp_buf_adds(b, "]}");
+}
+
+/* One series of n values every 15 s from T0 + from_s (as S_series_at). */
+static void S_series(tp_buf *b, const char *name, const char *labels, double from_s,
+                     const double *v, size_t n) {
+  S_series_at(b, name, labels, from_s, NULL, v, n);
 }
 
 /* An answer of one series (arguments as S_series). */
@@ -366,6 +373,107 @@ static void test_grafana(void) {
   done(&r);
 }
 
+/* GPU 0 idle (no job label) from 0 to 30 s, held by job A from 45 to 90 s
+ * (its label on), idle again from 105 to 150 s: two series in one answer,
+ * the idle one with a hole, in either order.  Power (W) and the energy
+ * counter (mJ) of each time, and its times. */
+static const double k_idle_t[] = {0, 15, 30, 105, 120, 135, 150};
+static const double k_idle_w[] = {50, 60, 50, 60, 50, 60, 50};
+static const double k_job_w[] = {200, 300, 200, 300}; /* from 45 s */
+/* The counter: 0.9 kJ a step while idle (60 W), 4.5 kJ while the job runs
+ * (300 W), the intervals to 45 .. 90 s being the job's. */
+static const double k_idle_mj[] = {1e9, 1.0009e9, 1.0018e9, 1.0207e9, 1.0216e9, 1.0225e9,
+                                   1.0234e9};
+static const double k_job_mj[] = {1.0063e9, 1.0108e9, 1.0153e9, 1.0198e9};
+
+/* The answer of the split, with the job's series first or last. */
+static void S_split(tp_buf *b, const char *metric, bool job_first) {
+  bool power = strcmp(metric, POWER) == 0;
+  const double *idle = power ? k_idle_w : k_idle_mj, *job = power ? k_job_w : k_job_mj;
+  S_begin(b);
+  if (job_first) S_series(b, metric, GPU0 ",\"hpc_job\":\"A\"", 45, job, 4);
+  S_series_at(b, metric, GPU0, 0, k_idle_t, idle, 7);
+  if (!job_first) S_series(b, metric, GPU0 ",\"hpc_job\":\"A\"", 45, job, 4);
+  S_end(b);
+}
+
+/* The split read: every value, merged by time (said where values came out of
+ * time order), and job A's hold. */
+static void S_check_split(result *r, double want_j, bool out_of_order) {
+  CHECK_INT(r->rc, 0);
+  CHECK_INT(r->t.n_dev, 1);
+  CHECK_INT(r->t.n_samples, 11);
+  CHECK_NEAR(r->t.dev[0].t_first, T0, 1e-6);
+  CHECK_NEAR(r->t.dev[0].t_last, T0 + 150, 1e-6);
+  CHECK_NEAR(r->run->energy.it_j, want_j, 1e-3); /* within 0.1% (tol: absolute or relative) */
+  CHECK_NEAR(r->run->energy.devices[0].covered_s, 150.0, 1e-6);
+  CHECK(!has_diag(r, "stale"));
+  CHECK(!has_diag(r, "counted once"));
+  CHECK(has_diag(r, "merged by time") == out_of_order);
+  CHECK(has_diag(r, "from 2 series") == out_of_order);
+  /* Job A held the GPU from 45 to 90 s, widened by its 15 s step. */
+  CHECK_INT(r->n_holds, 1);
+  CHECK_STR(r->holds[0].job, "A");
+  CHECK_NEAR(r->holds[0].start_s, 30, 1e-9);
+  CHECK_NEAR(r->holds[0].end_s, 105, 1e-9);
+}
+
+static void test_labels_change(void) {
+  /* Power, trapezoids of 15 s: 0-30 s 55 W x 30 s = 1650 J; 30-45 s
+   * (50 + 200) / 2 W = 1875 J; 45-90 s 250 W x 45 s = 11 250 J; 90-105 s
+   * (300 + 60) / 2 W = 2700 J; 105-150 s 55 W x 45 s = 2475 J: 19 950 J. */
+  for (int job_first = 0; job_first < 2; job_first++) {
+    tp_buf b = {0};
+    S_split(&b, POWER, job_first);
+    result r;
+    run(&r, &b);
+    CHECK_INT(r.run->energy.method, TP_ENERGY_INTEGRATED);
+    S_check_split(&r, 19950.0, true);
+    done(&r);
+  }
+  /* The counter, differences: 6 idle steps of 0.9 kJ and 4 of the job's of
+   * 4.5 kJ: 5.4 + 18 = 23.4 kJ (1.0234e9 - 1e9 mJ). */
+  for (int job_first = 0; job_first < 2; job_first++) {
+    tp_buf b = {0};
+    S_split(&b, ENERGY, job_first);
+    result r;
+    run(&r, &b);
+    CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
+    S_check_split(&r, 23400.0, true);
+    done(&r);
+  }
+}
+
+static void test_grafana_split(void) {
+  /* The split of test_labels_change as Grafana exports it: wide, a column
+   * per series (the idle one empty while the job's label is on), its rows
+   * in time order (nothing to say), and long, the series one after the
+   * other, the job's last. */
+  static const char *name_idle = "DCGM_FI_DEV_POWER_USAGE{Hostname=\"\"node1\"\", gpu=\"\"0\"\"}";
+  static const char *name_job =
+      "DCGM_FI_DEV_POWER_USAGE{Hostname=\"\"node1\"\", gpu=\"\"0\"\", hpc_job=\"\"A\"\"}";
+  tp_buf b = {0};
+  tp_buf_printf(&b, "\"Time\",\"%s\",\"%s\"\n", name_job, name_idle);
+  for (int k = 0; k <= 10; k++) {
+    bool job = k >= 3 && k <= 6;
+    double w = job ? k_job_w[k - 3] : k_idle_w[k < 3 ? k : k - 4];
+    tp_buf_printf(&b, "%.0f000,", T0 + 15.0 * k);
+    tp_buf_printf(&b, job ? "%g,\n" : ",%g\n", w);
+  }
+  result r;
+  run(&r, &b);
+  S_check_split(&r, 19950.0, false);
+  done(&r);
+  tp_buf_adds(&b, "Series,Time,Value\n");
+  for (int k = 0; k < 7; k++)
+    tp_buf_printf(&b, "\"%s\",%.0f000,%g\n", name_idle, T0 + k_idle_t[k], k_idle_w[k]);
+  for (int k = 0; k < 4; k++)
+    tp_buf_printf(&b, "\"%s\",%.0f000,%g\n", name_job, T0 + 45 + 15.0 * k, k_job_w[k]);
+  run(&r, &b);
+  S_check_split(&r, 19950.0, true);
+  done(&r);
+}
+
 static void test_sniff(void) {
   const char *pretty = "{\n  \"status\": \"success\",\n  \"data\": {\n    \"resultType\": \"matrix\",";
   CHECK_INT(tp_power_sniff((const unsigned char *)pretty, strlen(pretty)), TP_POWER_PROMETHEUS);
@@ -384,6 +492,8 @@ int main(void) {
   TP_RUN(test_refused);
   TP_RUN(test_gzip);
   TP_RUN(test_grafana);
+  TP_RUN(test_labels_change);
+  TP_RUN(test_grafana_split);
   TP_RUN(test_sniff);
   return tp_test_summary();
 }
