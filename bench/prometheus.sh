@@ -4,7 +4,10 @@
 #   1. power only (DCGM_FI_DEV_POWER_USAGE, one answer);
 #   2. power and the energy counter (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION), two
 #      answers as JSON lines: the counter is used, the power series passed over;
-#   3. the same gzip-compressed.
+#   3. the same gzip-compressed;
+#   4. power with job labels: each GPU's day split in three series (idle, a
+#      job's from 06:00 to 18:00, idle again), the job's first, so that the
+#      reader merges them by time.
 # Values repeat in pairs (DCGM collects every 30 s).  Each file is read into a
 # counting sink; wall time of the read and peak memory (/usr/bin/time -v).
 #
@@ -55,9 +58,26 @@ with gzip.open(b_path + ".gz", "wt", compresslevel=6) as f:
     f.write(both)
 PY
 fi
-ls -l "$P" "$B" "$B.gz"
+J="$WORK/dcgm-${HOURS}h-64gpu-jobs.json"
+if [ ! -s "$J" ]; then
+  echo "generating $J"
+  python3 - "$P" "$J" <<'PY'
+import json, sys
+answer = json.load(open(sys.argv[1]))
+result = []
+for s in answer["data"]["result"]:
+    v = s["values"]
+    a, b = len(v) // 4, 3 * len(v) // 4
+    job = dict(s["metric"], hpc_job="%s-%s" % (s["metric"]["Hostname"], s["metric"]["gpu"]))
+    result.append({"metric": job, "values": v[a:b]})
+    result.append({"metric": s["metric"], "values": v[:a] + v[b:]})
+answer["data"]["result"] = result
+open(sys.argv[2], "w").write(json.dumps(answer, separators=(",", ":")) + "\n")
+PY
+fi
+ls -l "$P" "$B" "$B.gz" "$J"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-for f in "$P" "$B" "$B.gz"; do
+for f in "$P" "$B" "$B.gz" "$J"; do
   log="$WORK/time-prom.txt"
   echo "== $f"
   /usr/bin/time -v "$WORK/prom_read" "$f" 2> "$log"

@@ -15,10 +15,17 @@
  *   `Hostname` label (`hostname` in newer exporters), else `instance` without
  *   its port; `modelName` names it.  Its id is "<host>/gpu<index>" ("gpu<index>"
  *   without a host; the UUID stands for the index when there is none).
+ * - The series of one device are merged by time: an answer holds one series
+ *   per set of labels, each whole, in any order (a GPU whose job label comes
+ *   and goes is an idle series with a hole and the job's series filling it;
+ *   answers split in time; rows of a Grafana export out of order).  So every
+ *   value is kept, per device and metric, until the end of the file, and the
+ *   rules below (repeats, stale values, counter resets) then run over them in
+ *   time order (a stable sort); a note says when values came out of order.
  * - Series that repeat a device's figures (MIG instances, GPU_I_ID; a GPU shared
  *   by two jobs, once per job label; the same series in two answers of one file)
- *   are one device: a value at or before the device's last delivered time is a
- *   repeat and is not delivered again, so nothing is counted twice.
+ *   are one device: a value at a time the device already has is a repeat (the
+ *   first read is kept) and is not delivered again, so nothing is counted twice.
  * - A series carrying a job label (`hpc_job`, `job_id`, or the label the
  *   configuration names, which comes first) says which Slurm job held the
  *   device while it has values: per device and job label, the holds (from a
@@ -51,7 +58,9 @@
  * Readers that cannot know whether a counter exists before a power series
  * comes (both metrics in one file, any order) read twice: a survey pass
  * (tp_dcgm_survey) that only notes which devices have counters, then the
- * delivering pass.  Memory grows with devices, never with samples.
+ * delivering pass.  Memory holds the values delivered (as many as the trace
+ * keeps: 24 bytes each) until the end of the file; a power series passed over
+ * for a counter is not kept.
  */
 #ifndef TP_DCGM_H
 #define TP_DCGM_H
