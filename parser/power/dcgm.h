@@ -136,10 +136,13 @@ void tp_dcgm_deliver(tp_dcgm *g);
  * metric, a power series of a device with a counter, or the survey pass);
  * refusals are reported (once per kind, with a count at the end). */
 int tp_dcgm_series(tp_dcgm *g, const tp_dcgm_labels *l, int64_t line);
-/* One value of series h (as the exporter gives it: W or mJ) at t_s. */
+/* One value of series h (as the exporter gives it: W or mJ) at t_s: kept (a
+ * time that is not finite is reported and dropped), and delivered by
+ * tp_dcgm_finish with the device's other values, merged by time. */
 void tp_dcgm_value(tp_dcgm *g, int h, double t_s, double value, int64_t line);
-/* The notes of the delivering pass: counts of what was left out, and the
- * sampling of each metric; the holds of job labels go to the sink. */
+/* The end of the delivering pass: each device's values kept, merged by time,
+ * through the rules to the sink; the notes: counts of what was left out, and
+ * the sampling of each metric; the holds of job labels go to the sink. */
 void tp_dcgm_finish(tp_dcgm *g);
 
 #endif

@@ -421,25 +421,21 @@ static void S_check_split(result *r, double want_j, bool out_of_order) {
 static void test_labels_change(void) {
   /* Power, trapezoids of 15 s: 0-30 s 55 W x 30 s = 1650 J; 30-45 s
    * (50 + 200) / 2 W = 1875 J; 45-90 s 250 W x 45 s = 11 250 J; 90-105 s
-   * (300 + 60) / 2 W = 2700 J; 105-150 s 55 W x 45 s = 2475 J: 19 950 J. */
-  for (int job_first = 0; job_first < 2; job_first++) {
-    tp_buf b = {0};
-    S_split(&b, POWER, job_first);
-    result r;
-    run(&r, &b);
-    CHECK_INT(r.run->energy.method, TP_ENERGY_INTEGRATED);
-    S_check_split(&r, 19950.0, true);
-    done(&r);
-  }
-  /* The counter, differences: 6 idle steps of 0.9 kJ and 4 of the job's of
+   * (300 + 60) / 2 W = 2700 J; 105-150 s 55 W x 45 s = 2475 J: 19 950 J.
+   * The counter, differences: 6 idle steps of 0.9 kJ and 4 of the job's of
    * 4.5 kJ: 5.4 + 18 = 23.4 kJ (1.0234e9 - 1e9 mJ). */
-  for (int job_first = 0; job_first < 2; job_first++) {
+  static const struct {
+    const char *metric;
+    tp_energy_method method;
+    double want_j;
+  } k_cases[] = {{POWER, TP_ENERGY_INTEGRATED, 19950.0}, {ENERGY, TP_ENERGY_MEASURED, 23400.0}};
+  for (int k = 0; k < 4; k++) {
     tp_buf b = {0};
-    S_split(&b, ENERGY, job_first);
+    S_split(&b, k_cases[k / 2].metric, k % 2); /* the job's series last, then first */
     result r;
     run(&r, &b);
-    CHECK_INT(r.run->energy.method, TP_ENERGY_MEASURED);
-    S_check_split(&r, 23400.0, true);
+    CHECK_INT(r.run->energy.method, k_cases[k / 2].method);
+    S_check_split(&r, k_cases[k / 2].want_j, true);
     done(&r);
   }
 }
