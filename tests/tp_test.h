@@ -34,12 +34,16 @@ static int tp_test_passed, tp_test_failed, tp_test_skipped;
     }                                                                                \
   } while (0)
 
-/* Doubles equal within an absolute or relative tolerance. */
-#define CHECK_NEAR(a, b, tol)                                                        \
+/* Doubles equal within an absolute tolerance (in the unit of b). */
+#define CHECK_NEAR(a, b, tol) TP_CHECK_WITHIN(a, b, (tol), 0.0)
+/* Doubles equal within a relative tolerance: |a - b| <= rel * |b|. */
+#define CHECK_REL(a, b, rel) TP_CHECK_WITHIN(a, b, 0.0, (rel))
+
+#define TP_CHECK_WITHIN(a, b, abs_tol, rel_tol)                                      \
   do {                                                                               \
     double tp_a_ = (a), tp_b_ = (b);                                                 \
     double tp_d_ = fabs(tp_a_ - tp_b_);                                              \
-    if (tp_d_ <= (tol) || tp_d_ <= (tol)*fabs(tp_b_)) tp_test_passed++;             \
+    if (tp_d_ <= (abs_tol) || tp_d_ <= (rel_tol)*fabs(tp_b_)) tp_test_passed++;      \
     else {                                                                           \
       tp_test_failed++;                                                              \
       fprintf(stderr, "%s:%d: %s == %.17g, expected %.17g\n", __FILE__, __LINE__, #a, \
