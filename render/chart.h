@@ -207,9 +207,10 @@ int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, cha
 
 /* Append the chart's numbers as CSV (RFC 4180, header line first) for the
  * file or table beside it.  x/y charts: one row per point, columns series,
- * x, y, lo, hi (x as the category name on CATEGORY axes and as ISO 8601 UTC
- * on TIME axes; lo/hi empty without error bars; every point, not the
- * downsampled ones).  Parallel charts: one row per record, a column per
+ * x, y, then lo, hi when a series has error bars (tp_chart_has_ranges; x as
+ * the category name on CATEGORY axes and as ISO 8601 UTC on TIME axes; lo/hi
+ * empty on points without error bars; every point, not the downsampled
+ * ones).  Parallel charts: one row per record, a column per
  * axis (category names for categorical axes) and a last column "key" with
  * the legend name of the record's colour.  Non-finite numbers are empty;
  * the others are exact (tp_csvout_logged): a value that is exactly a float32
@@ -217,13 +218,17 @@ int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, cha
  * as that float32, as logged; any other as the shortest that reads back as
  * the double. */
 void tp_chart_csv(const tp_chart *c, tp_buf *out);
+/* Whether x/y chart c has error bars (lo/hi) on any point; false for a
+ * parallel chart. */
+bool tp_chart_has_ranges(const tp_chart *c);
 /* The numbers of x/y chart c as rows of a page's CSV, the one file of all
- * the x/y charts of a page: columns chart, series, x, y, lo, hi, where
- * `chart` is the given name of the chart on its page; the header first when
- * out is empty.  Returns false, writing nothing, for a parallel chart (its
- * columns are its own: it keeps a file of its own, from tp_chart_csv).
- * Numbers are as in tp_chart_csv. */
-bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out);
+ * the x/y charts of a page: columns chart, series, x, y, then lo, hi when
+ * `ranges` (which the page passes the same for all its charts: true when
+ * any of them has error bars), where `chart` is the given name of the chart
+ * on its page; the header first when out is empty.  Returns false, writing
+ * nothing, for a parallel chart (its columns are its own: it keeps a file of
+ * its own, from tp_chart_csv).  Numbers are as in tp_chart_csv. */
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, bool ranges, tp_buf *out);
 
 /* Release cairo's and fontconfig's process-wide caches (font faces, font
  * configuration).  Call once at program end, after the last chart, so that

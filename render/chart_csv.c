@@ -85,9 +85,16 @@ static void S_csv_parallel(const tp_chart *c, tp_buf *out) {
   }
 }
 
+bool tp_chart_has_ranges(const tp_chart *c) {
+  if (c->kind == TP_CHART_PARALLEL) return false;
+  for (size_t i = 0; i < c->n_series; i++)
+    if (c->series[i].lo) return true;
+  return false;
+}
+
 /* The rows of an x/y chart, each opening with the field `chart` when it is
- * not NULL. */
-static void S_csv_rows(const tp_chart *c, const char *chart, tp_buf *out) {
+ * not NULL, and ending with the fields lo and hi when `ranges`. */
+static void S_csv_rows(const tp_chart *c, const char *chart, bool ranges, tp_buf *out) {
   tp_buf name = {0};
   for (size_t i = 0; i < c->n_series; i++) {
     const tp_chart_series *s = &c->series[i];
@@ -104,10 +111,12 @@ static void S_csv_rows(const tp_chart *c, const char *chart, tp_buf *out) {
       S_csv_value(out, c->x.kind, c->x.categories, c->x.n_categories, s->x[k]);
       tp_buf_addc(out, ',');
       S_csv_number(out, s->y[k]);
-      tp_buf_addc(out, ',');
-      if (s->lo) S_csv_number(out, s->lo[k]);
-      tp_buf_addc(out, ',');
-      if (s->hi) S_csv_number(out, s->hi[k]);
+      if (ranges) {
+        tp_buf_addc(out, ',');
+        if (s->lo) S_csv_number(out, s->lo[k]);
+        tp_buf_addc(out, ',');
+        if (s->hi) S_csv_number(out, s->hi[k]);
+      }
       tp_buf_adds(out, "\r\n");
     }
   }
@@ -119,13 +128,14 @@ void tp_chart_csv(const tp_chart *c, tp_buf *out) {
     S_csv_parallel(c, out);
     return;
   }
-  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
-  S_csv_rows(c, NULL, out);
+  bool ranges = tp_chart_has_ranges(c);
+  tp_buf_adds(out, ranges ? "series,x,y,lo,hi\r\n" : "series,x,y\r\n");
+  S_csv_rows(c, NULL, ranges, out);
 }
 
-bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out) {
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, bool ranges, tp_buf *out) {
   if (c->kind == TP_CHART_PARALLEL) return false;
-  if (out->len == 0) tp_buf_adds(out, "chart,series,x,y,lo,hi\r\n");
-  S_csv_rows(c, chart, out);
+  if (out->len == 0) tp_buf_adds(out, ranges ? "chart,series,x,y,lo,hi\r\n" : "chart,series,x,y\r\n");
+  S_csv_rows(c, chart, ranges, out);
   return true;
 }

@@ -466,6 +466,7 @@ static void test_csv(void) {
   tp_chart_free(c);
   c = S_time_chart();
   tp_chart_csv(c, &b);
+  CHECK(strncmp(tp_buf_str(&b), "series,x,y\r\n", 12) == 0); /* no error bars: no lo, hi */
   CHECK(strstr(tp_buf_str(&b), "\r\ngpu0,2024-03-05T") != NULL);
   tp_buf_free(&b);
   tp_chart_free(c);
