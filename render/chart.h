@@ -77,6 +77,8 @@ typedef struct tp_chart_axis {
   bool si;            /* NUMBER: scale ticks by an SI prefix (default true) */
   bool zero;          /* NUMBER: the range includes zero (default: true for bar y) */
   double min, max;    /* fixed range; NAN (default) for automatic */
+  double origin_s;    /* TIME: when finite, the CSV gives a time as seconds after it
+                         (to the millisecond) rather than as ISO 8601; NAN (default) */
   char **categories;  /* CATEGORY: names of categories 0..n-1 */
   size_t n_categories, cap_categories;
 } tp_chart_axis;
@@ -208,7 +210,8 @@ int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, cha
 /* Append the chart's numbers as CSV (RFC 4180, header line first) for the
  * file or table beside it.  x/y charts: one row per point, columns series,
  * x, y, then lo, hi when a series has error bars (tp_chart_has_ranges; x as
- * the category name on CATEGORY axes and as ISO 8601 UTC on TIME axes; lo/hi
+ * the category name on CATEGORY axes and on TIME axes as ISO 8601 UTC, or
+ * as seconds after the axis's origin_s when it has one; lo/hi
  * empty on points without error bars; every point, not the downsampled
  * ones).  Parallel charts: one row per record, a column per
  * axis (category names for categorical axes) and a last column "key" with
