@@ -81,7 +81,7 @@ void tp_chart_hash(const tp_chart *c, tp_hash *h) {
   _Static_assert(sizeof(tp_chart_paxis) == 48, "a tp_chart_paxis field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_pline) == 16, "a tp_chart_pline field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_key) == 16, "a tp_chart_key field: feed it to tp_chart_hash");
-  _Static_assert(sizeof(tp_chart) == 344, "a tp_chart field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart) == 352, "a tp_chart field: feed it to tp_chart_hash");
 #endif
   /* The painter's version shapes PNG and PDF. */
   tp_hash_u64(h, (uint64_t)cairo_version());
@@ -94,6 +94,7 @@ void tp_chart_hash(const tp_chart *c, tp_hash *h) {
   tp_hash_double(h, c->height_pt);
   tp_hash_u64(h, (uint64_t)c->draw_title);
   tp_hash_u64(h, (uint64_t)(int64_t)c->max_points);
+  tp_hash_double(h, c->envelope_pt);
   S_hash_axis(h, &c->x);
   S_hash_axis(h, &c->y);
   tp_hash_u64(h, c->n_series);

@@ -132,6 +132,10 @@ typedef struct tp_chart {
   double width_pt, height_pt; /* size in points (default 480 x 300 = 6.67 x 4.17 in) */
   bool draw_title;    /* draw the title in the image (default true) */
   int max_points;     /* line series budget per series before downsampling (default 2000) */
+  double envelope_pt; /* when > 0, a line series longer than the plot's resolution is
+                         drawn as the lowest and highest point of each stretch of this
+                         many points of plot width (so spikes stay), not by LTTB;
+                         default 0.  Its CSV keeps every point. */
   tp_chart_axis x, y;
 
   tp_chart_series *series;

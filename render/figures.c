@@ -638,6 +638,7 @@ tp_chart *tp_figures_run_power(const tp_run *run) {
   c->x.origin_s = run->start_s; /* the CSV counts seconds from the run's start */
   tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "Power", "W");
   c->y.zero = true;
+  c->envelope_pt = 2; /* drawn at the plot's resolution; the CSV has every bucket */
   size_t points = 0;
   for (size_t d = 0; d < run->n_power; d++) {
     const tp_power_profile *p = &run->power[d];
