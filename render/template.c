@@ -403,9 +403,9 @@ static bool S_is_raw_text(const xmlNode *n) {
                           strcmp((const char *)n->name, "style") == 0);
 }
 
-/* Whether text node n is the template's layout: only whitespace, with a line
- * break, and not inside <pre> or <textarea> (where whitespace shows).  A
- * browser shows any such run of whitespace as one space, or not at all. */
+/* Whether text node n is the template's layout: whitespace with a line break,
+ * outside <pre> and <textarea>.  A browser shows it as one space or nothing,
+ * so it is written as one line break, and none right after another. */
 static bool S_layout_space(const xmlNode *n) {
   const char *s = (const char *)n->content;
   if (!strchr(s, '\n') || s[strspn(s, " \t\r\n")] != '\0') return false;
@@ -789,8 +789,6 @@ static int S_nodes(S_ctx *x, const xmlNode *n, const S_scope *sc) {
       if (n->parent && n->parent->type == XML_ELEMENT_NODE && S_is_raw_text(n->parent)) {
         tp_buf_adds(x->out, (const char *)n->content);
       } else if (n->type == XML_TEXT_NODE && S_layout_space(n)) {
-        /* The indentation of the template is written as one line break, and
-         * none right after another (loops repeat it): the page shows the same. */
         if (x->out->len == 0 || x->out->data[x->out->len - 1] != '\n') tp_buf_addc(x->out, '\n');
       } else {
         S_escs(x->out, (const char *)n->content);
