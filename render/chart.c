@@ -28,7 +28,7 @@ static void S_axis_init(tp_chart_axis *a, tp_axis_kind kind) {
   memset(a, 0, sizeof *a);
   a->kind = kind;
   a->si = true;
-  a->min = a->max = NAN;
+  a->min = a->max = a->origin_s = NAN;
 }
 
 static void S_axis_free(tp_chart_axis *a) {
@@ -65,6 +65,7 @@ static void S_hash_axis(tp_hash *h, const tp_chart_axis *a) {
   tp_hash_u64(h, (uint64_t)a->si << 1 | (uint64_t)a->zero);
   tp_hash_double(h, a->min);
   tp_hash_double(h, a->max);
+  tp_hash_double(h, a->origin_s);
   tp_hash_u64(h, a->n_categories);
   for (size_t i = 0; i < a->n_categories; i++) tp_hash_str(h, a->categories[i]);
 }
@@ -74,13 +75,13 @@ void tp_chart_hash(const tp_chart *c, tp_hash *h) {
    * struct grows, so that a new field cannot be forgotten here (a forgotten
    * field would let a changed chart pass for an unchanged one). */
 #if UINTPTR_MAX == 0xffffffffffffffffu
-  _Static_assert(sizeof(tp_chart_axis) == 72, "a tp_chart_axis field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart_axis) == 80, "a tp_chart_axis field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_series) == 64, "a tp_chart_series field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_band) == 24, "a tp_chart_band field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_paxis) == 48, "a tp_chart_paxis field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_pline) == 16, "a tp_chart_pline field: feed it to tp_chart_hash");
   _Static_assert(sizeof(tp_chart_key) == 16, "a tp_chart_key field: feed it to tp_chart_hash");
-  _Static_assert(sizeof(tp_chart) == 328, "a tp_chart field: feed it to tp_chart_hash");
+  _Static_assert(sizeof(tp_chart) == 352, "a tp_chart field: feed it to tp_chart_hash");
 #endif
   /* The painter's version shapes PNG and PDF. */
   tp_hash_u64(h, (uint64_t)cairo_version());
@@ -93,6 +94,7 @@ void tp_chart_hash(const tp_chart *c, tp_hash *h) {
   tp_hash_double(h, c->height_pt);
   tp_hash_u64(h, (uint64_t)c->draw_title);
   tp_hash_u64(h, (uint64_t)(int64_t)c->max_points);
+  tp_hash_double(h, c->envelope_pt);
   S_hash_axis(h, &c->x);
   S_hash_axis(h, &c->y);
   tp_hash_u64(h, c->n_series);

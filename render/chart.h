@@ -77,6 +77,8 @@ typedef struct tp_chart_axis {
   bool si;            /* NUMBER: scale ticks by an SI prefix (default true) */
   bool zero;          /* NUMBER: the range includes zero (default: true for bar y) */
   double min, max;    /* fixed range; NAN (default) for automatic */
+  double origin_s;    /* TIME: when finite, the CSV gives a time as seconds after it
+                         (to the millisecond) rather than as ISO 8601; NAN (default) */
   char **categories;  /* CATEGORY: names of categories 0..n-1 */
   size_t n_categories, cap_categories;
 } tp_chart_axis;
@@ -130,6 +132,10 @@ typedef struct tp_chart {
   double width_pt, height_pt; /* size in points (default 480 x 300 = 6.67 x 4.17 in) */
   bool draw_title;    /* draw the title in the image (default true) */
   int max_points;     /* line series budget per series before downsampling (default 2000) */
+  double envelope_pt; /* when > 0, a line series longer than the plot's resolution is
+                         drawn as the lowest and highest point of each stretch of this
+                         many points of plot width (so spikes stay), not by LTTB;
+                         default 0.  Its CSV keeps every point. */
   tp_chart_axis x, y;
 
   tp_chart_series *series;
@@ -207,9 +213,11 @@ int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, cha
 
 /* Append the chart's numbers as CSV (RFC 4180, header line first) for the
  * file or table beside it.  x/y charts: one row per point, columns series,
- * x, y, lo, hi (x as the category name on CATEGORY axes and as ISO 8601 UTC
- * on TIME axes; lo/hi empty without error bars; every point, not the
- * downsampled ones).  Parallel charts: one row per record, a column per
+ * x, y, then lo, hi when a series has error bars (tp_chart_has_ranges; x as
+ * the category name on CATEGORY axes and on TIME axes as ISO 8601 UTC, or
+ * as seconds after the axis's origin_s when it has one; lo/hi
+ * empty on points without error bars; every point, not the downsampled
+ * ones).  Parallel charts: one row per record, a column per
  * axis (category names for categorical axes) and a last column "key" with
  * the legend name of the record's colour.  Non-finite numbers are empty;
  * the others are exact (tp_csvout_logged): a value that is exactly a float32
@@ -217,13 +225,17 @@ int tp_chart_write(const tp_chart *c, tp_chart_format fmt, const char *path, cha
  * as that float32, as logged; any other as the shortest that reads back as
  * the double. */
 void tp_chart_csv(const tp_chart *c, tp_buf *out);
+/* Whether x/y chart c has error bars (lo/hi) on any point; false for a
+ * parallel chart. */
+bool tp_chart_has_ranges(const tp_chart *c);
 /* The numbers of x/y chart c as rows of a page's CSV, the one file of all
- * the x/y charts of a page: columns chart, series, x, y, lo, hi, where
- * `chart` is the given name of the chart on its page; the header first when
- * out is empty.  Returns false, writing nothing, for a parallel chart (its
- * columns are its own: it keeps a file of its own, from tp_chart_csv).
- * Numbers are as in tp_chart_csv. */
-bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out);
+ * the x/y charts of a page: columns chart, series, x, y, then lo, hi when
+ * `ranges` (which the page passes the same for all its charts: true when
+ * any of them has error bars), where `chart` is the given name of the chart
+ * on its page; the header first when out is empty.  Returns false, writing
+ * nothing, for a parallel chart (its columns are its own: it keeps a file of
+ * its own, from tp_chart_csv).  Numbers are as in tp_chart_csv. */
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, bool ranges, tp_buf *out);
 
 /* Release cairo's and fontconfig's process-wide caches (font faces, font
  * configuration).  Call once at program end, after the last chart, so that

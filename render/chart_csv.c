@@ -48,10 +48,20 @@ static void S_csv_time(tp_buf *out, const struct tm *tm) {
   tp_buf_add(out, t, 20);
 }
 
-/* A value on an axis as CSV text: category name, ISO time, or number. */
-static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_t ncats, double v) {
+/* A time as seconds after origin_s, to the millisecond ("-95.5", "0", "4.78"). */
+static void S_csv_offset(tp_buf *out, double v, double origin_s) {
+  double ms = round((v - origin_s) * 1000);
+  tp_csvout_shortest(out, ms == 0 ? 0 : ms / 1000);
+}
+
+/* A value on an axis as CSV text: category name, time (ISO 8601, or seconds
+ * after the axis's origin_s when it is finite), or number. */
+static void S_csv_value(tp_buf *out, tp_axis_kind kind, char *const *cats, size_t ncats,
+                        double origin_s, double v) {
   if (kind == TP_AXIS_CATEGORY && v >= 0 && v < (double)ncats && v == floor(v)) {
     S_csv_field(out, cats[(size_t)v]);
+  } else if (kind == TP_AXIS_TIME && isfinite(v) && isfinite(origin_s)) {
+    S_csv_offset(out, v, origin_s);
   } else if (kind == TP_AXIS_TIME && isfinite(v)) {
     struct tm tm;
     if (tp_utc_tm(v, &tm)) S_csv_time(out, &tm);
@@ -72,7 +82,7 @@ static void S_csv_parallel(const tp_chart *c, tp_buf *out) {
     for (size_t a = 0; a < c->n_paxes; a++) {
       const tp_chart_paxis *ax = &c->paxes[a];
       S_csv_value(out, ax->categorical ? TP_AXIS_CATEGORY : TP_AXIS_NUMBER, ax->categories,
-                  ax->n_categories, pl->values[a]);
+                  ax->n_categories, NAN, pl->values[a]);
       tp_buf_addc(out, ',');
     }
     for (size_t k = 0; k < c->n_keys; k++) {
@@ -85,9 +95,16 @@ static void S_csv_parallel(const tp_chart *c, tp_buf *out) {
   }
 }
 
+bool tp_chart_has_ranges(const tp_chart *c) {
+  if (c->kind == TP_CHART_PARALLEL) return false;
+  for (size_t i = 0; i < c->n_series; i++)
+    if (c->series[i].lo) return true;
+  return false;
+}
+
 /* The rows of an x/y chart, each opening with the field `chart` when it is
- * not NULL. */
-static void S_csv_rows(const tp_chart *c, const char *chart, tp_buf *out) {
+ * not NULL, and ending with the fields lo and hi when `ranges`. */
+static void S_csv_rows(const tp_chart *c, const char *chart, bool ranges, tp_buf *out) {
   tp_buf name = {0};
   for (size_t i = 0; i < c->n_series; i++) {
     const tp_chart_series *s = &c->series[i];
@@ -101,13 +118,15 @@ static void S_csv_rows(const tp_chart *c, const char *chart, tp_buf *out) {
     tp_buf_addc(&name, ',');
     for (size_t k = 0; k < s->n; k++) {
       tp_buf_add(out, name.data, name.len);
-      S_csv_value(out, c->x.kind, c->x.categories, c->x.n_categories, s->x[k]);
+      S_csv_value(out, c->x.kind, c->x.categories, c->x.n_categories, c->x.origin_s, s->x[k]);
       tp_buf_addc(out, ',');
       S_csv_number(out, s->y[k]);
-      tp_buf_addc(out, ',');
-      if (s->lo) S_csv_number(out, s->lo[k]);
-      tp_buf_addc(out, ',');
-      if (s->hi) S_csv_number(out, s->hi[k]);
+      if (ranges) {
+        tp_buf_addc(out, ',');
+        if (s->lo) S_csv_number(out, s->lo[k]);
+        tp_buf_addc(out, ',');
+        if (s->hi) S_csv_number(out, s->hi[k]);
+      }
       tp_buf_adds(out, "\r\n");
     }
   }
@@ -119,13 +138,14 @@ void tp_chart_csv(const tp_chart *c, tp_buf *out) {
     S_csv_parallel(c, out);
     return;
   }
-  tp_buf_adds(out, "series,x,y,lo,hi\r\n");
-  S_csv_rows(c, NULL, out);
+  bool ranges = tp_chart_has_ranges(c);
+  tp_buf_adds(out, ranges ? "series,x,y,lo,hi\r\n" : "series,x,y\r\n");
+  S_csv_rows(c, NULL, ranges, out);
 }
 
-bool tp_chart_csv_page(const tp_chart *c, const char *chart, tp_buf *out) {
+bool tp_chart_csv_page(const tp_chart *c, const char *chart, bool ranges, tp_buf *out) {
   if (c->kind == TP_CHART_PARALLEL) return false;
-  if (out->len == 0) tp_buf_adds(out, "chart,series,x,y,lo,hi\r\n");
-  S_csv_rows(c, chart, out);
+  if (out->len == 0) tp_buf_adds(out, ranges ? "chart,series,x,y,lo,hi\r\n" : "chart,series,x,y\r\n");
+  S_csv_rows(c, chart, ranges, out);
   return true;
 }

@@ -172,18 +172,22 @@ static void S_place_spread(const tp_chart *c, S_pts *pt, const tp_chart_scale *x
   free(seen);
 }
 
-/* A line through the placed points (downsampled to budget), or steps; a
- * lone point of a line becomes a small marker. */
+/* A line through the placed points (downsampled to budget: by LTTB, or as
+ * an envelope, lowest and highest of each stretch), or steps; a lone point
+ * of a line becomes a small marker.  A line of many points is drawn thinner,
+ * however few are drawn. */
 static void S_draw_path(tp_chart_dl *dl, const tp_chart_series *s, tp_draw_style st,
                         const char *cls, const S_pts *pt, const tp_chart_scale *ys,
-                        size_t budget) {
+                        size_t budget, bool envelope) {
   size_t n = pt->n;
   size_t *idx = tp_xmalloc((n + 1) * sizeof *idx);
-  size_t m = st == TP_DRAW_STEP ? n : tp_lttb(pt->x, pt->y, n, budget, idx);
+  size_t m = st == TP_DRAW_STEP ? n
+             : envelope         ? tp_minmax_downsample(pt->x, pt->y, n, budget, idx)
+                                : tp_lttb(pt->x, pt->y, n, budget, idx);
   if (st == TP_DRAW_STEP)
     for (size_t k = 0; k < n; k++) idx[k] = k;
   tp_chart_prim *p = tp_chart_dl_push(dl, TP_PRIM_LINE, s->colour, cls);
-  p->width = s->colour < 0 ? 1.2 : m > 400 ? 0.9 : 1.4;
+  p->width = s->colour < 0 ? 1.2 : (envelope ? n : m) > 400 ? 0.9 : 1.4;
   p->dash = S_dash_of(s->colour);
   p->pts = tp_xmalloc((2 * m + 1) * 2 * sizeof *p->pts);
   for (size_t k = 0; k < m; k++) {
@@ -233,7 +237,7 @@ static void S_draw_series(tp_chart_dl *dl, const tp_chart *c, const tp_chart_ser
     for (size_t k = 0; k < pt.n; k++) pt.x[k] = tp_chart_scale_map(xs, pt.x[k]);
 
   if (st == TP_DRAW_LINE || st == TP_DRAW_LINE_MARKERS || st == TP_DRAW_STEP)
-    S_draw_path(dl, s, st, cls, &pt, ys, budget);
+    S_draw_path(dl, s, st, cls, &pt, ys, budget, c->envelope_pt > 0);
   if (s->lo) S_draw_errors(dl, s, st, &pt, ys);
   if (st == TP_DRAW_MARKERS || st == TP_DRAW_LINE_MARKERS) {
     for (size_t k = 0; k < pt.n; k++) {
@@ -325,6 +329,9 @@ static void S_draw_all_series(tp_chart_dl *dl, const tp_chart *c, const tp_chart
   size_t budget = (size_t)(c->max_points > 3 ? c->max_points : 3);
   if (nseries_lines > 0 && budget * nseries_lines > 24000) budget = 24000 / nseries_lines;
   if (budget < 100) budget = 100;
+  /* At the plot's resolution: a lowest and a highest point per stretch. */
+  double stretches = c->envelope_pt > 0 ? floor((xs->p1 - xs->p0) / c->envelope_pt) : 0;
+  if (stretches >= 1 && 2 * stretches + 2 < (double)budget) budget = (size_t)(2 * stretches + 2);
   size_t bar_slot = 0;
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < c->n_series; i++) {

@@ -28,17 +28,26 @@ static long long S_tenths(double v) {
   return llround(v * 10);
 }
 
-/* t tenths with one decimal, locale-independent, "-0" never.  The digits
- * are written by hand (this is the hottest formatting of a report): the text
- * is what "%lld" of the tenths, then ".%lld" of a nonzero last digit, gave. */
-static void S_tenths_text(tp_buf *b, long long t) {
-  char text[32], *end = text + sizeof text, *p = end;
+/* t tenths with one decimal, locale-independent, "-0" never, written to end
+ * backwards; returns where the text starts.  The digits are written by hand
+ * (this is the hottest formatting of a report): the text is what "%lld" of
+ * the tenths, then ".%lld" of a nonzero last digit, gave, less the leading
+ * zero of a number below one when bare (".5", "-.5": path data). */
+static char *S_tenths_chars(char *end, long long t, bool bare) {
+  char *p = end;
   unsigned long long u = t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
   unsigned tenth = (unsigned)(u % 10);
   u /= 10;
   if (tenth) *--p = (char)('0' + tenth), *--p = '.';
-  do *--p = (char)('0' + u % 10); while ((u /= 10) != 0);
+  if (!(bare && tenth && u == 0))
+    do *--p = (char)('0' + u % 10); while ((u /= 10) != 0);
   if (t < 0) *--p = '-';
+  return p;
+}
+
+/* t tenths with one decimal (see S_tenths_chars). */
+static void S_tenths_text(tp_buf *b, long long t) {
+  char text[32], *end = text + sizeof text, *p = S_tenths_chars(end, t, false);
   tp_buf_add(b, p, (size_t)(end - p));
 }
 
@@ -135,33 +144,44 @@ static void S_path_open(tp_buf *b, const char *cls) {
   tp_buf_adds(b, " fill=\"none\" d=\"");
 }
 
-/* A relative move of d tenths after another number: a space between the
- * two unless the sign separates them. */
-static void S_rel(tp_buf *b, long long d) {
-  if (d >= 0) tp_buf_addc(b, ' ');
-  S_tenths_text(b, d);
+/* Path data, as short as its grammar allows and the same numbers: a number
+ * below one has no leading zero, and a number is spaced from the one before
+ * only where neither its sign nor its point separates them ("3.5.5-2" is
+ * 3.5, 0.5, -2).  `last` says what the data ends with. */
+typedef struct S_path {
+  tp_buf *b;
+  enum { S_AFTER_CMD, S_AFTER_INT, S_AFTER_POINT } last;
+} S_path;
+
+/* Command letter c (M, l, H, V, L). */
+static void S_path_cmd(S_path *pd, char c) {
+  tp_buf_addc(pd->b, c);
+  pd->last = S_AFTER_CMD;
+}
+
+/* A number of t tenths. */
+static void S_path_num(S_path *pd, long long t) {
+  char text[32], *end = text + sizeof text, *p = S_tenths_chars(end, t, true);
+  bool sep = *p == '-'        ? false
+             : *p == '.'      ? pd->last == S_AFTER_INT
+                              : pd->last != S_AFTER_CMD;
+  if (sep) tp_buf_addc(pd->b, ' ');
+  tp_buf_add(pd->b, p, (size_t)(end - p));
+  pd->last = memchr(p, '.', (size_t)(end - p)) ? S_AFTER_POINT : S_AFTER_INT;
 }
 
 /* A line through p's points as one path: the first point absolute, then
- * relative moves ("M45 202l3.5-1 2 0.5"), each the difference of the rounded
+ * relative moves ("M45 202l3.5-1 2 .5"), each the difference of the rounded
  * coordinates, so that every point falls where its absolute text put it. */
 static void S_svg_polyline(tp_buf *b, const tp_chart_prim *p) {
   S_path_open(b, p->cls);
+  S_path pd = {b, S_AFTER_CMD};
   long long px = 0, py = 0;
   for (size_t i = 0; i < p->npts; i++) {
     long long x = S_tenths(p->pts[2 * i]), y = S_tenths(p->pts[2 * i + 1]);
-    if (i == 0) {
-      tp_buf_addc(b, 'M');
-      S_tenths_text(b, x);
-      S_rel(b, y);
-    } else if (i == 1) {
-      tp_buf_addc(b, 'l');
-      S_tenths_text(b, x - px);
-      S_rel(b, y - py);
-    } else {
-      S_rel(b, x - px);
-      S_rel(b, y - py);
-    }
+    if (i < 2) S_path_cmd(&pd, i == 0 ? 'M' : 'l');
+    S_path_num(&pd, i == 0 ? x : x - px);
+    S_path_num(&pd, i == 0 ? y : y - py);
     px = x, py = y;
   }
   tp_buf_addc(b, '"');
@@ -171,22 +191,22 @@ static void S_svg_polyline(tp_buf *b, const tp_chart_prim *p) {
 }
 
 /* One straight segment of a grouped path: "M x y" then H, V or L to the end. */
-static void S_segment(tp_buf *b, const tp_chart_prim *p) {
+static void S_segment(S_path *pd, const tp_chart_prim *p) {
   long long x0 = S_tenths(p->pts[0]), y0 = S_tenths(p->pts[1]);
   long long x1 = S_tenths(p->pts[2]), y1 = S_tenths(p->pts[3]);
-  tp_buf_addc(b, 'M');
-  S_tenths_text(b, x0);
-  S_rel(b, y0);
+  S_path_cmd(pd, 'M');
+  S_path_num(pd, x0);
+  S_path_num(pd, y0);
   if (y1 == y0) {
-    tp_buf_addc(b, 'H');
-    S_tenths_text(b, x1);
+    S_path_cmd(pd, 'H');
+    S_path_num(pd, x1);
   } else if (x1 == x0) {
-    tp_buf_addc(b, 'V');
-    S_tenths_text(b, y1);
+    S_path_cmd(pd, 'V');
+    S_path_num(pd, y1);
   } else {
-    tp_buf_addc(b, 'L');
-    S_tenths_text(b, x1);
-    S_rel(b, y1);
+    S_path_cmd(pd, 'L');
+    S_path_num(pd, x1);
+    S_path_num(pd, y1);
   }
 }
 
@@ -280,6 +300,7 @@ static bool S_same_style(const tp_chart_prim *a, const tp_chart_prim *b) {
 /* The group of p[0] among the n primitives of a run: its members (p[0] and
  * the later ones of its style that are not yet written) are marked done. */
 static void S_svg_group(tp_buf *b, const tp_chart_prim *p, size_t n, bool *done) {
+  S_path pd = {b, S_AFTER_CMD};
   size_t members = 0;
   for (size_t k = 0; k < n; k++) members += !done[k] && S_same_style(p, &p[k]);
   if (p->kind == TP_PRIM_TEXT && members == 1) {
@@ -300,7 +321,7 @@ static void S_svg_group(tp_buf *b, const tp_chart_prim *p, size_t n, bool *done)
     if (done[k] || !S_same_style(p, &p[k])) continue;
     done[k] = true;
     if (p->kind == TP_PRIM_LINE) {
-      S_segment(b, &p[k]);
+      S_segment(&pd, &p[k]);
     } else {
       tp_buf_adds(b, "<text");
       S_text_body(b, &p[k]);

@@ -635,8 +635,10 @@ tp_chart *tp_figures_run_power(const tp_run *run) {
                       "Power drawn by each device (mean per time bucket) around the run; the "
                       "shaded band is the run's window, the time its energy is counted over.");
   tp_chart_axis_set(&c->x, TP_AXIS_TIME, "Time", NULL);
+  c->x.origin_s = run->start_s; /* the CSV counts seconds from the run's start */
   tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "Power", "W");
   c->y.zero = true;
+  c->envelope_pt = 2; /* drawn at the plot's resolution; the CSV has every bucket */
   size_t points = 0;
   for (size_t d = 0; d < run->n_power; d++) {
     const tp_power_profile *p = &run->power[d];
@@ -665,6 +667,7 @@ tp_chart *tp_figures_run_energy(const tp_run *run) {
                       "IT energy used since the run's start; drawn from the power profile and "
                       "scaled so that it ends at the run's total.");
   tp_chart_axis_set(&c->x, TP_AXIS_TIME, "Time", NULL);
+  c->x.origin_s = run->start_s;
   tp_chart_axis_set(&c->y, TP_AXIS_NUMBER, "IT energy", "Wh");
   c->y.zero = true;
   tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_LINE);

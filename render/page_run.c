@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/utctime.h"
 #include "render/figures.h"
 #include "model/runbin.h"
 #include "render/summary.h"
@@ -315,10 +316,28 @@ static tp_chart *S_scalar_keyed(tp_chart *c, const char *tag) {
   return c;
 }
 
+/* What x is in the page's CSV, shown with the power and energy charts (their
+ * times count from the run's start, to the millisecond: see
+ * tp_figures_run_power); nothing when the start is unknown. */
+static void S_csv_times(const tp_run *r, tp_tval *root) {
+  struct tm tm;
+  double start_s = round(r->start_s * 1000) / 1000, whole_s = floor(start_s);
+  if (!isfinite(start_s) || !tp_utc_tm(whole_s, &tm)) return;
+  char when[64];
+  strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+  char *text = tp_xasprintf("In the charts' numbers (CSV), x is a time in seconds since the "
+                            "run's start, %s.%03d UTC (negative before it), and a step for "
+                            "a metric.",
+                            when, (int)round((start_s - whole_s) * 1000));
+  tp_tval_set_string(root, "csv_times", text);
+  free(text);
+}
+
 /* Charts: power, cumulative energy, then every scalar (main metric first). */
 static void S_charts(tp_pages_ctx *x, const tp_run *r, const tp_experiment *e, tp_tval *root) {
   char *slug = tp_site_slug(r->id);
   tp_tval *charts = tp_tval_set_list(root, "charts");
+  S_csv_times(r, root);
   char *stem = tp_xasprintf("run-%s-power", slug);
   tp_pages_chart(x, charts, tp_figures_run_power(r), stem, "../");
   free(stem);

@@ -270,7 +270,7 @@ static char *S_page_stem(const char *rel) {
  * files when asked for.  The SVG is not written as a file: the page's "SVG"
  * link saves the inline one (see templates/base.xhtml). */
 static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc, const char *page,
-                        tp_buf *csv) {
+                        bool ranges, tp_buf *csv) {
   int rc = -1;
   tp_buf b = {0};
   char *rel = NULL;
@@ -290,7 +290,7 @@ static int S_chart_draw(tp_pages_ctx *x, const tp_pages_pending *pc, const char 
                      : strncmp(stem, page, pn) == 0 && stem[pn] == '-' ? stem + pn + 1
                                                                         : stem;
   free(rel);
-  if (tp_chart_csv_page(c, name, csv)) {
+  if (tp_chart_csv_page(c, name, ranges, csv)) {
     rel = tp_xasprintf("%scharts/%s.csv", up, page);
   } else {
     tp_buf_clear(&b);
@@ -330,12 +330,16 @@ done:
 }
 
 /* Draw the charts of page b, then write the CSV of their numbers
- * (charts/PAGE.csv, see S_page_stem) when it has any. */
+ * (charts/PAGE.csv, see S_page_stem) when it has any: with the columns lo
+ * and hi when a chart of the page has error bars. */
 static int S_charts_draw(tp_pages_ctx *x, const tp_pages_built *b) {
   int rc = 0;
   char *page = S_page_stem(b->rel);
   tp_buf csv = {0};
-  for (size_t i = 0; rc == 0 && i < b->n_pend; i++) rc = S_chart_draw(x, &b->pend[i], page, &csv);
+  bool ranges = false;
+  for (size_t i = 0; i < b->n_pend; i++) ranges = ranges || tp_chart_has_ranges(b->pend[i].c);
+  for (size_t i = 0; rc == 0 && i < b->n_pend; i++)
+    rc = S_chart_draw(x, &b->pend[i], page, ranges, &csv);
   if (rc == 0 && csv.len) {
     char *rel = tp_xasprintf("charts/%s.csv", page);
     rc = tp_pages_put(x, rel, &csv);

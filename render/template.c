@@ -403,6 +403,19 @@ static bool S_is_raw_text(const xmlNode *n) {
                           strcmp((const char *)n->name, "style") == 0);
 }
 
+/* Whether text node n is the template's layout: whitespace with a line break,
+ * outside <pre> and <textarea>.  A browser shows it as one space or nothing,
+ * so it is written as one line break, and none right after another. */
+static bool S_layout_space(const xmlNode *n) {
+  const char *s = (const char *)n->content;
+  if (!strchr(s, '\n') || s[strspn(s, " \t\r\n")] != '\0') return false;
+  for (const xmlNode *a = n->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+    if (S_is_html(a) && (strcmp((const char *)a->name, "pre") == 0 ||
+                         strcmp((const char *)a->name, "textarea") == 0))
+      return false;
+  return true;
+}
+
 static void S_qname(tp_buf *out, const xmlNs *ns, const xmlChar *name) {
   if (ns && ns->prefix) {
     tp_buf_adds(out, (const char *)ns->prefix);
@@ -773,9 +786,13 @@ static int S_nodes(S_ctx *x, const xmlNode *n, const S_scope *sc) {
     case XML_TEXT_NODE:
     case XML_CDATA_SECTION_NODE:
       if (!n->content) break;
-      if (n->parent && n->parent->type == XML_ELEMENT_NODE && S_is_raw_text(n->parent))
+      if (n->parent && n->parent->type == XML_ELEMENT_NODE && S_is_raw_text(n->parent)) {
         tp_buf_adds(x->out, (const char *)n->content);
-      else S_escs(x->out, (const char *)n->content);
+      } else if (n->type == XML_TEXT_NODE && S_layout_space(n)) {
+        if (x->out->len == 0 || x->out->data[x->out->len - 1] != '\n') tp_buf_addc(x->out, '\n');
+      } else {
+        S_escs(x->out, (const char *)n->content);
+      }
       break;
     default: break; /* comments, PIs, entity references: dropped */
     }

@@ -395,6 +395,50 @@ static void test_long_series(void) {
   tp_chart_free(c);
 }
 
+/* The lowest and highest y of the first series' path in svg, and its points
+ * (the path: "M x y l dx dy dx dy ...", numbers as short as SVG allows). */
+static size_t S_path_extent(const char *svg, double *ymin, double *ymax) {
+  const char *p = strstr(svg, "class=\"tp-series");
+  p = p ? strstr(p, " d=\"M") : NULL;
+  if (!p) return 0;
+  char *end;
+  p += 5;
+  double x = strtod(p, &end), y = strtod(end, &end);
+  (void)x;
+  *ymin = *ymax = y;
+  size_t n = 1;
+  if (*end == 'l') end++;
+  while (*end != '"') {
+    double dx = strtod(end, &end), dy = strtod(end, &end);
+    (void)dx;
+    y += dy, n++;
+    *ymin = fmin(*ymin, y), *ymax = fmax(*ymax, y);
+  }
+  return n;
+}
+
+static void test_envelope(void) {
+  /* 1000 points with a spike and a dip: at the plot's resolution, fewer
+   * points, the same extremes. */
+  double lo[2], hi[2];
+  size_t n[2];
+  for (int k = 0; k < 2; k++) {
+    tp_chart *c = tp_chart_new(TP_CHART_LINE, "power", NULL);
+    tp_chart_series *s = tp_chart_add_series(c, "gpu0", 0, TP_DRAW_LINE);
+    for (int i = 0; i < 1000; i++)
+      tp_chart_series_add(s, i, i == 500 ? 1000 : i == 701 ? 0 : 100 + i % 7);
+    c->envelope_pt = k ? 2 : 0;
+    tp_buf b = {0};
+    tp_chart_svg(c, &b);
+    n[k] = S_path_extent(tp_buf_str(&b), &lo[k], &hi[k]);
+    tp_buf_free(&b);
+    tp_chart_free(c);
+  }
+  CHECK(n[0] == 1000);
+  CHECK(n[1] > 100 && n[1] < 500);
+  CHECK(fabs(lo[1] - lo[0]) < 0.01 && fabs(hi[1] - hi[0]) < 0.01);
+}
+
 static void test_escaping_and_errors(void) {
   tp_chart *c = tp_chart_new(TP_CHART_LINE, "<script>alert(1)</script> & \"q\" \xff\xfe",
                              "desc \x01 bad");
@@ -466,6 +510,7 @@ static void test_csv(void) {
   tp_chart_free(c);
   c = S_time_chart();
   tp_chart_csv(c, &b);
+  CHECK(strncmp(tp_buf_str(&b), "series,x,y\r\n", 12) == 0); /* no error bars: no lo, hi */
   CHECK(strstr(tp_buf_str(&b), "\r\ngpu0,2024-03-05T") != NULL);
   tp_buf_free(&b);
   tp_chart_free(c);
@@ -485,6 +530,7 @@ int main(void) {
   TP_RUN(test_pareto);
   TP_RUN(test_samples);
   TP_RUN(test_long_series);
+  TP_RUN(test_envelope);
   TP_RUN(test_escaping_and_errors);
   TP_RUN(test_csv);
   xmlCleanupParser();
