@@ -18,6 +18,7 @@
 
 #include "model/energy.h"
 #include "model/jobgpus.h"
+#include "model/jobspans.h"
 #include "model/mem.h"
 #include "model/profile.h"
 #include "model/slurmjob.h"
@@ -314,6 +315,8 @@ static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, const
       TP_GROW(cuts, cap_cuts, n_cuts + 1);
       cuts[n_cuts++] = st->carbon.series->rows[k].t_s;
     }
+  for (size_t k = 0; k < sel->n; k++) /* a moved job's records: each on its own hosts */
+    tp_job_spans_add_cuts(sel->runs[k]->job, &cuts, &n_cuts, &cap_cuts);
   for (size_t k = 0; k < sel->n; k++) {
     const tp_series *ms = tp_lab_main_series(st->lab, sel->runs[k]);
     for (size_t p = 0; ms && p < ms->count; p++)
@@ -424,6 +427,7 @@ static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, S_reade
   for (size_t k = 0; k < sel.n; k++) {
     const tp_slurm_job *sj = sel.runs[k]->job;
     if (sj) tp_energy_window_job(e, k, sj->job_id, (const char *const *)sj->nodes, sj->n_nodes);
+    tp_job_spans_apply(e, k, sj);
   }
   for (size_t k = 0; k < hs.n; k++)
     tp_energy_add_hold(e, hs.h[k].device, hs.h[k].job, hs.h[k].start_s, hs.h[k].end_s);

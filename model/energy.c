@@ -25,7 +25,16 @@ typedef struct S_window {
   char **hosts;       /* the job's hosts (n_hosts 0: unknown) */
   size_t n_hosts;
   bool labelled;      /* some hold of the trace names the job (set at close) */
+  struct S_span *spans; /* times it may use only some hosts' devices (n_spans 0: any time) */
+  size_t n_spans;
 } S_window;
+
+/* A span of a window (tp_energy_window_spans), copied. */
+typedef struct S_span {
+  double start_s, end_s; /* end_s INFINITY: open */
+  char **hosts;
+  size_t n_hosts;
+} S_span;
 
 /* A device held by a job (tp_energy_add_hold). */
 typedef struct S_hold {
@@ -184,6 +193,17 @@ tp_energy *tp_energy_new_holed(const tp_energy_window *windows, size_t n, const 
   return e;
 }
 
+/* Free the spans of w. */
+static void S_free_spans(S_window *w) {
+  for (size_t k = 0; k < w->n_spans; k++) {
+    for (size_t h = 0; h < w->spans[k].n_hosts; h++) free(w->spans[k].hosts[h]);
+    free(w->spans[k].hosts);
+  }
+  free(w->spans);
+  w->spans = NULL;
+  w->n_spans = 0;
+}
+
 void tp_energy_free(tp_energy *e) {
   if (!e) return;
   for (size_t i = 0; i < e->n_win; i++) {
@@ -193,6 +213,7 @@ void tp_energy_free(tp_energy *e) {
     for (size_t k = 0; k < e->win[i].n_hosts; k++) free(e->win[i].hosts[k]);
     free(e->win[i].hosts);
     free(e->win[i].job);
+    S_free_spans(&e->win[i]);
   }
   for (size_t k = 0; k < e->n_holds; k++) {
     free(e->holds[k].device);
@@ -448,6 +469,22 @@ void tp_energy_window_job(tp_energy *e, size_t i, const char *job, const char *c
   for (size_t k = 0; k < n_hosts; k++) w->hosts[k] = tp_xstrdup(hosts[k]);
 }
 
+void tp_energy_window_spans(tp_energy *e, size_t i, const tp_energy_span *spans, size_t n) {
+  if (i >= e->n_win || e->finished) return;
+  S_window *w = &e->win[i];
+  S_free_spans(w);
+  w->spans = tp_xcalloc(n + 1, sizeof *w->spans);
+  w->n_spans = n;
+  for (size_t k = 0; k < n; k++) {
+    S_span *sp = &w->spans[k];
+    sp->start_s = spans[k].start_s;
+    sp->end_s = isnan(spans[k].end_s) ? INFINITY : spans[k].end_s;
+    sp->hosts = tp_xcalloc(spans[k].n_hosts + 1, sizeof *sp->hosts);
+    sp->n_hosts = spans[k].n_hosts;
+    for (size_t h = 0; h < spans[k].n_hosts; h++) sp->hosts[h] = tp_xstrdup(spans[k].hosts[h]);
+  }
+}
+
 void tp_energy_add_hold(tp_energy *e, const char *device, const char *job, double start_s,
                         double end_s) {
   if (!device || !job || e->finished || !(end_s >= start_s)) return;
@@ -499,10 +536,25 @@ static bool S_allows_any(const tp_energy *e, const S_window *w, const S_device *
   return false;
 }
 
+/* Does a span of window w (which has some) let it use device dv in segment
+ * s: one that holds the segment's middle, on one of whose hosts dv is? */
+static bool S_span_allows(const tp_energy *e, const S_window *w, const S_device *dv, size_t s) {
+  double mid = 0.5 * (e->bounds[s] + e->bounds[s + 1]);
+  for (size_t k = 0; k < w->n_spans; k++) {
+    const S_span *sp = &w->spans[k];
+    if (mid >= sp->start_s && mid < sp->end_s &&
+        tp_energy_device_on(dv->id, (const char *const *)sp->hosts, sp->n_hosts))
+      return true;
+  }
+  return false;
+}
+
 /* May window w, which may use device dv (S_allows_dev), use it in segment s?
- * A job's window: while a hold names it, if some hold names it at all; else
- * while no hold names another job. */
+ * Within its spans (if it has any) on their hosts only; then a job's window:
+ * while a hold names it, if some hold names it at all; else while no hold
+ * names another job. */
 static bool S_allows_at(const tp_energy *e, const S_window *w, const S_device *dv, size_t s) {
+  if (w->n_spans && !S_span_allows(e, w, dv, s)) return false;
   if (!w->job || !dv->n_holds) return !w->labelled || !w->job;
   double mid = 0.5 * (e->bounds[s] + e->bounds[s + 1]);
   bool mine = false, other = false;
@@ -528,7 +580,7 @@ static void S_fill_allow(tp_energy *e) {
     for (size_t d = 0; d < e->n_dev; d++) {
       const S_window *w = &e->win[i];
       bool ok = S_allows_any(e, w, &e->dev[d]);
-      if (ok && w->job && w->valid) {
+      if (ok && (w->job || w->n_spans) && w->valid) {
         ok = false;
         for (size_t s = w->seg_lo; s < w->seg_hi && !ok; s++) ok = S_allows_at(e, w, &e->dev[d], s);
       }
@@ -588,10 +640,14 @@ void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *ho
 }
 
 void tp_energy_set_coverage(tp_run *run, double dur_s) {
+  tp_energy_set_coverage_over(run, (double)run->energy.n_devices * dur_s);
+}
+
+void tp_energy_set_coverage_over(tp_run *run, double device_s) {
   tp_run_energy *re = &run->energy;
   double cov = 0;
   for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
-  re->coverage = re->n_devices && dur_s > 0 ? cov / ((double)re->n_devices * dur_s) : 0;
+  re->coverage = re->n_devices && device_s > 0 ? cov / device_s : 0;
   if (re->coverage > 1) re->coverage = 1;
   if (re->coverage < 0.9995)
     tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
@@ -744,6 +800,19 @@ double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k) {
              : 0;
 }
 
+/* The seconds window w (with spans) may use its devices, summed over the
+ * devices it may use: each device's time in the window's spans on its hosts. */
+static double S_device_s(const tp_energy *e, const S_window *w) {
+  double sum = 0;
+  for (size_t d = 0; d < e->n_dev; d++) {
+    if (!S_allows_dev(e, w, &e->dev[d])) continue;
+    for (size_t s = w->seg_lo; s < w->seg_hi; s++)
+      if (S_covers(e, w, s) && S_span_allows(e, w, &e->dev[d], s))
+        sum += e->bounds[s + 1] - e->bounds[s];
+  }
+  return sum;
+}
+
 void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
   if (e->finished) return;
   tp_energy_close(e);
@@ -779,7 +848,8 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       if (sh.shared) shared = true;
       if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
     }
-    tp_energy_set_coverage(run, S_span_s(w));
+    if (w->n_spans) tp_energy_set_coverage_over(run, S_device_s(e, w));
+    else tp_energy_set_coverage(run, S_span_s(w));
     if (!shared) continue;
     re->shared = true;
     for (size_t j = 0; j < e->n_win; j++) {
