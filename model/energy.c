@@ -663,11 +663,15 @@ static double S_shared_s(const tp_energy *e, const S_window *a, const S_window *
   if (hi <= lo) return 0;
   for (size_t d = 0; d < e->n_dev; d++) {
     if (!S_allows_dev(e, a, &e->dev[d]) || !S_allows_dev(e, b, &e->dev[d])) continue;
-    if (!a->n_holes && !b->n_holes) return hi - lo;
-    double both = 0; /* holes: the segments both windows have */
+    bool spans = a->n_spans || b->n_spans;
+    if (!a->n_holes && !b->n_holes && !spans) return hi - lo;
+    double both = 0; /* holes, spans: the segments both windows have on the device */
     for (size_t s = S_lower_bound(e, lo); s + 1 < e->n_bounds && e->bounds[s] < hi; s++)
-      if (S_covers(e, a, s) && S_covers(e, b, s)) both += e->bounds[s + 1] - e->bounds[s];
-    return both;
+      if (S_covers(e, a, s) && S_covers(e, b, s) &&
+          (!a->n_spans || S_span_allows(e, a, &e->dev[d], s)) &&
+          (!b->n_spans || S_span_allows(e, b, &e->dev[d], s)))
+        both += e->bounds[s + 1] - e->bounds[s];
+    if (both > 0 || !spans) return both;
   }
   return 0;
 }
