@@ -4,19 +4,40 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/mem.h"
 
-void tp_job_spans_apply(tp_energy *e, size_t i, const tp_slurm_job *job) {
+/* Did record k of job run on host (one of its nodes, tp_energy_same_host)? */
+static bool S_on(const tp_slurm_job *job, size_t k, const char *host) {
+  size_t n;
+  const char *const *nodes = tp_slurm_job_segment_nodes(job, k, &n);
+  for (size_t h = 0; h < n; h++)
+    if (tp_energy_same_host(nodes[h], host)) return true;
+  return false;
+}
+
+void tp_job_spans_apply(tp_energy *e, size_t i, const tp_slurm_job *job, const char *trace_host) {
   if (!tp_slurm_job_moved(job)) return;
   tp_energy_span *sp = tp_xcalloc(job->n_segments, sizeof *sp);
+  size_t n = 0;
   for (size_t k = 0; k < job->n_segments; k++) {
-    sp[k].start_s = job->segments[k].start_s;
-    sp[k].end_s = job->segments[k].end_s;
-    sp[k].hosts = tp_slurm_job_segment_nodes(job, k, &sp[k].n_hosts);
+    if (trace_host && !S_on(job, k, trace_host)) continue;
+    sp[n].start_s = job->segments[k].start_s;
+    sp[n].end_s = job->segments[k].end_s;
+    /* A trace of one host: every device of it is on the record's host. */
+    if (!trace_host) sp[n].hosts = tp_slurm_job_segment_nodes(job, k, &sp[n].n_hosts);
+    n++;
   }
-  tp_energy_window_spans(e, i, sp, job->n_segments);
+  tp_energy_window_spans(e, i, sp, n);
   free(sp);
+}
+
+bool tp_job_spans_ran_on(const tp_slurm_job *job, const char *host) {
+  if (!host || !tp_slurm_job_moved(job)) return true;
+  for (size_t k = 0; k < job->n_segments; k++)
+    if (S_on(job, k, host)) return true;
+  return false;
 }
 
 void tp_job_spans_add_cuts(const tp_slurm_job *job, double **cuts, size_t *n, size_t *cap) {
@@ -42,16 +63,17 @@ static bool S_clip(const tp_run *run, size_t k, double *a, double *b) {
   return *b > *a;
 }
 
-double tp_job_spans_device_s(const tp_run *run, const char *id) {
+double tp_job_spans_device_s(const tp_run *run, const char *id, const char *host) {
   const tp_slurm_job *job = run->job;
   if (!tp_slurm_job_moved(job)) return tp_slurm_run_held_s(run);
   /* The records on the device's host, as pairs [from, to), merged. */
   double *iv = tp_xcalloc(2 * job->n_segments, sizeof *iv);
   size_t n = 0;
+  bool own = strchr(id, '/') || !host; /* the id names its host, or none is known */
   for (size_t k = 0; k < job->n_segments; k++) {
     size_t n_hosts;
     const char *const *hosts = tp_slurm_job_segment_nodes(job, k, &n_hosts);
-    if (!tp_energy_device_on(id, hosts, n_hosts)) continue;
+    if (own ? !tp_energy_device_on(id, hosts, n_hosts) : !S_on(job, k, host)) continue;
     if (S_clip(run, k, &iv[2 * n], &iv[2 * n + 1])) n++;
   }
   qsort(iv, n, 2 * sizeof *iv, S_cmp_pair);
@@ -72,7 +94,7 @@ void tp_job_spans_set_coverage(tp_run *run) {
   }
   double device_s = 0;
   for (size_t d = 0; d < run->energy.n_devices; d++)
-    device_s += tp_job_spans_device_s(run, run->energy.devices[d].id);
+    device_s += tp_job_spans_device_s(run, run->energy.devices[d].id, run->energy.devices[d].host);
   tp_energy_set_coverage_over(run, device_s);
 }
 

@@ -24,8 +24,15 @@
 #include "model/slurmjob.h"
 
 /* Give window i of e the spans of job (may be NULL) when it moved: one per
- * record, on that record's nodes.  Nothing for a job that did not move. */
-void tp_job_spans_apply(tp_energy *e, size_t i, const tp_slurm_job *job);
+ * record, on that record's nodes.  A trace taken on a known host (trace_host;
+ * NULL: unknown, or its devices say theirs, "HOST/gpuN") gives the window
+ * only the records on that host, on any of the trace's devices.  Nothing for
+ * a job that did not move. */
+void tp_job_spans_apply(tp_energy *e, size_t i, const tp_slurm_job *job, const char *trace_host);
+
+/* Whether job may be charged on a trace taken on host: false only for a
+ * moved job none of whose records ran there. */
+bool tp_job_spans_ran_on(const tp_slurm_job *job, const char *host);
 
 /* Append the edges of a moved job's records to cuts[0..*n) (grown through
  * *cap), so that the integrator's segments fall wholly in or out of each
@@ -34,9 +41,9 @@ void tp_job_spans_add_cuts(const tp_slurm_job *job, double **cuts, size_t *n, si
 
 /* The seconds of run's window during which device id is the run's: for a
  * run of a moved job, the time of its records on the device's host (an id
- * "HOST/..."; a device of no known host counts every record); else the
- * window less its job's gaps (tp_slurm_run_held_s). */
-double tp_job_spans_device_s(const tp_run *run, const char *id);
+ * "HOST/...", else host, its trace's; a device of no known host counts every
+ * record); else the window less its job's gaps (tp_slurm_run_held_s). */
+double tp_job_spans_device_s(const tp_run *run, const char *id, const char *host);
 
 /* Set the coverage of a traced run (tp_energy_set_coverage): over its
  * devices' own seconds (tp_job_spans_device_s) for a moved job, else over

@@ -238,7 +238,8 @@ static void S_split_group(tp_lab *lab, const S_entry *g, size_t n) {
   double *cuts = S_cuts(lab, g, n, &n_cuts);
   tp_energy *e = tp_energy_new_holed(w, n, cuts, n_cuts, holes);
   free(cuts);
-  for (size_t i = 0; i < n; i++) tp_job_spans_apply(e, i, lab->runs[g[i].run]->job);
+  for (size_t i = 0; i < n; i++) /* the trace's host is in its devices' ids, else unknown */
+    tp_job_spans_apply(e, i, lab->runs[g[i].run]->job, NULL);
   char **ids = S_device_ids(lab, g, n, &n_ids);
   for (size_t d = 0; d < n_ids; d++) S_feed_device(e, lab, g, n, ids[d]);
   free(ids);

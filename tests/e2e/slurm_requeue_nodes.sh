@@ -15,10 +15,14 @@
 #    with --hardware A100-SXM4-40GB (400 W) record by record,
 #    400 W x (2 x 3600 s + 4 x 1800 s) = 5 760 000 J = 1.6 kWh.
 # The same from sacct -P and from sacct --json, and scanned then rendered.
+# With gpu-01's own nvidia-smi log instead of the export (its power entry in
+# the configuration declares its host), 9001 is charged that log during its
+# first record only, 0.3 kWh, coverage 1; 9002, on gpu-02, none of it: it is
+# estimated, 400 W x 3600 s = 0.4 kWh.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 scratch=$4
-rm -rf "$scratch" && mkdir -p "$scratch/plain" "$scratch/json"
+rm -rf "$scratch" && mkdir -p "$scratch/plain" "$scratch/json" "$scratch/smi"
 python3 - "$scratch" <<'PY'
 import json, os, sys, datetime as dt
 out = sys.argv[1]
@@ -44,7 +48,16 @@ rows = [row("9001", "REQUEUED", "10:00", "11:00", "gpu-01", 1), step("9001", "10
         row("9002", "COMPLETED", "10:00", "11:00", "gpu-02", 1),
         row("9003", "REQUEUED", "14:00", "15:00", "gpu-01", 2),
         row("9003", "COMPLETED", "15:30", "16:00", "gpu-02", 4)]
-open(os.path.join(out, "plain", "sacct.txt"), "w").write("\n".join([head] + rows) + "\n")
+for d in ("plain", "smi"):
+    open(os.path.join(out, d, "sacct.txt"), "w").write("\n".join([head] + rows) + "\n")
+for host, w in (("gpu-01", 300),):
+    lines = ["timestamp, index, name, power.draw [W]"]
+    for t in range(ts(9, 50), ts(13, 10) + 1, 10):
+        when = dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y/%m/%d %H:%M:%S.000")
+        lines.append("%s, 0, NVIDIA A100-SXM4-40GB, %d.00 W" % (when, w))
+    open(os.path.join(out, "smi", host + ".csv"), "w").write("\n".join(lines) + "\n")
+open(os.path.join(out, "smi", "trainprint.yaml"), "w").write(
+    "power:\n  - files: gpu-01.csv\n    host: gpu-01\n")
 def job(j, state, a, b, node, gpus):
     return {"job_id": int(j), "name": "j" + j, "user": "ana", "nodes": node,
             "state": {"current": [state], "reason": "None"},
@@ -72,13 +85,16 @@ def fail(*a):
     print("FAIL (%s):" % what, *a); bad += 1
 def kwh(j): return runs.get("slurm/" + j, {}).get("energy", {})
 want = {"9001": ("integrated", 0.6), "9002": ("integrated", 0.2), "9003": ("estimated", 1.6)}
+if what == "smi":
+    want.update({"9001": ("integrated", 0.3), "9002": ("estimated", 0.4)})
 for j, (method, k) in want.items():
     e = kwh(j)
     if e.get("method") != method or abs((e.get("it_kwh") or 0) - k) > 1e-6:
         fail(j, e.get("method"), e.get("it_kwh"), "expected", method, k)
 e1 = kwh("9001")
-devs = {d["id"]: round(d["it_kwh"] * 3.6e6) for d in e1.get("devices", [])}
-if devs != {"gpu-01/gpu0": 1080000, "gpu-02/gpu0": 1080000}: fail("9001 devices", devs)
+devs = sorted((d.get("host"), round(d["it_kwh"] * 3.6e6)) for d in e1.get("devices", []))
+if devs != [("gpu-01", 1080000)] + ([("gpu-02", 1080000)] if what != "smi" else []):
+    fail("9001 devices", devs)
 if abs(e1.get("coverage", 0) - 1) > 1e-4: fail("9001 coverage", e1.get("coverage"))
 if e1.get("shared") or kwh("9002").get("shared"): fail("9001 or 9002 shared")
 r1 = runs.get("slurm/9001", {})
@@ -98,7 +114,7 @@ if rec2 != [["gpu-02"]]: fail("9002 records", rec2)
 sys.exit(1 if bad else 0)
 PY
 }
-for form in plain json; do
+for form in plain json smi; do
   if ! "$tp" report --timezone UTC --hardware A100-SXM4-40GB "$scratch/$form" -o "$scratch/site-$form" \
       2>"$scratch/err-$form"; then
     echo "FAIL: report ($form)"; cat "$scratch/err-$form"; rc=1; continue

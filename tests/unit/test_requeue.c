@@ -123,8 +123,8 @@ static void test_moved_energy(void) {
   tp_energy *e = tp_energy_new_holed(w, 2, cuts, n_cuts, holes);
   tp_energy_window_job(e, 0, "9001", (const char *const *)job->nodes, job->n_nodes);
   tp_energy_window_job(e, 1, "9002", (const char *const *)other->nodes, other->n_nodes);
-  tp_job_spans_apply(e, 0, job);
-  tp_job_spans_apply(e, 1, other);
+  tp_job_spans_apply(e, 0, job, NULL);
+  tp_job_spans_apply(e, 1, other, NULL);
   int g1 = tp_energy_device(e, "gpu-01/gpu0", NULL, TP_SAMPLE_POWER_W, 0);
   int g2 = tp_energy_device(e, "gpu-02/gpu0", NULL, TP_SAMPLE_POWER_W, 0);
   for (int t = 0; t <= 10800; t += 10) {
@@ -143,9 +143,11 @@ static void test_moved_energy(void) {
   runs[0]->start_s = T0;
   runs[0]->end_s = T0 + 10800;
   runs[0]->job = job;
-  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu-01/gpu0"), 3600.0, 1e-9);
-  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu-02/gpu0"), 5400.0, 1e-9);
-  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu0"), 9000.0, 1e-9); /* host unknown */
+  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu-01/gpu0", NULL), 3600.0, 1e-9);
+  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu-02/gpu0", NULL), 5400.0, 1e-9);
+  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu0", NULL), 9000.0, 1e-9); /* host unknown */
+  CHECK_NEAR(tp_job_spans_device_s(runs[0], "gpu0", "gpu-02"), 5400.0, 1e-9); /* its trace's */
+  CHECK(tp_job_spans_ran_on(job, "gpu-01.cluster.org") && !tp_job_spans_ran_on(job, "gpu-07"));
   tp_job_spans_set_coverage(runs[0]);
   CHECK_NEAR(runs[0]->energy.coverage, 1.0, 1e-9);
   /* Its estimate counts 2 GPUs for 3600 s and 4 for 5400 s. */
