@@ -9,13 +9,20 @@
 #include "cli/pipeline_impl.h"
 
 #include "model/estimate.h"
+#include "model/jobspans.h"
 #include "model/slurmjob.h"
 
 /* The hardware a run is estimated with when nothing else names it: --hardware,
- * its GPU count replaced by the GPUs a Slurm job held (a note says so).  The
- * result points into spec; it is not freed on its own. */
+ * its GPU count replaced by the GPUs a Slurm job held (a note says so), record
+ * by record where its records were allocated different counts.  The result
+ * points into spec; it is not freed on its own. */
 static tp_hw_spec S_job_spec(tp_run *r, const tp_hw_spec *spec) {
   tp_hw_spec s = *spec;
+  if (r->job && spec->gpu_model && tp_job_spans_gpus_vary(r->job)) {
+    s.job_gpus = true; /* the estimate's note gives each record's count */
+    if (r->job->gpus > 0) s.n_gpus = r->job->gpus;
+    return s;
+  }
   if (!r->job || r->job->gpus < 0 || !spec->gpu_model || s.n_gpus == r->job->gpus) return s;
   s.n_gpus = r->job->gpus;
   tp_diag_add(&r->diags, TP_NOTE, NULL, -1, -1,

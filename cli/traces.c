@@ -18,6 +18,7 @@
 
 #include "model/energy.h"
 #include "model/jobgpus.h"
+#include "model/jobspans.h"
 #include "model/mem.h"
 #include "model/profile.h"
 #include "model/slurmjob.h"
@@ -156,9 +157,11 @@ static char **S_run_devices(const tp_run *run, size_t *n) {
   return v;
 }
 
-/* Does the trace of job come from another host than run r ran on (both known)? */
+/* Does the trace of job come from another host than run r ran on (both known;
+ * for a job requeued onto other nodes, than any of its records)? */
 static bool S_other_host(const tp_trace_job *job, const tp_run *r) {
-  return job->host && r->host && !tp_energy_same_host(job->host, r->host);
+  return (job->host && r->host && !tp_energy_same_host(job->host, r->host)) ||
+         !tp_job_spans_ran_on(r->job, job->host);
 }
 
 static bool S_job_takes(const tp_trace_job *job, const tp_run *r) {
@@ -314,6 +317,8 @@ static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, const
       TP_GROW(cuts, cap_cuts, n_cuts + 1);
       cuts[n_cuts++] = st->carbon.series->rows[k].t_s;
     }
+  for (size_t k = 0; k < sel->n; k++) /* a moved job's records: each on its own hosts */
+    tp_job_spans_add_cuts(sel->runs[k]->job, &cuts, &n_cuts, &cap_cuts);
   for (size_t k = 0; k < sel->n; k++) {
     const tp_series *ms = tp_lab_main_series(st->lab, sel->runs[k]);
     for (size_t p = 0; ms && p < ms->count; p++)
@@ -424,6 +429,7 @@ static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, S_reade
   for (size_t k = 0; k < sel.n; k++) {
     const tp_slurm_job *sj = sel.runs[k]->job;
     if (sj) tp_energy_window_job(e, k, sj->job_id, (const char *const *)sj->nodes, sj->n_nodes);
+    tp_job_spans_apply(e, k, sj, job->host);
   }
   for (size_t k = 0; k < hs.n; k++)
     tp_energy_add_hold(e, hs.h[k].device, hs.h[k].job, hs.h[k].start_s, hs.h[k].end_s);

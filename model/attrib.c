@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "model/attrib_impl.h"
+#include "model/jobspans.h"
 #include "model/mem.h"
 #include "model/slurmjob.h"
 #include "model/units.h"
@@ -471,7 +472,7 @@ static void S_resolve_traces(tp_attrib *a) {
   }
   for (size_t r = 0; r < lab->n_runs; r++) {
     tp_run *run = lab->runs[r];
-    if (tp_attrib_traced(run)) tp_energy_set_coverage(run, tp_slurm_run_held_s(run));
+    if (tp_attrib_traced(run)) tp_job_spans_set_coverage(run);
   }
 }
 

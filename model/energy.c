@@ -2,7 +2,6 @@
 #include "model/utctime.h"
 #include "model/energy.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,80 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/energy_impl.h"
 #include "model/mem.h"
-
-/* One run window, copied. */
-typedef struct S_window {
-  double start_s, end_s;
-  char **devices;     /* NULL = all */
-  size_t n_devices;
-  bool valid;         /* finite, end > start */
-  size_t seg_lo, seg_hi; /* its segments: [seg_lo, seg_hi) */
-  double *holes;      /* n_holes pairs [from, to) cut out of it, or NULL */
-  size_t n_holes;
-  char *job;          /* a scheduler job's window: its id; NULL: holds do not apply */
-  char **hosts;       /* the job's hosts (n_hosts 0: unknown) */
-  size_t n_hosts;
-  bool labelled;      /* some hold of the trace names the job (set at close) */
-} S_window;
-
-/* A device held by a job (tp_energy_add_hold). */
-typedef struct S_hold {
-  char *device, *job;
-  double start_s, end_s;
-} S_hold;
-
-/* What one device accumulated in one elementary segment. */
-typedef struct S_cell {
-  double energy_j;    /* energy in the segment, joules */
-  double covered_s;   /* seconds of the segment bridged by samples */
-  double peak_w;      /* highest power seen in the segment; -INFINITY if none */
-  double idle_w;      /* lowest power seen in the segment; INFINITY if none */
-  unsigned n_runs;    /* runs covering the segment that may use the device (finish) */
-} S_cell;
-
-typedef struct S_device {
-  char *id, *name;
-  tp_sample_kind kind;
-  tp_power_field field;     /* which reading the samples are, when the reader said */
-  double wrap_j;            /* counter wrap value, 0 = unknown */
-  /* Samples held until the typical interval is known. */
-  double pend_t[TP_ENERGY_PROBE + 1], pend_v[TP_ENERGY_PROBE + 1];
-  size_t n_pend;
-  bool fixed;               /* typical interval known, samples flow through */
-  double typical_s;         /* median of the first positive intervals */
-  double gap_s;             /* intervals longer than this are not bridged */
-  bool have_last;
-  double last_t, last_v;    /* previous sample (after the probe) */
-  double first_t;           /* first accepted sample's time; NAN before */
-  size_t cursor;            /* segment of last_t (moves forward only) */
-  S_cell *cells;            /* one per segment */
-  /* Counts for the diagnostics given at finish. */
-  size_t n_gaps, n_backwards, n_bad, n_counter_back;
-  double gap_total_s;
-  /* Kept samples (tp_energy_keep_samples): those of every interval that
-   * meets the windows' hull, in time order. */
-  double *keep_t, *keep_v;
-  size_t n_keep, cap_keep_t, cap_keep_v;
-  size_t *holds;            /* indices of its holds in e->holds (set at close) */
-  size_t n_holds;
-} S_device;
-
-struct tp_energy {
-  S_window *win;
-  size_t n_win;
-  double *bounds;           /* sorted unique segment edges */
-  size_t n_bounds;          /* segments = n_bounds - 1 (0 when < 2) */
-  S_device *dev;
-  size_t n_dev, cap_dev;
-  bool finished;
-  bool keep;                /* keep the samples that meet the windows */
-  S_hold *holds;            /* which job held which device when */
-  size_t n_holds, cap_holds;
-  unsigned char *allow;     /* [window x n_dev + device]: may the window use the device
-                               in some segment (set at close) */
-  tp_diags diags;
-};
 
 static int S_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -102,7 +29,7 @@ static size_t S_lower_bound(const tp_energy *e, double t) {
 }
 
 /* Copy the holes `from` that lie inside w (clipped to it) into w. */
-static void S_copy_holes(S_window *w, const tp_energy_holes *from) {
+static void S_copy_holes(tp_energy_win *w, const tp_energy_holes *from) {
   if (!from || !from->holes_s || !from->n_holes) return;
   w->holes = tp_xcalloc(2 * from->n_holes, sizeof *w->holes);
   for (size_t k = 0; k < from->n_holes; k++) {
@@ -115,7 +42,7 @@ static void S_copy_holes(S_window *w, const tp_energy_holes *from) {
 }
 
 /* Whether segment s (from..to) is window w's: inside it, and in no hole. */
-static bool S_covers(const tp_energy *e, const S_window *w, size_t s) {
+static bool S_covers(const tp_energy *e, const tp_energy_win *w, size_t s) {
   if (s < w->seg_lo || s >= w->seg_hi) return false;
   double mid = 0.5 * (e->bounds[s] + e->bounds[s + 1]);
   for (size_t k = 0; k < w->n_holes; k++)
@@ -124,7 +51,7 @@ static bool S_covers(const tp_energy *e, const S_window *w, size_t s) {
 }
 
 /* The seconds of window w that are the run's: its span less its holes. */
-static double S_span_s(const S_window *w) {
+static double S_span_s(const tp_energy_win *w) {
   double s = w->end_s - w->start_s;
   for (size_t k = 0; k < w->n_holes; k++) s -= w->holes[2 * k + 1] - w->holes[2 * k];
   return s;
@@ -143,7 +70,7 @@ tp_energy *tp_energy_new_holed(const tp_energy_window *windows, size_t n, const 
   double lo = INFINITY, hi = -INFINITY;
   size_t n_valid = 0;
   for (size_t i = 0; i < n; i++) {
-    S_window *w = &e->win[i];
+    tp_energy_win *w = &e->win[i];
     w->start_s = windows[i].start_s;
     w->end_s = windows[i].end_s;
     w->valid = isfinite(w->start_s) && isfinite(w->end_s) && w->end_s > w->start_s;
@@ -176,7 +103,7 @@ tp_energy *tp_energy_new_holed(const tp_energy_window *windows, size_t n, const 
     if (u == 0 || e->bounds[i] != e->bounds[u - 1]) e->bounds[u++] = e->bounds[i];
   e->n_bounds = u;
   for (size_t i = 0; i < n; i++) {
-    S_window *w = &e->win[i];
+    tp_energy_win *w = &e->win[i];
     if (!w->valid) continue;
     w->seg_lo = S_lower_bound(e, w->start_s);
     w->seg_hi = S_lower_bound(e, w->end_s);
@@ -193,6 +120,7 @@ void tp_energy_free(tp_energy *e) {
     for (size_t k = 0; k < e->win[i].n_hosts; k++) free(e->win[i].hosts[k]);
     free(e->win[i].hosts);
     free(e->win[i].job);
+    tp_energy_free_spans(&e->win[i]);
   }
   for (size_t k = 0; k < e->n_holds; k++) {
     free(e->holds[k].device);
@@ -220,7 +148,7 @@ static size_t S_n_segments(const tp_energy *e) { return e->n_bounds < 2 ? 0 : e-
 int tp_energy_device(tp_energy *e, const char *id, const char *name, tp_sample_kind kind,
                      double wrap_j) {
   TP_GROW(e->dev, e->cap_dev, e->n_dev + 1);
-  S_device *d = &e->dev[e->n_dev];
+  tp_energy_dev *d = &e->dev[e->n_dev];
   memset(d, 0, sizeof *d);
   d->id = tp_xstrdup(id ? id : "");
   d->name = name ? tp_xstrdup(name) : NULL;
@@ -238,7 +166,7 @@ int tp_energy_device(tp_energy *e, const char *id, const char *name, tp_sample_k
 
 /* Add the integral of the linear power p0 at t0 .. p1 at t1 over each segment
  * it meets.  Amortized O(1): the device's cursor only moves forward. */
-static void S_integrate(tp_energy *e, S_device *d, double t0, double t1, double p0,
+static void S_integrate(tp_energy *e, tp_energy_dev *d, double t0, double t1, double p0,
                         double p1) {
   const double *b = e->bounds;
   size_t nb = e->n_bounds;
@@ -251,7 +179,7 @@ static void S_integrate(tp_energy *e, S_device *d, double t0, double t1, double 
     double hi = t1 < b[k + 1] ? t1 : b[k + 1];
     if (hi > lo) {
       double plo = p0 + slope * (lo - t0), phi = p0 + slope * (hi - t0);
-      S_cell *c = &d->cells[k];
+      tp_energy_cell *c = &d->cells[k];
       c->energy_j += 0.5 * (plo + phi) * (hi - lo);
       c->covered_s += hi - lo;
       double mx = plo > phi ? plo : phi, mn = plo < phi ? plo : phi;
@@ -265,7 +193,7 @@ static void S_integrate(tp_energy *e, S_device *d, double t0, double t1, double 
 }
 
 /* One interval between accepted samples of a device whose gap rule is known. */
-static void S_interval(tp_energy *e, S_device *d, double t0, double v0, double t1, double v1) {
+static void S_interval(tp_energy *e, tp_energy_dev *d, double t0, double v0, double t1, double v1) {
   double dt = t1 - t0;
   if (dt > d->gap_s) {
     d->n_gaps++;
@@ -290,7 +218,7 @@ static void S_interval(tp_energy *e, S_device *d, double t0, double v0, double t
 
 /* Keep sample (t, v) of d, after the ones kept so far; a sample at the time
  * of the last kept one replaces it. */
-static void S_keep(S_device *d, double t, double v) {
+static void S_keep(tp_energy_dev *d, double t, double v) {
   if (d->n_keep && d->keep_t[d->n_keep - 1] == t) {
     d->keep_v[d->n_keep - 1] = v;
     return;
@@ -302,7 +230,7 @@ static void S_keep(S_device *d, double t, double v) {
 }
 
 /* Accept an in-order sample after the probe. */
-static void S_push(tp_energy *e, S_device *d, double t, double v) {
+static void S_push(tp_energy *e, tp_energy_dev *d, double t, double v) {
   if (d->have_last) {
     if (t == d->last_t) {
       d->last_v = v;
@@ -322,7 +250,7 @@ static void S_push(tp_energy *e, S_device *d, double t, double v) {
 }
 
 /* Fix the typical interval from the held samples and let them through. */
-static void S_fix(tp_energy *e, S_device *d) {
+static void S_fix(tp_energy *e, tp_energy_dev *d) {
   double iv[TP_ENERGY_PROBE];
   size_t n = 0;
   for (size_t i = 1; i < d->n_pend && n < TP_ENERGY_PROBE; i++)
@@ -343,7 +271,7 @@ void tp_energy_keep_samples(tp_energy *e) { e->keep = true; }
 
 void tp_energy_device_typical(tp_energy *e, int dev, double typical_s) {
   if (dev < 0 || (size_t)dev >= e->n_dev || !(typical_s >= 0)) return;
-  S_device *d = &e->dev[dev];
+  tp_energy_dev *d = &e->dev[dev];
   if (d->fixed || d->n_pend) return;
   d->typical_s = typical_s;
   d->gap_s = TP_ENERGY_GAP_FACTOR * typical_s;
@@ -360,7 +288,7 @@ size_t tp_energy_kept(const tp_energy *e, size_t d, const double **t_s, const do
 
 void tp_energy_sample(tp_energy *e, int dev, double t_s, double value) {
   if (dev < 0 || (size_t)dev >= e->n_dev || e->finished) return;
-  S_device *d = &e->dev[dev];
+  tp_energy_dev *d = &e->dev[dev];
   if (!isfinite(t_s) || !isfinite(value) || (d->kind == TP_SAMPLE_POWER_W && value < 0)) {
     d->n_bad++;
     return;
@@ -416,129 +344,10 @@ tp_trace_sink tp_energy_sink(tp_energy *e) {
 
 tp_diags *tp_energy_diags(tp_energy *e) { return &e->diags; }
 
-static bool S_allows(const S_window *w, const char *id) {
-  if (!w->devices) return true;
-  for (size_t k = 0; k < w->n_devices; k++) {
-    const char *want = w->devices[k];
-    if (strcmp(want, id) == 0) return true;
-    size_t n = strlen(want);
-    bool digits = n > 0;
-    for (size_t i = 0; i < n; i++)
-      if (!isdigit((unsigned char)want[i])) digits = false;
-    /* "gpuN", or "HOST/gpuN" of a trace of several hosts (DCGM metrics) */
-    const char *slash = strrchr(id, '/');
-    const char *gpu = slash ? slash + 1 : id;
-    if (digits && strncmp(gpu, "gpu", 3) == 0 && strcmp(gpu + 3, want) == 0) return true;
-  }
-  return false;
-}
-
-/* ---- jobs and holds ------------------------------------------------------ */
-
-void tp_energy_window_job(tp_energy *e, size_t i, const char *job, const char *const *hosts,
-                          size_t n_hosts) {
-  if (i >= e->n_win || !job || e->finished) return;
-  S_window *w = &e->win[i];
-  free(w->job);
-  w->job = tp_xstrdup(job);
-  for (size_t k = 0; k < w->n_hosts; k++) free(w->hosts[k]);
-  free(w->hosts);
-  w->hosts = tp_xcalloc(n_hosts + 1, sizeof *w->hosts);
-  w->n_hosts = n_hosts;
-  for (size_t k = 0; k < n_hosts; k++) w->hosts[k] = tp_xstrdup(hosts[k]);
-}
-
-void tp_energy_add_hold(tp_energy *e, const char *device, const char *job, double start_s,
-                        double end_s) {
-  if (!device || !job || e->finished || !(end_s >= start_s)) return;
-  TP_GROW(e->holds, e->cap_holds, e->n_holds + 1);
-  e->holds[e->n_holds++] = (S_hold){tp_xstrdup(device), tp_xstrdup(job), start_s, end_s};
-}
-
-bool tp_energy_same_host(const char *a, const char *b) {
-  size_t na = strcspn(a, "."), nb = strcspn(b, ".");
-  if (strcmp(a, b) == 0) return true;
-  if (a[na] && b[nb]) return false; /* two full names that differ */
-  return na == nb && strncmp(a, b, na) == 0;
-}
-
-bool tp_energy_device_on(const char *id, const char *const *hosts, size_t n_hosts) {
-  const char *slash = strrchr(id, '/');
-  if (!n_hosts || !slash) return true;
-  char host[256];
-  size_t n = (size_t)(slash - id) < sizeof host ? (size_t)(slash - id) : sizeof host - 1;
-  memcpy(host, id, n);
-  host[n] = '\0';
-  for (size_t k = 0; k < n_hosts; k++)
-    if (tp_energy_same_host(host, hosts[k])) return true;
-  return false;
-}
-
-/* At close: each device's holds, and which job windows some hold names. */
-static void S_index_holds(tp_energy *e) {
-  for (size_t d = 0; d < e->n_dev && e->n_holds; d++) {
-    S_device *dv = &e->dev[d];
-    dv->holds = tp_xcalloc(e->n_holds, sizeof *dv->holds);
-    for (size_t k = 0; k < e->n_holds; k++)
-      if (strcmp(e->holds[k].device, dv->id) == 0) dv->holds[dv->n_holds++] = k;
-  }
-  for (size_t i = 0; i < e->n_win; i++)
-    for (size_t k = 0; e->win[i].job && k < e->n_holds && !e->win[i].labelled; k++)
-      e->win[i].labelled = strcmp(e->holds[k].job, e->win[i].job) == 0;
-}
-
-/* May window w use device dv at all, its hosts and the holds' jobs
- * considered (not yet their times)? */
-static bool S_allows_any(const tp_energy *e, const S_window *w, const S_device *dv) {
-  if (!S_allows(w, dv->id)) return false;
-  if (!w->job) return true;
-  if (!tp_energy_device_on(dv->id, (const char *const *)w->hosts, w->n_hosts)) return false;
-  if (!w->labelled) return true;
-  for (size_t k = 0; k < dv->n_holds; k++)
-    if (strcmp(e->holds[dv->holds[k]].job, w->job) == 0) return true;
-  return false;
-}
-
-/* May window w, which may use device dv (S_allows_dev), use it in segment s?
- * A job's window: while a hold names it, if some hold names it at all; else
- * while no hold names another job. */
-static bool S_allows_at(const tp_energy *e, const S_window *w, const S_device *dv, size_t s) {
-  if (!w->job || !dv->n_holds) return !w->labelled || !w->job;
-  double mid = 0.5 * (e->bounds[s] + e->bounds[s + 1]);
-  bool mine = false, other = false;
-  for (size_t k = 0; k < dv->n_holds; k++) {
-    const S_hold *h = &e->holds[dv->holds[k]];
-    if (mid < h->start_s || mid > h->end_s) continue;
-    if (strcmp(h->job, w->job) == 0) mine = true;
-    else other = true;
-  }
-  return w->labelled ? mine : !other;
-}
-
-/* May window w use device dv in some segment?  (Known from close on.) */
-static bool S_allows_dev(const tp_energy *e, const S_window *w, const S_device *dv) {
-  if (e->allow) return e->allow[(size_t)(w - e->win) * e->n_dev + (size_t)(dv - e->dev)];
-  return S_allows_any(e, w, dv);
-}
-
-/* At close: which window may use which device in some segment. */
-static void S_fill_allow(tp_energy *e) {
-  e->allow = tp_xcalloc(e->n_win * e->n_dev + 1, 1);
-  for (size_t i = 0; i < e->n_win; i++)
-    for (size_t d = 0; d < e->n_dev; d++) {
-      const S_window *w = &e->win[i];
-      bool ok = S_allows_any(e, w, &e->dev[d]);
-      if (ok && w->job && w->valid) {
-        ok = false;
-        for (size_t s = w->seg_lo; s < w->seg_hi && !ok; s++) ok = S_allows_at(e, w, &e->dev[d], s);
-      }
-      e->allow[i * e->n_dev + d] = ok;
-    }
-}
 
 /* ---- finish ------------------------------------------------------------ */
 
-static void S_device_diags(tp_energy *e, const S_device *d) {
+static void S_device_diags(tp_energy *e, const tp_energy_dev *d) {
   if (d->n_gaps)
     tp_diag_add(&e->diags, TP_WARN, NULL, -1, -1,
                 "power trace of %s: %zu gap%s longer than %g s (%g s in all) not bridged; "
@@ -560,8 +369,9 @@ static void S_device_diags(tp_energy *e, const S_device *d) {
                 d->id, d->n_counter_back, d->n_counter_back == 1 ? "" : "s");
 }
 
-tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
-                            double covered_s, double share_s, double peak_w, double idle_w) {
+tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name,
+                                         double energy_j, double covered_s, double share_s,
+                                         double peak_w, double idle_w) {
   tp_device_energy *de = NULL;
   for (size_t i = 0; i < re->n_devices && !de; i++)
     if (strcmp(re->devices[i].id, id) == 0) de = &re->devices[i];
@@ -588,10 +398,14 @@ void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *ho
 }
 
 void tp_energy_set_coverage(tp_run *run, double dur_s) {
+  tp_energy_set_coverage_over(run, (double)run->energy.n_devices * dur_s);
+}
+
+void tp_energy_set_coverage_over(tp_run *run, double device_s) {
   tp_run_energy *re = &run->energy;
   double cov = 0;
   for (size_t k = 0; k < re->n_devices; k++) cov += re->devices[k].covered_s;
-  re->coverage = re->n_devices && dur_s > 0 ? cov / ((double)re->n_devices * dur_s) : 0;
+  re->coverage = re->n_devices && device_s > 0 ? cov / device_s : 0;
   if (re->coverage > 1) re->coverage = 1;
   if (re->coverage < 0.9995)
     tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
@@ -601,26 +415,31 @@ void tp_energy_set_coverage(tp_run *run, double dur_s) {
 }
 
 /* Seconds in which windows a and b overlap and share a device of the trace. */
-static double S_shared_s(const tp_energy *e, const S_window *a, const S_window *b) {
+static double S_shared_s(const tp_energy *e, const tp_energy_win *a, const tp_energy_win *b) {
   double lo = a->start_s > b->start_s ? a->start_s : b->start_s;
   double hi = a->end_s < b->end_s ? a->end_s : b->end_s;
   if (hi <= lo) return 0;
   for (size_t d = 0; d < e->n_dev; d++) {
-    if (!S_allows_dev(e, a, &e->dev[d]) || !S_allows_dev(e, b, &e->dev[d])) continue;
-    if (!a->n_holes && !b->n_holes) return hi - lo;
-    double both = 0; /* holes: the segments both windows have */
+    if (!tp_energy_allows_dev(e, a, &e->dev[d]) || !tp_energy_allows_dev(e, b, &e->dev[d]))
+      continue;
+    bool spans = a->n_spans || b->n_spans;
+    if (!a->n_holes && !b->n_holes && !spans) return hi - lo;
+    double both = 0; /* holes, spans: the segments both windows have on the device */
     for (size_t s = S_lower_bound(e, lo); s + 1 < e->n_bounds && e->bounds[s] < hi; s++)
-      if (S_covers(e, a, s) && S_covers(e, b, s)) both += e->bounds[s + 1] - e->bounds[s];
-    return both;
+      if (S_covers(e, a, s) && S_covers(e, b, s) &&
+          (!a->n_spans || tp_energy_span_allows(e, a, &e->dev[d], s)) &&
+          (!b->n_spans || tp_energy_span_allows(e, b, &e->dev[d], s)))
+        both += e->bounds[s + 1] - e->bounds[s];
+    if (both > 0 || !spans) return both;
   }
   return 0;
 }
 
 /* Has the trace's span [first sample, last sample] met window w? */
-static bool S_overlaps(const tp_energy *e, const S_window *w) {
+static bool S_overlaps(const tp_energy *e, const tp_energy_win *w) {
   for (size_t d = 0; d < e->n_dev; d++) {
-    const S_device *dv = &e->dev[d];
-    if (isnan(dv->first_t) || !S_allows_dev(e, w, dv)) continue;
+    const tp_energy_dev *dv = &e->dev[d];
+    if (isnan(dv->first_t) || !tp_energy_allows_dev(e, w, dv)) continue;
     double last = dv->have_last ? dv->last_t : dv->first_t;
     if (dv->first_t <= w->end_s && last >= w->start_s) return true;
   }
@@ -645,7 +464,7 @@ static const char *S_utc(char buf[40], double t_s) {
 static void S_unused_trace_diag(tp_energy *e) {
   double lo = INFINITY, hi = -INFINITY;
   for (size_t d = 0; d < e->n_dev; d++) {
-    const S_device *dv = &e->dev[d];
+    const tp_energy_dev *dv = &e->dev[d];
     if (isnan(dv->first_t)) continue;
     double last = dv->have_last ? dv->last_t : dv->first_t;
     if (dv->first_t < lo) lo = dv->first_t;
@@ -667,16 +486,17 @@ void tp_energy_close(tp_energy *e) {
     if (!e->dev[d].fixed) S_fix(e, &e->dev[d]);
     S_device_diags(e, &e->dev[d]);
   }
-  S_index_holds(e);
-  S_fill_allow(e);
+  tp_energy_index_holds(e);
+  tp_energy_fill_allow(e);
   /* How many runs share each (segment, device). */
   for (size_t i = 0; i < e->n_win; i++) {
-    const S_window *w = &e->win[i];
+    const tp_energy_win *w = &e->win[i];
     if (!w->valid) continue;
     for (size_t d = 0; d < e->n_dev; d++) {
-      if (!S_allows_dev(e, w, &e->dev[d])) continue;
+      if (!tp_energy_allows_dev(e, w, &e->dev[d])) continue;
       for (size_t s = w->seg_lo; s < w->seg_hi; s++)
-        if (S_covers(e, w, s) && S_allows_at(e, w, &e->dev[d], s)) e->dev[d].cells[s].n_runs++;
+        if (S_covers(e, w, s) && tp_energy_allows_at(e, w, &e->dev[d], s))
+          e->dev[d].cells[s].n_runs++;
     }
   }
 }
@@ -697,19 +517,19 @@ bool tp_energy_met(const tp_energy *e, size_t i) {
 }
 
 void tp_energy_get_share(const tp_energy *e, size_t i, size_t d, tp_energy_share *out) {
-  const S_device *dv = &e->dev[d];
+  const tp_energy_dev *dv = &e->dev[d];
   *out = (tp_energy_share){.id = dv->id, .name = dv->name, .kind = dv->kind,
                            .peak_w = NAN, .idle_w = NAN, .typical_s = dv->typical_s,
                            .wrap_j = dv->wrap_j, .first_s = dv->first_t, .field = dv->field,
                            .last_s = dv->have_last ? dv->last_t : dv->first_t};
   if (i >= e->n_win || !e->win[i].valid) return;
-  const S_window *w = &e->win[i];
-  out->allowed = S_allows_dev(e, w, dv);
+  const tp_energy_win *w = &e->win[i];
+  out->allowed = tp_energy_allows_dev(e, w, dv);
   if (!out->allowed) return;
   double peak = -INFINITY, idle = INFINITY;
   for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
-    const S_cell *c = &dv->cells[s];
-    if (!S_covers(e, w, s) || !S_allows_at(e, w, dv, s)) continue;
+    const tp_energy_cell *c = &dv->cells[s];
+    if (!S_covers(e, w, s) || !tp_energy_allows_at(e, w, dv, s)) continue;
     if (c->n_runs) {
       out->energy_j += c->energy_j / c->n_runs;
       out->share_s += c->covered_s / c->n_runs;
@@ -736,12 +556,26 @@ size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds) {
 }
 
 double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k) {
-  const S_window *w = &e->win[i];
-  const S_cell *c = &e->dev[d].cells[w->seg_lo + k];
+  const tp_energy_win *w = &e->win[i];
+  const tp_energy_cell *c = &e->dev[d].cells[w->seg_lo + k];
   if (!S_covers(e, w, w->seg_lo + k)) return 0;
-  return c->n_runs && S_allows_dev(e, w, &e->dev[d]) && S_allows_at(e, w, &e->dev[d], w->seg_lo + k)
+  return c->n_runs && tp_energy_allows_dev(e, w, &e->dev[d]) &&
+                 tp_energy_allows_at(e, w, &e->dev[d], w->seg_lo + k)
              ? c->energy_j / c->n_runs
              : 0;
+}
+
+/* The seconds window w (with spans) may use its devices, summed over the
+ * devices it may use: each device's time in the window's spans on its hosts. */
+static double S_device_s(const tp_energy *e, const tp_energy_win *w) {
+  double sum = 0;
+  for (size_t d = 0; d < e->n_dev; d++) {
+    if (!tp_energy_allows_dev(e, w, &e->dev[d])) continue;
+    for (size_t s = w->seg_lo; s < w->seg_hi; s++)
+      if (S_covers(e, w, s) && tp_energy_span_allows(e, w, &e->dev[d], s))
+        sum += e->bounds[s + 1] - e->bounds[s];
+  }
+  return sum;
 }
 
 void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
@@ -749,7 +583,7 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
   tp_energy_close(e);
   S_unused_trace_diag(e);
   for (size_t i = 0; i < e->n_win && i < n_runs; i++) {
-    const S_window *w = &e->win[i];
+    const tp_energy_win *w = &e->win[i];
     tp_run *run = runs[i];
     if (!run || !w->valid || !S_overlaps(e, w)) continue;
     tp_run_energy *re = &run->energy;
@@ -767,8 +601,8 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
     }
     bool shared = false;
     for (size_t d = 0; d < e->n_dev; d++) {
-      const S_device *dv = &e->dev[d];
-      if (!S_allows_dev(e, w, dv)) continue;
+      const tp_energy_dev *dv = &e->dev[d];
+      if (!tp_energy_allows_dev(e, w, dv)) continue;
       tp_energy_share sh;
       tp_energy_get_share(e, i, d, &sh);
       tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j,
@@ -779,7 +613,8 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       if (sh.shared) shared = true;
       if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;
     }
-    tp_energy_set_coverage(run, S_span_s(w));
+    if (w->n_spans) tp_energy_set_coverage_over(run, S_device_s(e, w));
+    else tp_energy_set_coverage(run, S_span_s(w));
     if (!shared) continue;
     re->shared = true;
     for (size_t j = 0; j < e->n_win; j++) {
@@ -798,15 +633,16 @@ size_t tp_energy_profile(const tp_energy *e, size_t i, tp_energy_piece **out) {
   *out = NULL;
   if (!e->finished || i >= e->n_win || !e->win[i].valid || !S_overlaps(e, &e->win[i]))
     return 0;
-  const S_window *w = &e->win[i];
+  const tp_energy_win *w = &e->win[i];
   tp_energy_piece *p = tp_xcalloc(w->seg_hi - w->seg_lo + 1, sizeof *p);
   size_t n = 0;
   for (size_t s = w->seg_lo; s < w->seg_hi; s++) {
     if (!S_covers(e, w, s)) continue;
     double energy = 0;
     for (size_t d = 0; d < e->n_dev; d++) {
-      const S_cell *c = &e->dev[d].cells[s];
-      if (c->n_runs && S_allows_dev(e, w, &e->dev[d]) && S_allows_at(e, w, &e->dev[d], s))
+      const tp_energy_cell *c = &e->dev[d].cells[s];
+      if (c->n_runs && tp_energy_allows_dev(e, w, &e->dev[d]) &&
+          tp_energy_allows_at(e, w, &e->dev[d], s))
         energy += c->energy_j / c->n_runs;
     }
     if (energy == 0) continue;

@@ -73,6 +73,14 @@ typedef struct tp_energy_holes {
   size_t n_holes;
 } tp_energy_holes;
 
+/* A time in which a window may use only the devices of some hosts (a record
+ * of a Slurm job requeued onto other nodes). */
+typedef struct tp_energy_span {
+  double start_s, end_s;        /* UTC epoch seconds; end_s NAN: open */
+  const char *const *hosts;     /* its hosts; n_hosts 0: every host */
+  size_t n_hosts;
+} tp_energy_span;
+
 typedef struct tp_energy tp_energy;
 
 /* A device of the trace held by a scheduler job, as the trace says. */
@@ -99,6 +107,12 @@ void tp_energy_free(tp_energy *e);
  * hosts unknown); copied.  Call before tp_energy_close. */
 void tp_energy_window_job(tp_energy *e, size_t i, const char *job, const char *const *hosts,
                           size_t n_hosts);
+/* Window i may use a device, segment by segment, only within a span of
+ * spans[0..n) and on that span's hosts (tp_energy_device_on); copied.
+ * Without spans (the default) the window's time is not restricted by host.
+ * The spans' edges should be among the cuts given to tp_energy_new.  Call
+ * before tp_energy_close. */
+void tp_energy_window_spans(tp_energy *e, size_t i, const tp_energy_span *spans, size_t n);
 /* The trace says job `job` held device `device` from start_s to end_s
  * (copied).  Call before tp_energy_close; a hold's edges should be among the
  * cuts given to tp_energy_new, so that segments fall wholly in or out of it. */
@@ -219,6 +233,9 @@ void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *ho
 /* re->coverage = seconds covered over all devices / (devices x dur_s), at most
  * 1, and a note in run->diags when below 1. */
 void tp_energy_set_coverage(tp_run *run, double dur_s);
+/* The same over device_s, the seconds the run's devices were its together
+ * (for devices that were the run's for different times). */
+void tp_energy_set_coverage_over(tp_run *run, double device_s);
 
 /* Diagnostics about the trace itself (gaps, counters going back, samples out
  * of order): the caller moves them where it reports them. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jobspans.h"
 #include "model/mem.h"
 #include "model/slurmjob.h"
 
@@ -290,8 +291,31 @@ fail:
 
 /* ---- one run ---------------------------------------------------------------- */
 
-int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
-                    const char *file, long line) {
+/* A Slurm job's run whose records were allocated different GPU counts: the
+ * GPUs' part of its estimate counts each record's own GPUs over its own
+ * duration (model/jobspans.h); a note says so. */
+static void S_job_gpus(tp_run *run, const tp_estimate *est, double dur_s) {
+  if (!run->job || !(est->n_gpus > 0)) return;
+  tp_run_energy *re = &run->energy;
+  double gpu_s = tp_job_spans_gpu_s(run, est->n_gpus);
+  re->gpu_j = est->gpu_w / est->n_gpus * gpu_s;
+  re->it_j = (est->power_w - est->gpu_w) * dur_s + re->gpu_j;
+  tp_buf b = {0};
+  for (size_t k = 0; k < run->job->n_segments; k++) {
+    int g = run->job->segments[k].gpus;
+    tp_buf_printf(&b, "%s%g", k ? ", " : "", g >= 0 ? (double)g : est->n_gpus);
+  }
+  tp_diag_add(&run->diags, TP_NOTE, NULL, -1, -1,
+              "job %s's records were allocated different GPU counts (%s, in the order read): "
+              "the GPUs' part of the estimate counts each record's own GPUs over its own "
+              "duration, %.0f GPU-seconds in all (%.1f W per GPU)",
+              run->job->job_id, b.data, gpu_s, est->gpu_w / est->n_gpus);
+  tp_buf_free(&b);
+}
+
+/* tp_estimate_run; job_gpus: the GPUs' part record by record (S_job_gpus). */
+static int S_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw,
+                          const char *source, const char *file, long line, bool job_gpus) {
   if (run->energy.method != TP_ENERGY_NONE) return -1;
   /* A requeued job's time pending between its segments is not its. */
   double dur = isfinite(run->start_s) && isfinite(run->end_s) ? tp_slurm_run_held_s(run)
@@ -308,6 +332,7 @@ int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, co
     return -1;
   }
   if (tp_estimate_apply(&run->energy, &est, dur) != 0) return -1;
+  if (job_gpus) S_job_gpus(run, &est, dur);
   /* The GPUs' model as declared: metadata names them as NVML does, like traces. */
   free(run->energy.gpu_model);
   run->energy.gpu_model = est.gpu && hw->gpu_model ? tp_xstrdup(hw->gpu_model) : NULL;
@@ -329,6 +354,11 @@ int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, co
               "utilization 1; its range runs down to half of it)",
               source, est.power_w, dur, gpu, cpu);
   return 0;
+}
+
+int tp_estimate_run(tp_run *run, const tp_reftables *t, const tp_hw_decl *hw, const char *source,
+                    const char *file, long line) {
+  return S_estimate_run(run, t, hw, source, file, line, false);
 }
 
 int tp_estimate_from_sources(tp_run *run, const tp_reftables *t, const tp_estimate_sources *s) {
@@ -367,7 +397,7 @@ int tp_estimate_from_sources(tp_run *run, const tp_reftables *t, const tp_estima
   if (!f) return -1;
   tp_hw_decl decl = {.gpu_model = f->gpu_model, .n_gpus = f->n_gpus, .gpu_util = NAN,
                      .cpu_model = f->cpu_model, .n_cpus = f->n_cpus, .cpu_util = NAN};
-  if (tp_estimate_run(run, t, &decl, "--hardware", NULL, -1) != 0) return -1;
+  if (S_estimate_run(run, t, &decl, "--hardware", NULL, -1, f->job_gpus) != 0) return -1;
   /* Provenance: no file gave this figure but the command line; say so as
    * the run's input that gave its energy. */
   tp_input *in = tp_run_add_input(run, "--hardware", "command-line option");

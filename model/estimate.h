@@ -92,6 +92,9 @@ typedef struct tp_hw_spec {
   double n_gpus;    /* 0 when there is no GPU part */
   char *cpu_model;  /* as written, or NULL */
   double n_cpus;    /* whole processors; 0 when there is no CPU part */
+  bool job_gpus;    /* n_gpus is the run's Slurm job's allocation, whose records were
+                       allocated different counts: each record counts its own GPUs over
+                       its own duration (model/jobspans.h) */
 } tp_hw_spec;
 
 /* Parse text into *out (zeroed first).  Returns 0, or -1 with *out empty and

@@ -8,6 +8,7 @@
 #include "model/carbon.h"
 #include "model/energy.h"
 #include "model/jobgpus.h"
+#include "model/jobspans.h"
 #include "model/mem.h"
 #include "model/slurmjob.h"
 
@@ -103,6 +104,7 @@ static double *S_cuts(const tp_lab *lab, const S_entry *g, size_t n, size_t *n_c
     /* The edges of the pieces the scans made: their cuts at every point of
      * the main metric before it was thinned, so that the segments are the
      * very ones one scan of all the runs makes (and the sums the same). */
+    tp_job_spans_add_cuts(r->job, &cuts, &nc, &cap); /* a moved job's records */
     const tp_trace_use *u = &r->uses[g[i].use];
     for (size_t k = 0; k < u->n_pieces; k++) {
       TP_GROW(cuts, cap, nc + 2);
@@ -236,6 +238,8 @@ static void S_split_group(tp_lab *lab, const S_entry *g, size_t n) {
   double *cuts = S_cuts(lab, g, n, &n_cuts);
   tp_energy *e = tp_energy_new_holed(w, n, cuts, n_cuts, holes);
   free(cuts);
+  for (size_t i = 0; i < n; i++) /* the trace's host is in its devices' ids, else unknown */
+    tp_job_spans_apply(e, i, lab->runs[g[i].run]->job, NULL);
   char **ids = S_device_ids(lab, g, n, &n_ids);
   for (size_t d = 0; d < n_ids; d++) S_feed_device(e, lab, g, n, ids[d]);
   free(ids);

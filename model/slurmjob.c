@@ -80,7 +80,16 @@ static void S_job_clear(tp_slurm_job *job) {
   free(job->workdir);
   for (size_t k = 0; k < job->n_nodes; k++) free(job->nodes[k]);
   free(job->nodes);
+  tp_slurm_job_clear_segments(job);
   free(job->segments);
+}
+
+void tp_slurm_job_clear_segments(tp_slurm_job *job) {
+  for (size_t i = 0; i < job->n_segments; i++) {
+    for (size_t k = 0; k < job->segments[i].n_nodes; k++) free(job->segments[i].nodes[k]);
+    free(job->segments[i].nodes);
+  }
+  job->n_segments = 0;
 }
 
 static char *S_dup(const char *s) { return s ? tp_xstrdup(s) : NULL; }
@@ -98,7 +107,13 @@ tp_slurm_job *tp_slurm_job_copy(const tp_slurm_job *job) {
   for (size_t k = 0; k < job->n_nodes; k++) c->nodes[k] = tp_xstrdup(job->nodes[k]);
   c->segments = tp_xcalloc(job->n_segments, sizeof *c->segments);
   c->cap_segments = job->n_segments;
-  if (job->n_segments) memcpy(c->segments, job->segments, job->n_segments * sizeof *c->segments);
+  for (size_t i = 0; i < job->n_segments; i++) {
+    const tp_job_segment *g = &job->segments[i];
+    c->segments[i] = *g;
+    c->segments[i].nodes = tp_xcalloc(g->n_nodes, sizeof *g->nodes);
+    c->segments[i].cap_nodes = g->n_nodes;
+    for (size_t k = 0; k < g->n_nodes; k++) c->segments[i].nodes[k] = tp_xstrdup(g->nodes[k]);
+  }
   return c;
 }
 
@@ -115,16 +130,53 @@ void tp_slurm_jobs_free(tp_slurm_jobs *jobs) {
   memset(jobs, 0, sizeof *jobs);
 }
 
+/* Add host to the list nodes[0..*n) unless it is there already (copied). */
+static void S_add_host(char ***nodes, size_t *n, size_t *cap, const char *host, size_t len) {
+  for (size_t k = 0; k < *n; k++)
+    if (strlen((*nodes)[k]) == len && memcmp((*nodes)[k], host, len) == 0) return;
+  TP_GROW(*nodes, *cap, *n + 1);
+  (*nodes)[(*n)++] = tp_xstrndup(host, len);
+}
+
 void tp_slurm_job_add_node(tp_slurm_job *job, const char *host, size_t len) {
-  for (size_t k = 0; k < job->n_nodes; k++)
-    if (strlen(job->nodes[k]) == len && memcmp(job->nodes[k], host, len) == 0) return;
-  TP_GROW(job->nodes, job->cap_nodes, job->n_nodes + 1);
-  job->nodes[job->n_nodes++] = tp_xstrndup(host, len);
+  S_add_host(&job->nodes, &job->n_nodes, &job->cap_nodes, host, len);
 }
 
 void tp_slurm_job_add_segment(tp_slurm_job *job, double start_s, double end_s) {
   TP_GROW(job->segments, job->cap_segments, job->n_segments + 1);
-  job->segments[job->n_segments++] = (tp_job_segment){start_s, end_s};
+  job->segments[job->n_segments++] = (tp_job_segment){.start_s = start_s, .end_s = end_s,
+                                                      .gpus = -1};
+}
+
+void tp_slurm_job_add_segment_node(tp_slurm_job *job, size_t k, const char *host, size_t len) {
+  if (k >= job->n_segments) return;
+  tp_job_segment *g = &job->segments[k];
+  S_add_host(&g->nodes, &g->n_nodes, &g->cap_nodes, host, len);
+}
+
+const char *const *tp_slurm_job_segment_nodes(const tp_slurm_job *job, size_t k, size_t *n) {
+  const tp_job_segment *g = &job->segments[k];
+  *n = g->n_nodes ? g->n_nodes : job->n_nodes;
+  return (const char *const *)(g->n_nodes ? g->nodes : job->nodes);
+}
+
+/* Is host among nodes[0..n)? */
+static bool S_has_host(char *const *nodes, size_t n, const char *host) {
+  for (size_t k = 0; k < n; k++)
+    if (strcmp(nodes[k], host) == 0) return true;
+  return false;
+}
+
+bool tp_slurm_job_moved(const tp_slurm_job *job) {
+  if (!job || job->n_segments < 2) return false;
+  for (size_t i = 0; i < job->n_segments; i++) {
+    const tp_job_segment *g = &job->segments[i];
+    if (!g->n_nodes) continue;
+    /* A segment's nodes are among the job's: it moved where it holds fewer. */
+    for (size_t k = 0; k < job->n_nodes; k++)
+      if (!S_has_host(g->nodes, g->n_nodes, job->nodes[k])) return true;
+  }
+  return false;
 }
 
 void tp_slurm_job_set(char **field, const char *s, size_t n) {
@@ -259,12 +311,36 @@ static void S_requeue_note(tp_run *run, const tp_slurm_job *job, const char *fil
   free(gaps);
 }
 
+/* The note of a job requeued onto other nodes: each record's time and nodes,
+ * each charged on its own nodes only. */
+static void S_moved_note(tp_run *run, const tp_slurm_job *job, const char *file) {
+  tp_buf b = {0};
+  for (size_t k = 0; k < job->n_segments; k++) {
+    char x[32], y[32];
+    const tp_job_segment *g = &job->segments[k];
+    if (isnan(g->end_s))
+      tp_buf_printf(&b, "%srecord %zu, from %s UTC (still running), on ", k ? "; " : "",
+                    k + 1, tp_utc_text(x, g->start_s));
+    else
+      tp_buf_printf(&b, "%srecord %zu, %s to %s UTC, on ", k ? "; " : "", k + 1,
+                    tp_utc_text(x, g->start_s), tp_utc_text(y, g->end_s));
+    size_t n;
+    const char *const *nodes = tp_slurm_job_segment_nodes(job, k, &n);
+    for (size_t h = 0; h < n; h++) tp_buf_printf(&b, "%s%s", h ? ", " : "", nodes[h]);
+  }
+  tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,
+              "job %s was requeued onto other nodes (%s): each record is charged on its own "
+              "nodes only", job->job_id, b.data);
+  tp_buf_free(&b);
+}
+
 int tp_slurm_job_claim(tp_run *run, const tp_slurm_job *job, const char *file,
                        double data_end_s) {
   double start_s = tp_slurm_job_start_s(job), end_s = tp_slurm_job_end_s(job);
   if (isnan(start_s)) return -1;
   if (isnan(end_s)) end_s = S_open_end(run, job, file, start_s, data_end_s);
   if (job->n_segments > 1) S_requeue_note(run, job, file);
+  if (tp_slurm_job_moved(job)) S_moved_note(run, job, file);
   if (isfinite(run->start_s) && isfinite(run->end_s)) {
     char a[32], b[32];
     tp_diag_add(&run->diags, TP_NOTE, file, -1, job->line,

@@ -21,10 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One record of a job: from its Start to its End. */
+/* One record of a job: from its Start to its End, on its own nodes (a job
+ * requeued onto another node has records on different hosts). */
 typedef struct tp_job_segment {
   double start_s;       /* Start, UTC epoch seconds */
   double end_s;         /* End, or NAN while the job is still running */
+  char **nodes;         /* the record's hosts, in the order first named, each once;
+                           none (n_nodes 0) when the record names none */
+  size_t n_nodes, cap_nodes;
+  int gpus;             /* the record's allocated GPUs; -1 when it gives none */
 } tp_job_segment;
 
 typedef struct tp_slurm_job {
@@ -78,8 +83,13 @@ void tp_slurm_job_free(tp_slurm_job *job);
 
 /* Add host to the job's nodes unless it is there already (copied). */
 void tp_slurm_job_add_node(tp_slurm_job *job, const char *host, size_t len);
-/* Start a new segment (a record of the job). */
+/* Start a new segment (a record of the job), with no nodes and no GPU count
+ * of its own yet. */
 void tp_slurm_job_add_segment(tp_slurm_job *job, double start_s, double end_s);
+/* Add host to segment k's nodes unless it is there already (copied). */
+void tp_slurm_job_add_segment_node(tp_slurm_job *job, size_t k, const char *host, size_t len);
+/* Drop every segment (their nodes freed). */
+void tp_slurm_job_clear_segments(tp_slurm_job *job);
 /* Replace *field by a copy of s[0..n) (NULL when n is 0). */
 void tp_slurm_job_set(char **field, const char *s, size_t n);
 
@@ -142,5 +152,13 @@ double *tp_slurm_job_gaps(const tp_slurm_job *job, size_t *n);
  * its job (the window's length for a run that is no job); NAN without a
  * window. */
 double tp_slurm_run_held_s(const struct tp_run *run);
+
+/* Whether the job moved: some segment names its own nodes and they are not
+ * the job's nodes (a job requeued onto another node).  Only then is a
+ * segment charged on its own hosts alone; a job that did not move is
+ * charged on all its nodes for all its segments. */
+bool tp_slurm_job_moved(const tp_slurm_job *job);
+/* The nodes of segment k: its own, else the job's. */
+const char *const *tp_slurm_job_segment_nodes(const tp_slurm_job *job, size_t k, size_t *n);
 
 #endif

@@ -346,9 +346,20 @@ static void S_read_job(const tp_ynode *jn, tp_run *r) {
     if (h && *h) tp_slurm_job_add_node(job, h, strlen(h));
   }
   const tp_ynode *seg = tp_ynode_get(jn, "segments");
+  const tp_ynode *seg_nodes = tp_ynode_get(jn, "segment_nodes");
+  const tp_ynode *seg_gpus = tp_ynode_get(jn, "segment_gpus");
   for (size_t k = 0; k + 1 < S_len(seg); k += 2) {
     double s = S_num(seg->items[k]), e = S_num(seg->items[k + 1]);
-    if (isfinite(s) && (isnan(e) || e >= s)) tp_slurm_job_add_segment(job, s, e);
+    if (!isfinite(s) || !(isnan(e) || e >= s)) continue;
+    tp_slurm_job_add_segment(job, s, e);
+    size_t i = k / 2, last = job->n_segments - 1;
+    const tp_ynode *hosts = i < S_len(seg_nodes) ? seg_nodes->items[i] : NULL;
+    for (size_t h = 0; h < S_len(hosts); h++) {
+      const char *name = tp_ynode_str(hosts->items[h]);
+      if (name && *name) tp_slurm_job_add_segment_node(job, last, name, strlen(name));
+    }
+    int64_t g = i < S_len(seg_gpus) ? S_int(seg_gpus->items[i]) : -1;
+    job->segments[last].gpus = g >= 0 && g < 1000000 ? (int)g : -1;
   }
 }
 

@@ -143,6 +143,17 @@ static void S_job(tp_json *j, const tp_slurm_job *job) {
     S_num(j, NULL, job->segments[k].end_s);
   }
   tp_json_end_array(j);
+  /* Each segment's own nodes ([] when it names none) and GPUs (-1: none). */
+  tp_json_begin_array(j, "segment_nodes");
+  for (size_t k = 0; k < job->n_segments; k++) {
+    tp_json_begin_array(j, NULL);
+    for (size_t h = 0; h < job->segments[k].n_nodes; h++) S_str(j, NULL, job->segments[k].nodes[h]);
+    tp_json_end_array(j);
+  }
+  tp_json_end_array(j);
+  tp_json_begin_array(j, "segment_gpus");
+  for (size_t k = 0; k < job->n_segments; k++) tp_json_int(j, NULL, job->segments[k].gpus);
+  tp_json_end_array(j);
   tp_json_end_object(j);
 }
 

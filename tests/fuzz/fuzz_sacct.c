@@ -5,6 +5,8 @@
  * hosts, GPU counts, energies), and the first job with a window is made a
  * run and reported. */
 #include <math.h>
+#include <stdbool.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,14 @@ static void S_check(const tp_slurm_job *j) {
   for (size_t k = 0; k < j->n_segments; k++) {
     const tp_job_segment *g = &j->segments[k];
     if (!isfinite(g->start_s) || (!isnan(g->end_s) && !(g->end_s >= g->start_s))) abort();
+    if (g->gpus < -1) abort();
+    /* A record's own nodes are among the job's. */
+    for (size_t h = 0; h < g->n_nodes; h++) {
+      bool found = false;
+      for (size_t m = 0; m < j->n_nodes && !found; m++)
+        found = strcmp(j->nodes[m], g->nodes[h]) == 0;
+      if (!found) abort();
+    }
   }
   if (!isnan(j->consumed_energy_j) && !(j->consumed_energy_j > 0)) abort();
 }

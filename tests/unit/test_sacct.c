@@ -323,6 +323,64 @@ static void test_json(void) {
   tp_diag_free(&d);
 }
 
+/* A job requeued onto another node: each record keeps its own nodes and
+ * GPUs (its steps' hosts join the record they ran in); the job's nodes are
+ * the union, in the order first named.  Both forms. */
+static const char k_moved[] =
+    "JobID|State|Start|End|NodeList|AllocTRES\n"
+    "401|REQUEUED|2024-03-01T10:00:00|2024-03-01T11:00:00|gpu-01|gres/gpu=2,node=1\n"
+    "401.batch|CANCELLED|2024-03-01T10:00:00|2024-03-01T11:00:00|gpu-01|gres/gpu=2\n"
+    "401|COMPLETED|2024-03-01T11:30:00|2024-03-01T13:00:00|gpu-[02-03]|gres/gpu=4,node=2\n"
+    "401.batch|COMPLETED|2024-03-01T11:30:00|2024-03-01T13:00:00|gpu-02|gres/gpu=2\n"
+    "402|REQUEUED|2024-03-01T10:00:00|2024-03-01T11:00:00|gpu-01|gres/gpu=1,node=1\n"
+    "402|COMPLETED|2024-03-01T11:30:00|2024-03-01T13:00:00|gpu-01|gres/gpu=1,node=1\n";
+
+static const char k_moved_json[] =
+    "{\"jobs\": [{\"job_id\": 401, \"nodes\": \"gpu-01\", \"time\": {\"start\": 1709287200, "
+    "\"end\": 1709290800}, \"tres\": {\"allocated\": [{\"type\": \"gres\", \"name\": \"gpu\", "
+    "\"count\": 2}]}}, {\"job_id\": 401, \"nodes\": \"gpu-[02-03]\", \"time\": {\"start\": "
+    "1709292600, \"end\": 1709298000}, \"tres\": {\"allocated\": [{\"type\": \"gres\", "
+    "\"name\": \"gpu\", \"count\": 4}]}}]}";
+
+static void S_check_moved(tp_slurm_job *j) {
+  if (!j) return;
+  CHECK_INT(j->n_nodes, 3);
+  if (j->n_nodes == 3) CHECK_STR(j->nodes[2], "gpu-03");
+  CHECK_INT(j->gpus, 4);
+  CHECK_INT(j->n_segments, 2);
+  CHECK(tp_slurm_job_moved(j));
+  if (j->n_segments != 2) return;
+  CHECK_INT(j->segments[0].n_nodes, 1);
+  if (j->segments[0].n_nodes == 1) CHECK_STR(j->segments[0].nodes[0], "gpu-01");
+  CHECK_INT(j->segments[0].gpus, 2);
+  CHECK_INT(j->segments[1].n_nodes, 2);
+  if (j->segments[1].n_nodes == 2) CHECK_STR(j->segments[1].nodes[1], "gpu-03");
+  CHECK_INT(j->segments[1].gpus, 4);
+  CHECK_NEAR(j->segments[1].start_s, 1709292600, 1e-9);
+}
+
+static void test_moved(void) {
+  tp_slurm_jobs jobs = {0};
+  tp_diags d = {0};
+  CHECK_INT(S_read(k_moved, NULL, &jobs, &d), 6);
+  S_check_moved(tp_slurm_jobs_find(&jobs, "401"));
+  tp_slurm_job *j = tp_slurm_jobs_find(&jobs, "402"); /* requeued on the same node */
+  if (j) {
+    CHECK_INT(j->n_segments, 2);
+    CHECK(!tp_slurm_job_moved(j));
+  }
+  /* A copy keeps each record's own nodes. */
+  tp_slurm_job *c = tp_slurm_job_copy(tp_slurm_jobs_find(&jobs, "401"));
+  S_check_moved(c);
+  tp_slurm_job_free(c);
+  tp_slurm_jobs_free(&jobs);
+  CHECK_INT(tp_sacct_read_json(k_moved_json, sizeof k_moved_json - 1, "m.json", &jobs, &d), 2);
+  S_check_moved(tp_slurm_jobs_find(&jobs, "401"));
+  CHECK_INT(d.count, 0);
+  tp_slurm_jobs_free(&jobs);
+  tp_diag_free(&d);
+}
+
 /* Many jobs: the index finds each. */
 static void test_many(void) {
   tp_slurm_jobs jobs = {0};
@@ -395,6 +453,7 @@ int main(void) {
   TP_RUN(test_elapsed);
   TP_RUN(test_corpus);
   TP_RUN(test_json);
+  TP_RUN(test_moved);
   TP_RUN(test_many);
   TP_RUN(test_run_matching);
   return tp_test_summary();
