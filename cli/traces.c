@@ -383,6 +383,29 @@ static void S_read_holds(const tp_pipeline_state *st, const tp_trace_job *job,
   tp_diag_free(&quiet);
 }
 
+/* Read the trace at path into sink and diags; with a cache, from the
+ * recording of an earlier read of the unchanged file (cli/tracecache.c),
+ * else read and recorded. */
+static void S_read_recorded(const char *cache_dir, const char *path, tp_power_format fmt,
+                            const tp_power_options *po, const tp_trace_sink *sink,
+                            tp_diags *diags) {
+  char *key = cache_dir ? tp_tracecache_key(path, fmt, po) : NULL;
+  if (!key) {
+    tp_power_read(path, fmt, po, sink, diags);
+    return;
+  }
+  if (!tp_tracecache_replay(cache_dir, path, key, sink, diags)) {
+    tp_trace_sink rs;
+    tp_tracecache_rec *rec = tp_tracecache_rec_new(sink, &rs);
+    tp_diags got = {0};
+    tp_power_read(path, fmt, po, &rs, &got);
+    tp_tracecache_rec_save(rec, cache_dir, path, key, &got);
+    tp_diag_move(diags, &got);
+    tp_diag_free(&got);
+  }
+  free(key);
+}
+
 /* Stream the file of job, in format fmt, into rd's sinks with the reader its
  * format names. */
 static void S_stream_trace(const tp_pipeline_state *st, const tp_trace_job *job,
@@ -396,7 +419,7 @@ static void S_stream_trace(const tp_pipeline_state *st, const tp_trace_job *job,
   S_options(st, job, &po);
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
   else if (job->wandb_run) tp_wandb_read_power(job->path, &sink, &rd->diags);
-  else tp_power_read(job->path, fmt, &po, &sink, &rd->diags);
+  else S_read_recorded(st->cache_dir, job->path, fmt, &po, &sink, &rd->diags);
 }
 
 /* What the closed integrator e gave the selected runs, for the attribution,
