@@ -10,8 +10,9 @@
  *
  * A recording is named after the file's real path and holds, on its first
  * line, everything its content depends on: the program's own fingerprint
- * (tp_cli_program_id: another build reads again), the file's real path,
- * size, modification time (ns) and inode, the format and the reading options
+ * (tp_cli_program_id: another build reads again), the file's path as given
+ * (the reader's diagnostics name it) and real path, its size, modification
+ * time (ns) and inode, the format and the reading options
  * (zone, clock offset, ...).  It ends with a fingerprint of its content: a
  * cut-short or damaged recording is not replayed, the file is read instead.
  * Reads that gave declared figures or scheduler holds are not recorded.
@@ -55,17 +56,17 @@ char *tp_tracecache_key(const char *path, tp_power_format fmt, const tp_power_op
   if (po->csvmap || po->grafana_map || po->nvsmi_columns || po->nvsmi_power_field) return NULL;
   char *real = realpath(path, NULL);
   struct stat st;
-  if (!real || stat(real, &st) != 0 || !S_ISREG(st.st_mode) || strchr(real, '\n') ||
-      strchr(real, '\t')) {
+  if (!real || stat(real, &st) != 0 || !S_ISREG(st.st_mode) || strpbrk(real, "\t\n") ||
+      strpbrk(path, "\t\n")) {
     free(real);
     return NULL;
   }
   pthread_once(&S_program_once, S_program_init);
   const char *zone = po->tz ? tp_tz_name(po->tz) : "UTC";
   char *key = tp_xasprintf(
-      "%s\t%s\t%lld\t%lld.%09ld\t%llu\tformat %d\tzone %s\toffset %a\tstart %d %a\tinterval %a\t"
+      "%s\t%s\t%s\t%lld\t%lld.%09ld\t%llu\tformat %d\tzone %s\toffset %a\tstart %d %a\tinterval %a\t"
       "label %s\trapl %a\tline %zu",
-      S_program, real, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+      S_program, path, real, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
       (long)st.st_mtim.tv_nsec, (unsigned long long)st.st_ino, (int)fmt, zone ? zone : "-",
       po->clock_offset_s, (int)po->has_start, po->start_s, po->dmon_interval_s,
       po->job_label ? po->job_label : "-", po->rapl_max_range_uj, po->max_line);

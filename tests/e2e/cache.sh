@@ -111,6 +111,12 @@ check "a damaged recording is not replayed" diff -r "$scratch/t3" "$scratch/t6"
 check "a damaged recording: nothing said" test ! -s "$scratch/t6.err"
 tr3 t7
 check "recorded again after the damage" diff -r "$scratch/t3" "$scratch/t7"
+# The same traces named by another path: their diagnostics name that path.
+printf '2026/03/10 10:00:01.000, 0, NVIDIA A100-SXM4-40GB, -5 W, 0 %%, 4 MiB\n' >>"$gp"
+tr3 t8
+(cd "$scratch" && "$tp" report -q lab3 --cache "$scratch/cache3" -o t9 2>t9.err)
+(cd "$scratch" && "$tp" report -q lab3 -o p9)
+check "a trace named by another path: its diagnostics name that path" diff -r "$scratch/p9" "$scratch/t9"
 
 # A cache directory that cannot be made: a warning, and the report as without it.
 "$tp" report "$scratch/lab2" --cache /proc/no-cache-here --templates "$scratch/tpl" -o "$scratch/nocache" 2>"$scratch/nocache.err"
