@@ -96,10 +96,6 @@ tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
  * computed.  Returns 0, or -1 when the file cannot be read (sha untouched). */
 int tp_runcache_digest(const char *cache_dir, const char *path, char sha[65]);
 
-/* Write data to path through a temporary name beside it, so that path only
- * ever holds a complete file.  Returns true when written. */
-bool tp_runcache_write_whole(const char *path, const char *data, size_t len);
-
 /* ---- cli/tracecache.c ---- */
 
 /* What a recording of reading the trace at path in format fmt with options
@@ -115,14 +111,17 @@ char *tp_tracecache_key(const char *path, tp_power_format fmt, const tp_power_op
 bool tp_tracecache_replay(const char *cache_dir, const char *path, const char *key,
                           const tp_trace_sink *sink, tp_diags *diags);
 
-/* A recorder of the calls a reader makes on `inner`: *wrapped (to give the
- * reader) passes each on and notes it.  tp_tracecache_rec_save keeps what
- * was noted with the read's diagnostics under key (unless the read gave
- * declared figures or holds, or key is NULL) and frees the recorder. */
+/* A recorder of the calls a reader of the trace at path makes on `inner`:
+ * *wrapped (to give the reader) passes each on and writes it down, under
+ * key, to a temporary file in cache_dir (memory stays bounded whatever the
+ * trace's size).  tp_tracecache_rec_save adds the read's diagnostics and
+ * puts the recording in place (unless the read gave declared figures or
+ * holds, or a write failed: then it is removed), and frees the recorder. */
 typedef struct tp_tracecache_rec tp_tracecache_rec;
-tp_tracecache_rec *tp_tracecache_rec_new(const tp_trace_sink *inner, tp_trace_sink *wrapped);
-void tp_tracecache_rec_save(tp_tracecache_rec *r, const char *cache_dir, const char *path,
-                            const char *key, const tp_diags *diags);
+tp_tracecache_rec *tp_tracecache_rec_new(const char *cache_dir, const char *path,
+                                         const char *key, const tp_trace_sink *inner,
+                                         tp_trace_sink *wrapped);
+void tp_tracecache_rec_save(tp_tracecache_rec *r, const tp_diags *diags);
 
 /* ---- cli/rootscan.c ---- */
 

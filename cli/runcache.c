@@ -182,7 +182,9 @@ static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
   return base;
 }
 
-bool tp_runcache_write_whole(const char *path, const char *data, size_t len) {
+/* Write data to path through a temporary name beside it, so that path only
+ * ever holds a complete file.  Returns true when written. */
+static bool S_write_whole(const char *path, const char *data, size_t len) {
   char *tmp = tp_xasprintf("%s.tmp-XXXXXX", path);
   int fd = mkstemp(tmp);
   bool ok = false;
@@ -211,7 +213,7 @@ static void S_cache_store(const char *base, const tp_found_run *fr, const tp_fra
   /* The document first, the key last: a key only ever names a complete document. */
   for (int k = 0; k < 2; k++) {
     char *dst = tp_xasprintf("%s%s", base, ext[k]);
-    bool ok = tp_runcache_write_whole(dst, data[k], len[k]);
+    bool ok = S_write_whole(dst, data[k], len[k]);
     free(dst);
     if (!ok) break;
   }
@@ -322,7 +324,7 @@ int tp_runcache_digest(const char *cache_dir, const char *path, char sha[65]) {
     sha[64] = '\0';
   } else if ((rc = tp_sha256_file(path, sha, &(uint64_t){0})) == 0) {
     char *doc = tp_xasprintf("%s%s\n", key, sha);
-    tp_runcache_write_whole(entry, doc, strlen(doc));
+    S_write_whole(entry, doc, strlen(doc));
     free(doc);
   }
   free(entry);

@@ -92,9 +92,27 @@ static char *S_entry(const char *cache_dir, const char *path) {
 
 struct tp_tracecache_rec {
   tp_trace_sink inner; /* where every call goes on to */
-  tp_buf out;          /* the records so far */
+  char *entry;         /* the recording's name in the cache */
+  char *tmp;           /* the file it is written to, renamed to entry when complete */
+  FILE *f;             /* tmp, open; NULL when nothing is recorded */
+  tp_hash h;           /* fingerprint of what was written so far */
+  tp_buf out;          /* records not yet written (memory stays bounded) */
   bool unusable;       /* declared figures or holds were delivered */
 };
+
+/* Write the records held in r->out to the file, fingerprinted; a failed
+ * write drops the recording. */
+static void S_flush(tp_tracecache_rec *r) {
+  if (r->f && r->out.len && !r->unusable) {
+    tp_hash_bytes(&r->h, tp_buf_str(&r->out), r->out.len);
+    if (fwrite(tp_buf_str(&r->out), 1, r->out.len, r->f) != r->out.len) r->unusable = true;
+  }
+  tp_buf_clear(&r->out);
+}
+
+static void S_spill(tp_tracecache_rec *r) {
+  if (r->out.len >= (1u << 16)) S_flush(r);
+}
 
 static void S_put(tp_buf *b, const void *p, size_t n) { tp_buf_add(b, p, n); }
 
@@ -136,6 +154,7 @@ static int S_rec_device(void *ctx, const char *id, const char *name, tp_sample_k
   S_put_str(&r->out, name);
   tp_buf_addc(&r->out, (char)kind);
   S_put_f64(&r->out, wrap_j);
+  S_spill(r);
   return h;
 }
 
@@ -146,6 +165,7 @@ static void S_rec_sample(void *ctx, int dev, double t_s, double value) {
   S_put_u32(&r->out, (uint32_t)dev);
   S_put_f64(&r->out, t_s);
   S_put_f64(&r->out, value);
+  S_spill(r);
 }
 
 static void S_rec_field(void *ctx, int dev, tp_power_field f) {
@@ -154,6 +174,7 @@ static void S_rec_field(void *ctx, int dev, tp_power_field f) {
   tp_buf_addc(&r->out, 'F');
   S_put_u32(&r->out, (uint32_t)dev);
   S_put_u32(&r->out, (uint32_t)f);
+  S_spill(r);
 }
 
 static void S_rec_declared(void *ctx, const tp_declared *d) {
@@ -169,9 +190,21 @@ static void S_rec_hold(void *ctx, const char *id, const char *job, double start_
   if (r->inner.hold) r->inner.hold(r->inner.ctx, id, job, start_s, end_s);
 }
 
-tp_tracecache_rec *tp_tracecache_rec_new(const tp_trace_sink *inner, tp_trace_sink *wrapped) {
+tp_tracecache_rec *tp_tracecache_rec_new(const char *cache_dir, const char *path,
+                                         const char *key, const tp_trace_sink *inner,
+                                         tp_trace_sink *wrapped) {
   tp_tracecache_rec *r = tp_xcalloc(1, sizeof *r);
   r->inner = *inner;
+  r->entry = S_entry(cache_dir, path);
+  r->tmp = tp_xasprintf("%s.tmp-XXXXXX", r->entry);
+  int fd = mkstemp(r->tmp);
+  r->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  if (fd >= 0 && !r->f) {
+    close(fd);
+    unlink(r->tmp);
+  }
+  tp_hash_init(&r->h);
+  tp_buf_printf(&r->out, S_HEAD "%s\n", key);
   *wrapped = (tp_trace_sink){.ctx = r,
                              .device = S_rec_device,
                              .sample = S_rec_sample,
@@ -181,35 +214,30 @@ tp_tracecache_rec *tp_tracecache_rec_new(const tp_trace_sink *inner, tp_trace_si
   return r;
 }
 
-void tp_tracecache_rec_save(tp_tracecache_rec *r, const char *cache_dir, const char *path,
-                            const char *key, const tp_diags *diags) {
+void tp_tracecache_rec_save(tp_tracecache_rec *r, const tp_diags *diags) {
   if (!r) return;
-  if (!r->unusable && key) {
-    for (size_t i = 0; i < diags->count; i++) {
-      const tp_diag *g = &diags->items[i];
-      tp_buf_addc(&r->out, 'G');
-      tp_buf_addc(&r->out, (char)g->severity);
-      S_put_str(&r->out, g->file);
-      S_put_u64(&r->out, (uint64_t)g->offset);
-      S_put_u64(&r->out, (uint64_t)g->line);
-      S_put_str(&r->out, g->message);
-    }
-    tp_buf doc = {0};
-    tp_buf_printf(&doc, S_HEAD "%s\n", key);
-    tp_buf_add(&doc, tp_buf_str(&r->out), r->out.len);
-    tp_buf_addc(&doc, 'E');
-    tp_hash h;
-    tp_hash_init(&h);
-    tp_hash_bytes(&h, tp_buf_str(&doc), doc.len);
+  for (size_t i = 0; i < diags->count && !r->unusable; i++) {
+    const tp_diag *g = &diags->items[i];
+    tp_buf_addc(&r->out, 'G');
+    tp_buf_addc(&r->out, (char)g->severity);
+    S_put_str(&r->out, g->file);
+    S_put_u64(&r->out, (uint64_t)g->offset);
+    S_put_u64(&r->out, (uint64_t)g->line);
+    S_put_str(&r->out, g->message);
+    S_spill(r);
+  }
+  tp_buf_addc(&r->out, 'E');
+  S_flush(r);
+  if (r->f) {
     char hex[TP_HASH_HEX];
-    tp_hash_hex(&h, hex);
-    tp_buf_add(&doc, hex, 32);
-    char *entry = S_entry(cache_dir, path);
-    tp_runcache_write_whole(entry, tp_buf_str(&doc), doc.len);
-    free(entry);
-    tp_buf_free(&doc);
+    tp_hash_hex(&r->h, hex);
+    bool ok = !r->unusable && fwrite(hex, 1, 32, r->f) == 32;
+    ok = fclose(r->f) == 0 && ok && rename(r->tmp, r->entry) == 0;
+    if (!ok) unlink(r->tmp);
   }
   tp_buf_free(&r->out);
+  free(r->entry);
+  free(r->tmp);
   free(r);
 }
 

@@ -396,10 +396,10 @@ static void S_read_recorded(const char *cache_dir, const char *path, tp_power_fo
   }
   if (!tp_tracecache_replay(cache_dir, path, key, sink, diags)) {
     tp_trace_sink rs;
-    tp_tracecache_rec *rec = tp_tracecache_rec_new(sink, &rs);
+    tp_tracecache_rec *rec = tp_tracecache_rec_new(cache_dir, path, key, sink, &rs);
     tp_diags got = {0};
     tp_power_read(path, fmt, po, &rs, &got);
-    tp_tracecache_rec_save(rec, cache_dir, path, key, &got);
+    tp_tracecache_rec_save(rec, &got);
     tp_diag_move(diags, &got);
     tp_diag_free(&got);
   }
