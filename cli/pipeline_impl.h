@@ -96,6 +96,33 @@ tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
  * computed.  Returns 0, or -1 when the file cannot be read (sha untouched). */
 int tp_runcache_digest(const char *cache_dir, const char *path, char sha[65]);
 
+/* ---- cli/tracecache.c ---- */
+
+/* What a recording of reading the trace at path in format fmt with options
+ * po depends on (the program, the file's real path, size, modification time
+ * and inode, the format and options), as one line without its newline
+ * (caller frees); NULL when such a read is not recorded (column mappings,
+ * a file that is not a regular file). */
+char *tp_tracecache_key(const char *path, tp_power_format fmt, const tp_power_options *po);
+
+/* Deliver the recording of the trace at path, kept in cache_dir under key,
+ * to sink and diags, as reading the file would.  False, delivering nothing,
+ * when there is none, or it was made under another key, or is damaged. */
+bool tp_tracecache_replay(const char *cache_dir, const char *path, const char *key,
+                          const tp_trace_sink *sink, tp_diags *diags);
+
+/* A recorder of the calls a reader of the trace at path makes on `inner`:
+ * *wrapped (to give the reader) passes each on and writes it down, under
+ * key, to a temporary file in cache_dir (memory stays bounded whatever the
+ * trace's size).  tp_tracecache_rec_save adds the read's diagnostics and
+ * puts the recording in place (unless the read gave declared figures or
+ * holds, or a write failed: then it is removed), and frees the recorder. */
+typedef struct tp_tracecache_rec tp_tracecache_rec;
+tp_tracecache_rec *tp_tracecache_rec_new(const char *cache_dir, const char *path,
+                                         const char *key, const tp_trace_sink *inner,
+                                         tp_trace_sink *wrapped);
+void tp_tracecache_rec_save(tp_tracecache_rec *r, const tp_diags *diags);
+
 /* ---- cli/rootscan.c ---- */
 
 /* Re-base run ids on root and add the trace files of every directory between

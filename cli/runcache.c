@@ -15,6 +15,7 @@
 #include "cli/pipeline_impl.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,17 +95,24 @@ static char *S_cache_key(const tp_found_run *fr, const tp_framework_opts *fo, co
 
 typedef enum { S_CACHE_MISSING, S_CACHE_STALE, S_CACHE_OTHER_VERSION, S_CACHE_OK } S_cache_state;
 
+/* Append the bytes of file path (at most about 16 MiB) to b; false when it
+ * cannot be opened.  Plain reads: a key is a few hundred bytes. */
+static bool S_slurp(const char *path, tp_buf *b) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char chunk[4096];
+  ssize_t n;
+  while ((n = read(fd, chunk, sizeof chunk)) > 0 && b->len < (1u << 24))
+    tp_buf_add(b, chunk, (size_t)n);
+  close(fd);
+  return true;
+}
+
 /* The key file's input lines ("I\t<path>") recomputed, with the found files. */
 static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr,
                                    const tp_framework_opts *fo) {
-  FILE *f = fopen(keyfile, "rb");
-  if (!f) return S_CACHE_MISSING;
   tp_buf old = {0};
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && old.len < (1u << 24))
-    tp_buf_add(&old, chunk, n);
-  fclose(f);
+  if (!S_slurp(keyfile, &old)) return S_CACHE_MISSING;
   /* Rebuild the key from the found files and the inputs the old key names. */
   tp_buf now = {0};
   char *base = S_cache_key(fr, fo, NULL);
@@ -128,10 +136,42 @@ static S_cache_state S_cache_valid(const char *keyfile, const tp_found_run *fr,
   return !version ? S_CACHE_OTHER_VERSION : same ? S_CACHE_OK : S_CACHE_STALE;
 }
 
+/* The real path of dir (caller frees), or NULL.  Run directories come
+ * folder by folder: the real path of the last parent is kept (per thread),
+ * and a directory that is not a link is that and its own name. */
+static _Thread_local char S_last_parent[PATH_MAX], S_last_parent_real[PATH_MAX];
+
+static char *S_realpath(const char *dir) {
+  const char *slash = strrchr(dir, '/');
+  struct stat st;
+  if (!slash || slash == dir || !slash[1] || strcmp(slash + 1, ".") == 0 ||
+      strcmp(slash + 1, "..") == 0 || (size_t)(slash - dir) >= sizeof S_last_parent ||
+      lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    return realpath(dir, NULL);
+  size_t pn = (size_t)(slash - dir);
+  if (!(strncmp(S_last_parent, dir, pn) == 0 && S_last_parent[pn] == '\0')) {
+    char *parent = tp_xstrndup(dir, pn);
+    char *real = realpath(parent, NULL);
+    free(parent);
+    S_last_parent[0] = '\0';
+    size_t rn = real ? strlen(real) : 0;
+    if (!real || rn >= sizeof S_last_parent_real) {
+      free(real);
+      return realpath(dir, NULL);
+    }
+    memcpy(S_last_parent, dir, pn);
+    S_last_parent[pn] = '\0';
+    memcpy(S_last_parent_real, real, rn + 1);
+    free(real);
+  }
+  const char *sep = strcmp(S_last_parent_real, "/") == 0 ? "" : "/";
+  return tp_xasprintf("%s%s%s", S_last_parent_real, sep, slash + 1);
+}
+
 static char *S_cache_base(const char *cache_dir, const tp_found_run *fr) {
   /* Named after the run id, with a hash of the directory's real path so that
    * runs of the same id under different roots do not share an entry. */
-  char *real = realpath(fr->dir, NULL);
+  char *real = S_realpath(fr->dir);
   char *slug = tp_site_slug(fr->id);
   char *where = tp_site_slug(real ? real : fr->dir);
   size_t wn = strlen(where);

@@ -142,9 +142,9 @@ static void *S_worker(void *arg) {
     size_t i = atomic_fetch_add(&p->next, 1);
     if (i >= p->n) break;
     p->out[i] = tp_runcache_get(&p->runs[i], p->fo, p->cache_dir);
-    atomic_fetch_add(&p->bytes_done, S_run_bytes(&p->runs[i]));
     atomic_fetch_add(&p->done, 1);
-    if (p->progress) {
+    if (p->progress) { /* the bytes only count for the progress line */
+      atomic_fetch_add(&p->bytes_done, S_run_bytes(&p->runs[i]));
       pthread_mutex_lock(&p->lock);
       S_progress(p, false);
       pthread_mutex_unlock(&p->lock);

@@ -247,17 +247,31 @@ static char **S_job_devices(tp_run *r, const tp_trace_job *job, const S_holds *h
   return devs;
 }
 
+/* The lab indexes (increasing) of the runs job may give energy to, in a new
+ * array (caller frees; never NULL) of *n. */
+static size_t *S_job_runs(const tp_lab *lab, const tp_trace_job *job, size_t *n) {
+  size_t *v = tp_xmalloc((lab->n_runs + 1) * sizeof *v);
+  *n = 0;
+  for (size_t i = 0; i < lab->n_runs; i++)
+    if (S_job_takes(job, lab->runs[i])) v[(*n)++] = i;
+  return v;
+}
+
+/* The runs job may give energy to: those of cand (lab indexes, as
+ * S_job_runs gives them) when not NULL, else found here. */
 static void S_select_runs(const tp_lab *lab, const tp_trace_job *job, const S_holds *hs,
-                          S_selection *sel) {
+                          const size_t *cand, size_t n_cand, S_selection *sel) {
   *sel = (S_selection){.runs = tp_xmalloc((lab->n_runs + 1) * sizeof *sel->runs),
                        .w = tp_xcalloc(lab->n_runs + 1, sizeof *sel->w),
                        .holes = tp_xcalloc(lab->n_runs + 1, sizeof *sel->holes),
                        .devs = tp_xcalloc(lab->n_runs + 1, sizeof *sel->devs),
                        .run_index = tp_xcalloc(lab->n_runs + 1, sizeof *sel->run_index),
                        .elsewhere = tp_xcalloc(lab->n_runs + 1, sizeof *sel->elsewhere)};
-  for (size_t i = 0; i < lab->n_runs; i++) {
+  size_t n_look = cand ? n_cand : lab->n_runs;
+  for (size_t c = 0; c < n_look; c++) {
+    size_t i = cand ? cand[c] : c;
     tp_run *r = lab->runs[i];
-    if (!S_job_takes(job, r)) continue;
+    if (!cand && !S_job_takes(job, r)) continue;
     if (!isfinite(r->start_s) || !isfinite(r->end_s)) continue;
     if (S_other_host(job, r)) {
       sel->elsewhere[sel->n_elsewhere++] = i;
@@ -374,6 +388,29 @@ static void S_read_holds(const tp_pipeline_state *st, const tp_trace_job *job,
   tp_diag_free(&quiet);
 }
 
+/* Read the trace at path into sink and diags; with a cache, from the
+ * recording of an earlier read of the unchanged file (cli/tracecache.c),
+ * else read and recorded. */
+static void S_read_recorded(const char *cache_dir, const char *path, tp_power_format fmt,
+                            const tp_power_options *po, const tp_trace_sink *sink,
+                            tp_diags *diags) {
+  char *key = cache_dir ? tp_tracecache_key(path, fmt, po) : NULL;
+  if (!key) {
+    tp_power_read(path, fmt, po, sink, diags);
+    return;
+  }
+  if (!tp_tracecache_replay(cache_dir, path, key, sink, diags)) {
+    tp_trace_sink rs;
+    tp_tracecache_rec *rec = tp_tracecache_rec_new(cache_dir, path, key, sink, &rs);
+    tp_diags got = {0};
+    tp_power_read(path, fmt, po, &rs, &got);
+    tp_tracecache_rec_save(rec, &got);
+    tp_diag_move(diags, &got);
+    tp_diag_free(&got);
+  }
+  free(key);
+}
+
 /* Stream the file of job, in format fmt, into rd's sinks with the reader its
  * format names. */
 static void S_stream_trace(const tp_pipeline_state *st, const tp_trace_job *job,
@@ -387,7 +424,7 @@ static void S_stream_trace(const tp_pipeline_state *st, const tp_trace_job *job,
   S_options(st, job, &po);
   if (job->mlflow_run) tp_mlflow_read_power(job->path, &sink, &rd->diags);
   else if (job->wandb_run) tp_wandb_read_power(job->path, &sink, &rd->diags);
-  else tp_power_read(job->path, fmt, &po, &sink, &rd->diags);
+  else S_read_recorded(st->cache_dir, job->path, fmt, &po, &sink, &rd->diags);
 }
 
 /* What the closed integrator e gave the selected runs, for the attribution,
@@ -415,12 +452,13 @@ static tp_attrib_trace *S_collect(const tp_lab *lab, const char *cache_dir,
  * whose runs differ may be read at the same time.  The trace is read even
  * when no run can use it, so its problems and its declared figures are still
  * seen. */
-static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, S_reader *rd) {
+static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, const size_t *cand,
+                         size_t n_cand, S_reader *rd) {
   tp_power_format fmt = S_format(job);
   S_holds hs = {0};
   S_read_holds(st, job, fmt, &hs);
   S_selection sel;
-  S_select_runs(st->lab, job, &hs, &sel);
+  S_select_runs(st->lab, job, &hs, cand, n_cand, &sel);
   size_t n_cuts;
   double *cuts = S_cuts(st, &sel, &hs, &n_cuts);
   tp_energy *e = tp_energy_new_holed(sel.w, sel.n, cuts, n_cuts, sel.holes);
@@ -529,7 +567,7 @@ static void S_merge_copies(tp_pipeline_state *st, tp_trace_job *jobs, size_t n) 
 /* Read one trace and merge what it found. */
 void tp_traces_apply_one(tp_pipeline_state *st, const tp_trace_job *job) {
   S_reader rd = {0};
-  S_read_trace(st, job, &rd);
+  S_read_trace(st, job, NULL, 0, &rd);
   S_reader_merge(st, &rd);
 }
 
@@ -539,6 +577,8 @@ void tp_traces_apply_one(tp_pipeline_state *st, const tp_trace_job *job) {
 typedef struct S_batch {
   tp_pipeline_state *st;
   const tp_trace_job *jobs;
+  size_t *const *cands;       /* cands[i]: the runs jobs[i] may give energy to */
+  const size_t *n_cands;
   S_reader *readers;
   size_t n;
   size_t next;                /* the next job to take */
@@ -552,12 +592,16 @@ static void *S_batch_worker(void *arg) {
     size_t i = b->next < b->n ? b->next++ : b->n;
     pthread_mutex_unlock(&b->lock);
     if (i >= b->n) return NULL;
-    S_read_trace(b->st, &b->jobs[i], &b->readers[i]);
+    S_read_trace(b->st, &b->jobs[i], b->cands[i], b->n_cands[i], &b->readers[i]);
   }
 }
 
 static void S_apply_traces(tp_pipeline_state *st, const tp_trace_job *jobs, size_t n, int threads) {
   tp_lab *lab = st->lab;
+  /* Each job's runs, found once: for the batches and for reading. */
+  size_t **cands = tp_xcalloc(n + 1, sizeof *cands);
+  size_t *n_cands = tp_xcalloc(n + 1, sizeof *n_cands);
+  for (size_t i = 0; i < n; i++) cands[i] = S_job_runs(lab, &jobs[i], &n_cands[i]);
   unsigned char *taken = tp_xcalloc(lab->n_runs + 1, 1);
   size_t first = 0;
   while (first < n) {
@@ -566,15 +610,13 @@ static void S_apply_traces(tp_pipeline_state *st, const tp_trace_job *jobs, size
     size_t end = first;
     for (; end < n; end++) {
       bool clash = false;
-      for (size_t r = 0; r < lab->n_runs && !clash; r++)
-        clash = taken[r] && S_job_takes(&jobs[end], lab->runs[r]);
+      for (size_t c = 0; c < n_cands[end] && !clash; c++) clash = taken[cands[end][c]];
       if (clash && end > first) break;
-      for (size_t r = 0; r < lab->n_runs; r++)
-        if (S_job_takes(&jobs[end], lab->runs[r])) taken[r] = 1;
+      for (size_t c = 0; c < n_cands[end]; c++) taken[cands[end][c]] = 1;
     }
     size_t m = end - first;
-    S_batch b = {.st = st, .jobs = jobs + first, .n = m,
-                 .readers = tp_xcalloc(m, sizeof(S_reader))};
+    S_batch b = {.st = st, .jobs = jobs + first, .cands = cands + first,
+                 .n_cands = n_cands + first, .n = m, .readers = tp_xcalloc(m, sizeof(S_reader))};
     pthread_mutex_init(&b.lock, NULL);
     size_t want = threads > 1 && m > 1 ? (size_t)threads : 1;
     if (want > m) want = m;
@@ -589,6 +631,9 @@ static void S_apply_traces(tp_pipeline_state *st, const tp_trace_job *jobs, size
     free(b.readers);
     first = end;
   }
+  for (size_t i = 0; i < n; i++) free(cands[i]);
+  free(cands);
+  free(n_cands);
   free(taken);
 }
 

@@ -387,7 +387,7 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   const tp_run *r = lab->runs[ri];
   tp_hash h;
   tp_hash_init(&h);
-  tp_hash_str(&h, "run page inputs 2");
+  tp_hash_str(&h, "run page inputs 3");
   /* Input files are named relative to the arguments of every run. */
   for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(&h, x->paths.roots[k]);
   tp_hash_str(&h, x->opts->program_id);
@@ -395,10 +395,13 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
   tp_hash_str(&h, x->opts->generator);
   tp_hash_str(&h, x->opts->stamp);
+  /* The encoding ends in the fingerprint of every byte before it
+   * (model/runbin.h): that and the length stand for the whole. */
   tp_buf_clear(&x->keybuf);
   tp_runbin_write(r, &x->keybuf);
   tp_hash_u64(&h, x->keybuf.len);
-  tp_hash_bytes(&h, tp_buf_str(&x->keybuf), x->keybuf.len);
+  size_t fp = x->keybuf.len >= 32 ? 32 : x->keybuf.len;
+  tp_hash_bytes(&h, tp_buf_str(&x->keybuf) + x->keybuf.len - fp, fp);
   const tp_experiment *e = tp_lab_experiment_of(lab, r);
   tp_hash_u64(&h, e != NULL);
   if (e) {

@@ -80,6 +80,44 @@ inc --templates "$scratch/tpl"
 check "corrupt record reported" grep -q "record.*ignored, every page is drawn again" "$scratch/inc.err"
 check "record written anew" grep -q "^trainprint-site-record 2" "$rec"
 
+# Traces: what reading each gave is recorded, and replayed while the file,
+# the program and the reading options are unchanged; anything else reads the
+# file again, and the site is always the one a report without the cache gives.
+cp -r "$src/samples" "$scratch/lab3"
+tr3() { "$tp" report -q "$scratch/lab3" --cache "$scratch/cache3" -o "$scratch/$1" "${@:2}" 2>"$scratch/$1.err"; }
+plain3() { rm -rf "$scratch/$1"; "$tp" report -q "$scratch/lab3" -o "$scratch/$1" "${@:2}"; }
+tr3 t1
+check "trace recordings kept" test "$(ls "$scratch"/cache3/trace-*.rec | wc -l)" -ge 1
+tr3 t2
+plain3 p2
+check "recorded traces: the same site" diff -r "$scratch/p2" "$scratch/t2"
+gp="$scratch/lab3/lab/lr-sweep/gpu-power.csv"
+sed -i '200,400s/ W,/5 W,/' "$gp" # other power readings, the same dates
+tr3 t3
+plain3 p3
+check "a changed trace is read again" diff -r "$scratch/p3" "$scratch/t3"
+check "a changed trace changes the energy" sh -c "! diff -q '$scratch/t2/summary.json' '$scratch/t3/summary.json' >/dev/null"
+tr3 t4 --clock-offset 90
+plain3 p4 --clock-offset 90
+check "other reading options: the trace read again" diff -r "$scratch/p4" "$scratch/t4"
+tr3 t5 --timezone Europe/Paris
+plain3 p5 --timezone Europe/Paris
+check "another zone: the trace read again" diff -r "$scratch/p5" "$scratch/t5"
+for rec in "$scratch"/cache3/trace-*.rec; do
+  printf '\377' | dd of="$rec" bs=1 seek=300 conv=notrunc status=none
+done
+tr3 t6
+check "a damaged recording is not replayed" diff -r "$scratch/t3" "$scratch/t6"
+check "a damaged recording: nothing said" test ! -s "$scratch/t6.err"
+tr3 t7
+check "recorded again after the damage" diff -r "$scratch/t3" "$scratch/t7"
+# The same traces named by another path: their diagnostics name that path.
+printf '2026/03/10 10:00:01.000, 0, NVIDIA A100-SXM4-40GB, -5 W, 0 %%, 4 MiB\n' >>"$gp"
+tr3 t8
+(cd "$scratch" && "$tp" report -q lab3 --cache "$scratch/cache3" -o t9 2>t9.err)
+(cd "$scratch" && "$tp" report -q lab3 -o p9)
+check "a trace named by another path: its diagnostics name that path" diff -r "$scratch/p9" "$scratch/t9"
+
 # A cache directory that cannot be made: a warning, and the report as without it.
 "$tp" report "$scratch/lab2" --cache /proc/no-cache-here --templates "$scratch/tpl" -o "$scratch/nocache" 2>"$scratch/nocache.err"
 check "unusable cache directory: report written" test -f "$scratch/nocache/summary.json"
