@@ -18,14 +18,8 @@
  * Reads that gave declared figures or scheduler holds are not recorded.
  *
  *   line 1: "trainprint trace recording 1\t" KEY "\n"
- *   then records: 'D' i32 handle, str id, str name, u8 kind, f64 wrap_j
- *                 'F' i32 handle, u32 field
- *                 'S' i32 handle, f64 t_s, f64 value
- *                 'G' u8 severity, str file, i64 offset, i64 line, str message
- *   then 'E' and 32 hex digits: the fingerprint (model/hash.h) of every byte
- *   before them.
- * A str is a u32 length (0xffffffff: none) and its bytes; numbers are
- * little-endian.
+ *   then the records, 'E' and the fingerprint, as model/tracerec.h lays
+ *   them out (it reads them back).
  */
 #include "cli/pipeline_impl.h"
 
@@ -41,6 +35,7 @@
 #include "cli/siteout.h"
 #include "model/hash.h"
 #include "model/mem.h"
+#include "model/tracerec.h"
 #include "render/render.h"
 
 #define S_HEAD "trainprint trace recording 1\t"
@@ -241,109 +236,7 @@ void tp_tracecache_rec_save(tp_tracecache_rec *r, const tp_diags *diags) {
   free(r);
 }
 
-/* ---- replaying ------------------------------------------------------------ */
-
-/* A cursor over a recording; the first failure sticks. */
-typedef struct S_in {
-  const unsigned char *p;
-  size_t left;
-  bool bad;
-} S_in;
-
-static const unsigned char *S_take(S_in *in, size_t n) {
-  if (in->bad || n > in->left) {
-    in->bad = true;
-    return NULL;
-  }
-  const unsigned char *p = in->p;
-  in->p += n;
-  in->left -= n;
-  return p;
-}
-
-static uint64_t S_get(S_in *in, int n) {
-  const unsigned char *c = S_take(in, (size_t)n);
-  uint64_t v = 0;
-  for (int i = n - 1; c && i >= 0; i--) v = (v << 8) | c[i];
-  return v;
-}
-
-static double S_get_f64(S_in *in) {
-  uint64_t u = S_get(in, 8);
-  double v;
-  memcpy(&v, &u, 8);
-  return v;
-}
-
-/* A string of the recording (new, caller frees), NULL for none or on failure
- * (in->bad tells them apart). */
-static char *S_get_str(S_in *in) {
-  uint32_t n = (uint32_t)S_get(in, 4);
-  if (in->bad || n == UINT32_MAX) return NULL;
-  const unsigned char *c = S_take(in, n);
-  if (!c || memchr(c, '\0', n)) {
-    in->bad = true;
-    return NULL;
-  }
-  return tp_xstrndup((const char *)c, n);
-}
-
-/* The recording's records, checked whole before any is delivered (a
- * damaged one delivers nothing). */
-static bool S_check(const unsigned char *p, size_t n) {
-  if (n < 33 || p[n - 33] != 'E') return false;
-  tp_hash h;
-  tp_hash_init(&h);
-  tp_hash_bytes(&h, p, n - 32);
-  char hex[TP_HASH_HEX];
-  tp_hash_hex(&h, hex);
-  return memcmp(hex, p + n - 32, 32) == 0;
-}
-
-/* Deliver the records in[..] to sink and diags; handles are mapped from the
- * recorded ones to those the sink gives now. */
-static void S_replay(S_in *in, const tp_trace_sink *sink, tp_diags *diags) {
-  int *map = NULL;
-  size_t n_map = 0, cap_map = 0;
-  while (!in->bad && in->left > 33) {
-    char tag = (char)S_get(in, 1);
-    if (tag == 'D') {
-      uint32_t rec = (uint32_t)S_get(in, 4);
-      char *id = S_get_str(in), *name = S_get_str(in);
-      tp_sample_kind kind = (tp_sample_kind)S_get(in, 1);
-      double wrap_j = S_get_f64(in);
-      int h = in->bad || !id ? -1 : sink->device(sink->ctx, id, name, kind, wrap_j);
-      if ((int32_t)rec >= 0 && rec < 1u << 20) {
-        TP_GROW(map, cap_map, (size_t)rec + 1);
-        while (n_map <= rec) map[n_map++] = -1;
-        map[rec] = h;
-      }
-      free(id);
-      free(name);
-    } else if (tag == 'S' || tag == 'F') {
-      uint32_t rec = (uint32_t)S_get(in, 4);
-      int dev = rec < n_map ? map[rec] : (int)rec; /* unknown handles are passed as read */
-      if (tag == 'S') {
-        double t_s = S_get_f64(in), value = S_get_f64(in);
-        if (!in->bad) sink->sample(sink->ctx, dev, t_s, value);
-      } else {
-        tp_power_field f = (tp_power_field)S_get(in, 4);
-        if (!in->bad && sink->field) sink->field(sink->ctx, dev, f);
-      }
-    } else if (tag == 'G') {
-      tp_severity sev = (tp_severity)S_get(in, 1);
-      char *file = S_get_str(in);
-      int64_t offset = (int64_t)S_get(in, 8), line = (int64_t)S_get(in, 8);
-      char *msg = S_get_str(in);
-      if (!in->bad && msg) tp_diag_add(diags, sev, file, offset, line, "%s", msg);
-      free(file);
-      free(msg);
-    } else {
-      in->bad = true;
-    }
-  }
-  free(map);
-}
+/* ---- replaying (model/tracerec.c reads the records) ------------------------ */
 
 bool tp_tracecache_replay(const char *cache_dir, const char *path, const char *key,
                           const tp_trace_sink *sink, tp_diags *diags) {
@@ -365,11 +258,8 @@ bool tp_tracecache_replay(const char *cache_dir, const char *path, const char *k
   close(fd);
   size_t hn = strlen(S_HEAD), kn = strlen(key);
   bool ok = buf && n > hn + kn + 1 && memcmp(buf, S_HEAD, hn) == 0 &&
-            memcmp(buf + hn, key, kn) == 0 && buf[hn + kn] == '\n' && S_check(buf, n);
-  if (ok) {
-    S_in in = {.p = buf + hn + kn + 1, .left = n - (hn + kn + 1)};
-    S_replay(&in, sink, diags);
-  }
+            memcmp(buf + hn, key, kn) == 0 && buf[hn + kn] == '\n' &&
+            tp_tracerec_replay(buf, n, hn + kn + 1, sink, diags);
   if (buf) munmap((void *)buf, n);
   return ok;
 }

@@ -28,7 +28,8 @@ check "its new diagnostic" grep -q "truncated\|cut short\|incomplete" "$scratch/
 
 # A corrupt entry: ignored with a warning, same result.
 f=$(ls "$scratch"/cache/*lr-sweep-lr1e-3-s0*.run)
-printf '\377' | dd of="$f" bs=1 seek=100 conv=notrunc status=none # one byte changed
+b=$(od -An -tu1 -j100 -N1 "$f") # one byte changed, whatever it was
+printf "\\$(printf %o $((b ^ 255)))" | dd of="$f" bs=1 seek=100 conv=notrunc status=none
 run fourth
 check "corrupt entry reported" grep -q "cache entry unreadable (its fingerprint does not match" "$scratch/fourth.err"
 check "corrupt entry not trusted" diff "$scratch/third/summary.json" "$scratch/fourth/summary.json"
