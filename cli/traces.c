@@ -316,11 +316,13 @@ static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, const
     }
   for (size_t k = 0; k < sel->n; k++) {
     const tp_series *ms = tp_lab_main_series(st->lab, sel->runs[k]);
+    tp_runspill_hold(sel->runs[k]);
     for (size_t p = 0; ms && p < ms->count; p++)
       if (isfinite(ms->points[p].wall_time_s)) {
         TP_GROW(cuts, cap_cuts, n_cuts + 1);
         cuts[n_cuts++] = ms->points[p].wall_time_s;
       }
+    tp_runspill_release(sel->runs[k]);
   }
   *n = n_cuts;
   return cuts;
