@@ -541,6 +541,22 @@ typedef struct S_batch {
   pthread_mutex_t lock;
 } S_batch;
 
+/* Hold the runs job may draw into (model/runspill.h), or, when !hold,
+ * release them, their profiles put out again: while traces are read only
+ * the profiles of the runs under the traces being read are in memory. */
+static void S_hold_runs(const tp_lab *lab, const tp_trace_job *job, bool hold) {
+  for (size_t r = 0; r < lab->n_runs; r++) {
+    if (!S_job_takes(job, lab->runs[r])) continue;
+    if (hold) {
+      tp_runspill_hold(lab->runs[r]);
+    } else {
+      tp_runspill_power_changed(lab->runs[r]);
+      tp_runspill_release(lab->runs[r]);
+    }
+  }
+  if (!hold) tp_runspill_trim();
+}
+
 static void *S_batch_worker(void *arg) {
   S_batch *b = arg;
   for (;;) {
@@ -548,7 +564,9 @@ static void *S_batch_worker(void *arg) {
     size_t i = b->next < b->n ? b->next++ : b->n;
     pthread_mutex_unlock(&b->lock);
     if (i >= b->n) return NULL;
+    S_hold_runs(b->st->lab, &b->jobs[i], true);
     S_read_trace(b->st, &b->jobs[i], &b->readers[i]);
+    S_hold_runs(b->st->lab, &b->jobs[i], false);
   }
 }
 

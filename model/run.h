@@ -284,6 +284,7 @@ typedef struct tp_run {
     uint64_t series_at, power_at; /* their offsets in the store */
     bool series_out, power_out;   /* put out (the arrays are NULL unless held) */
     bool series_changed;       /* the points changed while held: written again */
+    bool power_changed;        /* the profiles changed while held: written (again) */
     unsigned holds;            /* tp_runspill_hold calls not yet released */
   } spill;                  /* private to model/runspill.c */
 } tp_run;

@@ -229,6 +229,8 @@ void tp_runspill_hold(const tp_run *run) {
 
 void tp_runspill_changed(tp_run *run) { run->spill.series_changed = run->spill.series_out; }
 
+void tp_runspill_power_changed(tp_run *run) { run->spill.power_changed = run->spill.store != NULL; }
+
 void tp_runspill_release(const tp_run *run) {
   tp_runspill *sp = run->spill.store;
   if (!sp) return;
@@ -246,7 +248,18 @@ void tp_runspill_release(const tp_run *run) {
       r->spill.series_changed = false;
       free(p);
     }
-    if (r->spill.power_out) {
+    if (r->spill.power_changed) {
+      for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
+      n = S_power_parts(r, &p);
+      if (S_write_parts(sp, p, n, true, &r->spill.power_at) == 0) {
+        r->spill.power_out = true;
+        S_drop_parts(p, n);
+      } else {
+        r->spill.power_out = false; /* not written: they stay in memory */
+      }
+      r->spill.power_changed = false;
+      free(p);
+    } else if (r->spill.power_out) {
       n = S_power_parts(r, &p);
       S_drop_parts(p, n);
       free(p);

@@ -69,5 +69,8 @@ void tp_runspill_release(const tp_run *run);
 /* The held run's points were changed (thinned): write them again at the
  * last release. */
 void tp_runspill_changed(tp_run *run);
+/* The held run's power profiles were made or changed (a trace was read):
+ * put them out, again or for the first time, at the last release. */
+void tp_runspill_power_changed(tp_run *run);
 
 #endif
