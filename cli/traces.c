@@ -554,7 +554,6 @@ static void S_hold_runs(const tp_lab *lab, const tp_trace_job *job, bool hold) {
       tp_runspill_release(lab->runs[r]);
     }
   }
-  if (!hold) tp_runspill_trim();
 }
 
 static void *S_batch_worker(void *arg) {

@@ -475,8 +475,13 @@ static double S_extreme(const tp_power_profile *p, const double *ext, size_t i) 
   return p->count[i] ? p->sum_w[i] : NAN;
 }
 
-double tp_power_profile_max(const tp_power_profile *p, size_t i) { return S_extreme(p, p->max_w, i); }
-double tp_power_profile_min(const tp_power_profile *p, size_t i) { return S_extreme(p, p->min_w, i); }
+double tp_power_profile_max(const tp_power_profile *p, size_t i) {
+  return S_extreme(p, p->max_w, i);
+}
+
+double tp_power_profile_min(const tp_power_profile *p, size_t i) {
+  return S_extreme(p, p->min_w, i);
+}
 
 double *tp_power_profile_extremes(const tp_power_profile *p, bool highest) {
   double *v = tp_xmalloc((p->n ? p->n : 1) * sizeof *v);

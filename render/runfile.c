@@ -285,7 +285,8 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     S_num(&j, "t0_s", p->t0_s);
     S_num(&j, "dt_s", p->dt_s);
     S_doubles(&j, "sum_w", p->sum_w, p->n);
-    double *max_w = tp_power_profile_extremes(p, true), *min_w = tp_power_profile_extremes(p, false);
+    double *max_w = tp_power_profile_extremes(p, true);
+    double *min_w = tp_power_profile_extremes(p, false);
     S_doubles(&j, "max_w", max_w, p->n);
     S_doubles(&j, "min_w", min_w, p->n);
     free(max_w);
