@@ -17,6 +17,7 @@
 #include "cli/options.h"
 #include "cli/pipeline.h"
 #include "model/mem.h"
+#include "model/runspill.h"
 #include "render/render.h"
 
 static void S_help(FILE *out) {
@@ -127,7 +128,9 @@ int tp_cmd_scan(int argc, char **argv) {
   } else {
     for (size_t i = 0; i < lab.n_runs && status == 0; i++) {
       tp_buf b = {0};
+      tp_runspill_hold(lab.runs[i]);
       tp_runfile_write(lab.runs[i], &lab.assumptions, &lab.diags, &b);
+      tp_runspill_release(lab.runs[i]);
       char *slug = tp_site_slug(lab.runs[i]->id);
       char *name = tp_xasprintf("%s.json", slug);
       if (S_write_atomic(out, name, &b) != 0) status = 1;

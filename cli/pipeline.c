@@ -135,11 +135,22 @@ static int S_discover_and_load(tp_pipeline_state *st, char *const *paths, size_t
     fo.force = (unsigned)fw_kind;
   const char *cache = S_cache_dir(lab, opts);
   st->cache_dir = cache;
-  tp_run **loaded = tp_runload_all(disc->runs, disc->n_runs, &fo, opts->jobs, cache);
+  /* Each run's points wait on disk from when it is read until a step reads
+   * them (model/runspill.h): memory holds the lab, not every run's points. */
+  lab->spill = tp_runspill_new();
+  tp_run **loaded = tp_runload_all(disc->runs, disc->n_runs, &fo, opts->jobs, cache, lab->spill);
   for (size_t i = 0; i < disc->n_runs; i++) tp_lab_add_run(lab, loaded[i]);
   free(loaded);
+  tp_runspill_trim();
   S_textlog_free(&tl);
   return rc;
+}
+
+/* True when a series of r has more points than are drawn. */
+static bool S_wants_thinning(const tp_run *r) {
+  for (size_t i = 0; i < r->n_series; i++)
+    if (r->series[i].count > TP_SERIES_MAX_POINTS) return true;
+  return false;
 }
 
 /* Thin the series for drawing (their full figures stay in stats), aggregate,
@@ -148,7 +159,12 @@ static void S_finish_lab(tp_lab *lab) {
   tp_lab_compute_targets(lab);
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_experiment *e = tp_lab_experiment_of(lab, lab->runs[i]);
-    tp_run_decimate(lab->runs[i], e ? e->metric_tag : NULL, TP_SERIES_MAX_POINTS);
+    tp_run *r = lab->runs[i];
+    if (!S_wants_thinning(r)) continue;
+    tp_runspill_hold(r);
+    tp_run_decimate(r, e ? e->metric_tag : NULL, TP_SERIES_MAX_POINTS);
+    tp_runspill_changed(r);
+    tp_runspill_release(r);
   }
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);
@@ -218,6 +234,7 @@ int tp_pipeline_from_summaries(tp_lab *lab, char *const *paths, size_t n_paths,
     return -1;
   }
   size_t n_read = tp_summaries_read(lab, paths, n_paths);
+  tp_runspill_trim();
   tp_lab_add_config_rules(lab, &cfg);
   /* Two summaries of one run (scanned twice): keep the first by name. */
   tp_lab_assign(lab);

@@ -22,6 +22,7 @@
 #include "model/carbon.h"
 #include "model/config.h"
 #include "model/lab.h"
+#include "model/runspill.h"
 #include "parser/parser.h"
 
 /* The state of one tp_pipeline_run. */
@@ -79,9 +80,10 @@ int tp_runload_threads(int jobs);
 
 /* Read every run on `jobs` threads (0: one per processor), through the cache
  * in cache_dir when not NULL.  The result (caller frees the array, the lab
- * takes the runs) is in the order of runs, whatever the threads did. */
+ * takes the runs) is in the order of runs, whatever the threads did.  Each
+ * run's points go to spill once it is read, when spill is not NULL. */
 tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
-                        int jobs, const char *cache_dir);
+                        int jobs, const char *cache_dir, tp_runspill *spill);
 
 /* ---- cli/runcache.c ---- */
 

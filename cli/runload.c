@@ -98,6 +98,7 @@ typedef struct S_pool {
   tp_run **out;                 /* out[i]: the run read from runs[i] */
   const tp_framework_opts *fo;
   const char *cache_dir;
+  tp_runspill *spill;           /* where each run's points go once read, or NULL */
   atomic_size_t next;           /* next run to take */
   atomic_size_t done;           /* runs finished */
   atomic_ullong bytes_done;     /* bytes of their files */
@@ -142,6 +143,7 @@ static void *S_worker(void *arg) {
     size_t i = atomic_fetch_add(&p->next, 1);
     if (i >= p->n) break;
     p->out[i] = tp_runcache_get(&p->runs[i], p->fo, p->cache_dir);
+    tp_runspill_put_series(p->spill, p->out[i]);
     atomic_fetch_add(&p->done, 1);
     if (p->progress) { /* the bytes only count for the progress line */
       atomic_fetch_add(&p->bytes_done, S_run_bytes(&p->runs[i]));
@@ -162,10 +164,11 @@ int tp_runload_threads(int jobs) {
 
 /* Read every run on `jobs` threads (0: one per processor).  The result is
  * in the order of runs, whatever the threads did, so output stays
- * deterministic. */
+ * deterministic.  Each run's points go to spill once it is read (when not
+ * NULL: model/runspill.h). */
 tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
-                        int jobs, const char *cache_dir) {
-  S_pool p = {.runs = runs, .n = n, .fo = fo, .cache_dir = cache_dir,
+                        int jobs, const char *cache_dir, tp_runspill *spill) {
+  S_pool p = {.runs = runs, .n = n, .fo = fo, .cache_dir = cache_dir, .spill = spill,
               .progress = isatty(STDERR_FILENO) == 1};
   p.out = tp_xcalloc(n + 1, sizeof *p.out);
   atomic_init(&p.next, 0);

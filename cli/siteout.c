@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "model/hash.h"
 #include "model/mem.h"
+#include "model/runspill.h"
 #include "model/whatif.h"
 #include "parser/parser.h"
 #include "render/render.h"
@@ -292,12 +293,16 @@ int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *
     else
       fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
-  } else if (tp_cli_write_site(lab, out, o) != 0) {
-    status = 1;
-  } else if (!quiet) {
-    fprintf(stderr, "trainprint: %zu runs in %zu experiments; %s written to %s\n",
-            lab->n_runs, lab->n_experiments, o->hook && o->hook->what ? o->hook->what : "report",
-            out);
+  } else {
+    /* The runs' points and power profiles wait on disk until a page draws
+     * them: memory holds what every page needs, not every chart's data. */
+    tp_runspill_lab(lab);
+    if (tp_cli_write_site(lab, out, o) != 0)
+      status = 1;
+    else if (!quiet)
+      fprintf(stderr, "trainprint: %zu runs in %zu experiments; %s written to %s\n",
+              lab->n_runs, lab->n_experiments,
+              o->hook && o->hook->what ? o->hook->what : "report", out);
   }
   tp_lab_free(lab);
   tp_cli_site_free(o);

@@ -34,6 +34,9 @@ static void S_read_summary(tp_lab *lab, const char *path, bool *have_a, size_t *
   tp_assumptions a = {0};
   if (tp_runfile_read(path, &run, &a, &lab->diags, &lab->diags) != 0) return;
   (*n_read)++;
+  /* Its points wait on disk until a step reads them (model/runspill.h). */
+  if (!lab->spill) lab->spill = tp_runspill_new();
+  tp_runspill_put_series(lab->spill, run);
   tp_lab_add_run(lab, run);
   if (!*have_a) {
     lab->assumptions = a;

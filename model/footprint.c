@@ -8,6 +8,7 @@
 
 #include "model/estimate.h"
 #include "model/lab.h"
+#include "model/runspill.h"
 
 /* Whether a table's name pattern fits a device name: "*" fits any; else a
  * case-insensitive substring of it. */
@@ -60,12 +61,12 @@ double tp_footprint_sampling_j(const tp_power_profile *p, double start_s, double
   for (size_t i = 0; i < p->n; i++) {
     if (p->count[i] == 0) continue;
     size_t k = S_next_sampled(p, i);
-    double hi = p->max_w[i], lo = p->min_w[i];
+    double hi = tp_power_profile_max(p, i), lo = tp_power_profile_min(p, i);
     double b0 = p->t0_s + (double)i * p->dt_s;
     double b1 = b0 + p->dt_s;
     if (k < p->n && (double)(k - i) * p->dt_s <= reach) {
-      if (p->max_w[k] > hi) hi = p->max_w[k];
-      if (p->min_w[k] < lo) lo = p->min_w[k];
+      if (tp_power_profile_max(p, k) > hi) hi = tp_power_profile_max(p, k);
+      if (tp_power_profile_min(p, k) < lo) lo = tp_power_profile_min(p, k);
       b1 = p->t0_s + (double)k * p->dt_s;
     }
     double span = S_overlap(b0, b1, start_s, end_s);
@@ -182,7 +183,8 @@ static double S_embodied(tp_footprint_run *f, const tp_run *run, const tp_reftab
   return kg;
 }
 
-tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
+/* tp_footprint_of_run of a run whose power profiles are in memory. */
+static tp_footprint_run S_of_run(const tp_run *run, const tp_reftables *t) {
   tp_footprint_run f = {.embodied_kg = NAN, .idle_j = NAN, .gpu_j = NAN};
   const tp_run_energy *e = &run->energy;
   double w_j = 0;
@@ -205,5 +207,12 @@ tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
     f.sampling_rel = 0;
   }
   if (e->method != TP_ENERGY_NONE) f.embodied_kg = S_embodied(&f, run, t);
+  return f;
+}
+
+tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
+  tp_runspill_hold(run);
+  tp_footprint_run f = S_of_run(run, t);
+  tp_runspill_release(run);
   return f;
 }

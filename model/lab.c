@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "model/mem.h"
+#include "model/runspill.h"
 #include "model/units.h"
 
 void tp_lab_add_run(tp_lab *lab, tp_run *run) {
@@ -128,8 +129,9 @@ char *tp_lab_config_of(const tp_lab *lab, const tp_run *run, char *const *compar
   return tp_buf_detach(&b);
 }
 
-bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
-                   double *last) {
+/* tp_lab_metric of a run whose points are in memory. */
+static bool S_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
+                     double *last) {
   const tp_series *s = tp_run_find_series(run, tag);
   if (!s) return false;
   bool any = false;
@@ -145,6 +147,14 @@ bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, doubl
     *best = b;
     *last = l;
   }
+  return any;
+}
+
+bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
+                   double *last) {
+  tp_runspill_hold(run);
+  bool any = S_metric(run, tag, higher_better, best, last);
+  tp_runspill_release(run);
   return any;
 }
 
@@ -623,8 +633,12 @@ void tp_lab_aggregate(tp_lab *lab) {
 
 void tp_lab_compute_targets(tp_lab *lab) {
   for (size_t x = 0; x < lab->n_experiments; x++)
-    for (size_t k = 0; k < lab->experiments[x].n_runs; k++)
-      S_target(lab->runs[lab->experiments[x].runs[k]], &lab->experiments[x]);
+    for (size_t k = 0; k < lab->experiments[x].n_runs; k++) {
+      tp_run *r = lab->runs[lab->experiments[x].runs[k]];
+      tp_runspill_hold(r);
+      S_target(r, &lab->experiments[x]);
+      tp_runspill_release(r);
+    }
 }
 
 void tp_lab_group(tp_lab *lab) {
@@ -636,6 +650,7 @@ void tp_lab_group(tp_lab *lab) {
 void tp_lab_free(tp_lab *lab) {
   for (size_t i = 0; i < lab->n_runs; i++) tp_run_free(lab->runs[i]);
   free(lab->runs);
+  tp_runspill_free(lab->spill);
   for (size_t x = 0; x < lab->n_experiments; x++) {
     tp_experiment *e = &lab->experiments[x];
     free(e->name);
@@ -704,8 +719,10 @@ void tp_lab_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc, s
   free(run->metric_cum_j);
   run->metric_cum_j = tp_xmalloc(ms->count * sizeof *run->metric_cum_j);
   run->n_metric_cum = ms->count;
+  tp_runspill_hold(run);
   for (size_t p = 0; p < ms->count; p++) {
     double t = ms->points[p].wall_time_s;
     run->metric_cum_j[p] = isfinite(t) ? tp_energy_upto(pc, np, t) : NAN;
   }
+  tp_runspill_release(run);
 }

@@ -125,6 +125,8 @@ typedef struct tp_lab {
                             list (tp_lab_is_placement_key) */
   size_t n_placement_keys, cap_placement_keys;
   tp_diags diags;      /* diagnostics not tied to one run */
+  struct tp_runspill *spill; /* where the runs' drawing data waits (model/runspill.h),
+                                or NULL */
 } tp_lab;
 
 /* Take ownership of run. */

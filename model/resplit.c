@@ -10,6 +10,7 @@
 #include "model/jobgpus.h"
 #include "model/jobspans.h"
 #include "model/mem.h"
+#include "model/runspill.h"
 #include "model/slurmjob.h"
 
 /* One trace use of one run, in a list sorted by digest. */
@@ -88,11 +89,13 @@ static double *S_cuts(const tp_lab *lab, const S_entry *g, size_t n, size_t *n_c
   for (size_t i = 0; i < n; i++) {
     const tp_run *r = lab->runs[g[i].run];
     const tp_series *ms = tp_lab_main_series(lab, r);
+    tp_runspill_hold(r);
     for (size_t p = 0; ms && p < ms->count; p++)
       if (isfinite(ms->points[p].wall_time_s)) {
         TP_GROW(cuts, cap, nc + 1);
         cuts[nc++] = ms->points[p].wall_time_s;
       }
+    tp_runspill_release(r);
     if (r->target.reached && isfinite(r->target.time_s)) {
       TP_GROW(cuts, cap, nc + 1);
       cuts[nc++] = r->start_s + r->target.time_s;

@@ -444,11 +444,8 @@ tp_power_profile *tp_run_power_profile(tp_run *run, const char *device) {
       .dt_s = 1.2 * len / (double)n,
       .n = n,
       .sum_w = tp_xcalloc(n, sizeof(double)),
-      .max_w = tp_xmalloc(n * sizeof(double)),
-      .min_w = tp_xmalloc(n * sizeof(double)),
-      .count = tp_xcalloc(n, sizeof(uint32_t)),
+      .count = tp_xcalloc(n, sizeof(uint32_t)), /* extremes: when a bucket has two */
   };
-  for (size_t i = 0; i < n; i++) p->max_w[i] = p->min_w[i] = NAN;
   return p;
 }
 
@@ -457,14 +454,40 @@ void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w) {
   double k = (t_s - p->t0_s) / p->dt_s;
   if (!(k < (double)p->n)) return;
   size_t i = (size_t)k;
+  if (p->count[i] && !p->max_w) { /* a second sample: the extremes are kept apart */
+    p->max_w = tp_power_profile_extremes(p, true);
+    p->min_w = tp_power_profile_extremes(p, false);
+  }
   p->sum_w[i] += power_w;
-  if (p->count[i] == 0 || power_w > p->max_w[i]) p->max_w[i] = power_w;
-  if (p->count[i] == 0 || power_w < p->min_w[i]) p->min_w[i] = power_w;
+  if (p->max_w && (p->count[i] == 0 || power_w > p->max_w[i])) p->max_w[i] = power_w;
+  if (p->min_w && (p->count[i] == 0 || power_w < p->min_w[i])) p->min_w[i] = power_w;
   if (p->count[i] < UINT32_MAX) p->count[i]++;
 }
 
 double tp_power_profile_mean(const tp_power_profile *p, size_t i) {
   return i < p->n && p->count[i] ? p->sum_w[i] / (double)p->count[i] : NAN;
+}
+
+/* The extreme of bucket i from ext (max_w or min_w), or from its one sample. */
+static double S_extreme(const tp_power_profile *p, const double *ext, size_t i) {
+  if (i >= p->n) return NAN;
+  if (ext) return ext[i];
+  return p->count[i] ? p->sum_w[i] : NAN;
+}
+
+double tp_power_profile_max(const tp_power_profile *p, size_t i) {
+  return S_extreme(p, p->max_w, i);
+}
+
+double tp_power_profile_min(const tp_power_profile *p, size_t i) {
+  return S_extreme(p, p->min_w, i);
+}
+
+double *tp_power_profile_extremes(const tp_power_profile *p, bool highest) {
+  double *v = tp_xmalloc((p->n ? p->n : 1) * sizeof *v);
+  for (size_t i = 0; i < p->n; i++)
+    v[i] = highest ? tp_power_profile_max(p, i) : tp_power_profile_min(p, i);
+  return v;
 }
 
 const char *tp_run_tag(const tp_run *run, const char *key) {
@@ -486,7 +509,7 @@ void tp_run_set_tag(tp_run *run, const char *key, const char *value) {
 }
 
 void tp_series_get_stats(const tp_series *s, tp_series_stats *out) {
-  if (s->decimated) {
+  if (s->decimated || s->stats_kept) {
     *out = s->stats;
     return;
   }

@@ -46,7 +46,10 @@ typedef struct tp_series {
                          thinned to at most TP_SERIES_MAX_POINTS by tp_run_decimate */
   size_t count, cap;
   bool decimated;     /* points were thinned: stats holds the full series' figures */
-  tp_series_stats stats; /* valid when decimated (else use tp_series_get_stats) */
+  bool stats_kept;    /* stats holds the series' figures though it was not thinned
+                         (its points were moved out: model/runspill.h) */
+  tp_series_stats stats; /* valid when decimated or stats_kept (else use
+                            tp_series_get_stats) */
   int restarts;       /* times a point's step went below the step of the series'
                          previous point (training resumed or logged again); set
                          while reading, not kept by the summary codecs */
@@ -151,8 +154,12 @@ typedef struct tp_power_profile {
   size_t n;             /* number of buckets */
   double *sum_w;        /* sum of the power samples in each bucket, W (mean =
                            sum_w / count: tp_power_profile_mean) */
-  double *max_w, *min_w;/* extremes in each bucket; NAN if none */
+  double *max_w, *min_w;/* extremes in each bucket; NAN if none.  Both NULL while
+                           no bucket has two samples (the extremes of one sample
+                           are its sum_w): read them through tp_power_profile_max
+                           and _min */
   uint32_t *count;      /* samples in each bucket */
+  bool extremes_out;    /* private to model/runspill.c: max_w and min_w were put out */
 } tp_power_profile;
 
 /* A share of a run's IT energy over [start_s, end_s) (see tp_energy_profile). */
@@ -271,6 +278,15 @@ typedef struct tp_run {
   size_t n_intensity_rows;
   double intensity_interval_s; /* the series' typical row interval, s */
   tp_diags diags;           /* diagnostics about this run's inputs */
+  struct {
+    struct tp_runspill *store; /* where its points and power profiles wait while they
+                                  are not drawn, or NULL (they stay in memory) */
+    uint64_t series_at, power_at; /* their offsets in the store */
+    bool series_out, power_out;   /* put out (the arrays are NULL unless held) */
+    bool series_changed;       /* the points changed while held: written again */
+    bool power_changed;        /* the profiles changed while held: written (again) */
+    unsigned holds;            /* tp_runspill_hold calls not yet released */
+  } spill;                  /* private to model/runspill.c */
 } tp_run;
 
 /* The host device d of run r is on: the HOST of an id "HOST/gpuN" (DCGM
@@ -372,14 +388,20 @@ tp_power_profile *tp_run_power_profile(tp_run *run, const char *device);
 void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w);
 /* Mean power in bucket i, W; NAN when the bucket has no sample. */
 double tp_power_profile_mean(const tp_power_profile *p, size_t i);
+/* Highest and lowest power sample in bucket i, W; NAN when it has none. */
+double tp_power_profile_max(const tp_power_profile *p, size_t i);
+double tp_power_profile_min(const tp_power_profile *p, size_t i);
+/* The extremes of every bucket as one new array of p->n (caller frees):
+ * the highest when highest, else the lowest. */
+double *tp_power_profile_extremes(const tp_power_profile *p, bool highest);
 
 /* Set a lab-chosen tag (key copied, value copied); a key set again keeps the
  * first value. */
 void tp_run_set_tag(tp_run *run, const char *key, const char *value);
 const char *tp_run_tag(const tp_run *run, const char *key);
 
-/* The figures of the series as logged: from stats when it was thinned, else
- * computed from its points. */
+/* The figures of the series as logged: from stats when it was thinned or
+ * they were kept, else computed from its points. */
 void tp_series_get_stats(const tp_series *s, tp_series_stats *out);
 /* Thin every series to at most max_points (first and last kept; in each of
  * max_points/2 equal runs of points, the lowest and the highest kept, in

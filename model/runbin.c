@@ -183,8 +183,11 @@ static void S_put_power_diags(tp_buf *out, const tp_run *r) {
     S_put_f64(out, p->dt_s);
     S_put_count(out, p->n);
     S_put_f64s(out, p->sum_w, p->n);
-    S_put_f64s(out, p->max_w, p->n);
-    S_put_f64s(out, p->min_w, p->n);
+    for (int highest = 1; highest >= 0; highest--) {
+      double *ext = tp_power_profile_extremes(p, highest);
+      S_put_f64s(out, ext, p->n);
+      free(ext);
+    }
     for (size_t k = 0; k < p->n; k++) S_put_u32(out, p->count[k]);
   }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/mem.h"
+#include "model/runspill.h"
 
 /* ======================================================================== */
 /* by location                                                               */
@@ -215,7 +216,8 @@ void tp_whatif_by_time(tp_whatif_time *out, const tp_energy_piece *pieces, size_
   }
 }
 
-size_t tp_whatif_run_pieces(const tp_run *run, tp_energy_piece **out) {
+/* tp_whatif_run_pieces of a run whose power profiles are in memory. */
+static size_t S_run_pieces(const tp_run *run, tp_energy_piece **out) {
   *out = NULL;
   double it = run->energy.it_j, a = run->start_s, b = run->end_s;
   if (run->energy.method == TP_ENERGY_NONE || !isfinite(it) || !isfinite(a) || !isfinite(b) ||
@@ -253,6 +255,13 @@ size_t tp_whatif_run_pieces(const tp_run *run, tp_energy_piece **out) {
     n = 1;
   }
   *out = p;
+  return n;
+}
+
+size_t tp_whatif_run_pieces(const tp_run *run, tp_energy_piece **out) {
+  tp_runspill_hold(run);
+  size_t n = S_run_pieces(run, out);
+  tp_runspill_release(run);
   return n;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "model/runspill.h"
 #include "render/pages_impl.h"
 
 char *tp_pages_experiment_path(const char *name) {
@@ -89,11 +90,25 @@ typedef struct S_work {
 
 static int S_front(tp_pages_ctx *x) { return S_copy_style(x) != 0 ? -1 : tp_pages_index(x); }
 
+/* Draw one item of the sequence, holding the runs it draws (an experiment's
+ * page draws all of its runs; model/runspill.h). */
 static int S_item(tp_pages_ctx *x, size_t item) {
-  size_t ne = x->lab->n_experiments;
+  const tp_lab *lab = x->lab;
+  size_t ne = lab->n_experiments;
   if (item == 0) return S_front(x);
-  if (item <= ne) return tp_pages_experiment(x, &x->lab->experiments[item - 1]);
-  return tp_pages_run(x, item - 1 - ne);
+  int rc;
+  if (item <= ne) {
+    const tp_experiment *e = &lab->experiments[item - 1];
+    for (size_t i = 0; i < e->n_runs; i++) tp_runspill_hold(lab->runs[e->runs[i]]);
+    rc = tp_pages_experiment(x, e);
+    for (size_t i = 0; i < e->n_runs; i++) tp_runspill_release(lab->runs[e->runs[i]]);
+  } else {
+    const tp_run *r = lab->runs[item - 1 - ne];
+    tp_runspill_hold(r);
+    rc = tp_pages_run(x, item - 1 - ne);
+    tp_runspill_release(r);
+  }
+  return rc;
 }
 
 static void S_chunk_draw(const S_work *w, S_chunk *ch) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/runspill.h"
 #include "render/summary.h"
 
 void tp_publish_latex_escape(tp_buf *b, const char *s) {
@@ -122,6 +123,7 @@ static void S_measurement(tp_publish_ctx *c) {
       names[n_names] = dev->name ? dev->name : "unnamed device";
       ids[n_names++] = dev->id;
     }
+    tp_runspill_hold(r); /* its profiles' counts */
     for (size_t p = 0; p < r->n_power; p++) {
       const tp_power_profile *pp = &r->power[p];
       double samples = 0, buckets = 0;
@@ -132,6 +134,7 @@ static void S_measurement(tp_publish_ctx *c) {
         iv[n_iv++] = buckets * pp->dt_s / samples;
       }
     }
+    tp_runspill_release(r);
   }
   c->coverage = possible > 0 ? covered / possible : NAN;
   if (n_iv) qsort(iv, n_iv, sizeof *iv, S_cmp_double);

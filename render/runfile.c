@@ -296,8 +296,12 @@ void tp_runfile_write(const tp_run *r, const tp_assumptions *a, const tp_diags *
     S_num(&j, "t0_s", p->t0_s);
     S_num(&j, "dt_s", p->dt_s);
     S_doubles(&j, "sum_w", p->sum_w, p->n);
-    S_doubles(&j, "max_w", p->max_w, p->n);
-    S_doubles(&j, "min_w", p->min_w, p->n);
+    double *max_w = tp_power_profile_extremes(p, true);
+    double *min_w = tp_power_profile_extremes(p, false);
+    S_doubles(&j, "max_w", max_w, p->n);
+    S_doubles(&j, "min_w", min_w, p->n);
+    free(max_w);
+    free(min_w);
     tp_json_begin_array(&j, "count");
     for (size_t k = 0; k < p->n; k++) tp_json_int(&j, NULL, p->count[k]);
     tp_json_end_array(&j);

@@ -1,0 +1,269 @@
+/* runspill: runs' points and power profiles kept in a temporary file while
+ * nothing reads them (see runspill.h).
+ *
+ * The file is private to this process and read back by the process that
+ * wrote it, so a run's data is stored as its arrays' bytes, one after the
+ * other, in a fixed order: each series' points, then each profile's sums,
+ * maxima, minima and counts.  The run's counts (series' count, profile's n)
+ * stay in memory and say how many bytes each array takes. */
+#include "model/runspill.h"
+
+#include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/mem.h"
+
+struct tp_runspill {
+  int fd;               /* the temporary file, already unlinked */
+  uint64_t end;         /* bytes written or reserved so far */
+  pthread_mutex_t lock; /* guards the runs' holds, their loading and end */
+};
+
+/* ---- A run's arrays, in store order -------------------------------------- */
+
+/* One array of a run: where its pointer lives in the run, and its length. */
+typedef struct S_part {
+  void **at;
+  size_t bytes;
+} S_part;
+
+/* The series' points of r, in store order; the caller frees *out. */
+static size_t S_series_parts(tp_run *r, S_part **out) {
+  S_part *p = tp_xcalloc(r->n_series ? r->n_series : 1, sizeof *p);
+  for (size_t i = 0; i < r->n_series; i++)
+    p[i] = (S_part){(void **)&r->series[i].points, r->series[i].count * sizeof(tp_point)};
+  *out = p;
+  return r->n_series;
+}
+
+/* The power profiles' arrays of r, in store order; the caller frees *out.
+ * A profile's extremes are among them only when it keeps them apart
+ * (noted in extremes_out when it is put out). */
+static size_t S_power_parts(tp_run *r, S_part **out) {
+  size_t k = 0;
+  S_part *p = tp_xcalloc(r->n_power ? 4 * r->n_power : 1, sizeof *p);
+  for (size_t i = 0; i < r->n_power; i++) {
+    tp_power_profile *pp = &r->power[i];
+    p[k++] = (S_part){(void **)&pp->sum_w, pp->n * sizeof(double)};
+    if (pp->extremes_out) {
+      p[k++] = (S_part){(void **)&pp->max_w, pp->n * sizeof(double)};
+      p[k++] = (S_part){(void **)&pp->min_w, pp->n * sizeof(double)};
+    }
+    p[k++] = (S_part){(void **)&pp->count, pp->n * sizeof(uint32_t)};
+  }
+  *out = p;
+  return k;
+}
+
+static int S_write_all(int fd, const void *data, size_t n, uint64_t at) {
+  const char *c = data;
+  while (n) {
+    ssize_t w = pwrite(fd, c, n, (off_t)at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    c += w, n -= (size_t)w, at += (uint64_t)w;
+  }
+  return 0;
+}
+
+static int S_read_all(int fd, void *data, size_t n, uint64_t at) {
+  char *c = data;
+  while (n) {
+    ssize_t r = pread(fd, c, n, (off_t)at);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    c += r, n -= (size_t)r, at += (uint64_t)r;
+  }
+  return 0;
+}
+
+/* Write the arrays at a place reserved at the file's end (the caller holds
+ * the lock when `locked`); their offset in *at.  -1 on a failed write. */
+static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, bool locked,
+                         uint64_t *at) {
+  uint64_t total = 0;
+  for (size_t k = 0; k < n; k++) total += p[k].bytes;
+  if (!locked) pthread_mutex_lock(&sp->lock);
+  uint64_t off = sp->end;
+  sp->end += total;
+  if (!locked) pthread_mutex_unlock(&sp->lock);
+  *at = off;
+  for (size_t k = 0; k < n; k++) {
+    if (p[k].bytes && S_write_all(sp->fd, *p[k].at, p[k].bytes, off) != 0) return -1;
+    off += p[k].bytes;
+  }
+  return 0;
+}
+
+static void S_drop_parts(const S_part *p, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    free(*p[k].at);
+    *p[k].at = NULL;
+  }
+}
+
+static void S_load_parts(tp_runspill *sp, const tp_run *r, const S_part *p, size_t n,
+                         uint64_t at) {
+  for (size_t k = 0; k < n; k++) {
+    *p[k].at = tp_xmalloc(p[k].bytes ? p[k].bytes : 1);
+    if (p[k].bytes && S_read_all(sp->fd, *p[k].at, p[k].bytes, at) != 0) {
+      fprintf(stderr, "trainprint: error: cannot read back the temporary file of run '%s'\n",
+              r->id);
+      abort();
+    }
+    at += p[k].bytes;
+  }
+}
+
+/* ---- Putting out --------------------------------------------------------- */
+
+tp_runspill *tp_runspill_new(void) {
+  const char *dir = getenv("TMPDIR");
+  if (!dir || !*dir) dir = "/tmp";
+  char *path = tp_xasprintf("%s/trainprint-runs-XXXXXX", dir);
+  int fd = mkstemp(path);
+  if (fd >= 0) unlink(path);
+  free(path);
+  if (fd < 0) return NULL;
+  tp_runspill *sp = tp_xcalloc(1, sizeof *sp);
+  sp->fd = fd;
+  pthread_mutex_init(&sp->lock, NULL);
+  return sp;
+}
+
+void tp_runspill_free(tp_runspill *sp) {
+  if (!sp) return;
+  close(sp->fd);
+  pthread_mutex_destroy(&sp->lock);
+  free(sp);
+}
+
+void tp_runspill_put_series(tp_runspill *sp, tp_run *r) {
+  if (!sp || r->spill.series_out || r->spill.holds) return;
+  /* tp_series_get_stats reads the points of a series that was not thinned. */
+  for (size_t i = 0; i < r->n_series; i++) {
+    tp_series *s = &r->series[i];
+    if (s->decimated || s->stats_kept) continue;
+    tp_series_get_stats(s, &s->stats);
+    s->stats_kept = true;
+  }
+  S_part *p;
+  size_t n = S_series_parts(r, &p);
+  uint64_t at;
+  if (S_write_parts(sp, p, n, false, &at) == 0) {
+    S_drop_parts(p, n);
+    for (size_t i = 0; i < r->n_series; i++) r->series[i].cap = 0;
+    r->spill.store = sp;
+    r->spill.series_at = at;
+    r->spill.series_out = true;
+  }
+  free(p);
+}
+
+/* Put out r's power profiles (see tp_runspill_put_series). */
+static void S_put_power(tp_runspill *sp, tp_run *r) {
+  if (r->spill.power_out || r->spill.holds || (r->spill.store && r->spill.store != sp)) return;
+  for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
+  S_part *p;
+  size_t n = S_power_parts(r, &p);
+  uint64_t at;
+  if (S_write_parts(sp, p, n, false, &at) == 0) {
+    S_drop_parts(p, n);
+    r->spill.store = sp;
+    r->spill.power_at = at;
+    r->spill.power_out = true;
+  }
+  free(p);
+}
+
+void tp_runspill_lab(tp_lab *lab) {
+  if (!lab->spill) lab->spill = tp_runspill_new();
+  if (!lab->spill) return; /* the runs stay in memory */
+  for (size_t i = 0; i < lab->n_runs; i++) {
+    tp_runspill_put_series(lab->spill, lab->runs[i]);
+    S_put_power(lab->spill, lab->runs[i]);
+  }
+  tp_runspill_trim();
+}
+
+void tp_runspill_trim(void) {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
+/* ---- Holding ------------------------------------------------------------- */
+
+/* The run's data is put out and brought back in place: code that reads a
+ * const run sees its arrays come and go, as a cache behind a const
+ * interface. */
+void tp_runspill_hold(const tp_run *run) {
+  tp_runspill *sp = run->spill.store;
+  if (!sp) return;
+  tp_run *r = (tp_run *)run;
+  pthread_mutex_lock(&sp->lock);
+  if (r->spill.holds++ == 0) {
+    S_part *p;
+    size_t n;
+    if (r->spill.series_out) {
+      n = S_series_parts(r, &p);
+      S_load_parts(sp, r, p, n, r->spill.series_at);
+      free(p);
+    }
+    if (r->spill.power_out) {
+      n = S_power_parts(r, &p);
+      S_load_parts(sp, r, p, n, r->spill.power_at);
+      free(p);
+    }
+  }
+  pthread_mutex_unlock(&sp->lock);
+}
+
+void tp_runspill_changed(tp_run *run) { run->spill.series_changed = run->spill.series_out; }
+
+void tp_runspill_power_changed(tp_run *run) { run->spill.power_changed = run->spill.store != NULL; }
+
+void tp_runspill_release(const tp_run *run) {
+  tp_runspill *sp = run->spill.store;
+  if (!sp) return;
+  tp_run *r = (tp_run *)run;
+  pthread_mutex_lock(&sp->lock);
+  if (r->spill.holds && --r->spill.holds == 0) {
+    S_part *p;
+    size_t n;
+    if (r->spill.series_out) {
+      n = S_series_parts(r, &p);
+      if (r->spill.series_changed && S_write_parts(sp, p, n, true, &r->spill.series_at) != 0)
+        r->spill.series_out = false; /* not written again: they stay in memory */
+      else
+        S_drop_parts(p, n);
+      r->spill.series_changed = false;
+      free(p);
+    }
+    if (r->spill.power_changed) {
+      for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
+      n = S_power_parts(r, &p);
+      if (S_write_parts(sp, p, n, true, &r->spill.power_at) == 0) {
+        r->spill.power_out = true;
+        S_drop_parts(p, n);
+      } else {
+        r->spill.power_out = false; /* not written: they stay in memory */
+      }
+      r->spill.power_changed = false;
+      free(p);
+    } else if (r->spill.power_out) {
+      n = S_power_parts(r, &p);
+      S_drop_parts(p, n);
+      free(p);
+    }
+  }
+  pthread_mutex_unlock(&sp->lock);
+}
