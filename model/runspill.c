@@ -96,11 +96,16 @@ static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, bool locked
   sp->end += total;
   if (!locked) pthread_mutex_unlock(&sp->lock);
   *at = off;
+  /* One write of the arrays gathered: a system call each costs more than the copy. */
+  char *all = tp_xmalloc(total ? (size_t)total : 1);
+  size_t o = 0;
   for (size_t k = 0; k < n; k++) {
-    if (p[k].bytes && S_write_all(sp->fd, *p[k].at, p[k].bytes, off) != 0) return -1;
-    off += p[k].bytes;
+    if (p[k].bytes) memcpy(all + o, *p[k].at, p[k].bytes);
+    o += p[k].bytes;
   }
-  return 0;
+  int rc = total && S_write_all(sp->fd, all, (size_t)total, off) != 0 ? -1 : 0;
+  free(all);
+  return rc;
 }
 
 static void S_drop_parts(const S_part *p, size_t n) {
@@ -112,15 +117,22 @@ static void S_drop_parts(const S_part *p, size_t n) {
 
 static void S_load_parts(tp_runspill *sp, const tp_run *r, const S_part *p, size_t n,
                          uint64_t at) {
+  /* One read of the run's arrays, written together (S_write_parts). */
+  size_t total = 0;
+  for (size_t k = 0; k < n; k++) total += p[k].bytes;
+  char *all = tp_xmalloc(total ? total : 1);
+  if (total && S_read_all(sp->fd, all, total, at) != 0) {
+    fprintf(stderr, "trainprint: error: cannot read back the temporary file of run '%s'\n",
+            r->id);
+    abort();
+  }
+  size_t o = 0;
   for (size_t k = 0; k < n; k++) {
     *p[k].at = tp_xmalloc(p[k].bytes ? p[k].bytes : 1);
-    if (p[k].bytes && S_read_all(sp->fd, *p[k].at, p[k].bytes, at) != 0) {
-      fprintf(stderr, "trainprint: error: cannot read back the temporary file of run '%s'\n",
-              r->id);
-      abort();
-    }
-    at += p[k].bytes;
+    if (p[k].bytes) memcpy(*p[k].at, all + o, p[k].bytes);
+    o += p[k].bytes;
   }
+  free(all);
 }
 
 /* ---- Putting out --------------------------------------------------------- */
