@@ -88,7 +88,7 @@ static void S_put_params(tp_buf *out, const tp_run *r) {
 }
 
 /* Each series: its stats, then its points. */
-static void S_put_series(tp_buf *out, const tp_run *r) {
+static void S_put_series(tp_buf *out, const tp_run *r, bool bare) {
   S_put_count(out, r->n_series);
   for (size_t i = 0; i < r->n_series; i++) {
     const tp_series *s = &r->series[i];
@@ -104,7 +104,7 @@ static void S_put_series(tp_buf *out, const tp_run *r) {
     S_put_f64(out, st->min);
     S_put_f64(out, st->max);
     S_put_count(out, s->count);
-    for (size_t k = 0; k < s->count; k++) {
+    for (size_t k = 0; k < s->count && !bare; k++) {
       /* a point: 24 bytes in one append */
       char raw[24];
       uint64_t w[3];
@@ -174,7 +174,7 @@ static void S_put_energy(tp_buf *out, const tp_run *r) {
 }
 
 /* Power profiles, then the run's notes. */
-static void S_put_power_diags(tp_buf *out, const tp_run *r) {
+static void S_put_power_diags(tp_buf *out, const tp_run *r, bool bare) {
   S_put_count(out, r->n_power);
   for (size_t i = 0; i < r->n_power; i++) {
     const tp_power_profile *p = &r->power[i];
@@ -182,6 +182,7 @@ static void S_put_power_diags(tp_buf *out, const tp_run *r) {
     S_put_f64(out, p->t0_s);
     S_put_f64(out, p->dt_s);
     S_put_count(out, p->n);
+    if (bare) continue;
     S_put_f64s(out, p->sum_w, p->n);
     for (int highest = 1; highest >= 0; highest--) {
       double *ext = tp_power_profile_extremes(p, highest);
@@ -202,17 +203,18 @@ static void S_put_power_diags(tp_buf *out, const tp_run *r) {
   }
 }
 
-void tp_runbin_write(const tp_run *r, tp_buf *out) {
+/* The encoding of r (bare: its points and profile arrays left out). */
+static void S_write(const tp_run *r, tp_buf *out, bool bare) {
   size_t start = out->len; /* written straight into out, fingerprinted from here */
   tp_buf_add(out, TP_RUNBIN_MAGIC, 8);
   S_put_u32(out, TP_RUNBIN_VERSION);
   S_put_str(out, TP_VERSION);
   S_put_head(out, r);
   S_put_params(out, r);
-  S_put_series(out, r);
+  S_put_series(out, r, bare);
   S_put_inputs(out, r);
   S_put_energy(out, r);
-  S_put_power_diags(out, r);
+  S_put_power_diags(out, r, bare);
   tp_hash h;
   tp_hash_init(&h);
   tp_hash_bytes(&h, out->data + start, out->len - start);
@@ -220,6 +222,10 @@ void tp_runbin_write(const tp_run *r, tp_buf *out) {
   tp_hash_hex(&h, hex);
   tp_buf_add(out, hex, 32);
 }
+
+void tp_runbin_write(const tp_run *r, tp_buf *out) { S_write(r, out, false); }
+
+void tp_runbin_write_bare(const tp_run *r, tp_buf *out) { S_write(r, out, true); }
 
 /* ---- Reading ------------------------------------------------------------- */
 

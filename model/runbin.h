@@ -37,6 +37,10 @@
 
 /* Append the binary form of run to out. */
 void tp_runbin_write(const tp_run *run, tp_buf *out);
+/* The same without the series' points and the power profiles' arrays (their
+ * counts stay): not readable back, only a digest of the rest of the run,
+ * beside tp_runspill_fingerprint of the arrays (a page's key). */
+void tp_runbin_write_bare(const tp_run *r, tp_buf *out);
 
 /* Decode buf[0..len) into a new run (*out; the caller frees it with
  * tp_run_free).  Returns 0, or -1 with *why (static text) and *at (the byte

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/hash.h"
 #include "model/mem.h"
 
 struct tp_runspill {
@@ -88,7 +89,7 @@ static int S_read_all(int fd, void *data, size_t n, uint64_t at) {
 /* Write the arrays at a place reserved at the file's end (the caller holds
  * the lock when `locked`); their offset in *at.  -1 on a failed write. */
 static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, bool locked,
-                         uint64_t *at) {
+                         uint64_t *at, char fp[TP_HASH_HEX]) {
   uint64_t total = 0;
   for (size_t k = 0; k < n; k++) total += p[k].bytes;
   if (!locked) pthread_mutex_lock(&sp->lock);
@@ -104,6 +105,12 @@ static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, bool locked
     o += p[k].bytes;
   }
   int rc = total && S_write_all(sp->fd, all, (size_t)total, off) != 0 ? -1 : 0;
+  tp_hash h;
+  tp_hash_init(&h);
+  tp_hash_u64(&h, n);
+  for (size_t k = 0; k < n; k++) tp_hash_u64(&h, p[k].bytes);
+  tp_hash_bytes(&h, all, (size_t)total);
+  tp_hash_hex(&h, fp);
   free(all);
   return rc;
 }
@@ -170,7 +177,7 @@ void tp_runspill_put_series(tp_runspill *sp, tp_run *r) {
   S_part *p;
   size_t n = S_series_parts(r, &p);
   uint64_t at;
-  if (S_write_parts(sp, p, n, false, &at) == 0) {
+  if (S_write_parts(sp, p, n, false, &at, r->spill.series_fp) == 0) {
     S_drop_parts(p, n);
     for (size_t i = 0; i < r->n_series; i++) r->series[i].cap = 0;
     r->spill.store = sp;
@@ -187,7 +194,7 @@ static void S_put_power(tp_runspill *sp, tp_run *r) {
   S_part *p;
   size_t n = S_power_parts(r, &p);
   uint64_t at;
-  if (S_write_parts(sp, p, n, false, &at) == 0) {
+  if (S_write_parts(sp, p, n, false, &at, r->spill.power_fp) == 0) {
     S_drop_parts(p, n);
     r->spill.store = sp;
     r->spill.power_at = at;
@@ -253,7 +260,7 @@ void tp_runspill_release(const tp_run *run) {
     size_t n;
     if (r->spill.series_out) {
       n = S_series_parts(r, &p);
-      if (r->spill.series_changed && S_write_parts(sp, p, n, true, &r->spill.series_at) != 0)
+      if (r->spill.series_changed && S_write_parts(sp, p, n, true, &r->spill.series_at, r->spill.series_fp) != 0)
         r->spill.series_out = false; /* not written again: they stay in memory */
       else
         S_drop_parts(p, n);
@@ -263,7 +270,7 @@ void tp_runspill_release(const tp_run *run) {
     if (r->spill.power_changed) {
       for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
       n = S_power_parts(r, &p);
-      if (S_write_parts(sp, p, n, true, &r->spill.power_at) == 0) {
+      if (S_write_parts(sp, p, n, true, &r->spill.power_at, r->spill.power_fp) == 0) {
         r->spill.power_out = true;
         S_drop_parts(p, n);
       } else {
@@ -278,4 +285,23 @@ void tp_runspill_release(const tp_run *run) {
     }
   }
   pthread_mutex_unlock(&sp->lock);
+}
+
+bool tp_runspill_fingerprint(const tp_run *run, char out[TP_HASH_HEX]) {
+  tp_runspill *sp = run->spill.store;
+  if (!sp) return false;
+  pthread_mutex_lock(&sp->lock);
+  const tp_run *r = run;
+  bool ok = r->spill.series_out && r->spill.power_out && !r->spill.series_changed &&
+            !r->spill.power_changed;
+  if (ok) {
+    tp_hash h;
+    tp_hash_init(&h);
+    tp_hash_str(&h, r->spill.series_fp);
+    tp_hash_str(&h, r->spill.power_fp);
+    for (size_t i = 0; i < r->n_power; i++) tp_hash_u64(&h, r->power[i].extremes_out);
+    tp_hash_hex(&h, out);
+  }
+  pthread_mutex_unlock(&sp->lock);
+  return ok;
 }

@@ -73,4 +73,11 @@ void tp_runspill_changed(tp_run *run);
  * put them out, again or for the first time, at the last release. */
 void tp_runspill_power_changed(tp_run *run);
 
+/* The fingerprint of run's points and power profiles as they were last put
+ * out, into out (TP_HASH_HEX chars): true while both are put out and
+ * unchanged since, held or not; false otherwise (then read them: hold the
+ * run).  It stands for the arrays where a digest of the run is wanted without
+ * reading them back (a page's key, with tp_runbin_write_bare). */
+bool tp_runspill_fingerprint(const tp_run *run, char out[33]);
+
 #endif

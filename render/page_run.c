@@ -13,6 +13,7 @@
 #include "model/utctime.h"
 #include "render/figures.h"
 #include "model/runbin.h"
+#include "model/runspill.h"
 #include "render/summary.h"
 
 static const char *S_role(const tp_lab *lab, const char *key) {
@@ -387,7 +388,7 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   const tp_run *r = lab->runs[ri];
   tp_hash h;
   tp_hash_init(&h);
-  tp_hash_str(&h, "run page inputs 3");
+  tp_hash_str(&h, "run page inputs 4");
   /* Input files are named relative to the arguments of every run. */
   for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(&h, x->paths.roots[k]);
   tp_hash_str(&h, x->opts->program_id);
@@ -396,9 +397,20 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
   tp_hash_str(&h, x->opts->generator);
   tp_hash_str(&h, x->opts->stamp);
   /* The encoding ends in the fingerprint of every byte before it
-   * (model/runbin.h): that and the length stand for the whole. */
+   * (model/runbin.h): that and the length stand for the whole.  A run whose
+   * points and profiles wait on disk is encoded without them, their
+   * fingerprint standing in, so that an unchanged page is taken without
+   * reading them back. */
   tp_buf_clear(&x->keybuf);
-  tp_runbin_write(r, &x->keybuf);
+  char arrays[TP_HASH_HEX];
+  if (tp_runspill_fingerprint(r, arrays)) {
+    tp_hash_str(&h, arrays);
+    tp_runbin_write_bare(r, &x->keybuf);
+  } else {
+    tp_runspill_hold(r);
+    tp_runbin_write(r, &x->keybuf);
+    tp_runspill_release(r);
+  }
   tp_hash_u64(&h, x->keybuf.len);
   size_t fp = x->keybuf.len >= 32 ? 32 : x->keybuf.len;
   tp_hash_bytes(&h, tp_buf_str(&x->keybuf) + x->keybuf.len - fp, fp);
@@ -451,8 +463,12 @@ int tp_pages_run(tp_pages_ctx *x, size_t ri) {
       return 0;
     }
   }
+  const tp_run *r = x->lab->runs[ri];
+  tp_runspill_hold(r); /* drawn from its points and profiles (model/runspill.h) */
   tp_pages_built b;
   S_run_build(x, ri, &b);
   memcpy(b.key, key, sizeof key);
-  return tp_pages_finish(x, x->tpl_run, &b);
+  int rc = tp_pages_finish(x, x->tpl_run, &b);
+  tp_runspill_release(r);
+  return rc;
 }

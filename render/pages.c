@@ -91,7 +91,8 @@ typedef struct S_work {
 static int S_front(tp_pages_ctx *x) { return S_copy_style(x) != 0 ? -1 : tp_pages_index(x); }
 
 /* Draw one item of the sequence, holding the runs it draws (an experiment's
- * page draws all of its runs; model/runspill.h). */
+ * page draws all of its runs; a run's page holds its run itself, once its key
+ * says the page is not taken from the previous site; model/runspill.h). */
 static int S_item(tp_pages_ctx *x, size_t item) {
   const tp_lab *lab = x->lab;
   size_t ne = lab->n_experiments;
@@ -103,10 +104,7 @@ static int S_item(tp_pages_ctx *x, size_t item) {
     rc = tp_pages_experiment(x, e);
     for (size_t i = 0; i < e->n_runs; i++) tp_runspill_release(lab->runs[e->runs[i]]);
   } else {
-    const tp_run *r = lab->runs[item - 1 - ne];
-    tp_runspill_hold(r);
-    rc = tp_pages_run(x, item - 1 - ne);
-    tp_runspill_release(r);
+    rc = tp_pages_run(x, item - 1 - ne); /* holds the run only to draw it */
   }
   return rc;
 }
