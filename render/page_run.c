@@ -378,7 +378,9 @@ static void S_run_build(tp_pages_ctx *x, size_t ri, tp_pages_built *out) {
 }
 
 /* The key of run ri's page: a fingerprint of everything S_run_build reads
- * (the run, whole, as the cache encodes it; of its experiment the name,
+ * (the run, whole, as the cache encodes it, or, while its points and
+ * profiles wait on disk, encoded without them beside their fingerprint; of
+ * its experiment the name,
  * metric, goal, target and the run's configuration; the run's ranges; the
  * program, template and options), so that an unchanged run's page is taken
  * from the previous site without being built.  The page's digest (of what is
