@@ -40,19 +40,6 @@ static void S_help(FILE *out) {
           tp_cli_pipeline_help);
 }
 
-static int S_mkdirs(const char *dir) {
-  char *p = tp_xstrdup(dir);
-  for (char *q = p + 1; *q; q++)
-    if (*q == '/') {
-      *q = '\0';
-      if (mkdir(p, 0755) != 0 && errno != EEXIST) break;
-      *q = '/';
-    }
-  int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-  free(p);
-  return rc;
-}
-
 /* Write data to dir/name through a temporary file and a rename. */
 static int S_write_atomic(const char *dir, const char *name, const tp_buf *data) {
   char *tmp = tp_xasprintf("%s/.%s.tmp-XXXXXX", dir, name);
@@ -122,7 +109,7 @@ int tp_cmd_scan(int argc, char **argv) {
     else
       fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
-  } else if (S_mkdirs(out) != 0) {
+  } else if (tp_site_mkdirs(out) != 0) {
     fprintf(stderr, "trainprint: error: %s: cannot create (%s)\n", out, strerror(errno));
     status = 1;
   } else {

@@ -13,6 +13,7 @@
 #include "model/attrib.h"
 #include "model/mem.h"
 #include "model/resplit.h"
+#include "render/render.h"
 
 int tp_pipeline_cmp_cstr(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -107,12 +108,12 @@ static void S_textlog_free(S_textlog *tl) {
   free(tl->entries);
 }
 
-/* The --cache directory, made when missing; NULL when not given or not
- * usable (runs are then read without it). */
+/* The --cache directory, made when missing (with the directories above it);
+ * NULL when not given or not usable (runs are then read without it). */
 static const char *S_cache_dir(tp_lab *lab, const tp_pipeline_opts *opts) {
   if (!opts->cache_dir) return NULL;
   struct stat cst;
-  if (stat(opts->cache_dir, &cst) != 0 && mkdir(opts->cache_dir, 0755) != 0)
+  if (stat(opts->cache_dir, &cst) != 0 && tp_site_mkdirs(opts->cache_dir) != 0)
     tp_diag_add(&lab->diags, TP_WARN, opts->cache_dir, -1, -1,
                 "cannot create the cache directory; runs are read without it");
   return stat(opts->cache_dir, &cst) == 0 && S_ISDIR(cst.st_mode) ? opts->cache_dir : NULL;

@@ -183,7 +183,7 @@ static void *S_make_exports(void *arg) {
  * is drawn). */
 static void S_use_cache(tp_site *site, const char *dir, tp_cli_site_opts *o) {
   struct stat st;
-  if (stat(o->cache_dir, &st) != 0) mkdir(o->cache_dir, 0755);
+  if (stat(o->cache_dir, &st) != 0) tp_site_mkdirs(o->cache_dir);
   if (stat(o->cache_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
     tp_cli_program_id(o->program_id);
     o->pages.program_id = o->program_id;

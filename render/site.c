@@ -55,7 +55,7 @@ char *tp_site_slug(const char *name) {
   return tp_buf_detach(&b);
 }
 
-static int S_mkdirs(const char *path) {
+int tp_site_mkdirs(const char *path) {
   if (mkdir(path, 0755) == 0 || errno == EEXIST) return 0; /* the usual case: one call */
   char *p = tp_xstrdup(path);
   for (char *q = p + 1; *q; q++)
@@ -115,7 +115,7 @@ int tp_site_begin(tp_site *s, const char *dir, char **err) {
     }
   }
   char *parent = S_parent(s->dir);
-  if (S_mkdirs(parent) != 0 || access(parent, W_OK) != 0) {
+  if (tp_site_mkdirs(parent) != 0 || access(parent, W_OK) != 0) {
     *err = tp_xasprintf("%s: cannot write there (%s); nothing written", parent, strerror(errno));
     free(parent);
     goto fail;
@@ -145,7 +145,7 @@ static int S_make_parent(tp_site *s, const char *path, char **err) {
     free(parent);
     return 0;
   }
-  if (S_mkdirs(parent) != 0) {
+  if (tp_site_mkdirs(parent) != 0) {
     *err = tp_xasprintf("%s: cannot create directory (%s)", parent, strerror(errno));
     free(parent);
     return -1;
@@ -478,7 +478,7 @@ static int S_dirfd(const char *root, tp_site_dirs *c, const char *rel_dir, bool 
     if (strcmp(c->rel[i], rel_dir) == 0) return c->fd[i];
   if (c->n == TP_SITE_DIRS) return -1;
   char *path = *rel_dir ? tp_xasprintf("%s/%s", root, rel_dir) : tp_xstrdup(root);
-  if (create) S_mkdirs(path);
+  if (create) tp_site_mkdirs(path);
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   free(path);
   if (fd < 0) return -1;

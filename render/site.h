@@ -68,6 +68,10 @@ typedef struct tp_site {
   tp_site_dirs old_dirs, new_dirs; /* open directories of the previous and new site */
 } tp_site;
 
+/* Make directory path and those above it that are missing (mode 0755), like
+ * `mkdir -p`: 0, or -1 with errno set. */
+int tp_site_mkdirs(const char *path);
+
 /* Start a site for dir.  Returns 0, or -1 with *err set (caller frees) when dir
  * is a file, exists without a manifest and is not empty, or its parent cannot
  * be written. */

@@ -128,5 +128,10 @@ import json, sys
 a, b = (json.load(open(p))["runs"] for p in sys.argv[1:])
 sys.exit(0 if a == b else 1)' "$scratch/inc/summary.json" "$scratch/nocache/summary.json"
 
+# A cache directory whose parents are missing: made with them, like -o, and filled.
+"$tp" report "$scratch/lab" --cache "$scratch/deep/er/cache" -o "$scratch/deep-site" 2>"$scratch/deep.err"
+check "cache below missing directories: no warning about it" test -z "$(grep 'cache directory' "$scratch/deep.err")"
+check "cache below missing directories: filled" test "$(ls "$scratch/deep/er/cache"/*.run | wc -l)" -eq 20
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
