@@ -26,6 +26,7 @@
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 scratch=$4
+. "$(dirname "$0")/lib/summaries.sh"
 rm -rf "$scratch" && mkdir -p "$scratch/lab"
 python3 - "$scratch/lab" <<'PY'
 import json, os, sys, datetime as dt
@@ -142,9 +143,5 @@ fi
 "$tp" scan -q --timezone UTC -c "$scratch/lab/trainprint.yaml" "$scratch/lab" -o "$scratch/sums" &&
   "$tp" render -q -c "$scratch/lab/trainprint.yaml" "$scratch/sums" -o "$scratch/site2" ||
   { echo "FAIL: scan/render"; rc=1; }
-if ! cmp -s "$scratch/site/summary.json" "$scratch/site2/summary.json"; then
-  echo "FAIL: scan + render differs from report"
-  diff "$scratch/site/summary.json" "$scratch/site2/summary.json" | head -20
-  rc=1
-fi
+same_summary "$scratch/site" "$scratch/site2" || rc=1
 exit $rc

@@ -22,6 +22,7 @@
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 scratch=$4
+. "$(dirname "$0")/lib/summaries.sh"
 rm -rf "$scratch" && mkdir -p "$scratch/plain" "$scratch/json" "$scratch/smi"
 python3 - "$scratch" <<'PY'
 import json, os, sys, datetime as dt
@@ -124,9 +125,5 @@ done
 # Scanned then rendered, the records and their charges come out the same.
 "$tp" scan -q --timezone UTC --hardware A100-SXM4-40GB "$scratch/plain" -o "$scratch/sums" &&
   "$tp" render -q "$scratch/sums" -o "$scratch/site2" || { echo "FAIL: scan/render"; rc=1; }
-if ! cmp -s "$scratch/site-plain/summary.json" "$scratch/site2/summary.json"; then
-  echo "FAIL: scan + render differs from report"
-  diff "$scratch/site-plain/summary.json" "$scratch/site2/summary.json" | head -20
-  rc=1
-fi
+same_summary "$scratch/site-plain" "$scratch/site2" || rc=1
 exit $rc
