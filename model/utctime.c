@@ -5,9 +5,13 @@
 #include <math.h>
 #include <stdio.h>
 
+bool tp_utc_dated(double t_s) {
+  /* 0001-01-01 and 10000-01-01 in epoch seconds (false for NaN too) */
+  return t_s >= -62135596800.0 && t_s < 253402300800.0;
+}
+
 bool tp_utc_tm(double t_s, struct tm *out) {
-  /* 0001-01-01 and 10000-01-01 in epoch seconds. */
-  if (!isfinite(t_s) || t_s < -62135596800.0 || t_s >= 253402300800.0) return false;
+  if (!tp_utc_dated(t_s)) return false;
   time_t t = (time_t)floor(t_s);
   struct tm tm;
   if (!gmtime_r(&t, &tm)) return false;

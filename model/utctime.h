@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <time.h>
 
+/* True when t_s (epoch seconds) has a calendar date: finite, and within the
+ * years 0001-9999. */
+bool tp_utc_dated(double t_s);
 /* The UTC calendar time of t_s (whole seconds, rounded down) into *out.
  * False, with *out untouched, when t_s is not finite or falls outside the
  * years 0001-9999. */

@@ -244,7 +244,7 @@ tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
   double t0 = INFINITY, t1 = -INFINITY;
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_run *r = lab->runs[i];
-    if (!isfinite(r->start_s) || r->energy.method == TP_ENERGY_NONE) continue;
+    if (!tp_utc_dated(r->start_s) || r->energy.method == TP_ENERGY_NONE) continue;
     t0 = fmin(t0, r->start_s);
     t1 = fmax(t1, r->start_s);
   }
@@ -269,7 +269,7 @@ tp_chart *tp_figures_lab_calendar(const tp_lab *lab) {
   double *sum = tp_xcalloc(np, sizeof *sum);
   for (size_t i = 0; i < lab->n_runs; i++) {
     const tp_run *r = lab->runs[i];
-    if (!isfinite(r->start_s) || r->energy.method == TP_ENERGY_NONE) continue;
+    if (!tp_utc_dated(r->start_s) || r->energy.method == TP_ENERGY_NONE) continue;
     sum[(S_period(r->start_s, months) - k0) / step] += r->energy.it_j;
   }
   tp_chart_series *s = tp_chart_add_series(c, NULL, 0, TP_DRAW_BARS);

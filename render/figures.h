@@ -42,7 +42,8 @@ tp_chart *tp_figures_lab_energy(const tp_lab *lab);
 /* CO2e per experiment. */
 tp_chart *tp_figures_lab_co2e(const tp_lab *lab);
 /* IT energy per calendar week (or month, for spans of over half a year) of
- * all experiments; each run counts in the period it started. */
+ * all experiments; each run counts in the period it started, and runs whose
+ * start has no calendar date (tp_utc_dated) are left out. */
 tp_chart *tp_figures_lab_calendar(const tp_lab *lab);
 
 /* ---- one experiment ---------------------------------------------------- */

@@ -13,10 +13,12 @@
 #include "render/paths.h"
 #include "model/uncertainty.h"
 #include "model/units.h"
+#include "model/utctime.h"
 #include "render/units.h"
 
 const char *tp_summary_iso_time(char buf[40], double t_s) {
-  if (!isfinite(t_s) || t_s < -62135596800.0 || t_s > 253402300799.0) {
+  /* the last whole second of 9999 at most, so rounding up stays in 9999 */
+  if (!tp_utc_dated(t_s) || t_s > 253402300799.0) {
     buf[0] = '\0';
     return buf;
   }

@@ -1,10 +1,13 @@
 /* Tests for tp_figures_energy_at: a run's cumulative IT energy read off its
  * power profiles, worked by hand. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "model/lab.h"
 #include "model/mem.h"
 #include "model/run.h"
+#include "render/chart.h"
 #include "render/figures.h"
 #include "tp_test.h"
 
@@ -87,9 +90,49 @@ static void test_no_profile_or_energy(void) {
   tp_run_free(r);
 }
 
+/* The calendar figure: runs in two weeks, and one whose start has no date
+ * (a fuzzer's find: 3.8e156 s was cast to a day count) left out. */
+static void test_calendar_leaves_out_undated(void) {
+  tp_lab lab = {0};
+  /* 2024-03-04 (a Monday) 12:00 UTC and the Wednesday after it; then the
+   * Tuesday of the next week */
+  double mon = 1709553600.0;
+  double starts[4] = {mon, mon + 2 * 86400.0, mon + 8 * 86400.0, 3.76e156};
+  double it_j[4] = {3600.0, 7200.0, 36000.0, 1e9};
+  for (int i = 0; i < 4; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "r%d", i);
+    tp_run *r = tp_run_new(id, "/r");
+    r->energy.method = TP_ENERGY_INTEGRATED;
+    r->energy.it_j = it_j[i];
+    r->start_s = starts[i];
+    r->end_s = starts[i] + 100;
+    tp_lab_add_run(&lab, r);
+  }
+  tp_chart *c = tp_figures_lab_calendar(&lab);
+  CHECK(c != NULL);
+  if (c) {
+    CHECK(c->x.n_categories == 2);
+    if (c->x.n_categories == 2) {
+      CHECK_STR(c->x.categories[0], "2024-03-04");
+      CHECK_STR(c->x.categories[1], "2024-03-11");
+    }
+    CHECK(c->n_series == 1);
+    if (c->n_series == 1 && c->series[0].n == 2) {
+      CHECK_NEAR(c->series[0].y[0], 3.0, 1e-12);  /* (3600 + 7200) J = 3 Wh */
+      CHECK_NEAR(c->series[0].y[1], 10.0, 1e-12); /* 36000 J */
+    } else {
+      CHECK(false);
+    }
+    tp_chart_free(c);
+  }
+  tp_lab_free(&lab);
+}
+
 int main(void) {
   TP_RUN(test_one_device);
   TP_RUN(test_scaled_with_gap_and_two_devices);
   TP_RUN(test_no_profile_or_energy);
+  TP_RUN(test_calendar_leaves_out_undated);
   return tp_test_summary();
 }

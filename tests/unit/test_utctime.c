@@ -66,6 +66,13 @@ static void test_utc_tm(void) {
   CHECK(!tp_utc_tm(NAN, &tm));
   CHECK(!tp_utc_tm(1e300, &tm));
   CHECK(!tp_utc_tm((double)tp_days_from_civil(10000, 1, 1) * 86400.0, &tm));
+  /* tp_utc_dated: the same bounds, 0001-01-01 included, 10000-01-01 not */
+  CHECK(tp_utc_dated((double)tp_days_from_civil(1, 1, 1) * 86400.0));
+  CHECK(!tp_utc_dated((double)tp_days_from_civil(1, 1, 1) * 86400.0 - 1));
+  CHECK(tp_utc_dated((double)tp_days_from_civil(10000, 1, 1) * 86400.0 - 1));
+  CHECK(!tp_utc_dated((double)tp_days_from_civil(10000, 1, 1) * 86400.0));
+  CHECK(!tp_utc_dated(NAN) && !tp_utc_dated(INFINITY) && !tp_utc_dated(-INFINITY));
+  CHECK(!tp_utc_dated(3.76e156));
 }
 
 int main(void) {
