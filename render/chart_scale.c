@@ -171,7 +171,12 @@ static void S_time_ticks(tp_chart_scale *s, double lo, double hi, int target, co
   char lb[32];
   if (step > 0) {
     double offset = step == 604800 ? 4 * 86400.0 : 0; /* weeks start on Monday */
-    for (double v = ceil((lo - offset) / step) * step + offset; v <= hi; v += step) {
+    double first = ceil((lo - offset) / step) * step + offset;
+    /* Counted, not summed: far from the epoch (a fuzzed 1e17 s) v + step is v,
+     * and span / step <= target bounds the count anyway. */
+    for (int k = 0; k <= target + 1; k++) {
+      double v = first + k * step;
+      if (v > hi) break;
       S_time_label(lb, v, step);
       tp_chart_scale_tick(s, v, lb);
     }

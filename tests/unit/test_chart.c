@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "render/chart.h"
+#include "render/chart_impl.h"
 #include "render/downsample.h"
 #include "tp_test.h"
 
@@ -499,6 +500,28 @@ static void test_extreme_values(void) {
   }
 }
 
+/* A time axis far from the epoch (a fuzzer's find: x near 1e17 s, where
+ * v + 1 s is v) gets a bounded number of ticks, not a loop that never ends. */
+static void test_time_axis_far_from_epoch(void) {
+  const double x0[] = {1e17, -1e17, 4e15};
+  for (size_t k = 0; k < sizeof x0 / sizeof *x0; k++) {
+    tp_chart *c = tp_chart_new(TP_CHART_LINE, "far", NULL);
+    tp_chart_axis_set(&c->x, TP_AXIS_TIME, "Time", NULL);
+    tp_chart_series *s = tp_chart_add_series(c, "a", 0, TP_DRAW_DEFAULT);
+    tp_chart_series_add(s, x0[k], 1);
+    tp_chart_series_add(s, x0[k] + 10, 2);
+    tp_chart_scale sc;
+    tp_chart_scale_make(&sc, c, &c->x, true, 700);
+    CHECK(sc.nt <= 12); /* target 10 ticks (700 pt / 70), at most target + 2 */
+    tp_chart_scale_free(&sc);
+    tp_buf b = {0};
+    tp_chart_svg(c, &b);
+    CHECK(b.len > 0);
+    tp_buf_free(&b);
+    tp_chart_free(c);
+  }
+}
+
 static void test_csv(void) {
   tp_chart *c = S_bar_chart();
   tp_buf b = {0};
@@ -525,6 +548,7 @@ static void test_csv(void) {
 
 int main(void) {
   TP_RUN(test_extreme_values);
+  TP_RUN(test_time_axis_far_from_epoch);
   TP_RUN(test_nice_step);
   TP_RUN(test_lttb);
   TP_RUN(test_pareto);
