@@ -5,10 +5,13 @@
 #include "render/pages_impl.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/hash.h"
+#include "model/runspill.h"
 #include "render/figures.h"
 #include "render/summary.h"
 
@@ -254,8 +257,74 @@ static void S_charts(tp_pages_ctx *x, const tp_experiment *e, tp_tval *root,
   free(slug);
 }
 
-int tp_pages_experiment(tp_pages_ctx *x, const tp_experiment *e) {
-  char **labels = tp_figures_config_labels(x->lab, e);
+static void S_hash_stat(tp_hash *h, const tp_stat *st) {
+  tp_hash_u64(h, st->n);
+  double v[4] = {st->mean, st->sd, st->min, st->max};
+  tp_hash_doubles(h, v, 4);
+}
+
+static void S_hash_sum(tp_hash *h, const tp_uncertainty_sum *u) {
+  const tp_range *rg[] = {&u->it_j, &u->facility_j, &u->co2e_kg};
+  for (size_t i = 0; i < 3; i++) {
+    double v[3] = {rg[i]->value, rg[i]->low, rg[i]->high};
+    tp_hash_doubles(h, v, 3);
+  }
+  double v[8] = {u->gap_device_s, u->gap_idle_j,     u->gap_peak_j,      u->embodied_kg,
+                 u->water_onsite_l, u->water_offsite_l, u->idle_j, u->gpu_j};
+  tp_hash_doubles(h, v, 8);
+  tp_hash_u64(h, u->n_known);
+  tp_hash_doubles(h, u->factors.low, TP_US_COUNT);
+  tp_hash_doubles(h, u->factors.high, TP_US_COUNT);
+}
+
+/* The key of e's page: a fingerprint of everything it is built from, so that
+ * an unchanged experiment's page is taken from the previous site without
+ * holding its runs' points and profiles: the program, template and options;
+ * the page key of each of its runs (tp_pages_run_key: the run whole, with its
+ * experiment's metric and its configuration); the experiment's own fields,
+ * its configurations' statistics, labels and ranking, its varying keys and
+ * the ranges of its figures.  As for run pages, the page's digest stays the
+ * check of last resort. */
+static void S_key(const tp_pages_ctx *x, const tp_experiment *e, char *const *labels,
+                  char out[TP_HASH_HEX]) {
+  size_t ei = (size_t)(e - x->lab->experiments);
+  tp_hash h;
+  tp_pages_key_begin(x, &h, "experiment page inputs 1", x->tpl_exp);
+  tp_hash_str(&h, e->name);
+  tp_hash_u64(&h, e->n_runs);
+  for (size_t i = 0; i < e->n_runs; i++) tp_hash_str(&h, x->run_keys[e->runs[i]]);
+  double v[5] = {e->it_j, e->facility_j, e->co2e_kg, e->gpu_hours, e->target};
+  tp_hash_doubles(&h, v, 5);
+  tp_hash_u64(&h, e->n_runs_with_energy);
+  tp_hash_str(&h, e->metric_tag);
+  tp_hash_u64(&h, e->metric_higher_better);
+  tp_hash_str(&h, e->metric_reason);
+  tp_hash_u64(&h, e->n_configs);
+  for (size_t i = 0; i < e->n_configs; i++) {
+    const tp_config_group *g = &e->configs[i];
+    tp_hash_str(&h, g->config);
+    tp_hash_str(&h, labels[i]);
+    tp_hash_u64(&h, g->n_runs);
+    for (size_t k = 0; k < g->n_runs; k++) tp_hash_str(&h, x->lab->runs[g->runs[k]]->id);
+    const tp_stat *st[] = {&g->it_j,        &g->facility_j,  &g->co2e_kg,     &g->duration_s,
+                           &g->metric_best, &g->metric_last, &g->target_it_j, &g->target_time_s};
+    for (size_t k = 0; k < sizeof st / sizeof *st; k++) S_hash_stat(&h, st[k]);
+    tp_hash_u64(&h, g->n_reached);
+    S_hash_sum(&h, &x->u.configs[ei][i]);
+    tp_hash_u64(&h, e->config_rank ? e->config_rank[i] : SIZE_MAX);
+  }
+  size_t nk;
+  const char **keys = tp_figures_varying_keys(x->lab, e, &nk);
+  tp_hash_u64(&h, nk);
+  for (size_t k = 0; k < nk; k++) tp_hash_str(&h, keys[k]);
+  free(keys);
+  S_hash_sum(&h, &x->u.experiments[ei]);
+  tp_hash_hex(&h, out);
+}
+
+/* e's page, taken from the previous site when its key is unchanged. */
+static int S_page(tp_pages_ctx *x, const tp_experiment *e, char *const *labels,
+                  const char key[TP_HASH_HEX]) {
   tp_tval *root = tp_pages_page(x, e->name, "../");
   S_head(x, e, root);
   S_configs(x, e, root, labels);
@@ -264,9 +333,32 @@ int tp_pages_experiment(tp_pages_ctx *x, const tp_experiment *e) {
   S_charts(x, e, root, labels);
   tp_diags none = {0};
   tp_pages_notes(x, root, &none);
-  char *rel = tp_pages_experiment_path(e->name);
-  int rc = tp_pages_render(x, x->tpl_exp, root, rel);
-  free(rel);
+  tp_pages_built b = {.root = root, .rel = tp_pages_experiment_path(e->name)};
+  memcpy(b.key, key, sizeof b.key);
+  tp_pages_take_pending(x, &b);
+  return tp_pages_finish(x, x->tpl_exp, &b);
+}
+
+int tp_pages_experiment(tp_pages_ctx *x, const tp_experiment *e) {
+  char **labels = tp_figures_config_labels(x->lab, e);
+  char key[TP_HASH_HEX] = "";
+  int rc = 0;
+  bool taken = false;
+  if (!x->err && x->run_keys && tp_site_recording(x->site)) {
+    S_key(x, e, labels, key);
+    char *rel = tp_pages_experiment_path(e->name);
+    tp_site_taken t;
+    taken = tp_site_group_take_key(x->site, rel, key, &t);
+    free(rel);
+    if (taken) tp_site_group_add(x->site, &t);
+  }
+  if (!taken) {
+    const tp_lab *lab = x->lab;
+    /* drawn from its runs' points and profiles (model/runspill.h) */
+    for (size_t i = 0; i < e->n_runs; i++) tp_runspill_hold(lab->runs[e->runs[i]]);
+    rc = S_page(x, e, labels, key);
+    for (size_t i = 0; i < e->n_runs; i++) tp_runspill_release(lab->runs[e->runs[i]]);
+  }
   tp_figures_labels_free(labels, e->n_configs);
   return rc;
 }

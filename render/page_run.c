@@ -385,37 +385,29 @@ static void S_run_build(tp_pages_ctx *x, size_t ri, tp_pages_built *out) {
  * program, template and options), so that an unchanged run's page is taken
  * from the previous site without being built.  The page's digest (of what is
  * built) stays the check of last resort: pages are recorded with both. */
-static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
+void tp_pages_run_key(const tp_pages_ctx *x, size_t ri, tp_buf *scratch, char out[TP_HASH_HEX]) {
   const tp_lab *lab = x->lab;
   const tp_run *r = lab->runs[ri];
   tp_hash h;
-  tp_hash_init(&h);
-  tp_hash_str(&h, "run page inputs 4");
-  /* Input files are named relative to the arguments of every run. */
-  for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(&h, x->paths.roots[k]);
-  tp_hash_str(&h, x->opts->program_id);
-  tp_hash_str(&h, tp_template_digest(x->tpl_run));
-  tp_hash_u64(&h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
-  tp_hash_str(&h, x->opts->generator);
-  tp_hash_str(&h, x->opts->stamp);
+  tp_pages_key_begin(x, &h, "run page inputs 4", x->tpl_run);
   /* The encoding ends in the fingerprint of every byte before it
    * (model/runbin.h): that and the length stand for the whole.  A run whose
    * points and profiles wait on disk is encoded without them, their
    * fingerprint standing in, so that an unchanged page is taken without
    * reading them back. */
-  tp_buf_clear(&x->keybuf);
+  tp_buf_clear(scratch);
   char arrays[TP_HASH_HEX];
   if (tp_runspill_fingerprint(r, arrays)) {
     tp_hash_str(&h, arrays);
-    tp_runbin_write_bare(r, &x->keybuf);
+    tp_runbin_write_bare(r, scratch);
   } else {
     tp_runspill_hold(r);
-    tp_runbin_write(r, &x->keybuf);
+    tp_runbin_write(r, scratch);
     tp_runspill_release(r);
   }
-  tp_hash_u64(&h, x->keybuf.len);
-  size_t fp = x->keybuf.len >= 32 ? 32 : x->keybuf.len;
-  tp_hash_bytes(&h, tp_buf_str(&x->keybuf) + x->keybuf.len - fp, fp);
+  tp_hash_u64(&h, scratch->len);
+  size_t fp = scratch->len >= 32 ? 32 : scratch->len;
+  tp_hash_bytes(&h, tp_buf_str(scratch) + scratch->len - fp, fp);
   const tp_experiment *e = tp_lab_experiment_of(lab, r);
   tp_hash_u64(&h, e != NULL);
   if (e) {
@@ -455,7 +447,13 @@ static void S_run_key(tp_pages_ctx *x, size_t ri, char out[TP_HASH_HEX]) {
 int tp_pages_run(tp_pages_ctx *x, size_t ri) {
   char key[TP_HASH_HEX] = "";
   if (!x->err && tp_site_recording(x->site)) {
-    S_run_key(x, ri, key);
+    if (x->run_keys && x->run_keys[ri][0]) {
+      memcpy(key, x->run_keys[ri], sizeof key);
+    } else {
+      tp_buf scratch = {0};
+      tp_pages_run_key(x, ri, &scratch, key);
+      tp_buf_free(&scratch);
+    }
     char *rel = tp_pages_run_path(x->lab->runs[ri]->id);
     tp_site_taken t;
     bool taken = tp_site_group_take_key(x->site, rel, key, &t);

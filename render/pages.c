@@ -90,19 +90,16 @@ typedef struct S_work {
 
 static int S_front(tp_pages_ctx *x) { return S_copy_style(x) != 0 ? -1 : tp_pages_index(x); }
 
-/* Draw one item of the sequence, holding the runs it draws (an experiment's
- * page draws all of its runs; a run's page holds its run itself, once its key
- * says the page is not taken from the previous site; model/runspill.h). */
+/* Draw one item of the sequence.  An experiment's page holds all of its runs
+ * and a run's page its run (model/runspill.h), once its key says the page is
+ * not taken from the previous site. */
 static int S_item(tp_pages_ctx *x, size_t item) {
   const tp_lab *lab = x->lab;
   size_t ne = lab->n_experiments;
   if (item == 0) return S_front(x);
   int rc;
   if (item <= ne) {
-    const tp_experiment *e = &lab->experiments[item - 1];
-    for (size_t i = 0; i < e->n_runs; i++) tp_runspill_hold(lab->runs[e->runs[i]]);
-    rc = tp_pages_experiment(x, e);
-    for (size_t i = 0; i < e->n_runs; i++) tp_runspill_release(lab->runs[e->runs[i]]);
+    rc = tp_pages_experiment(x, &lab->experiments[item - 1]); /* holds its runs to draw */
   } else {
     rc = tp_pages_run(x, item - 1 - ne); /* holds the run only to draw it */
   }
@@ -114,14 +111,12 @@ static void S_chunk_draw(const S_work *w, S_chunk *ch) {
   x.site = &ch->site;
   x.pend = NULL;
   x.n_pend = x.cap_pend = 0;
-  x.keybuf = (tp_buf){0};
   x.err = NULL;
   for (size_t k = 0; k < ch->n && !x.err; k++)
     if (S_item(&x, w->items[ch->first + k]) != 0 && !x.err)
       x.err = tp_xstrdup("cannot write the pages");
   tp_pages_pending_clear(&x);
   free(x.pend);
-  tp_buf_free(&x.keybuf);
   tp_site_dirs_close(&ch->site.old_dirs);
   tp_site_dirs_close(&ch->site.new_dirs);
   ch->err = x.err;
@@ -157,6 +152,75 @@ static size_t *S_items(const tp_lab *lab, const tp_pages_pick *pick, size_t *n) 
   return items;
 }
 
+/* Run fn(arg) on n_threads threads, this one among them, and wait for all. */
+static void S_on_threads(size_t n_threads, void *(*fn)(void *), void *arg) {
+  pthread_t *th = tp_xcalloc(n_threads ? n_threads : 1, sizeof *th);
+  size_t started = 0;
+  for (size_t t = 1; t < n_threads; t++)
+    if (pthread_create(&th[started], NULL, fn, arg) == 0) started++;
+  fn(arg);
+  for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+  free(th);
+}
+
+/* ---- run page keys --------------------------------------------------------
+ *
+ * While the site keeps a record, the key of every run page that may be
+ * needed (the runs drawn, and the runs of the experiments drawn: an
+ * experiment's page key is made of theirs) is computed before drawing, on the
+ * drawing threads, into x->run_keys. */
+
+typedef struct S_keys {
+  const tp_pages_ctx *x;
+  size_t *runs, n;       /* the runs whose keys are wanted */
+  size_t next;           /* the first not taken yet */
+  pthread_mutex_t lock;  /* guards next */
+} S_keys;
+
+static void *S_keys_worker(void *arg) {
+  S_keys *k = arg;
+  tp_buf scratch = {0};
+  for (;;) {
+    pthread_mutex_lock(&k->lock);
+    size_t first = k->next, end = first + 64 < k->n ? first + 64 : k->n;
+    k->next = end;
+    pthread_mutex_unlock(&k->lock);
+    if (first >= end) break;
+    for (size_t i = first; i < end; i++)
+      tp_pages_run_key(k->x, k->runs[i], &scratch, k->x->run_keys[k->runs[i]]);
+  }
+  tp_buf_free(&scratch);
+  return NULL;
+}
+
+/* Fill x->run_keys for the runs that items[0..n) draw or whose experiments
+ * they draw, on up to n_threads threads. */
+static void S_run_keys(tp_pages_ctx *x, const size_t *items, size_t n, size_t n_threads) {
+  const tp_lab *lab = x->lab;
+  size_t ne = lab->n_experiments;
+  x->run_keys = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *x->run_keys);
+  bool *want = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *want);
+  for (size_t k = 0; k < n; k++) {
+    if (items[k] == 0) continue;
+    if (items[k] <= ne) {
+      const tp_experiment *e = &lab->experiments[items[k] - 1];
+      for (size_t i = 0; i < e->n_runs; i++) want[e->runs[i]] = true;
+    } else {
+      want[items[k] - 1 - ne] = true;
+    }
+  }
+  S_keys keys = {.x = x, .runs = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *keys.runs)};
+  for (size_t i = 0; i < lab->n_runs; i++)
+    if (want[i]) keys.runs[keys.n++] = i;
+  free(want);
+  size_t per = 256; /* runs per thread at least: fewer are not worth a thread */
+  if (n_threads > 1 + keys.n / per) n_threads = 1 + keys.n / per;
+  pthread_mutex_init(&keys.lock, NULL);
+  S_on_threads(n_threads, S_keys_worker, &keys);
+  pthread_mutex_destroy(&keys.lock);
+  free(keys.runs);
+}
+
 /* Draw the items of x->opts->pick on x->opts->jobs threads; 0, or -1 with
  * x->err (the first failure in sequence order). */
 static int S_draw(tp_pages_ctx *x) {
@@ -164,6 +228,7 @@ static int S_draw(tp_pages_ctx *x) {
   if (jobs < 1) jobs = 1;
   size_t n_items;
   S_work w = {.base = x, .items = S_items(x->lab, x->opts->pick, &n_items)};
+  if (tp_site_recording(x->site)) S_run_keys(x, w.items, n_items, (size_t)jobs);
   /* Several chunks per thread, so that a thread that drew light pages takes
    * more of them; one chunk on one thread. */
   w.n_chunks = jobs == 1 ? 1 : (size_t)jobs * 8;
@@ -176,20 +241,14 @@ static int S_draw(tp_pages_ctx *x) {
   }
   pthread_mutex_init(&w.lock, NULL);
   size_t n_threads = (size_t)jobs < w.n_chunks ? (size_t)jobs : w.n_chunks;
-  pthread_t *th = tp_xcalloc(n_threads, sizeof *th);
-  size_t started = 0;
   if (n_threads > 1) xmlInitParser(); /* once, here, before any thread parses */
-  for (size_t t = 1; t < n_threads; t++)
-    if (pthread_create(&th[started], NULL, S_worker, &w) == 0) started++;
-  S_worker(&w); /* this thread draws too */
-  for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+  S_on_threads(n_threads, S_worker, &w);
   pthread_mutex_destroy(&w.lock);
   for (size_t c = 0; c < w.n_chunks; c++) {
     tp_site_join(x->site, &w.chunks[c].site);
     if (w.chunks[c].err && !x->err) x->err = w.chunks[c].err;
     else free(w.chunks[c].err);
   }
-  free(th);
   free(w.chunks);
   free(w.items);
   return x->err ? -1 : 0;
@@ -210,6 +269,7 @@ done:
   tp_template_free(x.tpl_run);
   tp_paths_free(&x.paths);
   tp_uncertainty_free(&x.u);
+  free(x.run_keys);
   if (rc != 0 && err) *err = x.err ? x.err : tp_xstrdup("cannot write the pages");
   else free(x.err);
   return rc;

@@ -420,6 +420,17 @@ static void S_digest(const tp_pages_ctx *x, const tp_template *t, const tp_pages
 /* Write the built page b from template t with its charts, or take it and its
  * charts unchanged from the previous site when their fingerprint is the same
  * as then; b is freed. */
+void tp_pages_key_begin(const tp_pages_ctx *x, tp_hash *h, const char *tag, const tp_template *t) {
+  tp_hash_init(h);
+  tp_hash_str(h, tag);
+  for (size_t k = 0; k < x->paths.n_roots; k++) tp_hash_str(h, x->paths.roots[k]);
+  tp_hash_str(h, x->opts->program_id);
+  tp_hash_str(h, tp_template_digest(t));
+  tp_hash_u64(h, (uint64_t)x->opts->png << 1 | (uint64_t)x->opts->pdf);
+  tp_hash_str(h, x->opts->generator);
+  tp_hash_str(h, x->opts->stamp);
+}
+
 int tp_pages_finish(tp_pages_ctx *x, const tp_template *t, tp_pages_built *b) {
   int rc = x->err ? -1 : 0;
   if (rc == 0 && b->taken.group) {

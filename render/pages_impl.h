@@ -49,7 +49,10 @@ typedef struct tp_pages_ctx {
   tp_template *tpl_index, *tpl_exp, *tpl_run;
   tp_pages_pending *pend; /* the charts of the page being built */
   size_t n_pend, cap_pend;
-  tp_buf keybuf;    /* scratch for the run page key (page_run.c) */
+  char (*run_keys)[TP_HASH_HEX]; /* each run's page key (tp_pages_run_key), computed
+                                   before drawing while the site keeps a record, for
+                                   the runs drawn and those of the experiments drawn
+                                   ("" for the others); else NULL */
   tp_paths paths;   /* how input files are named (render/paths.h) */
   char *err;  /* first failure, or NULL */
 } tp_pages_ctx;
@@ -145,6 +148,10 @@ void tp_pages_pending_clear(tp_pages_ctx *x);
 void tp_pages_take_pending(tp_pages_ctx *x, tp_pages_built *b);
 /* The fields every page has: title, generator, stamp, stylesheet, home. */
 tp_tval *tp_pages_page(tp_pages_ctx *x, const char *title, const char *up);
+/* Start h as a page key: tag (which page kind, and the key's version), the
+ * arguments input files are named against, the program, template t and the
+ * options every page is drawn with. */
+void tp_pages_key_begin(const tp_pages_ctx *x, tp_hash *h, const char *tag, const tp_template *t);
 /* Write the built page b (freed) from template t, or take it unchanged from
  * the previous site. */
 int tp_pages_finish(tp_pages_ctx *x, const tp_template *t, tp_pages_built *b);
@@ -157,5 +164,8 @@ int tp_pages_render(tp_pages_ctx *x, const tp_template *t, tp_tval *data, const 
 int tp_pages_index(tp_pages_ctx *x);                              /* page_index.c */
 int tp_pages_experiment(tp_pages_ctx *x, const tp_experiment *e); /* page_experiment.c */
 int tp_pages_run(tp_pages_ctx *x, size_t ri);                     /* page_run.c */
+/* The key of run ri's page (page_run.c): a fingerprint of everything its
+ * page is built from; scratch is working space. */
+void tp_pages_run_key(const tp_pages_ctx *x, size_t ri, tp_buf *scratch, char out[TP_HASH_HEX]);
 
 #endif

@@ -53,9 +53,17 @@ check "record of the pages kept in the cache" test "$(ls "$scratch"/cache2/site-
 pa=$(ls "$scratch"/inc/runs/*lr1e-4-s0*.html)
 pb=$(ls "$scratch"/inc/runs/*lr1e-3-s1*.html)
 ca=$(ls "$scratch"/inc/charts/run-*lr1e-4-s0*.csv)
-ia=$(ino "$pa") ib=$(ino "$pb") ic=$(ino "$ca")
+ea=$(ls "$scratch"/inc/experiments/lr-sweep-*.html)
+eb=$(ls "$scratch"/inc/experiments/precision-sweep-*.html)
+ia=$(ino "$pa") ib=$(ino "$pb") ic=$(ino "$ca") iea=$(ino "$ea") ieb=$(ino "$eb")
+# the key an experiment's page is recorded with (the third field of its G line)
+ekey() { awk -v rel="experiments/$1-" 'substr($4, 1, length(rel)) == rel && $1 == "G" { print $3 }' "$scratch"/cache2/site-*.record; }
+ka=$(ekey lr-sweep) kb=$(ekey precision-sweep)
+check "experiment pages recorded with a key" test "${#ka}" = 32 -a "${#kb}" = 32
 inc
 check "unchanged page taken as it was" test "$(ino "$pa")" = "$ia"
+check "unchanged experiment page taken as it was" test "$(ino "$ea")" = "$iea"
+check "unchanged experiment page: the same key" test "$(ekey lr-sweep)" = "$ka"
 check "unchanged chart taken as it was" test "$(ino "$ca")" = "$ic"
 "$tp" report -q "$scratch/lab2" -o "$scratch/inc-plain"
 check "a site of taken pages equals a drawn one" diff -r "$scratch/inc" "$scratch/inc-plain"
@@ -65,6 +73,9 @@ inc
 check "a changed run's page drawn again" test "$(ino "$pa")" != "$ia"
 check "its new diagnostic on it" grep -q "cut short\|truncated\|incomplete" "$pa"
 check "another run's page still taken" test "$(ino "$pb")" = "$ib"
+check "the changed run's experiment page: another key" test "$(ekey lr-sweep)" != "$ka"
+check "another experiment's page: the same key" test "$(ekey precision-sweep)" = "$kb"
+check "another experiment's page still taken" test "$(ino "$eb")" = "$ieb"
 rm -rf "$scratch/inc-plain"
 "$tp" report -q "$scratch/lab2" -o "$scratch/inc-plain"
 check "after a change, the site equals a drawn one" diff -r "$scratch/inc" "$scratch/inc-plain"
