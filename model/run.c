@@ -240,6 +240,7 @@ void tp_run_free(tp_run *run) {
 
 void tp_trace_use_free(tp_trace_use *u) {
   free(u->path);
+  free(u->host);
   for (size_t d = 0; d < u->n_devs; d++) {
     free(u->devs[d].id);
     free(u->devs[d].name);

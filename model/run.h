@@ -194,6 +194,8 @@ typedef struct tp_use_device {
 typedef struct tp_trace_use {
   char *path;           /* the trace, as the run's input names it */
   char sha256[65];      /* its content digest (hex) */
+  char *host;           /* the host the trace declares, or NULL: its devices are
+                           that host's (tp_energy_same_device) */
   tp_use_device *devs;  /* the devices it gave energy for */
   size_t n_devs;
   tp_energy_piece *pieces; /* that energy by segment, for pricing and energy-to-point */
