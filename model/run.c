@@ -723,6 +723,13 @@ const char *tp_fmt_double(char buf[32], double v) {
   return buf;
 }
 
+const char *tp_run_profile_device(const tp_run *r, const char *id, const char *host, char *buf,
+                                  size_t n) {
+  if (!host || !r->job || r->job->n_nodes < 2 || strchr(id, '/')) return id;
+  int len = snprintf(buf, n, "%s/%s", host, id);
+  return len > 0 && (size_t)len < n ? buf : id;
+}
+
 const char *tp_run_device_host(const tp_run *r, const tp_device_energy *d, char *buf, size_t n) {
   const char *slash = d->id ? strrchr(d->id, '/') : NULL;
   if (slash && slash > d->id && (size_t)(slash - d->id) < n) {

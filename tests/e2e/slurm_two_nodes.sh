@@ -12,7 +12,8 @@
 # device as gpu-01.csv: rule 3 keeps the finer one and drops gpu-01.csv's
 # figure, so gpu-01 gets 400 W x 3600 s = 1 440 000 J and the job
 # 2 160 000 J = 0.6 kWh, still two devices.
-# The same scanned then rendered.
+# The run page's table and power chart name them HOST/gpu0.  The same scanned
+# then rendered.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 scratch=$4
@@ -83,11 +84,16 @@ for form in two dup; do
     echo "FAIL: report ($form)"; cat "$scratch/err-$form"; rc=1; continue
   fi
   check "$scratch/site-$form/summary.json" "$form" || rc=1
-  # The run page tells the two devices apart (HOST/ID).
+  # The run page tells the two devices apart (HOST/ID) in its device table.
   page=$(grep -l 'slurm/9101\|9101' "$scratch/site-$form"/runs/*.html 2>/dev/null | head -1)
   if [ -z "$page" ] || ! grep -q 'gpu-01[.a-z]*/gpu0' "$page" || ! grep -q 'gpu-02/gpu0' "$page"; then
     echo "FAIL ($form): run page does not name gpu-01/gpu0 and gpu-02/gpu0 (${page:-no page})"; rc=1
   fi
+  # Its power chart draws them apart: one series per host's gpu0.
+  csv=$(ls "$scratch/site-$form"/charts/run-slurm-9101-*.csv 2>/dev/null | head -1)
+  for h in 'gpu-01[.a-z]*' gpu-02; do
+    grep -q "^power,$h/gpu0," "${csv:-/dev/null}" || { echo "FAIL ($form): no power series $h/gpu0"; rc=1; }
+  done
 done
 # Scanned then rendered, the same summary.
 "$tp" scan -q --timezone UTC "$scratch/two" -o "$scratch/sums" &&

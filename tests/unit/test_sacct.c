@@ -155,6 +155,18 @@ static void test_order_and_noheader(void) {
   CHECK(!tp_sacct_sniff("a,b,c\n1,2,3\n", 12));
 }
 
+static const char k_lacks_all[] =
+    "sacct output without the columns JobID, Start, End that a job's run needs; not read";
+
+/* A read that returned got was refused with one error holding text; d is
+ * emptied (tp_diag_free leaves it ready for the next read). */
+static void S_check_refused(long got, tp_diags *d, const char *text) {
+  CHECK_INT(got, -1);
+  CHECK_INT(d->n_by_severity[TP_ERROR], 1);
+  if (d->count) CHECK(strstr(d->items[0].message, text) != NULL);
+  tp_diag_free(d);
+}
+
 /* sacct -P output without the columns a job's run needs: told apart by its
  * column names, and refused with a diagnostic that names what it lacks. */
 static void test_lacking_columns(void) {
@@ -177,17 +189,10 @@ static void test_lacking_columns(void) {
   CHECK(!tp_sacct_sniff_lacking(tabs, strlen(tabs), missing));
   tp_slurm_jobs jobs = {0};
   tp_diags d = {0};
-  CHECK_INT(S_read(p, NULL, &jobs, &d), -1);
-  CHECK_INT(d.n_by_severity[TP_ERROR], 1);
-  if (d.count)
-    CHECK(strstr(d.items[0].message, "sacct output without the columns JobID, Start, End that "
-                                     "a job's run needs; not read") != NULL);
-  tp_diag_free(&d);
-  CHECK_INT(S_read(q, NULL, &jobs, &d), -1);
-  if (d.count)
-    CHECK(strstr(d.items[0].message, "without the column Start that a job's run needs") != NULL);
+  S_check_refused(S_read(p, NULL, &jobs, &d), &d, k_lacks_all);
+  S_check_refused(S_read(q, NULL, &jobs, &d), &d,
+                  "without the column Start that a job's run needs");
   tp_slurm_jobs_free(&jobs);
-  tp_diag_free(&d);
 }
 
 /* sacct -P --delimiter=$'\t' (as --format=ALL users write it): a job name
@@ -290,13 +295,8 @@ static void test_corpus(void) {
   if (tp_test_need(path)) {
     tp_slurm_jobs jobs = {0};
     tp_diags d = {0};
-    CHECK_INT(tp_sacct_load(path, NULL, &jobs, &d), -1);
-    CHECK_INT(d.n_by_severity[TP_ERROR], 1);
-    if (d.count)
-      CHECK(strstr(d.items[0].message, "sacct output without the columns JobID, Start, End "
-                                       "that a job's run needs; not read") != NULL);
+    S_check_refused(tp_sacct_load(path, NULL, &jobs, &d), &d, k_lacks_all);
     tp_slurm_jobs_free(&jobs);
-    tp_diag_free(&d);
   }
 }
 
