@@ -475,7 +475,7 @@ static void S_read_trace(tp_pipeline_state *st, const tp_trace_job *job, const s
     tp_energy_add_hold(e, hs.h[k].device, hs.h[k].job, hs.h[k].start_s, hs.h[k].end_s);
   S_holds_free(&hs);
   rd->energy = tp_energy_sink(e);
-  rd->profiler = tp_profiler_new(sel.runs, sel.w, sel.n);
+  rd->profiler = tp_profiler_new(sel.runs, sel.w, sel.n, job->host);
   rd->n_handles = 0;
   rd->path = job->path;
   S_stream_trace(st, job, fmt, rd);

@@ -313,13 +313,16 @@ int tp_attrib_cmp_ref(const void *x, const void *y) {
   return (a->share > b->share) - (a->share < b->share);
 }
 
-/* Rule 3 between two shares of one run from sources x (earlier) and y. */
+/* Rule 3 between two shares of one run from sources x (earlier) and y: a
+ * device is its host and its id, so gpu0 of two traces that declare
+ * different hosts is two devices, neither dropped. */
 static void S_one_device(tp_run *run, const tp_attrib_trace *tx, tp_attrib_share *x,
                          const tp_attrib_trace *ty, tp_attrib_share *y) {
   for (size_t dx = 0; dx < x->n_devs; dx++)
     for (size_t dy = 0; dy < y->n_devs; dy++) {
       tp_attrib_dev *p = &x->devs[dx], *q = &y->devs[dy];
-      if (p->dropped || q->dropped || strcmp(p->id, q->id) != 0) continue;
+      if (p->dropped || q->dropped || !tp_energy_same_device(p->id, tx->host, q->id, ty->host))
+        continue;
       /* Spans that only touch (a file split in time, its boundary sample in both) are
        * consecutive, not two recordings of one time. */
       if (!(fmax(p->first_s, q->first_s) < fmin(p->last_s, q->last_s))) continue;
@@ -385,6 +388,7 @@ static void S_record_use(tp_run *run, const tp_attrib_trace *t, const tp_attrib_
     if (!sh->devs[d].dropped && sh->devs[d].n_keep) any = true;
   if (!any || !t->sha256[0]) return;
   tp_trace_use *u = tp_run_add_use(run, t->path, t->sha256);
+  u->host = S_dup(t->host);
   u->devs = tp_xcalloc(sh->n_devs, sizeof *u->devs);
   for (size_t d = 0; d < sh->n_devs; d++) {
     const tp_attrib_dev *dv = &sh->devs[d];
@@ -429,11 +433,10 @@ static void S_apply_share(tp_attrib *a, const tp_attrib_trace *t, const tp_attri
   for (size_t d = 0; d < sh->n_devs; d++) {
     const tp_attrib_dev *dv = &sh->devs[d];
     if (dv->dropped) continue;
-    tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, dv->energy_j,
+    tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, t->host, dv->energy_j,
                                                   dv->covered_s, dv->share_s, dv->peak_w,
                                                   dv->idle_w);
     if (dv->field != TP_FIELD_UNSAID) de->field = dv->field;
-    tp_energy_device_set_host(re, dv->id, t->host);
     re->it_j += dv->energy_j;
     energy += dv->energy_j;
     if (dv->kind == TP_SAMPLE_POWER_W) re->method = TP_ENERGY_INTEGRATED;

@@ -22,12 +22,13 @@ static int S_cmp_use(const void *x, const void *y) {
   return c ? c : (a->run > b->run) - (a->run < b->run);
 }
 
-/* A device id both runs took energy from, or NULL. */
+/* A device id both runs took energy from (on one host), or NULL. */
 static const char *S_common_device(const tp_run *a, const tp_run *b) {
   for (size_t i = 0; i < a->energy.n_devices; i++)
-    for (size_t k = 0; k < b->energy.n_devices; k++)
-      if (strcmp(a->energy.devices[i].id, b->energy.devices[k].id) == 0)
-        return a->energy.devices[i].id;
+    for (size_t k = 0; k < b->energy.n_devices; k++) {
+      const tp_device_energy *x = &a->energy.devices[i], *y = &b->energy.devices[k];
+      if (tp_energy_same_device(x->id, x->host, y->id, y->host)) return x->id;
+    }
   return NULL;
 }
 

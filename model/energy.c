@@ -369,12 +369,19 @@ static void S_device_diags(tp_energy *e, const tp_energy_dev *d) {
                 d->id, d->n_counter_back, d->n_counter_back == 1 ? "" : "s");
 }
 
+bool tp_energy_same_device(const char *id_a, const char *host_a, const char *id_b,
+                           const char *host_b) {
+  if (strcmp(id_a, id_b) != 0) return false;
+  return !host_a || !host_b || tp_energy_same_host(host_a, host_b);
+}
+
 tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name,
-                                         double energy_j, double covered_s, double share_s,
-                                         double peak_w, double idle_w) {
+                                         const char *host, double energy_j, double covered_s,
+                                         double share_s, double peak_w, double idle_w) {
   tp_device_energy *de = NULL;
   for (size_t i = 0; i < re->n_devices && !de; i++)
-    if (strcmp(re->devices[i].id, id) == 0) de = &re->devices[i];
+    if (tp_energy_same_device(re->devices[i].id, re->devices[i].host, id, host))
+      de = &re->devices[i];
   if (!de) {
     re->devices = tp_xrealloc(re->devices, (re->n_devices + 1) * sizeof *re->devices);
     de = &re->devices[re->n_devices++];
@@ -383,18 +390,13 @@ tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, cons
     de->name = name ? tp_xstrdup(name) : NULL;
     de->peak_w = de->idle_w = NAN;
   }
+  if (host && !de->host) de->host = tp_xstrdup(host);
   de->energy_j += energy_j;
   de->covered_s += covered_s;
   de->share_s += share_s;
   if (!isnan(peak_w) && (isnan(de->peak_w) || peak_w > de->peak_w)) de->peak_w = peak_w;
   if (!isnan(idle_w) && (isnan(de->idle_w) || idle_w < de->idle_w)) de->idle_w = idle_w;
   return de;
-}
-
-void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *host) {
-  for (size_t i = 0; host && i < re->n_devices; i++)
-    if (strcmp(re->devices[i].id, id) == 0 && !re->devices[i].host)
-      re->devices[i].host = tp_xstrdup(host);
 }
 
 void tp_energy_set_coverage(tp_run *run, double dur_s) {
@@ -605,7 +607,7 @@ void tp_energy_finish(tp_energy *e, tp_run *const *runs, size_t n_runs) {
       if (!tp_energy_allows_dev(e, w, dv)) continue;
       tp_energy_share sh;
       tp_energy_get_share(e, i, d, &sh);
-      tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, sh.energy_j,
+      tp_device_energy *de = tp_energy_merge_device(re, dv->id, dv->name, NULL, sh.energy_j,
                                                     sh.covered_s, sh.share_s, sh.peak_w,
                                                     sh.idle_w);
       if (dv->field != TP_FIELD_UNSAID) de->field = dv->field;

@@ -221,15 +221,19 @@ double tp_energy_shared_s(const tp_energy *e, size_t i, size_t j);
 size_t tp_energy_segments(const tp_energy *e, size_t i, const double **bounds);
 double tp_energy_cell_j(const tp_energy *e, size_t i, size_t d, size_t k);
 
-/* Merge one device's figures into re: the device with that id (appended, name
- * copied, when new) gets energy_j, covered_s and share_s added and its peak
- * and idle widened (NAN: none).  re->it_j is not touched.  Returns that
+/* Are (id_a on host_a) and (id_b on host_b) one device: the same id, and
+ * the same host unless either host is unknown (NULL)?  A device is its host
+ * and its id: two nodes' gpu0 are two devices. */
+bool tp_energy_same_device(const char *id_a, const char *host_a, const char *id_b,
+                           const char *host_b);
+/* Merge one device's figures into re: the device that is (id, host) by
+ * tp_energy_same_device (appended, name and host copied, when new; taking
+ * host when it had none) gets energy_j, covered_s and share_s added and its
+ * peak and idle widened (NAN: none).  re->it_j is not touched.  Returns that
  * device (valid until re's devices change). */
-tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name, double energy_j,
-                            double covered_s, double share_s, double peak_w, double idle_w);
-/* The device with that id in re takes host (copied) as its host unless it has
- * one already; NULL host: nothing. */
-void tp_energy_device_set_host(tp_run_energy *re, const char *id, const char *host);
+tp_device_energy *tp_energy_merge_device(tp_run_energy *re, const char *id, const char *name,
+                                         const char *host, double energy_j, double covered_s,
+                                         double share_s, double peak_w, double idle_w);
 /* re->coverage = seconds covered over all devices / (devices x dur_s), at most
  * 1, and a note in run->diags when below 1. */
 void tp_energy_set_coverage(tp_run *run, double dur_s);

@@ -137,7 +137,9 @@ static const char *S_field(const tp_run_energy *e, const tp_device_energy *dv) {
  * energy the sensor factors are weighted by so far. */
 static void S_device(tp_footprint_run *f, double *w_j, const tp_run *run,
                      const tp_device_energy *dv, const tp_reftables *t) {
-  const tp_power_profile *p = S_profile(run, dv->id);
+  char key[512];
+  const tp_power_profile *p =
+      S_profile(run, tp_run_profile_device(run, dv->id, dv->host, key, sizeof key));
   double interval = NAN, profile_j = 0, sampling = 0;
   if (p) sampling = tp_footprint_sampling_j(p, run->start_s, run->end_s, dv->covered_s,
                                             &profile_j, &interval);

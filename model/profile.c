@@ -26,6 +26,7 @@ struct tp_profiler {
   size_t *order;        /* run indexes sorted by w0 */
   S_device *devs;
   size_t n_devs, cap_devs;
+  char *host;           /* the host the trace declares, or NULL */
 };
 
 bool tp_profile_device_matches(const char *entry, const char *id) {
@@ -46,9 +47,11 @@ static int S_cmp_start(const void *a, const void *b) {
   return x->i < y->i ? -1 : x->i > y->i;
 }
 
-tp_profiler *tp_profiler_new(tp_run *const *runs, const tp_energy_window *windows, size_t n) {
+tp_profiler *tp_profiler_new(tp_run *const *runs, const tp_energy_window *windows, size_t n,
+                             const char *host) {
   tp_profiler *p = tp_xcalloc(1, sizeof *p);
   p->runs = runs;
+  p->host = host ? tp_xstrdup(host) : NULL;
   p->n = n;
   p->w0 = tp_xcalloc(n + 1, sizeof *p->w0);
   p->w1 = tp_xcalloc(n + 1, sizeof *p->w1);
@@ -127,7 +130,9 @@ void tp_profiler_sample(tp_profiler *p, int dev, double t_s, double value) {
       d->active[k] = d->active[--d->n_active];
       continue;
     }
-    tp_power_profile *pp = tp_run_power_profile(p->runs[r], d->id);
+    char key[512];
+    tp_power_profile *pp = tp_run_power_profile(
+        p->runs[r], tp_run_profile_device(p->runs[r], d->id, p->host, key, sizeof key));
     if (pp) tp_power_profile_add(pp, t, w);
     k++;
   }
@@ -149,5 +154,6 @@ void tp_profiler_finish(tp_profiler *p) {
   free(p->w0);
   free(p->w1);
   free(p->order);
+  free(p->host);
   free(p);
 }

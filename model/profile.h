@@ -20,8 +20,11 @@
 typedef struct tp_profiler tp_profiler;
 
 /* A profiler for runs[i] with window and devices windows[i] (both arrays of n;
- * copied as needed; the runs must outlive the profiler). */
-tp_profiler *tp_profiler_new(tp_run *const *runs, const tp_energy_window *windows, size_t n);
+ * copied as needed; the runs must outlive the profiler), of a trace taken on
+ * host (copied; NULL: not declared), which names each run's profiles
+ * (tp_run_profile_device). */
+tp_profiler *tp_profiler_new(tp_run *const *runs, const tp_energy_window *windows, size_t n,
+                             const char *host);
 /* Register a device; returns the handle for tp_profiler_sample. */
 int tp_profiler_device(tp_profiler *p, const char *id, tp_sample_kind kind, double wrap_j);
 /* One sample of device dev (W, or cumulative J for counters).  Samples of a

@@ -276,7 +276,7 @@ static void S_refigure(tp_lab *lab, tp_run *r) {
     double sum = 0;
     for (size_t d = 0; d < u->n_devs; d++) {
       const tp_use_device *ud = &u->devs[d];
-      tp_device_energy *de = tp_energy_merge_device(re, ud->id, ud->name, ud->energy_j,
+      tp_device_energy *de = tp_energy_merge_device(re, ud->id, ud->name, u->host, ud->energy_j,
                                                     ud->covered_s, ud->share_s, NAN, NAN);
       if (ud->field != TP_FIELD_UNSAID) de->field = ud->field;
       re->it_j += ud->energy_j;

@@ -240,6 +240,7 @@ void tp_run_free(tp_run *run) {
 
 void tp_trace_use_free(tp_trace_use *u) {
   free(u->path);
+  free(u->host);
   for (size_t d = 0; d < u->n_devs; d++) {
     free(u->devs[d].id);
     free(u->devs[d].name);
@@ -720,6 +721,13 @@ const char *tp_fmt_double(char buf[32], double v) {
     if (strtod(buf, NULL) == v) break;
   }
   return buf;
+}
+
+const char *tp_run_profile_device(const tp_run *r, const char *id, const char *host, char *buf,
+                                  size_t n) {
+  if (!host || !r->job || r->job->n_nodes < 2 || strchr(id, '/')) return id;
+  int len = snprintf(buf, n, "%s/%s", host, id);
+  return len > 0 && (size_t)len < n ? buf : id;
 }
 
 const char *tp_run_device_host(const tp_run *r, const tp_device_energy *d, char *buf, size_t n) {

@@ -194,6 +194,8 @@ typedef struct tp_use_device {
 typedef struct tp_trace_use {
   char *path;           /* the trace, as the run's input names it */
   char sha256[65];      /* its content digest (hex) */
+  char *host;           /* the host the trace declares, or NULL: its devices are
+                           that host's (tp_energy_same_device) */
   tp_use_device *devs;  /* the devices it gave energy for */
   size_t n_devs;
   tp_energy_piece *pieces; /* that energy by segment, for pricing and energy-to-point */
@@ -383,6 +385,12 @@ void tp_run_count_skipped(tp_run *run, const char *tag, const char *kind);
 /* Record an input file; returns it so the caller can fill size, digest, ... */
 tp_input *tp_run_add_input(tp_run *run, const char *path, const char *format);
 
+/* The name of the power profile of device id, of a trace taken on host (NULL:
+ * not declared), in run r: "HOST/ID" where r is a Slurm job on several hosts
+ * and id names none (two nodes' gpu0 are drawn, and their idle share read,
+ * apart; written into buf of n bytes), else id. */
+const char *tp_run_profile_device(const tp_run *r, const char *id, const char *host, char *buf,
+                                  size_t n);
 /* The power profile of device for this run, created (empty buckets over the
  * widened window) if it does not exist yet; NULL when the run has no window. */
 tp_power_profile *tp_run_power_profile(tp_run *run, const char *device);

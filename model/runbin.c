@@ -154,6 +154,7 @@ static void S_put_energy(tp_buf *out, const tp_run *r) {
     const tp_device_energy *dv = &e->devices[d];
     S_put_str(out, dv->id);
     S_put_str(out, dv->name);
+    S_put_str(out, dv->host);
     S_put_f64(out, dv->energy_j);
     S_put_f64(out, dv->covered_s);
     S_put_f64(out, dv->peak_w);
@@ -512,12 +513,13 @@ static void S_energy(S_in *in, tp_run *r) {
   e->intensity_g_per_kwh = S_f64(in);
   e->shared = S_flag(in);
   e->declared_measured = S_flag(in);
-  size_t n = S_count(in, 4 + 4 + 32 + 1);
+  size_t n = S_count(in, 4 + 4 + 4 + 32 + 1);
   e->devices = tp_xcalloc(n + 1, sizeof *e->devices);
   for (size_t i = 0; i < n && !in->why; i++) {
     tp_device_energy *dv = &e->devices[e->n_devices++];
     dv->id = S_need_str(in);
     dv->name = S_str(in);
+    dv->host = S_str(in);
     dv->energy_j = S_f64(in);
     dv->covered_s = S_f64(in);
     dv->peak_w = S_f64(in);

@@ -33,7 +33,8 @@
 #include "model/run.h"
 
 #define TP_RUNBIN_MAGIC "TPRUNBIN"
-#define TP_RUNBIN_VERSION 3 /* 2: inputs carry energy_j; null hparams; 3: device field, declared_measured */
+#define TP_RUNBIN_VERSION 4 /* 2: inputs carry energy_j; null hparams; 3: device field, declared_measured;
+                               4: device host */
 
 /* Append the binary form of run to out. */
 void tp_runbin_write(const tp_run *run, tp_buf *out);

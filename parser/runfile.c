@@ -136,6 +136,7 @@ static void S_read_uses(const tp_ynode *root, tp_run *r) {
       continue;
     }
     tp_trace_use *u = tp_run_add_use(r, path, sha);
+    u->host = S_dup(S_str(un, "host"));
     u->devs = tp_xcalloc(S_len(devs), sizeof *u->devs);
     bool ok = true;
     for (size_t d = 0; d < S_len(devs) && ok; d++) {

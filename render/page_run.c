@@ -173,6 +173,18 @@ static void S_range_sources(const tp_pages_ctx *x, size_t ri, tp_tval *root) {
   }
 }
 
+/* Device d's name in the table: its id, as "HOST/ID" when another device of
+ * the run has the same id on another host (two nodes' gpu0; buf: n bytes). */
+static const char *S_device_label(const tp_run_energy *en, size_t d, char *buf, size_t n) {
+  const tp_device_energy *dv = &en->devices[d];
+  for (size_t k = 0; k < en->n_devices && dv->host; k++)
+    if (k != d && strcmp(en->devices[k].id, dv->id) == 0) {
+      snprintf(buf, n, "%s/%s", dv->host, dv->id);
+      return buf;
+    }
+  return dv->id;
+}
+
 /* Energy per device. */
 static void S_devices(const tp_run_energy *en, tp_tval *root) {
   char buf[64];
@@ -193,7 +205,8 @@ static void S_devices(const tp_run_energy *en, tp_tval *root) {
   for (size_t d = 0; d < en->n_devices; d++) {
     const tp_device_energy *dv = &en->devices[d];
     tp_pages_row(&t);
-    tp_pages_cell_full(&t, dv->id, NULL, NULL, true);
+    char label[512];
+    tp_pages_cell_full(&t, S_device_label(en, d, label, sizeof label), NULL, NULL, true);
     tp_pages_cell(&t, dv->name ? dv->name : "–");
     tp_pages_num(&t, tp_units_in(buf, &ue, dv->energy_j));
     tp_pages_num(&t, tp_units_in(buf, &ud, dv->covered_s));

@@ -54,6 +54,7 @@ static void S_uses(tp_json *j, const tp_run *r) {
     tp_json_begin_object(j, NULL);
     S_str(j, "path", u->path);
     S_str(j, "sha256", u->sha256);
+    if (u->host) S_str(j, "host", u->host);
     double *pc = tp_xmalloc((3 * u->n_pieces + 1) * sizeof *pc);
     for (size_t k = 0; k < u->n_pieces; k++) {
       pc[3 * k] = u->pieces[k].start_s;

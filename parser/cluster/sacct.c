@@ -97,6 +97,20 @@ static void S_columns_init(S_columns *c) {
   c->n = 0;
 }
 
+/* The columns among JobID, Start, End that c lacks, named in missing
+ * ("JobID, Start, End"); returns how many. */
+static int S_missing(const S_columns *c, char missing[64]) {
+  const char *name[3] = {"JobID", "Start", "End"};
+  bool lacks[3] = {c->id < 0 && c->id_raw < 0, c->start < 0, c->end < 0};
+  int n = 0;
+  size_t at = 0;
+  missing[0] = '\0';
+  for (int k = 0; k < 3; k++)
+    if (lacks[k]) /* at most "JobID, Start, End": well inside 64 bytes */
+      at += (size_t)snprintf(missing + at, 64 - at, "%s%s", n++ ? ", " : "", name[k]);
+  return n;
+}
+
 /* The columns of a configured --format list "JobID,JobName%30,...". */
 static void S_columns_from_list(S_columns *c, const char *list) {
   S_columns_init(c);
@@ -250,6 +264,7 @@ long tp_sacct_read(tp_lines *lr, const tp_sacct_options *opt, tp_slurm_jobs *job
   static const tp_sacct_options none = {0};
   if (!opt) opt = &none;
   S_columns c;
+  S_columns_init(&c);
   bool have = false;
   if (opt->columns) {
     S_columns_from_list(&c, opt->columns);
@@ -268,13 +283,61 @@ long tp_sacct_read(tp_lines *lr, const tp_sacct_options *opt, tp_slurm_jobs *job
     records += S_line(line, len, &c, opt, lr->line, jobs, rd);
   }
   if (!have || c.start < 0) {
+    char missing[64];
     tp_rdiag_add(rd, TP_ERROR, "no columns", -1,
-                 "sacct output without %s column: not read (give sacct --format JobID,Start,"
-                 "End,... or configure the columns of --noheader output)",
-                 have ? "a Start" : "a JobID");
+                 "sacct output without the column%s %s that a job's run needs; not read (give "
+                 "sacct --format JobID,Start,End,... or configure the columns of --noheader "
+                 "output)",
+                 S_missing(&c, missing) > 1 ? "s" : "", missing);
     return -1;
   }
   return records;
+}
+
+/* Column names of sacct's --format (sacct --helpformat, Slurm 20 to 24),
+ * by which a header that lacks the columns a run needs is still told to be
+ * sacct output. */
+static const char *const k_sacct_names[] = {
+    "Account", "AdminComment", "AllocCPUS", "AllocNodes", "AllocTRES", "AssocID", "AveCPU",
+    "AveCPUFreq", "AveDiskRead", "AveDiskWrite", "AvePages", "AveRSS", "AveVMSize", "BlockID",
+    "Cluster", "Comment", "Constraints", "ConsumedEnergy", "ConsumedEnergyRaw", "Container",
+    "CPUTime", "CPUTimeRAW", "DBIndex", "DerivedExitCode", "Elapsed", "ElapsedRaw", "Eligible",
+    "End", "ExitCode", "Extra", "FailedNode", "Flags", "GID", "Group", "JobID", "JobIDRaw",
+    "JobName", "Layout", "Licenses", "MaxDiskRead", "MaxDiskWrite", "MaxPages", "MaxRSS",
+    "MaxRSSNode", "MaxVMSize", "McsLabel", "MinCPU", "NCPUS", "NNodes", "NodeList", "NTasks",
+    "Partition", "Planned", "PlannedCPU", "PlannedCPURAW", "Priority", "QOS", "QOSRAW", "Reason",
+    "ReqCPUFreq", "ReqCPUS", "ReqMem", "ReqNodes", "ReqTRES", "Reservation", "ReservationId",
+    "Reserved", "ResvCPU", "ResvCPURAW", "Start", "State", "Submit", "SubmitLine", "Suspended",
+    "SystemComment", "SystemCPU", "Timelimit", "TimelimitRaw", "TotalCPU", "UID", "User",
+    "UserCPU", "WCKey", "WCKeyID", "WorkDir"};
+
+/* Is f one of sacct's column names (a width "%30" dropped)? */
+static bool S_sacct_name(tp_field f) {
+  const char *pct = memchr(f.s, '%', f.n);
+  if (pct) f.n = (size_t)(pct - f.s);
+  for (size_t k = 0; k < sizeof k_sacct_names / sizeof k_sacct_names[0]; k++)
+    if (tp_field_eq(f, k_sacct_names[k])) return true;
+  return false;
+}
+
+bool tp_sacct_sniff_lacking(const char *head, size_t len, char missing[64]) {
+  if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) head += 3, len -= 3;
+  const char *nl = memchr(head, '\n', len);
+  size_t n = nl ? (size_t)(nl - head) : len;
+  if (n && head[n - 1] == '\r') n--;
+  if (!memchr(head, '|', n)) return false;
+  tp_field f[S_MAX_FIELDS];
+  size_t nf = S_split(head, n, '|', f, S_MAX_FIELDS);
+  if (nf > S_MAX_FIELDS) return false;
+  if (nf > 1 && f[nf - 1].n == 0) nf--; /* -p */
+  size_t known = 0;
+  for (size_t i = 0; i < nf; i++) known += S_sacct_name(f[i]);
+  /* Three names of sacct's at least, and two fields in three its. */
+  if (known < 3 || 3 * known < 2 * nf) return false;
+  S_columns c;
+  S_columns_init(&c);
+  for (size_t i = 0; i < nf; i++) S_column(&c, (int)i, f[i].s, f[i].n);
+  return S_missing(&c, missing) > 0 && ((c.id < 0 && c.id_raw < 0) || c.start < 0);
 }
 
 bool tp_sacct_sniff(const char *head, size_t len) {
@@ -341,7 +404,7 @@ long tp_sacct_load(const char *path, const tp_sacct_options *opt, tp_slurm_jobs 
     tp_diag_add(d, TP_ERROR, path, -1, -1, "cannot open: %s", strerror(errno));
     return -1;
   }
-  char head[4096];
+  char head[4096], missing[64];
   size_t got = fread(head, 1, sizeof head, f);
   rewind(f);
   long n = -1;
@@ -352,7 +415,8 @@ long tp_sacct_load(const char *path, const tp_sacct_options *opt, tp_slurm_jobs 
     else tp_diag_add(d, TP_ERROR, path, -1, -1, "cannot read (or larger than %u bytes): not used",
                      (unsigned)TP_YDOC_MAX_BYTES);
     free(buf);
-  } else if ((opt && opt->columns) || tp_sacct_sniff(head, got)) {
+  } else if ((opt && opt->columns) || tp_sacct_sniff(head, got) ||
+             tp_sacct_sniff_lacking(head, got, missing)) {
     n = S_load_lines(f, path, opt, jobs, d);
   } else {
     tp_diag_add(d, TP_ERROR, path, -1, -1, "not sacct -P or sacct --json output: not used");

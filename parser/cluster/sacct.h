@@ -44,6 +44,12 @@ typedef struct tp_sacct_options {
  * header, or sacct --json output. */
 bool tp_sacct_sniff(const char *head, size_t len);
 bool tp_sacct_json_sniff(const char *head, size_t len);
+/* Whether head[0..len) opens with a '|'-separated header of sacct's column
+ * names (JobName|Partition|AllocCPUS|State|ExitCode) that lacks a column a
+ * job's run needs (JobID or JobIDRaw, Start), which tp_sacct_sniff refuses;
+ * then missing names those of JobID, Start, End it lacks ("JobID, Start,
+ * End").  tp_sacct_read reads such a file as far as to say so. */
+bool tp_sacct_sniff_lacking(const char *head, size_t len, char missing[64]);
 
 /* Read sacct -P lines from lr into jobs, problems into rd.  Returns the
  * number of records read, or -1 when the file cannot be used at all (no job

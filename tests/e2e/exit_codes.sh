@@ -108,6 +108,19 @@ expect 1 "$tp" inspect "$work/bad"
 has err "empty file; nothing read"
 has err "no event file could be read (each is empty or unreadable)"
 
+# sacct output without the columns a job's run needs: 1, and the columns it
+# lacks named (not "no known log or trace header"); the same with the corpus's
+# Kabre export (no JobID, Start or End) when the shared corpus is there.
+mkdir -p "$work/acct"
+printf 'JobName|Partition|AllocCPUS|State|ExitCode\ntrain|gpu|16|COMPLETED|0:0\n' > "$work/acct/sacct.csv"
+kabre=${3:-}/corpus/cluster/sacct-kabre-cenat
+for dir in "$work/acct" "$kabre"; do
+  [ -d "$dir" ] || continue
+  expect 1 "$tp" report "$dir" -o "$work/out-acct"
+  has err "sacct output without the columns JobID, Start, End that a job's run needs; not read"
+  grep -qF "no known log or trace header" "$work/err" && fail "sacct.csv said to have no known header"
+done
+
 # A missing path: 1 from all three.
 for cmd in report scan; do
   expect 1 "$tp" $cmd "$work/nowhere" -o "$work/out-$cmd"

@@ -28,11 +28,12 @@ static void S_lab(tp_lab *lab, const double *w, size_t n) {
   }
 }
 
-/* A constant-power trace of device `dev` from T0+a to T0+b every `step`
- * seconds, read for every run of the lab, collected under `path` (which holds
- * a '/'). */
-static tp_attrib_trace *S_trace(const tp_lab *lab, const char *path, const char *sha,
-                                const char *dev, double a, double b, double step, double watts) {
+/* A constant-power trace of device `dev` on `host` (NULL: not declared) from
+ * T0+a to T0+b every `step` seconds, read for every run of the lab, collected
+ * under `path` (which holds a '/'). */
+static tp_attrib_trace *S_trace_on(const tp_lab *lab, const char *path, const char *sha,
+                                   const char *dev, const char *host, double a, double b,
+                                   double step, double watts) {
   tp_energy_window *w = tp_xcalloc(lab->n_runs + 1, sizeof *w);
   size_t *idx = tp_xcalloc(lab->n_runs + 1, sizeof *idx);
   for (size_t i = 0; i < lab->n_runs; i++) {
@@ -45,13 +46,20 @@ static tp_attrib_trace *S_trace(const tp_lab *lab, const char *path, const char 
   tp_energy_close(e);
   /* Its scope is its folder, as for a trace found beside runs. */
   char *scope = tp_xstrndup(path, (size_t)(strrchr(path, '/') - path));
-  tp_attrib_file f = {.path = path, .format = "nvidia-smi", .sha256 = sha, .scope = scope};
+  tp_attrib_file f = {.path = path, .format = "nvidia-smi", .sha256 = sha, .scope = scope,
+                      .host = host};
   tp_attrib_trace *t = tp_attrib_collect(e, lab, idx, lab->n_runs, &f);
   free(scope);
   tp_energy_free(e);
   free(w);
   free(idx);
   return t;
+}
+
+/* The same, on no declared host. */
+static tp_attrib_trace *S_trace(const tp_lab *lab, const char *path, const char *sha,
+                                const char *dev, double a, double b, double step, double watts) {
+  return S_trace_on(lab, path, sha, dev, NULL, a, b, step, watts);
 }
 
 static const tp_input *S_input(const tp_run *r, const char *path) {
@@ -134,6 +142,43 @@ static void test_copies_and_finer(void) {
   CHECK(S_input(r, "lab/r0/coarse.csv") == NULL);
   CHECK(S_has_diag(&lab.diags, "the same content (SHA-256) as lab/gpu.csv"));
   CHECK(S_has_diag(&r->diags, "records device gpu0 over the same time as lab/gpu.csv"));
+  S_sound_free(&lab, a);
+}
+
+/* A device is its host and its id.  Run [0, 100] of a job on two nodes,
+ * each node's log naming its GPU gpu0: node1 at 100 W (10 000 J) and node2
+ * at 50 W (5 000 J) are two devices, both charged, 15 000 J.  A coarser log
+ * of node1.cluster.org's gpu0 (300 W every 5 s) is node1's gpu0 again (short
+ * name): dropped for the finer one, with a note.  A log of gpu0 on no
+ * declared host (400 W every 5 s) may be either: dropped too. */
+static void test_two_hosts_one_id(void) {
+  double w[] = {0, 100};
+  tp_lab lab;
+  S_lab(&lab, w, 1);
+  tp_attrib *a = tp_attrib_new(&lab);
+  tp_attrib_add(a, S_trace_on(&lab, "lab/node1.csv", "aa", "gpu0", "node1", 0, 100, 1, 100));
+  tp_attrib_add(a, S_trace_on(&lab, "lab/node2.csv", "bb", "gpu0", "node2", 0, 100, 1, 50));
+  tp_attrib_add(a, S_trace_on(&lab, "lab/node1-5s.csv", "cc", "gpu0", "node1.cluster.org", 0,
+                              100, 5, 300));
+  tp_attrib_add(a, S_trace(&lab, "lab/somewhere.csv", "dd", "gpu0", 0, 100, 5, 400));
+  S_settle(a);
+  const tp_run *r = lab.runs[0];
+  CHECK_NEAR(r->energy.it_j, 15000.0, 1e-6);
+  CHECK_INT(r->energy.n_devices, 2);
+  if (r->energy.n_devices == 2) {
+    const tp_device_energy *d0 = &r->energy.devices[0], *d1 = &r->energy.devices[1];
+    CHECK_STR(d0->id, "gpu0");
+    CHECK_STR(d1->id, "gpu0");
+    CHECK_STR(d0->host, "node1");
+    CHECK_STR(d1->host, "node2");
+    CHECK_NEAR(d0->energy_j, 10000.0, 1e-6);
+    CHECK_NEAR(d1->energy_j, 5000.0, 1e-6);
+  }
+  CHECK_NEAR(S_input(r, "lab/node2.csv")->energy_j, 5000.0, 1e-6);
+  CHECK(S_input(r, "lab/node1-5s.csv") == NULL && S_input(r, "lab/somewhere.csv") == NULL);
+  CHECK(!S_has_diag(&r->diags, "as lab/node2.csv") &&
+        !S_has_diag(&r->diags, "as lab/node1.csv (power samples every 1 s against"));
+  CHECK(S_has_diag(&r->diags, "records device gpu0 over the same time as lab/node1.csv"));
   S_sound_free(&lab, a);
 }
 
@@ -263,6 +308,7 @@ static void test_check_aborts(void) {
 int main(void) {
   TP_RUN(test_shared_trace_once);
   TP_RUN(test_copies_and_finer);
+  TP_RUN(test_two_hosts_one_id);
   TP_RUN(test_declared_rows);
   TP_RUN(test_check_violations);
   TP_RUN(test_check_aborts);

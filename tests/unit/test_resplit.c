@@ -47,7 +47,7 @@ static tp_run *S_run(const char *id, double a, double b) {
   r->energy.method = TP_ENERGY_INTEGRATED;
   r->energy.coverage = 1;
   r->energy.it_j = 100.0 * (b - a);
-  tp_energy_merge_device(&r->energy, "gpu0", "A100", r->energy.it_j, b - a, b - a, 100, 100);
+  tp_energy_merge_device(&r->energy, "gpu0", "A100", NULL, r->energy.it_j, b - a, b - a, 100, 100);
   tp_input *in = tp_run_add_input(r, "gpu.csv", "nvidia-smi");
   in->energy_j = r->energy.it_j;
   memcpy(in->sha256, "ab", 3);

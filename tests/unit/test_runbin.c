@@ -47,7 +47,7 @@ static tp_run *S_full_run(void) {
   r->energy.devices = tp_xcalloc(2, sizeof *r->energy.devices);
   r->energy.n_devices = 1;
   r->energy.devices[0] = (tp_device_energy){.id = tp_xstrdup("gpu0"), .name = NULL,
-                                            .energy_j = 3.6e6, .covered_s = 2700,
+                                            .host = tp_xstrdup("node07"), .energy_j = 3.6e6, .covered_s = 2700,
                                             .peak_w = 300, .idle_w = NAN};
   r->n_metric_cum = 2;
   r->metric_cum_j = tp_xmalloc(2 * sizeof(double));
@@ -120,6 +120,7 @@ static void test_round_trip(void) {
   CHECK(back->energy.method == TP_ENERGY_INTEGRATED && back->energy.shared &&
         back->energy.n_devices == 1 && back->energy.devices[0].name == NULL &&
         isnan(back->energy.devices[0].idle_w));
+  CHECK_STR(back->energy.devices[0].host, "node07");
   CHECK(back->n_metric_cum == 2 && isnan(back->metric_cum_j[1]));
   CHECK(back->target.reached && back->target.step == 40);
   CHECK(back->n_power == 1 && back->power[0].n == TP_POWER_BUCKETS);
