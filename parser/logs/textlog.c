@@ -508,13 +508,14 @@ int tp_textlog_read(tp_textlog *tl, FILE *f, const char *name, tp_clock *clock,
             break;
           }
           PCRE2_SIZE *po = pcre2_get_ovector_pointer(tl->md_pairs);
+          start = po[1] > po[0] ? po[1] : po[0] + 1;
+          /* a group that took no part in the match is PCRE2_UNSET: no offset */
+          if (po[2 * c->pair_name] == PCRE2_UNSET || po[2 * c->pair_value] == PCRE2_UNSET)
+            continue;
           ns = line + po[2 * c->pair_name];
           nn = po[2 * c->pair_name + 1] - po[2 * c->pair_name];
           vs = line + po[2 * c->pair_value];
           vn = po[2 * c->pair_value + 1] - po[2 * c->pair_value];
-          start = po[1] > po[0] ? po[1] : po[0] + 1;
-          if (po[2 * c->pair_name] == PCRE2_UNSET || po[2 * c->pair_value] == PCRE2_UNSET)
-            continue;
         }
         int64_t iv;
         if (S_is_step_name(ns, nn) && S_int(vs, vn, &iv)) {

@@ -101,6 +101,24 @@ static void test_limits_and_errors(void) {
   tp_diag_free(&d3);
 }
 
+/* A pairs pattern whose match can leave its name and value groups out (an
+ * alternative without them): such a match gives no pair, and the pairs
+ * around it are read (a fuzzer's find: the unset offsets were added to the
+ * line before they were checked). */
+static void test_pairs_unset_groups(void) {
+  static const tp_textlog_rule alt[] = {
+      {"alt", "^step (?<step>\\d+)", "(?:(?<name>[a-z]+)=(?<value>[0-9.]+)|;)", NULL, NULL}};
+  tp_textlog_set set = {"alt", alt, 1};
+  tp_diags d = {0};
+  tp_textlog_stats st;
+  tp_run *run = S_read(&set, "step 3 a=1.5 ; b=2\nstep 4 ; ; a=0.5\n", &d, &st);
+  fw_check_series(run, "a", 2, 3, 1.5, 4, 0.5);
+  fw_check_series(run, "b", 1, 3, 2, 3, 2);
+  CHECK_INT(fw_count(&d, TP_WARN), 0);
+  tp_run_free(run);
+  tp_diag_free(&d);
+}
+
 static void test_corpus(void) {
   size_t err = 0;
   tp_run *run = fw_load_corpus("framework/nanogpt-textlog-pr720", &err);
@@ -150,6 +168,7 @@ static void test_entries(void) {
 int main(void) {
   TP_RUN(test_builtins);
   TP_RUN(test_limits_and_errors);
+  TP_RUN(test_pairs_unset_groups);
   TP_RUN(test_corpus);
   TP_RUN(test_entries);
   return tp_test_summary();
