@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "model/hash.h"
 #include "model/mem.h"
+#include "model/footprint.h"
 #include "model/runspill.h"
 #include "model/whatif.h"
 #include "parser/parser.h"
@@ -201,7 +202,7 @@ static void S_use_cache(tp_site *site, const char *dir, tp_cli_site_opts *o) {
   }
 }
 
-int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
+int tp_cli_write_site(tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   if (!o->pages.templates_dir)
     o->pages.templates_dir = o->templates_owned =
         tp_xasprintf("%s/templates", tp_cli_datadir());
@@ -216,6 +217,12 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   tp_diags quiet = {0};
   char *dd = tp_xasprintf("%s/data", tp_cli_datadir());
   tp_reftable_load(&tables, dd, &quiet);
+  /* Each run's footprint reads its power profiles: kept while they are in
+   * memory.  Then the runs' points and power profiles wait on disk until a
+   * page draws them: memory holds what every page needs, not every chart's
+   * data. */
+  tp_footprint_lab(lab, &tables);
+  tp_runspill_lab(lab);
   /* summary.json and runs.csv are made on a thread of their own while the
    * pages are written (both only read the lab and the tables), and written
    * after them. */
@@ -246,6 +253,7 @@ int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   tp_buf_free(&ex.json);
   tp_buf_free(&ex.csv);
   o->pages.tables = NULL; /* it pointed at this function's tables */
+  tp_footprint_lab_clear(lab);
   tp_reftables_free(&tables);
   tp_diag_free(&quiet);
   free(dd);
@@ -294,9 +302,6 @@ int tp_cli_site_finish(tp_lab *lab, int build_rc, const char *what, const char *
       fprintf(stderr, "trainprint: error: no run found; nothing written\n");
     status = 1;
   } else {
-    /* The runs' points and power profiles wait on disk until a page draws
-     * them: memory holds what every page needs, not every chart's data. */
-    tp_runspill_lab(lab);
     if (tp_cli_write_site(lab, out, o) != 0)
       status = 1;
     else if (!quiet)

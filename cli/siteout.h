@@ -65,8 +65,10 @@ int tp_cli_site_option(const char *cmd, int c, const char *arg, tp_cli_site_opts
  * Returns 0, or 2 after printing one usage-error line naming the value. */
 int tp_cli_site_validate(const char *cmd, const tp_cli_site_opts *o);
 /* Write summary.json, runs.csv and the pages of lab into dir, safely (see
- * render/site.h).  Prints an error and returns -1 on failure. */
-int tp_cli_write_site(const tp_lab *lab, const char *dir, tp_cli_site_opts *o);
+ * render/site.h); the runs' footprints are kept first and their points and
+ * profiles then put out (model/footprint.h, model/runspill.h).  Prints an
+ * error and returns -1 on failure. */
+int tp_cli_write_site(tp_lab *lab, const char *dir, tp_cli_site_opts *o);
 void tp_cli_site_free(tp_cli_site_opts *o);
 /* A fingerprint of the running program's own bytes (see siteout.c). */
 void tp_cli_program_id(char out[33]);

@@ -3,11 +3,13 @@
 #include "model/footprint.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "model/estimate.h"
 #include "model/lab.h"
+#include "model/mem.h"
 #include "model/runspill.h"
 
 /* Whether a table's name pattern fits a device name: "*" fits any; else a
@@ -217,4 +219,22 @@ tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
   tp_footprint_run f = S_of_run(run, t);
   tp_runspill_release(run);
   return f;
+}
+
+void tp_footprint_lab(tp_lab *lab, const tp_reftables *t) {
+  tp_footprint_lab_clear(lab);
+  lab->footprints = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *lab->footprints);
+  for (size_t i = 0; i < lab->n_runs; i++) lab->footprints[i] = tp_footprint_of_run(lab->runs[i], t);
+  lab->footprint_tables = t;
+}
+
+void tp_footprint_lab_clear(tp_lab *lab) {
+  free(lab->footprints);
+  lab->footprints = NULL;
+  lab->footprint_tables = NULL;
+}
+
+tp_footprint_run tp_footprint_of_lab_run(const tp_lab *lab, size_t i, const tp_reftables *t) {
+  if (lab->footprints && lab->footprint_tables == t) return lab->footprints[i];
+  return tp_footprint_of_run(lab->runs[i], t);
 }

@@ -40,6 +40,7 @@
 
 #include <stdbool.h>
 
+#include "model/lab.h"
 #include "model/reftable.h"
 #include "model/run.h"
 
@@ -87,7 +88,19 @@ double tp_footprint_embodied_per_gpu_h(const tp_reftables *t, const char *name,
 double tp_footprint_idle_share(const tp_power_profile *p, double start_s, double end_s,
                                double idle_w);
 
-/* All of the above for one run (t may be NULL: factors 1, no embodied). */
+/* All of the above for one run (t may be NULL: factors 1, no embodied).
+ * Reads its power profiles, holding the run (model/runspill.h). */
 tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t);
+
+/* Keep every run's footprint under tables t in lab->footprints (what was
+ * kept before is replaced), so that tp_footprint_of_lab_run need not read
+ * the profiles again: call while they are in memory, before they are put out
+ * (tp_runspill_lab), and tp_footprint_lab_clear before t is freed (the
+ * footprints point at its rows). */
+void tp_footprint_lab(tp_lab *lab, const tp_reftables *t);
+void tp_footprint_lab_clear(tp_lab *lab);
+/* Run lab->runs[i]'s footprint under t: the one kept for t, else
+ * tp_footprint_of_run. */
+tp_footprint_run tp_footprint_of_lab_run(const tp_lab *lab, size_t i, const tp_reftables *t);
 
 #endif

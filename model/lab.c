@@ -651,6 +651,7 @@ void tp_lab_free(tp_lab *lab) {
   for (size_t i = 0; i < lab->n_runs; i++) tp_run_free(lab->runs[i]);
   free(lab->runs);
   tp_runspill_free(lab->spill);
+  free(lab->footprints);
   for (size_t x = 0; x < lab->n_experiments; x++) {
     tp_experiment *e = &lab->experiments[x];
     free(e->name);

@@ -127,6 +127,10 @@ typedef struct tp_lab {
   tp_diags diags;      /* diagnostics not tied to one run */
   struct tp_runspill *spill; /* where the runs' drawing data waits (model/runspill.h),
                                 or NULL */
+  struct tp_footprint_run *footprints; /* each run's footprint under footprint_tables,
+                                          kept by tp_footprint_lab (model/footprint.h)
+                                          while the profiles were in memory; or NULL */
+  const struct tp_reftables *footprint_tables;
 } tp_lab;
 
 /* Take ownership of run. */

@@ -137,13 +137,14 @@ static void S_it_range(tp_uncertainty_run *u, const tp_run_energy *re) {
   u->it_j = (tp_range){re->it_j, lo < re->it_j ? lo : re->it_j, hi + u->gap_peak_j};
 }
 
-tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity,
-                                         const tp_reftables *t) {
+/* tp_uncertainty_of_run with the run's footprint fp. */
+static tp_uncertainty_run S_of_run(const tp_run *run, tp_range pue, tp_range intensity,
+                                   const tp_reftables *t, tp_footprint_run fp) {
   const tp_run_energy *re = &run->energy;
   tp_uncertainty_run u = {.it_j = S_nan_range(), .facility_j = S_nan_range(),
                           .co2e_kg = S_nan_range(), .factors = S_factors_one(),
                           .water_onsite_l = NAN, .water_offsite_l = NAN};
-  u.fp = tp_footprint_of_run(run, t);
+  u.fp = fp;
   if (re->method == TP_ENERGY_NONE || !isfinite(re->it_j)) return u;
   S_gaps(&u, run, t);
   S_it_range(&u, re);
@@ -171,6 +172,11 @@ tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_ran
   if (u.facility_j.low > u.facility_j.value) u.facility_j.low = u.facility_j.value;
   if (u.facility_j.high < u.facility_j.value) u.facility_j.high = u.facility_j.value;
   return u;
+}
+
+tp_uncertainty_run tp_uncertainty_of_run(const tp_run *run, tp_range pue, tp_range intensity,
+                                         const tp_reftables *t) {
+  return S_of_run(run, pue, intensity, t, tp_footprint_of_run(run, t));
 }
 
 /* The PUE range in force and why. */
@@ -297,7 +303,8 @@ void tp_uncertainty_compute(tp_uncertainty *u, const tp_lab *lab, const tp_refta
   u->n_runs = lab->n_runs;
   u->runs = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *u->runs);
   for (size_t i = 0; i < lab->n_runs; i++) {
-    u->runs[i] = tp_uncertainty_of_run(lab->runs[i], u->pue, u->intensity, t);
+    u->runs[i] = S_of_run(lab->runs[i], u->pue, u->intensity, t,
+                          tp_footprint_of_lab_run(lab, i, t));
     S_water(&u->runs[i], lab->runs[i], &lab->assumptions);
     if (isfinite(u->runs[i].it_j.value)) S_sum_add(&u->total, &u->runs[i]);
   }

@@ -149,7 +149,26 @@ static void test_run(void) {
   tp_uncertainty_run n = tp_uncertainty_of_run(r, tp_range_exact(1), tp_range_exact(400), NULL);
   CHECK_NEAR(n.it_j.low, 900 * 5 / 6.0, 1e-9);
   CHECK(isnan(n.fp.embodied_kg));
-  tp_run_free(r);
+
+  /* Kept for a lab: the footprint is read off the profiles once, while they
+   * are in memory, and given back for the same tables; a flat profile after
+   * that (as if it were no longer there) changes nothing for them, while
+   * other tables, or none kept, read the profile as it is now. */
+  tp_lab lab = {0};
+  tp_lab_add_run(&lab, r);
+  tp_footprint_lab(&lab, &t);
+  for (size_t i = 0; i < r->power[0].n; i++)
+    r->power[0].sum_w[i] = r->power[0].max_w[i] = r->power[0].min_w[i] = 150;
+  CHECK_NEAR(tp_footprint_of_lab_run(&lab, 0, &t).sampling_rel, 1 / 6.0, 1e-12);
+  CHECK_NEAR(tp_footprint_of_lab_run(&lab, 0, NULL).sampling_rel, 0, 1e-12);
+  tp_uncertainty uc;
+  tp_uncertainty_compute(&uc, &lab, &t, NULL);
+  CHECK_NEAR(uc.runs[0].it_j.low, 675, 1e-9);
+  tp_uncertainty_free(&uc);
+  tp_footprint_lab_clear(&lab);
+  CHECK(lab.footprints == NULL);
+  CHECK_NEAR(tp_footprint_of_lab_run(&lab, 0, &t).sampling_rel, 0, 1e-12);
+  tp_lab_free(&lab); /* frees r */
 }
 
 /* A declared figure: the fallback bound (-50 %..+100 %) unless the tool's
