@@ -465,6 +465,17 @@ void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w) {
   if (p->count[i] < UINT32_MAX) p->count[i]++;
 }
 
+void tp_power_profile_counts(const tp_power_profile *p, uint64_t *samples, uint64_t *sampled) {
+  if (!p->count) { /* put out (or empty): as counted then */
+    *samples = p->out_samples, *sampled = p->out_sampled;
+    return;
+  }
+  uint64_t s = 0, b = 0;
+  for (size_t k = 0; k < p->n; k++)
+    if (p->count[k]) s += p->count[k], b++;
+  *samples = s, *sampled = b;
+}
+
 double tp_power_profile_mean(const tp_power_profile *p, size_t i) {
   return i < p->n && p->count[i] ? p->sum_w[i] / (double)p->count[i] : NAN;
 }

@@ -160,6 +160,9 @@ typedef struct tp_power_profile {
                            and _min */
   uint32_t *count;      /* samples in each bucket */
   bool extremes_out;    /* private to model/runspill.c: max_w and min_w were put out */
+  uint64_t out_samples, out_sampled; /* private to model/runspill.c: what
+                                        tp_power_profile_counts gave when the
+                                        arrays were put out */
 } tp_power_profile;
 
 /* A share of a run's IT energy over [start_s, end_s) (see tp_energy_profile). */
@@ -398,6 +401,9 @@ tp_power_profile *tp_run_power_profile(tp_run *run, const char *device);
 void tp_power_profile_add(tp_power_profile *p, double t_s, double power_w);
 /* Mean power in bucket i, W; NAN when the bucket has no sample. */
 double tp_power_profile_mean(const tp_power_profile *p, size_t i);
+/* The samples in p (*samples) and its buckets with a sample (*sampled);
+ * read without the arrays while they wait on disk (model/runspill.h). */
+void tp_power_profile_counts(const tp_power_profile *p, uint64_t *samples, uint64_t *sampled);
 /* Highest and lowest power sample in bucket i, W; NAN when it has none. */
 double tp_power_profile_max(const tp_power_profile *p, size_t i);
 double tp_power_profile_min(const tp_power_profile *p, size_t i);

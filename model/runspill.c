@@ -47,12 +47,14 @@ static size_t S_series_parts(tp_run *r, S_part **out) {
 
 /* The power profiles' arrays of r, in store order; the caller frees *out.
  * A profile's extremes are among them only when it keeps them apart
- * (noted in extremes_out when it is put out). */
+ * (noted in extremes_out when it is put out); its counts are noted
+ * (out_samples, out_sampled) for tp_power_profile_counts. */
 static size_t S_power_parts(tp_run *r, S_part **out) {
   size_t k = 0;
   S_part *p = tp_xcalloc(r->n_power ? 4 * r->n_power : 1, sizeof *p);
   for (size_t i = 0; i < r->n_power; i++) {
     tp_power_profile *pp = &r->power[i];
+    tp_power_profile_counts(pp, &pp->out_samples, &pp->out_sampled);
     p[k++] = (S_part){(void **)&pp->sum_w, pp->n * sizeof(double)};
     if (pp->extremes_out) {
       p[k++] = (S_part){(void **)&pp->max_w, pp->n * sizeof(double)};

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/runspill.h"
 #include "render/summary.h"
 
 void tp_publish_latex_escape(tp_buf *b, const char *s) {
@@ -123,18 +122,16 @@ static void S_measurement(tp_publish_ctx *c) {
       names[n_names] = dev->name ? dev->name : "unnamed device";
       ids[n_names++] = dev->id;
     }
-    tp_runspill_hold(r); /* its profiles' counts */
     for (size_t p = 0; p < r->n_power; p++) {
       const tp_power_profile *pp = &r->power[p];
-      double samples = 0, buckets = 0;
-      for (size_t k = 0; k < pp->n; k++)
-        if (pp->count[k]) samples += pp->count[k], buckets++;
+      uint64_t ns, nb; /* read without the arrays (model/runspill.h) */
+      tp_power_profile_counts(pp, &ns, &nb);
+      double samples = (double)ns, buckets = (double)nb;
       if (samples > buckets && pp->dt_s > 0) {
         TP_GROW(iv, cap_iv, n_iv + 1);
         iv[n_iv++] = buckets * pp->dt_s / samples;
       }
     }
-    tp_runspill_release(r);
   }
   c->coverage = possible > 0 ? covered / possible : NAN;
   if (n_iv) qsort(iv, n_iv, sizeof *iv, S_cmp_double);

@@ -35,6 +35,10 @@ static void test_round_trip(void) {
   size_t n_b = r->power[0].n;
   double *sum_b = tp_xmalloc(n_b * sizeof *sum_b);
   memcpy(sum_b, r->power[0].sum_w, n_b * sizeof *sum_b);
+  uint64_t ns0, nb0, ns, nb;
+  tp_power_profile_counts(&r->power[0], &ns0, &nb0);
+  CHECK_INT(ns0, 101); /* every sample of S_run falls in a bucket */
+  CHECK(nb0 > 0 && nb0 <= ns0);
   tp_runspill_lab(&lab);
   if (!lab.spill) {
     fprintf(stderr, "skip: no temporary file can be made\n");
@@ -47,6 +51,9 @@ static void test_round_trip(void) {
   char fp1[TP_HASH_HEX], fp2[TP_HASH_HEX];
   CHECK(tp_runspill_fingerprint(r, fp1));
   CHECK(r->power[0].sum_w == NULL);
+  tp_power_profile_counts(&r->power[0], &ns, &nb); /* counted without the arrays */
+  CHECK_INT(ns, ns0);
+  CHECK_INT(nb, nb0);
   tp_runspill_hold(r);
   CHECK(memcmp(r->series[0].points, pts, sizeof pts) == 0);
   CHECK_INT(r->power[0].n, n_b);
@@ -63,7 +70,13 @@ static void test_round_trip(void) {
   CHECK(strcmp(fp1, fp2) != 0);
   tp_runspill_hold(r);
   CHECK_NEAR(r->series[0].points[10].value, 42, 0);
+  /* A sample more in a profile: counted as it is put out again. */
+  tp_power_profile_add(&r->power[0], 1700000050.5, 300);
+  tp_runspill_power_changed(r);
   tp_runspill_release(r);
+  CHECK(r->power[0].count == NULL);
+  tp_power_profile_counts(&r->power[0], &ns, &nb);
+  CHECK_INT(ns, ns0 + 1);
   free(sum_b);
   tp_lab_free(&lab);
 }
