@@ -88,9 +88,11 @@ tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_o
 /* ---- cli/runcache.c ---- */
 
 /* A run from the cache in cache_dir when its files are unchanged, else read
- * (tp_runload_one) and cached. */
+ * (tp_runload_one) and cached.  An entry from another version of the
+ * program is read again without a word: *other_version is then set to its
+ * key file's path (caller frees), for one warning over all runs. */
 tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
-                        const char *cache_dir);
+                        const char *cache_dir, char **other_version);
 
 /* The SHA-256 of the file at path (64 hex digits into sha), taken from the
  * cache in cache_dir while the file's size, modification time and inode are

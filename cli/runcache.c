@@ -249,16 +249,14 @@ static tp_run *S_cache_load(const char *path, const char **why, long long *at) {
 
 /* A run from the cache when its files are unchanged, else read and cached. */
 tp_run *tp_runcache_get(const tp_found_run *fr, const tp_framework_opts *fo,
-                        const char *cache_dir) {
+                        const char *cache_dir, char **other_version) {
   if (!cache_dir) return tp_runload_one(fr, fo);
   char *base = S_cache_base(cache_dir, fr);
   char *keyfile = tp_xasprintf("%s.key", base);
   char *docfile = tp_xasprintf("%s.run", base);
   tp_run *run = NULL;
   S_cache_state cs = S_cache_valid(keyfile, fr, fo);
-  if (cs == S_CACHE_OTHER_VERSION)
-    fprintf(stderr, "trainprint: warning: %s: cache entry from another version of trainprint; "
-                    "ignored, the run is read again\n", keyfile);
+  if (cs == S_CACHE_OTHER_VERSION) *other_version = tp_xstrdup(keyfile);
   if (cs == S_CACHE_OK) {
     const char *why;
     long long at;

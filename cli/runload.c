@@ -104,8 +104,11 @@ typedef struct S_pool {
   atomic_ullong bytes_done;     /* bytes of their files */
   unsigned long long bytes_total;
   bool progress;                /* print a progress line (stderr is a terminal) */
-  pthread_mutex_t lock;         /* guards the progress line */
+  pthread_mutex_t lock;         /* guards the progress line and the next two */
   double t0, last_print;
+  size_t n_other;               /* cache entries from another version */
+  size_t first_other;           /* the first run of those (n when none) */
+  char *other_key;              /* its key file */
 } S_pool;
 
 static double S_now(void) {
@@ -142,7 +145,19 @@ static void *S_worker(void *arg) {
   for (;;) {
     size_t i = atomic_fetch_add(&p->next, 1);
     if (i >= p->n) break;
-    p->out[i] = tp_runcache_get(&p->runs[i], p->fo, p->cache_dir);
+    char *other = NULL;
+    p->out[i] = tp_runcache_get(&p->runs[i], p->fo, p->cache_dir, &other);
+    if (other) {
+      pthread_mutex_lock(&p->lock);
+      p->n_other++;
+      if (i < p->first_other) {
+        free(p->other_key);
+        p->other_key = other, p->first_other = i;
+      } else {
+        free(other);
+      }
+      pthread_mutex_unlock(&p->lock);
+    }
     tp_runspill_put_series(p->spill, p->out[i]);
     atomic_fetch_add(&p->done, 1);
     if (p->progress) { /* the bytes only count for the progress line */
@@ -169,7 +184,7 @@ int tp_runload_threads(int jobs) {
 tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_opts *fo,
                         int jobs, const char *cache_dir, tp_runspill *spill) {
   S_pool p = {.runs = runs, .n = n, .fo = fo, .cache_dir = cache_dir, .spill = spill,
-              .progress = isatty(STDERR_FILENO) == 1};
+              .progress = isatty(STDERR_FILENO) == 1, .first_other = n};
   p.out = tp_xcalloc(n + 1, sizeof *p.out);
   atomic_init(&p.next, 0);
   atomic_init(&p.done, 0);
@@ -188,6 +203,15 @@ tp_run **tp_runload_all(const tp_found_run *runs, size_t n, const tp_framework_o
   S_worker(&p); /* this thread works too */
   for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
   if (p.progress && n) S_progress(&p, true);
+  /* After an upgrade every entry is from another version: one warning. */
+  if (p.n_other == 1)
+    fprintf(stderr, "trainprint: warning: %s: cache entry from another version of trainprint; "
+                    "ignored, the run is read again\n", p.other_key);
+  else if (p.n_other > 1)
+    fprintf(stderr, "trainprint: warning: %s and %zu more: cache entries from another version "
+                    "of trainprint; ignored, their runs are read again\n",
+            p.other_key, p.n_other - 1);
+  free(p.other_key);
   pthread_mutex_destroy(&p.lock);
   return p.out;
 }

@@ -40,6 +40,14 @@ sed -i '1s/.*/trainprint 0.0.1 run cache (binary 1)/' "$k"
 run fifth
 check "other version reported" grep -q "another version" "$scratch/fifth.err"
 check "other version not trusted" diff "$scratch/third/summary.json" "$scratch/fifth/summary.json"
+# Many such entries (after an upgrade, every one): one warning, not one a run.
+for k in "$scratch"/cache/*lr-sweep-lr1e-3-s1*.key "$scratch"/cache/*lr-sweep-lr1e-4-s1*.key "$scratch"/cache/*lr-sweep-lr3e-4-s1*.key; do
+  sed -i '1s/.*/trainprint 0.0.1 run cache (binary 1)/' "$k"
+done
+run fifth-b
+check "other versions: one warning" test "$(grep -c 'another version' "$scratch/fifth-b.err")" = 1
+check "other versions: how many" grep -q "and 2 more: cache entries from another version" "$scratch/fifth-b.err"
+check "other versions not trusted" diff "$scratch/third/summary.json" "$scratch/fifth-b/summary.json"
 
 # Pages: a report into the same directory with the same cache takes every
 # page (and its charts) that nothing changed from the previous report, as the
