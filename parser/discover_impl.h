@@ -73,6 +73,12 @@ typedef struct tp_discover_dir {
   char **tb_events;       /* those logs' event files, owned */
   size_t n_tb;
   bool tb_for_alias;      /* the snapshot's run takes them (dir is no run) */
+  /* Names among its entries that tell a framework's run, noted as they are
+   * sorted so that telling it takes no system call (stat follows links, as
+   * the checks did): directories files/, .hydra/, mlruns/, metrics/ or
+   * params/; regular files meta.yaml, trainer_state.json, run-*.wandb. */
+  bool has_files_dir, has_hydra_dir, has_mlruns_dir, has_metrics_or_params_dir;
+  bool has_meta_yaml, has_trainer_state, has_wandb_run_file;
 } tp_discover_dir;
 
 /* ---- the front (discover.c) --------------------------------------------- */

@@ -158,14 +158,6 @@ static bool S_has_file(const char *dir, const char *rel) {
   return ok;
 }
 
-static bool S_has_dir(const char *dir, const char *rel) {
-  char *p = tp_discover_join(dir, rel);
-  struct stat st;
-  bool ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-  free(p);
-  return ok;
-}
-
 /* N of a Hugging Face snapshot directory name "checkpoint-N", or -1. */
 static long long S_snapshot_number(const char *path) {
   const char *base = strrchr(path, '/');
@@ -221,11 +213,15 @@ static bool S_framework_dir(tp_discover_walk *w, tp_discover_dir *D, bool framew
   const char *dir = D->dir;
   /* A W&B run: its files/, or only its run file (an offline run, or one cut
    * short, may have nothing else). */
-  D->wandb = S_has_file(dir, "files/wandb-metadata.json") ||
-             S_has_file(dir, "files/wandb-summary.json") ||
-             tp_wandb_has_run_file(dir);
-  bool hydra = S_has_file(dir, ".hydra/config.yaml");
-  if (hydra && !D->wandb && !framework && !D->n_events && S_has_dir(dir, "mlruns")) {
+  /* The entries' names (noted by the walk) say which checks can hold. */
+  size_t len = strlen(dir);
+  while (len > 1 && dir[len - 1] == '/') len--;
+  bool in_files = len >= 6 && strncmp(dir + len - 6, "/files", 6) == 0; /* the run file above */
+  D->wandb = (D->has_files_dir && (S_has_file(dir, "files/wandb-metadata.json") ||
+                                   S_has_file(dir, "files/wandb-summary.json"))) ||
+             D->has_wandb_run_file || (in_files && tp_wandb_has_run_file(dir));
+  bool hydra = D->has_hydra_dir && S_has_file(dir, ".hydra/config.yaml");
+  if (hydra && !D->wandb && !framework && !D->n_events && D->has_mlruns_dir) {
     /* A Hydra output folder whose training logged to MLflow inside it: the
      * configuration fills the MLflow run's hyperparameters (framework.h);
      * the folder is not a second run of the same training. */
@@ -235,7 +231,7 @@ static bool S_framework_dir(tp_discover_walk *w, tp_discover_dir *D, bool framew
     hydra = false;
   }
   if (D->wandb || hydra) framework = true;
-  if (tp_framework_is_mlflow_run(dir)) {
+  if ((D->has_meta_yaml || D->has_metrics_or_params_dir) && tp_framework_is_mlflow_run(dir)) {
     /* Its metrics/, params/, tags/ and artifacts/ are the run's, not runs. */
     D->mlflow = true;
     char *meta = tp_discover_join(dir, "meta.yaml");
@@ -298,7 +294,7 @@ void tp_discover_make_run(tp_discover_walk *w, tp_discover_dir *D) {
 
 void tp_discover_hf_snapshots(tp_discover_walk *w, tp_discover_dir *D) {
   const char *dir = D->dir;
-  D->top_state = S_has_file(dir, "trainer_state.json");
+  D->top_state = D->has_trainer_state;
   D->newest = D->n_sub;
   D->n_snap = 0;
   long long newest_n = -1;

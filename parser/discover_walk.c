@@ -20,6 +20,7 @@
 #include "model/mem.h"
 #include "model/sitemark.h"
 #include "parser/discover_impl.h"
+#include "parser/logs/wandb_binary.h"
 #include "parser/logs/framework.h"
 #include "parser/logs/textlog.h"
 
@@ -221,6 +222,21 @@ static bool S_enter(tp_discover_walk *w, const char *dir, const struct stat *st,
   return true;
 }
 
+/* Note in D an entry name that tells a framework's run (see tp_discover_dir). */
+static void S_note_mark(tp_discover_dir *D, const char *name, bool is_dir, bool is_reg) {
+  if (is_dir) {
+    if (strcmp(name, "files") == 0) D->has_files_dir = true;
+    else if (strcmp(name, ".hydra") == 0) D->has_hydra_dir = true;
+    else if (strcmp(name, "mlruns") == 0) D->has_mlruns_dir = true;
+    else if (strcmp(name, "metrics") == 0 || strcmp(name, "params") == 0)
+      D->has_metrics_or_params_dir = true;
+  } else if (is_reg) {
+    if (strcmp(name, "meta.yaml") == 0) D->has_meta_yaml = true;
+    else if (strcmp(name, "trainer_state.json") == 0) D->has_trainer_state = true;
+    else if (tp_wandb_is_run_file_name(name)) D->has_wandb_run_file = true;
+  }
+}
+
 /* Sort dir's entries (names, freed here) into D: subdirectories, event
  * files, framework logs; traces are added to the discovery at once, the rest
  * counted as skipped. */
@@ -235,6 +251,7 @@ static void S_sort_entries(tp_discover_walk *w, tp_discover_dir *D, char **names
       free(path);
       continue;
     }
+    S_note_mark(D, names[i], S_ISDIR(cst.st_mode), S_ISREG(cst.st_mode));
     if (S_ISDIR(cst.st_mode)) {
       TP_GROW(D->subdirs, cap_sub, D->n_sub + 1);
       TP_GROW(D->sublink, cap_sublink, D->n_sub + 1);

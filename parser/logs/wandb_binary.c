@@ -537,7 +537,7 @@ void tp_wandb_bin_info_free(tp_wandb_bin_info *info) {
   info->run_id = info->project = info->display_name = info->host = NULL;
 }
 
-static bool S_run_file_name(const char *name) {
+bool tp_wandb_is_run_file_name(const char *name) {
   size_t n = strlen(name);
   return n > 10 && strncmp(name, "run-", 4) == 0 && strcmp(name + n - 6, ".wandb") == 0;
 }
@@ -549,7 +549,7 @@ static char *S_find_in(const char *dir, int *count) {
   char *best = NULL;
   struct dirent *e;
   while ((e = readdir(dh)))
-    if (S_run_file_name(e->d_name)) {
+    if (tp_wandb_is_run_file_name(e->d_name)) {
       (*count)++;
       if (!best || strcmp(e->d_name, best) < 0) {
         free(best);

@@ -98,6 +98,8 @@ void tp_wandb_bin_info_free(tp_wandb_bin_info *info);
  * when dir is the run's files/.  The caller frees; NULL when none.  With
  * more than one, the first by name (and *count, when not NULL, says how many). */
 char *tp_wandb_bin_find(const char *dir, int *count);
+/* Whether a file name is a W&B run file's ("run-<id>.wandb"). */
+bool tp_wandb_is_run_file_name(const char *name);
 
 /* The GPU index N of a stats key "gpu.N.<what>" (not gpu.process.N), with
  * *what set to the part after it; -1 when key is not one. */
