@@ -202,6 +202,12 @@ static void S_use_cache(tp_site *site, const char *dir, tp_cli_site_opts *o) {
   }
 }
 
+/* Threads for -j N: N, or one per online processor when not given. */
+static int S_threads(int jobs) {
+  long n = jobs > 0 ? jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 int tp_cli_write_site(tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   if (!o->pages.templates_dir)
     o->pages.templates_dir = o->templates_owned =
@@ -217,11 +223,11 @@ int tp_cli_write_site(tp_lab *lab, const char *dir, tp_cli_site_opts *o) {
   tp_diags quiet = {0};
   char *dd = tp_xasprintf("%s/data", tp_cli_datadir());
   tp_reftable_load(&tables, dd, &quiet);
-  /* Each run's footprint reads its power profiles: kept while they are in
-   * memory.  Then the runs' points and power profiles wait on disk until a
-   * page draws them: memory holds what every page needs, not every chart's
-   * data. */
-  tp_footprint_lab(lab, &tables);
+  /* Each run's footprint reads its power profiles: read once here, for
+   * summary.json, the pages and publish/.  Then the runs' points and power
+   * profiles wait on disk until a page draws them: memory holds what every
+   * page needs, not every chart's data. */
+  tp_footprint_lab(lab, &tables, S_threads(o->pages.jobs));
   tp_runspill_lab(lab);
   /* summary.json and runs.csv are made on a thread of their own while the
    * pages are written (both only read the lab and the tables), and written

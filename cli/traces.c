@@ -22,6 +22,7 @@
 #include "model/mem.h"
 #include "model/profile.h"
 #include "model/slurmjob.h"
+#include "model/threads.h"
 
 /* Declared figures (CodeCarbon) a trace file holds, kept until the file's
  * collection for the attribution (model/attrib.h) is made. */
@@ -639,12 +640,7 @@ static void S_apply_traces(tp_pipeline_state *st, const tp_trace_job *jobs, size
     pthread_mutex_init(&b.lock, NULL);
     size_t want = threads > 1 && m > 1 ? (size_t)threads : 1;
     if (want > m) want = m;
-    pthread_t th[256];
-    size_t started = 0;
-    for (size_t t = 1; t < want && t < 256; t++)
-      if (pthread_create(&th[started], NULL, S_batch_worker, &b) == 0) started++;
-    S_batch_worker(&b);
-    for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
+    tp_threads_run(want, S_batch_worker, &b);
     pthread_mutex_destroy(&b.lock);
     for (size_t i = 0; i < m; i++) S_reader_merge(st, &b.readers[i]);
     free(b.readers);

@@ -3,6 +3,7 @@
 #include "model/footprint.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "model/lab.h"
 #include "model/mem.h"
 #include "model/runspill.h"
+#include "model/threads.h"
 
 /* Whether a table's name pattern fits a device name: "*" fits any; else a
  * case-insensitive substring of it. */
@@ -215,16 +217,35 @@ static tp_footprint_run S_of_run(const tp_run *run, const tp_reftables *t) {
 }
 
 tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t) {
-  tp_runspill_hold(run);
+  tp_runspill_hold_power(run); /* the profiles alone: the points stay out */
   tp_footprint_run f = S_of_run(run, t);
-  tp_runspill_release(run);
+  tp_runspill_release_power(run);
   return f;
 }
 
-void tp_footprint_lab(tp_lab *lab, const tp_reftables *t) {
+typedef struct S_lab_work {
+  tp_lab *lab;
+  const tp_reftables *t;
+  atomic_size_t next; /* the next run to take */
+} S_lab_work;
+
+static void *S_lab_worker(void *arg) {
+  S_lab_work *w = arg;
+  for (;;) {
+    size_t i = atomic_fetch_add(&w->next, 1);
+    if (i >= w->lab->n_runs) return NULL;
+    w->lab->footprints[i] = tp_footprint_of_run(w->lab->runs[i], w->t);
+  }
+}
+
+void tp_footprint_lab(tp_lab *lab, const tp_reftables *t, int threads) {
   tp_footprint_lab_clear(lab);
   lab->footprints = tp_xcalloc(lab->n_runs ? lab->n_runs : 1, sizeof *lab->footprints);
-  for (size_t i = 0; i < lab->n_runs; i++) lab->footprints[i] = tp_footprint_of_run(lab->runs[i], t);
+  S_lab_work w = {.lab = lab, .t = t};
+  atomic_init(&w.next, 0);
+  size_t n = threads > 1 ? (size_t)threads : 1;
+  if (n > 1 + lab->n_runs / 256) n = 1 + lab->n_runs / 256; /* a thread for 256 runs at least */
+  tp_threads_run(n, S_lab_worker, &w);
   lab->footprint_tables = t;
 }
 

@@ -89,15 +89,16 @@ double tp_footprint_idle_share(const tp_power_profile *p, double start_s, double
                                double idle_w);
 
 /* All of the above for one run (t may be NULL: factors 1, no embodied).
- * Reads its power profiles, holding the run (model/runspill.h). */
+ * Reads its power profiles, holding them (model/runspill.h). */
 tp_footprint_run tp_footprint_of_run(const tp_run *run, const tp_reftables *t);
 
 /* Keep every run's footprint under tables t in lab->footprints (what was
  * kept before is replaced), so that tp_footprint_of_lab_run need not read
- * the profiles again: call while they are in memory, before they are put out
- * (tp_runspill_lab), and tp_footprint_lab_clear before t is freed (the
- * footprints point at its rows). */
-void tp_footprint_lab(tp_lab *lab, const tp_reftables *t);
+ * the profiles again: call once the profiles are final, and
+ * tp_footprint_lab_clear before t is freed (the footprints point at its
+ * rows).  Runs are taken on `threads` threads
+ * (at least one; this one among them). */
+void tp_footprint_lab(tp_lab *lab, const tp_reftables *t, int threads);
 void tp_footprint_lab_clear(tp_lab *lab);
 /* Run lab->runs[i]'s footprint under t: the one kept for t, else
  * tp_footprint_of_run. */

@@ -191,7 +191,9 @@ void tp_runspill_put_series(tp_runspill *sp, tp_run *r) {
 
 /* Put out r's power profiles (see tp_runspill_put_series). */
 static void S_put_power(tp_runspill *sp, tp_run *r) {
-  if (r->spill.power_out || r->spill.holds || (r->spill.store && r->spill.store != sp)) return;
+  if (r->spill.power_out || r->spill.holds || r->spill.power_holds ||
+      (r->spill.store && r->spill.store != sp))
+    return;
   for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
   S_part *p;
   size_t n = S_power_parts(r, &p);
@@ -226,27 +228,71 @@ void tp_runspill_trim(void) {
 /* The run's data is put out and brought back in place: code that reads a
  * const run sees its arrays come and go, as a cache behind a const
  * interface. */
+/* Bring r's power profiles back (under sp's lock). */
+static void S_power_in(tp_runspill *sp, tp_run *r) {
+  if (!r->spill.power_out) return;
+  S_part *p;
+  size_t n = S_power_parts(r, &p);
+  S_load_parts(sp, r, p, n, r->spill.power_at);
+  free(p);
+}
+
+/* Put r's power profiles out again (under sp's lock): written when they
+ * changed, else dropped. */
+static void S_power_back(tp_runspill *sp, tp_run *r) {
+  S_part *p;
+  size_t n;
+  if (r->spill.power_changed) {
+    for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
+    n = S_power_parts(r, &p);
+    if (S_write_parts(sp, p, n, true, &r->spill.power_at, r->spill.power_fp) == 0) {
+      r->spill.power_out = true;
+      S_drop_parts(p, n);
+    } else {
+      r->spill.power_out = false; /* not written: they stay in memory */
+    }
+    r->spill.power_changed = false;
+    free(p);
+  } else if (r->spill.power_out) {
+    n = S_power_parts(r, &p);
+    S_drop_parts(p, n);
+    free(p);
+  }
+}
+
 void tp_runspill_hold(const tp_run *run) {
   tp_runspill *sp = run->spill.store;
   if (!sp) return;
   tp_run *r = (tp_run *)run;
   pthread_mutex_lock(&sp->lock);
   if (r->spill.holds++ == 0) {
-    S_part *p;
-    size_t n;
     if (r->spill.series_out) {
-      n = S_series_parts(r, &p);
+      S_part *p;
+      size_t n = S_series_parts(r, &p);
       S_load_parts(sp, r, p, n, r->spill.series_at);
       free(p);
     }
-    if (r->spill.power_out) {
-      n = S_power_parts(r, &p);
-      S_load_parts(sp, r, p, n, r->spill.power_at);
-      free(p);
-    }
+    if (r->spill.power_holds == 0) S_power_in(sp, r);
   }
   pthread_mutex_unlock(&sp->lock);
 }
+
+/* One power hold more (hold) or less: the profiles come back at the first
+ * hold of either kind and go out at the last release of both. */
+static void S_power_hold(const tp_run *run, bool hold) {
+  tp_runspill *sp = run->spill.store;
+  if (!sp) return;
+  tp_run *r = (tp_run *)run;
+  pthread_mutex_lock(&sp->lock);
+  if (hold && r->spill.power_holds++ == 0 && r->spill.holds == 0) S_power_in(sp, r);
+  if (!hold && r->spill.power_holds && --r->spill.power_holds == 0 && r->spill.holds == 0)
+    S_power_back(sp, r);
+  pthread_mutex_unlock(&sp->lock);
+}
+
+void tp_runspill_hold_power(const tp_run *run) { S_power_hold(run, true); }
+
+void tp_runspill_release_power(const tp_run *run) { S_power_hold(run, false); }
 
 void tp_runspill_changed(tp_run *run) { run->spill.series_changed = run->spill.series_out; }
 
@@ -269,22 +315,7 @@ void tp_runspill_release(const tp_run *run) {
       r->spill.series_changed = false;
       free(p);
     }
-    if (r->spill.power_changed) {
-      for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
-      n = S_power_parts(r, &p);
-      if (S_write_parts(sp, p, n, true, &r->spill.power_at, r->spill.power_fp) == 0) {
-        r->spill.power_out = true;
-        S_drop_parts(p, n);
-      } else {
-        r->spill.power_out = false; /* not written: they stay in memory */
-      }
-      r->spill.power_changed = false;
-      free(p);
-    } else if (r->spill.power_out) {
-      n = S_power_parts(r, &p);
-      S_drop_parts(p, n);
-      free(p);
-    }
+    if (r->spill.power_holds == 0) S_power_back(sp, r);
   }
   pthread_mutex_unlock(&sp->lock);
 }

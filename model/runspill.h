@@ -66,6 +66,11 @@ void tp_runspill_trim(void);
 void tp_runspill_hold(const tp_run *run);
 /* Undo one hold: at the last, the arrays are freed again. */
 void tp_runspill_release(const tp_run *run);
+/* The same for the power profiles alone (the points stay out): for a step
+ * that reads only the profiles.  Holds of either kind nest; the profiles go
+ * out again at the last release of both. */
+void tp_runspill_hold_power(const tp_run *run);
+void tp_runspill_release_power(const tp_run *run);
 /* The held run's points were changed (thinned): write them again at the
  * last release. */
 void tp_runspill_changed(tp_run *run);

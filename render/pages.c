@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "model/runspill.h"
+#include "model/threads.h"
 #include "render/pages_impl.h"
 
 char *tp_pages_experiment_path(const char *name) {
@@ -152,17 +153,6 @@ static size_t *S_items(const tp_lab *lab, const tp_pages_pick *pick, size_t *n) 
   return items;
 }
 
-/* Run fn(arg) on n_threads threads, this one among them, and wait for all. */
-static void S_on_threads(size_t n_threads, void *(*fn)(void *), void *arg) {
-  pthread_t *th = tp_xcalloc(n_threads ? n_threads : 1, sizeof *th);
-  size_t started = 0;
-  for (size_t t = 1; t < n_threads; t++)
-    if (pthread_create(&th[started], NULL, fn, arg) == 0) started++;
-  fn(arg);
-  for (size_t t = 0; t < started; t++) pthread_join(th[t], NULL);
-  free(th);
-}
-
 /* ---- run page keys --------------------------------------------------------
  *
  * While the site keeps a record, the key of every run page that may be
@@ -216,7 +206,7 @@ static void S_run_keys(tp_pages_ctx *x, const size_t *items, size_t n, size_t n_
   size_t per = 256; /* runs per thread at least: fewer are not worth a thread */
   if (n_threads > 1 + keys.n / per) n_threads = 1 + keys.n / per;
   pthread_mutex_init(&keys.lock, NULL);
-  S_on_threads(n_threads, S_keys_worker, &keys);
+  tp_threads_run(n_threads, S_keys_worker, &keys);
   pthread_mutex_destroy(&keys.lock);
   free(keys.runs);
 }
@@ -242,7 +232,7 @@ static int S_draw(tp_pages_ctx *x) {
   pthread_mutex_init(&w.lock, NULL);
   size_t n_threads = (size_t)jobs < w.n_chunks ? (size_t)jobs : w.n_chunks;
   if (n_threads > 1) xmlInitParser(); /* once, here, before any thread parses */
-  S_on_threads(n_threads, S_worker, &w);
+  tp_threads_run(n_threads, S_worker, &w);
   pthread_mutex_destroy(&w.lock);
   for (size_t c = 0; c < w.n_chunks; c++) {
     tp_site_join(x->site, &w.chunks[c].site);

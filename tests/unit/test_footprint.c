@@ -156,7 +156,7 @@ static void test_run(void) {
    * other tables, or none kept, read the profile as it is now. */
   tp_lab lab = {0};
   tp_lab_add_run(&lab, r);
-  tp_footprint_lab(&lab, &t);
+  tp_footprint_lab(&lab, &t, 2);
   for (size_t i = 0; i < r->power[0].n; i++)
     r->power[0].sum_w[i] = r->power[0].max_w[i] = r->power[0].min_w[i] = 150;
   CHECK_NEAR(tp_footprint_of_lab_run(&lab, 0, &t).sampling_rel, 1 / 6.0, 1e-12);

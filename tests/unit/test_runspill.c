@@ -81,6 +81,44 @@ static void test_round_trip(void) {
   tp_lab_free(&lab);
 }
 
+/* Holding the profiles alone: the points stay out; holds of both kinds nest
+ * and the profiles go out at the last release of either; a profile changed
+ * under a power hold is written back, the points untouched. */
+static void test_power_holds(void) {
+  tp_lab lab = {0};
+  tp_lab_add_run(&lab, S_run("p", 2.0));
+  tp_run *r = lab.runs[0];
+  double first = r->power[0].sum_w[0];
+  tp_runspill_lab(&lab);
+  if (!lab.spill) {
+    fprintf(stderr, "skip: no temporary file can be made\n");
+    tp_lab_free(&lab);
+    return;
+  }
+  char fp0[TP_HASH_HEX], fp1[TP_HASH_HEX];
+  CHECK(tp_runspill_fingerprint(r, fp0));
+  tp_runspill_hold_power(r);
+  CHECK(r->power[0].sum_w != NULL && r->series[0].points == NULL);
+  CHECK_NEAR(r->power[0].sum_w[0], first, 0);
+  tp_runspill_hold(r); /* nested: the points come too */
+  CHECK(r->series[0].points != NULL);
+  tp_runspill_release(r);
+  CHECK(r->series[0].points == NULL && r->power[0].sum_w != NULL); /* still held */
+  tp_power_profile_add(&r->power[0], 1700000050.5, 300);
+  tp_runspill_power_changed(r);
+  tp_runspill_release_power(r);
+  CHECK(r->power[0].sum_w == NULL);
+  CHECK(tp_runspill_fingerprint(r, fp1));
+  CHECK(strcmp(fp0, fp1) != 0); /* the profile was written again */
+  tp_runspill_hold(r);
+  uint64_t ns, nb;
+  tp_power_profile_counts(&r->power[0], &ns, &nb);
+  CHECK_INT(ns, 102);
+  CHECK_NEAR(r->series[0].points[0].value, 2.0, 0);
+  tp_runspill_release(r);
+  tp_lab_free(&lab);
+}
+
 /* Two runs that differ only in their points and profiles: the same bare
  * encoding, different full ones. */
 static void test_bare(void) {
@@ -103,5 +141,6 @@ static void test_bare(void) {
 int main(void) {
   TP_RUN(test_round_trip);
   TP_RUN(test_bare);
+  TP_RUN(test_power_holds);
   return tp_test_summary();
 }
