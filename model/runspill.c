@@ -66,24 +66,15 @@ static size_t S_power_parts(tp_run *r, S_part **out) {
   return k;
 }
 
-static int S_write_all(int fd, const void *data, size_t n, uint64_t at) {
-  const char *c = data;
-  while (n) {
-    ssize_t w = pwrite(fd, c, n, (off_t)at);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    c += w, n -= (size_t)w, at += (uint64_t)w;
-  }
-  return 0;
-}
-
-static int S_read_all(int fd, void *data, size_t n, uint64_t at) {
+/* Write (write) or read n bytes at offset at, whole: 0, or -1 on a failure
+ * or the file's end. */
+static int S_io_all(int fd, void *data, size_t n, uint64_t at, bool write) {
   char *c = data;
   while (n) {
-    ssize_t r = pread(fd, c, n, (off_t)at);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
-    c += r, n -= (size_t)r, at += (uint64_t)r;
+    ssize_t k = write ? pwrite(fd, c, n, (off_t)at) : pread(fd, c, n, (off_t)at);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return -1;
+    c += k, n -= (size_t)k, at += (uint64_t)k;
   }
   return 0;
 }
@@ -106,7 +97,7 @@ static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, bool locked
     if (p[k].bytes) memcpy(all + o, *p[k].at, p[k].bytes);
     o += p[k].bytes;
   }
-  int rc = total && S_write_all(sp->fd, all, (size_t)total, off) != 0 ? -1 : 0;
+  int rc = total && S_io_all(sp->fd, all, (size_t)total, off, true) != 0 ? -1 : 0;
   tp_hash h;
   tp_hash_init(&h);
   tp_hash_u64(&h, n);
@@ -130,7 +121,7 @@ static void S_load_parts(tp_runspill *sp, const tp_run *r, const S_part *p, size
   size_t total = 0;
   for (size_t k = 0; k < n; k++) total += p[k].bytes;
   char *all = tp_xmalloc(total ? total : 1);
-  if (total && S_read_all(sp->fd, all, total, at) != 0) {
+  if (total && S_io_all(sp->fd, all, total, at, false) != 0) {
     fprintf(stderr, "trainprint: error: cannot read back the temporary file of run '%s'\n",
             r->id);
     abort();
