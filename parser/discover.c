@@ -75,8 +75,7 @@ tp_file_kind tp_discover_sniff(const char *name, const unsigned char *head, size
     return TP_FILE_SACCT;
   tp_power_format f = tp_power_sniff_file(base, head, head_len);
   /* sacct output without the columns a run needs: its reader says which. */
-  char missing[64];
-  if (f == TP_POWER_UNKNOWN && tp_sacct_sniff_lacking((const char *)head, head_len, missing))
+  if (f == TP_POWER_UNKNOWN && tp_sacct_sniff_lacking((const char *)head, head_len, NULL))
     return TP_FILE_SACCT;
   if (f == TP_POWER_UNKNOWN) return TP_FILE_UNKNOWN;
   if (format) *format = f;

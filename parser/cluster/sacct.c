@@ -337,7 +337,9 @@ bool tp_sacct_sniff_lacking(const char *head, size_t len, char missing[64]) {
   S_columns c;
   S_columns_init(&c);
   for (size_t i = 0; i < nf; i++) S_column(&c, (int)i, f[i].s, f[i].n);
-  return S_missing(&c, missing) > 0 && ((c.id < 0 && c.id_raw < 0) || c.start < 0);
+  char names[64];
+  return S_missing(&c, missing ? missing : names) > 0 &&
+         ((c.id < 0 && c.id_raw < 0) || c.start < 0);
 }
 
 bool tp_sacct_sniff(const char *head, size_t len) {
@@ -404,7 +406,7 @@ long tp_sacct_load(const char *path, const tp_sacct_options *opt, tp_slurm_jobs 
     tp_diag_add(d, TP_ERROR, path, -1, -1, "cannot open: %s", strerror(errno));
     return -1;
   }
-  char head[4096], missing[64];
+  char head[4096];
   size_t got = fread(head, 1, sizeof head, f);
   rewind(f);
   long n = -1;
@@ -416,7 +418,7 @@ long tp_sacct_load(const char *path, const tp_sacct_options *opt, tp_slurm_jobs 
                      (unsigned)TP_YDOC_MAX_BYTES);
     free(buf);
   } else if ((opt && opt->columns) || tp_sacct_sniff(head, got) ||
-             tp_sacct_sniff_lacking(head, got, missing)) {
+             tp_sacct_sniff_lacking(head, got, NULL)) {
     n = S_load_lines(f, path, opt, jobs, d);
   } else {
     tp_diag_add(d, TP_ERROR, path, -1, -1, "not sacct -P or sacct --json output: not used");

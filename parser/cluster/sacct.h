@@ -47,8 +47,8 @@ bool tp_sacct_json_sniff(const char *head, size_t len);
 /* Whether head[0..len) opens with a '|'-separated header of sacct's column
  * names (JobName|Partition|AllocCPUS|State|ExitCode) that lacks a column a
  * job's run needs (JobID or JobIDRaw, Start), which tp_sacct_sniff refuses;
- * then missing names those of JobID, Start, End it lacks ("JobID, Start,
- * End").  tp_sacct_read reads such a file as far as to say so. */
+ * then missing (when not NULL) names those of JobID, Start, End it lacks
+ * ("JobID, Start, End").  tp_sacct_read reads such a file as far as to say so. */
 bool tp_sacct_sniff_lacking(const char *head, size_t len, char missing[64]);
 
 /* Read sacct -P lines from lr into jobs, problems into rd.  Returns the
