@@ -162,10 +162,10 @@ static void S_finish_lab(tp_lab *lab) {
     const tp_experiment *e = tp_lab_experiment_of(lab, lab->runs[i]);
     tp_run *r = lab->runs[i];
     if (!S_wants_thinning(r)) continue;
-    tp_runspill_hold(r);
+    tp_runspill_hold_points(r);
     tp_run_decimate(r, e ? e->metric_tag : NULL, TP_SERIES_MAX_POINTS);
     tp_runspill_changed(r);
-    tp_runspill_release(r);
+    tp_runspill_release_points(r);
   }
   tp_lab_aggregate(lab);
   tp_diag_sort_unique(&lab->diags);

@@ -336,13 +336,13 @@ static double *S_cuts(const tp_pipeline_state *st, const S_selection *sel, const
     tp_job_spans_add_cuts(sel->runs[k]->job, &cuts, &n_cuts, &cap_cuts);
   for (size_t k = 0; k < sel->n; k++) {
     const tp_series *ms = tp_lab_main_series(st->lab, sel->runs[k]);
-    tp_runspill_hold(sel->runs[k]);
+    tp_runspill_hold_points(sel->runs[k]);
     for (size_t p = 0; ms && p < ms->count; p++)
       if (isfinite(ms->points[p].wall_time_s)) {
         TP_GROW(cuts, cap_cuts, n_cuts + 1);
         cuts[n_cuts++] = ms->points[p].wall_time_s;
       }
-    tp_runspill_release(sel->runs[k]);
+    tp_runspill_release_points(sel->runs[k]);
   }
   *n = n_cuts;
   return cuts;
@@ -588,17 +588,18 @@ typedef struct S_batch {
   pthread_mutex_t lock;
 } S_batch;
 
-/* Hold the runs job may draw into (model/runspill.h), or, when !hold,
- * release them, their profiles put out again: while traces are read only
- * the profiles of the runs under the traces being read are in memory. */
+/* Hold the profiles of the runs job may draw into (model/runspill.h), or,
+ * when !hold, release them, put out again: while traces are read only the
+ * profiles of the runs under the traces being read are in memory (the
+ * integrator's cuts hold each run's points a moment, S_cuts). */
 static void S_hold_runs(const tp_lab *lab, const size_t *cands, size_t n_cands, bool hold) {
   for (size_t c = 0; c < n_cands; c++) {
     tp_run *run = lab->runs[cands[c]];
     if (hold) {
-      tp_runspill_hold(run);
+      tp_runspill_hold_power(run);
     } else {
       tp_runspill_power_changed(run);
-      tp_runspill_release(run);
+      tp_runspill_release_power(run);
     }
   }
 }

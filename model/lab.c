@@ -152,9 +152,9 @@ static bool S_metric(const tp_run *run, const char *tag, bool higher_better, dou
 
 bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
                    double *last) {
-  tp_runspill_hold(run);
+  tp_runspill_hold_points(run);
   bool any = S_metric(run, tag, higher_better, best, last);
-  tp_runspill_release(run);
+  tp_runspill_release_points(run);
   return any;
 }
 
@@ -635,9 +635,9 @@ void tp_lab_compute_targets(tp_lab *lab) {
   for (size_t x = 0; x < lab->n_experiments; x++)
     for (size_t k = 0; k < lab->experiments[x].n_runs; k++) {
       tp_run *r = lab->runs[lab->experiments[x].runs[k]];
-      tp_runspill_hold(r);
+      tp_runspill_hold_points(r);
       S_target(r, &lab->experiments[x]);
-      tp_runspill_release(r);
+      tp_runspill_release_points(r);
     }
 }
 
@@ -720,10 +720,10 @@ void tp_lab_metric_energy(const tp_lab *lab, tp_run *run, tp_energy_piece *pc, s
   free(run->metric_cum_j);
   run->metric_cum_j = tp_xmalloc(ms->count * sizeof *run->metric_cum_j);
   run->n_metric_cum = ms->count;
-  tp_runspill_hold(run);
+  tp_runspill_hold_points(run);
   for (size_t p = 0; p < ms->count; p++) {
     double t = ms->points[p].wall_time_s;
     run->metric_cum_j[p] = isfinite(t) ? tp_energy_upto(pc, np, t) : NAN;
   }
-  tp_runspill_release(run);
+  tp_runspill_release_points(run);
 }

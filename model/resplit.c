@@ -89,13 +89,13 @@ static double *S_cuts(const tp_lab *lab, const S_entry *g, size_t n, size_t *n_c
   for (size_t i = 0; i < n; i++) {
     const tp_run *r = lab->runs[g[i].run];
     const tp_series *ms = tp_lab_main_series(lab, r);
-    tp_runspill_hold(r);
+    tp_runspill_hold_points(r);
     for (size_t p = 0; ms && p < ms->count; p++)
       if (isfinite(ms->points[p].wall_time_s)) {
         TP_GROW(cuts, cap, nc + 1);
         cuts[nc++] = ms->points[p].wall_time_s;
       }
-    tp_runspill_release(r);
+    tp_runspill_release_points(r);
     if (r->target.reached && isfinite(r->target.time_s)) {
       TP_GROW(cuts, cap, nc + 1);
       cuts[nc++] = r->start_s + r->target.time_s;

@@ -290,8 +290,8 @@ typedef struct tp_run {
     bool series_out, power_out;   /* put out (the arrays are NULL unless held) */
     bool series_changed;       /* the points changed while held: written again */
     bool power_changed;        /* the profiles changed while held: written (again) */
-    unsigned holds;            /* tp_runspill_hold calls not yet released */
-    unsigned power_holds;      /* tp_runspill_hold_power calls not yet released */
+    unsigned series_holds;     /* holds of the points not yet released */
+    unsigned power_holds;      /* holds of the profiles not yet released */
     char series_fp[33], power_fp[33]; /* fingerprints (model/hash.h) of the bytes last
                                          written of each: valid while put out */
   } spill;                  /* private to model/runspill.c */

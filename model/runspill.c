@@ -22,11 +22,21 @@
 #include "model/hash.h"
 #include "model/mem.h"
 
+#define S_STRIPES 64 /* locks of runs: threads that hold different runs seldom wait */
+
 struct tp_runspill {
   int fd;               /* the temporary file, already unlinked */
   uint64_t end;         /* bytes written or reserved so far */
-  pthread_mutex_t lock; /* guards the runs' holds, their loading and end */
+  pthread_mutex_t lock; /* guards end */
+  pthread_mutex_t runs[S_STRIPES]; /* each guards the holds and the loading of the runs
+                                      S_lock_of maps to it */
 };
+
+/* The lock of run r: one of the stripes, by its address. */
+static pthread_mutex_t *S_lock_of(tp_runspill *sp, const tp_run *r) {
+  uintptr_t a = (uintptr_t)r;
+  return &sp->runs[((a >> 6) ^ (a >> 12) ^ (a >> 18)) % S_STRIPES];
+}
 
 /* ---- A run's arrays, in store order -------------------------------------- */
 
@@ -79,16 +89,16 @@ static int S_io_all(int fd, void *data, size_t n, uint64_t at, bool write) {
   return 0;
 }
 
-/* Write the arrays at a place reserved at the file's end (the caller holds
- * the lock when `locked`); their offset in *at.  -1 on a failed write. */
-static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, bool locked,
-                         uint64_t *at, char fp[TP_HASH_HEX]) {
+/* Write the arrays at a place reserved at the file's end; their offset in
+ * *at.  -1 on a failed write. */
+static int S_write_parts(tp_runspill *sp, const S_part *p, size_t n, uint64_t *at,
+                         char fp[TP_HASH_HEX]) {
   uint64_t total = 0;
   for (size_t k = 0; k < n; k++) total += p[k].bytes;
-  if (!locked) pthread_mutex_lock(&sp->lock);
+  pthread_mutex_lock(&sp->lock);
   uint64_t off = sp->end;
   sp->end += total;
-  if (!locked) pthread_mutex_unlock(&sp->lock);
+  pthread_mutex_unlock(&sp->lock);
   *at = off;
   /* One write of the arrays gathered: a system call each costs more than the copy. */
   char *all = tp_xmalloc(total ? (size_t)total : 1);
@@ -148,6 +158,7 @@ tp_runspill *tp_runspill_new(void) {
   tp_runspill *sp = tp_xcalloc(1, sizeof *sp);
   sp->fd = fd;
   pthread_mutex_init(&sp->lock, NULL);
+  for (int k = 0; k < S_STRIPES; k++) pthread_mutex_init(&sp->runs[k], NULL);
   return sp;
 }
 
@@ -155,11 +166,12 @@ void tp_runspill_free(tp_runspill *sp) {
   if (!sp) return;
   close(sp->fd);
   pthread_mutex_destroy(&sp->lock);
+  for (int k = 0; k < S_STRIPES; k++) pthread_mutex_destroy(&sp->runs[k]);
   free(sp);
 }
 
 void tp_runspill_put_series(tp_runspill *sp, tp_run *r) {
-  if (!sp || r->spill.series_out || r->spill.holds) return;
+  if (!sp || r->spill.series_out || r->spill.series_holds) return;
   /* tp_series_get_stats reads the points of a series that was not thinned. */
   for (size_t i = 0; i < r->n_series; i++) {
     tp_series *s = &r->series[i];
@@ -170,7 +182,7 @@ void tp_runspill_put_series(tp_runspill *sp, tp_run *r) {
   S_part *p;
   size_t n = S_series_parts(r, &p);
   uint64_t at;
-  if (S_write_parts(sp, p, n, false, &at, r->spill.series_fp) == 0) {
+  if (S_write_parts(sp, p, n, &at, r->spill.series_fp) == 0) {
     S_drop_parts(p, n);
     for (size_t i = 0; i < r->n_series; i++) r->series[i].cap = 0;
     r->spill.store = sp;
@@ -182,14 +194,14 @@ void tp_runspill_put_series(tp_runspill *sp, tp_run *r) {
 
 /* Put out r's power profiles (see tp_runspill_put_series). */
 static void S_put_power(tp_runspill *sp, tp_run *r) {
-  if (r->spill.power_out || r->spill.holds || r->spill.power_holds ||
+  if (r->spill.power_out || r->spill.power_holds ||
       (r->spill.store && r->spill.store != sp))
     return;
   for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
   S_part *p;
   size_t n = S_power_parts(r, &p);
   uint64_t at;
-  if (S_write_parts(sp, p, n, false, &at, r->spill.power_fp) == 0) {
+  if (S_write_parts(sp, p, n, &at, r->spill.power_fp) == 0) {
     S_drop_parts(p, n);
     r->spill.store = sp;
     r->spill.power_at = at;
@@ -219,7 +231,7 @@ void tp_runspill_trim(void) {
 /* The run's data is put out and brought back in place: code that reads a
  * const run sees its arrays come and go, as a cache behind a const
  * interface. */
-/* Bring r's power profiles back (under sp's lock). */
+/* Bring r's power profiles back (under its lock). */
 static void S_power_in(tp_runspill *sp, tp_run *r) {
   if (!r->spill.power_out) return;
   S_part *p;
@@ -228,7 +240,7 @@ static void S_power_in(tp_runspill *sp, tp_run *r) {
   free(p);
 }
 
-/* Put r's power profiles out again (under sp's lock): written when they
+/* Put r's power profiles out again (under its lock): written when they
  * changed, else dropped. */
 static void S_power_back(tp_runspill *sp, tp_run *r) {
   S_part *p;
@@ -236,7 +248,7 @@ static void S_power_back(tp_runspill *sp, tp_run *r) {
   if (r->spill.power_changed) {
     for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
     n = S_power_parts(r, &p);
-    if (S_write_parts(sp, p, n, true, &r->spill.power_at, r->spill.power_fp) == 0) {
+    if (S_write_parts(sp, p, n, &r->spill.power_at, r->spill.power_fp) == 0) {
       r->spill.power_out = true;
       S_drop_parts(p, n);
     } else {
@@ -251,70 +263,76 @@ static void S_power_back(tp_runspill *sp, tp_run *r) {
   }
 }
 
-void tp_runspill_hold(const tp_run *run) {
+/* Bring r's points back (under its lock). */
+static void S_series_in(tp_runspill *sp, tp_run *r) {
+  if (!r->spill.series_out) return;
+  S_part *p;
+  size_t n = S_series_parts(r, &p);
+  S_load_parts(sp, r, p, n, r->spill.series_at);
+  free(p);
+}
+
+/* Put r's points out again (under its lock): written when they changed, else
+ * dropped. */
+static void S_series_back(tp_runspill *sp, tp_run *r) {
+  if (!r->spill.series_out) return;
+  S_part *p;
+  size_t n = S_series_parts(r, &p);
+  if (r->spill.series_changed &&
+      S_write_parts(sp, p, n, &r->spill.series_at, r->spill.series_fp) != 0)
+    r->spill.series_out = false; /* not written again: they stay in memory */
+  else
+    S_drop_parts(p, n);
+  r->spill.series_changed = false;
+  free(p);
+}
+
+/* One hold more of the points (points) and of the profiles (power): each
+ * comes back at its first hold. */
+static void S_hold(const tp_run *run, bool points, bool power) {
   tp_runspill *sp = run->spill.store;
   if (!sp) return;
   tp_run *r = (tp_run *)run;
-  pthread_mutex_lock(&sp->lock);
-  if (r->spill.holds++ == 0) {
-    if (r->spill.series_out) {
-      S_part *p;
-      size_t n = S_series_parts(r, &p);
-      S_load_parts(sp, r, p, n, r->spill.series_at);
-      free(p);
-    }
-    if (r->spill.power_holds == 0) S_power_in(sp, r);
-  }
-  pthread_mutex_unlock(&sp->lock);
+  pthread_mutex_t *lock = S_lock_of(sp, r);
+  pthread_mutex_lock(lock);
+  if (points && r->spill.series_holds++ == 0) S_series_in(sp, r);
+  if (power && r->spill.power_holds++ == 0) S_power_in(sp, r);
+  pthread_mutex_unlock(lock);
 }
 
-/* One power hold more (hold) or less: the profiles come back at the first
- * hold of either kind and go out at the last release of both. */
-static void S_power_hold(const tp_run *run, bool hold) {
+/* One hold less: each goes out again at its last release. */
+static void S_release(const tp_run *run, bool points, bool power) {
   tp_runspill *sp = run->spill.store;
   if (!sp) return;
   tp_run *r = (tp_run *)run;
-  pthread_mutex_lock(&sp->lock);
-  if (hold && r->spill.power_holds++ == 0 && r->spill.holds == 0) S_power_in(sp, r);
-  if (!hold && r->spill.power_holds && --r->spill.power_holds == 0 && r->spill.holds == 0)
-    S_power_back(sp, r);
-  pthread_mutex_unlock(&sp->lock);
+  pthread_mutex_t *lock = S_lock_of(sp, r);
+  pthread_mutex_lock(lock);
+  if (points && r->spill.series_holds && --r->spill.series_holds == 0) S_series_back(sp, r);
+  if (power && r->spill.power_holds && --r->spill.power_holds == 0) S_power_back(sp, r);
+  pthread_mutex_unlock(lock);
 }
 
-void tp_runspill_hold_power(const tp_run *run) { S_power_hold(run, true); }
+void tp_runspill_hold(const tp_run *run) { S_hold(run, true, true); }
 
-void tp_runspill_release_power(const tp_run *run) { S_power_hold(run, false); }
+void tp_runspill_release(const tp_run *run) { S_release(run, true, true); }
+
+void tp_runspill_hold_points(const tp_run *run) { S_hold(run, true, false); }
+
+void tp_runspill_release_points(const tp_run *run) { S_release(run, true, false); }
+
+void tp_runspill_hold_power(const tp_run *run) { S_hold(run, false, true); }
+
+void tp_runspill_release_power(const tp_run *run) { S_release(run, false, true); }
 
 void tp_runspill_changed(tp_run *run) { run->spill.series_changed = run->spill.series_out; }
 
 void tp_runspill_power_changed(tp_run *run) { run->spill.power_changed = run->spill.store != NULL; }
 
-void tp_runspill_release(const tp_run *run) {
-  tp_runspill *sp = run->spill.store;
-  if (!sp) return;
-  tp_run *r = (tp_run *)run;
-  pthread_mutex_lock(&sp->lock);
-  if (r->spill.holds && --r->spill.holds == 0) {
-    S_part *p;
-    size_t n;
-    if (r->spill.series_out) {
-      n = S_series_parts(r, &p);
-      if (r->spill.series_changed && S_write_parts(sp, p, n, true, &r->spill.series_at, r->spill.series_fp) != 0)
-        r->spill.series_out = false; /* not written again: they stay in memory */
-      else
-        S_drop_parts(p, n);
-      r->spill.series_changed = false;
-      free(p);
-    }
-    if (r->spill.power_holds == 0) S_power_back(sp, r);
-  }
-  pthread_mutex_unlock(&sp->lock);
-}
-
 bool tp_runspill_fingerprint(const tp_run *run, char out[TP_HASH_HEX]) {
   tp_runspill *sp = run->spill.store;
   if (!sp) return false;
-  pthread_mutex_lock(&sp->lock);
+  pthread_mutex_t *lock = S_lock_of(sp, run);
+  pthread_mutex_lock(lock);
   const tp_run *r = run;
   bool ok = r->spill.series_out && r->spill.power_out && !r->spill.series_changed &&
             !r->spill.power_changed;
@@ -326,6 +344,6 @@ bool tp_runspill_fingerprint(const tp_run *run, char out[TP_HASH_HEX]) {
     for (size_t i = 0; i < r->n_power; i++) tp_hash_u64(&h, r->power[i].extremes_out);
     tp_hash_hex(&h, out);
   }
-  pthread_mutex_unlock(&sp->lock);
+  pthread_mutex_unlock(lock);
   return ok;
 }

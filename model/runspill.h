@@ -22,9 +22,11 @@
  * tp_runspill_changed, and the new points are written at the last release.
  *
  * Threads: puts, holds and releases of runs of one store may come from any
- * thread; the store's lock guards the counts, the file's end and the
- * loading.  A thread that reads a run's points must hold it itself (another
- * thread's release may free them).
+ * thread; a run's lock (one of a few the store keeps, by the run's address)
+ * guards its counts and its loading, and the store's lock the file's end, so
+ * that threads holding different runs seldom wait for each other.  A thread
+ * that reads a run's points must hold it itself (another thread's release
+ * may free them).
  */
 #ifndef TP_MODEL_RUNSPILL_H
 #define TP_MODEL_RUNSPILL_H
@@ -66,9 +68,12 @@ void tp_runspill_trim(void);
 void tp_runspill_hold(const tp_run *run);
 /* Undo one hold: at the last, the arrays are freed again. */
 void tp_runspill_release(const tp_run *run);
-/* The same for the power profiles alone (the points stay out): for a step
- * that reads only the profiles.  Holds of either kind nest; the profiles go
- * out again at the last release of both. */
+/* The same for the points alone (the profiles stay out), or the power
+ * profiles alone (the points stay out): for a step that reads only one of
+ * them.  Holds of every kind nest: tp_runspill_hold holds both, and each
+ * goes out again at the last release that holds it. */
+void tp_runspill_hold_points(const tp_run *run);
+void tp_runspill_release_points(const tp_run *run);
 void tp_runspill_hold_power(const tp_run *run);
 void tp_runspill_release_power(const tp_run *run);
 /* The held run's points were changed (thinned): write them again at the

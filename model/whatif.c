@@ -259,9 +259,9 @@ static size_t S_run_pieces(const tp_run *run, tp_energy_piece **out) {
 }
 
 size_t tp_whatif_run_pieces(const tp_run *run, tp_energy_piece **out) {
-  tp_runspill_hold(run);
+  tp_runspill_hold_power(run);
   size_t n = S_run_pieces(run, out);
-  tp_runspill_release(run);
+  tp_runspill_release_power(run);
   return n;
 }
 
