@@ -8,25 +8,43 @@
 
 static uint64_t S_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
-static uint64_t S_load(const unsigned char *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i]; /* little-endian, whatever the host */
+/* Eight bytes as a little-endian number, whatever the host: one load where
+ * the host is little-endian (a byte loop is not turned into one). */
+static inline uint64_t S_load(const unsigned char *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
   return v;
+#else
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+  return v;
+#endif
 }
 
-static void S_block(tp_hash *h, uint64_t k1, uint64_t k2) {
+/* One 16-byte block into the lanes *h1 and *h2 (locals of the caller, so
+ * that the compiler keeps them in registers: the data is bytes, which may
+ * alias a tp_hash). */
+static inline void S_mix(uint64_t *h1, uint64_t *h2, uint64_t k1, uint64_t k2) {
   k1 *= C1;
   k1 = S_rotl(k1, 31);
   k1 *= C2;
-  h->h1 ^= k1;
-  h->h1 = S_rotl(h->h1, 27) + h->h2;
-  h->h1 = h->h1 * 5 + 0x52dce729;
+  *h1 ^= k1;
+  *h1 = S_rotl(*h1, 27) + *h2;
+  *h1 = *h1 * 5 + 0x52dce729;
   k2 *= C2;
   k2 = S_rotl(k2, 33);
   k2 *= C1;
-  h->h2 ^= k2;
-  h->h2 = S_rotl(h->h2, 31) + h->h1;
-  h->h2 = h->h2 * 5 + 0x38495ab5;
+  *h2 ^= k2;
+  *h2 = S_rotl(*h2, 31) + *h1;
+  *h2 = *h2 * 5 + 0x38495ab5;
+}
+
+static void S_block(tp_hash *h, uint64_t k1, uint64_t k2) {
+  uint64_t h1 = h->h1, h2 = h->h2;
+  S_mix(&h1, &h2, k1, k2);
+  h->h1 = h1;
+  h->h2 = h2;
 }
 
 static uint64_t S_fmix(uint64_t k) {
@@ -53,7 +71,10 @@ void tp_hash_bytes(tp_hash *h, const void *data, size_t n) {
     S_block(h, S_load(h->tail), S_load(h->tail + 8));
     h->n_tail = 0;
   }
-  for (; n >= 16; p += 16, n -= 16) S_block(h, S_load(p), S_load(p + 8));
+  uint64_t h1 = h->h1, h2 = h->h2;
+  for (; n >= 16; p += 16, n -= 16) S_mix(&h1, &h2, S_load(p), S_load(p + 8));
+  h->h1 = h1;
+  h->h2 = h2;
   memcpy(h->tail, p, n);
   h->n_tail = n;
 }

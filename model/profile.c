@@ -7,12 +7,23 @@
 
 #include "model/mem.h"
 
+/* A run whose widened window is open for a device, and its profile of the
+ * device, found at the first sample (the run's profiles only grow while the
+ * profiler runs, so the index stays good). */
+typedef struct S_active {
+  size_t run;           /* run index */
+  size_t prof;          /* index into the run's power, S_NO_PROFILE or S_UNSEEN */
+} S_active;
+
+#define S_UNSEEN ((size_t)-1)
+#define S_NO_PROFILE ((size_t)-2) /* the run has no window to draw it in */
+
 typedef struct S_device {
   char *id;
   tp_sample_kind kind;
   double wrap_j;
   size_t next;          /* next run (in start order) not yet active */
-  size_t *active;       /* runs (indexes into order) whose widened window is open */
+  S_active *active;     /* runs whose widened window is open */
   size_t n_active, cap_active;
   double last_t, last_v;/* previous sample (counters need it); last_t NAN before any */
 } S_device;
@@ -122,18 +133,22 @@ void tp_profiler_sample(tp_profiler *p, int dev, double t_s, double value) {
     size_t r = p->order[d->next++];
     if (!S_uses(p, r, d->id)) continue;
     TP_GROW(d->active, d->cap_active, d->n_active + 1);
-    d->active[d->n_active++] = r;
+    d->active[d->n_active++] = (S_active){r, S_UNSEEN};
   }
   for (size_t k = 0; k < d->n_active;) {
-    size_t r = d->active[k];
-    if (p->w1[r] < t) {
-      d->active[k] = d->active[--d->n_active];
+    S_active *a = &d->active[k];
+    if (p->w1[a->run] < t) {
+      *a = d->active[--d->n_active];
       continue;
     }
-    char key[512];
-    tp_power_profile *pp = tp_run_power_profile(
-        p->runs[r], tp_run_profile_device(p->runs[r], d->id, p->host, key, sizeof key));
-    if (pp) tp_power_profile_add(pp, t, w);
+    tp_run *run = p->runs[a->run];
+    if (a->prof == S_UNSEEN) {
+      char key[512];
+      tp_power_profile *pp =
+          tp_run_power_profile(run, tp_run_profile_device(run, d->id, p->host, key, sizeof key));
+      a->prof = pp ? (size_t)(pp - run->power) : S_NO_PROFILE;
+    }
+    if (a->prof != S_NO_PROFILE) tp_power_profile_add(&run->power[a->prof], t, w);
     k++;
   }
 }
