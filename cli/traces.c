@@ -673,11 +673,40 @@ static tp_trace_job *S_found_jobs(const tp_pipeline_state *st, const tp_discover
   return jobs;
 }
 
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The folders of disc's runs that hold no power trace of their own (the
+ * walk saw none of the names: tp_found_run no_power_files), sorted; a folder
+ * also holding a run that may have one is not among them. */
+static const char **S_without_power_files(const tp_discovery *disc, size_t *n) {
+  const char **no = tp_xcalloc(disc->n_runs + 1, sizeof *no);
+  const char **may = tp_xcalloc(disc->n_runs + 1, sizeof *may);
+  size_t n_no = 0, n_may = 0;
+  for (size_t i = 0; i < disc->n_runs; i++) {
+    if (disc->runs[i].no_power_files) no[n_no++] = disc->runs[i].dir;
+    else may[n_may++] = disc->runs[i].dir;
+  }
+  qsort(may, n_may, sizeof *may, S_cmp_str);
+  size_t k = 0;
+  for (size_t i = 0; i < n_no; i++)
+    if (!bsearch(&no[i], may, n_may, sizeof *may, S_cmp_str)) no[k++] = no[i];
+  free(may);
+  qsort(no, k, sizeof *no, S_cmp_str);
+  *n = k;
+  return no;
+}
+
 /* The power traces runs keep of their own: MLflow's system metrics, and the
- * stats records of a W&B run file. */
-static void S_apply_run_traces(tp_pipeline_state *st) {
+ * stats records of a W&B run file; not looked for in the folders that
+ * discovery saw hold neither. */
+static void S_apply_run_traces(tp_pipeline_state *st, const tp_discovery *disc) {
   tp_lab *lab = st->lab;
+  size_t n_none;
+  const char **none = S_without_power_files(disc, &n_none);
   for (size_t i = 0; i < lab->n_runs; i++) {
+    if (bsearch(&lab->runs[i]->dir, none, n_none, sizeof *none, S_cmp_str)) continue;
     char *sys = tp_xasprintf("%s/metrics/system", lab->runs[i]->dir);
     struct stat sst;
     bool has = stat(sys, &sst) == 0 && S_ISDIR(sst.st_mode) &&
@@ -689,11 +718,14 @@ static void S_apply_run_traces(tp_pipeline_state *st) {
     tp_traces_apply_one(st, &job);
   }
   for (size_t i = 0; i < lab->n_runs; i++) {
-    if (!tp_wandb_has_run_file(lab->runs[i]->dir)) continue;
+    if (bsearch(&lab->runs[i]->dir, none, n_none, sizeof *none, S_cmp_str) ||
+        !tp_wandb_has_run_file(lab->runs[i]->dir))
+      continue;
     tp_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
                         .tz = st->tz, .wandb_run = true};
     tp_traces_apply_one(st, &job);
   }
+  free(none);
 }
 
 void tp_traces_apply_found(tp_pipeline_state *st, const tp_discovery *disc) {
@@ -709,5 +741,5 @@ void tp_traces_apply_found(tp_pipeline_state *st, const tp_discovery *disc) {
     free(jobs[i].also_dirs);
   }
   free(jobs);
-  S_apply_run_traces(st);
+  S_apply_run_traces(st, disc);
 }

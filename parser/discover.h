@@ -89,6 +89,9 @@ typedef struct tp_found_run {
   size_t n_split_off;
   bool from_snapshot; /* dir is the newest checkpoint-N snapshot of the output
                          directory that the id names (see above) */
+  bool no_power_files; /* the walk saw no name in dir that may hold the run's own
+                          power trace (a W&B run file, MLflow's metrics/), and dir is
+                          not a W&B run's files/: there is none to look for */
 } tp_found_run;
 
 typedef struct tp_found_file {

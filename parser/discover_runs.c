@@ -206,6 +206,13 @@ static size_t S_mark_split(tp_discover_walk *w, const char *dir, const tp_file_k
   return total;
 }
 
+/* True when dir is a W&B run's files/ (its run file lies in the folder above). */
+static bool S_in_wandb_files(const char *dir) {
+  size_t len = strlen(dir);
+  while (len > 1 && dir[len - 1] == '/') len--;
+  return len >= 6 && strncmp(dir + len - 6, "/files", 6) == 0;
+}
+
 /* Whether dir is a W&B run, a Hydra output folder that is a run, an MLflow
  * run (D->wandb, D->mlflow); notes a Hydra folder holding an MLflow store and
  * an MLflow run marked deleted.  Returns whether one of them makes dir a run. */
@@ -214,9 +221,7 @@ static bool S_framework_dir(tp_discover_walk *w, tp_discover_dir *D, bool framew
   /* A W&B run: its files/, or only its run file (an offline run, or one cut
    * short, may have nothing else). */
   /* The entries' names (noted by the walk) say which checks can hold. */
-  size_t len = strlen(dir);
-  while (len > 1 && dir[len - 1] == '/') len--;
-  bool in_files = len >= 6 && strncmp(dir + len - 6, "/files", 6) == 0; /* the run file above */
+  bool in_files = S_in_wandb_files(dir);
   D->wandb = (D->has_files_dir && (S_has_file(dir, "files/wandb-metadata.json") ||
                                    S_has_file(dir, "files/wandb-summary.json"))) ||
              D->has_wandb_run_file || (in_files && tp_wandb_has_run_file(dir));
@@ -260,8 +265,13 @@ void tp_discover_make_run(tp_discover_walk *w, tp_discover_dir *D) {
   for (size_t i = 0; i < n_others; i++)
     if (!split[i] && tp_discover_is_framework_kind(D->okinds[i])) framework = true;
   framework = S_framework_dir(w, D, framework);
+  bool no_power_files =
+      !D->has_wandb_run_file && !D->has_metrics_or_params_dir && !S_in_wandb_files(dir);
   for (size_t i = 0; i < n_others; i++)
-    if (split[i]) S_add_split_run(w, dir, others[i]);
+    if (split[i]) {
+      S_add_split_run(w, dir, others[i]);
+      w->out->runs[w->out->n_runs - 1].no_power_files = no_power_files;
+    }
   D->is_run = D->n_events || framework;
   if (D->is_run) {
     char **rest = NULL, **gone = NULL;
@@ -275,6 +285,7 @@ void tp_discover_make_run(tp_discover_walk *w, tp_discover_dir *D) {
     free(others);
     tp_discover_add_run(w, dir, D->events, D->n_events, rest, n_rest);
     tp_found_run *r = &w->out->runs[w->out->n_runs - 1];
+    r->no_power_files = no_power_files;
     r->split_off = gone;
     r->n_split_off = n_gone;
   } else {
