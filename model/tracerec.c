@@ -27,10 +27,16 @@ static const unsigned char *S_take(S_in *in, size_t n) {
   return p;
 }
 
-static uint64_t S_get(S_in *in, int n) {
+/* n (at most 8) bytes as a little-endian number; 0 past the end. */
+static inline uint64_t S_get(S_in *in, int n) {
   const unsigned char *c = S_take(in, (size_t)n);
   uint64_t v = 0;
-  for (int i = n - 1; c && i >= 0; i--) v = (v << 8) | c[i];
+  if (!c) return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&v, c, (size_t)n); /* one load: the byte loop below is not made one */
+#else
+  for (int i = n - 1; i >= 0; i--) v = (v << 8) | c[i];
+#endif
   return v;
 }
 
