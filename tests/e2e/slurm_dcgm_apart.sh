@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Slurm jobs charged through DCGM job labels, scanned apart, then rendered: the
+# site of `report`, byte for byte (docs/attribution.md, "Slurm jobs" and "Runs
+# scanned apart").  A Prometheus export (every 30 s, 09:50 to 11:10 UTC on
+# 2024-03-01) of node1's GPUs at constant power, and two jobs on node1, each
+# in its own accounting file (jobs/601/sacct.txt, jobs/602/sacct.txt), so each
+# can be scanned alone (`scan --root LAB LAB/jobs/60N`: the export lies above).
+# A label is seen at scrapes only: a hold reaches one step, 30 s, past its
+# first and last labelled value.  By hand:
+#  - job 601 (10:00-10:40) is labelled on gpu1 (100 W) from 10:00 to 10:40
+#    (held 09:59:30-10:40:30: its whole window, 2400 s) and on gpu0 (200 W)
+#    from 10:10 to 10:30 only (held 10:09:30-10:30:30);
+#  - job 602 (10:15-11:00) is labelled on gpu2 (150 W) from 10:15 to 11:00
+#    (its whole window, 2700 s) and on gpu0 from 10:20 to 10:50 (held
+#    10:19:30-10:50:30);
+#  - gpu0 is held by both from 10:19:30 to 10:30:30 (660 s): split, never
+#    added.  601: 100 W x 2400 s + 200 W x 600 s + 200 W x 660 s / 2 =
+#    426 000 J; 602: 150 W x 2700 s + 200 W x 660 s / 2 + 200 W x 1200 s =
+#    711 000 J.  gpu3 (50 W) is no one's.
+# Scanned one job at a time, each scan sees the other job's labels but not
+# its run: render must split gpu0 again from what the summaries keep.  The
+# same with the labels apart in time (602 holds gpu0 from 10:31 only): no
+# split, and no warning of runs scanned apart.
+# Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
+set -u
+tp=$1 scratch=$4
+rm -rf "$scratch" && mkdir -p "$scratch"
+fail=0 pass=0
+check() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi; }
+
+# lab DIR FROM: the export and the accounting files, 602's label on gpu0
+# starting at 10:FROM.
+lab() {
+python3 - "$1" "$2" <<'PY'
+import json, os, sys, datetime as dt
+lab, from602 = sys.argv[1], int(sys.argv[2])
+def ts(h, m):
+    return int(dt.datetime(2024, 3, 1, h, m, tzinfo=dt.timezone.utc).timestamp())
+watts = {0: 200, 1: 100, 2: 150, 3: 50}
+labels = {0: [("601", ts(10, 10), ts(10, 30)), ("602", ts(10, from602), ts(10, 50))],
+          1: [("601", ts(10, 0), ts(10, 40))], 2: [("602", ts(10, 15), ts(11, 0))]}
+def label_at(g, t):
+    return [j for j, a, b in labels.get(g, []) if a <= t <= b] or [None]
+result = []
+for g, w in sorted(watts.items()):
+    base = {"__name__": "DCGM_FI_DEV_POWER_USAGE", "Hostname": "node1", "gpu": str(g),
+            "UUID": "GPU-node1-%d" % g, "instance": "node1:9400",
+            "modelName": "NVIDIA A100-SXM4-80GB"}
+    series = {}
+    for t in range(ts(9, 50), ts(11, 10) + 1, 30):
+        for j in label_at(g, t):
+            series.setdefault(j, []).append([t, str(w)])
+    for j, vals in sorted(series.items(), key=lambda kv: kv[1][0][0]):
+        result.append({"metric": dict(base, hpc_job=j) if j else base, "values": vals})
+os.makedirs(lab)
+answer = {"status": "success", "data": {"resultType": "matrix", "result": result}}
+open(os.path.join(lab, "dcgm.json"), "w").write(json.dumps(answer) + "\n")
+head = "JobID|JobIDRaw|JobName|Partition|User|State|Start|End|Elapsed|NodeList|AllocTRES|WorkDir|ConsumedEnergyRaw"
+for j, a, b in (("601", "10:00", "10:40"), ("602", "10:15", "11:00")):
+    d = os.path.join(lab, "jobs", j)
+    os.makedirs(d)
+    row = "%s|%s|j%s|gpu|ana|COMPLETED|2024-03-01T%s:00|2024-03-01T%s:00|00:40:00|node1|gres/gpu=2,node=1|/p/%s|" % (
+        j, j, j, a, b, j)
+    open(os.path.join(d, "sacct.txt"), "w").write(head + "\n" + row + "\n")
+PY
+}
+
+# joules SITE JOB: the IT energy of the job's run in the site, in joules.
+joules() {
+  python3 -c "
+import json, sys
+runs = json.load(open('$1/summary.json'))['runs']
+r = [r for r in runs if (r.get('slurm') or {}).get('job_id') == '$2']
+print('%.1f' % ((r[0]['energy']['it_kwh'] or 0) * 3.6e6) if r else 'none')"
+}
+near() { python3 -c "import sys; sys.exit(0 if abs(float('$1') - $2) <= $2 * 1e-3 else 1)" 2>/dev/null; }
+
+export TRAINPRINT_CHECK=1
+for case in shared apart; do
+  from=20
+  [ "$case" = apart ] && from=31
+  l=$scratch/$case
+  lab "$l" "$from"
+  touch -h -d '2024-03-02 00:00:00 UTC' $(find "$l")
+  "$tp" report -q --timezone UTC "$l" -o "$scratch/$case-report" 2>"$scratch/$case-err"
+  check "$case: report" test $? -eq 0
+  if [ "$case" = shared ]; then
+    j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
+    check "shared: job 601 426000 J (got $j1)" near "$j1" 426000
+    check "shared: job 602 711000 J (got $j2)" near "$j2" 711000
+  else
+    # 602 holds gpu0 from 10:30:30 on: 601 has it alone until then.
+    j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
+    check "apart: job 601 492000 J (got $j1)" near "$j1" 492000
+    check "apart: job 602 645000 J (got $j2)" near "$j2" 645000
+  fi
+  # One scan per job, then render.
+  for j in 601 602; do
+    "$tp" scan -q -j 1 --timezone UTC --root "$l" "$l/jobs/$j" -o "$scratch/$case-sums"
+    check "$case: scan of job $j" test $? -eq 0
+  done
+  check "$case: two summaries" test "$(ls "$scratch/$case-sums" | wc -l)" -eq 2
+  "$tp" render -q "$scratch/$case-sums" -o "$scratch/$case-site" 2>"$scratch/$case-rerr"
+  check "$case: render" test $? -eq 0
+  check "$case: site by job identical to report's" diff -r "$scratch/$case-report" "$scratch/$case-site"
+  check "$case: no warning of runs scanned apart" bash -c "! grep -q 'scanned apart' '$scratch/$case-site/summary.json'"
+  # One scan of both, then render: the same.
+  "$tp" scan -q --timezone UTC "$l" -o "$scratch/$case-sums2" &&
+    "$tp" render -q "$scratch/$case-sums2" -o "$scratch/$case-site2"
+  check "$case: scan of both + render" test $? -eq 0
+  check "$case: site of one scan identical to report's" diff -r "$scratch/$case-report" "$scratch/$case-site2"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
