@@ -28,12 +28,14 @@ rm -rf "$scratch" && mkdir -p "$scratch"
 fail=0 pass=0
 check() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi; }
 
-# lab DIR FROM: the export and the accounting files, 602's label on gpu0
-# starting at 10:FROM.
+# lab DIR FROM WHERE: the export and the accounting files, 602's label on
+# gpu0 starting at 10:FROM; WHERE "jobs": each accounting file in jobs/60N
+# (the jobs' runs are slurm/60N), "runs": in run folders runs/r60N that hold
+# slurm-60N.out and a Sacred run of their own (the folders are the jobs' runs).
 lab() {
-python3 - "$1" "$2" <<'PY'
+python3 - "$1" "$2" "$3" <<'PY'
 import json, os, sys, datetime as dt
-lab, from602 = sys.argv[1], int(sys.argv[2])
+lab, from602, where = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def ts(h, m):
     return int(dt.datetime(2024, 3, 1, h, m, tzinfo=dt.timezone.utc).timestamp())
 watts = {0: 200, 1: 100, 2: 150, 3: 50}
@@ -57,8 +59,17 @@ answer = {"status": "success", "data": {"resultType": "matrix", "result": result
 open(os.path.join(lab, "dcgm.json"), "w").write(json.dumps(answer) + "\n")
 head = "JobID|JobIDRaw|JobName|Partition|User|State|Start|End|Elapsed|NodeList|AllocTRES|WorkDir|ConsumedEnergyRaw"
 for j, a, b in (("601", "10:00", "10:40"), ("602", "10:15", "11:00")):
-    d = os.path.join(lab, "jobs", j)
+    d = os.path.join(lab, where, ("r" if where == "runs" else "") + j)
     os.makedirs(d)
+    if where == "runs":
+        open(os.path.join(d, "slurm-%s.out" % j), "w").write("epoch 1\n")
+        json.dump({"seed": int(j)}, open(os.path.join(d, "config.json"), "w"))
+        la, lb = {"601": ("10:01", "10:39"), "602": ("10:16", "10:59")}[j]  # the logs' own window
+        json.dump({"command": "train", "experiment": {"name": "train"}, "host": {"hostname": "node1"},
+                   "start_time": "2024-03-01T%s:00.000000" % la, "status": "COMPLETED",
+                   "stop_time": "2024-03-01T%s:00.000000" % lb,
+                   "heartbeat": "2024-03-01T%s:00.000000" % lb},
+                  open(os.path.join(d, "run.json"), "w"))
     row = "%s|%s|j%s|gpu|ana|COMPLETED|2024-03-01T%s:00|2024-03-01T%s:00|00:40:00|node1|gres/gpu=2,node=1|/p/%s|" % (
         j, j, j, a, b, j)
     open(os.path.join(d, "sacct.txt"), "w").write(head + "\n" + row + "\n")
@@ -76,18 +87,19 @@ print('%.1f' % ((r[0]['energy']['it_kwh'] or 0) * 3.6e6) if r else 'none')"
 near() { python3 -c "import sys; sys.exit(0 if abs(float('$1') - $2) <= $2 * 1e-3 else 1)" 2>/dev/null; }
 
 export TRAINPRINT_CHECK=1
-for case in shared apart; do
-  from=20
+for case in shared apart folders; do
+  from=20 where=jobs
   [ "$case" = apart ] && from=31
+  [ "$case" = folders ] && where=runs
   l=$scratch/$case
-  lab "$l" "$from"
+  lab "$l" "$from" "$where"
   touch -h -d '2024-03-02 00:00:00 UTC' $(find "$l")
   "$tp" report -q --timezone UTC "$l" -o "$scratch/$case-report" 2>"$scratch/$case-err"
   check "$case: report" test $? -eq 0
-  if [ "$case" = shared ]; then
+  if [ "$case" != apart ]; then
     j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
-    check "shared: job 601 426000 J (got $j1)" near "$j1" 426000
-    check "shared: job 602 711000 J (got $j2)" near "$j2" 711000
+    check "$case: job 601 426000 J (got $j1)" near "$j1" 426000
+    check "$case: job 602 711000 J (got $j2)" near "$j2" 711000
   else
     # 602 holds gpu0 from 10:30:30 on: 601 has it alone until then.
     j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
@@ -96,7 +108,9 @@ for case in shared apart; do
   fi
   # One scan per job, then render.
   for j in 601 602; do
-    "$tp" scan -q -j 1 --timezone UTC --root "$l" "$l/jobs/$j" -o "$scratch/$case-sums"
+    d=$l/jobs/$j
+    [ "$where" = runs ] && d=$l/runs/r$j
+    "$tp" scan -q -j 1 --timezone UTC --root "$l" "$d" -o "$scratch/$case-sums"
     check "$case: scan of job $j" test $? -eq 0
   done
   check "$case: two summaries" test "$(ls "$scratch/$case-sums" | wc -l)" -eq 2
