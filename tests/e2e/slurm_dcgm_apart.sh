@@ -2,9 +2,10 @@
 # Slurm jobs charged through DCGM job labels, scanned apart, then rendered: the
 # site of `report`, byte for byte (docs/attribution.md, "Slurm jobs" and "Runs
 # scanned apart").  A Prometheus export (every 30 s, 09:50 to 11:10 UTC on
-# 2024-03-01) of node1's GPUs at constant power, and two jobs on node1, each
-# in its own accounting file (jobs/601/sacct.txt, jobs/602/sacct.txt), so each
-# can be scanned alone (`scan --root LAB LAB/jobs/60N`: the export lies above).
+# 2024-03-01) of node1's GPUs at constant power, and three jobs on node1,
+# each in its own accounting file (jobs/60N/sacct.txt, or in the job's run
+# folder), so each can be scanned alone (`scan --root LAB LAB/jobs/60N`: the
+# export lies above).
 # A label is seen at scrapes only: a hold reaches one step, 30 s, past its
 # first and last labelled value.  By hand:
 #  - job 601 (10:00-10:40) is labelled on gpu1 (100 W) from 10:00 to 10:40
@@ -16,9 +17,12 @@
 #  - gpu0 is held by both from 10:19:30 to 10:30:30 (660 s): split, never
 #    added.  601: 100 W x 2400 s + 200 W x 600 s + 200 W x 660 s / 2 =
 #    426 000 J; 602: 150 W x 2700 s + 200 W x 660 s / 2 + 200 W x 1200 s =
-#    711 000 J.  gpu3 (50 W) is no one's.
-# Scanned one job at a time, each scan sees the other job's labels but not
-# its run: render must split gpu0 again from what the summaries keep.  The
+#    711 000 J;
+#  - job 603 (10:30-10:50) has no label: it is charged its allocation, node1's
+#    GPUs while no other job's label holds them: gpu3 (50 W) 1200 s and gpu1
+#    from 10:40:30, 570 s: 60 000 + 57 000 = 117 000 J.
+# Scanned one job at a time, each scan sees the other jobs' labels but not
+# their runs: render must split gpu0 again from what the summaries keep.  The
 # same with the labels apart in time (602 holds gpu0 from 10:31 only): no
 # split, and no warning of runs scanned apart.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
@@ -58,13 +62,13 @@ os.makedirs(lab)
 answer = {"status": "success", "data": {"resultType": "matrix", "result": result}}
 open(os.path.join(lab, "dcgm.json"), "w").write(json.dumps(answer) + "\n")
 head = "JobID|JobIDRaw|JobName|Partition|User|State|Start|End|Elapsed|NodeList|AllocTRES|WorkDir|ConsumedEnergyRaw"
-for j, a, b in (("601", "10:00", "10:40"), ("602", "10:15", "11:00")):
+for j, a, b in (("601", "10:00", "10:40"), ("602", "10:15", "11:00"), ("603", "10:30", "10:50")):
     d = os.path.join(lab, where, ("r" if where == "runs" else "") + j)
     os.makedirs(d)
     if where == "runs":
         open(os.path.join(d, "slurm-%s.out" % j), "w").write("epoch 1\n")
         json.dump({"seed": int(j)}, open(os.path.join(d, "config.json"), "w"))
-        la, lb = {"601": ("10:01", "10:39"), "602": ("10:16", "10:59")}[j]  # the logs' own window
+        la, lb = {"601": ("10:01", "10:39"), "602": ("10:16", "10:59"), "603": ("10:31", "10:49")}[j]  # the logs' own window
         json.dump({"command": "train", "experiment": {"name": "train"}, "host": {"hostname": "node1"},
                    "start_time": "2024-03-01T%s:00.000000" % la, "status": "COMPLETED",
                    "stop_time": "2024-03-01T%s:00.000000" % lb,
@@ -100,6 +104,8 @@ for case in shared apart folders; do
     j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
     check "$case: job 601 426000 J (got $j1)" near "$j1" 426000
     check "$case: job 602 711000 J (got $j2)" near "$j2" 711000
+    j3=$(joules "$scratch/$case-report" 603)
+    check "$case: job 603 117000 J (got $j3)" near "$j3" 117000
   else
     # 602 holds gpu0 from 10:30:30 on: 601 has it alone until then.
     j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
@@ -107,13 +113,13 @@ for case in shared apart folders; do
     check "apart: job 602 645000 J (got $j2)" near "$j2" 645000
   fi
   # One scan per job, then render.
-  for j in 601 602; do
+  for j in 601 602 603; do
     d=$l/jobs/$j
     [ "$where" = runs ] && d=$l/runs/r$j
     "$tp" scan -q -j 1 --timezone UTC --root "$l" "$d" -o "$scratch/$case-sums"
     check "$case: scan of job $j" test $? -eq 0
   done
-  check "$case: two summaries" test "$(ls "$scratch/$case-sums" | wc -l)" -eq 2
+  check "$case: three summaries" test "$(ls "$scratch/$case-sums" | wc -l)" -eq 3
   "$tp" render -q "$scratch/$case-sums" -o "$scratch/$case-site" 2>"$scratch/$case-rerr"
   check "$case: render" test $? -eq 0
   check "$case: site by job identical to report's" diff -r "$scratch/$case-report" "$scratch/$case-site"
