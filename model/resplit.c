@@ -215,18 +215,38 @@ static char **S_device_ids(tp_lab *lab, const S_entry *g, size_t n, size_t *coun
   return ids;
 }
 
-/* Move the note just added to d where `report` writes it: after the run's
- * last note of a partner on a device, else before the note on its coverage
- * (written once every trace was shared out), else last. */
-static void S_place_note(tp_diags *d) {
+/* Which run of group g[0..n) a note "overlaps run ID for ..." names: its
+ * index, n for a run of no group (a partner on another trace), n + 1 for a
+ * note of another kind. */
+static size_t S_partner(const tp_lab *lab, const S_entry *g, size_t n, const char *msg) {
+  if (strncmp(msg, "overlaps run ", 13) != 0) return n + 1;
+  for (size_t j = 0; j < n; j++) {
+    const char *id = lab->runs[g[j].run]->id;
+    size_t len = strlen(id);
+    if (strncmp(msg + 13, id, len) == 0 && strncmp(msg + 13 + len, " for ", 5) == 0) return j;
+  }
+  return n;
+}
+
+/* Move the note on partner j of group g[0..n), just added to d, where
+ * `report` writes it: among the notes on partners in the order of the runs
+ * (before the first on a later run of the group, else after the last),
+ * else before the note on the coverage (written once every trace was shared
+ * out), else last. */
+static void S_place_note(tp_diags *d, const tp_lab *lab, const S_entry *g, size_t n, size_t j) {
   size_t last = d->count - 1, at = last;
-  bool partner = false;
-  for (size_t k = last; k-- > 0 && !partner;)
-    if (strncmp(d->items[k].message, "overlaps run ", 13) == 0) {
-      at = k + 1;
-      partner = true;
+  bool placed = false, partners = false;
+  for (size_t k = 0; k < last && !placed; k++) {
+    size_t p = S_partner(lab, g, n, d->items[k].message);
+    if (p > n) continue;
+    partners = true;
+    at = k + 1;
+    if (p < n && p > j) {
+      at = k;
+      placed = true;
     }
-  for (size_t k = 0; k < last && !partner && at == last; k++)
+  }
+  for (size_t k = 0; k < last && !partners && at == last; k++)
     if (strncmp(d->items[k].message, "power traces cover ", 19) == 0) at = k;
   tp_diag note = d->items[last];
   memmove(&d->items[at + 1], &d->items[at], (last - at) * sizeof *d->items);
@@ -278,7 +298,7 @@ static void S_take(tp_lab *lab, const S_entry *g, size_t n, size_t k, const tp_e
                 "overlaps run %s for %g s on the same devices; the energy of that "
                 "time was split equally among the runs declared on them",
                 o->id, sec);
-    S_place_note(&r->diags);
+    S_place_note(&r->diags, lab, g, n, j);
   }
 }
 

@@ -24,7 +24,12 @@
 # Scanned one job at a time, each scan sees the other jobs' labels but not
 # their runs: render must split gpu0 again from what the summaries keep.  The
 # same with the labels apart in time (602 holds gpu0 from 10:31 only): no
-# split, and no warning of runs scanned apart.
+# split, and no warning of runs scanned apart.  And with 603 labelled on gpu0
+# from 10:30 to 10:50 (held 10:29:30-10:50:30; it is then charged gpu0 only),
+# 601 and 603 scanned together, 602 alone: gpu0 is split three ways over
+# 10:30:00-10:30:30, two ways where two hold it: 601 240 000 + 120 000 +
+# 60 000 + 3000 + 2000 = 425 000 J; 602 405 000 + 63 000 + 2000 + 117 000 +
+# 6000 = 593 000 J; 603 2000 + 117 000 = 119 000 J.
 # Arguments: TRAINPRINT SOURCE_DIR SHARED_DIR SCRATCH_DIR
 set -u
 tp=$1 scratch=$4
@@ -32,19 +37,22 @@ rm -rf "$scratch" && mkdir -p "$scratch"
 fail=0 pass=0
 check() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi; }
 
-# lab DIR FROM WHERE: the export and the accounting files, 602's label on
-# gpu0 starting at 10:FROM; WHERE "jobs": each accounting file in jobs/60N
-# (the jobs' runs are slurm/60N), "runs": in run folders runs/r60N that hold
-# slurm-60N.out and a Sacred run of their own (the folders are the jobs' runs).
+# lab DIR FROM WHERE [THREE]: the export and the accounting files, 602's
+# label on gpu0 starting at 10:FROM; WHERE "jobs": each accounting file in
+# jobs/60N (the jobs' runs are slurm/60N), "runs": in run folders runs/r60N
+# that hold slurm-60N.out and a Sacred run of their own (the folders are the
+# jobs' runs); THREE: 603 labelled on gpu0 too.
 lab() {
-python3 - "$1" "$2" "$3" <<'PY'
+python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import json, os, sys, datetime as dt
-lab, from602, where = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lab, from602, where, three = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 def ts(h, m):
     return int(dt.datetime(2024, 3, 1, h, m, tzinfo=dt.timezone.utc).timestamp())
 watts = {0: 200, 1: 100, 2: 150, 3: 50}
 labels = {0: [("601", ts(10, 10), ts(10, 30)), ("602", ts(10, from602), ts(10, 50))],
           1: [("601", ts(10, 0), ts(10, 40))], 2: [("602", ts(10, 15), ts(11, 0))]}
+if three:
+    labels[0].append(("603", ts(10, 30), ts(10, 50)))
 def label_at(g, t):
     return [j for j, a, b in labels.get(g, []) if a <= t <= b] or [None]
 result = []
@@ -91,32 +99,38 @@ print('%.1f' % ((r[0]['energy']['it_kwh'] or 0) * 3.6e6) if r else 'none')"
 near() { python3 -c "import sys; sys.exit(0 if abs(float('$1') - $2) <= $2 * 1e-3 else 1)" 2>/dev/null; }
 
 export TRAINPRINT_CHECK=1
-for case in shared apart folders; do
-  from=20 where=jobs
+for case in shared apart folders three; do
+  from=20 where=jobs three=
   [ "$case" = apart ] && from=31
   [ "$case" = folders ] && where=runs
+  [ "$case" = three ] && three=1
   l=$scratch/$case
-  lab "$l" "$from" "$where"
+  lab "$l" "$from" "$where" "$three"
   touch -h -d '2024-03-02 00:00:00 UTC' $(find "$l")
   "$tp" report -q --timezone UTC "$l" -o "$scratch/$case-report" 2>"$scratch/$case-err"
   check "$case: report" test $? -eq 0
-  if [ "$case" != apart ]; then
-    j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
+  j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
+  j3=$(joules "$scratch/$case-report" 603)
+  if [ "$case" = three ]; then
+    check "three: job 601 425000 J (got $j1)" near "$j1" 425000
+    check "three: job 602 593000 J (got $j2)" near "$j2" 593000
+    check "three: job 603 119000 J (got $j3)" near "$j3" 119000
+  elif [ "$case" != apart ]; then
     check "$case: job 601 426000 J (got $j1)" near "$j1" 426000
     check "$case: job 602 711000 J (got $j2)" near "$j2" 711000
-    j3=$(joules "$scratch/$case-report" 603)
     check "$case: job 603 117000 J (got $j3)" near "$j3" 117000
   else
     # 602 holds gpu0 from 10:30:30 on: 601 has it alone until then.
-    j1=$(joules "$scratch/$case-report" 601) j2=$(joules "$scratch/$case-report" 602)
     check "apart: job 601 492000 J (got $j1)" near "$j1" 492000
     check "apart: job 602 645000 J (got $j2)" near "$j2" 645000
   fi
-  # One scan per job, then render.
+  # One scan per job (601 and 603 in one scan in case three), then render.
   for j in 601 602 603; do
     d=$l/jobs/$j
     [ "$where" = runs ] && d=$l/runs/r$j
-    "$tp" scan -q -j 1 --timezone UTC --root "$l" "$d" -o "$scratch/$case-sums"
+    [ "$case" = three ] && [ $j = 603 ] && continue
+    [ "$case" = three ] && [ $j = 601 ] && set -- "$l/jobs/603" || set --
+    "$tp" scan -q -j 1 --timezone UTC --root "$l" "$d" "$@" -o "$scratch/$case-sums"
     check "$case: scan of job $j" test $? -eq 0
   done
   check "$case: three summaries" test "$(ls "$scratch/$case-sums" | wc -l)" -eq 3
