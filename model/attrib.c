@@ -48,6 +48,11 @@ void tp_attrib_trace_free(tp_attrib_trace *t) {
       free(s->devs[d].keep_t);
       free(s->devs[d].keep_v);
     }
+    for (size_t k = 0; k < s->n_holds; k++) {
+      free(s->holds[k].device);
+      free(s->holds[k].job);
+    }
+    free(s->holds);
     for (size_t k = 0; k < s->n_with; k++) free(s->with[k]);
     free(s->with);
     free(s->with_s);
@@ -153,6 +158,30 @@ static void S_keep_window(const tp_energy *e, size_t d, const tp_run *r, tp_attr
   memcpy(dv->keep_v, v + lo, dv->n_keep * sizeof *v);
 }
 
+/* For the run of a job whose samples were kept (`scan`): the holds of the
+ * trace on the share's devices that meet the run's window, whatever their
+ * job, so that render can charge the run by the labels again beside runs
+ * scanned apart (model/resplit.h).  Those are all a later integration of the
+ * window needs: which devices it may use when, and whether a hold names its
+ * job at all. */
+static void S_keep_holds(const tp_energy *e, const tp_run *r, tp_attrib_share *sh) {
+  bool kept = false;
+  for (size_t d = 0; d < sh->n_devs; d++) kept = kept || sh->devs[d].n_keep;
+  if (!r->job || !kept) return;
+  sh->holds_kept = true;
+  size_t nh = tp_energy_n_holds(e);
+  for (size_t k = 0; k < nh; k++) {
+    tp_energy_hold h;
+    tp_energy_get_hold(e, k, &h);
+    bool mine = false;
+    for (size_t d = 0; d < sh->n_devs && !mine; d++) mine = strcmp(sh->devs[d].id, h.device) == 0;
+    if (!mine || h.end_s < r->start_s || h.start_s > r->end_s) continue;
+    sh->holds = tp_xrealloc(sh->holds, (sh->n_holds + 1) * sizeof *sh->holds);
+    sh->holds[sh->n_holds++] =
+        (tp_use_hold){tp_xstrdup(h.device), tp_xstrdup(h.job), h.start_s, h.end_s};
+  }
+}
+
 tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const size_t *run_index,
                                    size_t n, const tp_attrib_file *file) {
   tp_attrib_trace *t = tp_xcalloc(1, sizeof *t);
@@ -224,6 +253,7 @@ tp_attrib_trace *tp_attrib_collect(const tp_energy *e, const tp_lab *lab, const 
       S_keep_window(e, d, r, dv);
       if (s.shared) shared = true;
     }
+    S_keep_holds(e, r, sh);
     if (!shared) continue;
     for (size_t j = 0; j < n; j++) {
       double s = j == k ? 0 : tp_energy_shared_s(e, k, j);
@@ -409,6 +439,14 @@ static void S_record_use(tp_run *run, const tp_attrib_trace *t, const tp_attrib_
     u->pieces = tp_xmalloc(np * sizeof *u->pieces);
     memcpy(u->pieces, pc, np * sizeof *pc);
     u->n_pieces = np;
+  }
+  u->holds_kept = sh->holds_kept;
+  if (sh->n_holds) {
+    u->holds = tp_xcalloc(sh->n_holds, sizeof *u->holds);
+    for (size_t k = 0; k < sh->n_holds; k++)
+      u->holds[k] = (tp_use_hold){tp_xstrdup(sh->holds[k].device), tp_xstrdup(sh->holds[k].job),
+                                  sh->holds[k].start_s, sh->holds[k].end_s};
+    u->n_holds = sh->n_holds;
   }
   if (sh->n_with) {
     u->split_with = tp_xcalloc(sh->n_with, sizeof *u->split_with);

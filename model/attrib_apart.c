@@ -42,6 +42,15 @@ static bool S_split_against(const tp_run *a, const tp_run *b) {
   return found;
 }
 
+/* Did render integrate run r's use of the trace with digest sha again, with
+ * every run of that trace (model/resplit.h)?  Then what it shares with them
+ * is split as one scan of them all splits it. */
+static bool S_resplit(const tp_run *r, const char *sha) {
+  for (size_t k = 0; k < r->n_uses; k++)
+    if (r->uses[k].resplit && strcmp(r->uses[k].sha256, sha) == 0) return true;
+  return false;
+}
+
 size_t tp_attrib_scanned_apart(tp_lab *lab) {
   S_use *u = NULL;
   size_t n = 0, cap = 0, found = 0;
@@ -59,7 +68,7 @@ size_t tp_attrib_scanned_apart(tp_lab *lab) {
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n && strcmp(u[j].sha, u[i].sha) == 0; j++) {
       const tp_run *a = lab->runs[u[i].run], *b = lab->runs[u[j].run];
-      if (a == b) continue;
+      if (a == b || (S_resplit(a, u[i].sha) && S_resplit(b, u[j].sha))) continue;
       double ov = tp_attrib_overlap_s(a->start_s, a->end_s, b->start_s, b->end_s);
       const char *dev = ov > 0 ? S_common_device(a, b) : NULL;
       if (!dev || S_split_against(a, b)) continue;

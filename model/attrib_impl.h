@@ -46,6 +46,10 @@ typedef struct tp_attrib_share {
   char **with;           /* runs sharing a device with it, and for how long */
   double *with_s;
   size_t n_with;
+  tp_use_hold *holds;    /* of a job's run, samples kept: the trace's holds of its
+                            devices that meet its window (see tp_trace_use) */
+  size_t n_holds;
+  bool holds_kept;
 } tp_attrib_share;
 
 /* Why a trace in a run's scope gave it nothing. */

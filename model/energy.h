@@ -118,6 +118,10 @@ void tp_energy_window_spans(tp_energy *e, size_t i, const tp_energy_span *spans,
  * cuts given to tp_energy_new, so that segments fall wholly in or out of it. */
 void tp_energy_add_hold(tp_energy *e, const char *device, const char *job, double start_s,
                         double end_s);
+/* The holds given (tp_energy_add_hold): their count, and the k-th into *out
+ * (strings owned by the integrator, valid until tp_energy_free). */
+size_t tp_energy_n_holds(const tp_energy *e);
+void tp_energy_get_hold(const tp_energy *e, size_t k, tp_energy_hold *out);
 /* Are a and b one host: equal, or one the other's short name ("node1" and
  * "node1.cluster.org")? */
 bool tp_energy_same_host(const char *a, const char *b);

@@ -75,6 +75,13 @@ void tp_energy_add_hold(tp_energy *e, const char *device, const char *job, doubl
   e->holds[e->n_holds++] = (tp_energy_hold_in){tp_xstrdup(device), tp_xstrdup(job), start_s, end_s};
 }
 
+size_t tp_energy_n_holds(const tp_energy *e) { return e->n_holds; }
+
+void tp_energy_get_hold(const tp_energy *e, size_t k, tp_energy_hold *out) {
+  const tp_energy_hold_in *h = &e->holds[k];
+  *out = (tp_energy_hold){h->device, h->job, h->start_s, h->end_s};
+}
+
 bool tp_energy_same_host(const char *a, const char *b) {
   size_t na = strcspn(a, "."), nb = strcspn(b, ".");
   if (strcmp(a, b) == 0) return true;

@@ -55,13 +55,14 @@ static bool S_complete(const tp_run *r) {
   return fabs(sum - r->energy.it_j) <= 1e-6 + 1e-9 * fabs(r->energy.it_j);
 }
 
-/* Was run r charged by a trace's job labels (model/jobgpus.h)?  Then which
- * times of a device were its is not kept with its uses: its group is not
- * integrated again (runs scanned together come out as they were; runs
- * charged by labels are to be scanned together, docs/attribution.md). */
-static bool S_by_label(const tp_run *r) {
+/* Was run r charged by a trace's job labels (model/jobgpus.h) while its use u
+ * of the trace kept no holds (a summary of an older scan)?  Then which times
+ * of a device were its is not known: its group is not integrated again (runs
+ * scanned together come out as they were). */
+static bool S_labels_unknown(const tp_run *r, const tp_trace_use *u) {
   const char *src = r->job ? r->job->gpu_source : NULL;
-  return src && (strcmp(src, TP_GPUS_LABEL) == 0 || strcmp(src, TP_GPUS_CVD) == 0);
+  return !u->holds_kept && src &&
+         (strcmp(src, TP_GPUS_LABEL) == 0 || strcmp(src, TP_GPUS_CVD) == 0);
 }
 
 /* Do two runs of group g[0..n) overlap in time?  Then integrate again: runs
@@ -71,7 +72,7 @@ static bool S_by_label(const tp_run *r) {
  * come out as they were. */
 static bool S_needs_split(tp_lab *lab, const S_entry *g, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (S_by_label(lab->runs[g[i].run])) return false;
+    if (S_labels_unknown(lab->runs[g[i].run], S_use(lab, &g[i]))) return false;
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++) {
       const tp_run *a = lab->runs[g[i].run], *b = lab->runs[g[j].run];
@@ -80,12 +81,50 @@ static bool S_needs_split(tp_lab *lab, const S_entry *g, size_t n) {
   return false;
 }
 
-/* Segment cuts for the group: the points of each run's main metric, its
- * target's time, its intensity rows and its pieces' edges, as one scan of
- * them all would have cut. */
-static double *S_cuts(const tp_lab *lab, const S_entry *g, size_t n, size_t *n_cuts) {
+static int S_cmp_hold(const void *x, const void *y) {
+  const tp_use_hold *a = *(const tp_use_hold *const *)x, *b = *(const tp_use_hold *const *)y;
+  int c = strcmp(a->device, b->device);
+  if (!c) c = strcmp(a->job, b->job);
+  if (!c) c = (a->start_s > b->start_s) - (a->start_s < b->start_s);
+  if (!c) c = (a->end_s > b->end_s) - (a->end_s < b->end_s);
+  return c;
+}
+
+/* The holds the group's runs kept of the trace (which job held which device
+ * when), each once: together, those of every device a run of the group used
+ * in its window, as the one scan of them all had them.  A new array (caller
+ * frees) of *count pointers into the uses. */
+static const tp_use_hold **S_group_holds(tp_lab *lab, const S_entry *g, size_t n,
+                                         size_t *count) {
+  const tp_use_hold **v = NULL;
+  size_t m = 0, cap = 0;
+  for (size_t i = 0; i < n; i++) {
+    const tp_trace_use *u = S_use(lab, &g[i]);
+    for (size_t k = 0; k < u->n_holds; k++) {
+      TP_GROW(v, cap, m + 1);
+      v[m++] = &u->holds[k];
+    }
+  }
+  if (m > 1) qsort(v, m, sizeof *v, S_cmp_hold);
+  size_t kept = 0;
+  for (size_t k = 0; k < m; k++)
+    if (kept == 0 || S_cmp_hold(&v[k], &v[kept - 1]) != 0) v[kept++] = v[k];
+  *count = kept;
+  return v;
+}
+
+/* Segment cuts for the group: the edges of the holds, the points of each
+ * run's main metric, its target's time, its intensity rows and its pieces'
+ * edges, as one scan of them all would have cut. */
+static double *S_cuts(const tp_lab *lab, const S_entry *g, size_t n, const tp_use_hold **holds,
+                      size_t n_holds, size_t *n_cuts) {
   double *cuts = NULL;
   size_t nc = 0, cap = 0;
+  for (size_t k = 0; k < n_holds; k++) { /* a hold's edges: segments lie in or out of it */
+    TP_GROW(cuts, cap, nc + 2);
+    cuts[nc++] = holds[k]->start_s;
+    cuts[nc++] = holds[k]->end_s;
+  }
   for (size_t i = 0; i < n; i++) {
     const tp_run *r = lab->runs[g[i].run];
     const tp_series *ms = tp_lab_main_series(lab, r);
@@ -176,6 +215,44 @@ static char **S_device_ids(tp_lab *lab, const S_entry *g, size_t n, size_t *coun
   return ids;
 }
 
+/* Which run of group g[0..n) a note "overlaps run ID for ..." names: its
+ * index, n for a run of no group (a partner on another trace), n + 1 for a
+ * note of another kind. */
+static size_t S_partner(const tp_lab *lab, const S_entry *g, size_t n, const char *msg) {
+  if (strncmp(msg, "overlaps run ", 13) != 0) return n + 1;
+  for (size_t j = 0; j < n; j++) {
+    const char *id = lab->runs[g[j].run]->id;
+    size_t len = strlen(id);
+    if (strncmp(msg + 13, id, len) == 0 && strncmp(msg + 13 + len, " for ", 5) == 0) return j;
+  }
+  return n;
+}
+
+/* Move the note on partner j of group g[0..n), just added to d, where
+ * `report` writes it: among the notes on partners in the order of the runs
+ * (before the first on a later run of the group, else after the last),
+ * else before the note on the coverage (written once every trace was shared
+ * out), else last. */
+static void S_place_note(tp_diags *d, const tp_lab *lab, const S_entry *g, size_t n, size_t j) {
+  size_t last = d->count - 1, at = last;
+  bool placed = false, partners = false;
+  for (size_t k = 0; k < last && !placed; k++) {
+    size_t p = S_partner(lab, g, n, d->items[k].message);
+    if (p > n) continue;
+    partners = true;
+    at = k + 1;
+    if (p < n && p > j) {
+      at = k;
+      placed = true;
+    }
+  }
+  for (size_t k = 0; k < last && !partners && at == last; k++)
+    if (strncmp(d->items[k].message, "power traces cover ", 19) == 0) at = k;
+  tp_diag note = d->items[last];
+  memmove(&d->items[at + 1], &d->items[at], (last - at) * sizeof *d->items);
+  d->items[at] = note;
+}
+
 /* Window k's new figures from e into use u of run r; notes for new partners. */
 static void S_take(tp_lab *lab, const S_entry *g, size_t n, size_t k, const tp_energy *e) {
   tp_run *r = lab->runs[g[k].run];
@@ -221,6 +298,7 @@ static void S_take(tp_lab *lab, const S_entry *g, size_t n, size_t k, const tp_e
                 "overlaps run %s for %g s on the same devices; the energy of that "
                 "time was split equally among the runs declared on them",
                 o->id, sec);
+    S_place_note(&r->diags, lab, g, n, j);
   }
 }
 
@@ -237,12 +315,20 @@ static void S_split_group(tp_lab *lab, const S_entry *g, size_t n) {
     w[i] = (tp_energy_window){r->start_s, r->end_s, devs[i], u->n_devs};
     holes[i].holes_s = tp_slurm_job_gaps(r->job, &holes[i].n_holes);
   }
-  size_t n_cuts, n_ids;
-  double *cuts = S_cuts(lab, g, n, &n_cuts);
+  size_t n_cuts, n_ids, n_holds;
+  const tp_use_hold **hs = S_group_holds(lab, g, n, &n_holds);
+  double *cuts = S_cuts(lab, g, n, hs, n_holds, &n_cuts);
   tp_energy *e = tp_energy_new_holed(w, n, cuts, n_cuts, holes);
   free(cuts);
-  for (size_t i = 0; i < n; i++) /* the trace's host is in its devices' ids, else unknown */
-    tp_job_spans_apply(e, i, lab->runs[g[i].run]->job, NULL);
+  for (size_t i = 0; i < n; i++) { /* the trace's host is in its devices' ids, else unknown */
+    const tp_slurm_job *sj = lab->runs[g[i].run]->job;
+    if (sj) tp_energy_window_job(e, i, sj->job_id, (const char *const *)sj->nodes, sj->n_nodes);
+    tp_job_spans_apply(e, i, sj, NULL);
+    S_use(lab, &g[i])->resplit = true;
+  }
+  for (size_t k = 0; k < n_holds; k++)
+    tp_energy_add_hold(e, hs[k]->device, hs[k]->job, hs[k]->start_s, hs[k]->end_s);
+  free(hs);
   char **ids = S_device_ids(lab, g, n, &n_ids);
   for (size_t d = 0; d < n_ids; d++) S_feed_device(e, lab, g, n, ids[d]);
   free(ids);

@@ -13,9 +13,13 @@
  * run's IT and facility energy, CO2e (priced with the kept intensity rows, or
  * the constant intensity), the energy to each point of the main metric and to
  * the target, the input's energy, the `shared` flag and a note per new
- * partner.  Runs whose summaries do not hold the samples (older summaries,
- * traces without a digest) cannot be split: tp_attrib_scanned_apart() warns
- * of them.
+ * partner.  A run that is a Slurm job is integrated as a job again (on its
+ * hosts, its records' spans), under the union of the holds its group's runs
+ * kept (which job's DCGM label held which device when), so that jobs charged
+ * by labels are split as one scan of them all splits them.  Runs whose
+ * summaries do not hold the samples (older summaries, traces without a
+ * digest), or the holds of a job charged by labels, cannot be split:
+ * tp_attrib_scanned_apart() warns of them.
  *
  * Units: joules, seconds, UTC epoch seconds; intensity in gCO2e/kWh.
  */

@@ -251,6 +251,11 @@ void tp_trace_use_free(tp_trace_use *u) {
   free(u->pieces);
   for (size_t k = 0; k < u->n_split_with; k++) free(u->split_with[k]);
   free(u->split_with);
+  for (size_t k = 0; k < u->n_holds; k++) {
+    free(u->holds[k].device);
+    free(u->holds[k].job);
+  }
+  free(u->holds);
   memset(u, 0, sizeof *u);
 }
 

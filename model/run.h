@@ -194,6 +194,14 @@ typedef struct tp_use_device {
   tp_power_field field; /* which reading the power samples are, when the trace said */
 } tp_use_device;
 
+/* A device of the trace held by a scheduler job, as the trace told it (DCGM's
+ * job label, model/energy.h tp_energy_hold), kept with a job's run so that
+ * the runs of jobs scanned apart are charged by the labels again. */
+typedef struct tp_use_hold {
+  char *device, *job;   /* the device id and the job's id */
+  double start_s, end_s; /* UTC epoch seconds */
+} tp_use_hold;
+
 typedef struct tp_trace_use {
   char *path;           /* the trace, as the run's input names it */
   char sha256[65];      /* its content digest (hex) */
@@ -205,6 +213,13 @@ typedef struct tp_trace_use {
   size_t n_pieces;
   char **split_with;    /* ids of the runs it was already split against */
   size_t n_split_with;
+  tp_use_hold *holds;   /* of a job's run: the trace's holds of its devices that
+                           meet its window (any job's) */
+  size_t n_holds;
+  bool holds_kept;      /* holds were kept (a job's run, scanned with them): a
+                           summary without them cannot be charged by labels again */
+  bool resplit;         /* render integrated it again with every run of its trace
+                           (model/resplit.h); not kept */
 } tp_trace_use;
 
 typedef struct tp_run_index tp_run_index; /* private: tag -> series, key -> hparam lookups */

@@ -121,6 +121,25 @@ static bool S_read_use_device(const tp_ynode *dn, tp_use_device *o) {
   return true;
 }
 
+/* The holds a job's run kept of a trace use ("holds": [[device, job,
+ * start_s, end_s], ...]); without them, or with one malformed, the use's
+ * holds are not kept (holds_kept false) and render does not charge the run
+ * by labels again. */
+static void S_read_holds(const tp_ynode *un, tp_trace_use *u) {
+  const tp_ynode *hs = tp_ynode_get(un, "holds");
+  if (!hs || hs->kind != TP_YNODE_SEQ) return;
+  u->holds = tp_xcalloc(hs->n + 1, sizeof *u->holds);
+  for (size_t k = 0; k < hs->n; k++) {
+    const tp_ynode *h = hs->items[k];
+    const char *dev = S_len(h) == 4 ? tp_ynode_str(h->items[0]) : NULL;
+    const char *job = dev ? tp_ynode_str(h->items[1]) : NULL;
+    double a = job ? S_num(h->items[2]) : NAN, b = job ? S_num(h->items[3]) : NAN;
+    if (!job || !(b >= a)) return;
+    u->holds[u->n_holds++] = (tp_use_hold){tp_xstrdup(dev), tp_xstrdup(job), a, b};
+  }
+  u->holds_kept = true;
+}
+
 /* The trace uses and intensity rows `scan` keeps (render/runfile.c).  A use
  * that is malformed is left out whole, so render does not split with it. */
 static void S_read_uses(const tp_ynode *root, tp_run *r) {
@@ -154,6 +173,7 @@ static void S_read_uses(const tp_ynode *root, tp_run *r) {
       const char *w = tp_ynode_str(sw->items[k]);
       if (w) u->split_with[u->n_split_with++] = tp_xstrdup(w);
     }
+    S_read_holds(un, u);
     if (!ok) tp_trace_use_free(&r->uses[--r->n_uses]);
   }
   size_t nr;

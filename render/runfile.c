@@ -45,6 +45,21 @@ static void S_b64(tp_json *j, const char *key, const double *v, size_t n) {
   tp_buf_free(&b);
 }
 
+/* A job's run: the trace's holds of its devices in its window (DCGM's job
+ * labels), as [device, job, start_s, end_s]. */
+static void S_holds(tp_json *j, const tp_trace_use *u) {
+  tp_json_begin_array(j, "holds");
+  for (size_t k = 0; k < u->n_holds; k++) {
+    tp_json_begin_array_flat(j, NULL);
+    S_str(j, NULL, u->holds[k].device);
+    S_str(j, NULL, u->holds[k].job);
+    S_num(j, NULL, u->holds[k].start_s);
+    S_num(j, NULL, u->holds[k].end_s);
+    tp_json_end_array(j);
+  }
+  tp_json_end_array(j);
+}
+
 /* The traces that gave the run energy, with their samples, and the intensity
  * rows that price it: what render needs to split runs scanned apart. */
 static void S_uses(tp_json *j, const tp_run *r) {
@@ -66,6 +81,7 @@ static void S_uses(tp_json *j, const tp_run *r) {
     tp_json_begin_array_flat(j, "split_with");
     for (size_t k = 0; k < u->n_split_with; k++) S_str(j, NULL, u->split_with[k]);
     tp_json_end_array(j);
+    if (u->holds_kept) S_holds(j, u);
     tp_json_begin_array(j, "devices");
     for (size_t d = 0; d < u->n_devs; d++) {
       const tp_use_device *dv = &u->devs[d];

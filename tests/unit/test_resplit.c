@@ -1,12 +1,16 @@
 /* test_resplit: the base64 form of sample arrays, and runs scanned apart that
- * shared a GPU split again from the samples their summaries keep. */
+ * shared a GPU split again from the samples their summaries keep, also Slurm
+ * jobs' runs charged by the job labels (holds) their summaries keep. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/attrib.h"
 #include "model/base64.h"
+#include "model/jobgpus.h"
 #include "model/lab.h"
 #include "model/resplit.h"
+#include "model/slurmjob.h"
 #include "tp_test.h"
 
 static void test_base64(void) {
@@ -102,8 +106,70 @@ static void test_split(void) {
   tp_lab_free(&lab);
 }
 
+/* The run of Slurm job `job` on host n1 (S_run's window and samples), charged
+ * by the trace's job labels; with `kept`, its summary kept the holds
+ * [device, job, from, to] (seconds after T0) of holds[0..n). */
+static tp_run *S_job_run(const char *id, const char *job, double a, double b, bool kept,
+                         const double (*holds)[3], const char *const *jobs, size_t n) {
+  tp_run *r = S_run(id, a, b);
+  r->job = tp_slurm_job_new(job);
+  tp_slurm_job_add_node(r->job, "n1", 2);
+  tp_slurm_job_add_segment(r->job, r->start_s, r->end_s);
+  r->job->gpu_source = TP_GPUS_LABEL;
+  tp_trace_use *u = &r->uses[0];
+  u->holds_kept = kept;
+  u->holds = calloc(n + 1, sizeof *u->holds);
+  for (size_t k = 0; kept && k < n; k++)
+    u->holds[u->n_holds++] = (tp_use_hold){strdup("gpu0"), strdup(jobs[k]), T0 + holds[k][1],
+                                           T0 + holds[k][2]};
+  return r;
+}
+
+/* Two jobs' runs scanned apart, each charged gpu0 while the labels gave it
+ * to its job; render brings them together. */
+static void S_two_jobs(tp_lab *lab, bool kept, double from2) {
+  const double holds[2][3] = {{0, 0, 50}, {0, from2, 100}};
+  const char *const jobs[2] = {"1", "2"};
+  *lab = (tp_lab){.assumptions = {.pue = 1, .intensity_g_per_kwh = 400}};
+  tp_lab_add_run(lab, S_job_run("a", "1", 0, 60, kept, holds, jobs, 2));
+  tp_lab_add_run(lab, S_job_run("b", "2", 40, 100, kept, holds, jobs, 2));
+  tp_lab_assign(lab);
+}
+
+static void test_split_holds(void) {
+  /* Job 1 [0, 60] holds gpu0 (100 W) over [0, 50], job 2 [40, 100] over
+   * [45, 100]: held by both over [45, 50], split: a gets 45 x 100 + 5 x 50 =
+   * 4750 J, b 5 x 50 + 50 x 100 = 5250 J; neither is charged outside its
+   * holds. */
+  tp_lab lab;
+  S_two_jobs(&lab, true, 45);
+  CHECK_INT(tp_resplit(&lab), 1);
+  CHECK_NEAR(lab.runs[0]->energy.it_j, 4750, 1e-6);
+  CHECK_NEAR(lab.runs[1]->energy.it_j, 5250, 1e-6);
+  CHECK(lab.runs[0]->energy.shared && lab.runs[1]->energy.shared);
+  CHECK_INT(tp_attrib_scanned_apart(&lab), 0);
+  tp_lab_free(&lab);
+  /* Holds apart in time (job 2 from 50 on): the windows overlap, gpu0 is
+   * shared at no time: a 5000 J, b 5000 J, and no warning that they were
+   * scanned apart. */
+  S_two_jobs(&lab, true, 50);
+  CHECK_INT(tp_resplit(&lab), 1);
+  CHECK_NEAR(lab.runs[0]->energy.it_j, 5000, 1e-6);
+  CHECK_NEAR(lab.runs[1]->energy.it_j, 5000, 1e-6);
+  CHECK(!lab.runs[0]->energy.shared);
+  CHECK_INT(tp_attrib_scanned_apart(&lab), 0);
+  tp_lab_free(&lab);
+  /* Summaries that kept no holds (older scans): not split, and a warning. */
+  S_two_jobs(&lab, false, 45);
+  CHECK_INT(tp_resplit(&lab), 0);
+  CHECK_NEAR(lab.runs[0]->energy.it_j, 6000, 1e-6);
+  CHECK_INT(tp_attrib_scanned_apart(&lab), 1);
+  tp_lab_free(&lab);
+}
+
 int main(void) {
   TP_RUN(test_base64);
   TP_RUN(test_split);
+  TP_RUN(test_split_holds);
   return tp_test_summary();
 }
