@@ -75,10 +75,6 @@ void tp_discover_reached_twice(tp_discover_walk *w, const char *path, const char
               what, first);
 }
 
-static int S_cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char *tp_discover_join(const char *dir, const char *name) {
   size_t n = strlen(dir);
   if (n && dir[n - 1] == '/') return tp_xasprintf("%s%s", dir, name);
@@ -175,50 +171,101 @@ bool tp_discover_is_textlog(tp_discover_walk *w, const char *path) {
   return yes;
 }
 
-/* Enter dir: refuse a loop, a directory reached before and one too deep;
- * list its entries, sorted, into *names.  Returns false when not entered
- * (with a diagnostic); when entered, the caller leaves it (w->depth--). */
-static bool S_enter(tp_discover_walk *w, const char *dir, const struct stat *st, char ***names,
-                    size_t *n_names) {
-  for (int i = 0; i < w->depth; i++)
+/* A directory's entry: its name and what readdir says it is (DT_REG,
+ * DT_DIR, DT_LNK, ... or DT_UNKNOWN where the file system does not say). */
+typedef struct S_entry {
+  char *name;
+  unsigned char type;
+} S_entry;
+
+static int S_cmp_entry(const void *a, const void *b) {
+  return strcmp(((const S_entry *)a)->name, ((const S_entry *)b)->name);
+}
+
+/* List dir's entries, sorted by name, into *out (NULL when empty); -1 with
+ * errno when it cannot be opened. */
+static int S_list(const char *dir, S_entry **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  DIR *d = opendir(dir);
+  if (!d) return -1;
+  size_t cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    TP_GROW(*out, cap, *n + 1);
+    (*out)[(*n)++] = (S_entry){tp_xstrdup(e->d_name), e->d_type};
+  }
+  closedir(d);
+  if (*n > 1) qsort(*out, *n, sizeof **out, S_cmp_entry);
+  return 0;
+}
+
+static void S_entries_free(S_entry *v, size_t n) {
+  for (size_t i = 0; i < n; i++) free(v[i].name);
+  free(v);
+}
+
+/* Is dir a report trainprint wrote (it holds the site manifest, a regular
+ * file)?  Noted when it is.  listed: dir's entries, or NULL when they could
+ * not be read (then the manifest is looked for by its path). */
+static bool S_is_report(tp_discover_walk *w, const char *dir, const S_entry *listed, size_t n) {
+  if (listed) {
+    S_entry key = {(char *)TP_SITE_MANIFEST, 0};
+    if (!bsearch(&key, listed, n, sizeof *listed, S_cmp_entry)) return false;
+  }
+  char *mark = tp_discover_join(dir, TP_SITE_MANIFEST);
+  struct stat mst;
+  bool yes = stat(mark, &mst) == 0 && S_ISREG(mst.st_mode);
+  free(mark);
+  if (yes)
+    tp_diag_add(w->diags, TP_NOTE, dir, -1, -1,
+                "a trainprint report (it holds %s): not read as inputs", TP_SITE_MANIFEST);
+  return yes;
+}
+
+/* Enter dir: not a report trainprint wrote; refuse a loop, a directory
+ * reached before and one too deep; list its entries, sorted, into *entries.
+ * Returns false when not entered (with a diagnostic); when entered, the
+ * caller leaves it (w->depth--).  The entries are listed first, so that the
+ * report's manifest is seen among them, but the diagnostics come in the
+ * order of the checks: report, loop, reached before, depth, unreadable. */
+static bool S_enter(tp_discover_walk *w, const char *dir, const struct stat *st,
+                    S_entry **entries, size_t *n_entries) {
+  int listed = S_list(dir, entries, n_entries);
+  int list_errno = errno;
+  bool ok = !S_is_report(w, dir, listed == 0 ? *entries : NULL, *n_entries);
+  for (int i = 0; ok && i < w->depth; i++)
     if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino) {
       tp_diag_add(w->diags, TP_WARN, dir, -1, -1,
                   "directory loop (this directory contains itself through a link); not entered "
                   "again");
-      return false;
+      ok = false;
     }
-  const char *first = tp_discover_seen_before(w, st, dir);
+  const char *first = ok ? tp_discover_seen_before(w, st, dir) : NULL;
   if (first) {
     tp_discover_reached_twice(w, dir, first, "directory");
-    return false;
+    ok = false;
   }
-  if (w->depth >= TP_DISCOVER_MAX_DEPTH) {
+  if (ok && w->depth >= TP_DISCOVER_MAX_DEPTH) {
     tp_diag_add(w->diags, TP_WARN, dir, -1, -1,
                 "directories nested deeper than %d levels; not entered", TP_DISCOVER_MAX_DEPTH);
-    return false;
+    ok = false;
   }
-  DIR *d = opendir(dir);
-  if (!d) {
+  if (ok && listed != 0) {
     tp_diag_add(w->diags, TP_WARN, dir, -1, -1, "cannot read directory (%s); skipped",
-                strerror(errno));
+                strerror(list_errno));
+    ok = false;
+  }
+  if (!ok) {
+    S_entries_free(*entries, *n_entries);
+    *entries = NULL;
+    *n_entries = 0;
     return false;
   }
   w->devs[w->depth] = st->st_dev;
   w->inos[w->depth] = st->st_ino;
   w->depth++;
-
-  size_t cap_names = 0;
-  *names = NULL;
-  *n_names = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    TP_GROW(*names, cap_names, *n_names + 1);
-    (*names)[(*n_names)++] = tp_xstrdup(e->d_name);
-  }
-  closedir(d);
-  /* names is NULL when empty */
-  if (*n_names > 1) qsort(*names, *n_names, sizeof **names, S_cmp_str);
   return true;
 }
 
@@ -240,26 +287,32 @@ static void S_note_mark(tp_discover_dir *D, const char *name, bool is_dir, bool 
 /* Sort dir's entries (names, freed here) into D: subdirectories, event
  * files, framework logs; traces are added to the discovery at once, the rest
  * counted as skipped. */
-static void S_sort_entries(tp_discover_walk *w, tp_discover_dir *D, char **names,
+static void S_sort_entries(tp_discover_walk *w, tp_discover_dir *D, S_entry *names,
                            size_t n_names) {
   size_t cap_events = 0, cap_others = 0, cap_okinds = 0, cap_sub = 0, cap_sublink = 0;
   for (size_t i = 0; i < n_names; i++) {
-    char *path = tp_discover_join(D->dir, names[i]);
+    char *path = tp_discover_join(D->dir, names[i].name);
+    /* What readdir said of a directory or a regular file is what stat would
+     * (neither is a link): stat only the others, and a trace, for its
+     * identity (a file reached twice). */
+    bool known = names[i].type == DT_DIR || names[i].type == DT_REG;
     struct stat cst, lst;
-    if (stat(path, &cst) != 0) {
+    if (!known && stat(path, &cst) != 0) {
       tp_diag_add(w->diags, TP_WARN, path, -1, -1, "cannot stat (%s); skipped", strerror(errno));
       free(path);
       continue;
     }
-    S_note_mark(D, names[i], S_ISDIR(cst.st_mode), S_ISREG(cst.st_mode));
-    if (S_ISDIR(cst.st_mode)) {
+    bool is_dir = known ? names[i].type == DT_DIR : S_ISDIR(cst.st_mode);
+    bool is_reg = known ? names[i].type == DT_REG : S_ISREG(cst.st_mode);
+    S_note_mark(D, names[i].name, is_dir, is_reg);
+    if (is_dir) {
       TP_GROW(D->subdirs, cap_sub, D->n_sub + 1);
       TP_GROW(D->sublink, cap_sublink, D->n_sub + 1);
-      D->sublink[D->n_sub] = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+      D->sublink[D->n_sub] = !known && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
       D->subdirs[D->n_sub++] = path;
       continue;
     }
-    if (!S_ISREG(cst.st_mode)) {
+    if (!is_reg) {
       tp_discover_skip(w->out, path, "not a regular file");
       free(path);
       continue;
@@ -276,6 +329,11 @@ static void S_sort_entries(tp_discover_walk *w, tp_discover_dir *D, char **names
       D->okinds[D->n_others] = k;
       D->others[D->n_others++] = path;
     } else if (k != TP_FILE_UNKNOWN && k != TP_FILE_TRAINPRINT_YAML) {
+      if (known && stat(path, &cst) != 0) {
+        tp_diag_add(w->diags, TP_WARN, path, -1, -1, "cannot stat (%s); skipped", strerror(errno));
+        free(path);
+        continue;
+      }
       const char *was = tp_discover_seen_before(w, &cst, path);
       if (was) tp_discover_reached_twice(w, path, was, "file");
       else tp_discover_add_trace(w, path, D->dir, k, format);
@@ -285,8 +343,7 @@ static void S_sort_entries(tp_discover_walk *w, tp_discover_dir *D, char **names
       free(path);
     }
   }
-  for (size_t i = 0; i < n_names; i++) free(names[i]);
-  free(names);
+  S_entries_free(names, n_names);
 }
 
 /* Walk dir's subdirectories: real directories first, then links; not a
@@ -323,23 +380,10 @@ static void S_dir_free(tp_discover_dir *D) {
   free(D->snap);
 }
 
-/* Is dir a report trainprint wrote (it holds the site manifest)?  Noted
- * when it is. */
-static bool S_is_report(tp_discover_walk *w, const char *dir) {
-  char *mark = tp_discover_join(dir, TP_SITE_MANIFEST);
-  struct stat mst;
-  bool yes = stat(mark, &mst) == 0 && S_ISREG(mst.st_mode);
-  free(mark);
-  if (yes)
-    tp_diag_add(w->diags, TP_NOTE, dir, -1, -1,
-                "a trainprint report (it holds %s): not read as inputs", TP_SITE_MANIFEST);
-  return yes;
-}
-
 void tp_discover_walk_dir(tp_discover_walk *w, const char *dir, const struct stat *st) {
-  char **names;
+  S_entry *names;
   size_t n_names;
-  if (S_is_report(w, dir) || !S_enter(w, dir, st, &names, &n_names)) return;
+  if (!S_enter(w, dir, st, &names, &n_names)) return;
   tp_discover_dir D = {.dir = dir};
   S_sort_entries(w, &D, names, n_names);
   tp_discover_make_run(w, &D);

@@ -122,12 +122,68 @@ static void test_sniff(void) {
   CHECK_INT(f, TP_POWER_UNKNOWN);
 }
 
+/* The index of the run of id in d, or -1. */
+static int S_run_index(const tp_discovery *d, const char *id) {
+  for (size_t i = 0; i < d->n_runs; i++)
+    if (strcmp(d->runs[i].id, id) == 0) return (int)i;
+  return -1;
+}
+
+static void test_marks(void) {
+  /* A report trainprint wrote (its manifest a regular file) is not entered;
+   * a directory that only bears the manifest's name is no manifest. */
+  S_write("marks/site/.trainprint-site", "trainprint-site-record 2\n");
+  S_write("marks/site/r/events.out.tfevents.1.h.1.0", "x");
+  S_write("marks/fake/.trainprint-site/keep", "");
+  S_write("marks/fake/events.out.tfevents.2.h.1.0", "x");
+  /* Whether a run's folder may hold a power trace of its own. */
+  S_write("marks/wb/events.out.tfevents.3.h.1.0", "x");
+  S_write("marks/wb/run-abc.wandb", "x");
+  S_write("marks/ml/events.out.tfevents.4.h.1.0", "x");
+  S_write("marks/ml/metrics/loss", "1 0.5 0\n");
+  /* A link to a run's folder: the run is found once, the link noted. */
+  S_write("marks/real/events.out.tfevents.5.h.1.0", "x");
+  char root[512], link[512];
+  snprintf(root, sizeof root, "%s/marks", S_root);
+  snprintf(link, sizeof link, "%s/marks/zlink", S_root);
+  CHECK(symlink("real", link) == 0);
+  tp_discovery d = {0};
+  tp_diags diags = {0};
+  char *paths[] = {root};
+  CHECK_INT(tp_discover(&d, paths, 1, &diags), 0);
+  CHECK_INT(d.n_runs, 4);
+  CHECK(S_run_index(&d, "site/r") < 0);
+  int fake = S_run_index(&d, "fake"), wb = S_run_index(&d, "wb"), ml = S_run_index(&d, "ml");
+  int real = S_run_index(&d, "real");
+  CHECK(fake >= 0 && wb >= 0 && ml >= 0 && real >= 0);
+  if (fake >= 0 && wb >= 0 && ml >= 0 && real >= 0) {
+    CHECK(d.runs[fake].no_power_files);
+    CHECK(!d.runs[wb].no_power_files);
+    CHECK(!d.runs[ml].no_power_files);
+    CHECK(d.runs[real].no_power_files);
+  }
+  int report_notes = 0, link_notes = 0;
+  for (size_t i = 0; i < diags.count; i++) {
+    const char *m = diags.items[i].message;
+    if (strstr(m, "a trainprint report") && strstr(diags.items[i].file, "/marks/site"))
+      report_notes++;
+    if (strstr(m, "reached again through a symbolic link") &&
+        strstr(diags.items[i].file, "/marks/zlink"))
+      link_notes++;
+  }
+  CHECK_INT(report_notes, 1);
+  CHECK_INT(link_notes, 1);
+  tp_discovery_free(&d);
+  tp_diag_free(&diags);
+}
+
 int main(void) {
   snprintf(S_root, sizeof S_root, "/tmp/tp-discover-XXXXXX");
   if (!mkdtemp(S_root)) return 1;
   TP_RUN(test_tree);
   TP_RUN(test_missing);
   TP_RUN(test_sniff);
+  TP_RUN(test_marks);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_root);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", S_root);
