@@ -152,6 +152,18 @@ static bool S_metric(const tp_run *run, const char *tag, bool higher_better, dou
 
 bool tp_lab_metric(const tp_run *run, const char *tag, bool higher_better, double *best,
                    double *last) {
+  /* A series put out whole keeps the same figures of all its points (its
+   * extremes and last finite value, each the first of equals): no need to
+   * read it back.  A thinned one is read from its drawn points, as ever. */
+  const tp_series *s = tp_run_find_series(run, tag);
+  if (!s) return false;
+  if (s->stats_kept && !s->decimated) {
+    double b = higher_better ? s->stats.max : s->stats.min;
+    if (isnan(b)) return false;
+    *best = b;
+    *last = s->stats.last;
+    return true;
+  }
   tp_runspill_hold_points(run);
   bool any = S_metric(run, tag, higher_better, best, last);
   tp_runspill_release_points(run);

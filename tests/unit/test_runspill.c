@@ -138,9 +138,55 @@ static void test_bare(void) {
   tp_run_free(b);
 }
 
+static void test_points_apart(void) {
+  /* Points and profiles are held apart; best and last values of a series
+   * put out whole come from its kept figures, the same as from its points
+   * (non-finite values skipped, the first of equal extremes). */
+  tp_lab lab = {0};
+  tp_run *r = S_run("b", 2.0);
+  const double acc[] = {0.5, NAN, 0.75, INFINITY, 0.75, -INFINITY, 0.25, NAN};
+  for (int k = 0; k < 8; k++) tp_run_add_scalar(r, "acc", k, 1700000000 + k, acc[k]);
+  tp_lab_add_run(&lab, r);
+  double b_hi, l_hi, b_lo, l_lo, b, l;
+  CHECK(tp_lab_metric(r, "acc", true, &b_hi, &l_hi));
+  CHECK(tp_lab_metric(r, "acc", false, &b_lo, &l_lo));
+  CHECK_NEAR(b_hi, 0.75, 0);
+  CHECK_NEAR(l_hi, 0.25, 0);
+  CHECK_NEAR(b_lo, 0.25, 0);
+  CHECK(!tp_lab_metric(r, "missing", true, &b, &l));
+  tp_runspill_lab(&lab);
+  if (!lab.spill) {
+    fprintf(stderr, "skip: no temporary file can be made\n");
+    tp_lab_free(&lab);
+    return;
+  }
+  const tp_series *s = tp_run_find_series(r, "acc");
+  CHECK(s && s->points == NULL);
+  CHECK(tp_lab_metric(r, "acc", true, &b, &l));
+  CHECK_NEAR(b, b_hi, 0);
+  CHECK_NEAR(l, l_hi, 0);
+  CHECK(tp_lab_metric(r, "acc", false, &b, &l));
+  CHECK_NEAR(b, b_lo, 0);
+  CHECK_NEAR(l, l_lo, 0);
+  CHECK(s->points == NULL); /* answered without reading it back */
+  tp_runspill_hold_points(r);
+  CHECK(s->points != NULL && r->power[0].sum_w == NULL);
+  tp_runspill_hold_power(r);
+  CHECK(r->power[0].sum_w != NULL);
+  tp_runspill_release_points(r);
+  CHECK(s->points == NULL && r->power[0].sum_w != NULL);
+  tp_runspill_hold(r); /* both, nested with the power hold */
+  tp_runspill_release_power(r);
+  CHECK(s->points != NULL && r->power[0].sum_w != NULL);
+  tp_runspill_release(r);
+  CHECK(s->points == NULL && r->power[0].sum_w == NULL);
+  tp_lab_free(&lab);
+}
+
 int main(void) {
   TP_RUN(test_round_trip);
   TP_RUN(test_bare);
   TP_RUN(test_power_holds);
+  TP_RUN(test_points_apart);
   return tp_test_summary();
 }
