@@ -4,15 +4,20 @@
 # `trainprint inspect --hparams` on it, which reads the file as `report` does
 # (the run loader: SHA-256 of the file, every point kept in the run's series).
 #
-# Usage: bench/tfevents.sh [SIZE_MB] [TRAINPRINT]
+# Usage: bench/tfevents.sh [SIZE_MB] [TRAINPRINT] [REPEAT]
 #   SIZE_MB     size of the generated file (default 1100, i.e. over 1 GB)
 #   TRAINPRINT  the program (default build/trainprint)
+#   REPEAT      `cat` and `inspect --stats` are run this many times, one after
+#               the other in turn (default 5); the medians are printed, with
+#               the range, and the ratio is that of the medians (one run of
+#               each wanders by a third on a shared machine)
 # The file and the generator go to bench/work/ (git-ignored); the file is
 # reused when it already has the requested size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1100}
 prog=${2:-build/trainprint}
+repeat=${3:-5}
 work=bench/work
 mkdir -p "$work"
 file=$work/events.out.tfevents.bench.${size_mb}mb
@@ -51,14 +56,27 @@ measure() {
 }
 
 cat "$file" > /dev/null   # warm the page cache for both
-read -r cat_s cat_kib cat_cpu < <(measure sh -c "cat '$file' > /dev/null")
-read -r tp_s tp_kib tp_cpu < <(measure "$prog" inspect --stats "$file")
+# median LIST...: the middle value (the mean of the two middle ones).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+  print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+span() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+cat_w=() cat_c=() tp_w=() tp_c=() cat_kib=0 tp_kib=0
+for ((i = 0; i < repeat; i++)); do
+  read -r w k c < <(measure sh -c "cat '$file' > /dev/null")
+  cat_w+=("$w") cat_c+=("$c") cat_kib=$k
+  read -r w k c < <(measure "$prog" inspect --stats "$file")
+  tp_w+=("$w") tp_c+=("$c") tp_kib=$k
+done
+cat_s=$(median "${cat_w[@]}") tp_s=$(median "${tp_w[@]}")
+if [ "${cat_c[0]}" = - ]; then cat_cpu=- tp_cpu=-
+else cat_cpu=$(median "${cat_c[@]}") tp_cpu=$(median "${tp_c[@]}"); fi
 read -r ld_s ld_kib ld_cpu < <(measure "$prog" inspect --hparams "$file")
 rows=$("$prog" inspect --stats "$file" | wc -l)
 
 mbps() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? b / s / 1e6 : 0) }'; }
 echo "file: $file ($bytes bytes, $((rows - 1)) stats rows)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "medians of $repeat runs each (wall s: cat $(span "${cat_w[@]}"), inspect --stats $(span "${tp_w[@]}"))"
 printf '%-28s %9s %9s %9s %13s %9s\n' command wall_s MB/s cpu_s MB/s_of_cpu peak_MiB
 row() {
   printf '%-28s %9s %9s %9s %13s %9.1f\n' "$1" "$2" "$(mbps "$2")" "$3" \
