@@ -3,6 +3,8 @@
  * them in page keys is steady while they are unchanged and changes with
  * them; the bare encoding leaves exactly those arrays out. */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include "model/run.h"
 #include "model/runbin.h"
 #include "model/runspill.h"
+#include "model/threads.h"
 #include "tp_test.h"
 
 static tp_run *S_run(const char *id, double loss0) {
@@ -183,10 +186,76 @@ static void test_points_apart(void) {
   tp_lab_free(&lab);
 }
 
+/* Several threads hold and release runs of one store at once, of every kind
+ * (points, profiles, both), many runs sharing a lock: each sees its run's
+ * own arrays while it holds them, and every run ends put out, unchanged. */
+enum { S_N_RUNS = 24, S_N_THREADS = 4, S_ROUNDS = 3000 };
+
+typedef struct S_shared {
+  tp_lab *lab;
+  double first_w[S_N_RUNS];
+  int next_thread, bad;
+  pthread_mutex_t lock;
+} S_shared;
+
+static void *S_holder(void *arg) {
+  S_shared *sh = arg;
+  pthread_mutex_lock(&sh->lock);
+  int me = sh->next_thread++;
+  pthread_mutex_unlock(&sh->lock);
+  int bad = 0;
+  for (int k = 0; k < S_ROUNDS; k++) {
+    size_t i = (size_t)(k * 7 + me * 5) % S_N_RUNS;
+    const tp_run *r = sh->lab->runs[i];
+    int kind = (k + me) % 3; /* 0 points, 1 profiles, 2 both */
+    if (kind == 0) tp_runspill_hold_points(r);
+    else if (kind == 1) tp_runspill_hold_power(r);
+    else tp_runspill_hold(r);
+    if (kind != 1 && !(r->series[0].points && r->series[0].points[0].value == 10.0 + (double)i))
+      bad++;
+    if (kind != 0 && !(r->power[0].sum_w && r->power[0].sum_w[0] == sh->first_w[i])) bad++;
+    if (kind == 0) tp_runspill_release_points(r);
+    else if (kind == 1) tp_runspill_release_power(r);
+    else tp_runspill_release(r);
+  }
+  pthread_mutex_lock(&sh->lock);
+  sh->bad += bad;
+  pthread_mutex_unlock(&sh->lock);
+  return NULL;
+}
+
+static void test_threads(void) {
+  tp_lab lab = {0};
+  S_shared sh = {.lab = &lab};
+  pthread_mutex_init(&sh.lock, NULL);
+  for (int i = 0; i < S_N_RUNS; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "t%d", i);
+    tp_lab_add_run(&lab, S_run(id, 10.0 + i));
+    sh.first_w[i] = lab.runs[i]->power[0].sum_w[0];
+  }
+  tp_runspill_lab(&lab);
+  if (!lab.spill) {
+    fprintf(stderr, "skip: no temporary file can be made\n");
+  } else {
+    tp_threads_run(S_N_THREADS, S_holder, &sh);
+    CHECK_INT(sh.bad, 0);
+    CHECK_INT(sh.next_thread, S_N_THREADS);
+    for (int i = 0; i < S_N_RUNS; i++) {
+      const tp_run *r = lab.runs[i];
+      CHECK(r->series[0].points == NULL && r->power[0].sum_w == NULL);
+      CHECK(r->spill.series_holds == 0 && r->spill.power_holds == 0);
+    }
+  }
+  pthread_mutex_destroy(&sh.lock);
+  tp_lab_free(&lab);
+}
+
 int main(void) {
   TP_RUN(test_round_trip);
   TP_RUN(test_bare);
   TP_RUN(test_power_holds);
   TP_RUN(test_points_apart);
+  TP_RUN(test_threads);
   return tp_test_summary();
 }
