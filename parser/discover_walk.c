@@ -365,8 +365,12 @@ static void S_walk_subdirs(tp_discover_walk *w, tp_discover_dir *D) {
         w->alias_events = D->tb_for_alias ? D->tb_events : NULL;
         w->n_alias_events = D->tb_for_alias ? D->n_tb : 0;
       }
-      if (!D->mlflow && !wandb_files && stat(D->subdirs[i], &sst) == 0)
-        tp_discover_walk_dir(w, D->subdirs[i], &sst);
+      if (!D->mlflow && !wandb_files) {
+        if (stat(D->subdirs[i], &sst) == 0) tp_discover_walk_dir(w, D->subdirs[i], &sst);
+        else /* the first stat of a directory readdir named (S_sort_entries) */
+          tp_diag_add(w->diags, TP_WARN, D->subdirs[i], -1, -1, "cannot stat (%s); skipped",
+                      strerror(errno));
+      }
       if (alias) w->alias_dir = w->alias_of = NULL, w->alias_events = NULL, w->n_alias_events = 0;
     }
 }
