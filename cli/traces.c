@@ -673,10 +673,6 @@ static tp_trace_job *S_found_jobs(const tp_pipeline_state *st, const tp_discover
   return jobs;
 }
 
-static int S_cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The folders of disc's runs that hold no power trace of their own (the
  * walk saw none of the names: tp_found_run no_power_files), sorted; a folder
  * also holding a run that may have one is not among them. */
@@ -688,12 +684,12 @@ static const char **S_without_power_files(const tp_discovery *disc, size_t *n) {
     if (disc->runs[i].no_power_files) no[n_no++] = disc->runs[i].dir;
     else may[n_may++] = disc->runs[i].dir;
   }
-  qsort(may, n_may, sizeof *may, S_cmp_str);
+  qsort(may, n_may, sizeof *may, tp_pipeline_cmp_cstr);
   size_t k = 0;
   for (size_t i = 0; i < n_no; i++)
-    if (!bsearch(&no[i], may, n_may, sizeof *may, S_cmp_str)) no[k++] = no[i];
+    if (!bsearch(&no[i], may, n_may, sizeof *may, tp_pipeline_cmp_cstr)) no[k++] = no[i];
   free(may);
-  qsort(no, k, sizeof *no, S_cmp_str);
+  qsort(no, k, sizeof *no, tp_pipeline_cmp_cstr);
   *n = k;
   return no;
 }
@@ -706,7 +702,7 @@ static void S_apply_run_traces(tp_pipeline_state *st, const tp_discovery *disc) 
   size_t n_none;
   const char **none = S_without_power_files(disc, &n_none);
   for (size_t i = 0; i < lab->n_runs; i++) {
-    if (bsearch(&lab->runs[i]->dir, none, n_none, sizeof *none, S_cmp_str)) continue;
+    if (bsearch(&lab->runs[i]->dir, none, n_none, sizeof *none, tp_pipeline_cmp_cstr)) continue;
     char *sys = tp_xasprintf("%s/metrics/system", lab->runs[i]->dir);
     struct stat sst;
     bool has = stat(sys, &sst) == 0 && S_ISDIR(sst.st_mode) &&
@@ -718,7 +714,7 @@ static void S_apply_run_traces(tp_pipeline_state *st, const tp_discovery *disc) 
     tp_traces_apply_one(st, &job);
   }
   for (size_t i = 0; i < lab->n_runs; i++) {
-    if (bsearch(&lab->runs[i]->dir, none, n_none, sizeof *none, S_cmp_str) ||
+    if (bsearch(&lab->runs[i]->dir, none, n_none, sizeof *none, tp_pipeline_cmp_cstr) ||
         !tp_wandb_has_run_file(lab->runs[i]->dir))
       continue;
     tp_trace_job job = {.path = lab->runs[i]->dir, .under_dir = lab->runs[i]->dir,
