@@ -647,9 +647,15 @@ void tp_lab_compute_targets(tp_lab *lab) {
   for (size_t x = 0; x < lab->n_experiments; x++)
     for (size_t k = 0; k < lab->experiments[x].n_runs; k++) {
       tp_run *r = lab->runs[lab->experiments[x].runs[k]];
-      tp_runspill_hold_points(r);
-      S_target(r, &lab->experiments[x]);
-      tp_runspill_release_points(r);
+      const tp_experiment *e = &lab->experiments[x];
+      /* The points are read back only where a target is looked for in them. */
+      const tp_series *s = isfinite(e->target) && e->metric_tag
+                               ? tp_run_find_series(r, e->metric_tag)
+                               : NULL;
+      bool read = s && s->count;
+      if (read) tp_runspill_hold_points(r);
+      S_target(r, e);
+      if (read) tp_runspill_release_points(r);
     }
 }
 
