@@ -1,6 +1,8 @@
 /* hash: a fast 128-bit fingerprint (see hash.h). */
 #include "model/hash.h"
 
+#include "model/lebytes.h"
+
 #include <string.h>
 
 #define C1 0x87c37b91114253d5ULL
@@ -8,19 +10,7 @@
 
 static uint64_t S_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
-/* Eight bytes as a little-endian number, whatever the host: one load where
- * the host is little-endian (a byte loop is not turned into one). */
-static inline uint64_t S_load(const unsigned char *p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  uint64_t v;
-  memcpy(&v, p, sizeof v);
-  return v;
-#else
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-  return v;
-#endif
-}
+static inline uint64_t S_load(const unsigned char *p) { return tp_le_load(p, 8); }
 
 /* One 16-byte block into the lanes *h1 and *h2 (locals of the caller, so
  * that the compiler keeps them in registers: the data is bytes, which may

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/hash.h"
+#include "model/lebytes.h"
 #include "model/mem.h"
 
 /* ---- Writing ------------------------------------------------------------- */
@@ -258,18 +259,7 @@ static bool S_take(S_in *in, size_t n, const unsigned char **out) {
   return true;
 }
 
-static uint64_t S_le(const unsigned char *c, int n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (n == 8) { /* the common case, read as it lies */
-    uint64_t v;
-    memcpy(&v, c, 8);
-    return v;
-  }
-#endif
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; i--) v = (v << 8) | c[i];
-  return v;
-}
+static uint64_t S_le(const unsigned char *c, int n) { return tp_le_load(c, (size_t)n); }
 
 static unsigned S_u8(S_in *in) {
   const unsigned char *c;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/hash.h"
+#include "model/lebytes.h"
 #include "model/mem.h"
 
 /* A cursor over the records; the first failure sticks. */
@@ -30,14 +31,7 @@ static const unsigned char *S_take(S_in *in, size_t n) {
 /* n (at most 8) bytes as a little-endian number; 0 past the end. */
 static inline uint64_t S_get(S_in *in, int n) {
   const unsigned char *c = S_take(in, (size_t)n);
-  uint64_t v = 0;
-  if (!c) return 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  memcpy(&v, c, (size_t)n); /* one load: the byte loop below is not made one */
-#else
-  for (int i = n - 1; i >= 0; i--) v = (v << 8) | c[i];
-#endif
-  return v;
+  return c ? tp_le_load(c, (size_t)n) : 0;
 }
 
 static double S_get_f64(S_in *in) {

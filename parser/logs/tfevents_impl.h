@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "model/lebytes.h"
 #include "model/mem.h"
 #include "parser/logs/tfevents.h"
 #include "parser/text/protobuf.h"
@@ -83,22 +84,6 @@ void tp_tfevents_skip_named(tp_tfevents_dec *dc, const tp_tfevents_event *ev, co
                             size_t n, const char *kind);
 
 /* Little-endian unsigned integer of n <= 8 bytes. */
-static inline uint64_t tp_tfevents_le(const uint8_t *p, size_t n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (n == 8) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-  }
-  if (n == 4) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-  }
-#endif
-  uint64_t v = 0;
-  for (size_t i = n; i-- > 0;) v = v << 8 | p[i];
-  return v;
-}
+static inline uint64_t tp_tfevents_le(const uint8_t *p, size_t n) { return tp_le_load(p, n); }
 
 #endif
