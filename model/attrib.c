@@ -48,11 +48,7 @@ void tp_attrib_trace_free(tp_attrib_trace *t) {
       free(s->devs[d].keep_t);
       free(s->devs[d].keep_v);
     }
-    for (size_t k = 0; k < s->n_holds; k++) {
-      free(s->holds[k].device);
-      free(s->holds[k].job);
-    }
-    free(s->holds);
+    tp_use_holds_free(s->holds, s->n_holds);
     for (size_t k = 0; k < s->n_with; k++) free(s->with[k]);
     free(s->with);
     free(s->with_s);

@@ -251,12 +251,16 @@ void tp_trace_use_free(tp_trace_use *u) {
   free(u->pieces);
   for (size_t k = 0; k < u->n_split_with; k++) free(u->split_with[k]);
   free(u->split_with);
-  for (size_t k = 0; k < u->n_holds; k++) {
-    free(u->holds[k].device);
-    free(u->holds[k].job);
-  }
-  free(u->holds);
+  tp_use_holds_free(u->holds, u->n_holds);
   memset(u, 0, sizeof *u);
+}
+
+void tp_use_holds_free(tp_use_hold *h, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    free(h[k].device);
+    free(h[k].job);
+  }
+  free(h);
 }
 
 tp_trace_use *tp_run_add_use(tp_run *run, const char *path, const char *sha256) {

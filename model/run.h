@@ -325,6 +325,8 @@ void tp_run_free(tp_run *run);
  * next call.  tp_trace_use_free frees what a use holds (not u itself). */
 tp_trace_use *tp_run_add_use(tp_run *run, const char *path, const char *sha256);
 void tp_trace_use_free(tp_trace_use *u);
+/* Free n holds (their strings) and the array. */
+void tp_use_holds_free(tp_use_hold *h, size_t n);
 
 /* The series for tag, created empty if it does not exist yet. */
 tp_series *tp_run_series(tp_run *run, const char *tag);

@@ -231,60 +231,53 @@ void tp_runspill_trim(void) {
 /* The run's data is put out and brought back in place: code that reads a
  * const run sees its arrays come and go, as a cache behind a const
  * interface. */
-/* Bring r's power profiles back (under its lock). */
-static void S_power_in(tp_runspill *sp, tp_run *r) {
-  if (!r->spill.power_out) return;
+
+/* The arrays of one kind of a run, in store order (S_series_parts or
+ * S_power_parts). */
+typedef size_t (*S_parts_of)(tp_run *r, S_part **out);
+
+/* Bring back the arrays parts names when they were put out, from at (under
+ * the run's lock). */
+static void S_bring_in(tp_runspill *sp, tp_run *r, S_parts_of parts, bool out, uint64_t at) {
+  if (!out) return;
   S_part *p;
-  size_t n = S_power_parts(r, &p);
-  S_load_parts(sp, r, p, n, r->spill.power_at);
+  size_t n = parts(r, &p);
+  S_load_parts(sp, r, p, n, at);
   free(p);
 }
 
-/* Put r's power profiles out again (under its lock): written when they
- * changed, else dropped. */
-static void S_power_back(tp_runspill *sp, tp_run *r) {
+/* Put the arrays parts names out again (under the run's lock): written when
+ * *changed (a failed write leaves them in memory, *out false), else dropped
+ * when they were put out. */
+static void S_put_back(tp_runspill *sp, tp_run *r, S_parts_of parts, bool *out, bool *changed,
+                       uint64_t *at, char fp[TP_HASH_HEX]) {
+  if (!*changed && !*out) return;
   S_part *p;
-  size_t n;
-  if (r->spill.power_changed) {
-    for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
-    n = S_power_parts(r, &p);
-    if (S_write_parts(sp, p, n, &r->spill.power_at, r->spill.power_fp) == 0) {
-      r->spill.power_out = true;
-      S_drop_parts(p, n);
-    } else {
-      r->spill.power_out = false; /* not written: they stay in memory */
-    }
-    r->spill.power_changed = false;
-    free(p);
-  } else if (r->spill.power_out) {
-    n = S_power_parts(r, &p);
-    S_drop_parts(p, n);
-    free(p);
-  }
+  size_t n = parts(r, &p);
+  if (*changed) *out = S_write_parts(sp, p, n, at, fp) == 0;
+  if (*out) S_drop_parts(p, n);
+  *changed = false;
+  free(p);
 }
 
-/* Bring r's points back (under its lock). */
 static void S_series_in(tp_runspill *sp, tp_run *r) {
-  if (!r->spill.series_out) return;
-  S_part *p;
-  size_t n = S_series_parts(r, &p);
-  S_load_parts(sp, r, p, n, r->spill.series_at);
-  free(p);
+  S_bring_in(sp, r, S_series_parts, r->spill.series_out, r->spill.series_at);
 }
 
-/* Put r's points out again (under its lock): written when they changed, else
- * dropped. */
+static void S_power_in(tp_runspill *sp, tp_run *r) {
+  S_bring_in(sp, r, S_power_parts, r->spill.power_out, r->spill.power_at);
+}
+
 static void S_series_back(tp_runspill *sp, tp_run *r) {
-  if (!r->spill.series_out) return;
-  S_part *p;
-  size_t n = S_series_parts(r, &p);
-  if (r->spill.series_changed &&
-      S_write_parts(sp, p, n, &r->spill.series_at, r->spill.series_fp) != 0)
-    r->spill.series_out = false; /* not written again: they stay in memory */
-  else
-    S_drop_parts(p, n);
-  r->spill.series_changed = false;
-  free(p);
+  S_put_back(sp, r, S_series_parts, &r->spill.series_out, &r->spill.series_changed,
+             &r->spill.series_at, r->spill.series_fp);
+}
+
+static void S_power_back(tp_runspill *sp, tp_run *r) {
+  if (r->spill.power_changed) /* which profiles keep extremes apart, as written */
+    for (size_t i = 0; i < r->n_power; i++) r->power[i].extremes_out = r->power[i].max_w != NULL;
+  S_put_back(sp, r, S_power_parts, &r->spill.power_out, &r->spill.power_changed,
+             &r->spill.power_at, r->spill.power_fp);
 }
 
 /* One hold more of the points (points) and of the profiles (power): each
