@@ -73,8 +73,10 @@ static void S_row(void *ctx, const tp_tfevents_event *ev, const char *tag, uint3
 typedef struct S_tagstat {
   const char *kind;       /* "scalar" or the kind of a skipped value (static text) */
   uint64_t count;
+  uint64_t numbers;       /* scalars that are not NaN */
   int64_t first_step, last_step;
-  double min, max, last;  /* scalars only; min/max ignore NaN (NaN when all are) */
+  double min, max, last;  /* scalars only; min and max of the numbers (+inf and -inf
+                           * while there are none: printed as NaN then) */
 } S_tagstat;
 
 /* Stats of one run.  Tags are numbered through a tp_run's series index (no
@@ -96,7 +98,7 @@ static S_tagstat *S_stat_for(S_stats *s, const char *tag, const char *kind) {
     memset(s->tags + old, 0, (s->cap - old) * sizeof *s->tags);
   }
   S_tagstat *t = &s->tags[i];
-  if (!t->kind) *t = (S_tagstat){.kind = kind, .min = NAN, .max = NAN};
+  if (!t->kind) *t = (S_tagstat){.kind = kind, .min = INFINITY, .max = -INFINITY};
   return t;
 }
 
@@ -105,26 +107,30 @@ static void S_stat_point(S_tagstat *t, int64_t step) {
   t->last_step = step;
 }
 
-static void S_stat_scalar(void *ctx, const tp_tfevents_event *ev, const char *tag,
-                          uint32_t tag_id, double value) {
-  S_stats *s = ctx;
+/* The stats of the scalar tag numbered tag_id in this file, found through the
+ * series index the first time. */
+static S_tagstat *S_stat_scalar_tag(S_stats *s, const char *tag, uint32_t tag_id) {
   if (tag_id >= s->map_cap) {
     size_t old = s->map_cap;
     TP_GROW(s->map, s->map_cap, (size_t)tag_id + 1);
     memset(s->map + old, 0, (s->map_cap - old) * sizeof *s->map);
   }
-  S_tagstat *t;
-  if (s->map[tag_id]) t = &s->tags[s->map[tag_id] - 1];
-  else {
-    t = S_stat_for(s, tag, "scalar");
-    s->map[tag_id] = (uint32_t)(t - s->tags) + 1;
-  }
+  S_tagstat *t = S_stat_for(s, tag, "scalar");
+  s->map[tag_id] = (uint32_t)(t - s->tags) + 1;
+  return t;
+}
+
+static void S_stat_scalar(void *ctx, const tp_tfevents_event *ev, const char *tag,
+                          uint32_t tag_id, double value) {
+  S_stats *s = ctx;
+  S_tagstat *t = tag_id < s->map_cap && s->map[tag_id] ? &s->tags[s->map[tag_id] - 1]
+                                                        : S_stat_scalar_tag(s, tag, tag_id);
   S_stat_point(t, ev->step);
   t->last = value;
-  if (!isnan(value)) {
-    if (isnan(t->min) || value < t->min) t->min = value;
-    if (isnan(t->max) || value > t->max) t->max = value;
-  }
+  t->numbers += !isnan(value);
+  /* NaN compares false both ways, so it leaves min and max as they are. */
+  t->min = value < t->min ? value : t->min;
+  t->max = value > t->max ? value : t->max;
 }
 
 static void S_stat_skipped(void *ctx, const tp_tfevents_event *ev, const char *tag,
@@ -147,8 +153,8 @@ static void S_stats_print(FILE *out, const char *run, const S_stats *s) {
     fprintf(out, ",%s,%llu,%lld,%lld", t->kind, (unsigned long long)t->count,
             (long long)t->first_step, (long long)t->last_step);
     if (strcmp(t->kind, "scalar") == 0)
-      fprintf(out, ",%s,%s,%s\n", tp_fmt_double(a, t->min), tp_fmt_double(b, t->max),
-              tp_fmt_double(c, t->last));
+      fprintf(out, ",%s,%s,%s\n", tp_fmt_double(a, t->numbers ? t->min : NAN),
+              tp_fmt_double(b, t->numbers ? t->max : NAN), tp_fmt_double(c, t->last));
     else
       fputs(",,,\n", out);
   }

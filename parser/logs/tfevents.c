@@ -178,21 +178,33 @@ void tp_tfevents_rec_emit(tp_tfevents_dec *dc, tp_tfevents_rec *e) {
   }
 }
 
-int tp_tfevents_dec_decode(tp_tfevents_dec *dc, const uint8_t *p, size_t n, int64_t off) {
+/* An Event in any other layout, field by field. */
+static __attribute__((noinline)) int S_decode_other(tp_tfevents_dec *dc, const uint8_t *p,
+                                                    size_t n, int64_t off) {
   tp_tfevents_rec e = {.ev = {.offset = off}};
-  tp_pb body;
-  if (S_rec_common(p, n, &e.ev, &body)) { /* as rec_parse and rec_emit, with body in registers */
-    dc->st.events++;
-    if (dc->v->event) dc->v->event(dc->ctx, &e.ev);
-    S_summary_emit(dc, &e.ev, body);
-    return 0;
-  }
   if (tp_tfevents_rec_parse(p, n, false, &e)) {
     tp_tfevents_diag(dc, TP_WARN, off, "malformed Event in record at byte %lld; event skipped",
                      (long long)off);
     return -1;
   }
   tp_tfevents_rec_emit(dc, &e);
+  return 0;
+}
+
+int tp_tfevents_dec_decode(tp_tfevents_dec *dc, const uint8_t *p, size_t n, int64_t off) {
+  tp_tfevents_event ev;
+  tp_pb body;
+  /* As rec_parse and rec_emit would, with the body in registers. */
+  if (!S_rec_common(p, n, &ev, &body)) return S_decode_other(dc, p, n, off);
+  ev.offset = off;
+  dc->st.events++;
+  if (dc->v->event) dc->v->event(dc->ctx, &ev);
+  /* A summary of one value with a one-byte length, as writers log scalars:
+   * that value, without the field loop. */
+  size_t bn = tp_pb_left(&body);
+  if (bn > 2 && body.p[0] == (1 << 3 | TP_PB_LEN) && (size_t)body.p[1] + 2 == bn)
+    tp_tfevents_value_emit(dc, &ev, tp_pb_init(body.p + 2, bn - 2));
+  else S_summary_emit(dc, &ev, body);
   return 0;
 }
 

@@ -544,7 +544,9 @@ static int S_value_parse(tp_pb c, S_value *val) {
   return 0;
 }
 
-void tp_tfevents_value_emit(tp_tfevents_dec *dc, const tp_tfevents_event *ev, tp_pb c) {
+/* tp_tfevents_value_emit for any value (the hot path below takes most). */
+static __attribute__((noinline)) void S_value_emit(tp_tfevents_dec *dc,
+                                                   const tp_tfevents_event *ev, tp_pb c) {
   S_value val;
   if (S_value_parse(c, &val)) {
     tp_tfevents_diag(dc, TP_WARN, ev->offset,
@@ -606,6 +608,42 @@ void tp_tfevents_value_emit(tp_tfevents_dec *dc, const tp_tfevents_event *ev, tp
       dc->st.skipped++;
       if (dc->v->skipped) dc->v->skipped(dc->ctx, ev, tag->name, S_kind_name[tag->cls]);
   }
+}
+
+/* Nearly every value is a scalar of a tag that followed the previous tag
+ * last time (writers log their tags in a fixed cycle), in one of two layouts,
+ * the tag under 128 bytes:
+ * - legacy: the tag, then its simple_value;
+ * - TF2: the tag, a tensor of DT_FLOAT with an empty shape and four bytes of
+ *   tensor_content, then metadata (of which a tag of known class needs no
+ *   more than that it fits).
+ * Such a value is taken here as S_value_emit would take it, without the
+ * general parse; any other goes there. */
+void tp_tfevents_value_emit(tp_tfevents_dec *dc, const tp_tfevents_event *ev, tp_pb c) {
+  static const uint8_t tf2_float[8] = {8 << 3 | TP_PB_LEN, 10, 1 << 3 | TP_PB_VARINT, DT_FLOAT,
+                                       2 << 3 | TP_PB_LEN, 0,  4 << 3 | TP_PB_LEN,   4};
+  const uint8_t *p = c.p;
+  size_t n = tp_pb_left(&c), tn = n > 2 ? p[1] : 0;
+  S_tags *t = dc->tags;
+  if (tn && tn < 0x80 && p[0] == (1 << 3 | TP_PB_LEN) && t->last) {
+    const uint8_t *bits = NULL; /* the float32 value */
+    if (tn + 7 == n && p[2 + tn] == (2 << 3 | TP_PB_FIXED32)) bits = p + 3 + tn;
+    else if (tn + 16 <= n && memcmp(p + 2 + tn, tf2_float, 8) == 0 &&
+             p[14 + tn] == (9 << 3 | TP_PB_LEN) && p[15 + tn] < 0x80 &&
+             tn + 16 + p[15 + tn] == n)
+      bits = p + 10 + tn;
+    uint32_t next = t->items[t->last - 1].next;
+    const S_tag *tag = next ? &t->items[next - 1] : NULL;
+    if (bits && tag && tag->cls == S_SCALAR && tag->len == tn && S_same(tag->name, p + 2, tn)) {
+      t->last = next;
+      dc->st.scalars++;
+      if (dc->v->scalar)
+        dc->v->scalar(dc->ctx, ev, tag->name, next - 1,
+                      (double)tp_pb_as_float((uint32_t)tp_tfevents_le(bits, 4)));
+      return;
+    }
+  }
+  S_value_emit(dc, ev, c);
 }
 
 /* The interned copy of a tag that is not a Summary.Value's (graphs). */

@@ -27,17 +27,25 @@ static inline uint32_t tp_crc32c_mask(uint32_t crc) {
 #include <string.h>
 #define TP_CRC32C_INLINE_HW 1
 /* The raw (unconditioned) CRC state c continued over p[0..n) with the
- * SSE4.2 instruction, 8 bytes at a time; unaligned loads cost nothing extra
- * on x86, so there is no byte-wise lead-in, and the tail takes 4, 2 and 1. */
+ * SSE4.2 instruction, 16 bytes a turn (half the loop's branches of 8 on the
+ * short records event files are made of); unaligned loads cost nothing extra
+ * on x86, so there is no byte-wise lead-in, and the tail takes 8, 4, 2 and 1. */
 __attribute__((target("sse4.2"))) static inline uint32_t tp_crc32c_hw_raw(uint32_t c,
                                                                          const void *data,
                                                                          size_t n) {
   const unsigned char *p = data;
   uint64_t c64 = c;
-  for (; n >= 8; p += 8, n -= 8) {
+  for (; n >= 16; p += 16, n -= 16) {
+    uint64_t w0, w1;
+    memcpy(&w0, p, 8); /* x86 is little-endian */
+    memcpy(&w1, p + 8, 8);
+    c64 = _mm_crc32_u64(_mm_crc32_u64(c64, w0), w1);
+  }
+  if (n & 8) {
     uint64_t w;
-    memcpy(&w, p, 8); /* x86 is little-endian */
+    memcpy(&w, p, 8);
     c64 = _mm_crc32_u64(c64, w);
+    p += 8;
   }
   uint32_t c32 = (uint32_t)c64;
   if (n & 4) {

@@ -41,6 +41,25 @@ expect 0 "$tp" inspect "$work/lab"
 expect 0 "$tp" inspect --stats "$work/lab"
 has out "^run,tag,kind,count,first_step,last_step,min,max,last$"
 has out "^run_b,loss,scalar,1,1,1,0.5,0.5,0.5$"
+# --stats over NaN and infinities: min and max of the numbers only (NaN when
+# there are none), last as it was.
+mkdir -p "$work/nan/r"
+python3 - "$work/nan/r/events.out.tfevents.1.host" "$src/tests/data" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from tfrecord import record, event
+nan, inf = float("nan"), float("inf")
+vals = [("x", nan), ("y", nan), ("z", inf), ("x", 2.0), ("y", nan), ("z", inf),
+        ("x", -1.0), ("y", nan), ("z", -inf), ("x", nan)]
+out = record(event(1700000000.0, 0, version="brain.Event:2"))
+for i, (tag, v) in enumerate(vals):
+    out += record(event(1700000001.0 + i, i + 1, tag, v))
+open(sys.argv[1], "wb").write(out)
+PY
+expect 0 "$tp" inspect --stats "$work/nan"
+has out "^r,x,scalar,4,1,10,-1,2,nan$"
+has out "^r,y,scalar,3,2,8,nan,nan,nan$"
+has out "^r,z,scalar,3,3,9,-inf,inf,-inf$"
 expect 0 "$tp" inspect --hparams "$work/lab"
 has out "^run,key,value$"
 has out "^run_b,lr,0.1$"

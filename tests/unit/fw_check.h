@@ -2,6 +2,7 @@
 #ifndef TP_FW_CHECK_H
 #define TP_FW_CHECK_H
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -84,11 +85,29 @@ static inline const char *fw_write(const char *dir, const char *rel, const char 
   return path;
 }
 
-/* A new scratch directory (static buffer). */
+/* The scratch directories made so far, removed with what they hold when the
+ * test exits. */
+static char fw_dirs[32][32];
+static int fw_n_dirs;
+
+static inline int fw_remove_one(const char *path, const struct stat *st, int flag,
+                                struct FTW *ftw) {
+  (void)st, (void)flag, (void)ftw;
+  remove(path);
+  return 0;
+}
+
+static inline void fw_remove_dirs(void) {
+  for (int i = 0; i < fw_n_dirs; i++) nftw(fw_dirs[i], fw_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A new scratch directory (static buffer), gone when the test exits. */
 static inline const char *fw_tmpdir(void) {
-  static char dir[64];
-  snprintf(dir, sizeof dir, "/tmp/tp_fw_XXXXXX");
+  if (fw_n_dirs == (int)(sizeof fw_dirs / sizeof *fw_dirs)) abort();
+  char *dir = fw_dirs[fw_n_dirs];
+  snprintf(dir, sizeof fw_dirs[0], "/tmp/tp_fw_XXXXXX");
   if (!mkdtemp(dir)) abort();
+  if (fw_n_dirs++ == 0) atexit(fw_remove_dirs);
   return dir;
 }
 

@@ -655,6 +655,127 @@ static void test_bad_protobuf(void) {
   tp_buf_free(&s.log), tp_diag_free(&d), tp_buf_free(&f);
 }
 
+/* ---- the path for scalars of a known tag cycle ------------------------ */
+
+/* One event of one Summary.Value: the tag, then `rest` (freed).  Variant 0
+ * writes it as writers do; variant 1 appends an unknown field to the value
+ * and variant 2 one to the summary, which the reader skips, so that both take
+ * the general parse: all three must read the same. */
+static void b_cycle_value(B *f, int variant, int64_t step, const char *tag, B *rest) {
+  B val = {0}, sum = {0};
+  b_str(&val, 1, tag);
+  b_raw(&val, rest->data ? rest->data : "", rest->len);
+  tp_buf_free(rest);
+  if (variant == 1) b_vfield(&val, 15, 7);
+  b_sub(&sum, 1, &val);
+  if (variant == 2) b_vfield(&sum, 15, 7);
+  b_event(f, 1700000000.0 + (double)step, step, 5, &sum);
+}
+
+static void b_cycle_simple(B *f, int variant, int64_t step, const char *tag, float v) {
+  B r = {0};
+  b_fixed32(&r, 2, f32bits(v));
+  b_cycle_value(f, variant, step, tag, &r);
+}
+
+/* A TF2 scalar: DT_FLOAT or DT_DOUBLE in tensor_content, plugin `plugin`. */
+static void b_cycle_tensor(B *f, int variant, int64_t step, const char *tag, double v,
+                           bool dbl, const char *plugin) {
+  B t = {0}, shape = {0}, r = {0};
+  float fl = (float)v;
+  b_vfield(&t, 1, dbl ? 2 : 1);
+  b_sub(&t, 2, &shape);
+  if (dbl) b_bytes(&t, 4, &v, 8);
+  else b_bytes(&t, 4, &fl, 4);
+  b_sub(&r, 8, &t);
+  b_meta(&r, plugin, NULL);
+  b_cycle_value(f, variant, step, tag, &r);
+}
+
+static void b_cycle_histo(B *f, int variant, int64_t step, const char *tag) {
+  B r = {0};
+  b_bytes(&r, 5, "\x08\x01", 2);
+  b_cycle_value(f, variant, step, tag, &r);
+}
+
+/* Three steps of a fixed cycle of tags, then values that break it in each way
+ * the shortcut must notice. */
+static void b_cycle_file(B *f, int variant) {
+  char long_tag[129], plugin[140];
+  memset(long_tag, 'L', 127), long_tag[127] = '\0'; /* the longest one-byte tag length */
+  memset(plugin, 'p', 139), plugin[139] = '\0';      /* metadata of over 127 bytes */
+  b_version(f);
+  for (int64_t step = 1; step <= 3; step++) {
+    b_cycle_simple(f, variant, step, "loss", 1.0f / (float)step);
+    b_cycle_simple(f, variant, step, long_tag, (float)step);
+    b_cycle_tensor(f, variant, step, "eval/acc", 0.25 * (double)step, false, "scalars");
+    b_cycle_histo(f, variant, step, "w");
+    b_cycle_tensor(f, variant, step, "hp", 1, false, "hparams");
+  }
+  b_cycle_tensor(f, variant, 4, "loss", 0.5, false, "scalars");    /* TF2 for a legacy tag */
+  b_cycle_simple(f, variant, 4, long_tag, -2.0f);
+  b_cycle_tensor(f, variant, 4, "eval/acc", 0.1, true, "scalars");  /* DT_DOUBLE */
+  b_cycle_simple(f, variant, 4, "w", 9.0f);                         /* a histogram tag */
+  b_cycle_simple(f, variant, 4, "hp", 3.0f);                        /* an hparams tag */
+  b_cycle_simple(f, variant, 5, "lose", 7.0f);   /* new tag, as long as the expected one */
+  b_cycle_tensor(f, variant, 5, long_tag, 1.5, false, plugin);
+  b_cycle_tensor(f, variant, 5, "eval/acc", 0.75, false, "scalars");
+}
+
+static void test_cycle_shortcut(void) {
+  static const char want[] =
+      "S loss 1 1\nS L 1 1\nS eval/acc 1 0.25\nK w histogram\n"
+      "S loss 2 0.5\nS L 2 2\nS eval/acc 2 0.5\nK w histogram\n"
+      "S loss 3 0.3333333432674408\nS L 3 3\nS eval/acc 3 0.75\nK w histogram\n"
+      "S loss 4 0.5\nS L 4 -2\nS eval/acc 4 0.1\nK w histogram\n"
+      "S lose 5 7\nS L 5 1.5\nS eval/acc 5 0.75\n";
+  char long_tag[128];
+  memset(long_tag, 'L', 127), long_tag[127] = '\0';
+  for (int variant = 0; variant < 3; variant++) {
+    B f = {0};
+    b_cycle_file(&f, variant);
+    seen s;
+    tp_diags d = {0};
+    CHECK_INT(read_image(&f, &s, &d), 0);
+    /* The long tag stands as "L" in the expected text. */
+    char *log = tp_buf_detach(&s.log);
+    for (char *at; (at = strstr(log, long_tag));) memmove(at + 1, at + 127, strlen(at + 127) + 1);
+    CHECK_STR(log, want);
+    CHECK_INT(s.events, 24);
+    CHECK_INT(d.count, 0);
+    free(log);
+    tp_diag_free(&d);
+    tp_buf_free(&f);
+  }
+  /* A value laid out as a TF2 scalar of the expected tag whose metadata
+   * runs past its end: malformed, as the general parse finds it. */
+  B f = {0};
+  b_cycle_file(&f, 0);
+  size_t off = f.len;
+  {
+    B val = {0}, sum = {0}, t = {0}, shape = {0};
+    float one = 1;
+    b_str(&val, 1, "loss");
+    b_vfield(&t, 1, 1), b_sub(&t, 2, &shape), b_bytes(&t, 4, &one, 4);
+    b_sub(&val, 8, &t);
+    b_key(&val, 9, 2), b_varint(&val, 9), tp_buf_adds(&val, "xyz");
+    b_sub(&sum, 1, &val);
+    b_event(&f, 1700000006.0, 6, 5, &sum);
+  }
+  b_cycle_simple(&f, 0, 7, "eval/acc", 2.0f);
+  seen s;
+  tp_diags d = {0};
+  CHECK_INT(read_image(&f, &s, &d), 0);
+  CHECK(strstr(tp_buf_str(&s.log), "S eval/acc 5 0.75\nS eval/acc 7 2\n") != NULL);
+  char want_diag[200];
+  snprintf(want_diag, sizeof want_diag,
+           "warning: mem: byte %zu: malformed summary value in record at byte %zu; value "
+           "skipped\n",
+           off, off);
+  CHECK_DIAGS(d, want_diag);
+  tp_buf_free(&s.log), tp_diag_free(&d), tp_buf_free(&f);
+}
+
 /* Files: unreadable, a directory, an empty file; and a record over the
  * decoding limit (a big graph_def) streamed through the CRC and counted. */
 static void test_files(void) {
@@ -784,6 +905,7 @@ int main(void) {
   TP_RUN(test_load_run_no_false_restart);
   TP_RUN(test_bad_framing);
   TP_RUN(test_bad_protobuf);
+  TP_RUN(test_cycle_shortcut);
   TP_RUN(test_files);
   TP_RUN(test_huge_length);
   TP_RUN(test_growing_file);
