@@ -1,5 +1,7 @@
 /* test_hparams_yaml: flattening, typing, nulls, sequences, aliases, depth, errors. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "model/mem.h"
 #include "model/lab.h"
@@ -149,6 +151,43 @@ static void test_bad(void) {
   tp_buf_free(&log), tp_buf_free(&dg);
 }
 
+/* A file over 16 MiB is refused from its size, before any of it is read:
+ * a sparse file of 16 MiB + 1 byte (16 MiB exactly is read). */
+static void test_too_large(void) {
+  char dir[] = "/tmp/tp_hpyaml_XXXXXX";
+  if (!mkdtemp(dir)) {
+    CHECK(false);
+    return;
+  }
+  char *path = tp_xasprintf("%s/hparams.yaml", dir);
+  for (off_t size = (off_t)16 << 20; size <= ((off_t)16 << 20) + 1; size++) {
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (!f) break;
+    fputs("lr: 0.1\n", f); /* then zero bytes up to size: YAML that is not valid */
+    CHECK_INT(ftruncate(fileno(f), size), 0);
+    fclose(f);
+    tp_buf log = {0};
+    tp_diags d = {0};
+    int rc = tp_hparams_yaml_read(path, add, &log, &d);
+    char *msg = d.count ? tp_diag_format(&d.items[0]) : tp_xstrdup("");
+    if (size > (off_t)16 << 20) {
+      CHECK_INT(rc, -1);
+      CHECK_INT(d.count, 1);
+      CHECK(strstr(msg, "hparams.yaml: not a regular file of at most 16 MiB; skipped") != NULL);
+      CHECK_INT(log.len, 0);
+    } else {
+      CHECK(strstr(msg, "at most 16 MiB") == NULL); /* read, and found wanting as YAML */
+    }
+    free(msg);
+    tp_diag_free(&d);
+    tp_buf_free(&log);
+  }
+  unlink(path);
+  rmdir(dir);
+  free(path);
+}
+
 /* The corpus's Lightning hparams.yaml, into a run, beside its event file. */
 static void test_corpus(void) {
   const char *shared = tp_test_shared();
@@ -229,6 +268,7 @@ int main(void) {
   TP_RUN(test_aliases);
   TP_RUN(test_depth);
   TP_RUN(test_bad);
+  TP_RUN(test_too_large);
   TP_RUN(test_corpus);
   return tp_test_summary();
 }
