@@ -29,6 +29,7 @@ static void S_help(FILE *out) {
         "Options:\n"
         "  --hparams   print run,key,value: hyperparameters (hparams plugin, hparams.yaml)\n"
         "  --stats     print run,tag,kind,count,first_step,last_step,min,max,last\n"
+        "              (min and max of the values that are not NaN; nan when none is)\n"
         "  -h, --help  show this help and exit\n"
         "\n"
         "Problems with the input are reported on stderr; the exit status is 1 only\n"
