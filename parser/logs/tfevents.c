@@ -202,7 +202,8 @@ int tp_tfevents_dec_decode(tp_tfevents_dec *dc, const uint8_t *p, size_t n, int6
   /* A summary of one value with a one-byte length, as writers log scalars:
    * that value, without the field loop. */
   size_t bn = tp_pb_left(&body);
-  if (bn > 2 && body.p[0] == (1 << 3 | TP_PB_LEN) && (size_t)body.p[1] + 2 == bn)
+  if (bn > 2 && body.p[0] == (1 << 3 | TP_PB_LEN) && body.p[1] < 0x80 &&
+      (size_t)body.p[1] + 2 == bn)
     tp_tfevents_value_emit(dc, &ev, tp_pb_init(body.p + 2, bn - 2));
   else S_summary_emit(dc, &ev, body);
   return 0;

@@ -762,16 +762,31 @@ static void test_cycle_shortcut(void) {
     b_sub(&sum, 1, &val);
     b_event(&f, 1700000006.0, 6, 5, &sum);
   }
+  /* A summary whose one value's length is two bytes long (133), one byte
+   * short: its first length byte plus two would be the summary's size. */
+  size_t off2 = f.len;
+  {
+    B sum = {0};
+    b_key(&sum, 1, 2), b_varint(&sum, 133);
+    b_key(&sum, 1, 2), b_varint(&sum, 4), tp_buf_adds(&sum, "loss");
+    b_fixed32(&sum, 2, f32bits(5));
+    while (sum.len < 132) tp_buf_adds(&sum, "\x40\x01"); /* field 8, varint 1 */
+    tp_buf_adds(&sum, "\x40\x81\x01");                  /* field 8, varint 129 */
+    CHECK_INT(sum.len, 135);
+    b_event(&f, 1700000006.0, 6, 5, &sum);
+  }
   b_cycle_simple(&f, 0, 7, "eval/acc", 2.0f);
   seen s;
   tp_diags d = {0};
   CHECK_INT(read_image(&f, &s, &d), 0);
   CHECK(strstr(tp_buf_str(&s.log), "S eval/acc 5 0.75\nS eval/acc 7 2\n") != NULL);
-  char want_diag[200];
+  char want_diag[400];
   snprintf(want_diag, sizeof want_diag,
            "warning: mem: byte %zu: malformed summary value in record at byte %zu; value "
+           "skipped\n"
+           "warning: mem: byte %zu: malformed Summary in record at byte %zu; rest of its values "
            "skipped\n",
-           off, off);
+           off, off, off2, off2);
   CHECK_DIAGS(d, want_diag);
   tp_buf_free(&s.log), tp_diag_free(&d), tp_buf_free(&f);
 }
