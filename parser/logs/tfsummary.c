@@ -114,17 +114,21 @@ static long S_tags_find(const S_tags *t, const uint8_t *p, size_t n, uint64_t *h
   return -1;
 }
 
-/* S_tags_find, first trying the tag that followed the previous one last
- * time: writers log their tags in a fixed cycle, so the guess is usually
- * right and the hash is not needed.  *hash is only set on a miss. */
+/* The tag that followed the previous one last time, when it is p[0..n):
+ * its id + 1, else 0.  Writers log their tags in a fixed cycle, so the guess
+ * is usually right and no hash is needed. */
+static inline uint32_t S_tags_guess(const S_tags *t, const uint8_t *p, size_t n) {
+  uint32_t next = t->last ? t->items[t->last - 1].next : 0;
+  return next && t->items[next - 1].len == n && S_same(t->items[next - 1].name, p, n) ? next : 0;
+}
+
+/* S_tags_find, first trying S_tags_guess.  *hash is only set on a miss. */
 static long S_tags_lookup(S_tags *t, const uint8_t *p, size_t n, uint64_t *hash) {
-  S_tag *prev = t->last ? &t->items[t->last - 1] : NULL;
+  uint32_t guess = S_tags_guess(t, p, n);
   long id;
-  if (prev && prev->next && t->items[prev->next - 1].len == n &&
-      S_same(t->items[prev->next - 1].name, p, n))
-    id = (long)prev->next - 1;
-  else if ((id = S_tags_find(t, p, n, hash)) >= 0 && prev)
-    prev->next = (uint32_t)id + 1;
+  if (guess) id = (long)guess - 1;
+  else if ((id = S_tags_find(t, p, n, hash)) >= 0 && t->last)
+    t->items[t->last - 1].next = (uint32_t)id + 1;
   if (id >= 0) t->last = (uint32_t)id + 1;
   return id;
 }
@@ -280,15 +284,17 @@ static int S_shape(tp_pb shape, uint64_t *n_elems) {
   return 0;
 }
 
+/* What TF2 writes for a float scalar, as Summary.Value's field 8: a tensor
+ * of 10 bytes holding dtype DT_FLOAT, an empty shape and four bytes of
+ * tensor_content, in field order and nothing else (the value follows). */
+static const uint8_t S_tf2_float[8] = {8 << 3 | TP_PB_LEN, 10, 1 << 3 | TP_PB_VARINT, DT_FLOAT,
+                                       2 << 3 | TP_PB_LEN, 0,  4 << 3 | TP_PB_LEN,   4};
+
 /* The single numeric value of a one-element TensorProto.  0, or -1 when the
  * tensor is malformed, not numeric or not exactly one element.  tensor_content
  * wins over the typed field, as in TensorFlow's make_ndarray. */
 static int S_tensor_scalar(tp_pb t, double *out) {
-  /* What TF2 writes for a float scalar: dtype DT_FLOAT, an empty shape and
-   * four bytes of tensor_content, in field order and nothing else. */
-  static const uint8_t tf2_float[6] = {1 << 3 | TP_PB_VARINT, DT_FLOAT, 2 << 3 | TP_PB_LEN, 0,
-                                       4 << 3 | TP_PB_LEN, 4};
-  if (tp_pb_left(&t) == 10 && memcmp(t.p, tf2_float, 6) == 0) {
+  if (tp_pb_left(&t) == 10 && memcmp(t.p, S_tf2_float + 2, 6) == 0) {
     *out = S_convert(DT_FLOAT, tp_tfevents_le(t.p + 6, 4));
     return 0;
   }
@@ -499,16 +505,27 @@ static S_class S_classify(const S_value *val, const uint8_t *plugin, size_t pn, 
   return pn ? S_OTHER : S_TENSOR;
 }
 
+/* The length of the tag a Summary.Value p[0..n) begins with when it is one
+ * byte (a tag of 1 to 127 bytes), else 0. */
+static inline size_t S_short_tag(const uint8_t *p, size_t n) {
+  return n > 2 && p[0] == (1 << 3 | TP_PB_LEN) && p[1] < 0x80 ? p[1] : 0;
+}
+
+/* The simple_value's four bytes when the value p[0..n), whose tag is tn
+ * bytes by S_short_tag, is laid out as nearly every legacy scalar is: the
+ * tag, then its simple_value and nothing else; else NULL. */
+static inline const uint8_t *S_legacy_scalar(const uint8_t *p, size_t n, size_t tn) {
+  return tn && tn + 7 == n && p[2 + tn] == (2 << 3 | TP_PB_FIXED32) ? p + 3 + tn : NULL;
+}
+
 static int S_value_parse(tp_pb c, S_value *val) {
   *val = (S_value){0};
-  /* Nearly every legacy scalar is a tag of under 128 bytes, then its
-   * simple_value and nothing else: taken without the field loop. */
-  const uint8_t *p = c.p;
-  size_t n = tp_pb_left(&c);
-  if (n > 7 && p[0] == (1 << 3 | TP_PB_LEN) && p[1] && p[1] < 0x80 && (size_t)p[1] + 7 == n &&
-      p[2 + p[1]] == (2 << 3 | TP_PB_FIXED32)) {
-    val->tag = p + 2, val->tag_n = p[1];
-    val->has_simple = true, val->simple = (uint32_t)tp_tfevents_le(p + 3 + p[1], 4);
+  /* The legacy layout is taken without the field loop. */
+  const uint8_t *p = c.p, *bits;
+  size_t n = tp_pb_left(&c), tn = S_short_tag(p, n);
+  if ((bits = S_legacy_scalar(p, n, tn))) {
+    val->tag = p + 2, val->tag_n = tn;
+    val->has_simple = true, val->simple = (uint32_t)tp_tfevents_le(bits, 4);
     return 0;
   }
   while (tp_pb_left(&c)) {
@@ -620,28 +637,21 @@ static __attribute__((noinline)) void S_value_emit(tp_tfevents_dec *dc,
  * Such a value is taken here as S_value_emit would take it, without the
  * general parse; any other goes there. */
 void tp_tfevents_value_emit(tp_tfevents_dec *dc, const tp_tfevents_event *ev, tp_pb c) {
-  static const uint8_t tf2_float[8] = {8 << 3 | TP_PB_LEN, 10, 1 << 3 | TP_PB_VARINT, DT_FLOAT,
-                                       2 << 3 | TP_PB_LEN, 0,  4 << 3 | TP_PB_LEN,   4};
   const uint8_t *p = c.p;
-  size_t n = tp_pb_left(&c), tn = n > 2 ? p[1] : 0;
+  size_t n = tp_pb_left(&c), tn = S_short_tag(p, n);
   S_tags *t = dc->tags;
-  if (tn && tn < 0x80 && p[0] == (1 << 3 | TP_PB_LEN) && t->last) {
-    const uint8_t *bits = NULL; /* the float32 value */
-    if (tn + 7 == n && p[2 + tn] == (2 << 3 | TP_PB_FIXED32)) bits = p + 3 + tn;
-    else if (tn + 16 <= n && memcmp(p + 2 + tn, tf2_float, 8) == 0 &&
-             p[14 + tn] == (9 << 3 | TP_PB_LEN) && p[15 + tn] < 0x80 &&
-             tn + 16 + p[15 + tn] == n)
-      bits = p + 10 + tn;
-    uint32_t next = t->items[t->last - 1].next;
-    const S_tag *tag = next ? &t->items[next - 1] : NULL;
-    if (bits && tag && tag->cls == S_SCALAR && tag->len == tn && S_same(tag->name, p + 2, tn)) {
-      t->last = next;
-      dc->st.scalars++;
-      if (dc->v->scalar)
-        dc->v->scalar(dc->ctx, ev, tag->name, next - 1,
-                      (double)tp_pb_as_float((uint32_t)tp_tfevents_le(bits, 4)));
-      return;
-    }
+  const uint8_t *bits = S_legacy_scalar(p, n, tn); /* the float32 value */
+  if (!bits && tn && tn + 16 <= n && memcmp(p + 2 + tn, S_tf2_float, 8) == 0 &&
+      p[14 + tn] == (9 << 3 | TP_PB_LEN) && p[15 + tn] < 0x80 && tn + 16 + p[15 + tn] == n)
+    bits = p + 10 + tn;
+  uint32_t guess = bits ? S_tags_guess(t, p + 2, tn) : 0;
+  if (guess && t->items[guess - 1].cls == S_SCALAR) {
+    t->last = guess;
+    dc->st.scalars++;
+    if (dc->v->scalar)
+      dc->v->scalar(dc->ctx, ev, t->items[guess - 1].name, guess - 1,
+                    (double)tp_pb_as_float((uint32_t)tp_tfevents_le(bits, 4)));
+    return;
   }
   S_value_emit(dc, ev, c);
 }

@@ -25,6 +25,13 @@ static void S_write(const char *rel, const char *text) {
   fclose(f);
 }
 
+/* A symbolic link at rel (under the root) to target. */
+static void S_link(const char *rel, const char *target) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", S_root, rel);
+  CHECK(symlink(target, path) == 0);
+}
+
 static void test_tree(void) {
   S_write("exp1/run_a/events.out.tfevents.1700000200.host.1.0", "x");
   S_write("exp1/run_a/events.out.tfevents.1700000100.host.1.0", "x");
@@ -37,9 +44,7 @@ static void test_tree(void) {
   S_write("exp1/notes.txt", "hello\n");
   S_write("run_top/events.out.tfevents.1700000400.h.3.0", "x");
 
-  char link[512];
-  snprintf(link, sizeof link, "%s/exp1/loop", S_root);
-  CHECK(symlink("..", link) == 0);
+  S_link("exp1/loop", "..");
 
   tp_discovery d = {0};
   tp_diags diags = {0};
@@ -143,10 +148,9 @@ static void test_marks(void) {
   S_write("marks/ml/metrics/loss", "1 0.5 0\n");
   /* A link to a run's folder: the run is found once, the link noted. */
   S_write("marks/real/events.out.tfevents.5.h.1.0", "x");
-  char root[512], link[512];
+  char root[512];
   snprintf(root, sizeof root, "%s/marks", S_root);
-  snprintf(link, sizeof link, "%s/marks/zlink", S_root);
-  CHECK(symlink("real", link) == 0);
+  S_link("marks/zlink", "real");
   tp_discovery d = {0};
   tp_diags diags = {0};
   char *paths[] = {root};
